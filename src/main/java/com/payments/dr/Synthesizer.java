@@ -1,0 +1,71 @@
+package com.payments.dr;
+
+import com.hashicorp.cdktf.App;
+import com.payments.dr.config.DrConfig;
+import com.payments.dr.stack.DrStack;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.function.Consumer;
+import software.constructs.Construct;
+
+/**
+ * Synthesizes into a staging directory beside the output directory and swaps it in only when the
+ * whole synthesis succeeded, so a failure never leaves a half-written {@code cdktf.out}.
+ */
+public final class Synthesizer {
+
+    private Synthesizer() {
+    }
+
+    public static void synthesize(DrConfig config, Path outdir) {
+        synthesize(app -> new DrStack(app, config), outdir);
+    }
+
+    /** Builds whatever {@code build} adds to a fresh app and synthesizes it atomically into {@code outdir}. */
+    public static void synthesize(Consumer<Construct> build, Path outdir) {
+        Path target = outdir.toAbsolutePath().normalize();
+        Path staging = null;
+        try {
+            Files.createDirectories(target.getParent());
+            // not createTempDirectory: its owner-only mode would end up on cdktf.out itself
+            staging = Files.createDirectory(target.getParent().resolve(
+                    ".cdktf.out.staging-" + ProcessHandle.current().pid() + "-" + System.nanoTime()));
+            App app = App.Builder.create().outdir(staging.toString()).stackTraces(false).build();
+            build.accept(app);
+            app.synth();
+            swap(staging, target);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        } finally {
+            deleteTree(staging);
+        }
+    }
+
+    private static void swap(Path staging, Path target) throws IOException {
+        Path previous = null;
+        if (Files.exists(target)) {
+            previous = target.getParent().resolve(".cdktf.out.previous-" + ProcessHandle.current().pid()
+                    + "-" + System.nanoTime());
+            Files.move(target, previous, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+        deleteTree(previous);
+    }
+
+    static void deleteTree(Path root) {
+        if (root == null) {
+            return;
+        }
+        File[] children = root.toFile().listFiles();
+        if (children != null) {
+            for (File child : children) {
+                deleteTree(child.toPath());
+            }
+        }
+        root.toFile().delete();
+    }
+}

@@ -1,0 +1,67 @@
+package com.payments.dr.blocks;
+
+import com.hashicorp.cdktf.providers.aws.data_aws_iam_policy_document.DataAwsIamPolicyDocumentStatement;
+import com.hashicorp.cdktf.providers.aws.kms_alias.KmsAlias;
+import com.hashicorp.cdktf.providers.aws.kms_key.KmsKey;
+import com.payments.dr.naming.ResourceType;
+import com.payments.dr.naming.Tags;
+import com.payments.dr.stack.RegionContext;
+import java.util.ArrayList;
+import java.util.List;
+import software.constructs.Construct;
+
+/**
+ * A customer-managed KMS key for one purpose in one region: rotation on, the shortest deletion
+ * window (the stack must be destroyable), an alias, and a key policy whose administration statement
+ * lists its actions instead of {@code kms:*}. Callers add the statements that let services use it.
+ */
+public final class EncryptionKey extends Construct {
+
+    /** What the account's administrators may do with the key; usage is granted per service. */
+    static final List<String> ADMIN_ACTIONS = List.of(
+            "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:DeleteAlias", "kms:DescribeKey", "kms:DisableKey",
+            "kms:DisableKeyRotation", "kms:EnableKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy",
+            "kms:GetKeyRotationStatus", "kms:ListAliases", "kms:ListGrants", "kms:ListKeyPolicies",
+            "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:RevokeGrant", "kms:ScheduleKeyDeletion",
+            "kms:TagResource", "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription");
+
+    /** Envelope-encryption actions a service needs to use a key for data at rest. */
+    public static final List<String> USE_ACTIONS = List.of(
+            "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey",
+            "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo");
+
+    private final KmsKey key;
+
+    public EncryptionKey(Construct scope, String id, RegionContext region, String purpose, String description,
+                         List<DataAwsIamPolicyDocumentStatement> usage) {
+        super(scope, id);
+        List<DataAwsIamPolicyDocumentStatement> statements = new ArrayList<>();
+        statements.add(Iam.statement("KeyAdministration", ADMIN_ACTIONS)
+                .principals(List.of(Iam.aws("arn:" + region.partition() + ":iam::" + region.accountId() + ":root")))
+                .resources(List.of("*"))
+                .build());
+        statements.addAll(usage);
+        String name = region.naming().name(ResourceType.KMS_KEY, purpose);
+        key = KmsKey.Builder.create(this, "key")
+                .provider(region.provider())
+                .description(description + " (" + name + ")")
+                .enableKeyRotation(true)
+                .deletionWindowInDays(7)
+                .policy(Iam.document(this, "policy", region, statements).getJson())
+                .tags(Tags.name(name))
+                .build();
+        KmsAlias.Builder.create(this, "alias")
+                .provider(region.provider())
+                .name(region.naming().name(ResourceType.KMS_ALIAS, purpose))
+                .targetKeyId(key.getKeyId())
+                .build();
+    }
+
+    public String arn() {
+        return key.getArn();
+    }
+
+    public String keyId() {
+        return key.getKeyId();
+    }
+}

@@ -1,0 +1,205 @@
+package com.payments.dr.blocks;
+
+import com.hashicorp.cdktf.Fn;
+import com.hashicorp.cdktf.Token;
+import com.hashicorp.cdktf.providers.aws.cloudwatch_log_group.CloudwatchLogGroup;
+import com.hashicorp.cdktf.providers.aws.data_aws_availability_zones.DataAwsAvailabilityZones;
+import com.hashicorp.cdktf.providers.aws.data_aws_availability_zones.DataAwsAvailabilityZonesFilter;
+import com.hashicorp.cdktf.providers.aws.default_security_group.DefaultSecurityGroup;
+import com.hashicorp.cdktf.providers.aws.flow_log.FlowLog;
+import com.hashicorp.cdktf.providers.aws.iam_role.IamRole;
+import com.hashicorp.cdktf.providers.aws.route_table.RouteTable;
+import com.hashicorp.cdktf.providers.aws.route_table_association.RouteTableAssociation;
+import com.hashicorp.cdktf.providers.aws.security_group.SecurityGroup;
+import com.hashicorp.cdktf.providers.aws.subnet.Subnet;
+import com.hashicorp.cdktf.providers.aws.vpc.Vpc;
+import com.hashicorp.cdktf.providers.aws.vpc_endpoint.VpcEndpoint;
+import com.hashicorp.cdktf.providers.aws.vpc_security_group_egress_rule.VpcSecurityGroupEgressRule;
+import com.hashicorp.cdktf.providers.aws.vpc_security_group_ingress_rule.VpcSecurityGroupIngressRule;
+import com.payments.dr.config.Ipv4Cidr;
+import com.payments.dr.naming.ResourceType;
+import com.payments.dr.naming.Tags;
+import com.payments.dr.stack.RegionContext;
+import java.util.ArrayList;
+import java.util.List;
+import software.constructs.Construct;
+
+/**
+ * One region's network: a VPC with private subnets only (no internet or NAT gateway), free gateway
+ * endpoints for S3 and DynamoDB, the default security group emptied, flow logs to an encrypted log
+ * group, and the function and database security groups with the only paths between them.
+ */
+public final class Network extends Construct {
+
+    /** Subnets are a sixteenth of the VPC each, leaving room for more tiers and AZs later. */
+    static final int SUBNET_NEW_BITS = 4;
+    static final int POSTGRES_PORT = 5432;
+    static final int HTTPS_PORT = 443;
+
+    /**
+     * @param logsKey the region's CloudWatch Logs key, for the flow-log group
+     */
+    public record Props(RegionContext region, Ipv4Cidr cidr, int azCount, int logRetentionDays,
+                        EncryptionKey logsKey) {
+    }
+
+    private final Vpc vpc;
+    private final List<Subnet> privateSubnets = new ArrayList<>();
+    private final SecurityGroup functionSecurityGroup;
+    private final SecurityGroup databaseSecurityGroup;
+
+    public Network(Construct scope, String id, Props props) {
+        super(scope, id);
+        RegionContext region = props.region();
+        var naming = region.naming();
+
+        vpc = Vpc.Builder.create(this, "vpc")
+                .provider(region.provider())
+                .cidrBlock(props.cidr().toString())
+                .enableDnsSupport(true)
+                // interface endpoints' private DNS names need both DNS settings on
+                .enableDnsHostnames(true)
+                .tags(Tags.name(naming.name(ResourceType.VPC)))
+                .build();
+
+        DataAwsAvailabilityZones zones = DataAwsAvailabilityZones.Builder.create(this, "zones")
+                .provider(region.provider())
+                .state("available")
+                // Local Zones and Wavelength zones lack Aurora and Lambda
+                .filter(List.of(DataAwsAvailabilityZonesFilter.builder()
+                        .name("opt-in-status").values(List.of("opt-in-not-required")).build()))
+                .build();
+
+        List<String> routeTableIds = new ArrayList<>();
+        for (int i = 0; i < props.azCount(); i++) {
+            String index = Integer.toString(i + 1);
+            Subnet subnet = Subnet.Builder.create(this, "private_subnet_" + index)
+                    .provider(region.provider())
+                    .vpcId(vpc.getId())
+                    .cidrBlock(props.cidr().subnet(SUBNET_NEW_BITS, i).toString())
+                    .availabilityZone(Token.asString(Fn.element(zones.getNames(), i)))
+                    .mapPublicIpOnLaunch(false)
+                    .tags(Tags.name(naming.name(ResourceType.SUBNET_PRIVATE, index)))
+                    .build();
+            privateSubnets.add(subnet);
+            // one route table per AZ costs nothing and keeps per-AZ egress possible later
+            RouteTable table = RouteTable.Builder.create(this, "private_route_table_" + index)
+                    .provider(region.provider())
+                    .vpcId(vpc.getId())
+                    .tags(Tags.name(naming.name(ResourceType.ROUTE_TABLE_PRIVATE, index)))
+                    .build();
+            RouteTableAssociation.Builder.create(this, "private_route_table_association_" + index)
+                    .provider(region.provider())
+                    .subnetId(subnet.getId())
+                    .routeTableId(table.getId())
+                    .build();
+            routeTableIds.add(table.getId());
+        }
+
+        VpcEndpoint s3 = gatewayEndpoint("s3", region, routeTableIds);
+        VpcEndpoint dynamodb = gatewayEndpoint("dynamodb", region, routeTableIds);
+
+        DefaultSecurityGroup.Builder.create(this, "default_security_group")
+                .provider(region.provider())
+                .vpcId(vpc.getId())
+                // no ingress or egress blocks: Terraform removes every rule AWS put there
+                .tags(Tags.name(naming.name(ResourceType.SECURITY_GROUP, "default")))
+                .build();
+
+        functionSecurityGroup = securityGroup("function", "Payment function ENIs: egress to the database and AWS endpoints only", region);
+        databaseSecurityGroup = securityGroup("database", "Aurora PostgreSQL: PostgreSQL from the payment function only", region);
+
+        VpcSecurityGroupIngressRule.Builder.create(this, "database_from_function")
+                .provider(region.provider())
+                .securityGroupId(databaseSecurityGroup.getId())
+                .referencedSecurityGroupId(functionSecurityGroup.getId())
+                .ipProtocol("tcp").fromPort(POSTGRES_PORT).toPort(POSTGRES_PORT)
+                .description("PostgreSQL from the payment function")
+                .build();
+        VpcSecurityGroupEgressRule.Builder.create(this, "function_to_database")
+                .provider(region.provider())
+                .securityGroupId(functionSecurityGroup.getId())
+                .referencedSecurityGroupId(databaseSecurityGroup.getId())
+                .ipProtocol("tcp").fromPort(POSTGRES_PORT).toPort(POSTGRES_PORT)
+                .description("PostgreSQL to the Aurora cluster")
+                .build();
+        for (VpcEndpoint endpoint : List.of(s3, dynamodb)) {
+            String service = endpoint == s3 ? "s3" : "dynamodb";
+            VpcSecurityGroupEgressRule.Builder.create(this, "function_to_" + service)
+                    .provider(region.provider())
+                    .securityGroupId(functionSecurityGroup.getId())
+                    .prefixListId(endpoint.getPrefixListId())
+                    .ipProtocol("tcp").fromPort(HTTPS_PORT).toPort(HTTPS_PORT)
+                    .description("HTTPS to " + service + " through its gateway endpoint")
+                    .build();
+        }
+
+        flowLogs(region, props);
+    }
+
+    private VpcEndpoint gatewayEndpoint(String service, RegionContext region, List<String> routeTableIds) {
+        return VpcEndpoint.Builder.create(this, service + "_endpoint")
+                .provider(region.provider())
+                .vpcId(vpc.getId())
+                .serviceName("com.amazonaws." + region.region() + "." + service)
+                .vpcEndpointType("Gateway")
+                .routeTableIds(routeTableIds)
+                .tags(Tags.name(region.naming().name(ResourceType.VPC_ENDPOINT, service)))
+                .build();
+    }
+
+    private SecurityGroup securityGroup(String purpose, String description, RegionContext region) {
+        String name = region.naming().name(ResourceType.SECURITY_GROUP, purpose);
+        // Rules are separate resources: with no inline blocks Terraform also drops AWS's allow-all egress.
+        return SecurityGroup.Builder.create(this, purpose + "_security_group")
+                .provider(region.provider())
+                .name(name)
+                .description(description)
+                .vpcId(vpc.getId())
+                .tags(Tags.name(name))
+                .build();
+    }
+
+    private void flowLogs(RegionContext region, Props props) {
+        String logGroupName = region.naming().name(ResourceType.VPC_FLOW_LOG_GROUP);
+        CloudwatchLogGroup logGroup = CloudwatchLogGroup.Builder.create(this, "flow_log_group")
+                .provider(region.provider())
+                .name(logGroupName)
+                .retentionInDays(props.logRetentionDays())
+                .kmsKeyId(props.logsKey().arn())
+                .build();
+        IamRole role = Iam.serviceRole(this, "flow_log_role", region, "vpc-flow-logs",
+                "vpc-flow-logs.amazonaws.com", List.of(
+                        Iam.allow("WriteFlowLogs",
+                                List.of("logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"),
+                                List.of(logGroup.getArn(), logGroup.getArn() + ":log-stream:*")),
+                        Iam.allow("FindLogGroup", List.of("logs:DescribeLogGroups"),
+                                List.of(region.arn("logs", "log-group:*")))));
+        FlowLog.Builder.create(this, "flow_log")
+                .provider(region.provider())
+                .vpcId(vpc.getId())
+                .trafficType("ALL")
+                .logDestinationType("cloud-watch-logs")
+                .logDestination(logGroup.getArn())
+                .iamRoleArn(role.getArn())
+                .maxAggregationInterval(600)
+                .tags(Tags.name(region.naming().name(ResourceType.FLOW_LOG)))
+                .build();
+    }
+
+    public String vpcId() {
+        return vpc.getId();
+    }
+
+    public List<String> privateSubnetIds() {
+        return privateSubnets.stream().map(Subnet::getId).toList();
+    }
+
+    public String functionSecurityGroupId() {
+        return functionSecurityGroup.getId();
+    }
+
+    public String databaseSecurityGroupId() {
+        return databaseSecurityGroup.getId();
+    }
+}

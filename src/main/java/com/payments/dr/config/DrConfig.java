@@ -1,0 +1,166 @@
+package com.payments.dr.config;
+
+import com.payments.dr.naming.Naming;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The whole configuration of one deployment: immutable, and valid by construction. Build it with
+ * {@link #builder()} (defaults from {@link Setting}); {@link ConfigLoader} fills a builder from the
+ * environment and {@code cdktf.json}.
+ */
+public record DrConfig(
+        String environmentSuffix,
+        String primaryRegion,
+        String drRegion,
+        BackendSettings backend,
+        Ipv4Cidr primaryVpcCidr,
+        Ipv4Cidr drVpcCidr,
+        int azCount,
+        int logRetentionDays,
+        Optional<String> alarmEmail,
+        Optional<String> dnsDomain) {
+
+    /** Retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
+    public static final Set<Integer> LOG_RETENTION_VALUES = Set.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180,
+            365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
+
+    private static final Pattern SUFFIX = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
+    private static final Pattern REGION = Pattern.compile(
+            "(us|eu|ap|sa|ca|me|af|il|mx)-(gov-)?(north|south|east|west|central|northeast|southeast|northwest|southwest)-[1-9]");
+    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    private static final Pattern TABLE = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
+    private static final Pattern EMAIL = Pattern.compile(
+            "[A-Za-z0-9._%+-]{1,64}@([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}");
+    private static final Pattern DOMAIN = Pattern.compile(
+            "([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}");
+    /** RFC 2606/6761 names: Route 53 refuses hosted zones for them. */
+    private static final Set<String> RESERVED_DOMAINS = Set.of("example.com", "example.net", "example.org");
+    private static final Set<String> RESERVED_TLDS = Set.of("example", "invalid", "localhost", "test", "local");
+
+    public DrConfig {
+        requireMatch(Setting.ENVIRONMENT_SUFFIX, environmentSuffix, SUFFIX);
+        if (environmentSuffix.length() > Naming.maxSuffixLength()) {
+            throw new ConfigException(Setting.ENVIRONMENT_SUFFIX, environmentSuffix,
+                    "at most " + Naming.maxSuffixLength() + " characters (the longest name, "
+                            + Naming.tightestType() + ", must fit AWS's " + Naming.tightestType().maxLength()
+                            + "-character limit)");
+        }
+        requireMatch(Setting.PRIMARY_REGION, primaryRegion, REGION);
+        requireMatch(Setting.DR_REGION, drRegion, REGION);
+        if (drRegion.equals(primaryRegion)) {
+            throw new ConfigException(Setting.DR_REGION, drRegion, "a region different from PRIMARY_REGION");
+        }
+        requireMatch(Setting.STATE_BUCKET, backend.bucket(), BUCKET);
+        requireMatch(Setting.STATE_REGION, backend.region(), REGION);
+        requireMatch(Setting.STATE_LOCK_TABLE, backend.lockTable(), TABLE);
+        requireVpcCidr(Setting.PRIMARY_VPC_CIDR, primaryVpcCidr);
+        requireVpcCidr(Setting.DR_VPC_CIDR, drVpcCidr);
+        if (primaryVpcCidr.overlaps(drVpcCidr)) {
+            throw new ConfigException(Setting.DR_VPC_CIDR, drVpcCidr.toString(),
+                    "a network not overlapping PRIMARY_VPC_CIDR " + primaryVpcCidr + ", so the regions can be peered");
+        }
+        if (azCount < 2 || azCount > 3) {
+            throw new ConfigException(Setting.AZ_COUNT, Integer.toString(azCount), Setting.AZ_COUNT.allowed());
+        }
+        if (!LOG_RETENTION_VALUES.contains(logRetentionDays)) {
+            throw new ConfigException(Setting.LOG_RETENTION_DAYS, Integer.toString(logRetentionDays),
+                    "one of " + new java.util.TreeSet<>(LOG_RETENTION_VALUES));
+        }
+        alarmEmail.ifPresent(email -> requireMatch(Setting.ALARM_EMAIL, email, EMAIL));
+        dnsDomain.ifPresent(DrConfig::requireDomain);
+    }
+
+    private static void requireMatch(Setting setting, String value, Pattern pattern) {
+        if (value == null || !pattern.matcher(value).matches()) {
+            throw new ConfigException(setting, String.valueOf(value), setting.allowed());
+        }
+    }
+
+    private static void requireVpcCidr(Setting setting, Ipv4Cidr cidr) {
+        if (cidr.prefixLength() < 16 || cidr.prefixLength() > 24 || !cidr.isPrivate()) {
+            throw new ConfigException(setting, cidr.toString(), setting.allowed());
+        }
+    }
+
+    private static void requireDomain(String domain) {
+        requireMatch(Setting.DNS_DOMAIN, domain, DOMAIN);
+        String tld = domain.substring(domain.lastIndexOf('.') + 1);
+        boolean reserved = RESERVED_TLDS.contains(tld)
+                || RESERVED_DOMAINS.stream().anyMatch(r -> domain.equals(r) || domain.endsWith("." + r));
+        if (reserved) {
+            throw new ConfigException(Setting.DNS_DOMAIN, domain,
+                    "a domain you own; reserved names (example.com/.net/.org, .test, .example, .invalid, .localhost, .local) are refused by Route 53");
+        }
+    }
+
+    /** Terraform state key: one state per environment suffix. */
+    public static String stateKey(String suffix) {
+        return "payments-dr/" + suffix + "/terraform.tfstate";
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts from the documented defaults; every setter takes the raw text of its {@link Setting}. */
+    public static final class Builder {
+        private final java.util.EnumMap<Setting, String> values = new java.util.EnumMap<>(Setting.class);
+
+        private Builder() {
+            for (Setting s : Setting.values()) {
+                values.put(s, s.defaultValue());
+            }
+        }
+
+        /** Sets any setting from its text form, as read from the environment or context. */
+        public Builder set(Setting setting, String value) {
+            values.put(setting, value == null ? "" : value.trim());
+            return this;
+        }
+
+        public Builder environmentSuffix(String value) {
+            return set(Setting.ENVIRONMENT_SUFFIX, value);
+        }
+
+        public DrConfig build() {
+            String suffix = values.get(Setting.ENVIRONMENT_SUFFIX);
+            return new DrConfig(
+                    suffix,
+                    values.get(Setting.PRIMARY_REGION),
+                    values.get(Setting.DR_REGION),
+                    new BackendSettings(values.get(Setting.STATE_BUCKET), stateKey(suffix),
+                            values.get(Setting.STATE_REGION), values.get(Setting.STATE_LOCK_TABLE)),
+                    cidr(Setting.PRIMARY_VPC_CIDR),
+                    cidr(Setting.DR_VPC_CIDR),
+                    integer(Setting.AZ_COUNT),
+                    integer(Setting.LOG_RETENTION_DAYS),
+                    optional(Setting.ALARM_EMAIL),
+                    optional(Setting.DNS_DOMAIN));
+        }
+
+        private Ipv4Cidr cidr(Setting setting) {
+            String text = values.get(setting);
+            Ipv4Cidr cidr = Ipv4Cidr.parseOrNull(text);
+            if (cidr == null) {
+                throw new ConfigException(setting, text, setting.allowed() + " (network address, host bits zero)");
+            }
+            return cidr;
+        }
+
+        private int integer(Setting setting) {
+            String text = values.get(setting);
+            try {
+                return Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                throw new ConfigException(setting, text, "a whole number: " + setting.allowed());
+            }
+        }
+
+        private Optional<String> optional(Setting setting) {
+            String text = values.get(setting);
+            return text.isEmpty() ? Optional.empty() : Optional.of(text);
+        }
+    }
+}

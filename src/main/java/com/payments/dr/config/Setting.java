@@ -1,0 +1,50 @@
+package com.payments.dr.config;
+
+/**
+ * Every configuration setting, with the environment variable and the {@code cdktf.json} context key
+ * it is read from, its default and a one-line description of what is allowed. This enum is the
+ * single source for the README/help configuration table and for error messages.
+ */
+public enum Setting {
+    ENVIRONMENT_SUFFIX("environmentSuffix", "dev",
+            "lowercase letters, digits and single hyphens, starting with a letter, not ending with a hyphen"),
+    PRIMARY_REGION("primaryRegion", "us-east-1", "an AWS region name such as us-east-1"),
+    DR_REGION("drRegion", "us-east-2", "an AWS region name different from PRIMARY_REGION"),
+    STATE_BUCKET("stateBucket", "payments-dr-terraform-state", "an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)"),
+    STATE_REGION("stateRegion", "us-east-1", "the AWS region of the state bucket"),
+    STATE_LOCK_TABLE("stateLockTable", "payments-dr-terraform-locks", "a DynamoDB table name (3-255 letters, digits, _ . -)"),
+    PRIMARY_VPC_CIDR("primaryVpcCidr", "10.10.0.0/16", "an RFC 1918 IPv4 CIDR from /16 to /24"),
+    DR_VPC_CIDR("drVpcCidr", "10.20.0.0/16", "an RFC 1918 IPv4 CIDR from /16 to /24 not overlapping PRIMARY_VPC_CIDR"),
+    AZ_COUNT("azCount", "2", "2 or 3 availability zones per region"),
+    LOG_RETENTION_DAYS("logRetentionDays", "30", "a CloudWatch Logs retention period in days (1, 3, 5, 7, 14, 30, 60, 90, ...)"),
+    ALARM_EMAIL("alarmEmail", "", "empty, or an e-mail address that receives alarm notifications"),
+    DNS_DOMAIN("dnsDomain", "", "empty, or a DNS domain you own (not a reserved name such as example.com)");
+
+    private final String contextKey;
+    private final String defaultValue;
+    private final String allowed;
+
+    Setting(String contextKey, String defaultValue, String allowed) {
+        this.contextKey = contextKey;
+        this.defaultValue = defaultValue;
+        this.allowed = allowed;
+    }
+
+    /** The environment variable that sets it (highest precedence). */
+    public String envVar() {
+        return name();
+    }
+
+    /** The key in {@code cdktf.json}'s {@code context} object (second precedence). */
+    public String contextKey() {
+        return contextKey;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String allowed() {
+        return allowed;
+    }
+}

@@ -1,0 +1,59 @@
+package com.payments.dr.stack;
+
+import com.hashicorp.cdktf.S3Backend;
+import com.hashicorp.cdktf.TerraformStack;
+import com.hashicorp.cdktf.providers.aws.data_aws_caller_identity.DataAwsCallerIdentity;
+import com.hashicorp.cdktf.providers.aws.data_aws_partition.DataAwsPartition;
+import com.hashicorp.cdktf.providers.aws.provider.AwsProvider;
+import com.payments.dr.config.DrConfig;
+import com.payments.dr.naming.Naming;
+import com.payments.dr.naming.RegionRole;
+import software.constructs.Construct;
+
+/**
+ * The one Terraform stack: two aliased AWS providers, the S3 backend, and the constructs for the
+ * primary region, the DR region and what spans both.
+ */
+public final class DrStack extends TerraformStack {
+
+    public static final String NAME = "payments-dr";
+
+    private final PrimaryRegion primary;
+    private final DrRegion dr;
+
+    public DrStack(Construct scope, DrConfig config) {
+        super(scope, NAME);
+        S3Backend.Builder.create(this)
+                .bucket(config.backend().bucket())
+                .key(config.backend().key())
+                .region(config.backend().region())
+                .dynamodbTable(config.backend().lockTable())
+                .encrypt(true)
+                .build();
+
+        Naming naming = Naming.global(config.environmentSuffix());
+        RegionContext primaryRegion = region(RegionRole.PRIMARY, config.primaryRegion(), naming, config);
+        RegionContext drRegion = region(RegionRole.DR, config.drRegion(), naming, config);
+
+        primary = new PrimaryRegion(this, primaryRegion, config);
+        dr = new DrRegion(this, drRegion, config);
+    }
+
+    private RegionContext region(RegionRole role, String regionName, Naming naming, DrConfig config) {
+        AwsProvider provider = Providers.aws(this, role, regionName, config.environmentSuffix());
+        DataAwsCallerIdentity identity = DataAwsCallerIdentity.Builder.create(this, role.label() + "_caller_identity")
+                .provider(provider).build();
+        DataAwsPartition partition = DataAwsPartition.Builder.create(this, role.label() + "_partition")
+                .provider(provider).build();
+        return new RegionContext(role, regionName, provider, naming.forRegion(role),
+                identity.getAccountId(), partition.getPartition());
+    }
+
+    public PrimaryRegion primary() {
+        return primary;
+    }
+
+    public DrRegion dr() {
+        return dr;
+    }
+}

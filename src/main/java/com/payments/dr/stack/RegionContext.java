@@ -1,0 +1,24 @@
+package com.payments.dr.stack;
+
+import com.hashicorp.cdktf.providers.aws.provider.AwsProvider;
+import com.payments.dr.naming.Naming;
+import com.payments.dr.naming.RegionRole;
+
+/**
+ * What every building block needs to know about the region it builds in: the aliased provider
+ * (no resource may fall back to a default provider), the region's role and name, the naming bound
+ * to the role, and the account id and partition as Terraform expressions.
+ */
+public record RegionContext(
+        RegionRole role,
+        String region,
+        AwsProvider provider,
+        Naming naming,
+        String accountId,
+        String partition) {
+
+    /** {@code arn:<partition>:<service>:<region>:<account>:<resource>}. */
+    public String arn(String service, String resource) {
+        return "arn:" + partition + ":" + service + ":" + region + ":" + accountId + ":" + resource;
+    }
+}

@@ -1,0 +1,122 @@
+package com.payments.dr.stack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.payments.dr.naming.RegionRole;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The stack's frame: providers, backend, tags and outputs, checked on one synthesis. */
+class DrStackTest {
+
+    private static Synth synth;
+
+    @BeforeAll
+    static void synthesize() {
+        synth = Synth.defaults();
+    }
+
+    @Test
+    void twoAliasedProvidersWithMandatoryDefaultTags() {
+        JsonArray providers = synth.json().getAsJsonObject("provider").getAsJsonArray("aws");
+        assertEquals(2, providers.size());
+        Map<String, String> regionByAlias = new TreeMap<>();
+        for (JsonElement p : providers) {
+            JsonObject provider = p.getAsJsonObject();
+            regionByAlias.put(provider.get("alias").getAsString(), provider.get("region").getAsString());
+            JsonObject tags = provider.getAsJsonArray("default_tags").get(0).getAsJsonObject()
+                    .getAsJsonObject("tags");
+            assertEquals("DR", tags.get("Environment").getAsString());
+            assertEquals("Operations", tags.get("CostCenter").getAsString());
+            assertEquals("High", tags.get("Criticality").getAsString());
+            assertEquals("dev", tags.get("EnvironmentSuffix").getAsString());
+        }
+        assertEquals(Map.of("dr", "us-east-2", "primary", "us-east-1"), regionByAlias);
+    }
+
+    @Test
+    void everyResourceAndDataSourceUsesAnAliasedProvider() {
+        List<Synth.Block> blocks = synth.allBlocks();
+        assertTrue(blocks.size() > 40, "stack has " + blocks.size() + " blocks");
+        for (Synth.Block block : blocks) {
+            assertTrue(Set.of("aws.primary", "aws.dr").contains(block.provider()),
+                    block.type() + "." + block.id() + " uses provider " + block.provider());
+        }
+    }
+
+    @Test
+    void encryptedS3BackendKeyedBySuffix() {
+        JsonObject s3 = synth.json().getAsJsonObject("terraform").getAsJsonObject("backend").getAsJsonObject("s3");
+        assertEquals("payments-dr-terraform-state", s3.get("bucket").getAsString());
+        assertEquals("payments-dr/dev/terraform.tfstate", s3.get("key").getAsString());
+        assertEquals("us-east-1", s3.get("region").getAsString());
+        assertEquals("payments-dr-terraform-locks", s3.get("dynamodb_table").getAsString());
+        assertTrue(s3.get("encrypt").getAsBoolean());
+    }
+
+    @Test
+    void awsProviderIsPinnedByTheBindings() {
+        JsonObject aws = synth.json().getAsJsonObject("terraform").getAsJsonObject("required_providers")
+                .getAsJsonObject("aws");
+        assertEquals("aws", aws.get("source").getAsString());
+        assertEquals("5.23.1", aws.get("version").getAsString());
+    }
+
+    @Test
+    void outputsHaveStableReadableNames() {
+        JsonObject outputs = synth.json().getAsJsonObject("output");
+        for (String role : List.of("primary", "dr")) {
+            assertTrue(outputs.has(role + "_vpc_id"), outputs.keySet().toString());
+            assertTrue(outputs.get(role + "_vpc_id").getAsJsonObject().get("value").getAsString()
+                    .startsWith("${aws_vpc." + role + "_network_vpc"));
+            JsonArray subnets = outputs.getAsJsonObject(role + "_private_subnet_ids").getAsJsonArray("value");
+            assertEquals(2, subnets.size());
+            assertFalse(outputs.getAsJsonObject(role + "_vpc_id").get("description").getAsString().isBlank());
+        }
+    }
+
+    @Test
+    void logicalIdsSayWhichRegionAResourceBelongsTo() {
+        Set<String> prefixes = new HashSet<>();
+        for (Synth.Block block : synth.allBlocks()) {
+            String prefix = block.id().substring(0, block.id().indexOf('_'));
+            prefixes.add(prefix);
+            String expectedProvider = "aws." + prefix;
+            if (Set.of("primary", "dr").contains(prefix)) {
+                assertEquals(expectedProvider, block.provider(), block.type() + "." + block.id());
+            }
+        }
+        assertTrue(prefixes.containsAll(Set.of("primary", "dr")), prefixes.toString());
+    }
+
+    @Test
+    void constructsExposeTheirPartsToLaterTiers() {
+        DrStack stack = synth.stack();
+        assertEquals(RegionRole.PRIMARY, stack.primary().region().role());
+        assertEquals(RegionRole.DR, stack.dr().region().role());
+        assertEquals("us-east-2", stack.dr().region().region());
+        assertTrue(stack.primary().network().functionSecurityGroupId().contains("TfToken"));
+        assertTrue(stack.primary().network().databaseSecurityGroupId().contains("TfToken"));
+        assertTrue(stack.dr().logsKey().keyId().contains("TfToken"));
+        assertEquals("arn:aws:logs:us-east-1:123:log-group:x",
+                new RegionContext(RegionRole.PRIMARY, "us-east-1", null, null, "123", "aws").arn("logs", "log-group:x"));
+    }
+
+    @Test
+    void noSecretsOrMachinePathsInTheSynthesizedJson() {
+        String text = synth.text();
+        for (String forbidden : List.of("/work/", "/root/", "/home/", "/tmp/", "password\":", "secret_string\"")) {
+            assertFalse(text.contains(forbidden), "synthesized JSON contains " + forbidden);
+        }
+    }
+}

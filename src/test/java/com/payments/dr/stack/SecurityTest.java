@@ -1,0 +1,82 @@
+package com.payments.dr.stack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Secure-by-default properties that hold across the whole stack. */
+class SecurityTest {
+
+    private static Synth synth;
+
+    @BeforeAll
+    static void synthesize() {
+        synth = Synth.defaults();
+    }
+
+    @Test
+    void noPolicyStatementUsesAWildcardAction() {
+        List<JsonObject> documents = synth.data("aws_iam_policy_document");
+        assertTrue(documents.size() >= 6, "found " + documents.size() + " policy documents");
+        for (JsonObject document : documents) {
+            for (JsonElement statement : document.getAsJsonArray("statement")) {
+                JsonObject s = statement.getAsJsonObject();
+                assertFalse(s.has("not_actions"), "NotAction grants everything else");
+                assertTrue(s.has("actions"));
+                for (JsonElement action : s.getAsJsonArray("actions")) {
+                    assertFalse(action.getAsString().contains("*"), action.getAsString());
+                }
+                assertEquals("Allow", s.get("effect").getAsString());
+            }
+        }
+    }
+
+    @Test
+    void policiesAreOnlyAttachedFromPolicyDocuments() {
+        for (JsonObject role : synth.resources("aws_iam_role")) {
+            assertTrue(role.get("assume_role_policy").getAsString().startsWith("${data.aws_iam_policy_document."));
+        }
+        for (JsonObject policy : synth.resources("aws_iam_role_policy")) {
+            assertTrue(policy.get("policy").getAsString().startsWith("${data.aws_iam_policy_document."));
+        }
+        assertTrue(synth.resources("aws_iam_role_policy_attachment").isEmpty(), "no managed policies");
+    }
+
+    @Test
+    void serviceRolesGuardAgainstTheConfusedDeputy() {
+        for (JsonObject document : synth.data("aws_iam_policy_document")) {
+            for (JsonElement statement : document.getAsJsonArray("statement")) {
+                JsonObject s = statement.getAsJsonObject();
+                if (s.getAsJsonArray("actions").get(0).getAsString().equals("sts:AssumeRole")) {
+                    JsonObject condition = s.getAsJsonArray("condition").get(0).getAsJsonObject();
+                    assertEquals("aws:SourceAccount", condition.get("variable").getAsString());
+                }
+            }
+        }
+    }
+
+    @Test
+    void customerManagedKeysRotateAndCanBeDestroyed() {
+        List<JsonObject> keys = synth.resources("aws_kms_key");
+        assertFalse(keys.isEmpty());
+        for (JsonObject key : keys) {
+            assertTrue(key.get("enable_key_rotation").getAsBoolean());
+            assertEquals(7, key.get("deletion_window_in_days").getAsInt());
+            assertTrue(key.get("policy").getAsString().startsWith("${data.aws_iam_policy_document."));
+        }
+        assertEquals(keys.size(), synth.resources("aws_kms_alias").size());
+    }
+
+    @Test
+    void nothingIsRetainedOrProtectedFromDestroy() {
+        String text = synth.text();
+        assertFalse(text.contains("\"prevent_destroy\": true"));
+        assertFalse(text.contains("\"deletion_protection\": true"));
+    }
+}

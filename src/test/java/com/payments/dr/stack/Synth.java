@@ -1,0 +1,111 @@
+package com.payments.dr.stack;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.hashicorp.cdktf.App;
+import com.hashicorp.cdktf.Testing;
+import com.payments.dr.config.DrConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Synthesized stacks for the tests. The default configuration's JSON is synthesized once per test
+ * run and shared by every test class: jsii costs seconds per synthesis start-up, assertions cost
+ * nothing.
+ */
+public final class Synth {
+
+    private static Synth defaults;
+
+    private final DrStack stack;
+    private final JsonObject json;
+    private final String text;
+
+    private Synth(DrStack stack, String text) {
+        this.stack = stack;
+        this.text = text;
+        this.json = JsonParser.parseString(text).getAsJsonObject();
+    }
+
+    public static synchronized Synth defaults() {
+        if (defaults == null) {
+            defaults = of(DrConfig.builder().build());
+        }
+        return defaults;
+    }
+
+    public static Synth of(DrConfig config) {
+        App app = Testing.app();
+        DrStack stack = new DrStack(app, config);
+        return new Synth(stack, Testing.synth(stack));
+    }
+
+    public DrStack stack() {
+        return stack;
+    }
+
+    public JsonObject json() {
+        return json;
+    }
+
+    public String text() {
+        return text;
+    }
+
+    /** Resources of one type, by logical id ({@code "resource"} or {@code "data"} block). */
+    public Map<String, JsonElement> blocks(String kind, String type) {
+        JsonObject byType = json.getAsJsonObject(kind);
+        if (byType == null || !byType.has(type)) {
+            return Map.of();
+        }
+        return byType.getAsJsonObject(type).asMap();
+    }
+
+    public List<JsonObject> resources(String type) {
+        return blocks("resource", type).values().stream().map(JsonElement::getAsJsonObject).toList();
+    }
+
+    public List<JsonObject> data(String type) {
+        return blocks("data", type).values().stream().map(JsonElement::getAsJsonObject).toList();
+    }
+
+    /** The single resource of {@code type} whose logical id starts with {@code prefix}. */
+    public JsonObject resource(String type, String prefix) {
+        List<JsonObject> matches = new ArrayList<>();
+        blocks("resource", type).forEach((id, body) -> {
+            if (id.startsWith(prefix)) {
+                matches.add(body.getAsJsonObject());
+            }
+        });
+        if (matches.size() != 1) {
+            throw new AssertionError("expected one " + type + " with id " + prefix + "*, found " + matches.size());
+        }
+        return matches.get(0);
+    }
+
+    /** Every resource and data source of the stack, each as (type, id, body). */
+    public List<Block> allBlocks() {
+        List<Block> all = new ArrayList<>();
+        for (String kind : List.of("resource", "data")) {
+            JsonObject byType = json.getAsJsonObject(kind);
+            if (byType == null) {
+                continue;
+            }
+            byType.asMap().forEach((type, instances) -> instances.getAsJsonObject().asMap()
+                    .forEach((id, body) -> all.add(new Block(kind, type, id, body.getAsJsonObject()))));
+        }
+        return all;
+    }
+
+    public record Block(String kind, String type, String id, JsonObject body) {
+        public String provider() {
+            return body.has("provider") ? body.get("provider").getAsString() : null;
+        }
+
+        public String string(String attribute) {
+            return body.has(attribute) ? body.get(attribute).getAsString() : null;
+        }
+    }
+}
