@@ -40,8 +40,13 @@ public final class Iam {
     }
 
     public static DataAwsIamPolicyDocumentStatementCondition condition(String test, String variable, String value) {
+        return condition(test, variable, List.of(value));
+    }
+
+    public static DataAwsIamPolicyDocumentStatementCondition condition(String test, String variable,
+                                                                       List<String> values) {
         return DataAwsIamPolicyDocumentStatementCondition.builder()
-                .test(test).variable(variable).values(List.of(value)).build();
+                .test(test).variable(variable).values(values).build();
     }
 
     public static DataAwsIamPolicyDocument document(Construct scope, String id, RegionContext region,

@@ -195,6 +195,11 @@ public final class Network extends Construct {
         return privateSubnets.stream().map(Subnet::getId).toList();
     }
 
+    /** The zone of each private subnet, in subnet order. */
+    public List<String> availabilityZones() {
+        return privateSubnets.stream().map(Subnet::getAvailabilityZone).toList();
+    }
+
     public String functionSecurityGroupId() {
         return functionSecurityGroup.getId();
     }

@@ -20,7 +20,9 @@ public record DrConfig(
         int azCount,
         int logRetentionDays,
         Optional<String> alarmEmail,
-        Optional<String> dnsDomain) {
+        Optional<String> dnsDomain,
+        DatabaseSettings database,
+        boolean replicationTimeControl) {
 
     /** Retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
     public static final Set<Integer> LOG_RETENTION_VALUES = Set.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180,
@@ -70,6 +72,33 @@ public record DrConfig(
         }
         alarmEmail.ifPresent(email -> requireMatch(Setting.ALARM_EMAIL, email, EMAIL));
         dnsDomain.ifPresent(DrConfig::requireDomain);
+        requireDatabase(database);
+    }
+
+    private static final Pattern ENGINE_VERSION = Pattern.compile("(15|16|17)\\.[0-9]{1,2}");
+
+    private static void requireDatabase(DatabaseSettings db) {
+        requireMatch(Setting.AURORA_ENGINE_VERSION, db.engineVersion(), ENGINE_VERSION);
+        requireAcu(Setting.AURORA_MIN_ACU, db.minAcu());
+        requireAcu(Setting.AURORA_MAX_ACU, db.maxAcu());
+        if (db.minAcu() > db.maxAcu()) {
+            throw new ConfigException(Setting.AURORA_MAX_ACU, DatabaseSettings.format(db.maxAcu()),
+                    "at least AURORA_MIN_ACU (" + DatabaseSettings.format(db.minAcu()) + ") and at most 128");
+        }
+        if (db.backupRetentionDays() < 7 || db.backupRetentionDays() > 35) {
+            throw new ConfigException(Setting.BACKUP_RETENTION_DAYS, Integer.toString(db.backupRetentionDays()),
+                    Setting.BACKUP_RETENTION_DAYS.allowed());
+        }
+        if (db.drInstances() < 1 || db.drInstances() > 3) {
+            throw new ConfigException(Setting.DR_DB_INSTANCES, Integer.toString(db.drInstances()),
+                    Setting.DR_DB_INSTANCES.allowed());
+        }
+    }
+
+    private static void requireAcu(Setting setting, double acu) {
+        if (acu < 0.5 || acu > 128 || acu * 2 != Math.rint(acu * 2)) {
+            throw new ConfigException(setting, DatabaseSettings.format(acu), setting.allowed());
+        }
     }
 
     private static void requireMatch(Setting setting, String value, Pattern pattern) {
@@ -137,7 +166,28 @@ public record DrConfig(
                     integer(Setting.AZ_COUNT),
                     integer(Setting.LOG_RETENTION_DAYS),
                     optional(Setting.ALARM_EMAIL),
-                    optional(Setting.DNS_DOMAIN));
+                    optional(Setting.DNS_DOMAIN),
+                    new DatabaseSettings(values.get(Setting.AURORA_ENGINE_VERSION),
+                            decimal(Setting.AURORA_MIN_ACU), decimal(Setting.AURORA_MAX_ACU),
+                            integer(Setting.BACKUP_RETENTION_DAYS), integer(Setting.DR_DB_INSTANCES)),
+                    bool(Setting.S3_REPLICATION_TIME_CONTROL));
+        }
+
+        private double decimal(Setting setting) {
+            String text = values.get(setting);
+            try {
+                return Double.parseDouble(text);
+            } catch (NumberFormatException e) {
+                throw new ConfigException(setting, text, "a number: " + setting.allowed());
+            }
+        }
+
+        private boolean bool(Setting setting) {
+            String text = values.get(setting);
+            if (!text.equals("true") && !text.equals("false")) {
+                throw new ConfigException(setting, text, setting.allowed());
+            }
+            return Boolean.parseBoolean(text);
         }
 
         private Ipv4Cidr cidr(Setting setting) {

@@ -18,7 +18,15 @@ public enum Setting {
     AZ_COUNT("azCount", "2", "2 or 3 availability zones per region"),
     LOG_RETENTION_DAYS("logRetentionDays", "30", "a CloudWatch Logs retention period in days (1, 3, 5, 7, 14, 30, 60, 90, ...)"),
     ALARM_EMAIL("alarmEmail", "", "empty, or an e-mail address that receives alarm notifications"),
-    DNS_DOMAIN("dnsDomain", "", "empty, or a DNS domain you own (not a reserved name such as example.com)");
+    DNS_DOMAIN("dnsDomain", "", "empty, or a DNS domain you own (not a reserved name such as example.com)"),
+    AURORA_ENGINE_VERSION("auroraEngineVersion", "16.6",
+            "an aurora-postgresql 15.x, 16.x or 17.x minor that is orderable and supports global databases and Serverless v2"),
+    AURORA_MIN_ACU("auroraMinAcu", "0.5", "Serverless v2 capacity in steps of 0.5 ACU, 0.5 <= AURORA_MIN_ACU <= AURORA_MAX_ACU"),
+    AURORA_MAX_ACU("auroraMaxAcu", "4", "Serverless v2 capacity in steps of 0.5 ACU, AURORA_MIN_ACU <= AURORA_MAX_ACU <= 128"),
+    BACKUP_RETENTION_DAYS("backupRetentionDays", "7", "7 to 35 days of automated Aurora backups"),
+    DR_DB_INSTANCES("drDbInstances", "1", "1 to 3 Serverless v2 instances in the DR cluster"),
+    S3_REPLICATION_TIME_CONTROL("s3ReplicationTimeControl", "true",
+            "true or false: S3 Replication Time Control (15-minute objective) on the primary-to-DR replication");
 
     private final String contextKey;
     private final String defaultValue;

@@ -20,6 +20,7 @@ public final class DrStack extends TerraformStack {
 
     private final PrimaryRegion primary;
     private final DrRegion dr;
+    private final GlobalResources global;
 
     public DrStack(Construct scope, DrConfig config) {
         super(scope, NAME);
@@ -35,8 +36,14 @@ public final class DrStack extends TerraformStack {
         RegionContext primaryRegion = region(RegionRole.PRIMARY, config.primaryRegion(), naming, config);
         RegionContext drRegion = region(RegionRole.DR, config.drRegion(), naming, config);
 
+        // 1. what each region owns: keys, network, bucket
         primary = new PrimaryRegion(this, primaryRegion, config);
         dr = new DrRegion(this, drRegion, config);
+        // 2. what spans both: global cluster, replicated secret, global table, bucket replication
+        global = new GlobalResources(this, config, primary, dr);
+        // 3. the database members, in AWS's order: the secondary joins once the primary's instances exist
+        primary.addDatabase(global);
+        dr.addDatabase(global, primary);
     }
 
     private RegionContext region(RegionRole role, String regionName, Naming naming, DrConfig config) {
@@ -55,5 +62,9 @@ public final class DrStack extends TerraformStack {
 
     public DrRegion dr() {
         return dr;
+    }
+
+    public GlobalResources global() {
+        return global;
     }
 }

@@ -17,6 +17,11 @@ public record RegionContext(
         String accountId,
         String partition) {
 
+    /** The same region with another naming, e.g. global naming for a one-off account-wide resource. */
+    public RegionContext withNaming(Naming other) {
+        return new RegionContext(role, region, provider, other, accountId, partition);
+    }
+
     /** {@code arn:<partition>:<service>:<region>:<account>:<resource>}. */
     public String arn(String service, String resource) {
         return "arn:" + partition + ":" + service + ":" + region + ":" + accountId + ":" + resource;

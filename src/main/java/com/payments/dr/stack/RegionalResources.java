@@ -1,6 +1,7 @@
 package com.payments.dr.stack;
 
-import com.hashicorp.cdktf.TerraformOutput;
+import com.payments.dr.blocks.AuroraCluster;
+import com.payments.dr.blocks.Bucket;
 import com.payments.dr.blocks.EncryptionKey;
 import com.payments.dr.blocks.Iam;
 import com.payments.dr.blocks.Network;
@@ -11,17 +12,22 @@ import software.constructs.Construct;
 
 /**
  * Everything both regions run, from one definition: the primary and the DR region differ only in
- * what {@link PrimaryRegion} and {@link DrRegion} add on top.
+ * how their database joins the global cluster ({@link PrimaryRegion}, {@link DrRegion}).
  */
 public abstract class RegionalResources extends Construct {
 
     private final RegionContext region;
+    private final DrConfig config;
     private final EncryptionKey logsKey;
+    private final EncryptionKey dataKey;
     private final Network network;
+    private final Bucket bucket;
+    private AuroraCluster database;
 
     protected RegionalResources(Construct scope, RegionContext region, DrConfig config, Ipv4Cidr vpcCidr) {
         super(scope, region.role().label());
         this.region = region;
+        this.config = config;
         logsKey = new EncryptionKey(this, "logs_key", region, "logs", "CloudWatch Logs encryption", List.of(
                 Iam.statement("CloudWatchLogsInThisAccount", EncryptionKey.USE_ACTIONS)
                         .principals(List.of(Iam.service("logs." + region.region() + ".amazonaws.com")))
@@ -29,20 +35,53 @@ public abstract class RegionalResources extends Construct {
                         .condition(List.of(Iam.condition("ArnLike", "kms:EncryptionContext:aws:logs:arn",
                                 region.arn("logs", "log-group:*"))))
                         .build()));
+        dataKey = new EncryptionKey(this, "data_key", region, "data",
+                "Aurora storage, Performance Insights and the database secret", List.of(
+                Iam.statement("UseThroughRdsAndSecretsManager", dataKeyActions())
+                        .principals(List.of(Iam.aws("arn:" + region.partition() + ":iam::" + region.accountId() + ":root")))
+                        .resources(List.of("*"))
+                        .condition(List.of(
+                                Iam.condition("StringEquals", "kms:ViaService", List.of(
+                                        "rds." + region.region() + ".amazonaws.com",
+                                        "secretsmanager." + region.region() + ".amazonaws.com")),
+                                Iam.condition("StringEquals", "kms:CallerAccount", region.accountId())))
+                        .build()));
         network = new Network(this, "network",
                 new Network.Props(region, vpcCidr, config.azCount(), config.logRetentionDays(), logsKey));
-        output("vpc_id", "VPC of the " + region.role().label() + " region", network.vpcId());
-        output("private_subnet_ids", "Private subnets of the " + region.role().label() + " region",
-                network.privateSubnetIds());
+        bucket = new Bucket(this, "bucket", region);
+
+        String role = region.role().label();
+        output("vpc_id", "VPC of the " + role + " region", network.vpcId());
+        output("private_subnet_ids", "Private subnets of the " + role + " region", network.privateSubnetIds());
+        output("bucket_name", "Data bucket of the " + role + " region", bucket.name());
+        output("bucket_arn", "ARN of the data bucket of the " + role + " region", bucket.arn());
     }
 
-    /** Outputs get stable, readable names ({@code primary_vpc_id}) instead of path hashes. */
-    protected final void output(String name, String description, Object value) {
-        TerraformOutput output = TerraformOutput.Builder.create(this, name)
-                .value(value)
-                .description(description)
-                .build();
-        output.overrideLogicalId(region.role().label() + "_" + name);
+    /** RDS and Secrets Manager create grants on the caller's behalf to use the key. */
+    private static List<String> dataKeyActions() {
+        List<String> actions = new java.util.ArrayList<>(EncryptionKey.USE_ACTIONS);
+        actions.add("kms:CreateGrant");
+        actions.add("kms:ListGrants");
+        return actions;
+    }
+
+    /** Adds this region's member of the global database; called once the global cluster exists. */
+    protected final AuroraCluster addDatabase(String globalClusterId, AuroraCluster.Membership membership,
+                                              int instanceCount) {
+        database = new AuroraCluster(this, "database", new AuroraCluster.Props(region, config.database(),
+                globalClusterId, membership, instanceCount, network.privateSubnetIds(),
+                network.availabilityZones(), network.databaseSecurityGroupId(), dataKey, logsKey,
+                config.logRetentionDays()));
+        String role = region.role().label();
+        output("db_cluster_id", "Aurora cluster of the " + role + " region", database.clusterIdentifier());
+        output("db_writer_endpoint", "Aurora cluster (writer) endpoint of the " + role + " region",
+                database.writerEndpoint());
+        output("db_reader_endpoint", "Aurora reader endpoint of the " + role + " region", database.readerEndpoint());
+        return database;
+    }
+
+    private void output(String name, String description, Object value) {
+        Outputs.add(this, region.role().label() + "_" + name, description, value);
     }
 
     public RegionContext region() {
@@ -53,7 +92,20 @@ public abstract class RegionalResources extends Construct {
         return logsKey;
     }
 
+    public EncryptionKey dataKey() {
+        return dataKey;
+    }
+
     public Network network() {
         return network;
+    }
+
+    public Bucket bucket() {
+        return bucket;
+    }
+
+    /** This region's Aurora cluster, or {@code null} before {@link #addDatabase} ran. */
+    public AuroraCluster database() {
+        return database;
     }
 }

@@ -98,6 +98,18 @@ class DrConfigTest {
         "DNS_DOMAIN         | example.com  | reserved names",
         "DNS_DOMAIN         | dr.example.org | reserved names",
         "DNS_DOMAIN         | payments.test | reserved names",
+        "AURORA_ENGINE_VERSION | 14.9      | 15.x, 16.x or 17.x",
+        "AURORA_ENGINE_VERSION | 16        | 15.x, 16.x or 17.x",
+        "AURORA_MIN_ACU     | 0.25         | steps of 0.5 ACU",
+        "AURORA_MIN_ACU     | 0.7          | steps of 0.5 ACU",
+        "AURORA_MIN_ACU     | lots         | a number",
+        "AURORA_MAX_ACU     | 128.5        | steps of 0.5 ACU",
+        "AURORA_MAX_ACU     | 0.25         | steps of 0.5 ACU",
+        "BACKUP_RETENTION_DAYS | 6         | 7 to 35 days",
+        "BACKUP_RETENTION_DAYS | 36        | 7 to 35 days",
+        "DR_DB_INSTANCES    | 0            | 1 to 3",
+        "DR_DB_INSTANCES    | 4            | 1 to 3",
+        "S3_REPLICATION_TIME_CONTROL | yes | true or false",
     })
     void eachRuleFailsWithOneLineNamingSettingValueAndWhatIsAllowed(Setting setting, String value, String allowed) {
         ConfigException e = assertThrows(ConfigException.class,
@@ -107,6 +119,31 @@ class DrConfigTest {
         assertTrue(message.startsWith("invalid " + setting.name() + "=\"" + value + "\": allowed: "), message);
         assertTrue(message.contains(allowed), message);
         assertFalse(message.contains("\n"), "one line: " + message);
+    }
+
+    @Test
+    void maximumCapacityMayNotBeBelowTheMinimum() {
+        ConfigException e = assertThrows(ConfigException.class, () -> DrConfig.builder()
+                .set(Setting.AURORA_MIN_ACU, "2").set(Setting.AURORA_MAX_ACU, "1.5").build());
+        assertEquals("invalid AURORA_MAX_ACU=\"1.5\": allowed: at least AURORA_MIN_ACU (2) and at most 128",
+                e.getMessage());
+    }
+
+    @Test
+    void databaseDefaultsAndBounds() {
+        DrConfig defaults = DrConfig.builder().build();
+        assertEquals(new DatabaseSettings("16.6", 0.5, 4, 7, 1), defaults.database());
+        assertEquals("aurora-postgresql16", defaults.database().parameterGroupFamily());
+        assertTrue(defaults.replicationTimeControl());
+        DrConfig edges = DrConfig.builder()
+                .set(Setting.AURORA_ENGINE_VERSION, "15.10")
+                .set(Setting.AURORA_MIN_ACU, "128").set(Setting.AURORA_MAX_ACU, "128.0")
+                .set(Setting.BACKUP_RETENTION_DAYS, "35").set(Setting.DR_DB_INSTANCES, "3")
+                .set(Setting.S3_REPLICATION_TIME_CONTROL, "false")
+                .build();
+        assertEquals(new DatabaseSettings("15.10", 128, 128, 35, 3), edges.database());
+        assertEquals("aurora-postgresql15", edges.database().parameterGroupFamily());
+        assertFalse(edges.replicationTimeControl());
     }
 
     @Test
@@ -121,7 +158,7 @@ class DrConfigTest {
         for (Setting s : Setting.values()) {
             assertFalse(s.allowed().isBlank(), s.name());
             assertEquals(s.name(), s.envVar());
-            assertTrue(s.contextKey().matches("[a-z][A-Za-z]+"), s.contextKey());
+            assertTrue(s.contextKey().matches("[a-z][A-Za-z0-9]+"), s.contextKey());
         }
     }
 }

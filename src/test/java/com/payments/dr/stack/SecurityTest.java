@@ -21,20 +21,28 @@ class SecurityTest {
     }
 
     @Test
-    void noPolicyStatementUsesAWildcardAction() {
+    void noAllowStatementUsesAWildcardAction() {
         List<JsonObject> documents = synth.data("aws_iam_policy_document");
-        assertTrue(documents.size() >= 6, "found " + documents.size() + " policy documents");
+        assertTrue(documents.size() >= 10, "found " + documents.size() + " policy documents");
+        int denies = 0;
         for (JsonObject document : documents) {
             for (JsonElement statement : document.getAsJsonArray("statement")) {
                 JsonObject s = statement.getAsJsonObject();
                 assertFalse(s.has("not_actions"), "NotAction grants everything else");
-                assertTrue(s.has("actions"));
+                if (s.get("effect").getAsString().equals("Deny")) {
+                    // the only Deny: refuse every request made without TLS
+                    assertEquals("aws:SecureTransport", s.getAsJsonArray("condition").get(0).getAsJsonObject()
+                            .get("variable").getAsString());
+                    denies++;
+                    continue;
+                }
+                assertEquals("Allow", s.get("effect").getAsString());
                 for (JsonElement action : s.getAsJsonArray("actions")) {
                     assertFalse(action.getAsString().contains("*"), action.getAsString());
                 }
-                assertEquals("Allow", s.get("effect").getAsString());
             }
         }
+        assertEquals(2, denies, "one TLS-only bucket policy per region");
     }
 
     @Test

@@ -1,0 +1,178 @@
+package com.payments.dr.blocks;
+
+import com.hashicorp.cdktf.ITerraformDependable;
+import com.hashicorp.cdktf.TerraformResourceLifecycle;
+import com.hashicorp.cdktf.providers.aws.cloudwatch_log_group.CloudwatchLogGroup;
+import com.hashicorp.cdktf.providers.aws.db_subnet_group.DbSubnetGroup;
+import com.hashicorp.cdktf.providers.aws.rds_cluster.RdsCluster;
+import com.hashicorp.cdktf.providers.aws.rds_cluster.RdsClusterServerlessv2ScalingConfiguration;
+import com.hashicorp.cdktf.providers.aws.rds_cluster_instance.RdsClusterInstance;
+import com.hashicorp.cdktf.providers.aws.rds_cluster_parameter_group.RdsClusterParameterGroup;
+import com.hashicorp.cdktf.providers.aws.rds_cluster_parameter_group.RdsClusterParameterGroupParameter;
+import com.payments.dr.config.DatabaseSettings;
+import com.payments.dr.naming.ResourceType;
+import com.payments.dr.stack.RegionContext;
+import java.util.ArrayList;
+import java.util.List;
+import software.constructs.Construct;
+
+/**
+ * One regional member of the Aurora PostgreSQL Global Database, Serverless v2: subnet group,
+ * TLS-only parameter group, the cluster, its {@code db.serverless} instances spread over the
+ * zones, and its PostgreSQL log group (created first, so it is encrypted, retained for a bounded
+ * time and destroyed with the stack instead of being left behind by RDS).
+ */
+public final class AuroraCluster extends Construct {
+
+    public static final String ENGINE = "aurora-postgresql";
+    public static final String INSTANCE_CLASS = "db.serverless";
+    public static final int PORT = 5432;
+    static final String BACKUP_WINDOW = "03:00-04:00";
+    static final String MAINTENANCE_WINDOW = "sun:04:30-sun:05:30";
+    /** Performance Insights' free tier. */
+    static final int PERFORMANCE_INSIGHTS_RETENTION_DAYS = 7;
+    /** The RSA 2048 CA: supported by the JDK's TLS stack and valid into the 2060s. */
+    static final String CA_CERTIFICATE = "rds-ca-rsa2048-g1";
+
+    /** How the cluster joins the global database. */
+    public sealed interface Membership permits Primary, Secondary {
+    }
+
+    /** The writer region: owns the master credentials and the initial database. */
+    public record Primary(String masterUsername, String masterPassword, String databaseName) implements Membership {
+    }
+
+    /**
+     * A read-only replica region. It must not set credentials or a database name, it replicates
+     * from {@code sourceRegion}, and it can only be added once the primary's instances exist.
+     */
+    public record Secondary(String sourceRegion, List<ITerraformDependable> after) implements Membership {
+    }
+
+    public record Props(RegionContext region, DatabaseSettings settings, String globalClusterId,
+                        Membership membership, int instanceCount, List<String> subnetIds,
+                        List<String> availabilityZones, String securityGroupId, EncryptionKey key,
+                        EncryptionKey logsKey, int logRetentionDays) {
+    }
+
+    private final RdsCluster cluster;
+    private final List<RdsClusterInstance> instances = new ArrayList<>();
+
+    public AuroraCluster(Construct scope, String id, Props props) {
+        super(scope, id);
+        RegionContext region = props.region();
+        var naming = region.naming();
+        DatabaseSettings settings = props.settings();
+        String clusterId = naming.name(ResourceType.RDS_CLUSTER);
+
+        DbSubnetGroup subnetGroup = DbSubnetGroup.Builder.create(this, "subnet_group")
+                .provider(region.provider())
+                .name(naming.name(ResourceType.DB_SUBNET_GROUP))
+                .description("Private subnets of " + clusterId)
+                .subnetIds(props.subnetIds())
+                .build();
+
+        String family = settings.parameterGroupFamily();
+        RdsClusterParameterGroup parameters = RdsClusterParameterGroup.Builder.create(this, "parameter_group")
+                .provider(region.provider())
+                .name(naming.name(ResourceType.DB_PARAMETER_GROUP, family.replace("aurora-postgresql", "pg")))
+                .family(family)
+                .description("TLS-only connections for " + clusterId)
+                .parameter(List.of(RdsClusterParameterGroupParameter.builder()
+                        .name("rds.force_ssl").value("1").build()))
+                .build();
+
+        CloudwatchLogGroup logGroup = CloudwatchLogGroup.Builder.create(this, "log_group")
+                .provider(region.provider())
+                .name("/aws/rds/cluster/" + clusterId + "/postgresql")
+                .retentionInDays(props.logRetentionDays())
+                .kmsKeyId(props.logsKey().arn())
+                .build();
+
+        List<String> ignored = new ArrayList<>(List.of("replication_source_identifier", "global_cluster_identifier"));
+        List<ITerraformDependable> dependsOn = new ArrayList<>(List.of(logGroup));
+        RdsCluster.Builder builder = RdsCluster.Builder.create(this, "cluster")
+                .provider(region.provider())
+                .clusterIdentifier(clusterId)
+                .engine(ENGINE)
+                .engineVersion(settings.engineVersion())
+                .engineMode("provisioned")
+                .globalClusterIdentifier(props.globalClusterId())
+                .port(PORT)
+                .dbSubnetGroupName(subnetGroup.getName())
+                .vpcSecurityGroupIds(List.of(props.securityGroupId()))
+                .dbClusterParameterGroupName(parameters.getName())
+                .storageEncrypted(true)
+                .kmsKeyId(props.key().arn())
+                .iamDatabaseAuthenticationEnabled(true)
+                .backupRetentionPeriod(settings.backupRetentionDays())
+                .preferredBackupWindow(BACKUP_WINDOW)
+                .preferredMaintenanceWindow(MAINTENANCE_WINDOW)
+                .copyTagsToSnapshot(true)
+                .enabledCloudwatchLogsExports(List.of("postgresql"))
+                .serverlessv2ScalingConfiguration(RdsClusterServerlessv2ScalingConfiguration.builder()
+                        .minCapacity(settings.minAcu()).maxCapacity(settings.maxAcu()).build())
+                .deletionProtection(false)
+                .skipFinalSnapshot(true)
+                .applyImmediately(true);
+        if (props.membership() instanceof Primary primary) {
+            builder.masterUsername(primary.masterUsername())
+                    .masterPassword(primary.masterPassword())
+                    .databaseName(primary.databaseName());
+            // the password source yields a new value on every plan; the first one is the one that counts
+            ignored.add("master_password");
+        } else {
+            Secondary secondary = (Secondary) props.membership();
+            builder.sourceRegion(secondary.sourceRegion());
+            dependsOn.addAll(secondary.after());
+        }
+        cluster = builder
+                .dependsOn(dependsOn)
+                .lifecycle(TerraformResourceLifecycle.builder().ignoreChanges(ignored).build())
+                .build();
+
+        for (int i = 0; i < props.instanceCount(); i++) {
+            String index = Integer.toString(i + 1);
+            RdsClusterInstance.Builder instance = RdsClusterInstance.Builder.create(this, "instance_" + index)
+                    .provider(region.provider())
+                    .identifier(naming.name(ResourceType.RDS_INSTANCE, index))
+                    .clusterIdentifier(cluster.getId())
+                    .instanceClass(INSTANCE_CLASS)
+                    .engine(ENGINE)
+                    .engineVersion(settings.engineVersion())
+                    .dbSubnetGroupName(subnetGroup.getName())
+                    .availabilityZone(props.availabilityZones().get(i % props.availabilityZones().size()))
+                    .publiclyAccessible(false)
+                    // every member of a global database must run the same version: upgrades are deliberate
+                    .autoMinorVersionUpgrade(false)
+                    .promotionTier(i)
+                    .caCertIdentifier(CA_CERTIFICATE)
+                    .copyTagsToSnapshot(true)
+                    .performanceInsightsEnabled(true)
+                    .performanceInsightsKmsKeyId(props.key().arn())
+                    .performanceInsightsRetentionPeriod(PERFORMANCE_INSIGHTS_RETENTION_DAYS)
+                    .applyImmediately(true);
+            if (!instances.isEmpty()) {
+                // the first instance to come up becomes the writer: make that instance 1
+                instance.dependsOn(List.of(instances.get(0)));
+            }
+            instances.add(instance.build());
+        }
+    }
+
+    public String clusterIdentifier() {
+        return cluster.getClusterIdentifier();
+    }
+
+    public String writerEndpoint() {
+        return cluster.getEndpoint();
+    }
+
+    public String readerEndpoint() {
+        return cluster.getReaderEndpoint();
+    }
+
+    public List<ITerraformDependable> instances() {
+        return List.copyOf(instances);
+    }
+}

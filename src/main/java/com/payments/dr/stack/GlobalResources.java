@@ -1,0 +1,210 @@
+package com.payments.dr.stack;
+
+import com.hashicorp.cdktf.Fn;
+import com.hashicorp.cdktf.TerraformResourceLifecycle;
+import com.hashicorp.cdktf.providers.aws.data_aws_secretsmanager_random_password.DataAwsSecretsmanagerRandomPassword;
+import com.hashicorp.cdktf.providers.aws.dynamodb_table.DynamodbTable;
+import com.hashicorp.cdktf.providers.aws.dynamodb_table.DynamodbTableAttribute;
+import com.hashicorp.cdktf.providers.aws.dynamodb_table.DynamodbTablePointInTimeRecovery;
+import com.hashicorp.cdktf.providers.aws.dynamodb_table.DynamodbTableReplica;
+import com.hashicorp.cdktf.providers.aws.dynamodb_table.DynamodbTableServerSideEncryption;
+import com.hashicorp.cdktf.providers.aws.dynamodb_table.DynamodbTableTtl;
+import com.hashicorp.cdktf.providers.aws.iam_role.IamRole;
+import com.hashicorp.cdktf.providers.aws.rds_global_cluster.RdsGlobalCluster;
+import com.hashicorp.cdktf.providers.aws.s3_bucket_replication_configuration.S3BucketReplicationConfigurationA;
+import com.hashicorp.cdktf.providers.aws.s3_bucket_replication_configuration.S3BucketReplicationConfigurationRule;
+import com.hashicorp.cdktf.providers.aws.s3_bucket_replication_configuration.S3BucketReplicationConfigurationRuleDeleteMarkerReplication;
+import com.hashicorp.cdktf.providers.aws.s3_bucket_replication_configuration.S3BucketReplicationConfigurationRuleDestination;
+import com.hashicorp.cdktf.providers.aws.s3_bucket_replication_configuration.S3BucketReplicationConfigurationRuleDestinationMetrics;
+import com.hashicorp.cdktf.providers.aws.s3_bucket_replication_configuration.S3BucketReplicationConfigurationRuleDestinationMetricsEventThreshold;
+import com.hashicorp.cdktf.providers.aws.s3_bucket_replication_configuration.S3BucketReplicationConfigurationRuleDestinationReplicationTime;
+import com.hashicorp.cdktf.providers.aws.s3_bucket_replication_configuration.S3BucketReplicationConfigurationRuleDestinationReplicationTimeTime;
+import com.hashicorp.cdktf.providers.aws.s3_bucket_replication_configuration.S3BucketReplicationConfigurationRuleFilter;
+import com.hashicorp.cdktf.providers.aws.secretsmanager_secret.SecretsmanagerSecret;
+import com.hashicorp.cdktf.providers.aws.secretsmanager_secret.SecretsmanagerSecretReplica;
+import com.hashicorp.cdktf.providers.aws.secretsmanager_secret_version.SecretsmanagerSecretVersion;
+import com.payments.dr.blocks.AuroraCluster;
+import com.payments.dr.blocks.Bucket;
+import com.payments.dr.blocks.Iam;
+import com.payments.dr.config.DrConfig;
+import com.payments.dr.naming.Naming;
+import com.payments.dr.naming.ResourceType;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.constructs.Construct;
+
+/**
+ * What spans both regions: the Aurora global cluster and its master secret (replicated to the DR
+ * region), the DynamoDB global table for session and idempotency state, and the replication of
+ * the primary bucket into the DR bucket. Resources are created through the primary region's
+ * provider; their replicas live in the DR region.
+ */
+public final class GlobalResources extends Construct {
+
+    public static final String DATABASE_NAME = "payments";
+    public static final String MASTER_USERNAME = "payments_admin";
+    /** Partition key of the state table: {@code IDEMPOTENCY#<key>} or {@code SESSION#<id>}. */
+    public static final String TABLE_PARTITION_KEY = "pk";
+    /** Epoch seconds after which DynamoDB deletes an item for free. */
+    public static final String TABLE_TTL_ATTRIBUTE = "expires_at";
+    static final int PASSWORD_LENGTH = 40;
+    static final int REPLICATION_TIME_MINUTES = 15;
+
+    private final RdsGlobalCluster globalCluster;
+    private final DataAwsSecretsmanagerRandomPassword password;
+    private final SecretsmanagerSecret secret;
+    private final DynamodbTable table;
+
+    public GlobalResources(Construct scope, DrConfig config, PrimaryRegion primary, DrRegion dr) {
+        super(scope, "global");
+        RegionContext home = primary.region();
+        Naming naming = Naming.global(config.environmentSuffix());
+
+        globalCluster = RdsGlobalCluster.Builder.create(this, "aurora_global_cluster")
+                .provider(home.provider())
+                .globalClusterIdentifier(naming.name(ResourceType.RDS_GLOBAL_CLUSTER))
+                .engine(AuroraCluster.ENGINE)
+                .engineVersion(config.database().engineVersion())
+                .storageEncrypted(true)
+                .deletionProtection(false)
+                // removes the members' association so a destroy can proceed
+                .forceDestroy(true)
+                .build();
+
+        // The password exists only in Terraform state (kept encrypted in the S3 backend) and in the
+        // secret: never in code or in the synthesized JSON.
+        password = DataAwsSecretsmanagerRandomPassword.Builder.create(this, "master_password")
+                .provider(home.provider())
+                .passwordLength(PASSWORD_LENGTH)
+                // RDS refuses / @ " and spaces in master passwords
+                .excludePunctuation(true)
+                .includeSpace(false)
+                .build();
+        secret = SecretsmanagerSecret.Builder.create(this, "master_secret")
+                .provider(home.provider())
+                .name(naming.name(ResourceType.SECRET, "aurora-master"))
+                .description("Master credentials of the Aurora global database " + globalCluster.getGlobalClusterIdentifier())
+                .kmsKeyId(primary.dataKey().arn())
+                .recoveryWindowInDays(0)
+                .replica(List.of(SecretsmanagerSecretReplica.builder()
+                        .region(dr.region().region())
+                        .kmsKeyId(dr.dataKey().arn())
+                        .build()))
+                .forceOverwriteReplicaSecret(true)
+                .build();
+        Map<String, Object> credentials = new LinkedHashMap<>();
+        credentials.put("username", MASTER_USERNAME);
+        credentials.put("password", password.getRandomPassword());
+        credentials.put("engine", "postgres");
+        credentials.put("port", AuroraCluster.PORT);
+        credentials.put("dbname", DATABASE_NAME);
+        SecretsmanagerSecretVersion.Builder.create(this, "master_secret_value")
+                .provider(home.provider())
+                .secretId(secret.getId())
+                // no host: the secret is replicated, and each region's function connects to its own cluster
+                .secretString(Fn.jsonencode(credentials))
+                .lifecycle(TerraformResourceLifecycle.builder().ignoreChanges(List.of("secret_string")).build())
+                .build();
+
+        table = DynamodbTable.Builder.create(this, "state_table")
+                .provider(home.provider())
+                .name(naming.name(ResourceType.DYNAMODB_TABLE, "payment-state"))
+                .billingMode("PAY_PER_REQUEST")
+                .hashKey(TABLE_PARTITION_KEY)
+                .attribute(List.of(DynamodbTableAttribute.builder().name(TABLE_PARTITION_KEY).type("S").build()))
+                .ttl(DynamodbTableTtl.builder().attributeName(TABLE_TTL_ATTRIBUTE).enabled(true).build())
+                .streamEnabled(true)
+                .streamViewType("NEW_AND_OLD_IMAGES")
+                .serverSideEncryption(DynamodbTableServerSideEncryption.builder().enabled(true).build())
+                .pointInTimeRecovery(DynamodbTablePointInTimeRecovery.builder().enabled(true).build())
+                .replica(List.of(DynamodbTableReplica.builder()
+                        .regionName(dr.region().region())
+                        .pointInTimeRecovery(true)
+                        .propagateTags(true)
+                        .build()))
+                .deletionProtectionEnabled(false)
+                .build();
+
+        replicate(config, primary, dr);
+        Outputs.add(this, "global_cluster_id", "Aurora global cluster", globalCluster.getGlobalClusterIdentifier());
+        Outputs.add(this, "db_secret_arn", "Secrets Manager secret with the Aurora master credentials",
+                secret.getArn());
+        Outputs.add(this, "state_table_name", "DynamoDB global table for session and idempotency state",
+                table.getName());
+        Outputs.add(this, "state_table_arn", "ARN of the state table in the primary region", table.getArn());
+    }
+
+    private void replicate(DrConfig config, PrimaryRegion primary, DrRegion dr) {
+        RegionContext home = primary.region();
+        Bucket source = primary.bucket();
+        Bucket destination = dr.bucket();
+        IamRole role = Iam.serviceRole(this, "replication_role", home.withNaming(Naming.global(config.environmentSuffix())),
+                "s3-replication", "s3.amazonaws.com", List.of(
+                        Iam.allow("ReadReplicationConfiguration",
+                                List.of("s3:GetReplicationConfiguration", "s3:ListBucket"), List.of(source.arn())),
+                        Iam.allow("ReadSourceVersions",
+                                List.of("s3:GetObjectVersionAcl", "s3:GetObjectVersionForReplication",
+                                        "s3:GetObjectVersionTagging"),
+                                List.of(source.arn() + "/*")),
+                        Iam.allow("WriteReplicas",
+                                List.of("s3:ReplicateDelete", "s3:ReplicateObject", "s3:ReplicateTags"),
+                                List.of(destination.arn() + "/*"))));
+
+        S3BucketReplicationConfigurationRuleDestination.Builder target =
+                S3BucketReplicationConfigurationRuleDestination.builder()
+                        .bucket(destination.arn())
+                        .storageClass("STANDARD");
+        if (config.replicationTimeControl()) {
+            // RTC needs both the 15-minute time objective and the replication metrics
+            target.replicationTime(S3BucketReplicationConfigurationRuleDestinationReplicationTime.builder()
+                            .status("Enabled")
+                            .time(S3BucketReplicationConfigurationRuleDestinationReplicationTimeTime.builder()
+                                    .minutes(REPLICATION_TIME_MINUTES).build())
+                            .build())
+                    .metrics(S3BucketReplicationConfigurationRuleDestinationMetrics.builder()
+                            .status("Enabled")
+                            .eventThreshold(S3BucketReplicationConfigurationRuleDestinationMetricsEventThreshold.builder()
+                                    .minutes(REPLICATION_TIME_MINUTES).build())
+                            .build());
+        }
+        S3BucketReplicationConfigurationA.Builder.create(this, "bucket_replication")
+                .provider(home.provider())
+                .role(role.getArn())
+                .bucket(source.id())
+                .rule(List.of(S3BucketReplicationConfigurationRule.builder()
+                        .id("replicate-everything-to-dr")
+                        .status("Enabled")
+                        .priority(1)
+                        .filter(S3BucketReplicationConfigurationRuleFilter.builder().prefix("").build())
+                        // a rule with a filter (V2) must say what happens to delete markers
+                        .deleteMarkerReplication(S3BucketReplicationConfigurationRuleDeleteMarkerReplication.builder()
+                                .status("Enabled").build())
+                        .destination(target.build())
+                        .build()))
+                // S3 refuses replication until versioning is on at both ends
+                .dependsOn(List.of(source.versioning(), destination.versioning()))
+                .build();
+    }
+
+    public String globalClusterId() {
+        return globalCluster.getId();
+    }
+
+    /** The master password as a Terraform expression: resolves only inside Terraform. */
+    public String masterPassword() {
+        return password.getRandomPassword();
+    }
+
+    public String secretArn() {
+        return secret.getArn();
+    }
+
+    public String tableName() {
+        return table.getName();
+    }
+
+    public String tableArn() {
+        return table.getArn();
+    }
+}
