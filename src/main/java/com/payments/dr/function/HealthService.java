@@ -8,7 +8,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * GET /health, called by the Route 53 health check: 200 only when this region can take a payment
- * end to end (idempotency table reachable, database reachable and writable, schema current).
+ * end to end (idempotency table reachable, database reachable and writable, schema migrated).
  */
 public final class HealthService {
 
@@ -46,11 +46,8 @@ public final class HealthService {
           "database is read-only (an Aurora global secondary or a standby)");
     }
     checks.addProperty("database_writable", "pass");
-    if (status.schemaVersion() < SchemaMigrator.latestVersion()) {
-      return failed(checks, "schema_version", "schema version " + status.schemaVersion()
-          + " is older than " + SchemaMigrator.latestVersion());
-    }
-    checks.addProperty("schema_version", "pass");
+    // Informational: a writable database has just been migrated to at least this function's level.
+    checks.addProperty("schema_version", Integer.toString(status.schemaVersion()));
     JsonObject body = base("ok");
     body.add("checks", checks);
     return ApiResponse.json(200, body);

@@ -97,18 +97,18 @@ public final class PaymentValidator {
       throw new ValidationException("body", "must be at most " + MAX_BODY_BYTES + " bytes");
     }
     JsonElement parsed;
+    boolean trailingContent;
     try {
       JsonReader reader = new JsonReader(new StringReader(body));
       reader.setLenient(false);
       parsed = STRICT_JSON.read(reader);
-      if (reader.peek() != JsonToken.END_DOCUMENT) {
-        throw new ValidationException("body", "must be a single JSON object");
-      }
+      // Strict mode throws on most trailing content; the token check catches the rest.
+      trailingContent = reader.peek() != JsonToken.END_DOCUMENT;
     } catch (IOException | RuntimeException e) {
       throw new ValidationException("body", "must be valid JSON");
     }
-    if (!parsed.isJsonObject()) {
-      throw new ValidationException("body", "must be a JSON object");
+    if (trailingContent || !parsed.isJsonObject()) {
+      throw new ValidationException("body", "must be a single JSON object");
     }
     return parsed.getAsJsonObject();
   }

@@ -41,10 +41,6 @@ public final class SchemaMigrator {
       new Migration(2, "index payments by merchant", """
           CREATE INDEX payments_merchant_created_idx ON payments (merchant_id, created_at)"""));
 
-  public static int latestVersion() {
-    return MIGRATIONS.get(MIGRATIONS.size() - 1).version();
-  }
-
   private SchemaMigrator() {
   }
 
