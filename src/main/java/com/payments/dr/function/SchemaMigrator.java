@@ -73,12 +73,11 @@ public final class SchemaMigrator {
         }
       }
       connection.commit();
+      connection.setAutoCommit(true);
       return count;
     } catch (SQLException e) {
       rollbackQuietly(connection, e);
       throw e;
-    } finally {
-      connection.setAutoCommit(true);
     }
   }
 
@@ -100,9 +99,11 @@ public final class SchemaMigrator {
     }
   }
 
+  /** Keeps the migration's own error as the one reported, even if the connection is gone. */
   private static void rollbackQuietly(Connection connection, SQLException cause) {
     try {
       connection.rollback();
+      connection.setAutoCommit(true);
     } catch (SQLException rollbackFailure) {
       cause.addSuppressed(rollbackFailure);
     }
