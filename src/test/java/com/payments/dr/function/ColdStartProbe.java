@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * Run in a fresh JVM with the function's environment, the way Lambda starts a container: times
  * the handler's construction (class loading, configuration, SDK client set-up) and its first
- * invocation, then prints one JSON line. Used by {@link ColdStartTest} and the artifact IT.
+ * invocation, then prints one JSON line. Used by {@link ColdStartTest} and {@link PaymentFunctionArtifactTest}.
  */
 public final class ColdStartProbe {
 
