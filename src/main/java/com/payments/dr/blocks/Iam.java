@@ -57,11 +57,18 @@ public final class Iam {
                 .build();
     }
 
+    /** A role and its inline policy: resources that use the role wait for the policy too. */
+    public record ServiceRole(IamRole role, IamRolePolicy policy) {
+        public String arn() {
+            return role.getArn();
+        }
+    }
+
     /**
      * A role that only {@code servicePrincipal} may assume, and only on behalf of this account
      * (confused-deputy guard), with one inline policy.
      */
-    public static IamRole serviceRole(Construct scope, String id, RegionContext region, String qualifier,
+    public static ServiceRole serviceRole(Construct scope, String id, RegionContext region, String qualifier,
                                       String servicePrincipal, List<DataAwsIamPolicyDocumentStatement> permissions) {
         DataAwsIamPolicyDocument trust = document(scope, id + "_trust", region, List.of(
                 statement("AssumedByService", List.of("sts:AssumeRole"))
@@ -74,12 +81,12 @@ public final class Iam {
                 .assumeRolePolicy(trust.getJson())
                 .build();
         DataAwsIamPolicyDocument policy = document(scope, id + "_permissions", region, permissions);
-        IamRolePolicy.Builder.create(scope, id + "_policy")
+        IamRolePolicy inline = IamRolePolicy.Builder.create(scope, id + "_policy")
                 .provider(region.provider())
                 .name(region.naming().name(ResourceType.IAM_POLICY, qualifier))
                 .role(role.getId())
                 .policy(policy.getJson())
                 .build();
-        return role;
+        return new ServiceRole(role, inline);
     }
 }

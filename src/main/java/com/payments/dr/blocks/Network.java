@@ -7,7 +7,6 @@ import com.hashicorp.cdktf.providers.aws.data_aws_availability_zones.DataAwsAvai
 import com.hashicorp.cdktf.providers.aws.data_aws_availability_zones.DataAwsAvailabilityZonesFilter;
 import com.hashicorp.cdktf.providers.aws.default_security_group.DefaultSecurityGroup;
 import com.hashicorp.cdktf.providers.aws.flow_log.FlowLog;
-import com.hashicorp.cdktf.providers.aws.iam_role.IamRole;
 import com.hashicorp.cdktf.providers.aws.route_table.RouteTable;
 import com.hashicorp.cdktf.providers.aws.route_table_association.RouteTableAssociation;
 import com.hashicorp.cdktf.providers.aws.security_group.SecurityGroup;
@@ -37,16 +36,19 @@ public final class Network extends Construct {
     static final int HTTPS_PORT = 443;
 
     /**
-     * @param logsKey the region's CloudWatch Logs key, for the flow-log group
+     * @param logsKey            the region's CloudWatch Logs key, for the flow-log group
+     * @param interfaceEndpoints AWS services the function reaches through interface endpoints
+     *                           (e.g. {@code secretsmanager}); each costs about $7.30 per zone-month
      */
     public record Props(RegionContext region, Ipv4Cidr cidr, int azCount, int logRetentionDays,
-                        EncryptionKey logsKey) {
+                        EncryptionKey logsKey, List<String> interfaceEndpoints) {
     }
 
     private final Vpc vpc;
     private final List<Subnet> privateSubnets = new ArrayList<>();
     private final SecurityGroup functionSecurityGroup;
     private final SecurityGroup databaseSecurityGroup;
+    private final DefaultSecurityGroup defaultSecurityGroup;
 
     public Network(Construct scope, String id, Props props) {
         super(scope, id);
@@ -99,7 +101,7 @@ public final class Network extends Construct {
         VpcEndpoint s3 = gatewayEndpoint("s3", region, routeTableIds);
         VpcEndpoint dynamodb = gatewayEndpoint("dynamodb", region, routeTableIds);
 
-        DefaultSecurityGroup.Builder.create(this, "default_security_group")
+        defaultSecurityGroup = DefaultSecurityGroup.Builder.create(this, "default_security_group")
                 .provider(region.provider())
                 .vpcId(vpc.getId())
                 // no ingress or egress blocks: Terraform removes every rule AWS put there
@@ -134,7 +136,43 @@ public final class Network extends Construct {
                     .build();
         }
 
+        if (!props.interfaceEndpoints().isEmpty()) {
+            interfaceEndpoints(region, props.interfaceEndpoints());
+        }
         flowLogs(region, props);
+    }
+
+    /** One endpoint per service with an ENI in every private subnet, reachable only from the function. */
+    private void interfaceEndpoints(RegionContext region, List<String> services) {
+        SecurityGroup endpoints = securityGroup("endpoints",
+                "Interface endpoints: HTTPS from the payment function only", region);
+        VpcSecurityGroupIngressRule.Builder.create(this, "endpoints_from_function")
+                .provider(region.provider())
+                .securityGroupId(endpoints.getId())
+                .referencedSecurityGroupId(functionSecurityGroup.getId())
+                .ipProtocol("tcp").fromPort(HTTPS_PORT).toPort(HTTPS_PORT)
+                .description("HTTPS from the payment function")
+                .build();
+        VpcSecurityGroupEgressRule.Builder.create(this, "function_to_endpoints")
+                .provider(region.provider())
+                .securityGroupId(functionSecurityGroup.getId())
+                .referencedSecurityGroupId(endpoints.getId())
+                .ipProtocol("tcp").fromPort(HTTPS_PORT).toPort(HTTPS_PORT)
+                .description("HTTPS to the interface endpoints (" + String.join(", ", services) + ")")
+                .build();
+        for (String service : services) {
+            VpcEndpoint.Builder.create(this, service + "_endpoint")
+                    .provider(region.provider())
+                    .vpcId(vpc.getId())
+                    .serviceName("com.amazonaws." + region.region() + "." + service)
+                    .vpcEndpointType("Interface")
+                    // the SDK's default endpoint name resolves to the endpoint's private addresses
+                    .privateDnsEnabled(true)
+                    .subnetIds(privateSubnetIds())
+                    .securityGroupIds(List.of(endpoints.getId()))
+                    .tags(Tags.name(region.naming().name(ResourceType.VPC_ENDPOINT, service)))
+                    .build();
+        }
     }
 
     private VpcEndpoint gatewayEndpoint(String service, RegionContext region, List<String> routeTableIds) {
@@ -168,7 +206,7 @@ public final class Network extends Construct {
                 .retentionInDays(props.logRetentionDays())
                 .kmsKeyId(props.logsKey().arn())
                 .build();
-        IamRole role = Iam.serviceRole(this, "flow_log_role", region, "vpc-flow-logs",
+        Iam.ServiceRole role = Iam.serviceRole(this, "flow_log_role", region, "vpc-flow-logs",
                 "vpc-flow-logs.amazonaws.com", List.of(
                         Iam.allow("WriteFlowLogs",
                                 List.of("logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"),
@@ -181,7 +219,7 @@ public final class Network extends Construct {
                 .trafficType("ALL")
                 .logDestinationType("cloud-watch-logs")
                 .logDestination(logGroup.getArn())
-                .iamRoleArn(role.getArn())
+                .iamRoleArn(role.arn())
                 .maxAggregationInterval(600)
                 .tags(Tags.name(region.naming().name(ResourceType.FLOW_LOG)))
                 .build();
@@ -206,5 +244,10 @@ public final class Network extends Construct {
 
     public String databaseSecurityGroupId() {
         return databaseSecurityGroup.getId();
+    }
+
+    /** The VPC's emptied default group: where Lambda parks its ENIs while a function is destroyed. */
+    public String defaultSecurityGroupId() {
+        return defaultSecurityGroup.getId();
     }
 }

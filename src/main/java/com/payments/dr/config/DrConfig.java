@@ -1,6 +1,7 @@
 package com.payments.dr.config;
 
 import com.payments.dr.naming.Naming;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -22,7 +23,8 @@ public record DrConfig(
         Optional<String> alarmEmail,
         Optional<String> dnsDomain,
         DatabaseSettings database,
-        boolean replicationTimeControl) {
+        boolean replicationTimeControl,
+        FunctionSettings function) {
 
     /** Retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
     public static final Set<Integer> LOG_RETENTION_VALUES = Set.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180,
@@ -73,6 +75,20 @@ public record DrConfig(
         alarmEmail.ifPresent(email -> requireMatch(Setting.ALARM_EMAIL, email, EMAIL));
         dnsDomain.ifPresent(DrConfig::requireDomain);
         requireDatabase(database);
+        requireFunction(function);
+    }
+
+    private static final Pattern ORIGIN = Pattern.compile(
+            "https?://[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?");
+    private static final Pattern CURRENCIES = Pattern.compile("[A-Z]{3}(,[A-Z]{3})*");
+
+    private static void requireFunction(FunctionSettings function) {
+        if (!java.nio.file.Files.isRegularFile(function.packagePath())) {
+            throw new ConfigException(Setting.FUNCTION_PACKAGE, function.packagePath().toString(),
+                    Setting.FUNCTION_PACKAGE.allowed());
+        }
+        requireMatch(Setting.ALLOWED_ORIGIN, function.allowedOrigin(), ORIGIN);
+        requireMatch(Setting.PAYMENT_CURRENCIES, String.join(",", function.currencies()), CURRENCIES);
     }
 
     private static final Pattern ENGINE_VERSION = Pattern.compile("(15|16|17)\\.[0-9]{1,2}");
@@ -170,7 +186,10 @@ public record DrConfig(
                     new DatabaseSettings(values.get(Setting.AURORA_ENGINE_VERSION),
                             decimal(Setting.AURORA_MIN_ACU), decimal(Setting.AURORA_MAX_ACU),
                             integer(Setting.BACKUP_RETENTION_DAYS), integer(Setting.DR_DB_INSTANCES)),
-                    bool(Setting.S3_REPLICATION_TIME_CONTROL));
+                    bool(Setting.S3_REPLICATION_TIME_CONTROL),
+                    new FunctionSettings(java.nio.file.Path.of(values.get(Setting.FUNCTION_PACKAGE)),
+                            values.get(Setting.ALLOWED_ORIGIN),
+                            List.of(values.get(Setting.PAYMENT_CURRENCIES).split(",", -1))));
         }
 
         private double decimal(Setting setting) {

@@ -26,7 +26,12 @@ public enum Setting {
     BACKUP_RETENTION_DAYS("backupRetentionDays", "7", "7 to 35 days of automated Aurora backups"),
     DR_DB_INSTANCES("drDbInstances", "1", "1 to 3 Serverless v2 instances in the DR cluster"),
     S3_REPLICATION_TIME_CONTROL("s3ReplicationTimeControl", "true",
-            "true or false: S3 Replication Time Control (15-minute objective) on the primary-to-DR replication");
+            "true or false: S3 Replication Time Control (15-minute objective) on the primary-to-DR replication"),
+    FUNCTION_PACKAGE("functionPackage", "target/payment-function.zip",
+            "an existing file: the payment function package that mvn process-classes (and ./main) builds"),
+    ALLOWED_ORIGIN("allowedOrigin", "http://localhost:3000",
+            "the checkout page's origin for CORS, scheme://host[:port] with scheme http or https"),
+    PAYMENT_CURRENCIES("paymentCurrencies", "USD,EUR,GBP", "a comma-separated list of ISO-4217 codes such as USD,EUR");
 
     private final String contextKey;
     private final String defaultValue;

@@ -9,8 +9,8 @@ public enum ResourceType {
     VPC("vpc", NameScope.REGIONAL, 255, 0),
     SUBNET_PRIVATE("subnet-private", NameScope.REGIONAL, 255, 1),
     ROUTE_TABLE_PRIVATE("rt-private", NameScope.REGIONAL, 255, 1),
-    VPC_ENDPOINT("vpce", NameScope.REGIONAL, 255, 8),
-    SECURITY_GROUP("sg", NameScope.REGIONAL, 255, 8),
+    VPC_ENDPOINT("vpce", NameScope.REGIONAL, 255, 14),
+    SECURITY_GROUP("sg", NameScope.REGIONAL, 255, 9),
     FLOW_LOG("flow-log", NameScope.REGIONAL, 255, 0),
     VPC_FLOW_LOG_GROUP("vpc-flow-logs", NameScope.REGIONAL, 512, 0),
     KMS_KEY("cmk", NameScope.REGIONAL, 256, 8),
@@ -27,6 +27,7 @@ public enum ResourceType {
     DB_PARAMETER_GROUP("aurora-params", NameScope.REGIONAL, 255, 8),
     SECRET("secret", NameScope.GLOBAL, 512, 24),
     DYNAMODB_TABLE("dynamodb", NameScope.GLOBAL, 255, 16),
+    LAMBDA_FUNCTION("lambda-payment", NameScope.REGIONAL, 64, 0),
     /** Bucket names are global to all of S3: the qualifier is the 12-digit account id. */
     S3_BUCKET("s3-payments", NameScope.ACCOUNT, 63, 12);
 

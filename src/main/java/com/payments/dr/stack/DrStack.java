@@ -1,6 +1,8 @@
 package com.payments.dr.stack;
 
+import com.hashicorp.cdktf.AssetType;
 import com.hashicorp.cdktf.S3Backend;
+import com.hashicorp.cdktf.TerraformAsset;
 import com.hashicorp.cdktf.TerraformStack;
 import com.hashicorp.cdktf.providers.aws.data_aws_caller_identity.DataAwsCallerIdentity;
 import com.hashicorp.cdktf.providers.aws.data_aws_partition.DataAwsPartition;
@@ -44,6 +46,13 @@ public final class DrStack extends TerraformStack {
         // 3. the database members, in AWS's order: the secondary joins once the primary's instances exist
         primary.addDatabase(global);
         dr.addDatabase(global, primary);
+        // 4. the same function package in both regions, each wired to its own database and secret
+        TerraformAsset code = TerraformAsset.Builder.create(this, "payment_function_package")
+                .path(config.function().packagePath().toAbsolutePath().toString())
+                .type(AssetType.FILE)
+                .build();
+        primary.addPaymentFunction(global, code);
+        dr.addPaymentFunction(global, code);
     }
 
     private RegionContext region(RegionRole role, String regionName, Naming naming, DrConfig config) {

@@ -9,7 +9,6 @@ import com.hashicorp.cdktf.providers.aws.dynamodb_table.DynamodbTablePointInTime
 import com.hashicorp.cdktf.providers.aws.dynamodb_table.DynamodbTableReplica;
 import com.hashicorp.cdktf.providers.aws.dynamodb_table.DynamodbTableServerSideEncryption;
 import com.hashicorp.cdktf.providers.aws.dynamodb_table.DynamodbTableTtl;
-import com.hashicorp.cdktf.providers.aws.iam_role.IamRole;
 import com.hashicorp.cdktf.providers.aws.rds_global_cluster.RdsGlobalCluster;
 import com.hashicorp.cdktf.providers.aws.s3_bucket_replication_configuration.S3BucketReplicationConfigurationA;
 import com.hashicorp.cdktf.providers.aws.s3_bucket_replication_configuration.S3BucketReplicationConfigurationRule;
@@ -55,10 +54,12 @@ public final class GlobalResources extends Construct {
     private final DataAwsSecretsmanagerRandomPassword password;
     private final SecretsmanagerSecret secret;
     private final DynamodbTable table;
+    private final String homeRegion;
 
     public GlobalResources(Construct scope, DrConfig config, PrimaryRegion primary, DrRegion dr) {
         super(scope, "global");
         RegionContext home = primary.region();
+        homeRegion = home.region();
         Naming naming = Naming.global(config.environmentSuffix());
 
         globalCluster = RdsGlobalCluster.Builder.create(this, "aurora_global_cluster")
@@ -139,7 +140,7 @@ public final class GlobalResources extends Construct {
         RegionContext home = primary.region();
         Bucket source = primary.bucket();
         Bucket destination = dr.bucket();
-        IamRole role = Iam.serviceRole(this, "replication_role", home.withNaming(Naming.global(config.environmentSuffix())),
+        Iam.ServiceRole role = Iam.serviceRole(this, "replication_role", home.withNaming(Naming.global(config.environmentSuffix())),
                 "s3-replication", "s3.amazonaws.com", List.of(
                         Iam.allow("ReadReplicationConfiguration",
                                 List.of("s3:GetReplicationConfiguration", "s3:ListBucket"), List.of(source.arn())),
@@ -170,7 +171,7 @@ public final class GlobalResources extends Construct {
         }
         S3BucketReplicationConfigurationA.Builder.create(this, "bucket_replication")
                 .provider(home.provider())
-                .role(role.getArn())
+                .role(role.arn())
                 .bucket(source.id())
                 .rule(List.of(S3BucketReplicationConfigurationRule.builder()
                         .id("replicate-everything-to-dr")
@@ -198,6 +199,14 @@ public final class GlobalResources extends Construct {
 
     public String secretArn() {
         return secret.getArn();
+    }
+
+    /** The secret's ARN in {@code region}: a replica keeps the name and suffix, in its own region. */
+    public String secretArn(String region) {
+        if (region.equals(homeRegion)) {
+            return secret.getArn();
+        }
+        return Fn.replace(secret.getArn(), ":" + homeRegion + ":", ":" + region + ":");
     }
 
     public String tableName() {

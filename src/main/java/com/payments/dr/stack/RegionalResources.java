@@ -5,6 +5,10 @@ import com.payments.dr.blocks.Bucket;
 import com.payments.dr.blocks.EncryptionKey;
 import com.payments.dr.blocks.Iam;
 import com.payments.dr.blocks.Network;
+import com.payments.dr.blocks.PaymentFunction;
+import com.hashicorp.cdktf.TerraformAsset;
+import java.util.Map;
+import java.util.TreeMap;
 import com.payments.dr.config.DrConfig;
 import com.payments.dr.config.Ipv4Cidr;
 import java.util.List;
@@ -23,6 +27,10 @@ public abstract class RegionalResources extends Construct {
     private final Network network;
     private final Bucket bucket;
     private AuroraCluster database;
+    private PaymentFunction function;
+
+    /** Without NAT, the function reaches Secrets Manager through an interface endpoint. */
+    static final List<String> INTERFACE_ENDPOINTS = List.of("secretsmanager");
 
     protected RegionalResources(Construct scope, RegionContext region, DrConfig config, Ipv4Cidr vpcCidr) {
         super(scope, region.role().label());
@@ -47,7 +55,8 @@ public abstract class RegionalResources extends Construct {
                                 Iam.condition("StringEquals", "kms:CallerAccount", region.accountId())))
                         .build()));
         network = new Network(this, "network",
-                new Network.Props(region, vpcCidr, config.azCount(), config.logRetentionDays(), logsKey));
+                new Network.Props(region, vpcCidr, config.azCount(), config.logRetentionDays(), logsKey,
+                        INTERFACE_ENDPOINTS));
         bucket = new Bucket(this, "bucket", region);
 
         String role = region.role().label();
@@ -80,6 +89,29 @@ public abstract class RegionalResources extends Construct {
         return database;
     }
 
+    /** Adds this region's payment function, wired to this region's database, secret and table. */
+    public final PaymentFunction addPaymentFunction(GlobalResources global, TerraformAsset code) {
+        Map<String, String> environment = new TreeMap<>();
+        environment.put("REGION_ROLE", region.role().label());
+        environment.put("IDEMPOTENCY_TABLE", global.tableName());
+        environment.put("DB_SECRET_ARN", global.secretArn(region.region()));
+        environment.put("DB_HOST", database.writerEndpoint());
+        environment.put("DB_PORT", Integer.toString(AuroraCluster.PORT));
+        environment.put("DB_NAME", GlobalResources.DATABASE_NAME);
+        // encrypted; certificate verification needs the RDS CA bundle in the package (DB_SSL_ROOT_CERT)
+        environment.put("DB_SSL_MODE", "require");
+        environment.put("ALLOWED_ORIGIN", config.function().allowedOrigin());
+        environment.put("ALLOWED_CURRENCIES", String.join(",", config.function().currencies()));
+        function = new PaymentFunction(this, "payment_function", new PaymentFunction.Props(region, code, network,
+                logsKey, dataKey, config.logRetentionDays(), global.secretArn(region.region()), global.tableName(),
+                environment));
+        String role = region.role().label();
+        output("function_name", "Payment function of the " + role + " region", function.functionName());
+        output("function_alias_arn", "The payment function's live alias in the " + role + " region",
+                function.aliasArn());
+        return function;
+    }
+
     private void output(String name, String description, Object value) {
         Outputs.add(this, region.role().label() + "_" + name, description, value);
     }
@@ -102,6 +134,11 @@ public abstract class RegionalResources extends Construct {
 
     public Bucket bucket() {
         return bucket;
+    }
+
+    /** This region's payment function, or {@code null} before {@link #addPaymentFunction} ran. */
+    public PaymentFunction paymentFunction() {
+        return function;
     }
 
     /** This region's Aurora cluster, or {@code null} before {@link #addDatabase} ran. */

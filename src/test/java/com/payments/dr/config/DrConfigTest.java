@@ -110,6 +110,14 @@ class DrConfigTest {
         "DR_DB_INSTANCES    | 0            | 1 to 3",
         "DR_DB_INSTANCES    | 4            | 1 to 3",
         "S3_REPLICATION_TIME_CONTROL | yes | true or false",
+        "FUNCTION_PACKAGE   | target/nothing.zip | an existing file",
+        "FUNCTION_PACKAGE   | target       | an existing file",
+        "ALLOWED_ORIGIN     | *            | scheme://host[:port]",
+        "ALLOWED_ORIGIN     | https://shop.io/checkout | scheme://host[:port]",
+        "ALLOWED_ORIGIN     | ftp://shop.io | scheme://host[:port]",
+        "PAYMENT_CURRENCIES | usd          | ISO-4217",
+        "PAYMENT_CURRENCIES | USD,,EUR     | ISO-4217",
+        "PAYMENT_CURRENCIES | USD;EUR      | ISO-4217",
     })
     void eachRuleFailsWithOneLineNamingSettingValueAndWhatIsAllowed(Setting setting, String value, String allowed) {
         ConfigException e = assertThrows(ConfigException.class,
@@ -144,6 +152,16 @@ class DrConfigTest {
         assertEquals(new DatabaseSettings("15.10", 128, 128, 35, 3), edges.database());
         assertEquals("aurora-postgresql15", edges.database().parameterGroupFamily());
         assertFalse(edges.replicationTimeControl());
+    }
+
+    @Test
+    void functionDefaultsPointAtTheBuiltPackage() {
+        FunctionSettings function = DrConfig.builder().build().function();
+        assertEquals(java.nio.file.Path.of("target/payment-function.zip"), function.packagePath());
+        assertEquals("http://localhost:3000", function.allowedOrigin());
+        assertEquals(java.util.List.of("USD", "EUR", "GBP"), function.currencies());
+        assertEquals(java.util.List.of("JPY"), DrConfig.builder().set(Setting.PAYMENT_CURRENCIES, "JPY").build()
+                .function().currencies());
     }
 
     @Test

@@ -110,7 +110,7 @@ class DrStackTest {
         assertTrue(stack.dr().logsKey().keyId().contains("TfToken"));
         GlobalResources global = stack.global();
         for (String token : List.of(global.secretArn(), global.tableName(), global.tableArn(),
-                stack.dr().database().writerEndpoint())) {
+                stack.dr().database().writerEndpoint(), stack.primary().paymentFunction().functionName())) {
             assertTrue(token.contains("TfToken"), token);
         }
         assertEquals("arn:aws:logs:us-east-1:123:log-group:x",

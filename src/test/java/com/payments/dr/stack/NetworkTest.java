@@ -130,19 +130,44 @@ class NetworkTest {
     @ParameterizedTest
     @CsvSource({"primary", "dr"})
     void databaseAdmitsPostgresOnlyFromTheFunction(String role) {
-        List<JsonObject> ingress = inRegion("aws_vpc_security_group_ingress_rule", role);
+        List<JsonObject> ingress = inRegion("aws_vpc_security_group_ingress_rule", role).stream()
+                .filter(r -> r.get("security_group_id").getAsString().contains(role + "_network_database_security_group"))
+                .toList();
         assertEquals(1, ingress.size());
         JsonObject rule = ingress.get(0);
         assertEquals(5432, rule.get("from_port").getAsInt());
         assertEquals(5432, rule.get("to_port").getAsInt());
-        assertTrue(rule.get("security_group_id").getAsString().contains(role + "_network_database_security_group"));
         assertTrue(rule.get("referenced_security_group_id").getAsString()
                 .contains(role + "_network_function_security_group"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"primary", "dr"})
+    void functionMayOnlyReachTheDatabaseAndTheEndpoints(String role) {
         List<JsonObject> egress = inRegion("aws_vpc_security_group_egress_rule", role);
-        assertEquals(3, egress.size(), "function: database + two gateway endpoints");
+        assertEquals(4, egress.size(), "database, S3 and DynamoDB prefix lists, interface endpoints");
         for (JsonObject out : egress) {
             assertTrue(out.get("security_group_id").getAsString().contains(role + "_network_function_security_group"));
+            assertTrue(out.has("referenced_security_group_id") || out.has("prefix_list_id"), out.toString());
         }
+        List<JsonObject> ingress = inRegion("aws_vpc_security_group_ingress_rule", role);
+        assertEquals(2, ingress.size(), "database and endpoints, both from the function only");
+        for (JsonObject in : ingress) {
+            assertTrue(in.get("referenced_security_group_id").getAsString()
+                    .contains(role + "_network_function_security_group"));
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"primary, us-east-1", "dr, us-east-2"})
+    void secretsManagerIsReachedThroughAPrivateInterfaceEndpoint(String role, String region) {
+        JsonObject endpoint = synth.resource("aws_vpc_endpoint", role + "_network_secretsmanager_endpoint");
+        assertEquals("com.amazonaws." + region + ".secretsmanager", endpoint.get("service_name").getAsString());
+        assertEquals("Interface", endpoint.get("vpc_endpoint_type").getAsString());
+        assertTrue(endpoint.get("private_dns_enabled").getAsBoolean());
+        assertEquals(2, endpoint.getAsJsonArray("subnet_ids").size(), "one ENI per zone");
+        assertTrue(endpoint.getAsJsonArray("security_group_ids").get(0).getAsString()
+                .contains(role + "_network_endpoints_security_group"));
     }
 
     @ParameterizedTest

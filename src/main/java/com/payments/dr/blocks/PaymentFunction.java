@@ -1,0 +1,123 @@
+package com.payments.dr.blocks;
+
+import com.hashicorp.cdktf.Fn;
+import com.hashicorp.cdktf.TerraformAsset;
+import com.hashicorp.cdktf.providers.aws.cloudwatch_log_group.CloudwatchLogGroup;
+import com.hashicorp.cdktf.providers.aws.lambda_alias.LambdaAlias;
+import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunction;
+import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunctionEnvironment;
+import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunctionSnapStart;
+import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunctionVpcConfig;
+import com.payments.dr.naming.ResourceType;
+import com.payments.dr.stack.RegionContext;
+import java.util.List;
+import java.util.Map;
+import software.constructs.Construct;
+
+/**
+ * The payment Lambda of one region: the same package in both regions, inside the VPC's private
+ * subnets, with a role that may do exactly what the function does, an encrypted log group the
+ * stack owns, SnapStart on published versions (the DR copy starts cold on failover day) and a
+ * {@code live} alias for callers.
+ */
+public final class PaymentFunction extends Construct {
+
+    public static final String HANDLER = "com.payments.dr.function.PaymentHandler::handleRequest";
+    /** The newest Java runtime provider 5.23 accepts. */
+    public static final String RUNTIME = "java17";
+    /** Java initializes faster with more CPU, which Lambda grants in proportion to memory. */
+    static final int MEMORY_MB = 1024;
+    /** Below the function's 60-second idempotency lease, as the function requires. */
+    static final int TIMEOUT_SECONDS = 30;
+    public static final String ALIAS = "live";
+
+    /**
+     * @param code        the function package, one asset for both regions
+     * @param secretArn   the master secret's ARN in this region (the replica's in the DR region)
+     * @param tableName   the global table, the same name in every region
+     * @param environment the function's settings (see {@code FunctionConfig})
+     */
+    public record Props(RegionContext region, TerraformAsset code, Network network, EncryptionKey logsKey,
+                        EncryptionKey dataKey, int logRetentionDays, String secretArn, String tableName,
+                        Map<String, String> environment) {
+    }
+
+    private final LambdaFunction function;
+    private final LambdaAlias alias;
+
+    public PaymentFunction(Construct scope, String id, Props props) {
+        super(scope, id);
+        RegionContext region = props.region();
+        String name = region.naming().name(ResourceType.LAMBDA_FUNCTION);
+
+        CloudwatchLogGroup logGroup = CloudwatchLogGroup.Builder.create(this, "log_group")
+                .provider(region.provider())
+                .name("/aws/lambda/" + name)
+                .retentionInDays(props.logRetentionDays())
+                .kmsKeyId(props.logsKey().arn())
+                .build();
+
+        Iam.ServiceRole role = Iam.serviceRole(this, "role", region, "payment-function", "lambda.amazonaws.com", List.of(
+                Iam.allow("WriteLogs", List.of("logs:CreateLogStream", "logs:PutLogEvents"),
+                        List.of(logGroup.getArn() + ":log-stream:*")),
+                // Lambda manages the function's ENIs with the function's own role; EC2 offers no
+                // resource-level scoping for these calls
+                Iam.allow("ManageVpcNetworkInterfaces", List.of("ec2:AssignPrivateIpAddresses",
+                        "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces",
+                        "ec2:UnassignPrivateIpAddresses"), List.of("*")),
+                Iam.allow("IdempotencyRecords", List.of("dynamodb:DeleteItem", "dynamodb:GetItem",
+                        "dynamodb:PutItem", "dynamodb:UpdateItem"),
+                        List.of(region.arn("dynamodb", "table/" + props.tableName()))),
+                Iam.allow("DatabaseCredentials", List.of("secretsmanager:GetSecretValue"),
+                        List.of(props.secretArn())),
+                Iam.statement("DecryptCredentials", List.of("kms:Decrypt"))
+                        .resources(List.of(props.dataKey().arn()))
+                        .condition(List.of(Iam.condition("StringEquals", "kms:ViaService",
+                                "secretsmanager." + region.region() + ".amazonaws.com")))
+                        .build()));
+
+        function = LambdaFunction.Builder.create(this, "function")
+                .provider(region.provider())
+                .functionName(name)
+                .description("Payment API handler (" + region.role().label() + " region)")
+                .role(role.arn())
+                .runtime(RUNTIME)
+                .handler(HANDLER)
+                .architectures(List.of("x86_64"))
+                .filename(props.code().getPath())
+                // the package's own hash, so a plan shows a change exactly when the code changed
+                .sourceCodeHash(Fn.filebase64sha256(props.code().getPath()))
+                .memorySize(MEMORY_MB)
+                .timeout(TIMEOUT_SECONDS)
+                .environment(LambdaFunctionEnvironment.builder().variables(props.environment()).build())
+                .vpcConfig(LambdaFunctionVpcConfig.builder()
+                        .subnetIds(props.network().privateSubnetIds())
+                        .securityGroupIds(List.of(props.network().functionSecurityGroupId()))
+                        .build())
+                // ENIs outlive a deleted function for many minutes; moving them to the empty
+                // default group lets the function's security group be destroyed right away
+                .replaceSecurityGroupsOnDestroy(true)
+                .replacementSecurityGroupIds(List.of(props.network().defaultSecurityGroupId()))
+                .publish(true)
+                .snapStart(LambdaFunctionSnapStart.builder().applyOn("PublishedVersions").build())
+                // ENIs are created with the role's permissions, and logs must land in the managed group
+                .dependsOn(List.of(logGroup, role.policy()))
+                .build();
+        alias = LambdaAlias.Builder.create(this, "alias")
+                .provider(region.provider())
+                .name(ALIAS)
+                .description("The published version callers invoke")
+                .functionName(function.getFunctionName())
+                .functionVersion(function.getVersion())
+                .build();
+    }
+
+    public String functionName() {
+        return function.getFunctionName();
+    }
+
+    /** What API Gateway and EventBridge invoke: the alias, so SnapStart snapshots are used. */
+    public String aliasArn() {
+        return alias.getArn();
+    }
+}
