@@ -111,30 +111,14 @@ public final class Network extends Construct {
         functionSecurityGroup = securityGroup("function", "Payment function ENIs: egress to the database and AWS endpoints only", region);
         databaseSecurityGroup = securityGroup("database", "Aurora PostgreSQL: PostgreSQL from the payment function only", region);
 
-        VpcSecurityGroupIngressRule.Builder.create(this, "database_from_function")
-                .provider(region.provider())
-                .securityGroupId(databaseSecurityGroup.getId())
-                .referencedSecurityGroupId(functionSecurityGroup.getId())
-                .ipProtocol("tcp").fromPort(POSTGRES_PORT).toPort(POSTGRES_PORT)
-                .description("PostgreSQL from the payment function")
-                .build();
-        VpcSecurityGroupEgressRule.Builder.create(this, "function_to_database")
-                .provider(region.provider())
-                .securityGroupId(functionSecurityGroup.getId())
-                .referencedSecurityGroupId(databaseSecurityGroup.getId())
-                .ipProtocol("tcp").fromPort(POSTGRES_PORT).toPort(POSTGRES_PORT)
-                .description("PostgreSQL to the Aurora cluster")
-                .build();
-        for (VpcEndpoint endpoint : List.of(s3, dynamodb)) {
-            String service = endpoint == s3 ? "s3" : "dynamodb";
-            VpcSecurityGroupEgressRule.Builder.create(this, "function_to_" + service)
-                    .provider(region.provider())
-                    .securityGroupId(functionSecurityGroup.getId())
-                    .prefixListId(endpoint.getPrefixListId())
-                    .ipProtocol("tcp").fromPort(HTTPS_PORT).toPort(HTTPS_PORT)
-                    .description("HTTPS to " + service + " through its gateway endpoint")
-                    .build();
-        }
+        ingress("database_from_function", region, databaseSecurityGroup, functionSecurityGroup, POSTGRES_PORT,
+                "PostgreSQL from the payment function");
+        egress("function_to_database", region, databaseSecurityGroup.getId(), null, POSTGRES_PORT,
+                "PostgreSQL to the Aurora cluster");
+        egress("function_to_s3", region, null, s3.getPrefixListId(), HTTPS_PORT,
+                "HTTPS to s3 through its gateway endpoint");
+        egress("function_to_dynamodb", region, null, dynamodb.getPrefixListId(), HTTPS_PORT,
+                "HTTPS to dynamodb through its gateway endpoint");
 
         if (!props.interfaceEndpoints().isEmpty()) {
             interfaceEndpoints(region, props.interfaceEndpoints());
@@ -146,20 +130,10 @@ public final class Network extends Construct {
     private void interfaceEndpoints(RegionContext region, List<String> services) {
         SecurityGroup endpoints = securityGroup("endpoints",
                 "Interface endpoints: HTTPS from the payment function only", region);
-        VpcSecurityGroupIngressRule.Builder.create(this, "endpoints_from_function")
-                .provider(region.provider())
-                .securityGroupId(endpoints.getId())
-                .referencedSecurityGroupId(functionSecurityGroup.getId())
-                .ipProtocol("tcp").fromPort(HTTPS_PORT).toPort(HTTPS_PORT)
-                .description("HTTPS from the payment function")
-                .build();
-        VpcSecurityGroupEgressRule.Builder.create(this, "function_to_endpoints")
-                .provider(region.provider())
-                .securityGroupId(functionSecurityGroup.getId())
-                .referencedSecurityGroupId(endpoints.getId())
-                .ipProtocol("tcp").fromPort(HTTPS_PORT).toPort(HTTPS_PORT)
-                .description("HTTPS to the interface endpoints (" + String.join(", ", services) + ")")
-                .build();
+        ingress("endpoints_from_function", region, endpoints, functionSecurityGroup, HTTPS_PORT,
+                "HTTPS from the payment function");
+        egress("function_to_endpoints", region, endpoints.getId(), null, HTTPS_PORT,
+                "HTTPS to the interface endpoints (" + String.join(", ", services) + ")");
         for (String service : services) {
             VpcEndpoint.Builder.create(this, service + "_endpoint")
                     .provider(region.provider())
@@ -183,6 +157,31 @@ public final class Network extends Construct {
                 .vpcEndpointType("Gateway")
                 .routeTableIds(routeTableIds)
                 .tags(Tags.name(region.naming().name(ResourceType.VPC_ENDPOINT, service)))
+                .build();
+    }
+
+    /** TCP on {@code port} into {@code group} from members of {@code source} only. */
+    private void ingress(String id, RegionContext region, SecurityGroup group, SecurityGroup source, int port,
+                         String description) {
+        VpcSecurityGroupIngressRule.Builder.create(this, id)
+                .provider(region.provider())
+                .securityGroupId(group.getId())
+                .referencedSecurityGroupId(source.getId())
+                .ipProtocol("tcp").fromPort(port).toPort(port)
+                .description(description)
+                .build();
+    }
+
+    /** TCP on {@code port} out of the function's group, to another group or to a prefix list. */
+    private void egress(String id, RegionContext region, String targetGroupId, String targetPrefixListId, int port,
+                        String description) {
+        VpcSecurityGroupEgressRule.Builder.create(this, id)
+                .provider(region.provider())
+                .securityGroupId(functionSecurityGroup.getId())
+                .referencedSecurityGroupId(targetGroupId)
+                .prefixListId(targetPrefixListId)
+                .ipProtocol("tcp").fromPort(port).toPort(port)
+                .description(description)
                 .build();
     }
 

@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,9 +31,6 @@ class DatabaseTest {
         secondary = synth.resource("aws_rds_cluster", "dr_database_cluster");
     }
 
-    private static List<String> strings(JsonArray array) {
-        return StreamSupport.stream(array.spliterator(), false).map(JsonElement::getAsString).toList();
-    }
 
     private static List<JsonObject> instances(String role) {
         List<JsonObject> found = new ArrayList<>();
@@ -86,7 +81,7 @@ class DatabaseTest {
         assertEquals(7, cluster.get("backup_retention_period").getAsInt());
         assertEquals("03:00-04:00", cluster.get("preferred_backup_window").getAsString());
         assertTrue(cluster.get("copy_tags_to_snapshot").getAsBoolean());
-        assertEquals(List.of("postgresql"), strings(cluster.getAsJsonArray("enabled_cloudwatch_logs_exports")));
+        assertEquals(List.of("postgresql"), Synth.strings(cluster.getAsJsonArray("enabled_cloudwatch_logs_exports")));
         assertFalse(cluster.get("deletion_protection").getAsBoolean());
         assertTrue(cluster.get("skip_final_snapshot").getAsBoolean());
         assertFalse(cluster.has("final_snapshot_identifier"));
@@ -94,7 +89,7 @@ class DatabaseTest {
         assertTrue(cluster.get("db_subnet_group_name").getAsString().contains(role + "_database_subnet_group"));
         assertTrue(cluster.getAsJsonArray("vpc_security_group_ids").get(0).getAsString()
                 .contains(role + "_network_database_security_group"));
-        List<String> ignored = strings(cluster.getAsJsonObject("lifecycle").getAsJsonArray("ignore_changes"));
+        List<String> ignored = Synth.strings(cluster.getAsJsonObject("lifecycle").getAsJsonArray("ignore_changes"));
         assertTrue(ignored.containsAll(List.of("replication_source_identifier", "global_cluster_identifier")));
     }
 
@@ -104,7 +99,7 @@ class DatabaseTest {
         assertEquals("payments", primary.get("database_name").getAsString());
         assertTrue(primary.get("master_password").getAsString()
                 .matches("\\$\\{data\\.aws_secretsmanager_random_password\\.global_master_password_[0-9A-F]+\\.random_password}"));
-        assertTrue(strings(primary.getAsJsonObject("lifecycle").getAsJsonArray("ignore_changes"))
+        assertTrue(Synth.strings(primary.getAsJsonObject("lifecycle").getAsJsonArray("ignore_changes"))
                 .contains("master_password"), "a fresh random value on every plan must not rotate the password");
     }
 
@@ -114,7 +109,7 @@ class DatabaseTest {
             assertFalse(secondary.has(forbidden), "secondary must not set " + forbidden);
         }
         assertEquals("us-east-1", secondary.get("source_region").getAsString());
-        List<String> dependsOn = strings(secondary.getAsJsonArray("depends_on"));
+        List<String> dependsOn = Synth.strings(secondary.getAsJsonArray("depends_on"));
         long primaryInstances = dependsOn.stream()
                 .filter(d -> d.startsWith("aws_rds_cluster_instance.primary_database_instance_")).count();
         assertEquals(2, primaryInstances, dependsOn.toString());
@@ -130,7 +125,7 @@ class DatabaseTest {
         }
         assertEquals(2, zones.size(), zones.toString());
         JsonObject second = synth.resource("aws_rds_cluster_instance", "primary_database_instance_2");
-        assertTrue(strings(second.getAsJsonArray("depends_on")).get(0)
+        assertTrue(Synth.strings(second.getAsJsonArray("depends_on")).get(0)
                 .startsWith("aws_rds_cluster_instance.primary_database_instance_1_"),
                 "instance 1 comes up first and so becomes the writer");
     }
@@ -173,14 +168,14 @@ class DatabaseTest {
     @CsvSource({"primary", "dr"})
     void subnetGroupSpansThePrivateSubnetsAndLogsAreManaged(String role) {
         JsonObject subnets = synth.resource("aws_db_subnet_group", role + "_database_subnet_group");
-        List<String> ids = strings(subnets.getAsJsonArray("subnet_ids"));
+        List<String> ids = Synth.strings(subnets.getAsJsonArray("subnet_ids"));
         assertEquals(2, ids.size());
         ids.forEach(id -> assertTrue(id.contains(role + "_network_private_subnet_"), id));
         JsonObject logs = synth.resource("aws_cloudwatch_log_group", role + "_database_log_group");
         assertEquals("/aws/rds/cluster/aurora-" + role + "-dev/postgresql", logs.get("name").getAsString());
         assertTrue(logs.get("kms_key_id").getAsString().contains(role + "_logs_key"));
         JsonObject cluster = synth.resource("aws_rds_cluster", role + "_database_cluster");
-        assertTrue(strings(cluster.getAsJsonArray("depends_on")).get(0)
+        assertTrue(Synth.strings(cluster.getAsJsonArray("depends_on")).get(0)
                 .startsWith("aws_cloudwatch_log_group." + role + "_database_log_group"));
     }
 
@@ -199,7 +194,7 @@ class DatabaseTest {
         assertTrue(secretString.startsWith("${jsonencode("), secretString);
         assertTrue(secretString.contains("data.aws_secretsmanager_random_password.global_master_password_"));
         assertEquals(List.of("secret_string"),
-                strings(value.getAsJsonObject("lifecycle").getAsJsonArray("ignore_changes")));
+                Synth.strings(value.getAsJsonObject("lifecycle").getAsJsonArray("ignore_changes")));
         JsonObject generator = synth.data("aws_secretsmanager_random_password").get(0);
         assertTrue(generator.get("password_length").getAsInt() >= 32);
         assertTrue(generator.get("exclude_punctuation").getAsBoolean());
@@ -210,13 +205,12 @@ class DatabaseTest {
     void dataKeyIsUsableOnlyThroughRdsAndSecretsManager(String role, String region) {
         JsonObject key = synth.resource("aws_kms_key", role + "_data_key_");
         String policyRef = key.get("policy").getAsString();
-        String documentId = policyRef.substring("${data.aws_iam_policy_document.".length(), policyRef.indexOf(".json"));
-        JsonObject document = synth.blocks("data", "aws_iam_policy_document").get(documentId).getAsJsonObject();
+        JsonObject document = synth.policyDocument(policyRef);
         JsonObject usage = document.getAsJsonArray("statement").get(1).getAsJsonObject();
         JsonObject viaService = usage.getAsJsonArray("condition").get(0).getAsJsonObject();
         assertEquals("kms:ViaService", viaService.get("variable").getAsString());
         assertEquals(List.of("rds." + region + ".amazonaws.com", "secretsmanager." + region + ".amazonaws.com"),
-                strings(viaService.getAsJsonArray("values")));
+                Synth.strings(viaService.getAsJsonArray("values")));
         assertNotEquals(synth.resource("aws_kms_key", "primary_data_key_"), synth.resource("aws_kms_key", "dr_data_key_"));
     }
 

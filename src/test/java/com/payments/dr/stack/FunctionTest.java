@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.payments.dr.config.DrConfig;
 import com.payments.dr.config.Setting;
@@ -15,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,9 +30,6 @@ class FunctionTest {
         synth = Synth.defaults();
     }
 
-    private static List<String> strings(JsonArray array) {
-        return StreamSupport.stream(array.spliterator(), false).map(JsonElement::getAsString).toList();
-    }
 
     private static JsonObject function(String role) {
         return synth.resource("aws_lambda_function", role + "_payment_function_");
@@ -63,13 +58,13 @@ class FunctionTest {
         JsonObject function = function(role);
         JsonObject vpc = function.getAsJsonObject("vpc_config");
         assertEquals(2, vpc.getAsJsonArray("subnet_ids").size());
-        strings(vpc.getAsJsonArray("subnet_ids")).forEach(s -> assertTrue(s.contains(role + "_network_private_subnet_")));
-        assertTrue(strings(vpc.getAsJsonArray("security_group_ids")).get(0)
+        Synth.strings(vpc.getAsJsonArray("subnet_ids")).forEach(s -> assertTrue(s.contains(role + "_network_private_subnet_")));
+        assertTrue(Synth.strings(vpc.getAsJsonArray("security_group_ids")).get(0)
                 .contains(role + "_network_function_security_group"));
         assertTrue(function.get("replace_security_groups_on_destroy").getAsBoolean());
-        assertTrue(strings(function.getAsJsonArray("replacement_security_group_ids")).get(0)
+        assertTrue(Synth.strings(function.getAsJsonArray("replacement_security_group_ids")).get(0)
                 .contains(role + "_network_default_security_group"));
-        List<String> dependsOn = strings(function.getAsJsonArray("depends_on"));
+        List<String> dependsOn = Synth.strings(function.getAsJsonArray("depends_on"));
         assertTrue(dependsOn.stream().anyMatch(d -> d.startsWith("aws_iam_role_policy." + role + "_payment_function_role")),
                 "ENIs are created with the role's permissions");
         assertTrue(dependsOn.stream().anyMatch(d -> d.startsWith("aws_cloudwatch_log_group." + role + "_payment_function")));
@@ -103,21 +98,20 @@ class FunctionTest {
     void roleGrantsExactlyWhatTheFunctionDoes(String role, String region) {
         JsonObject policy = synth.resource("aws_iam_role_policy", role + "_payment_function_role_policy");
         String ref = policy.get("policy").getAsString();
-        JsonObject document = synth.blocks("data", "aws_iam_policy_document")
-                .get(ref.substring("${data.aws_iam_policy_document.".length(), ref.indexOf(".json"))).getAsJsonObject();
+        JsonObject document = synth.policyDocument(ref);
         Map<String, JsonObject> bySid = new java.util.HashMap<>();
         document.getAsJsonArray("statement").forEach(s -> bySid.put(s.getAsJsonObject().get("sid").getAsString(),
                 s.getAsJsonObject()));
         assertEquals(List.of("dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"),
-                strings(bySid.get("IdempotencyRecords").getAsJsonArray("actions")));
-        String table = strings(bySid.get("IdempotencyRecords").getAsJsonArray("resources")).get(0);
+                Synth.strings(bySid.get("IdempotencyRecords").getAsJsonArray("actions")));
+        String table = Synth.strings(bySid.get("IdempotencyRecords").getAsJsonArray("resources")).get(0);
         assertTrue(table.startsWith("arn:${data.aws_partition." + role + "_partition"), table);
         assertTrue(table.contains(":dynamodb:" + region + ":"), "the replica in this region: " + table);
         assertEquals(List.of("secretsmanager:GetSecretValue"),
-                strings(bySid.get("DatabaseCredentials").getAsJsonArray("actions")));
+                Synth.strings(bySid.get("DatabaseCredentials").getAsJsonArray("actions")));
         JsonObject decrypt = bySid.get("DecryptCredentials");
-        assertEquals(List.of("kms:Decrypt"), strings(decrypt.getAsJsonArray("actions")));
-        assertTrue(strings(decrypt.getAsJsonArray("resources")).get(0).startsWith("${aws_kms_key." + role + "_data_key_"));
+        assertEquals(List.of("kms:Decrypt"), Synth.strings(decrypt.getAsJsonArray("actions")));
+        assertTrue(Synth.strings(decrypt.getAsJsonArray("resources")).get(0).startsWith("${aws_kms_key." + role + "_data_key_"));
         assertEquals("secretsmanager." + region + ".amazonaws.com",
                 decrypt.getAsJsonArray("condition").get(0).getAsJsonObject().getAsJsonArray("values").get(0).getAsString());
         assertEquals(5, bySid.size());

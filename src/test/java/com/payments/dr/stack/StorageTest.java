@@ -8,7 +8,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.List;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,14 +23,7 @@ class StorageTest {
         synth = Synth.defaults();
     }
 
-    private static List<String> strings(JsonArray array) {
-        return StreamSupport.stream(array.spliterator(), false).map(JsonElement::getAsString).toList();
-    }
 
-    private static JsonObject policyDocument(String reference) {
-        String id = reference.substring("${data.aws_iam_policy_document.".length(), reference.indexOf(".json"));
-        return synth.blocks("data", "aws_iam_policy_document").get(id).getAsJsonObject();
-    }
 
     @Test
     void stateTableIsAnOnDemandGlobalTableWithTtlStreamsAndRecovery() {
@@ -91,9 +83,9 @@ class StorageTest {
     @CsvSource({"primary", "dr"})
     void bucketPolicyDeniesRequestsWithoutTls(String role) {
         JsonObject policy = synth.resource("aws_s3_bucket_policy", role + "_bucket_policy");
-        assertTrue(strings(policy.getAsJsonArray("depends_on")).get(0)
+        assertTrue(Synth.strings(policy.getAsJsonArray("depends_on")).get(0)
                 .startsWith("aws_s3_bucket_public_access_block." + role + "_bucket_public_access_block"));
-        JsonObject statement = policyDocument(policy.get("policy").getAsString())
+        JsonObject statement = synth.policyDocument(policy.get("policy").getAsString())
                 .getAsJsonArray("statement").get(0).getAsJsonObject();
         assertEquals("Deny", statement.get("effect").getAsString());
         JsonObject condition = statement.getAsJsonArray("condition").get(0).getAsJsonObject();
@@ -114,7 +106,7 @@ class StorageTest {
         assertEquals("GLACIER_IR", transitions.get(1).getAsJsonObject().get("storage_class").getAsString());
         assertEquals(30, rule.getAsJsonObject("noncurrent_version_expiration").get("noncurrent_days").getAsInt());
         assertEquals(7, rule.getAsJsonObject("abort_incomplete_multipart_upload").get("days_after_initiation").getAsInt());
-        assertTrue(strings(lifecycle.getAsJsonArray("depends_on")).get(0)
+        assertTrue(Synth.strings(lifecycle.getAsJsonArray("depends_on")).get(0)
                 .startsWith("aws_s3_bucket_versioning." + role + "_bucket_versioning"));
     }
 
@@ -123,7 +115,7 @@ class StorageTest {
         JsonObject replication = synth.resource("aws_s3_bucket_replication_configuration", "global_bucket_replication");
         assertEquals("aws.primary", replication.get("provider").getAsString());
         assertTrue(replication.get("bucket").getAsString().startsWith("${aws_s3_bucket.primary_bucket_"));
-        List<String> dependsOn = strings(replication.getAsJsonArray("depends_on"));
+        List<String> dependsOn = Synth.strings(replication.getAsJsonArray("depends_on"));
         assertTrue(dependsOn.stream().anyMatch(d -> d.startsWith("aws_s3_bucket_versioning.primary_bucket_versioning")));
         assertTrue(dependsOn.stream().anyMatch(d -> d.startsWith("aws_s3_bucket_versioning.dr_bucket_versioning")));
         JsonObject rule = replication.getAsJsonArray("rule").get(0).getAsJsonObject();
@@ -143,19 +135,19 @@ class StorageTest {
     void replicationRoleIsLeastPrivilege() {
         JsonObject role = synth.resource("aws_iam_role", "global_replication_role");
         assertEquals("role-s3-replication-dev", role.get("name").getAsString());
-        JsonObject trust = policyDocument(role.get("assume_role_policy").getAsString())
+        JsonObject trust = synth.policyDocument(role.get("assume_role_policy").getAsString())
                 .getAsJsonArray("statement").get(0).getAsJsonObject();
         assertEquals("s3.amazonaws.com", trust.getAsJsonArray("principals").get(0).getAsJsonObject()
                 .getAsJsonArray("identifiers").get(0).getAsString());
         JsonObject policy = synth.resource("aws_iam_role_policy", "global_replication_role_policy");
-        JsonArray statements = policyDocument(policy.get("policy").getAsString()).getAsJsonArray("statement");
+        JsonArray statements = synth.policyDocument(policy.get("policy").getAsString()).getAsJsonArray("statement");
         assertEquals(3, statements.size());
         JsonObject write = statements.get(2).getAsJsonObject();
         assertEquals(List.of("s3:ReplicateDelete", "s3:ReplicateObject", "s3:ReplicateTags"),
-                strings(write.getAsJsonArray("actions")));
-        assertTrue(strings(write.getAsJsonArray("resources")).get(0).startsWith("${aws_s3_bucket.dr_bucket_"));
+                Synth.strings(write.getAsJsonArray("actions")));
+        assertTrue(Synth.strings(write.getAsJsonArray("resources")).get(0).startsWith("${aws_s3_bucket.dr_bucket_"));
         for (JsonElement statement : statements) {
-            for (String action : strings(statement.getAsJsonObject().getAsJsonArray("actions"))) {
+            for (String action : Synth.strings(statement.getAsJsonObject().getAsJsonArray("actions"))) {
                 assertTrue(action.startsWith("s3:Get") || action.startsWith("s3:List") || action.startsWith("s3:Replicate"),
                         action);
             }

@@ -85,6 +85,23 @@ public final class Synth {
         return matches.get(0);
     }
 
+    /** The values of a JSON array of strings. */
+    public static List<String> strings(com.google.gson.JsonArray array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(e -> values.add(e.getAsString()));
+        return values;
+    }
+
+    /** The {@code aws_iam_policy_document} a {@code ${data.aws_iam_policy_document.<id>.json}} reference names. */
+    public JsonObject policyDocument(String reference) {
+        String prefix = "${data.aws_iam_policy_document.";
+        if (!reference.startsWith(prefix)) {
+            throw new AssertionError("not a policy document reference: " + reference);
+        }
+        String id = reference.substring(prefix.length(), reference.indexOf(".json"));
+        return blocks("data", "aws_iam_policy_document").get(id).getAsJsonObject();
+    }
+
     /** Every resource and data source of the stack, each as (type, id, body). */
     public List<Block> allBlocks() {
         List<Block> all = new ArrayList<>();
