@@ -3,6 +3,7 @@ package com.payments.dr;
 import com.payments.dr.config.ConfigException;
 import com.payments.dr.config.ConfigLoader;
 import com.payments.dr.config.DrConfig;
+import com.payments.dr.stack.DrStack;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
@@ -16,13 +17,18 @@ public final class Cli {
     public static final int OK = 0;
     public static final int SYNTH_FAILED = 1;
     public static final int BAD_INPUT = 2;
+    static final String OUTDIR_ENV = "CDKTF_OUTDIR";
 
     private Cli() {
     }
 
     public static int run(String[] args, Map<String, String> env, Path workingDir, PrintStream out, PrintStream err) {
-        if (args.length > 0) {
-            err.println("error: unknown argument \"" + args[0] + "\": ./main takes no arguments (see ./main --help)");
+        String outdirArg = null;
+        if (args.length == 2 && args[0].equals("--outdir")) {
+            outdirArg = args[1];
+        } else if (args.length > 0) {
+            err.println("error: unknown arguments " + String.join(" ", args)
+                    + ": ./main takes none, or --outdir DIR (see ./main --help)");
             return BAD_INPUT;
         }
         DrConfig config;
@@ -32,15 +38,20 @@ public final class Cli {
             err.println("error: " + e.getMessage());
             return BAD_INPUT;
         }
-        String outdirSetting = env.getOrDefault("CDKTF_OUTDIR", "");
-        Path outdir = workingDir.resolve(outdirSetting.isBlank() ? "cdktf.out" : outdirSetting);
+        String fromEnv = env.getOrDefault(OUTDIR_ENV, "");
+        String outdirSetting = outdirArg != null ? outdirArg : fromEnv.isBlank() ? "cdktf.out" : fromEnv;
+        Path outdir = workingDir.resolve(outdirSetting);
+        // jsii's Node process inherits this environment, and cdktf's App then writes straight into
+        // CDKTF_OUTDIR whatever outdir it is given: only without it can the output be staged and
+        // swapped in whole (./main passes the CLI's directory as --outdir and unsets the variable).
+        boolean staged = !env.containsKey(OUTDIR_ENV);
         try {
-            Synthesizer.synthesize(config, outdir);
+            Synthesizer.synthesize(app -> new DrStack(app, config), outdir, staged);
         } catch (RuntimeException e) {
             err.println("error: synthesis failed: " + firstLine(e));
             return SYNTH_FAILED;
         }
-        out.println("synthesized stack " + com.payments.dr.stack.DrStack.NAME + " (suffix "
+        out.println("synthesized stack " + DrStack.NAME + " (suffix "
                 + config.environmentSuffix() + ", " + config.primaryRegion() + " + " + config.drRegion()
                 + ") into " + workingDir.relativize(outdir.toAbsolutePath().normalize()));
         return OK;

@@ -22,22 +22,29 @@ public final class Synthesizer {
     }
 
     public static void synthesize(DrConfig config, Path outdir) {
-        synthesize(app -> new DrStack(app, config), outdir);
+        synthesize(app -> new DrStack(app, config), outdir, true);
     }
 
-    /** Builds whatever {@code build} adds to a fresh app and synthesizes it atomically into {@code outdir}. */
-    public static void synthesize(Consumer<Construct> build, Path outdir) {
+    /**
+     * Builds whatever {@code build} adds to a fresh app and synthesizes it into {@code outdir}:
+     * through a staging directory swapped in only on success when {@code staged}, else in place.
+     */
+    public static void synthesize(Consumer<Construct> build, Path outdir, boolean staged) {
         Path target = outdir.toAbsolutePath().normalize();
         Path staging = null;
         try {
             Files.createDirectories(target.getParent());
-            // not createTempDirectory: its owner-only mode would end up on cdktf.out itself
-            staging = Files.createDirectory(target.getParent().resolve(
-                    ".cdktf.out.staging-" + ProcessHandle.current().pid() + "-" + System.nanoTime()));
-            App app = App.Builder.create().outdir(staging.toString()).stackTraces(false).build();
+            if (staged) {
+                // not createTempDirectory: its owner-only mode would end up on cdktf.out itself
+                staging = Files.createDirectory(target.getParent().resolve(
+                        ".cdktf.out.staging-" + ProcessHandle.current().pid() + "-" + System.nanoTime()));
+            }
+            App app = App.Builder.create().outdir((staged ? staging : target).toString()).stackTraces(false).build();
             build.accept(app);
             app.synth();
-            swap(staging, target);
+            if (staged) {
+                swap(staging, target);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
         } finally {

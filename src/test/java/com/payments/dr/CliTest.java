@@ -27,6 +27,7 @@ class CliTest {
 
     private static Result first;
     private static Result second;
+    private static Result third;
 
     record Result(int code, String out, String err) {
     }
@@ -44,7 +45,10 @@ class CliTest {
         Path old = Files.createDirectories(dir.resolve("cdktf.out"));
         Files.writeString(old.resolve("stale-file"), "from an earlier synth");
         first = run(Map.of());
+        // as the cdktf CLI runs the app command: the variable is set, so App writes in place
         second = run(Map.of("CDKTF_OUTDIR", "elsewhere/out"));
+        // as ./main runs it under the CLI: the directory comes as an argument, staged
+        third = run(Map.of(), "--outdir", dir.resolve("third").toString());
     }
 
     private static Path stackJson(String outdir) {
@@ -60,6 +64,10 @@ class CliTest {
         assertTrue(Files.isRegularFile(dir.resolve("cdktf.out/manifest.json")));
         assertEquals(0, second.code(), second.err());
         assertTrue(second.out().endsWith("into elsewhere/out\n"));
+        assertEquals(0, third.code(), third.err());
+        assertTrue(third.out().endsWith("into third\n"));
+        assertTrue(Files.isRegularFile(dir.resolve("elsewhere/out/manifest.json")));
+        assertTrue(Files.isRegularFile(dir.resolve("third/manifest.json")));
     }
 
     @Test
@@ -67,6 +75,7 @@ class CliTest {
         byte[] a = Files.readAllBytes(stackJson("cdktf.out"));
         byte[] b = Files.readAllBytes(stackJson("elsewhere/out"));
         assertArrayEquals(a, b);
+        assertArrayEquals(a, Files.readAllBytes(stackJson("third")));
         String text = new String(a, StandardCharsets.UTF_8) + Files.readString(dir.resolve("cdktf.out/manifest.json"));
         assertFalse(text.contains(dir.toString()), "absolute path in output");
         assertFalse(text.contains("\"stubbed\""), "real cdktf version, not the test stub");
@@ -105,7 +114,8 @@ class CliTest {
     void unknownArgumentsAreRefused() {
         Result bad = run(Map.of(), "--frobnicate");
         assertEquals(Cli.BAD_INPUT, bad.code());
-        assertTrue(bad.err().contains("unknown argument \"--frobnicate\""), bad.err());
+        assertTrue(bad.err().contains("unknown arguments --frobnicate: ./main takes none, or --outdir DIR"), bad.err());
+        assertEquals(Cli.BAD_INPUT, run(Map.of(), "--outdir").code(), "--outdir needs a directory");
     }
 
     @Test
@@ -122,7 +132,7 @@ class CliTest {
         byte[] before = Files.readAllBytes(stackJson("cdktf.out"));
         RuntimeException e = assertThrows(RuntimeException.class, () -> Synthesizer.synthesize(app -> {
             throw new IllegalStateException("boom\n  at somewhere");
-        }, dir.resolve("cdktf.out")));
+        }, dir.resolve("cdktf.out"), true));
         assertEquals("boom", Cli.firstLine(e));
         assertArrayEquals(before, Files.readAllBytes(stackJson("cdktf.out")));
         try (Stream<Path> siblings = Files.list(dir)) {

@@ -17,7 +17,7 @@ public final class BenchTarget {
         DrConfig config = DrConfig.builder().build();
         Path outdir = Path.of(args[1]);
         if (args[0].equals("empty")) {
-            Synthesizer.synthesize(app -> new EmptyStack(app, config), outdir);
+            Synthesizer.synthesize(app -> new EmptyStack(app, config), outdir, true);
         } else {
             Synthesizer.synthesize(config, outdir);
         }
