@@ -28,6 +28,20 @@ public final class ColdStartProbe {
         + ",\"response\":" + out.toString(StandardCharsets.UTF_8) + "}");
   }
 
+  /**
+   * Runs this probe in a child JVM on {@code classpath} and returns its JSON report
+   * ({@code init_ms}, {@code first_invoke_ms}, {@code response}); fails on a non-zero exit.
+   */
+  static com.google.gson.JsonObject run(String classpath, java.util.List<String> jvmArgs) throws Exception {
+    Process process = command(classpath, jvmArgs).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    org.junit.jupiter.api.Assertions.assertTrue(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+    org.junit.jupiter.api.Assertions.assertEquals(0, process.exitValue(), output);
+    String line = output.lines().filter(l -> l.startsWith("{\"init_ms\"")).findFirst()
+        .orElseThrow(() -> new AssertionError(output));
+    return com.google.gson.JsonParser.parseString(line).getAsJsonObject();
+  }
+
   /** The command that runs this probe in a child JVM with a valid function environment. */
   static ProcessBuilder command(String classpath, java.util.List<String> jvmArgs) {
     java.util.List<String> command = new java.util.ArrayList<>();

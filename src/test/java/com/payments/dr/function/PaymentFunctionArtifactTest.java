@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -16,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.BeforeAll;
@@ -126,13 +123,7 @@ class PaymentFunctionArtifactTest {
     classpath.add(unpacked.toString());
     libraries().forEach(l -> classpath.add(unpacked.resolve(l).toString()));
     classpath.add(Path.of("target", "test-classes").toAbsolutePath().toString());
-    Process process = ColdStartProbe.command(String.join(File.pathSeparator, classpath), List.of()).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, process.exitValue(), output);
-    String line = output.lines().filter(l -> l.startsWith("{\"init_ms\"")).findFirst()
-        .orElseThrow(() -> new AssertionError(output));
-    JsonObject result = JsonParser.parseString(line).getAsJsonObject();
+    JsonObject result = ColdStartProbe.run(String.join(File.pathSeparator, classpath), List.of());
     assertEquals(404, result.getAsJsonObject("response").get("statusCode").getAsInt());
     assertTrue(Set.of("init_ms", "first_invoke_ms").stream().allMatch(result::has));
     System.out.println("payment-function cold start (artifact only): init "
