@@ -16,62 +16,62 @@ import java.util.TreeMap;
  */
 public record ApiRequest(String method, String path, Map<String, String> headers, String body) {
 
-  public ApiRequest {
-    TreeMap<String, String> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    copy.putAll(headers);
-    headers = copy;
-  }
+    public ApiRequest {
+        TreeMap<String, String> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        copy.putAll(headers);
+        headers = copy;
+    }
 
-  public Optional<String> header(String name) {
-    return Optional.ofNullable(headers.get(name));
-  }
+    public Optional<String> header(String name) {
+        return Optional.ofNullable(headers.get(name));
+    }
 
-  /**
-   * Parses a REST proxy event.
-   *
-   * @throws IllegalArgumentException when the event is not a REST proxy event
-   */
-  public static ApiRequest fromEvent(String json) {
-    JsonElement parsed;
-    try {
-      parsed = JsonParser.parseString(json);
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("event is not valid JSON");
-    }
-    if (!parsed.isJsonObject()) {
-      throw new IllegalArgumentException("event is not a JSON object");
-    }
-    JsonObject event = parsed.getAsJsonObject();
-    String method = string(event, "httpMethod");
-    String path = string(event, "path");
-    if (method == null || path == null) {
-      throw new IllegalArgumentException("event has no httpMethod or path");
-    }
-    Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    JsonElement rawHeaders = event.get("headers");
-    if (rawHeaders != null && rawHeaders.isJsonObject()) {
-      for (Map.Entry<String, JsonElement> h : rawHeaders.getAsJsonObject().entrySet()) {
-        if (h.getValue().isJsonPrimitive()) {
-          headers.put(h.getKey(), h.getValue().getAsString());
+    /**
+     * Parses a REST proxy event.
+     *
+     * @throws IllegalArgumentException when the event is not a REST proxy event
+     */
+    public static ApiRequest fromEvent(String json) {
+        JsonElement parsed;
+        try {
+            parsed = JsonParser.parseString(json);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("event is not valid JSON");
         }
-      }
+        if (!parsed.isJsonObject()) {
+            throw new IllegalArgumentException("event is not a JSON object");
+        }
+        JsonObject event = parsed.getAsJsonObject();
+        String method = string(event, "httpMethod");
+        String path = string(event, "path");
+        if (method == null || path == null) {
+            throw new IllegalArgumentException("event has no httpMethod or path");
+        }
+        Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        JsonElement rawHeaders = event.get("headers");
+        if (rawHeaders != null && rawHeaders.isJsonObject()) {
+            for (Map.Entry<String, JsonElement> h : rawHeaders.getAsJsonObject().entrySet()) {
+                if (h.getValue().isJsonPrimitive()) {
+                    headers.put(h.getKey(), h.getValue().getAsString());
+                }
+            }
+        }
+        String body = string(event, "body");
+        JsonElement encoded = event.get("isBase64Encoded");
+        if (body != null && encoded != null && encoded.isJsonPrimitive() && encoded.getAsBoolean()) {
+            try {
+                body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("event body is marked base64 but is not");
+            }
+        }
+        String normalizedPath = path.length() > 1 && path.endsWith("/")
+                ? path.substring(0, path.length() - 1) : path;
+        return new ApiRequest(method.toUpperCase(), normalizedPath, headers, body);
     }
-    String body = string(event, "body");
-    JsonElement encoded = event.get("isBase64Encoded");
-    if (body != null && encoded != null && encoded.isJsonPrimitive() && encoded.getAsBoolean()) {
-      try {
-        body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("event body is marked base64 but is not");
-      }
-    }
-    String normalizedPath = path.length() > 1 && path.endsWith("/")
-        ? path.substring(0, path.length() - 1) : path;
-    return new ApiRequest(method.toUpperCase(), normalizedPath, headers, body);
-  }
 
-  private static String string(JsonObject object, String name) {
-    JsonElement value = object.get(name);
-    return value != null && value.isJsonPrimitive() ? value.getAsString() : null;
-  }
+    private static String string(JsonObject object, String name) {
+        JsonElement value = object.get(name);
+        return value != null && value.isJsonPrimitive() ? value.getAsString() : null;
+    }
 }

@@ -16,216 +16,216 @@ import java.util.regex.Pattern;
  * and what is allowed, instead of failing payments one by one.
  */
 public record FunctionConfig(
-    RegionRole regionRole,
-    String awsRegion,
-    String idempotencyTable,
-    String dbSecretArn,
-    String dbHost,
-    int dbPort,
-    String dbName,
-    SslMode dbSslMode,
-    Optional<String> dbSslRootCert,
-    String allowedOrigin,
-    Set<String> allowedCurrencies,
-    BigDecimal maxAmount) {
+        RegionRole regionRole,
+        String awsRegion,
+        String idempotencyTable,
+        String dbSecretArn,
+        String dbHost,
+        int dbPort,
+        String dbName,
+        SslMode dbSslMode,
+        Optional<String> dbSslRootCert,
+        String allowedOrigin,
+        Set<String> allowedCurrencies,
+        BigDecimal maxAmount) {
 
-  /** Whether this region's stack is the writer in normal operation or the standby. */
-  public enum RegionRole {
-    PRIMARY, DR;
+    /** Whether this region's stack is the writer in normal operation or the standby. */
+    public enum RegionRole {
+        PRIMARY, DR;
 
-    public String label() {
-      return name().toLowerCase();
-    }
-  }
-
-  /**
-   * TLS modes accepted for the database connection. There is no mode without TLS: Aurora is run
-   * with rds.force_ssl, so a plaintext setting could only ever be a mistake.
-   */
-  public enum SslMode {
-    REQUIRE("require"), VERIFY_CA("verify-ca"), VERIFY_FULL("verify-full");
-
-    private final String value;
-
-    SslMode(String value) {
-      this.value = value;
-    }
-
-    public String value() {
-      return value;
-    }
-
-    public boolean verifiesCertificate() {
-      return this != REQUIRE;
-    }
-  }
-
-  /** Largest amount the payments.amount column (numeric(14,2)) can hold. */
-  static final BigDecimal COLUMN_MAX_AMOUNT = new BigDecimal("999999999999.99");
-
-  private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
-  private static final Pattern TABLE = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
-  private static final Pattern SECRET_ARN =
-      Pattern.compile("arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[A-Za-z0-9/_+=.@-]+");
-  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?");
-  private static final Pattern DB_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
-  private static final Pattern ORIGIN =
-      Pattern.compile("https?://[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:\\d{1,5})?");
-  private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
-
-  static final String DEFAULT_CURRENCIES = "USD,EUR,GBP";
-  static final String DEFAULT_MAX_AMOUNT = "1000000.00";
-
-  public FunctionConfig {
-    allowedCurrencies = Collections.unmodifiableSet(new LinkedHashSet<>(allowedCurrencies));
-  }
-
-  /**
-   * Reads and validates every variable, reporting all problems at once so one failed deployment
-   * shows everything that is wrong.
-   */
-  public static FunctionConfig fromEnvironment(Map<String, String> env) {
-    Reader r = new Reader(env);
-    RegionRole role = r.regionRole();
-    String region = r.matching("AWS_REGION", null, REGION, "an AWS region name such as us-east-1");
-    String table = r.matching("IDEMPOTENCY_TABLE", null, TABLE,
-        "a DynamoDB table name: 3-255 characters of A-Z a-z 0-9 _ . -");
-    String secretArn = r.matching("DB_SECRET_ARN", null, SECRET_ARN,
-        "a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)");
-    String host = r.matching("DB_HOST", null, HOST, "a DNS host name or IP address");
-    int port = r.port();
-    String dbName = r.matching("DB_NAME", null, DB_NAME,
-        "a PostgreSQL identifier: a letter or _ then up to 62 letters, digits or _");
-    SslMode sslMode = r.sslMode();
-    Optional<String> rootCert = r.rootCert(sslMode);
-    String origin = r.matching("ALLOWED_ORIGIN", null, ORIGIN,
-        "one origin such as https://app.example.org (scheme, host, optional port; no path, no *)");
-    Set<String> currencies = r.currencies();
-    BigDecimal maxAmount = r.maxAmount();
-    r.failIfProblems();
-    return new FunctionConfig(role, region, table, secretArn, host, port, dbName, sslMode, rootCert,
-        origin, currencies, maxAmount);
-  }
-
-  /** Collects problems instead of stopping at the first. */
-  private static final class Reader {
-    private final Map<String, String> env;
-    private final List<String> problems = new ArrayList<>();
-
-    Reader(Map<String, String> env) {
-      this.env = env;
-    }
-
-    private String raw(String name, String defaultValue) {
-      String value = env.get(name);
-      if (value == null || value.isBlank()) {
-        return defaultValue;
-      }
-      return value.trim();
-    }
-
-    private void problem(String name, String value, String allowed) {
-      problems.add(value == null
-          ? name + " is not set; allowed: " + allowed
-          : name + "='" + value + "' is invalid; allowed: " + allowed);
-    }
-
-    String matching(String name, String defaultValue, Pattern pattern, String allowed) {
-      String value = raw(name, defaultValue);
-      if (value == null || !pattern.matcher(value).matches()) {
-        problem(name, value, allowed);
-        return null;
-      }
-      return value;
-    }
-
-    RegionRole regionRole() {
-      String value = raw("REGION_ROLE", null);
-      if ("primary".equals(value)) {
-        return RegionRole.PRIMARY;
-      }
-      if ("dr".equals(value)) {
-        return RegionRole.DR;
-      }
-      problem("REGION_ROLE", value, "primary or dr");
-      return null;
-    }
-
-    int port() {
-      String value = raw("DB_PORT", "5432");
-      if (value.matches("\\d{1,5}")) {
-        int port = Integer.parseInt(value);
-        if (port >= 1 && port <= 65535) {
-          return port;
+        public String label() {
+            return name().toLowerCase();
         }
-      }
-      problem("DB_PORT", value, "an integer from 1 to 65535 (default 5432)");
-      return 0;
     }
 
-    SslMode sslMode() {
-      String value = raw("DB_SSL_MODE", SslMode.REQUIRE.value());
-      for (SslMode mode : SslMode.values()) {
-        if (mode.value().equals(value)) {
-          return mode;
+    /**
+     * TLS modes accepted for the database connection. There is no mode without TLS: Aurora is run
+     * with rds.force_ssl, so a plaintext setting could only ever be a mistake.
+     */
+    public enum SslMode {
+        REQUIRE("require"), VERIFY_CA("verify-ca"), VERIFY_FULL("verify-full");
+
+        private final String value;
+
+        SslMode(String value) {
+            this.value = value;
         }
-      }
-      problem("DB_SSL_MODE", value, "require (default), verify-ca or verify-full");
-      return null;
-    }
 
-    Optional<String> rootCert(SslMode mode) {
-      String value = raw("DB_SSL_ROOT_CERT", null);
-      if (value == null && mode != null && mode.verifiesCertificate()) {
-        problem("DB_SSL_ROOT_CERT", null,
-            "the path of a PEM CA bundle; required when DB_SSL_MODE is " + mode.value());
-      }
-      return Optional.ofNullable(value);
-    }
-
-    Set<String> currencies() {
-      String value = raw("ALLOWED_CURRENCIES", DEFAULT_CURRENCIES);
-      Set<String> result = new LinkedHashSet<>();
-      for (String part : value.split(",", -1)) {
-        String code = part.trim();
-        if (!CURRENCY.matcher(code).matches()) {
-          problem("ALLOWED_CURRENCIES", value,
-              "a comma-separated list of ISO-4217 codes such as " + DEFAULT_CURRENCIES);
-          return Set.of();
+        public String value() {
+            return value;
         }
-        result.add(code);
-      }
-      return result;
-    }
 
-    BigDecimal maxAmount() {
-      String value = raw("MAX_AMOUNT", DEFAULT_MAX_AMOUNT);
-      String allowed = "a decimal greater than 0 and at most " + COLUMN_MAX_AMOUNT.toPlainString()
-          + " with at most two fraction digits (default " + DEFAULT_MAX_AMOUNT + ")";
-      if (value.matches("\\d{1,12}(\\.\\d{1,2})?")) {
-        BigDecimal amount = new BigDecimal(value);
-        if (amount.signum() > 0) {
-          return amount;
+        public boolean verifiesCertificate() {
+            return this != REQUIRE;
         }
-      }
-      problem("MAX_AMOUNT", value, allowed);
-      return null;
     }
 
-    void failIfProblems() {
-      if (!problems.isEmpty()) {
-        throw new ConfigException("Invalid payment function configuration: "
-            + String.join("; ", problems));
-      }
-    }
-  }
+    /** Largest amount the payments.amount column (numeric(14,2)) can hold. */
+    static final BigDecimal COLUMN_MAX_AMOUNT = new BigDecimal("999999999999.99");
 
-  /** Thrown at init when the environment is unusable; the message is meant for the operator. */
-  public static final class ConfigException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
+    private static final Pattern TABLE = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
+    private static final Pattern SECRET_ARN =
+            Pattern.compile("arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[A-Za-z0-9/_+=.@-]+");
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?");
+    private static final Pattern DB_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+    private static final Pattern ORIGIN =
+            Pattern.compile("https?://[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:\\d{1,5})?");
+    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
 
-    public ConfigException(String message) {
-      super(message);
+    static final String DEFAULT_CURRENCIES = "USD,EUR,GBP";
+    static final String DEFAULT_MAX_AMOUNT = "1000000.00";
+
+    public FunctionConfig {
+        allowedCurrencies = Collections.unmodifiableSet(new LinkedHashSet<>(allowedCurrencies));
     }
-  }
+
+    /**
+     * Reads and validates every variable, reporting all problems at once so one failed deployment
+     * shows everything that is wrong.
+     */
+    public static FunctionConfig fromEnvironment(Map<String, String> env) {
+        Reader r = new Reader(env);
+        RegionRole role = r.regionRole();
+        String region = r.matching("AWS_REGION", null, REGION, "an AWS region name such as us-east-1");
+        String table = r.matching("IDEMPOTENCY_TABLE", null, TABLE,
+                "a DynamoDB table name: 3-255 characters of A-Z a-z 0-9 _ . -");
+        String secretArn = r.matching("DB_SECRET_ARN", null, SECRET_ARN,
+                "a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)");
+        String host = r.matching("DB_HOST", null, HOST, "a DNS host name or IP address");
+        int port = r.port();
+        String dbName = r.matching("DB_NAME", null, DB_NAME,
+                "a PostgreSQL identifier: a letter or _ then up to 62 letters, digits or _");
+        SslMode sslMode = r.sslMode();
+        Optional<String> rootCert = r.rootCert(sslMode);
+        String origin = r.matching("ALLOWED_ORIGIN", null, ORIGIN,
+                "one origin such as https://app.example.org (scheme, host, optional port; no path, no *)");
+        Set<String> currencies = r.currencies();
+        BigDecimal maxAmount = r.maxAmount();
+        r.failIfProblems();
+        return new FunctionConfig(role, region, table, secretArn, host, port, dbName, sslMode, rootCert,
+                origin, currencies, maxAmount);
+    }
+
+    /** Collects problems instead of stopping at the first. */
+    private static final class Reader {
+        private final Map<String, String> env;
+        private final List<String> problems = new ArrayList<>();
+
+        Reader(Map<String, String> env) {
+            this.env = env;
+        }
+
+        private String raw(String name, String defaultValue) {
+            String value = env.get(name);
+            if (value == null || value.isBlank()) {
+                return defaultValue;
+            }
+            return value.trim();
+        }
+
+        private void problem(String name, String value, String allowed) {
+            problems.add(value == null
+                    ? name + " is not set; allowed: " + allowed
+                    : name + "='" + value + "' is invalid; allowed: " + allowed);
+        }
+
+        String matching(String name, String defaultValue, Pattern pattern, String allowed) {
+            String value = raw(name, defaultValue);
+            if (value == null || !pattern.matcher(value).matches()) {
+                problem(name, value, allowed);
+                return null;
+            }
+            return value;
+        }
+
+        RegionRole regionRole() {
+            String value = raw("REGION_ROLE", null);
+            if ("primary".equals(value)) {
+                return RegionRole.PRIMARY;
+            }
+            if ("dr".equals(value)) {
+                return RegionRole.DR;
+            }
+            problem("REGION_ROLE", value, "primary or dr");
+            return null;
+        }
+
+        int port() {
+            String value = raw("DB_PORT", "5432");
+            if (value.matches("\\d{1,5}")) {
+                int port = Integer.parseInt(value);
+                if (port >= 1 && port <= 65535) {
+                    return port;
+                }
+            }
+            problem("DB_PORT", value, "an integer from 1 to 65535 (default 5432)");
+            return 0;
+        }
+
+        SslMode sslMode() {
+            String value = raw("DB_SSL_MODE", SslMode.REQUIRE.value());
+            for (SslMode mode : SslMode.values()) {
+                if (mode.value().equals(value)) {
+                    return mode;
+                }
+            }
+            problem("DB_SSL_MODE", value, "require (default), verify-ca or verify-full");
+            return null;
+        }
+
+        Optional<String> rootCert(SslMode mode) {
+            String value = raw("DB_SSL_ROOT_CERT", null);
+            if (value == null && mode != null && mode.verifiesCertificate()) {
+                problem("DB_SSL_ROOT_CERT", null,
+                        "the path of a PEM CA bundle; required when DB_SSL_MODE is " + mode.value());
+            }
+            return Optional.ofNullable(value);
+        }
+
+        Set<String> currencies() {
+            String value = raw("ALLOWED_CURRENCIES", DEFAULT_CURRENCIES);
+            Set<String> result = new LinkedHashSet<>();
+            for (String part : value.split(",", -1)) {
+                String code = part.trim();
+                if (!CURRENCY.matcher(code).matches()) {
+                    problem("ALLOWED_CURRENCIES", value,
+                            "a comma-separated list of ISO-4217 codes such as " + DEFAULT_CURRENCIES);
+                    return Set.of();
+                }
+                result.add(code);
+            }
+            return result;
+        }
+
+        BigDecimal maxAmount() {
+            String value = raw("MAX_AMOUNT", DEFAULT_MAX_AMOUNT);
+            String allowed = "a decimal greater than 0 and at most " + COLUMN_MAX_AMOUNT.toPlainString()
+                    + " with at most two fraction digits (default " + DEFAULT_MAX_AMOUNT + ")";
+            if (value.matches("\\d{1,12}(\\.\\d{1,2})?")) {
+                BigDecimal amount = new BigDecimal(value);
+                if (amount.signum() > 0) {
+                    return amount;
+                }
+            }
+            problem("MAX_AMOUNT", value, allowed);
+            return null;
+        }
+
+        void failIfProblems() {
+            if (!problems.isEmpty()) {
+                throw new ConfigException("Invalid payment function configuration: "
+                        + String.join("; ", problems));
+            }
+        }
+    }
+
+    /** Thrown at init when the environment is unusable; the message is meant for the operator. */
+    public static final class ConfigException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public ConfigException(String message) {
+            super(message);
+        }
+    }
 }

@@ -23,139 +23,139 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
  */
 public final class IdempotencyStore {
 
-  static final Duration RECORD_TTL = Duration.ofHours(24);
-  static final Duration LEASE = Duration.ofSeconds(60);
-  static final String IN_PROGRESS = "IN_PROGRESS";
-  static final String COMPLETED = "COMPLETED";
-  private static final int CLAIM_ATTEMPTS = 3;
+    static final Duration RECORD_TTL = Duration.ofHours(24);
+    static final Duration LEASE = Duration.ofSeconds(60);
+    static final String IN_PROGRESS = "IN_PROGRESS";
+    static final String COMPLETED = "COMPLETED";
+    private static final int CLAIM_ATTEMPTS = 3;
 
-  private final DynamoDbClient dynamo;
-  private final String table;
-  private final Clock clock;
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Clock clock;
 
-  public IdempotencyStore(DynamoDbClient dynamo, String table, Clock clock) {
-    this.dynamo = dynamo;
-    this.table = table;
-    this.clock = clock;
-  }
-
-  /** What claiming a key found. */
-  public sealed interface Claim {
-    /** This request owns the key until the lease ends. */
-    record Acquired(String leaseToken) implements Claim {
+    public IdempotencyStore(DynamoDbClient dynamo, String table, Clock clock) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.clock = clock;
     }
 
-    /** The key was completed before: answer with the stored response. */
-    record Completed(int statusCode, String body) implements Claim {
-    }
-
-    /** Another request with the same key and body holds a live lease. */
-    record InProgress() implements Claim {
-    }
-
-    /** The key was used with a different request body. */
-    record Mismatch() implements Claim {
-    }
-  }
-
-  static String partitionKey(String idempotencyKey) {
-    return "IDEMPOTENCY#" + idempotencyKey;
-  }
-
-  /**
-   * Claims the key for a request. An expired record (TTL passed but not yet swept) or an
-   * IN_PROGRESS record whose lease ended (its Lambda died) with the same request hash is taken over.
-   */
-  public Claim claim(String idempotencyKey, String requestHash, String region) {
-    String pk = partitionKey(idempotencyKey);
-    for (int attempt = 1; attempt <= CLAIM_ATTEMPTS; attempt++) {
-      long now = clock.instant().getEpochSecond();
-      String token = UUID.randomUUID().toString();
-      try {
-        dynamo.putItem(b -> b.tableName(table)
-            .item(Map.of(
-                "pk", s(pk),
-                "status", s(IN_PROGRESS),
-                "request_hash", s(requestHash),
-                "lease_token", s(token),
-                "lease_expires_at", n(now + LEASE.toSeconds()),
-                "expires_at", n(now + RECORD_TTL.toSeconds()),
-                "region", s(region)))
-            .conditionExpression("attribute_not_exists(pk) OR expires_at < :now"
-                + " OR (#status = :in_progress AND lease_expires_at < :now AND request_hash = :hash)")
-            .expressionAttributeNames(Map.of("#status", "status"))
-            .expressionAttributeValues(Map.of(
-                ":now", n(now), ":in_progress", s(IN_PROGRESS), ":hash", s(requestHash))));
-        return new Claim.Acquired(token);
-      } catch (ConditionalCheckFailedException e) {
-        GetItemResponse existing = dynamo.getItem(b -> b.tableName(table)
-            .key(Map.of("pk", s(pk))).consistentRead(true));
-        if (existing.hasItem()) {
-          return classify(existing.item(), requestHash);
+    /** What claiming a key found. */
+    public sealed interface Claim {
+        /** This request owns the key until the lease ends. */
+        record Acquired(String leaseToken) implements Claim {
         }
-        // Deleted between our put and get (a failed attempt released it): claim again.
-      }
+
+        /** The key was completed before: answer with the stored response. */
+        record Completed(int statusCode, String body) implements Claim {
+        }
+
+        /** Another request with the same key and body holds a live lease. */
+        record InProgress() implements Claim {
+        }
+
+        /** The key was used with a different request body. */
+        record Mismatch() implements Claim {
+        }
     }
-    return new Claim.InProgress();
-  }
 
-  private static Claim classify(Map<String, AttributeValue> item, String requestHash) {
-    if (!requestHash.equals(item.get("request_hash").s())) {
-      return new Claim.Mismatch();
+    static String partitionKey(String idempotencyKey) {
+        return "IDEMPOTENCY#" + idempotencyKey;
     }
-    if (COMPLETED.equals(item.get("status").s())) {
-      return new Claim.Completed(Integer.parseInt(item.get("response_status").n()),
-          item.get("response_body").s());
+
+    /**
+     * Claims the key for a request. An expired record (TTL passed but not yet swept) or an
+     * IN_PROGRESS record whose lease ended (its Lambda died) with the same request hash is taken over.
+     */
+    public Claim claim(String idempotencyKey, String requestHash, String region) {
+        String pk = partitionKey(idempotencyKey);
+        for (int attempt = 1; attempt <= CLAIM_ATTEMPTS; attempt++) {
+            long now = clock.instant().getEpochSecond();
+            String token = UUID.randomUUID().toString();
+            try {
+                dynamo.putItem(b -> b.tableName(table)
+                        .item(Map.of(
+                                "pk", s(pk),
+                                "status", s(IN_PROGRESS),
+                                "request_hash", s(requestHash),
+                                "lease_token", s(token),
+                                "lease_expires_at", n(now + LEASE.toSeconds()),
+                                "expires_at", n(now + RECORD_TTL.toSeconds()),
+                                "region", s(region)))
+                        .conditionExpression("attribute_not_exists(pk) OR expires_at < :now"
+                                + " OR (#status = :in_progress AND lease_expires_at < :now AND request_hash = :hash)")
+                        .expressionAttributeNames(Map.of("#status", "status"))
+                        .expressionAttributeValues(Map.of(
+                                ":now", n(now), ":in_progress", s(IN_PROGRESS), ":hash", s(requestHash))));
+                return new Claim.Acquired(token);
+            } catch (ConditionalCheckFailedException e) {
+                GetItemResponse existing = dynamo.getItem(b -> b.tableName(table)
+                        .key(Map.of("pk", s(pk))).consistentRead(true));
+                if (existing.hasItem()) {
+                    return classify(existing.item(), requestHash);
+                }
+                // Deleted between our put and get (a failed attempt released it): claim again.
+            }
+        }
+        return new Claim.InProgress();
     }
-    return new Claim.InProgress();
-  }
 
-  /** Stores the response. Returns false if the lease was lost (the payment row is still correct). */
-  public boolean complete(String idempotencyKey, String leaseToken, int statusCode, String body) {
-    long now = clock.instant().getEpochSecond();
-    try {
-      dynamo.updateItem(b -> b.tableName(table)
-          .key(Map.of("pk", s(partitionKey(idempotencyKey))))
-          .updateExpression("SET #status = :completed, response_status = :code,"
-              + " response_body = :body, expires_at = :expires REMOVE lease_token, lease_expires_at")
-          .conditionExpression("lease_token = :token")
-          .expressionAttributeNames(Map.of("#status", "status"))
-          .expressionAttributeValues(Map.of(
-              ":completed", s(COMPLETED), ":code", n(statusCode), ":body", s(body),
-              ":expires", n(now + RECORD_TTL.toSeconds()), ":token", s(leaseToken))));
-      return true;
-    } catch (ConditionalCheckFailedException e) {
-      return false;
+    private static Claim classify(Map<String, AttributeValue> item, String requestHash) {
+        if (!requestHash.equals(item.get("request_hash").s())) {
+            return new Claim.Mismatch();
+        }
+        if (COMPLETED.equals(item.get("status").s())) {
+            return new Claim.Completed(Integer.parseInt(item.get("response_status").n()),
+                    item.get("response_body").s());
+        }
+        return new Claim.InProgress();
     }
-  }
 
-  /**
-   * Deletes this request's IN_PROGRESS record so the client's retry is not blocked. Returns false
-   * if the lease had already been taken over.
-   */
-  public boolean release(String idempotencyKey, String leaseToken) {
-    try {
-      dynamo.deleteItem(b -> b.tableName(table)
-          .key(Map.of("pk", s(partitionKey(idempotencyKey))))
-          .conditionExpression("lease_token = :token AND #status = :in_progress")
-          .expressionAttributeNames(Map.of("#status", "status"))
-          .expressionAttributeValues(Map.of(":token", s(leaseToken), ":in_progress", s(IN_PROGRESS))));
-      return true;
-    } catch (ConditionalCheckFailedException e) {
-      return false;
+    /** Stores the response. Returns false if the lease was lost (the payment row is still correct). */
+    public boolean complete(String idempotencyKey, String leaseToken, int statusCode, String body) {
+        long now = clock.instant().getEpochSecond();
+        try {
+            dynamo.updateItem(b -> b.tableName(table)
+                    .key(Map.of("pk", s(partitionKey(idempotencyKey))))
+                    .updateExpression("SET #status = :completed, response_status = :code,"
+                            + " response_body = :body, expires_at = :expires REMOVE lease_token, lease_expires_at")
+                    .conditionExpression("lease_token = :token")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(Map.of(
+                            ":completed", s(COMPLETED), ":code", n(statusCode), ":body", s(body),
+                            ":expires", n(now + RECORD_TTL.toSeconds()), ":token", s(leaseToken))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
     }
-  }
 
-  /** A read of a fixed item: proves the table is reachable with the function's permissions. */
-  public void probe() {
-    dynamo.getItem(b -> b.tableName(table).key(Map.of("pk", s("HEALTH#probe"))));
-  }
+    /**
+     * Deletes this request's IN_PROGRESS record so the client's retry is not blocked. Returns false
+     * if the lease had already been taken over.
+     */
+    public boolean release(String idempotencyKey, String leaseToken) {
+        try {
+            dynamo.deleteItem(b -> b.tableName(table)
+                    .key(Map.of("pk", s(partitionKey(idempotencyKey))))
+                    .conditionExpression("lease_token = :token AND #status = :in_progress")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(Map.of(":token", s(leaseToken), ":in_progress", s(IN_PROGRESS))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
 
-  private static AttributeValue s(String value) {
-    return AttributeValue.fromS(value);
-  }
+    /** A read of a fixed item: proves the table is reachable with the function's permissions. */
+    public void probe() {
+        dynamo.getItem(b -> b.tableName(table).key(Map.of("pk", s("HEALTH#probe"))));
+    }
 
-  private static AttributeValue n(long value) {
-    return AttributeValue.fromN(Long.toString(value));
-  }
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
 }

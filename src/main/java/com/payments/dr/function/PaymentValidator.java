@@ -21,159 +21,159 @@ import java.util.regex.Pattern;
  */
 public final class PaymentValidator {
 
-  static final int MAX_BODY_BYTES = 8192;
-  static final int MAX_DESCRIPTION_LENGTH = 255;
-  private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9_.:-]{8,128}");
-  private static final Pattern MERCHANT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-  private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
-  private static final Pattern DECIMAL = Pattern.compile("-?\\d+(\\.\\d+)?");
-  private static final Set<String> FIELDS = Set.of("amount", "currency", "merchant_id", "description");
-  private static final TypeAdapter<JsonElement> STRICT_JSON = new Gson().getAdapter(JsonElement.class);
+    static final int MAX_BODY_BYTES = 8192;
+    static final int MAX_DESCRIPTION_LENGTH = 255;
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9_.:-]{8,128}");
+    private static final Pattern MERCHANT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+    private static final Pattern DECIMAL = Pattern.compile("-?\\d+(\\.\\d+)?");
+    private static final Set<String> FIELDS = Set.of("amount", "currency", "merchant_id", "description");
+    private static final TypeAdapter<JsonElement> STRICT_JSON = new Gson().getAdapter(JsonElement.class);
 
-  private final Set<String> allowedCurrencies;
-  private final BigDecimal maxAmount;
+    private final Set<String> allowedCurrencies;
+    private final BigDecimal maxAmount;
 
-  public PaymentValidator(Set<String> allowedCurrencies, BigDecimal maxAmount) {
-    this.allowedCurrencies = Set.copyOf(allowedCurrencies);
-    this.maxAmount = maxAmount;
-  }
-
-  /** Thrown for the first rule a request breaks; becomes a 400. */
-  public static final class ValidationException extends Exception {
-    private static final long serialVersionUID = 1L;
-    private final String field;
-    private final String rule;
-
-    public ValidationException(String field, String rule) {
-      super(field + " " + rule, null, false, false);
-      this.field = field;
-      this.rule = rule;
+    public PaymentValidator(Set<String> allowedCurrencies, BigDecimal maxAmount) {
+        this.allowedCurrencies = Set.copyOf(allowedCurrencies);
+        this.maxAmount = maxAmount;
     }
 
-    public String field() {
-      return field;
+    /** Thrown for the first rule a request breaks; becomes a 400. */
+    public static final class ValidationException extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final String field;
+        private final String rule;
+
+        public ValidationException(String field, String rule) {
+            super(field + " " + rule, null, false, false);
+            this.field = field;
+            this.rule = rule;
+        }
+
+        public String field() {
+            return field;
+        }
+
+        public String rule() {
+            return rule;
+        }
     }
 
-    public String rule() {
-      return rule;
+    public PaymentRequest validate(ApiRequest request) throws ValidationException {
+        String key = request.header("Idempotency-Key")
+                .orElseThrow(() -> new ValidationException("Idempotency-Key", "header is required"));
+        if (!IDEMPOTENCY_KEY.matcher(key).matches()) {
+            throw new ValidationException("Idempotency-Key",
+                    "must be 8-128 characters of A-Z a-z 0-9 _ . : -");
+        }
+        JsonObject body = parseBody(request.body());
+        for (String name : body.keySet()) {
+            if (!FIELDS.contains(name)) {
+                throw new ValidationException(name, "is not an allowed field");
+            }
+        }
+        BigDecimal amount = amount(body.get("amount"));
+        String currency = requiredString(body, "currency");
+        if (!CURRENCY.matcher(currency).matches()) {
+            throw new ValidationException("currency", "must be an ISO-4217 code of three capital letters");
+        }
+        if (!allowedCurrencies.contains(currency)) {
+            throw new ValidationException("currency",
+                    "must be one of " + String.join(",", allowedCurrencies.stream().sorted().toList()));
+        }
+        String merchantId = requiredString(body, "merchant_id");
+        if (!MERCHANT_ID.matcher(merchantId).matches()) {
+            throw new ValidationException("merchant_id", "must be 1-64 characters of A-Z a-z 0-9 _ -");
+        }
+        Optional<String> description = description(body.get("description"));
+        return new PaymentRequest(key, amount, currency, merchantId, description);
     }
-  }
 
-  public PaymentRequest validate(ApiRequest request) throws ValidationException {
-    String key = request.header("Idempotency-Key")
-        .orElseThrow(() -> new ValidationException("Idempotency-Key", "header is required"));
-    if (!IDEMPOTENCY_KEY.matcher(key).matches()) {
-      throw new ValidationException("Idempotency-Key",
-          "must be 8-128 characters of A-Z a-z 0-9 _ . : -");
+    private static JsonObject parseBody(String body) throws ValidationException {
+        if (body == null || body.isBlank()) {
+            throw new ValidationException("body", "is required");
+        }
+        if (body.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
+            throw new ValidationException("body", "must be at most " + MAX_BODY_BYTES + " bytes");
+        }
+        JsonElement parsed;
+        boolean trailingContent;
+        try {
+            JsonReader reader = new JsonReader(new StringReader(body));
+            reader.setLenient(false);
+            parsed = STRICT_JSON.read(reader);
+            // Strict mode throws on most trailing content; the token check catches the rest.
+            trailingContent = reader.peek() != JsonToken.END_DOCUMENT;
+        } catch (IOException | RuntimeException e) {
+            throw new ValidationException("body", "must be valid JSON");
+        }
+        if (trailingContent || !parsed.isJsonObject()) {
+            throw new ValidationException("body", "must be a single JSON object");
+        }
+        return parsed.getAsJsonObject();
     }
-    JsonObject body = parseBody(request.body());
-    for (String name : body.keySet()) {
-      if (!FIELDS.contains(name)) {
-        throw new ValidationException(name, "is not an allowed field");
-      }
-    }
-    BigDecimal amount = amount(body.get("amount"));
-    String currency = requiredString(body, "currency");
-    if (!CURRENCY.matcher(currency).matches()) {
-      throw new ValidationException("currency", "must be an ISO-4217 code of three capital letters");
-    }
-    if (!allowedCurrencies.contains(currency)) {
-      throw new ValidationException("currency",
-          "must be one of " + String.join(",", allowedCurrencies.stream().sorted().toList()));
-    }
-    String merchantId = requiredString(body, "merchant_id");
-    if (!MERCHANT_ID.matcher(merchantId).matches()) {
-      throw new ValidationException("merchant_id", "must be 1-64 characters of A-Z a-z 0-9 _ -");
-    }
-    Optional<String> description = description(body.get("description"));
-    return new PaymentRequest(key, amount, currency, merchantId, description);
-  }
 
-  private static JsonObject parseBody(String body) throws ValidationException {
-    if (body == null || body.isBlank()) {
-      throw new ValidationException("body", "is required");
+    private BigDecimal amount(JsonElement value) throws ValidationException {
+        if (value == null || value.isJsonNull()) {
+            throw new ValidationException("amount", "is required");
+        }
+        String text = primitiveText(value, true);
+        if (text == null || !DECIMAL.matcher(text).matches()) {
+            throw new ValidationException("amount",
+                    "must be a decimal number written without exponent, such as 12.34");
+        }
+        BigDecimal amount = new BigDecimal(text);
+        if (amount.signum() <= 0) {
+            throw new ValidationException("amount", "must be greater than 0");
+        }
+        if (amount.scale() > 2) {
+            throw new ValidationException("amount", "must have at most two fraction digits");
+        }
+        if (amount.compareTo(maxAmount) > 0) {
+            throw new ValidationException("amount", "must be at most " + maxAmount.toPlainString());
+        }
+        return amount;
     }
-    if (body.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
-      throw new ValidationException("body", "must be at most " + MAX_BODY_BYTES + " bytes");
-    }
-    JsonElement parsed;
-    boolean trailingContent;
-    try {
-      JsonReader reader = new JsonReader(new StringReader(body));
-      reader.setLenient(false);
-      parsed = STRICT_JSON.read(reader);
-      // Strict mode throws on most trailing content; the token check catches the rest.
-      trailingContent = reader.peek() != JsonToken.END_DOCUMENT;
-    } catch (IOException | RuntimeException e) {
-      throw new ValidationException("body", "must be valid JSON");
-    }
-    if (trailingContent || !parsed.isJsonObject()) {
-      throw new ValidationException("body", "must be a single JSON object");
-    }
-    return parsed.getAsJsonObject();
-  }
 
-  private BigDecimal amount(JsonElement value) throws ValidationException {
-    if (value == null || value.isJsonNull()) {
-      throw new ValidationException("amount", "is required");
+    /** The literal text of a JSON number or string, so amounts are never rounded through a double. */
+    private static String primitiveText(JsonElement value, boolean allowNumber) {
+        if (!value.isJsonPrimitive()) {
+            return null;
+        }
+        JsonPrimitive primitive = value.getAsJsonPrimitive();
+        if (primitive.isString() || (allowNumber && primitive.isNumber())) {
+            return primitive.getAsString();
+        }
+        return null;
     }
-    String text = primitiveText(value, true);
-    if (text == null || !DECIMAL.matcher(text).matches()) {
-      throw new ValidationException("amount",
-          "must be a decimal number written without exponent, such as 12.34");
-    }
-    BigDecimal amount = new BigDecimal(text);
-    if (amount.signum() <= 0) {
-      throw new ValidationException("amount", "must be greater than 0");
-    }
-    if (amount.scale() > 2) {
-      throw new ValidationException("amount", "must have at most two fraction digits");
-    }
-    if (amount.compareTo(maxAmount) > 0) {
-      throw new ValidationException("amount", "must be at most " + maxAmount.toPlainString());
-    }
-    return amount;
-  }
 
-  /** The literal text of a JSON number or string, so amounts are never rounded through a double. */
-  private static String primitiveText(JsonElement value, boolean allowNumber) {
-    if (!value.isJsonPrimitive()) {
-      return null;
+    private static String requiredString(JsonObject body, String field) throws ValidationException {
+        JsonElement value = body.get(field);
+        if (value == null || value.isJsonNull()) {
+            throw new ValidationException(field, "is required");
+        }
+        String text = primitiveText(value, false);
+        if (text == null) {
+            throw new ValidationException(field, "must be a string");
+        }
+        return text;
     }
-    JsonPrimitive primitive = value.getAsJsonPrimitive();
-    if (primitive.isString() || (allowNumber && primitive.isNumber())) {
-      return primitive.getAsString();
-    }
-    return null;
-  }
 
-  private static String requiredString(JsonObject body, String field) throws ValidationException {
-    JsonElement value = body.get(field);
-    if (value == null || value.isJsonNull()) {
-      throw new ValidationException(field, "is required");
+    private static Optional<String> description(JsonElement value) throws ValidationException {
+        if (value == null || value.isJsonNull()) {
+            return Optional.empty();
+        }
+        String text = primitiveText(value, false);
+        if (text == null) {
+            throw new ValidationException("description", "must be a string");
+        }
+        if (text.codePointCount(0, text.length()) > MAX_DESCRIPTION_LENGTH) {
+            throw new ValidationException("description",
+                    "must be at most " + MAX_DESCRIPTION_LENGTH + " characters");
+        }
+        if (text.codePoints().anyMatch(Character::isISOControl)) {
+            throw new ValidationException("description", "must not contain control characters");
+        }
+        return Optional.of(text);
     }
-    String text = primitiveText(value, false);
-    if (text == null) {
-      throw new ValidationException(field, "must be a string");
-    }
-    return text;
-  }
-
-  private static Optional<String> description(JsonElement value) throws ValidationException {
-    if (value == null || value.isJsonNull()) {
-      return Optional.empty();
-    }
-    String text = primitiveText(value, false);
-    if (text == null) {
-      throw new ValidationException("description", "must be a string");
-    }
-    if (text.codePointCount(0, text.length()) > MAX_DESCRIPTION_LENGTH) {
-      throw new ValidationException("description",
-          "must be at most " + MAX_DESCRIPTION_LENGTH + " characters");
-    }
-    if (text.codePoints().anyMatch(Character::isISOControl)) {
-      throw new ValidationException("description", "must not contain control characters");
-    }
-    return Optional.of(text);
-  }
 }

@@ -5,31 +5,31 @@ import java.util.Map;
 /** Maps method and path to the two endpoints; everything else is a JSON 404 or 405. */
 public final class Router {
 
-  private final PaymentService payments;
-  private final HealthService health;
+    private final PaymentService payments;
+    private final HealthService health;
 
-  public Router(PaymentService payments, HealthService health) {
-    this.payments = payments;
-    this.health = health;
-  }
-
-  public ApiResponse route(ApiRequest request) {
-    String method = request.method();
-    switch (request.path()) {
-      case "/payments":
-        return "POST".equals(method) ? payments.create(request) : other(method, "POST,OPTIONS");
-      case "/health":
-        return "GET".equals(method) ? health.check() : other(method, "GET,OPTIONS");
-      default:
-        return ApiResponse.error(404, "not_found", "No route for " + request.path());
+    public Router(PaymentService payments, HealthService health) {
+        this.payments = payments;
+        this.health = health;
     }
-  }
 
-  private static ApiResponse other(String method, String allowed) {
-    if ("OPTIONS".equals(method)) {
-      return new ApiResponse(204, Map.of(), "");
+    public ApiResponse route(ApiRequest request) {
+        String method = request.method();
+        switch (request.path()) {
+            case "/payments":
+                return "POST".equals(method) ? payments.create(request) : other(method, "POST,OPTIONS");
+            case "/health":
+                return "GET".equals(method) ? health.check() : other(method, "GET,OPTIONS");
+            default:
+                return ApiResponse.error(404, "not_found", "No route for " + request.path());
+        }
     }
-    return ApiResponse.error(405, "method_not_allowed", method + " is not allowed here")
-        .withHeader("Allow", allowed);
-  }
+
+    private static ApiResponse other(String method, String allowed) {
+        if ("OPTIONS".equals(method)) {
+            return new ApiResponse(204, Map.of(), "");
+        }
+        return ApiResponse.error(405, "method_not_allowed", method + " is not allowed here")
+                .withHeader("Allow", allowed);
+    }
 }

@@ -11,46 +11,46 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  */
 public final class SecretsManagerCredentials implements DbCredentials.Provider {
 
-  private final SecretsManagerClient client;
-  private final String secretArn;
-  private volatile DbCredentials cached;
+    private final SecretsManagerClient client;
+    private final String secretArn;
+    private volatile DbCredentials cached;
 
-  public SecretsManagerCredentials(SecretsManagerClient client, String secretArn) {
-    this.client = client;
-    this.secretArn = secretArn;
-  }
-
-  @Override
-  public DbCredentials current() {
-    DbCredentials value = cached;
-    if (value == null) {
-      value = parse(client.getSecretValue(b -> b.secretId(secretArn)).secretString());
-      cached = value;
+    public SecretsManagerCredentials(SecretsManagerClient client, String secretArn) {
+        this.client = client;
+        this.secretArn = secretArn;
     }
-    return value;
-  }
 
-  @Override
-  public void invalidate() {
-    cached = null;
-  }
-
-  private DbCredentials parse(String secret) {
-    try {
-      JsonObject json = JsonParser.parseString(secret).getAsJsonObject();
-      return new DbCredentials(text(json.get("username")), text(json.get("password")));
-    } catch (RuntimeException e) {
-      // The message names the secret but never echoes its content.
-      throw new IllegalStateException("secret " + secretArn
-          + " is not a JSON object with string fields username and password");
+    @Override
+    public DbCredentials current() {
+        DbCredentials value = cached;
+        if (value == null) {
+            value = parse(client.getSecretValue(b -> b.secretId(secretArn)).secretString());
+            cached = value;
+        }
+        return value;
     }
-  }
 
-  private static String text(JsonElement value) {
-    String text = value.getAsJsonPrimitive().getAsString();
-    if (text.isEmpty()) {
-      throw new IllegalArgumentException("empty");
+    @Override
+    public void invalidate() {
+        cached = null;
     }
-    return text;
-  }
+
+    private DbCredentials parse(String secret) {
+        try {
+            JsonObject json = JsonParser.parseString(secret).getAsJsonObject();
+            return new DbCredentials(text(json.get("username")), text(json.get("password")));
+        } catch (RuntimeException e) {
+            // The message names the secret but never echoes its content.
+            throw new IllegalStateException("secret " + secretArn
+                    + " is not a JSON object with string fields username and password");
+        }
+    }
+
+    private static String text(JsonElement value) {
+        String text = value.getAsJsonPrimitive().getAsString();
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("empty");
+        }
+        return text;
+    }
 }

@@ -12,46 +12,46 @@ import java.util.Map;
  */
 public final class ColdStartProbe {
 
-  private ColdStartProbe() {
-  }
+    private ColdStartProbe() {
+    }
 
-  public static void main(String[] args) throws Exception {
-    long start = System.nanoTime();
-    PaymentHandler handler = new PaymentHandler();
-    long constructed = System.nanoTime();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    handler.handleRequest(new ByteArrayInputStream(Fixtures.event("GET", "/cold-start", Map.of(),
-        null).getBytes(StandardCharsets.UTF_8)), out, null);
-    long invoked = System.nanoTime();
-    System.out.println("{\"init_ms\":" + (constructed - start) / 1_000_000.0
-        + ",\"first_invoke_ms\":" + (invoked - constructed) / 1_000_000.0
-        + ",\"response\":" + out.toString(StandardCharsets.UTF_8) + "}");
-  }
+    public static void main(String[] args) throws Exception {
+        long start = System.nanoTime();
+        PaymentHandler handler = new PaymentHandler();
+        long constructed = System.nanoTime();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(Fixtures.event("GET", "/cold-start", Map.of(),
+                null).getBytes(StandardCharsets.UTF_8)), out, null);
+        long invoked = System.nanoTime();
+        System.out.println("{\"init_ms\":" + (constructed - start) / 1_000_000.0
+                + ",\"first_invoke_ms\":" + (invoked - constructed) / 1_000_000.0
+                + ",\"response\":" + out.toString(StandardCharsets.UTF_8) + "}");
+    }
 
-  /**
-   * Runs this probe in a child JVM on {@code classpath} and returns its JSON report
-   * ({@code init_ms}, {@code first_invoke_ms}, {@code response}); fails on a non-zero exit.
-   */
-  static com.google.gson.JsonObject run(String classpath, java.util.List<String> jvmArgs) throws Exception {
-    Process process = command(classpath, jvmArgs).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    org.junit.jupiter.api.Assertions.assertTrue(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
-    org.junit.jupiter.api.Assertions.assertEquals(0, process.exitValue(), output);
-    String line = output.lines().filter(l -> l.startsWith("{\"init_ms\"")).findFirst()
-        .orElseThrow(() -> new AssertionError(output));
-    return com.google.gson.JsonParser.parseString(line).getAsJsonObject();
-  }
+    /**
+     * Runs this probe in a child JVM on {@code classpath} and returns its JSON report
+     * ({@code init_ms}, {@code first_invoke_ms}, {@code response}); fails on a non-zero exit.
+     */
+    static com.google.gson.JsonObject run(String classpath, java.util.List<String> jvmArgs) throws Exception {
+        Process process = command(classpath, jvmArgs).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        org.junit.jupiter.api.Assertions.assertTrue(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        org.junit.jupiter.api.Assertions.assertEquals(0, process.exitValue(), output);
+        String line = output.lines().filter(l -> l.startsWith("{\"init_ms\"")).findFirst()
+                .orElseThrow(() -> new AssertionError(output));
+        return com.google.gson.JsonParser.parseString(line).getAsJsonObject();
+    }
 
-  /** The command that runs this probe in a child JVM with a valid function environment. */
-  static ProcessBuilder command(String classpath, java.util.List<String> jvmArgs) {
-    java.util.List<String> command = new java.util.ArrayList<>();
-    command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmArgs);
-    command.add("-cp");
-    command.add(classpath);
-    command.add(ColdStartProbe.class.getName());
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    pb.environment().putAll(Fixtures.env());
-    return pb;
-  }
+    /** The command that runs this probe in a child JVM with a valid function environment. */
+    static ProcessBuilder command(String classpath, java.util.List<String> jvmArgs) {
+        java.util.List<String> command = new java.util.ArrayList<>();
+        command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmArgs);
+        command.add("-cp");
+        command.add(classpath);
+        command.add(ColdStartProbe.class.getName());
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().putAll(Fixtures.env());
+        return pb;
+    }
 }

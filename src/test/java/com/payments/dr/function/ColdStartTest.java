@@ -14,19 +14,19 @@ import org.junit.jupiter.api.Test;
  */
 class ColdStartTest {
 
-  @Test
-  void theLambdaConstructorInitializesFromTheEnvironmentInAFreshJvm() throws Exception {
-    // A coverage agent on this JVM (if any) is passed on, so the child's execution is counted too.
-    List<String> agents = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(arg -> arg.startsWith("-javaagent:")).toList();
-    JsonObject result = ColdStartProbe.run(System.getProperty("java.class.path"), agents);
-    JsonObject response = result.getAsJsonObject("response");
-    assertEquals(404, response.get("statusCode").getAsInt());
-    assertEquals(Fixtures.ORIGIN, response.getAsJsonObject("headers")
-        .get("Access-Control-Allow-Origin").getAsString());
-    double initMs = result.get("init_ms").getAsDouble();
-    // Generous bound for a loaded 2-core CI machine; the measured figure is printed below.
-    assertTrue(initMs < 10_000, "handler init took " + initMs + " ms");
-    System.out.println("payment-function cold start (test classpath): " + result);
-  }
+    @Test
+    void theLambdaConstructorInitializesFromTheEnvironmentInAFreshJvm() throws Exception {
+        // A coverage agent on this JVM (if any) is passed on, so the child's execution is counted too.
+        List<String> agents = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(arg -> arg.startsWith("-javaagent:")).toList();
+        JsonObject result = ColdStartProbe.run(System.getProperty("java.class.path"), agents);
+        JsonObject response = result.getAsJsonObject("response");
+        assertEquals(404, response.get("statusCode").getAsInt());
+        assertEquals(Fixtures.ORIGIN, response.getAsJsonObject("headers")
+                .get("Access-Control-Allow-Origin").getAsString());
+        double initMs = result.get("init_ms").getAsDouble();
+        // Generous bound for a loaded 2-core CI machine; the measured figure is printed below.
+        assertTrue(initMs < 10_000, "handler init took " + initMs + " ms");
+        System.out.println("payment-function cold start (test classpath): " + result);
+    }
 }

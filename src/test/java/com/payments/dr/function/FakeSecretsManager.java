@@ -20,60 +20,60 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  */
 final class FakeSecretsManager implements AutoCloseable {
 
-  private final HttpServer server;
-  volatile String secretString;
-  volatile boolean failing;
-  final AtomicInteger calls = new AtomicInteger();
+    private final HttpServer server;
+    volatile String secretString;
+    volatile boolean failing;
+    final AtomicInteger calls = new AtomicInteger();
 
-  FakeSecretsManager(String secretString) throws IOException {
-    this.secretString = secretString;
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", exchange -> {
-      calls.incrementAndGet();
-      exchange.getRequestBody().readAllBytes();
-      JsonObject body = new JsonObject();
-      int status;
-      if (failing || !"secretsmanager.GetSecretValue".equals(
-          exchange.getRequestHeaders().getFirst("X-Amz-Target"))) {
-        status = 400;
-        body.addProperty("__type", "ResourceNotFoundException");
-        body.addProperty("message", "Secrets Manager can't find the specified secret.");
-      } else {
-        status = 200;
-        body.addProperty("ARN", Fixtures.SECRET_ARN);
-        body.addProperty("Name", "payments/db");
-        body.addProperty("VersionId", "v1");
-        body.addProperty("SecretString", this.secretString);
-      }
-      byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
-      exchange.sendResponseHeaders(status, bytes.length);
-      exchange.getResponseBody().write(bytes);
-      exchange.close();
-    });
-    server.start();
-  }
+    FakeSecretsManager(String secretString) throws IOException {
+        this.secretString = secretString;
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            calls.incrementAndGet();
+            exchange.getRequestBody().readAllBytes();
+            JsonObject body = new JsonObject();
+            int status;
+            if (failing || !"secretsmanager.GetSecretValue".equals(
+                    exchange.getRequestHeaders().getFirst("X-Amz-Target"))) {
+                status = 400;
+                body.addProperty("__type", "ResourceNotFoundException");
+                body.addProperty("message", "Secrets Manager can't find the specified secret.");
+            } else {
+                status = 200;
+                body.addProperty("ARN", Fixtures.SECRET_ARN);
+                body.addProperty("Name", "payments/db");
+                body.addProperty("VersionId", "v1");
+                body.addProperty("SecretString", this.secretString);
+            }
+            byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
+            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.start();
+    }
 
-  static String secret(String user, String password) {
-    JsonObject json = new JsonObject();
-    json.addProperty("username", user);
-    json.addProperty("password", password);
-    json.addProperty("engine", "postgres");
-    return json.toString();
-  }
+    static String secret(String user, String password) {
+        JsonObject json = new JsonObject();
+        json.addProperty("username", user);
+        json.addProperty("password", password);
+        json.addProperty("engine", "postgres");
+        return json.toString();
+    }
 
-  SecretsManagerClient client() {
-    return SecretsManagerClient.builder()
-        .endpointOverride(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
-        .region(Region.US_WEST_2)
-        .credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create("local", "local")))
-        .httpClient(UrlConnectionHttpClient.create())
-        .build();
-  }
+    SecretsManagerClient client() {
+        return SecretsManagerClient.builder()
+                .endpointOverride(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
+                .region(Region.US_WEST_2)
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
 
-  @Override
-  public void close() {
-    server.stop(0);
-  }
+    @Override
+    public void close() {
+        server.stop(0);
+    }
 }

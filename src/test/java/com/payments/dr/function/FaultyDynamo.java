@@ -16,51 +16,51 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  */
 final class FaultyDynamo implements DynamoDbClient {
 
-  private final DynamoDbClient delegate;
-  volatile Runnable afterPut = () -> { };
-  volatile RuntimeException failUpdate;
-  volatile RuntimeException failDelete;
-  volatile boolean getFindsNothing;
+    private final DynamoDbClient delegate;
+    volatile Runnable afterPut = () -> { };
+    volatile RuntimeException failUpdate;
+    volatile RuntimeException failDelete;
+    volatile boolean getFindsNothing;
 
-  FaultyDynamo(DynamoDbClient delegate) {
-    this.delegate = delegate;
-  }
-
-  @Override
-  public PutItemResponse putItem(PutItemRequest request) {
-    PutItemResponse response = delegate.putItem(request);
-    afterPut.run();
-    return response;
-  }
-
-  @Override
-  public GetItemResponse getItem(GetItemRequest request) {
-    return getFindsNothing ? GetItemResponse.builder().build() : delegate.getItem(request);
-  }
-
-  @Override
-  public UpdateItemResponse updateItem(UpdateItemRequest request) {
-    if (failUpdate != null) {
-      throw failUpdate;
+    FaultyDynamo(DynamoDbClient delegate) {
+        this.delegate = delegate;
     }
-    return delegate.updateItem(request);
-  }
 
-  @Override
-  public DeleteItemResponse deleteItem(DeleteItemRequest request) {
-    if (failDelete != null) {
-      throw failDelete;
+    @Override
+    public PutItemResponse putItem(PutItemRequest request) {
+        PutItemResponse response = delegate.putItem(request);
+        afterPut.run();
+        return response;
     }
-    return delegate.deleteItem(request);
-  }
 
-  @Override
-  public String serviceName() {
-    return delegate.serviceName();
-  }
+    @Override
+    public GetItemResponse getItem(GetItemRequest request) {
+        return getFindsNothing ? GetItemResponse.builder().build() : delegate.getItem(request);
+    }
 
-  @Override
-  public void close() {
-    // The shared client outlives this wrapper.
-  }
+    @Override
+    public UpdateItemResponse updateItem(UpdateItemRequest request) {
+        if (failUpdate != null) {
+            throw failUpdate;
+        }
+        return delegate.updateItem(request);
+    }
+
+    @Override
+    public DeleteItemResponse deleteItem(DeleteItemRequest request) {
+        if (failDelete != null) {
+            throw failDelete;
+        }
+        return delegate.deleteItem(request);
+    }
+
+    @Override
+    public String serviceName() {
+        return delegate.serviceName();
+    }
+
+    @Override
+    public void close() {
+        // The shared client outlives this wrapper.
+    }
 }

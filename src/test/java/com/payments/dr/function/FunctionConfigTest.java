@@ -18,100 +18,100 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class FunctionConfigTest {
 
-  @Test
-  void readsAValidEnvironmentAndAppliesDefaults() {
-    FunctionConfig c = FunctionConfig.fromEnvironment(Fixtures.env());
-    assertEquals(RegionRole.PRIMARY, c.regionRole());
-    assertEquals("primary", c.regionRole().label());
-    assertEquals("us-east-1", c.awsRegion());
-    assertEquals("payments-idempotency", c.idempotencyTable());
-    assertEquals(Fixtures.SECRET_ARN, c.dbSecretArn());
-    assertEquals(5432, c.dbPort());
-    assertEquals("payments", c.dbName());
-    assertEquals(SslMode.REQUIRE, c.dbSslMode());
-    assertEquals(Optional.empty(), c.dbSslRootCert());
-    assertEquals(Fixtures.ORIGIN, c.allowedOrigin());
-    assertEquals(List.of("USD", "EUR", "GBP"), List.copyOf(c.allowedCurrencies()));
-    assertEquals(new BigDecimal("1000000.00"), c.maxAmount());
-  }
-
-  @Test
-  void readsOptionalSettings() {
-    FunctionConfig c = Fixtures.config("REGION_ROLE", "dr", "DB_PORT", "6432",
-        "DB_SSL_MODE", "verify-full", "DB_SSL_ROOT_CERT", "/opt/rds/global-bundle.pem",
-        "ALLOWED_CURRENCIES", " JPY , CHF ", "MAX_AMOUNT", "250.5", "AWS_REGION", "us-west-2");
-    assertEquals(RegionRole.DR, c.regionRole());
-    assertEquals(6432, c.dbPort());
-    assertEquals(SslMode.VERIFY_FULL, c.dbSslMode());
-    assertTrue(c.dbSslMode().verifiesCertificate());
-    assertFalse(SslMode.REQUIRE.verifiesCertificate());
-    assertEquals(Optional.of("/opt/rds/global-bundle.pem"), c.dbSslRootCert());
-    assertEquals(List.of("JPY", "CHF"), List.copyOf(c.allowedCurrencies()));
-    assertEquals(new BigDecimal("250.5"), c.maxAmount());
-  }
-
-  @Test
-  void blankValuesCountAsUnsetSoDefaultsApply() {
-    FunctionConfig c = Fixtures.config("DB_PORT", "  ", "DB_SSL_MODE", "");
-    assertEquals(5432, c.dbPort());
-    assertEquals(SslMode.REQUIRE, c.dbSslMode());
-  }
-
-  @ParameterizedTest(name = "{0}={1}")
-  @CsvSource(nullValues = "NULL", delimiter = '|', value = {
-      "REGION_ROLE|NULL|REGION_ROLE is not set; allowed: primary or dr",
-      "REGION_ROLE|secondary|REGION_ROLE='secondary' is invalid; allowed: primary or dr",
-      "AWS_REGION|NULL|AWS_REGION is not set; allowed: an AWS region name",
-      "AWS_REGION|USEAST1|AWS_REGION='USEAST1' is invalid",
-      "IDEMPOTENCY_TABLE|ab|IDEMPOTENCY_TABLE='ab' is invalid; allowed: a DynamoDB table name",
-      "DB_SECRET_ARN|my-secret|DB_SECRET_ARN='my-secret' is invalid; allowed: a Secrets Manager",
-      "DB_HOST|NULL|DB_HOST is not set",
-      "DB_HOST|bad host|DB_HOST='bad host' is invalid",
-      "DB_PORT|0|DB_PORT='0' is invalid; allowed: an integer from 1 to 65535",
-      "DB_PORT|70000|DB_PORT='70000' is invalid",
-      "DB_PORT|54x|DB_PORT='54x' is invalid",
-      "DB_NAME|1payments|DB_NAME='1payments' is invalid; allowed: a PostgreSQL identifier",
-      "DB_SSL_MODE|disable|DB_SSL_MODE='disable' is invalid; allowed: require (default), verify-ca",
-      "ALLOWED_ORIGIN|*|ALLOWED_ORIGIN='*' is invalid; allowed: one origin",
-      "ALLOWED_ORIGIN|https://a.example/path|ALLOWED_ORIGIN='https://a.example/path' is invalid",
-      "ALLOWED_CURRENCIES|USD,,EUR|ALLOWED_CURRENCIES='USD,,EUR' is invalid; allowed: a comma",
-      "ALLOWED_CURRENCIES|usd|ALLOWED_CURRENCIES='usd' is invalid",
-      "MAX_AMOUNT|0|MAX_AMOUNT='0' is invalid; allowed: a decimal greater than 0",
-      "MAX_AMOUNT|10.001|MAX_AMOUNT='10.001' is invalid",
-      "MAX_AMOUNT|1e6|MAX_AMOUNT='1e6' is invalid",
-      "MAX_AMOUNT|9999999999999|MAX_AMOUNT='9999999999999' is invalid; allowed: a decimal greater"
-          + " than 0 and at most 999999999999.99",
-  })
-  void rejectsABadVariableNamingItTheValueAndWhatIsAllowed(String name, String value,
-      String expected) {
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> FunctionConfig.fromEnvironment(Fixtures.env(name, value)));
-    assertTrue(e.getMessage().contains(expected), e.getMessage());
-    assertTrue(e.getMessage().startsWith("Invalid payment function configuration: "));
-  }
-
-  @Test
-  void verifyingTlsModesNeedARootCertificate() {
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> Fixtures.config("DB_SSL_MODE", "verify-ca"));
-    assertTrue(e.getMessage().contains("DB_SSL_ROOT_CERT is not set; allowed: the path of a PEM CA"
-        + " bundle; required when DB_SSL_MODE is verify-ca"), e.getMessage());
-  }
-
-  @Test
-  void reportsEveryProblemAtOnce() {
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> FunctionConfig.fromEnvironment(Map.of()));
-    for (String name : List.of("REGION_ROLE", "AWS_REGION", "IDEMPOTENCY_TABLE", "DB_SECRET_ARN",
-        "DB_HOST", "DB_NAME", "ALLOWED_ORIGIN")) {
-      assertTrue(e.getMessage().contains(name + " is not set"), name + ": " + e.getMessage());
+    @Test
+    void readsAValidEnvironmentAndAppliesDefaults() {
+        FunctionConfig c = FunctionConfig.fromEnvironment(Fixtures.env());
+        assertEquals(RegionRole.PRIMARY, c.regionRole());
+        assertEquals("primary", c.regionRole().label());
+        assertEquals("us-east-1", c.awsRegion());
+        assertEquals("payments-idempotency", c.idempotencyTable());
+        assertEquals(Fixtures.SECRET_ARN, c.dbSecretArn());
+        assertEquals(5432, c.dbPort());
+        assertEquals("payments", c.dbName());
+        assertEquals(SslMode.REQUIRE, c.dbSslMode());
+        assertEquals(Optional.empty(), c.dbSslRootCert());
+        assertEquals(Fixtures.ORIGIN, c.allowedOrigin());
+        assertEquals(List.of("USD", "EUR", "GBP"), List.copyOf(c.allowedCurrencies()));
+        assertEquals(new BigDecimal("1000000.00"), c.maxAmount());
     }
-    assertFalse(e.getMessage().contains("DB_PORT"), "defaults are not problems");
-  }
 
-  @Test
-  void currencySetIsImmutable() {
-    FunctionConfig c = Fixtures.config();
-    assertThrows(UnsupportedOperationException.class, () -> c.allowedCurrencies().add("JPY"));
-  }
+    @Test
+    void readsOptionalSettings() {
+        FunctionConfig c = Fixtures.config("REGION_ROLE", "dr", "DB_PORT", "6432",
+                "DB_SSL_MODE", "verify-full", "DB_SSL_ROOT_CERT", "/opt/rds/global-bundle.pem",
+                "ALLOWED_CURRENCIES", " JPY , CHF ", "MAX_AMOUNT", "250.5", "AWS_REGION", "us-west-2");
+        assertEquals(RegionRole.DR, c.regionRole());
+        assertEquals(6432, c.dbPort());
+        assertEquals(SslMode.VERIFY_FULL, c.dbSslMode());
+        assertTrue(c.dbSslMode().verifiesCertificate());
+        assertFalse(SslMode.REQUIRE.verifiesCertificate());
+        assertEquals(Optional.of("/opt/rds/global-bundle.pem"), c.dbSslRootCert());
+        assertEquals(List.of("JPY", "CHF"), List.copyOf(c.allowedCurrencies()));
+        assertEquals(new BigDecimal("250.5"), c.maxAmount());
+    }
+
+    @Test
+    void blankValuesCountAsUnsetSoDefaultsApply() {
+        FunctionConfig c = Fixtures.config("DB_PORT", "  ", "DB_SSL_MODE", "");
+        assertEquals(5432, c.dbPort());
+        assertEquals(SslMode.REQUIRE, c.dbSslMode());
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(nullValues = "NULL", delimiter = '|', value = {
+            "REGION_ROLE|NULL|REGION_ROLE is not set; allowed: primary or dr",
+            "REGION_ROLE|secondary|REGION_ROLE='secondary' is invalid; allowed: primary or dr",
+            "AWS_REGION|NULL|AWS_REGION is not set; allowed: an AWS region name",
+            "AWS_REGION|USEAST1|AWS_REGION='USEAST1' is invalid",
+            "IDEMPOTENCY_TABLE|ab|IDEMPOTENCY_TABLE='ab' is invalid; allowed: a DynamoDB table name",
+            "DB_SECRET_ARN|my-secret|DB_SECRET_ARN='my-secret' is invalid; allowed: a Secrets Manager",
+            "DB_HOST|NULL|DB_HOST is not set",
+            "DB_HOST|bad host|DB_HOST='bad host' is invalid",
+            "DB_PORT|0|DB_PORT='0' is invalid; allowed: an integer from 1 to 65535",
+            "DB_PORT|70000|DB_PORT='70000' is invalid",
+            "DB_PORT|54x|DB_PORT='54x' is invalid",
+            "DB_NAME|1payments|DB_NAME='1payments' is invalid; allowed: a PostgreSQL identifier",
+            "DB_SSL_MODE|disable|DB_SSL_MODE='disable' is invalid; allowed: require (default), verify-ca",
+            "ALLOWED_ORIGIN|*|ALLOWED_ORIGIN='*' is invalid; allowed: one origin",
+            "ALLOWED_ORIGIN|https://a.example/path|ALLOWED_ORIGIN='https://a.example/path' is invalid",
+            "ALLOWED_CURRENCIES|USD,,EUR|ALLOWED_CURRENCIES='USD,,EUR' is invalid; allowed: a comma",
+            "ALLOWED_CURRENCIES|usd|ALLOWED_CURRENCIES='usd' is invalid",
+            "MAX_AMOUNT|0|MAX_AMOUNT='0' is invalid; allowed: a decimal greater than 0",
+            "MAX_AMOUNT|10.001|MAX_AMOUNT='10.001' is invalid",
+            "MAX_AMOUNT|1e6|MAX_AMOUNT='1e6' is invalid",
+            "MAX_AMOUNT|9999999999999|MAX_AMOUNT='9999999999999' is invalid; allowed: a decimal greater"
+                    + " than 0 and at most 999999999999.99",
+    })
+    void rejectsABadVariableNamingItTheValueAndWhatIsAllowed(String name, String value,
+            String expected) {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> FunctionConfig.fromEnvironment(Fixtures.env(name, value)));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+        assertTrue(e.getMessage().startsWith("Invalid payment function configuration: "));
+    }
+
+    @Test
+    void verifyingTlsModesNeedARootCertificate() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> Fixtures.config("DB_SSL_MODE", "verify-ca"));
+        assertTrue(e.getMessage().contains("DB_SSL_ROOT_CERT is not set; allowed: the path of a PEM CA"
+                + " bundle; required when DB_SSL_MODE is verify-ca"), e.getMessage());
+    }
+
+    @Test
+    void reportsEveryProblemAtOnce() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> FunctionConfig.fromEnvironment(Map.of()));
+        for (String name : List.of("REGION_ROLE", "AWS_REGION", "IDEMPOTENCY_TABLE", "DB_SECRET_ARN",
+                "DB_HOST", "DB_NAME", "ALLOWED_ORIGIN")) {
+            assertTrue(e.getMessage().contains(name + " is not set"), name + ": " + e.getMessage());
+        }
+        assertFalse(e.getMessage().contains("DB_PORT"), "defaults are not problems");
+    }
+
+    @Test
+    void currencySetIsImmutable() {
+        FunctionConfig c = Fixtures.config();
+        assertThrows(UnsupportedOperationException.class, () -> c.allowedCurrencies().add("JPY"));
+    }
 }

@@ -27,106 +27,106 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PaymentFunctionArtifactTest {
 
-  static final Path ZIP = Path.of("target", "payment-function.zip");
-  private static final long MAX_BYTES = 20L * 1024 * 1024;
-  /** project.build.outputTimestamp in pom.xml, as zip entries store it (local time fields). */
-  private static final LocalDateTime FIXED_TIME = LocalDateTime.of(2024, 1, 1, 0, 0);
+    static final Path ZIP = Path.of("target", "payment-function.zip");
+    private static final long MAX_BYTES = 20L * 1024 * 1024;
+    /** project.build.outputTimestamp in pom.xml, as zip entries store it (local time fields). */
+    private static final LocalDateTime FIXED_TIME = LocalDateTime.of(2024, 1, 1, 0, 0);
 
-  private static List<ZipEntry> entries;
+    private static List<ZipEntry> entries;
 
-  @TempDir
-  static Path unpacked;
+    @TempDir
+    static Path unpacked;
 
-  @BeforeAll
-  static void open() throws IOException {
-    assertTrue(Files.isRegularFile(ZIP), ZIP + " was not built (mvn process-classes builds it)");
-    try (ZipFile zip = new ZipFile(ZIP.toFile())) {
-      entries = Collections.list(zip.entries()).stream().map(e -> (ZipEntry) e).toList();
-      for (ZipEntry entry : entries) {
-        Path target = unpacked.resolve(entry.getName());
-        if (entry.isDirectory()) {
-          Files.createDirectories(target);
-        } else {
-          Files.createDirectories(target.getParent());
-          try (InputStream in = zip.getInputStream(entry)) {
-            Files.copy(in, target);
-          }
+    @BeforeAll
+    static void open() throws IOException {
+        assertTrue(Files.isRegularFile(ZIP), ZIP + " was not built (mvn process-classes builds it)");
+        try (ZipFile zip = new ZipFile(ZIP.toFile())) {
+            entries = Collections.list(zip.entries()).stream().map(e -> (ZipEntry) e).toList();
+            for (ZipEntry entry : entries) {
+                Path target = unpacked.resolve(entry.getName());
+                if (entry.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    try (InputStream in = zip.getInputStream(entry)) {
+                        Files.copy(in, target);
+                    }
+                }
+            }
         }
-      }
     }
-  }
 
-  private static List<String> libraries() {
-    return entries.stream().map(ZipEntry::getName)
-        .filter(n -> n.startsWith("lib/") && n.endsWith(".jar")).toList();
-  }
-
-  @Test
-  void isSmallEnough() throws IOException {
-    long size = Files.size(ZIP);
-    System.out.println("payment-function.zip: " + size + " bytes, " + libraries().size() + " libraries");
-    assertTrue(size < MAX_BYTES, size + " bytes");
-  }
-
-  @Test
-  void containsTheHandlerAtTheRootAndItsRuntimeLibrariesUnderLib() {
-    assertTrue(entries.stream().anyMatch(e -> e.getName().equals("com/payments/dr/function/PaymentHandler.class")));
-    for (String library : List.of("aws-lambda-java-core-", "gson-", "postgresql-", "dynamodb-2",
-        "secretsmanager-2", "url-connection-client-2", "sdk-core-2")) {
-      assertTrue(libraries().stream().anyMatch(l -> l.startsWith("lib/" + library)), library);
+    private static List<String> libraries() {
+        return entries.stream().map(ZipEntry::getName)
+                .filter(n -> n.startsWith("lib/") && n.endsWith(".jar")).toList();
     }
-  }
 
-  @Test
-  void containsNoInfrastructureTestEnginesNorUnusedHttpClients() {
-    List<String> forbidden = List.of("cdktf", "jsii", "constructs", "netty", "apache-client",
-        "httpclient", "DynamoDBLocal", "junit", "jackson-databind", "sqlite4java", "cognito", "pinpoint");
-    List<String> found = new ArrayList<>();
-    for (ZipEntry e : entries) {
-      String name = e.getName();
-      boolean otherProjectCode = name.startsWith("com/payments/dr/")
-          && !name.startsWith("com/payments/dr/function/") && !e.isDirectory();
-      boolean testClass = name.startsWith("com/payments/dr/function/")
-          && (name.contains("Test") || name.contains("Probe") || name.contains("Fake"));
-      boolean strayTopLevel = !e.isDirectory() && !name.startsWith("lib/") && !name.startsWith("com/payments/dr/function/");
-      if (otherProjectCode || testClass || strayTopLevel || forbidden.stream().anyMatch(name::contains)) {
-        found.add(name);
-      }
+    @Test
+    void isSmallEnough() throws IOException {
+        long size = Files.size(ZIP);
+        System.out.println("payment-function.zip: " + size + " bytes, " + libraries().size() + " libraries");
+        assertTrue(size < MAX_BYTES, size + " bytes");
     }
-    assertEquals(List.of(), found);
-  }
 
-  @Test
-  void carriesNoBuildTimeTimestampsNorUmaskDependentModes() throws IOException {
-    for (ZipEntry e : entries) {
-      assertEquals(FIXED_TIME, e.getTimeLocal(), e.getName());
+    @Test
+    void containsTheHandlerAtTheRootAndItsRuntimeLibrariesUnderLib() {
+        assertTrue(entries.stream().anyMatch(e -> e.getName().equals("com/payments/dr/function/PaymentHandler.class")));
+        for (String library : List.of("aws-lambda-java-core-", "gson-", "postgresql-", "dynamodb-2",
+                "secretsmanager-2", "url-connection-client-2", "sdk-core-2")) {
+            assertTrue(libraries().stream().anyMatch(l -> l.startsWith("lib/" + library)), library);
+        }
     }
-    // unix mode lives in the central directory's external attributes: 0644 files, 0755 directories
-    byte[] zip = Files.readAllBytes(ZIP);
-    int modes = 0;
-    for (int i = 0; i + 46 <= zip.length; i++) {
-      if (zip[i] == 0x50 && zip[i + 1] == 0x4b && zip[i + 2] == 0x01 && zip[i + 3] == 0x02) {
-        int external = (zip[i + 38] & 0xff) | (zip[i + 39] & 0xff) << 8 | (zip[i + 40] & 0xff) << 16
-            | (zip[i + 41] & 0xff) << 24;
-        int mode = (external >>> 16) & 0777;
-        assertTrue(Set.of(0644, 0755).contains(mode), Integer.toOctalString(mode));
-        modes++;
-      }
-    }
-    assertEquals(entries.size(), modes);
-  }
 
-  @Test
-  void runsFromTheArtifactAloneAndReportsItsColdStart() throws Exception {
-    // The unpacked package (as Lambda lays it out) and the probe: nothing else from the build.
-    List<String> classpath = new ArrayList<>();
-    classpath.add(unpacked.toString());
-    libraries().forEach(l -> classpath.add(unpacked.resolve(l).toString()));
-    classpath.add(Path.of("target", "test-classes").toAbsolutePath().toString());
-    JsonObject result = ColdStartProbe.run(String.join(File.pathSeparator, classpath), List.of());
-    assertEquals(404, result.getAsJsonObject("response").get("statusCode").getAsInt());
-    assertTrue(Set.of("init_ms", "first_invoke_ms").stream().allMatch(result::has));
-    System.out.println("payment-function cold start (artifact only): init "
-        + result.get("init_ms") + " ms, first invocation " + result.get("first_invoke_ms") + " ms");
-  }
+    @Test
+    void containsNoInfrastructureTestEnginesNorUnusedHttpClients() {
+        List<String> forbidden = List.of("cdktf", "jsii", "constructs", "netty", "apache-client",
+                "httpclient", "DynamoDBLocal", "junit", "jackson-databind", "sqlite4java", "cognito", "pinpoint");
+        List<String> found = new ArrayList<>();
+        for (ZipEntry e : entries) {
+            String name = e.getName();
+            boolean otherProjectCode = name.startsWith("com/payments/dr/")
+                    && !name.startsWith("com/payments/dr/function/") && !e.isDirectory();
+            boolean testClass = name.startsWith("com/payments/dr/function/")
+                    && (name.contains("Test") || name.contains("Probe") || name.contains("Fake"));
+            boolean strayTopLevel = !e.isDirectory() && !name.startsWith("lib/") && !name.startsWith("com/payments/dr/function/");
+            if (otherProjectCode || testClass || strayTopLevel || forbidden.stream().anyMatch(name::contains)) {
+                found.add(name);
+            }
+        }
+        assertEquals(List.of(), found);
+    }
+
+    @Test
+    void carriesNoBuildTimeTimestampsNorUmaskDependentModes() throws IOException {
+        for (ZipEntry e : entries) {
+            assertEquals(FIXED_TIME, e.getTimeLocal(), e.getName());
+        }
+        // unix mode lives in the central directory's external attributes: 0644 files, 0755 directories
+        byte[] zip = Files.readAllBytes(ZIP);
+        int modes = 0;
+        for (int i = 0; i + 46 <= zip.length; i++) {
+            if (zip[i] == 0x50 && zip[i + 1] == 0x4b && zip[i + 2] == 0x01 && zip[i + 3] == 0x02) {
+                int external = (zip[i + 38] & 0xff) | (zip[i + 39] & 0xff) << 8 | (zip[i + 40] & 0xff) << 16
+                        | (zip[i + 41] & 0xff) << 24;
+                int mode = (external >>> 16) & 0777;
+                assertTrue(Set.of(0644, 0755).contains(mode), Integer.toOctalString(mode));
+                modes++;
+            }
+        }
+        assertEquals(entries.size(), modes);
+    }
+
+    @Test
+    void runsFromTheArtifactAloneAndReportsItsColdStart() throws Exception {
+        // The unpacked package (as Lambda lays it out) and the probe: nothing else from the build.
+        List<String> classpath = new ArrayList<>();
+        classpath.add(unpacked.toString());
+        libraries().forEach(l -> classpath.add(unpacked.resolve(l).toString()));
+        classpath.add(Path.of("target", "test-classes").toAbsolutePath().toString());
+        JsonObject result = ColdStartProbe.run(String.join(File.pathSeparator, classpath), List.of());
+        assertEquals(404, result.getAsJsonObject("response").get("statusCode").getAsInt());
+        assertTrue(Set.of("init_ms", "first_invoke_ms").stream().allMatch(result::has));
+        System.out.println("payment-function cold start (artifact only): init "
+                + result.get("init_ms") + " ms, first invocation " + result.get("first_invoke_ms") + " ms");
+    }
 }

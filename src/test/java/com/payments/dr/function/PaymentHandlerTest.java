@@ -23,156 +23,156 @@ import org.junit.jupiter.api.Test;
 /** The handler's decisions that need no engine: event parsing, routing, CORS, error shaping. */
 class PaymentHandlerTest {
 
-  private final AtomicReference<ApiRequest> seen = new AtomicReference<>();
-  private final PaymentHandler echo = new PaymentHandler(Fixtures.ORIGIN, request -> {
-    seen.set(request);
-    return ApiResponse.error(418, "seen", request.method() + " " + request.path());
-  });
+    private final AtomicReference<ApiRequest> seen = new AtomicReference<>();
+    private final PaymentHandler echo = new PaymentHandler(Fixtures.ORIGIN, request -> {
+        seen.set(request);
+        return ApiResponse.error(418, "seen", request.method() + " " + request.path());
+    });
 
-  @Test
-  void lambdaEntryPointReadsTheEventAndWritesAProxyResponseWithCors() throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    echo.handleRequest(new ByteArrayInputStream(Fixtures.event("GET", "/health", Map.of(), null)
-        .getBytes(StandardCharsets.UTF_8)), out, null);
-    JsonObject response = JsonParser.parseString(out.toString(StandardCharsets.UTF_8))
-        .getAsJsonObject();
-    assertEquals(418, response.get("statusCode").getAsInt());
-    assertFalse(response.get("isBase64Encoded").getAsBoolean());
-    JsonObject headers = response.getAsJsonObject("headers");
-    assertEquals(Fixtures.ORIGIN, headers.get("Access-Control-Allow-Origin").getAsString());
-    assertEquals("GET,POST,OPTIONS", headers.get("Access-Control-Allow-Methods").getAsString());
-    assertTrue(headers.get("Access-Control-Allow-Headers").getAsString().contains("Idempotency-Key"));
-    assertEquals("Origin", headers.get("Vary").getAsString());
-    assertEquals("application/json", headers.get("Content-Type").getAsString());
-    JsonObject body = JsonParser.parseString(response.get("body").getAsString()).getAsJsonObject();
-    assertEquals("GET /health", body.get("message").getAsString());
-  }
-
-  @Test
-  void parsesHeadersCaseInsensitivelyDecodesBase64AndTrimsTheTrailingSlash() {
-    String event = "{\"httpMethod\":\"post\",\"path\":\"/payments/\",\"headers\":"
-        + "{\"IDEMPOTENCY-KEY\":\"abc12345\",\"X-List\":[\"ignored\"]},"
-        + "\"body\":\"" + Base64.getEncoder().encodeToString("{\"a\":1}".getBytes(
-            StandardCharsets.UTF_8)) + "\",\"isBase64Encoded\":true}";
-    echo.handle(event);
-    ApiRequest request = seen.get();
-    assertEquals("POST", request.method());
-    assertEquals("/payments", request.path());
-    assertEquals("abc12345", request.header("idempotency-key").orElseThrow());
-    assertFalse(request.header("X-List").isPresent());
-    assertEquals("{\"a\":1}", request.body());
-  }
-
-  @Test
-  void acceptsEventsWithoutHeadersOrBody() {
-    echo.handle("{\"httpMethod\":\"GET\",\"path\":\"/\",\"headers\":null,\"body\":null,"
-        + "\"isBase64Encoded\":true}");
-    assertEquals("/", seen.get().path());
-    assertNull(seen.get().body());
-    assertTrue(seen.get().headers().isEmpty());
-  }
-
-  @Test
-  void rejectsEventsThatAreNotRestProxyEvents() {
-    for (String[] c : new String[][] {
-        {"{not json", "event is not valid JSON"},
-        {"[]", "event is not a JSON object"},
-        {"{\"path\":\"/health\"}", "event has no httpMethod or path"},
-        {"{\"httpMethod\":\"GET\"}", "event has no httpMethod or path"},
-        {"{\"httpMethod\":\"GET\",\"path\":\"/p\",\"body\":\"%%%\",\"isBase64Encoded\":true}",
-            "event body is marked base64 but is not"}}) {
-      ApiResponse response = echo.handle(c[0]);
-      assertEquals(400, response.statusCode(), c[0]);
-      assertEquals("invalid_event", Fixtures.body(response).get("error").getAsString());
-      assertEquals(c[1], Fixtures.body(response).get("message").getAsString());
-      assertEquals(Fixtures.ORIGIN, response.headers().get("Access-Control-Allow-Origin"));
+    @Test
+    void lambdaEntryPointReadsTheEventAndWritesAProxyResponseWithCors() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        echo.handleRequest(new ByteArrayInputStream(Fixtures.event("GET", "/health", Map.of(), null)
+                .getBytes(StandardCharsets.UTF_8)), out, null);
+        JsonObject response = JsonParser.parseString(out.toString(StandardCharsets.UTF_8))
+                .getAsJsonObject();
+        assertEquals(418, response.get("statusCode").getAsInt());
+        assertFalse(response.get("isBase64Encoded").getAsBoolean());
+        JsonObject headers = response.getAsJsonObject("headers");
+        assertEquals(Fixtures.ORIGIN, headers.get("Access-Control-Allow-Origin").getAsString());
+        assertEquals("GET,POST,OPTIONS", headers.get("Access-Control-Allow-Methods").getAsString());
+        assertTrue(headers.get("Access-Control-Allow-Headers").getAsString().contains("Idempotency-Key"));
+        assertEquals("Origin", headers.get("Vary").getAsString());
+        assertEquals("application/json", headers.get("Content-Type").getAsString());
+        JsonObject body = JsonParser.parseString(response.get("body").getAsString()).getAsJsonObject();
+        assertEquals("GET /health", body.get("message").getAsString());
     }
-  }
 
-  @Test
-  void anUnexpectedFailureIsAJson500WithoutATrace() {
-    ByteArrayOutputStream log = new ByteArrayOutputStream();
-    Log.redirect(new PrintStream(log, true, StandardCharsets.UTF_8));
-    try {
-      PaymentHandler failing = new PaymentHandler(Fixtures.ORIGIN, request -> {
-        throw new IllegalStateException("secret detail at com.example.Foo");
-      });
-      ApiResponse response = failing.handle(Fixtures.event("GET", "/health", Map.of(), null));
-      assertEquals(500, response.statusCode());
-      assertEquals("internal_error", Fixtures.body(response).get("error").getAsString());
-      assertFalse(response.body().contains("secret detail"));
-      assertFalse(response.body().contains("at com."));
-      assertEquals(Fixtures.ORIGIN, response.headers().get("Access-Control-Allow-Origin"));
-      assertTrue(log.toString(StandardCharsets.UTF_8).contains(
-          "{\"level\":\"ERROR\",\"event\":\"unhandled_error\","
-              + "\"error\":\"java.lang.IllegalStateException\"}"));
-    } finally {
-      Log.redirect(System.out);
+    @Test
+    void parsesHeadersCaseInsensitivelyDecodesBase64AndTrimsTheTrailingSlash() {
+        String event = "{\"httpMethod\":\"post\",\"path\":\"/payments/\",\"headers\":"
+                + "{\"IDEMPOTENCY-KEY\":\"abc12345\",\"X-List\":[\"ignored\"]},"
+                + "\"body\":\"" + Base64.getEncoder().encodeToString("{\"a\":1}".getBytes(
+                        StandardCharsets.UTF_8)) + "\",\"isBase64Encoded\":true}";
+        echo.handle(event);
+        ApiRequest request = seen.get();
+        assertEquals("POST", request.method());
+        assertEquals("/payments", request.path());
+        assertEquals("abc12345", request.header("idempotency-key").orElseThrow());
+        assertFalse(request.header("X-List").isPresent());
+        assertEquals("{\"a\":1}", request.body());
     }
-  }
 
-  @Test
-  void theLambdaConstructorValidatesTheEnvironmentAtInit() {
-    // The test JVM has none of the function's variables, exactly like a misconfigured deployment.
-    assertNull(System.getenv("REGION_ROLE"));
-    ConfigException e = assertThrows(ConfigException.class, PaymentHandler::new);
-    assertTrue(e.getMessage().contains("REGION_ROLE is not set; allowed: primary or dr"));
-  }
+    @Test
+    void acceptsEventsWithoutHeadersOrBody() {
+        echo.handle("{\"httpMethod\":\"GET\",\"path\":\"/\",\"headers\":null,\"body\":null,"
+                + "\"isBase64Encoded\":true}");
+        assertEquals("/", seen.get().path());
+        assertNull(seen.get().body());
+        assertTrue(seen.get().headers().isEmpty());
+    }
 
-  @Test
-  void productionWiringBuildsWithoutTouchingTheNetwork() {
-    FunctionRuntime runtime = FunctionRuntime.fromEnvironment(Fixtures.env());
-    assertEquals("us-east-1", runtime.config().awsRegion());
-    PaymentHandler handler = new PaymentHandler(runtime);
-    ApiResponse response = handler.handle(Fixtures.event("GET", "/nowhere", Map.of(), null));
-    assertEquals(404, response.statusCode());
-    assertEquals("us-west-2", FunctionRuntime.secretRegion(Fixtures.SECRET_ARN));
-  }
+    @Test
+    void rejectsEventsThatAreNotRestProxyEvents() {
+        for (String[] c : new String[][] {
+                {"{not json", "event is not valid JSON"},
+                {"[]", "event is not a JSON object"},
+                {"{\"path\":\"/health\"}", "event has no httpMethod or path"},
+                {"{\"httpMethod\":\"GET\"}", "event has no httpMethod or path"},
+                {"{\"httpMethod\":\"GET\",\"path\":\"/p\",\"body\":\"%%%\",\"isBase64Encoded\":true}",
+                        "event body is marked base64 but is not"}}) {
+            ApiResponse response = echo.handle(c[0]);
+            assertEquals(400, response.statusCode(), c[0]);
+            assertEquals("invalid_event", Fixtures.body(response).get("error").getAsString());
+            assertEquals(c[1], Fixtures.body(response).get("message").getAsString());
+            assertEquals(Fixtures.ORIGIN, response.headers().get("Access-Control-Allow-Origin"));
+        }
+    }
 
-  @Test
-  void routesUnknownPathsAndMethodsToJsonErrors() {
-    FunctionRuntime runtime = new FunctionRuntime(Fixtures.config(),
-        TestDynamo.clientFor(java.net.URI.create("http://127.0.0.1:9")), Fixtures.appCredentials(),
-        Clock.systemUTC());
-    Router router = runtime.router();
-    ApiResponse notFound = router.route(new ApiRequest("GET", "/refunds", Map.of(), null));
-    assertEquals(404, notFound.statusCode());
-    assertEquals("not_found", Fixtures.body(notFound).get("error").getAsString());
+    @Test
+    void anUnexpectedFailureIsAJson500WithoutATrace() {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Log.redirect(new PrintStream(log, true, StandardCharsets.UTF_8));
+        try {
+            PaymentHandler failing = new PaymentHandler(Fixtures.ORIGIN, request -> {
+                throw new IllegalStateException("secret detail at com.example.Foo");
+            });
+            ApiResponse response = failing.handle(Fixtures.event("GET", "/health", Map.of(), null));
+            assertEquals(500, response.statusCode());
+            assertEquals("internal_error", Fixtures.body(response).get("error").getAsString());
+            assertFalse(response.body().contains("secret detail"));
+            assertFalse(response.body().contains("at com."));
+            assertEquals(Fixtures.ORIGIN, response.headers().get("Access-Control-Allow-Origin"));
+            assertTrue(log.toString(StandardCharsets.UTF_8).contains(
+                    "{\"level\":\"ERROR\",\"event\":\"unhandled_error\","
+                            + "\"error\":\"java.lang.IllegalStateException\"}"));
+        } finally {
+            Log.redirect(System.out);
+        }
+    }
 
-    ApiResponse wrongMethod = router.route(new ApiRequest("GET", "/payments", Map.of(), null));
-    assertEquals(405, wrongMethod.statusCode());
-    assertEquals("POST,OPTIONS", wrongMethod.headers().get("Allow"));
-    ApiResponse wrongHealth = router.route(new ApiRequest("DELETE", "/health", Map.of(), null));
-    assertEquals(405, wrongHealth.statusCode());
-    assertEquals("GET,OPTIONS", wrongHealth.headers().get("Allow"));
+    @Test
+    void theLambdaConstructorValidatesTheEnvironmentAtInit() {
+        // The test JVM has none of the function's variables, exactly like a misconfigured deployment.
+        assertNull(System.getenv("REGION_ROLE"));
+        ConfigException e = assertThrows(ConfigException.class, PaymentHandler::new);
+        assertTrue(e.getMessage().contains("REGION_ROLE is not set; allowed: primary or dr"));
+    }
 
-    ApiResponse preflight = router.route(new ApiRequest("OPTIONS", "/payments", Map.of(), null));
-    assertEquals(204, preflight.statusCode());
-    assertEquals("", preflight.body());
-    ApiResponse invalid = router.route(new ApiRequest("POST", "/payments", Map.of(), "{}"));
-    assertEquals(400, invalid.statusCode());
-    assertEquals("Idempotency-Key", Fixtures.body(invalid).get("field").getAsString());
-  }
+    @Test
+    void productionWiringBuildsWithoutTouchingTheNetwork() {
+        FunctionRuntime runtime = FunctionRuntime.fromEnvironment(Fixtures.env());
+        assertEquals("us-east-1", runtime.config().awsRegion());
+        PaymentHandler handler = new PaymentHandler(runtime);
+        ApiResponse response = handler.handle(Fixtures.event("GET", "/nowhere", Map.of(), null));
+        assertEquals(404, response.statusCode());
+        assertEquals("us-west-2", FunctionRuntime.secretRegion(Fixtures.SECRET_ARN));
+    }
 
-  @Test
-  void responsesAreImmutableAndSerializeHeadersInAStableOrder() {
-    ApiResponse response = ApiResponse.unavailable("x", "y", 7).withHeader("A-First", "1");
-    assertEquals("7", response.headers().get("Retry-After"));
-    assertThrows(UnsupportedOperationException.class, () -> response.headers().put("k", "v"));
-    String json = response.toEventJson();
-    assertTrue(json.indexOf("A-First") < json.indexOf("Content-Type"));
-    assertTrue(json.indexOf("Content-Type") < json.indexOf("Retry-After"));
-    ApiResponse invalid = ApiResponse.invalid("amount", "must be greater than 0");
-    assertEquals("amount must be greater than 0",
-        Fixtures.body(invalid).get("message").getAsString());
-    assertSame(Fixtures.ORIGIN, response.withCors(Fixtures.ORIGIN).headers()
-        .get("Access-Control-Allow-Origin"));
-  }
+    @Test
+    void routesUnknownPathsAndMethodsToJsonErrors() {
+        FunctionRuntime runtime = new FunctionRuntime(Fixtures.config(),
+                TestDynamo.clientFor(java.net.URI.create("http://127.0.0.1:9")), Fixtures.appCredentials(),
+                Clock.systemUTC());
+        Router router = runtime.router();
+        ApiResponse notFound = router.route(new ApiRequest("GET", "/refunds", Map.of(), null));
+        assertEquals(404, notFound.statusCode());
+        assertEquals("not_found", Fixtures.body(notFound).get("error").getAsString());
 
-  @Test
-  void credentialsNeverPrintThePassword() {
-    String text = new DbCredentials("app", "hunter2").toString();
-    assertTrue(text.contains("app"));
-    assertFalse(text.contains("hunter2"));
-  }
+        ApiResponse wrongMethod = router.route(new ApiRequest("GET", "/payments", Map.of(), null));
+        assertEquals(405, wrongMethod.statusCode());
+        assertEquals("POST,OPTIONS", wrongMethod.headers().get("Allow"));
+        ApiResponse wrongHealth = router.route(new ApiRequest("DELETE", "/health", Map.of(), null));
+        assertEquals(405, wrongHealth.statusCode());
+        assertEquals("GET,OPTIONS", wrongHealth.headers().get("Allow"));
+
+        ApiResponse preflight = router.route(new ApiRequest("OPTIONS", "/payments", Map.of(), null));
+        assertEquals(204, preflight.statusCode());
+        assertEquals("", preflight.body());
+        ApiResponse invalid = router.route(new ApiRequest("POST", "/payments", Map.of(), "{}"));
+        assertEquals(400, invalid.statusCode());
+        assertEquals("Idempotency-Key", Fixtures.body(invalid).get("field").getAsString());
+    }
+
+    @Test
+    void responsesAreImmutableAndSerializeHeadersInAStableOrder() {
+        ApiResponse response = ApiResponse.unavailable("x", "y", 7).withHeader("A-First", "1");
+        assertEquals("7", response.headers().get("Retry-After"));
+        assertThrows(UnsupportedOperationException.class, () -> response.headers().put("k", "v"));
+        String json = response.toEventJson();
+        assertTrue(json.indexOf("A-First") < json.indexOf("Content-Type"));
+        assertTrue(json.indexOf("Content-Type") < json.indexOf("Retry-After"));
+        ApiResponse invalid = ApiResponse.invalid("amount", "must be greater than 0");
+        assertEquals("amount must be greater than 0",
+                Fixtures.body(invalid).get("message").getAsString());
+        assertSame(Fixtures.ORIGIN, response.withCors(Fixtures.ORIGIN).headers()
+                .get("Access-Control-Allow-Origin"));
+    }
+
+    @Test
+    void credentialsNeverPrintThePassword() {
+        String text = new DbCredentials("app", "hunter2").toString();
+        assertTrue(text.contains("app"));
+        assertFalse(text.contains("hunter2"));
+    }
 }

@@ -16,168 +16,168 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class PaymentValidatorTest {
 
-  private final PaymentValidator validator =
-      new PaymentValidator(Set.of("USD", "EUR", "GBP"), new BigDecimal("1000000.00"));
+    private final PaymentValidator validator =
+            new PaymentValidator(Set.of("USD", "EUR", "GBP"), new BigDecimal("1000000.00"));
 
-  private static ApiRequest post(String key, String body) {
-    Map<String, String> headers = new HashMap<>();
-    if (key != null) {
-      headers.put("idempotency-key", key);
+    private static ApiRequest post(String key, String body) {
+        Map<String, String> headers = new HashMap<>();
+        if (key != null) {
+            headers.put("idempotency-key", key);
+        }
+        return new ApiRequest("POST", "/payments", headers, body);
     }
-    return new ApiRequest("POST", "/payments", headers, body);
-  }
 
-  @Test
-  void acceptsAValidRequestWithANumberAmount() throws Exception {
-    PaymentRequest p = validator.validate(post("key-0001",
-        "{\"amount\": 12.5, \"currency\": \"EUR\", \"merchant_id\": \"m_42\","
-            + " \"description\": \"Order 17 \u00e9\"}"));
-    assertEquals("key-0001", p.idempotencyKey());
-    assertEquals(new BigDecimal("12.5"), p.amount());
-    assertEquals("EUR", p.currency());
-    assertEquals("m_42", p.merchantId());
-    assertEquals(Optional.of("Order 17 \u00e9"), p.description());
-  }
+    @Test
+    void acceptsAValidRequestWithANumberAmount() throws Exception {
+        PaymentRequest p = validator.validate(post("key-0001",
+                "{\"amount\": 12.5, \"currency\": \"EUR\", \"merchant_id\": \"m_42\","
+                        + " \"description\": \"Order 17 \u00e9\"}"));
+        assertEquals("key-0001", p.idempotencyKey());
+        assertEquals(new BigDecimal("12.5"), p.amount());
+        assertEquals("EUR", p.currency());
+        assertEquals("m_42", p.merchantId());
+        assertEquals(Optional.of("Order 17 \u00e9"), p.description());
+    }
 
-  @Test
-  void acceptsAStringAmountTheMaximumAndANullDescription() throws Exception {
-    PaymentRequest p = validator.validate(post("key-0001",
-        "{\"amount\":\"1000000.00\",\"currency\":\"USD\",\"merchant_id\":\"m\","
-            + "\"description\":null}"));
-    assertEquals(new BigDecimal("1000000.00"), p.amount());
-    assertEquals(Optional.empty(), p.description());
-  }
+    @Test
+    void acceptsAStringAmountTheMaximumAndANullDescription() throws Exception {
+        PaymentRequest p = validator.validate(post("key-0001",
+                "{\"amount\":\"1000000.00\",\"currency\":\"USD\",\"merchant_id\":\"m\","
+                        + "\"description\":null}"));
+        assertEquals(new BigDecimal("1000000.00"), p.amount());
+        assertEquals(Optional.empty(), p.description());
+    }
 
-  @Test
-  void amountsAreExactNotRoundedThroughADouble() throws Exception {
-    PaymentRequest p = validator.validate(post("key-0001",
-        Fixtures.paymentBody("999999.99", "USD", "m")));
-    assertEquals("999999.99", p.amount().toPlainString());
-  }
+    @Test
+    void amountsAreExactNotRoundedThroughADouble() throws Exception {
+        PaymentRequest p = validator.validate(post("key-0001",
+                Fixtures.paymentBody("999999.99", "USD", "m")));
+        assertEquals("999999.99", p.amount().toPlainString());
+    }
 
-  @ParameterizedTest(name = "{1} {2}")
-  @CsvSource(delimiter = '|', nullValues = "NULL", value = {
-      // body | field | rule
-      "NULL|body|is required",
-      "'  '|body|is required",
-      "not json|body|must be valid JSON",
-      "{\"amount\":1,|body|must be valid JSON",
-      "{} {}|body|must be valid JSON",
-      "[1,2]|body|must be a single JSON object",
-      "'\"text\"'|body|must be a single JSON object",
-      "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"m\",\"tip\":1}|tip|is not an allowed field",
-      "{\"currency\":\"USD\",\"merchant_id\":\"m\"}|amount|is required",
-      "{\"amount\":null,\"currency\":\"USD\",\"merchant_id\":\"m\"}|amount|is required",
-      "{\"amount\":true,\"currency\":\"USD\",\"merchant_id\":\"m\"}|amount|must be a decimal number written without exponent, such as 12.34",
-      "{\"amount\":{},\"currency\":\"USD\",\"merchant_id\":\"m\"}|amount|must be a decimal number written without exponent, such as 12.34",
-      "{\"amount\":1e3,\"currency\":\"USD\",\"merchant_id\":\"m\"}|amount|must be a decimal number written without exponent, such as 12.34",
-      "{\"amount\":\"12,50\",\"currency\":\"USD\",\"merchant_id\":\"m\"}|amount|must be a decimal number written without exponent, such as 12.34",
-      "{\"amount\":0,\"currency\":\"USD\",\"merchant_id\":\"m\"}|amount|must be greater than 0",
-      "{\"amount\":-5.00,\"currency\":\"USD\",\"merchant_id\":\"m\"}|amount|must be greater than 0",
-      "{\"amount\":1.005,\"currency\":\"USD\",\"merchant_id\":\"m\"}|amount|must have at most two fraction digits",
-      "{\"amount\":1000000.01,\"currency\":\"USD\",\"merchant_id\":\"m\"}|amount|must be at most 1000000.00",
-      "{\"amount\":1}|currency|is required",
-      "{\"amount\":1,\"currency\":7}|currency|must be a string",
-      "{\"amount\":1,\"currency\":\"usd\"}|currency|must be an ISO-4217 code of three capital letters",
-      "{\"amount\":1,\"currency\":\"JPY\"}|currency|must be one of EUR,GBP,USD",
-      "{\"amount\":1,\"currency\":\"USD\"}|merchant_id|is required",
-      "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":[\"m\"]}|merchant_id|must be a string",
-      "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"\"}|merchant_id|must be 1-64 characters of A-Z a-z 0-9 _ -",
-      "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"m 1\"}|merchant_id|must be 1-64 characters of A-Z a-z 0-9 _ -",
-      "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"m\",\"description\":5}|description|must be a string",
-      "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"m\",\"description\":\"a\\nb\"}|description|must not contain control characters",
-  })
-  void rejectsEachRuleNamingTheFieldAndTheRule(String body, String field, String rule) {
-    ValidationException e = assertThrows(ValidationException.class,
-        () -> validator.validate(post("key-0001", body)));
-    assertEquals(field, e.field());
-    assertEquals(rule, e.rule());
-    assertEquals(field + " " + rule, e.getMessage());
-  }
+    @ParameterizedTest(name = "{1} {2}")
+    @CsvSource(delimiter = '|', nullValues = "NULL", value = {
+            // body | field | rule
+            "NULL|body|is required",
+            "'  '|body|is required",
+            "not json|body|must be valid JSON",
+            "{\"amount\":1,|body|must be valid JSON",
+            "{} {}|body|must be valid JSON",
+            "[1,2]|body|must be a single JSON object",
+            "'\"text\"'|body|must be a single JSON object",
+            "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"m\",\"tip\":1}|tip|is not an allowed field",
+            "{\"currency\":\"USD\",\"merchant_id\":\"m\"}|amount|is required",
+            "{\"amount\":null,\"currency\":\"USD\",\"merchant_id\":\"m\"}|amount|is required",
+            "{\"amount\":true,\"currency\":\"USD\",\"merchant_id\":\"m\"}|amount|must be a decimal number written without exponent, such as 12.34",
+            "{\"amount\":{},\"currency\":\"USD\",\"merchant_id\":\"m\"}|amount|must be a decimal number written without exponent, such as 12.34",
+            "{\"amount\":1e3,\"currency\":\"USD\",\"merchant_id\":\"m\"}|amount|must be a decimal number written without exponent, such as 12.34",
+            "{\"amount\":\"12,50\",\"currency\":\"USD\",\"merchant_id\":\"m\"}|amount|must be a decimal number written without exponent, such as 12.34",
+            "{\"amount\":0,\"currency\":\"USD\",\"merchant_id\":\"m\"}|amount|must be greater than 0",
+            "{\"amount\":-5.00,\"currency\":\"USD\",\"merchant_id\":\"m\"}|amount|must be greater than 0",
+            "{\"amount\":1.005,\"currency\":\"USD\",\"merchant_id\":\"m\"}|amount|must have at most two fraction digits",
+            "{\"amount\":1000000.01,\"currency\":\"USD\",\"merchant_id\":\"m\"}|amount|must be at most 1000000.00",
+            "{\"amount\":1}|currency|is required",
+            "{\"amount\":1,\"currency\":7}|currency|must be a string",
+            "{\"amount\":1,\"currency\":\"usd\"}|currency|must be an ISO-4217 code of three capital letters",
+            "{\"amount\":1,\"currency\":\"JPY\"}|currency|must be one of EUR,GBP,USD",
+            "{\"amount\":1,\"currency\":\"USD\"}|merchant_id|is required",
+            "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":[\"m\"]}|merchant_id|must be a string",
+            "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"\"}|merchant_id|must be 1-64 characters of A-Z a-z 0-9 _ -",
+            "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"m 1\"}|merchant_id|must be 1-64 characters of A-Z a-z 0-9 _ -",
+            "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"m\",\"description\":5}|description|must be a string",
+            "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"m\",\"description\":\"a\\nb\"}|description|must not contain control characters",
+    })
+    void rejectsEachRuleNamingTheFieldAndTheRule(String body, String field, String rule) {
+        ValidationException e = assertThrows(ValidationException.class,
+                () -> validator.validate(post("key-0001", body)));
+        assertEquals(field, e.field());
+        assertEquals(rule, e.rule());
+        assertEquals(field + " " + rule, e.getMessage());
+    }
 
-  @Test
-  void rejectsAnOverlongDescription() {
-    String description = "x".repeat(PaymentValidator.MAX_DESCRIPTION_LENGTH + 1);
-    ValidationException e = assertThrows(ValidationException.class, () -> validator.validate(
-        post("key-0001", "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"m\","
-            + "\"description\":\"" + description + "\"}")));
-    assertEquals("description", e.field());
-    assertEquals("must be at most 255 characters", e.rule());
-  }
+    @Test
+    void rejectsAnOverlongDescription() {
+        String description = "x".repeat(PaymentValidator.MAX_DESCRIPTION_LENGTH + 1);
+        ValidationException e = assertThrows(ValidationException.class, () -> validator.validate(
+                post("key-0001", "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"m\","
+                        + "\"description\":\"" + description + "\"}")));
+        assertEquals("description", e.field());
+        assertEquals("must be at most 255 characters", e.rule());
+    }
 
-  @Test
-  void countsDescriptionLengthInCharactersNotBytes() throws Exception {
-    String description = "\u20ac".repeat(PaymentValidator.MAX_DESCRIPTION_LENGTH);
-    PaymentRequest p = validator.validate(post("key-0001",
-        "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"m\",\"description\":\""
-            + description + "\"}"));
-    assertEquals(Optional.of(description), p.description());
-  }
+    @Test
+    void countsDescriptionLengthInCharactersNotBytes() throws Exception {
+        String description = "\u20ac".repeat(PaymentValidator.MAX_DESCRIPTION_LENGTH);
+        PaymentRequest p = validator.validate(post("key-0001",
+                "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"m\",\"description\":\""
+                        + description + "\"}"));
+        assertEquals(Optional.of(description), p.description());
+    }
 
-  @Test
-  void rejectsAnOversizedBody() {
-    String body = "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"m\",\"description\":\""
-        + "y".repeat(PaymentValidator.MAX_BODY_BYTES) + "\"}";
-    ValidationException e = assertThrows(ValidationException.class,
-        () -> validator.validate(post("key-0001", body)));
-    assertEquals("body", e.field());
-    assertEquals("must be at most 8192 bytes", e.rule());
-  }
+    @Test
+    void rejectsAnOversizedBody() {
+        String body = "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"m\",\"description\":\""
+                + "y".repeat(PaymentValidator.MAX_BODY_BYTES) + "\"}";
+        ValidationException e = assertThrows(ValidationException.class,
+                () -> validator.validate(post("key-0001", body)));
+        assertEquals("body", e.field());
+        assertEquals("must be at most 8192 bytes", e.rule());
+    }
 
-  @Test
-  void requiresTheIdempotencyKeyHeader() {
-    ValidationException e = assertThrows(ValidationException.class,
-        () -> validator.validate(post(null, Fixtures.paymentBody("1", "USD", "m"))));
-    assertEquals("Idempotency-Key", e.field());
-    assertEquals("header is required", e.rule());
-  }
+    @Test
+    void requiresTheIdempotencyKeyHeader() {
+        ValidationException e = assertThrows(ValidationException.class,
+                () -> validator.validate(post(null, Fixtures.paymentBody("1", "USD", "m"))));
+        assertEquals("Idempotency-Key", e.field());
+        assertEquals("header is required", e.rule());
+    }
 
-  @ParameterizedTest
-  @CsvSource({"short", "'has space in it'", "'semi;colon-key'"})
-  void rejectsAMalformedIdempotencyKey(String key) {
-    ValidationException e = assertThrows(ValidationException.class,
-        () -> validator.validate(post(key, Fixtures.paymentBody("1", "USD", "m"))));
-    assertEquals("Idempotency-Key", e.field());
-    assertEquals("must be 8-128 characters of A-Z a-z 0-9 _ . : -", e.rule());
-  }
+    @ParameterizedTest
+    @CsvSource({"short", "'has space in it'", "'semi;colon-key'"})
+    void rejectsAMalformedIdempotencyKey(String key) {
+        ValidationException e = assertThrows(ValidationException.class,
+                () -> validator.validate(post(key, Fixtures.paymentBody("1", "USD", "m"))));
+        assertEquals("Idempotency-Key", e.field());
+        assertEquals("must be 8-128 characters of A-Z a-z 0-9 _ . : -", e.rule());
+    }
 
-  @Test
-  void rejectsAnOverlongIdempotencyKey() {
-    assertThrows(ValidationException.class, () -> validator.validate(
-        post("k".repeat(129), Fixtures.paymentBody("1", "USD", "m"))));
-  }
+    @Test
+    void rejectsAnOverlongIdempotencyKey() {
+        assertThrows(ValidationException.class, () -> validator.validate(
+                post("k".repeat(129), Fixtures.paymentBody("1", "USD", "m"))));
+    }
 
-  @Test
-  void requestHashIgnoresFormattingButNotContent() throws Exception {
-    PaymentRequest a = validator.validate(post("key-0001",
-        "{\"amount\":10.5,\"currency\":\"USD\",\"merchant_id\":\"m\"}"));
-    PaymentRequest b = validator.validate(post("key-0001",
-        "{ \"merchant_id\" : \"m\", \"currency\":\"USD\", \"amount\":\"10.50\" }"));
-    PaymentRequest c = validator.validate(post("key-0001",
-        "{\"amount\":10.51,\"currency\":\"USD\",\"merchant_id\":\"m\"}"));
-    PaymentRequest d = validator.validate(post("key-0001",
-        "{\"amount\":10.5,\"currency\":\"USD\",\"merchant_id\":\"m\",\"description\":\"x\"}"));
-    assertEquals(a.requestHash(), b.requestHash());
-    assertEquals(64, a.requestHash().length());
-    assertNotEquals(a.requestHash(), c.requestHash());
-    assertNotEquals(a.requestHash(), d.requestHash());
-  }
+    @Test
+    void requestHashIgnoresFormattingButNotContent() throws Exception {
+        PaymentRequest a = validator.validate(post("key-0001",
+                "{\"amount\":10.5,\"currency\":\"USD\",\"merchant_id\":\"m\"}"));
+        PaymentRequest b = validator.validate(post("key-0001",
+                "{ \"merchant_id\" : \"m\", \"currency\":\"USD\", \"amount\":\"10.50\" }"));
+        PaymentRequest c = validator.validate(post("key-0001",
+                "{\"amount\":10.51,\"currency\":\"USD\",\"merchant_id\":\"m\"}"));
+        PaymentRequest d = validator.validate(post("key-0001",
+                "{\"amount\":10.5,\"currency\":\"USD\",\"merchant_id\":\"m\",\"description\":\"x\"}"));
+        assertEquals(a.requestHash(), b.requestHash());
+        assertEquals(64, a.requestHash().length());
+        assertNotEquals(a.requestHash(), c.requestHash());
+        assertNotEquals(a.requestHash(), d.requestHash());
+    }
 
-  @Test
-  void paymentIdIsAStableVersion5StyleUuidDerivedFromTheKey() throws Exception {
-    PaymentRequest a = validator.validate(post("key-0001", Fixtures.paymentBody("1", "USD", "m")));
-    PaymentRequest b = validator.validate(post("key-0001", Fixtures.paymentBody("2", "EUR", "n")));
-    PaymentRequest c = validator.validate(post("key-0002", Fixtures.paymentBody("1", "USD", "m")));
-    assertEquals(a.paymentId(), b.paymentId());
-    assertNotEquals(a.paymentId(), c.paymentId());
-    assertEquals(5, a.paymentId().version());
-    assertEquals(2, a.paymentId().variant());
-  }
+    @Test
+    void paymentIdIsAStableVersion5StyleUuidDerivedFromTheKey() throws Exception {
+        PaymentRequest a = validator.validate(post("key-0001", Fixtures.paymentBody("1", "USD", "m")));
+        PaymentRequest b = validator.validate(post("key-0001", Fixtures.paymentBody("2", "EUR", "n")));
+        PaymentRequest c = validator.validate(post("key-0002", Fixtures.paymentBody("1", "USD", "m")));
+        assertEquals(a.paymentId(), b.paymentId());
+        assertNotEquals(a.paymentId(), c.paymentId());
+        assertEquals(5, a.paymentId().version());
+        assertEquals(2, a.paymentId().variant());
+    }
 
-  @Test
-  void aMissingDigestAlgorithmIsAnInternalError() {
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> PaymentRequest.digest("NO-SUCH-DIGEST"));
-    assertEquals("NO-SUCH-DIGEST is not available", e.getMessage());
-  }
+    @Test
+    void aMissingDigestAlgorithmIsAnInternalError() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> PaymentRequest.digest("NO-SUCH-DIGEST"));
+        assertEquals("NO-SUCH-DIGEST is not available", e.getMessage());
+    }
 }

@@ -21,93 +21,93 @@ import org.junit.jupiter.api.Test;
 /** Migrations against a real PostgreSQL server. */
 class SchemaMigratorTest {
 
-  private static final TestPostgres PG = TestPostgres.shared();
+    private static final TestPostgres PG = TestPostgres.shared();
 
-  private static Connection app(String database) throws SQLException {
-    return PG.connect(database, TestPostgres.APP_USER, TestPostgres.APP_PASSWORD);
-  }
+    private static Connection app(String database) throws SQLException {
+        return PG.connect(database, TestPostgres.APP_USER, TestPostgres.APP_PASSWORD);
+    }
 
-  private static long count(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
+    private static long count(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
-  }
 
-  @Test
-  void appliesEveryMigrationOnceAndIsIdempotent() throws Exception {
-    PG.createDatabase("migr_once");
-    try (Connection c = app("migr_once")) {
-      assertEquals(0, SchemaMigrator.currentVersion(c));
-      assertEquals(2, SchemaMigrator.migrate(c, SchemaMigrator.MIGRATIONS));
-      assertEquals(2, SchemaMigrator.currentVersion(c));
-      assertEquals(0, SchemaMigrator.migrate(c, SchemaMigrator.MIGRATIONS));
-      assertTrue(c.getAutoCommit());
-      assertEquals(2, count(c, "SELECT count(*) FROM schema_migrations"));
-      assertEquals(1, count(c, "SELECT count(*) FROM pg_indexes"
-          + " WHERE indexname = 'payments_merchant_created_idx'"));
+    @Test
+    void appliesEveryMigrationOnceAndIsIdempotent() throws Exception {
+        PG.createDatabase("migr_once");
+        try (Connection c = app("migr_once")) {
+            assertEquals(0, SchemaMigrator.currentVersion(c));
+            assertEquals(2, SchemaMigrator.migrate(c, SchemaMigrator.MIGRATIONS));
+            assertEquals(2, SchemaMigrator.currentVersion(c));
+            assertEquals(0, SchemaMigrator.migrate(c, SchemaMigrator.MIGRATIONS));
+            assertTrue(c.getAutoCommit());
+            assertEquals(2, count(c, "SELECT count(*) FROM schema_migrations"));
+            assertEquals(1, count(c, "SELECT count(*) FROM pg_indexes"
+                    + " WHERE indexname = 'payments_merchant_created_idx'"));
+        }
     }
-  }
 
-  @Test
-  void concurrentColdStartsApplyEachMigrationExactlyOnce() throws Exception {
-    PG.createDatabase("migr_race");
-    int starts = 8;
-    ExecutorService pool = Executors.newFixedThreadPool(starts);
-    CountDownLatch go = new CountDownLatch(1);
-    List<Future<Integer>> results = new ArrayList<>();
-    try {
-      for (int i = 0; i < starts; i++) {
-        results.add(pool.submit(() -> {
-          try (Connection c = app("migr_race")) {
-            go.await();
-            return SchemaMigrator.migrate(c, SchemaMigrator.MIGRATIONS);
-          }
-        }));
-      }
-      go.countDown();
-      int applied = 0;
-      for (Future<Integer> result : results) {
-        applied += result.get();
-      }
-      assertEquals(2, applied);
-    } finally {
-      pool.shutdownNow();
+    @Test
+    void concurrentColdStartsApplyEachMigrationExactlyOnce() throws Exception {
+        PG.createDatabase("migr_race");
+        int starts = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(starts);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Integer>> results = new ArrayList<>();
+        try {
+            for (int i = 0; i < starts; i++) {
+                results.add(pool.submit(() -> {
+                    try (Connection c = app("migr_race")) {
+                        go.await();
+                        return SchemaMigrator.migrate(c, SchemaMigrator.MIGRATIONS);
+                    }
+                }));
+            }
+            go.countDown();
+            int applied = 0;
+            for (Future<Integer> result : results) {
+                applied += result.get();
+            }
+            assertEquals(2, applied);
+        } finally {
+            pool.shutdownNow();
+        }
+        try (Connection c = app("migr_race")) {
+            assertEquals(2, count(c, "SELECT count(*) FROM schema_migrations"));
+        }
     }
-    try (Connection c = app("migr_race")) {
-      assertEquals(2, count(c, "SELECT count(*) FROM schema_migrations"));
-    }
-  }
 
-  @Test
-  void aFailingMigrationLeavesNothingBehind() throws Exception {
-    PG.createDatabase("migr_fail");
-    List<Migration> broken = List.of(SchemaMigrator.MIGRATIONS.get(0),
-        new Migration(2, "broken", "CREATE INDEX nope ON no_such_table (x)"));
-    try (Connection c = app("migr_fail")) {
-      SQLException e = assertThrows(SQLException.class, () -> SchemaMigrator.migrate(c, broken));
-      assertEquals("42P01", e.getSQLState());
-      assertTrue(c.getAutoCommit());
-      assertEquals(0, SchemaMigrator.currentVersion(c));
-      assertEquals(0, count(c, "SELECT count(*) FROM pg_tables WHERE tablename = 'payments'"));
-      assertEquals(2, SchemaMigrator.migrate(c, SchemaMigrator.MIGRATIONS));
+    @Test
+    void aFailingMigrationLeavesNothingBehind() throws Exception {
+        PG.createDatabase("migr_fail");
+        List<Migration> broken = List.of(SchemaMigrator.MIGRATIONS.get(0),
+                new Migration(2, "broken", "CREATE INDEX nope ON no_such_table (x)"));
+        try (Connection c = app("migr_fail")) {
+            SQLException e = assertThrows(SQLException.class, () -> SchemaMigrator.migrate(c, broken));
+            assertEquals("42P01", e.getSQLState());
+            assertTrue(c.getAutoCommit());
+            assertEquals(0, SchemaMigrator.currentVersion(c));
+            assertEquals(0, count(c, "SELECT count(*) FROM pg_tables WHERE tablename = 'payments'"));
+            assertEquals(2, SchemaMigrator.migrate(c, SchemaMigrator.MIGRATIONS));
+        }
     }
-  }
 
-  @Test
-  void aConnectionLostDuringMigrationFailsCleanly() throws Exception {
-    PG.createDatabase("migr_lost");
-    List<Migration> killer = List.of(
-        new Migration(1, "lose the connection", "SELECT pg_terminate_backend(pg_backend_pid())"));
-    try (Connection c = app("migr_lost")) {
-      SQLException e = assertThrows(SQLException.class, () -> SchemaMigrator.migrate(c, killer));
-      assertFalse(c.isValid(1));
-      // The migration's own error is reported; the failed rollback is attached, not substituted.
-      assertEquals("57P01", e.getSQLState());
-      assertEquals(1, e.getSuppressed().length);
+    @Test
+    void aConnectionLostDuringMigrationFailsCleanly() throws Exception {
+        PG.createDatabase("migr_lost");
+        List<Migration> killer = List.of(
+                new Migration(1, "lose the connection", "SELECT pg_terminate_backend(pg_backend_pid())"));
+        try (Connection c = app("migr_lost")) {
+            SQLException e = assertThrows(SQLException.class, () -> SchemaMigrator.migrate(c, killer));
+            assertFalse(c.isValid(1));
+            // The migration's own error is reported; the failed rollback is attached, not substituted.
+            assertEquals("57P01", e.getSQLState());
+            assertEquals(1, e.getSuppressed().length);
+        }
+        try (Connection c = app("migr_lost")) {
+            assertEquals(0, SchemaMigrator.currentVersion(c));
+        }
     }
-    try (Connection c = app("migr_lost")) {
-      assertEquals(0, SchemaMigrator.currentVersion(c));
-    }
-  }
 }

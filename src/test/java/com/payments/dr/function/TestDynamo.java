@@ -21,63 +21,63 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  */
 final class TestDynamo {
 
-  private static TestDynamo shared;
+    private static TestDynamo shared;
 
-  private final DynamoDBProxyServer server;
-  private final URI endpoint;
-  private final DynamoDbClient client;
+    private final DynamoDBProxyServer server;
+    private final URI endpoint;
+    private final DynamoDbClient client;
 
-  static synchronized TestDynamo shared() {
-    if (shared == null) {
-      try {
-        shared = new TestDynamo();
-      } catch (Exception e) {
-        throw new IllegalStateException("could not start DynamoDB Local (is -Dsqlite4java.library.path"
-            + " set to the native library directory?)", e);
-      }
+    static synchronized TestDynamo shared() {
+        if (shared == null) {
+            try {
+                shared = new TestDynamo();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not start DynamoDB Local (is -Dsqlite4java.library.path"
+                        + " set to the native library directory?)", e);
+            }
+        }
+        return shared;
     }
-    return shared;
-  }
 
-  private TestDynamo() throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
+    private TestDynamo() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        server = ServerRunner.createServerFromCommandLineArgs(
+                new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
+        server.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.stop();
+            } catch (Exception ignored) {
+                // JVM is exiting.
+            }
+        }));
+        endpoint = URI.create("http://127.0.0.1:" + port);
+        client = clientFor(endpoint);
     }
-    server = ServerRunner.createServerFromCommandLineArgs(
-        new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
-    server.start();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        server.stop();
-      } catch (Exception ignored) {
-        // JVM is exiting.
-      }
-    }));
-    endpoint = URI.create("http://127.0.0.1:" + port);
-    client = clientFor(endpoint);
-  }
 
-  static DynamoDbClient clientFor(URI endpoint) {
-    return DynamoDbClient.builder()
-        .endpointOverride(endpoint)
-        .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create("local", "local")))
-        .httpClient(UrlConnectionHttpClient.create())
-        .build();
-  }
+    static DynamoDbClient clientFor(URI endpoint) {
+        return DynamoDbClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
 
-  DynamoDbClient client() {
-    return client;
-  }
+    DynamoDbClient client() {
+        return client;
+    }
 
-  /** A table with the key schema the stack creates: pk (S), no sort key. */
-  void createTable(String name) {
-    client.createTable(b -> b.tableName(name)
-        .billingMode(BillingMode.PAY_PER_REQUEST)
-        .attributeDefinitions(AttributeDefinition.builder().attributeName("pk")
-            .attributeType(ScalarAttributeType.S).build())
-        .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build()));
-  }
+    /** A table with the key schema the stack creates: pk (S), no sort key. */
+    void createTable(String name) {
+        client.createTable(b -> b.tableName(name)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(AttributeDefinition.builder().attributeName("pk")
+                        .attributeType(ScalarAttributeType.S).build())
+                .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build()));
+    }
 }
