@@ -11,7 +11,6 @@ import com.hashicorp.cdktf.providers.aws.rds_cluster_parameter_group.RdsClusterP
 import com.hashicorp.cdktf.providers.aws.rds_cluster_parameter_group.RdsClusterParameterGroupParameter;
 import com.payments.dr.config.DatabaseSettings;
 import com.payments.dr.naming.ResourceType;
-import com.payments.dr.stack.RegionContext;
 import java.util.ArrayList;
 import java.util.List;
 import software.constructs.Construct;

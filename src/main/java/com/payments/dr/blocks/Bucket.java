@@ -18,7 +18,6 @@ import com.hashicorp.cdktf.providers.aws.s3_bucket_server_side_encryption_config
 import com.hashicorp.cdktf.providers.aws.s3_bucket_versioning.S3BucketVersioningA;
 import com.hashicorp.cdktf.providers.aws.s3_bucket_versioning.S3BucketVersioningVersioningConfiguration;
 import com.payments.dr.naming.ResourceType;
-import com.payments.dr.stack.RegionContext;
 import java.util.List;
 import software.constructs.Construct;
 

@@ -5,7 +5,6 @@ import com.hashicorp.cdktf.providers.aws.kms_alias.KmsAlias;
 import com.hashicorp.cdktf.providers.aws.kms_key.KmsKey;
 import com.payments.dr.naming.ResourceType;
 import com.payments.dr.naming.Tags;
-import com.payments.dr.stack.RegionContext;
 import java.util.ArrayList;
 import java.util.List;
 import software.constructs.Construct;

@@ -7,7 +7,6 @@ import com.hashicorp.cdktf.providers.aws.data_aws_iam_policy_document.DataAwsIam
 import com.hashicorp.cdktf.providers.aws.iam_role.IamRole;
 import com.hashicorp.cdktf.providers.aws.iam_role_policy.IamRolePolicy;
 import com.payments.dr.naming.ResourceType;
-import com.payments.dr.stack.RegionContext;
 import java.util.List;
 import software.constructs.Construct;
 

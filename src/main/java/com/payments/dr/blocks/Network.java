@@ -18,7 +18,6 @@ import com.hashicorp.cdktf.providers.aws.vpc_security_group_ingress_rule.VpcSecu
 import com.payments.dr.config.Ipv4Cidr;
 import com.payments.dr.naming.ResourceType;
 import com.payments.dr.naming.Tags;
-import com.payments.dr.stack.RegionContext;
 import java.util.ArrayList;
 import java.util.List;
 import software.constructs.Construct;

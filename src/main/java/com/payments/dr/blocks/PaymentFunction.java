@@ -9,7 +9,6 @@ import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunctionEnvironme
 import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunctionSnapStart;
 import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunctionVpcConfig;
 import com.payments.dr.naming.ResourceType;
-import com.payments.dr.stack.RegionContext;
 import java.util.List;
 import java.util.Map;
 import software.constructs.Construct;

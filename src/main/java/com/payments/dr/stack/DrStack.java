@@ -1,5 +1,6 @@
 package com.payments.dr.stack;
 
+import com.payments.dr.blocks.RegionContext;
 import com.hashicorp.cdktf.AssetType;
 import com.hashicorp.cdktf.S3Backend;
 import com.hashicorp.cdktf.TerraformAsset;

@@ -1,5 +1,6 @@
 package com.payments.dr.stack;
 
+import com.payments.dr.blocks.RegionContext;
 import com.hashicorp.cdktf.Fn;
 import com.hashicorp.cdktf.TerraformResourceLifecycle;
 import com.hashicorp.cdktf.providers.aws.data_aws_secretsmanager_random_password.DataAwsSecretsmanagerRandomPassword;

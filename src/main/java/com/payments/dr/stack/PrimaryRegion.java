@@ -1,5 +1,6 @@
 package com.payments.dr.stack;
 
+import com.payments.dr.blocks.RegionContext;
 import com.payments.dr.blocks.AuroraCluster;
 import com.payments.dr.config.DrConfig;
 import software.constructs.Construct;

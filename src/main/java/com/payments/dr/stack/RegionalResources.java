@@ -1,5 +1,6 @@
 package com.payments.dr.stack;
 
+import com.payments.dr.blocks.RegionContext;
 import com.payments.dr.blocks.AuroraCluster;
 import com.payments.dr.blocks.Bucket;
 import com.payments.dr.blocks.EncryptionKey;

@@ -1,5 +1,6 @@
 package com.payments.dr.stack;
 
+import com.payments.dr.blocks.RegionContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 

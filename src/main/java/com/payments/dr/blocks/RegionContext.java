@@ -1,4 +1,4 @@
-package com.payments.dr.stack;
+package com.payments.dr.blocks;
 
 import com.hashicorp.cdktf.providers.aws.provider.AwsProvider;
 import com.payments.dr.naming.Naming;
