@@ -51,6 +51,10 @@ public record DrConfig(
                             + Naming.tightestType() + ", must fit AWS's " + Naming.tightestType().maxLength()
                             + "-character limit)");
         }
+        String reserved = Naming.suffixProblem(environmentSuffix);
+        if (reserved != null) {
+            throw new ConfigException(Setting.ENVIRONMENT_SUFFIX, environmentSuffix, reserved);
+        }
         requireMatch(Setting.PRIMARY_REGION, primaryRegion, REGION);
         requireMatch(Setting.DR_REGION, drRegion, REGION);
         if (drRegion.equals(primaryRegion)) {

@@ -66,11 +66,11 @@ class DrStackTest {
     }
 
     @Test
-    void awsProviderIsPinnedByTheBindings() {
+    void awsProviderIsPinnedToTheValidatedRelease() {
         JsonObject aws = synth.json().getAsJsonObject("terraform").getAsJsonObject("required_providers")
                 .getAsJsonObject("aws");
-        assertEquals("aws", aws.get("source").getAsString());
-        assertEquals("5.23.1", aws.get("version").getAsString());
+        assertEquals("hashicorp/aws", aws.get("source").getAsString());
+        assertEquals("5.100.0", aws.get("version").getAsString());
     }
 
     @Test
