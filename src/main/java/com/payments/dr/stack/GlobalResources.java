@@ -3,6 +3,8 @@ package com.payments.dr.stack;
 import com.payments.dr.blocks.RegionContext;
 import com.hashicorp.cdktf.Fn;
 import com.hashicorp.cdktf.TerraformResourceLifecycle;
+import com.hashicorp.cdktf.Token;
+import com.hashicorp.cdktf.providers.aws.data_aws_secretsmanager_secret_version.DataAwsSecretsmanagerSecretVersion;
 import com.hashicorp.cdktf.providers.aws.data_aws_secretsmanager_random_password.DataAwsSecretsmanagerRandomPassword;
 import com.hashicorp.cdktf.providers.aws.dynamodb_table.DynamodbTable;
 import com.hashicorp.cdktf.providers.aws.dynamodb_table.DynamodbTableAttribute;
@@ -54,6 +56,7 @@ public final class GlobalResources extends Construct {
     private final RdsGlobalCluster globalCluster;
     private final DataAwsSecretsmanagerRandomPassword password;
     private final SecretsmanagerSecret secret;
+    private final DataAwsSecretsmanagerSecretVersion currentCredentials;
     private final DynamodbTable table;
     private final String homeRegion;
 
@@ -101,12 +104,21 @@ public final class GlobalResources extends Construct {
         credentials.put("engine", "postgres");
         credentials.put("port", AuroraCluster.PORT);
         credentials.put("dbname", DATABASE_NAME);
-        SecretsmanagerSecretVersion.Builder.create(this, "master_secret_value")
+        SecretsmanagerSecretVersion secretValue = SecretsmanagerSecretVersion.Builder.create(this, "master_secret_value")
                 .provider(home.provider())
                 .secretId(secret.getId())
                 // no host: the secret is replicated, and each region's function connects to its own cluster
                 .secretString(Fn.jsonencode(credentials))
+                // the generator yields a new value on every plan: the first one is the one that counts
                 .lifecycle(TerraformResourceLifecycle.builder().ignoreChanges(List.of("secret_string")).build())
+                .build();
+        // The one source of the master password: the secret's current value, read on every plan.
+        // The cluster takes its password from here, so the database and the secret cannot disagree,
+        // even after the secret or the cluster is replaced or the secret is changed by hand.
+        currentCredentials = DataAwsSecretsmanagerSecretVersion.Builder.create(this, "master_secret_current")
+                .provider(home.provider())
+                .secretId(secret.getId())
+                .dependsOn(List.of(secretValue))
                 .build();
 
         table = DynamodbTable.Builder.create(this, "state_table")
@@ -193,9 +205,9 @@ public final class GlobalResources extends Construct {
         return globalCluster.getId();
     }
 
-    /** The master password as a Terraform expression: resolves only inside Terraform. */
+    /** The master password as a Terraform expression (the secret's current value): resolves only inside Terraform. */
     public String masterPassword() {
-        return password.getRandomPassword();
+        return Token.asString(Fn.lookup(Fn.jsondecode(currentCredentials.getSecretString()), "password"));
     }
 
     public String secretArn() {

@@ -45,14 +45,15 @@ public abstract class RegionalResources extends Construct {
                                 region.arn("logs", "log-group:*"))))
                         .build()));
         dataKey = new EncryptionKey(this, "data_key", region, "data",
-                "Aurora storage, Performance Insights and the database secret", List.of(
-                Iam.statement("UseThroughRdsAndSecretsManager", dataKeyActions())
+                "Aurora storage, Performance Insights, the database secret and the function's environment", List.of(
+                Iam.statement("UseThroughRdsSecretsManagerAndLambda", dataKeyActions())
                         .principals(List.of(Iam.aws("arn:" + region.partition() + ":iam::" + region.accountId() + ":root")))
                         .resources(List.of("*"))
                         .condition(List.of(
                                 Iam.condition("StringEquals", "kms:ViaService", List.of(
                                         "rds." + region.region() + ".amazonaws.com",
-                                        "secretsmanager." + region.region() + ".amazonaws.com")),
+                                        "secretsmanager." + region.region() + ".amazonaws.com",
+                                        "lambda." + region.region() + ".amazonaws.com")),
                                 Iam.condition("StringEquals", "kms:CallerAccount", region.accountId())))
                         .build()));
         network = new Network(this, "network",
@@ -67,7 +68,7 @@ public abstract class RegionalResources extends Construct {
         output("bucket_arn", "ARN of the data bucket of the " + role + " region", bucket.arn());
     }
 
-    /** RDS and Secrets Manager create grants on the caller's behalf to use the key. */
+    /** RDS, Secrets Manager and Lambda create grants on the caller's behalf to use the key. */
     private static List<String> dataKeyActions() {
         List<String> actions = new java.util.ArrayList<>(EncryptionKey.USE_ACTIONS);
         actions.add("kms:CreateGrant");
