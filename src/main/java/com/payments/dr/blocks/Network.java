@@ -34,13 +34,31 @@ public final class Network extends Construct {
     static final int POSTGRES_PORT = 5432;
     static final int HTTPS_PORT = 443;
 
+    /** The free gateway endpoints every private route table gets. */
+    static final List<String> GATEWAY_SERVICES = List.of("s3", "dynamodb");
+
     /**
-     * @param logsKey            the region's CloudWatch Logs key, for the flow-log group
-     * @param interfaceEndpoints AWS services the function reaches through interface endpoints
-     *                           (e.g. {@code secretsmanager}); each costs about $7.30 per zone-month
+     * @param logsKey                 the region's CloudWatch Logs key, for the flow-log group
+     * @param interfaceEndpoints      AWS services the function reaches through interface endpoints
+     *                                (e.g. {@code secretsmanager}); each costs about $7.30 per zone-month
+     * @param functionGatewayServices the gateway-endpoint services the function calls: only these
+     *                                get an egress rule from the function's group
      */
     public record Props(RegionContext region, Ipv4Cidr cidr, int azCount, int logRetentionDays,
-                        EncryptionKey logsKey, List<String> interfaceEndpoints) {
+                        EncryptionKey logsKey, List<String> interfaceEndpoints, List<String> functionGatewayServices) {
+
+        /** A network whose function group reaches no gateway endpoint. */
+        public Props(RegionContext region, Ipv4Cidr cidr, int azCount, int logRetentionDays, EncryptionKey logsKey,
+                     List<String> interfaceEndpoints) {
+            this(region, cidr, azCount, logRetentionDays, logsKey, interfaceEndpoints, List.of());
+        }
+    }
+
+    /**
+     * What an endpoint lets through: these actions on these resources, for principals of this
+     * account. Every endpoint of the network must get one ({@link #restrictEndpoints}).
+     */
+    public record EndpointAccess(List<String> actions, List<String> resources) {
     }
 
     private final Vpc vpc;
@@ -48,9 +66,12 @@ public final class Network extends Construct {
     private final SecurityGroup functionSecurityGroup;
     private final SecurityGroup databaseSecurityGroup;
     private final DefaultSecurityGroup defaultSecurityGroup;
+    private final RegionContext region;
+    private final java.util.Map<String, VpcEndpoint> endpoints = new java.util.LinkedHashMap<>();
 
     public Network(Construct scope, String id, Props props) {
         super(scope, id);
+        this.region = props.region();
         RegionContext region = props.region();
         var naming = region.naming();
 
@@ -97,8 +118,9 @@ public final class Network extends Construct {
             routeTableIds.add(table.getId());
         }
 
-        VpcEndpoint s3 = gatewayEndpoint("s3", region, routeTableIds);
-        VpcEndpoint dynamodb = gatewayEndpoint("dynamodb", region, routeTableIds);
+        for (String service : GATEWAY_SERVICES) {
+            endpoints.put(service, gatewayEndpoint(service, region, routeTableIds));
+        }
 
         defaultSecurityGroup = DefaultSecurityGroup.Builder.create(this, "default_security_group")
                 .provider(region.provider())
@@ -114,10 +136,10 @@ public final class Network extends Construct {
                 "PostgreSQL from the payment function");
         egress("function_to_database", region, databaseSecurityGroup.getId(), null, POSTGRES_PORT,
                 "PostgreSQL to the Aurora cluster");
-        egress("function_to_s3", region, null, s3.getPrefixListId(), HTTPS_PORT,
-                "HTTPS to s3 through its gateway endpoint");
-        egress("function_to_dynamodb", region, null, dynamodb.getPrefixListId(), HTTPS_PORT,
-                "HTTPS to dynamodb through its gateway endpoint");
+        for (String service : props.functionGatewayServices()) {
+            egress("function_to_" + service, region, null, endpoints.get(service).getPrefixListId(), HTTPS_PORT,
+                    "HTTPS to " + service + " through its gateway endpoint");
+        }
 
         if (!props.interfaceEndpoints().isEmpty()) {
             interfaceEndpoints(region, props.interfaceEndpoints());
@@ -127,14 +149,14 @@ public final class Network extends Construct {
 
     /** One endpoint per service with an ENI in every private subnet, reachable only from the function. */
     private void interfaceEndpoints(RegionContext region, List<String> services) {
-        SecurityGroup endpoints = securityGroup("endpoints",
+        SecurityGroup endpointGroup = securityGroup("endpoints",
                 "Interface endpoints: HTTPS from the payment function only", region);
-        ingress("endpoints_from_function", region, endpoints, functionSecurityGroup, HTTPS_PORT,
+        ingress("endpoints_from_function", region, endpointGroup, functionSecurityGroup, HTTPS_PORT,
                 "HTTPS from the payment function");
-        egress("function_to_endpoints", region, endpoints.getId(), null, HTTPS_PORT,
+        egress("function_to_endpoints", region, endpointGroup.getId(), null, HTTPS_PORT,
                 "HTTPS to the interface endpoints (" + String.join(", ", services) + ")");
         for (String service : services) {
-            VpcEndpoint.Builder.create(this, service + "_endpoint")
+            endpoints.put(service, VpcEndpoint.Builder.create(this, service + "_endpoint")
                     .provider(region.provider())
                     .vpcId(vpc.getId())
                     .serviceName("com.amazonaws." + region.region() + "." + service)
@@ -142,10 +164,32 @@ public final class Network extends Construct {
                     // the SDK's default endpoint name resolves to the endpoint's private addresses
                     .privateDnsEnabled(true)
                     .subnetIds(privateSubnetIds())
-                    .securityGroupIds(List.of(endpoints.getId()))
+                    .securityGroupIds(List.of(endpointGroup.getId()))
                     .tags(Tags.name(region.naming().name(ResourceType.VPC_ENDPOINT, service)))
-                    .build();
+                    .build());
         }
+    }
+
+    /**
+     * Replaces every endpoint's default full-access policy with one that lets through only
+     * {@code access.get(service)}: this stack's own table, buckets and secret. An endpoint without
+     * an entry is a mistake (it would stay open to every resource of its service) and fails synth.
+     */
+    public void restrictEndpoints(java.util.Map<String, EndpointAccess> access) {
+        endpoints.forEach((service, endpoint) -> {
+            EndpointAccess allowed = access.get(service);
+            if (allowed == null) {
+                throw new IllegalStateException("no endpoint policy for the " + service + " endpoint of "
+                        + region.region() + ": give restrictEndpoints what the stack uses it for");
+            }
+            endpoint.setPolicy(Iam.document(this, service + "_endpoint_policy", region, List.of(
+                    Iam.statement("OnlyThisStacksResources", allowed.actions())
+                            .principals(List.of(Iam.aws("*")))
+                            .resources(allowed.resources())
+                            .condition(List.of(Iam.condition("StringEquals", "aws:PrincipalAccount",
+                                    region.accountId())))
+                            .build())).getJson());
+        });
     }
 
     private VpcEndpoint gatewayEndpoint(String service, RegionContext region, List<String> routeTableIds) {

@@ -204,4 +204,132 @@ class PlanReadyTest {
         assertTrue(s3.get("encrypt").getAsBoolean());
         assertEquals("alias/payments-dr-terraform-state", s3.get("kms_key_id").getAsString());
     }
+
+    // --- finding 5: replication both ways, a failed secret replica is visible, the DR key admits the replica
+
+    @Test
+    void bucketsReplicateBothWaysWithReplicaModificationSync() {
+        JsonObject toDr = synth.resource("aws_s3_bucket_replication_configuration", "global_bucket_replication");
+        JsonObject back = synth.resource("aws_s3_bucket_replication_configuration", "global_failback_replication");
+        assertEquals("aws.primary", toDr.get("provider").getAsString());
+        assertEquals("aws.dr", back.get("provider").getAsString(), "a bucket's replication is set in its own region");
+        assertTrue(back.get("bucket").getAsString().startsWith("${aws_s3_bucket.dr_bucket_"));
+        assertEquals(toDr.get("role"), back.get("role"));
+        for (JsonObject replication : List.of(toDr, back)) {
+            JsonObject rule = replication.getAsJsonArray("rule").get(0).getAsJsonObject();
+            assertEquals("Enabled", rule.getAsJsonObject("source_selection_criteria")
+                    .getAsJsonObject("replica_modifications").get("status").getAsString());
+            assertEquals("Enabled", rule.getAsJsonObject("delete_marker_replication").get("status").getAsString());
+            assertEquals(2, replication.getAsJsonArray("depends_on").size());
+        }
+        String destination = back.getAsJsonArray("rule").get(0).getAsJsonObject().getAsJsonObject("destination")
+                .get("bucket").getAsString();
+        assertTrue(destination.startsWith("${aws_s3_bucket.primary_bucket_"), destination);
+        Map<String, JsonObject> role = statements(synth.resource("aws_iam_role_policy",
+                "global_replication_role_policy").get("policy").getAsString());
+        for (String sid : List.of("ReadReplicationConfiguration", "ReadSourceVersions", "WriteReplicas")) {
+            List<String> resources = Synth.strings(role.get(sid).getAsJsonArray("resources"));
+            assertTrue(resources.stream().anyMatch(r -> r.startsWith("${aws_s3_bucket.primary_bucket_"))
+                    && resources.stream().anyMatch(r -> r.startsWith("${aws_s3_bucket.dr_bucket_")), sid + resources);
+        }
+    }
+
+    @Test
+    void aSecretReplicaThatFailsToSyncFailsTheApplyAndIsAnOutput() {
+        JsonObject secret = synth.resource("aws_secretsmanager_secret", "global_master_secret");
+        JsonObject postcondition = secret.getAsJsonObject("lifecycle").getAsJsonArray("postcondition").get(0)
+                .getAsJsonObject();
+        assertEquals("${alltrue([for replica in self.replica : replica.status != \"Failed\"])}",
+                postcondition.get("condition").getAsString());
+        assertTrue(postcondition.get("error_message").getAsString().contains("replica failed to sync"));
+        JsonObject output = synth.json().getAsJsonObject("output").getAsJsonObject("db_secret_replica_status");
+        assertTrue(output.get("value").getAsString().matches(
+                "\\$\\{tolist\\(aws_secretsmanager_secret\\.global_master_secret_[0-9A-F]+\\.replica\\)\\.0\\.status}"),
+                output.toString());
+    }
+
+    @Test
+    void theDrKeyAdmitsTheReplicaThroughThePrimaryRegionsSecretsManagerToo() {
+        JsonObject dr = synth.policyDocument(synth.resource("aws_kms_key", "dr_data_key_").get("policy").getAsString());
+        JsonObject replica = null;
+        for (JsonElement statement : dr.getAsJsonArray("statement")) {
+            if (statement.getAsJsonObject().get("sid").getAsString().equals("EncryptSecretReplicaFromPrimaryRegion")) {
+                replica = statement.getAsJsonObject();
+            }
+        }
+        assertTrue(replica != null, dr.toString());
+        assertTrue(Synth.strings(replica.getAsJsonArray("actions")).containsAll(
+                List.of("kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt", "kms:DescribeKey")));
+        List<String> conditions = new ArrayList<>();
+        replica.getAsJsonArray("condition").forEach(c -> conditions.add(c.getAsJsonObject().get("variable").getAsString()
+                + "=" + c.getAsJsonObject().getAsJsonArray("values").get(0).getAsString()));
+        assertEquals("kms:ViaService=secretsmanager.us-east-1.amazonaws.com", conditions.get(0));
+        assertTrue(conditions.get(1).startsWith("kms:CallerAccount=${data.aws_caller_identity.dr_caller_identity"));
+        JsonObject primary = synth.policyDocument(synth.resource("aws_kms_key", "primary_data_key_").get("policy")
+                .getAsString());
+        assertEquals(2, primary.getAsJsonArray("statement").size(), "the primary key needs no cross-region statement");
+    }
+
+    // --- finding 6: endpoints let through only this stack's resources; no unused egress
+
+    @ParameterizedTest
+    @CsvSource({"primary, us-east-1", "dr, us-east-2"})
+    void everyEndpointAllowsOnlyThisStacksResourcesToThisAccount(String role, String region) {
+        Map<String, String> expected = Map.of(
+                "dynamodb", ":dynamodb:" + region + ":",
+                "secretsmanager", "aws_secretsmanager_secret.global_master_secret_",
+                "s3", "${aws_s3_bucket." + role + "_bucket_");
+        for (Map.Entry<String, String> service : expected.entrySet()) {
+            JsonObject endpoint = synth.resource("aws_vpc_endpoint", role + "_network_" + service.getKey() + "_endpoint");
+            JsonObject statement = synth.policyDocument(endpoint.get("policy").getAsString())
+                    .getAsJsonArray("statement").get(0).getAsJsonObject();
+            assertEquals("Allow", statement.get("effect").getAsString());
+            for (String resource : Synth.strings(statement.getAsJsonArray("resources"))) {
+                assertTrue(resource.contains(service.getValue()), service.getKey() + ": " + resource);
+                assertFalse(resource.equals("*"));
+            }
+            for (String action : Synth.strings(statement.getAsJsonArray("actions"))) {
+                assertTrue(action.startsWith(service.getKey() + ":") && !action.contains("*"), action);
+            }
+            JsonObject account = statement.getAsJsonArray("condition").get(0).getAsJsonObject();
+            assertEquals("aws:PrincipalAccount", account.get("variable").getAsString());
+        }
+        JsonObject table = synth.resource("aws_vpc_endpoint", role + "_network_dynamodb_endpoint");
+        assertEquals(PaymentFunction.TABLE_ACTIONS, Synth.strings(synth.policyDocument(table.get("policy").getAsString())
+                .getAsJsonArray("statement").get(0).getAsJsonObject().getAsJsonArray("actions")));
+        assertEquals(3, synth.blocks("resource", "aws_vpc_endpoint").keySet().stream()
+                .filter(id -> id.startsWith(role + "_")).count(), "every endpoint was checked above");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"primary", "dr"})
+    void theFunctionGroupHasNoEgressToS3WhichItDoesNotUse(String role) {
+        List<String> egress = synth.blocks("resource", "aws_vpc_security_group_egress_rule").keySet().stream()
+                .filter(id -> id.startsWith(role + "_")).toList();
+        assertTrue(egress.stream().noneMatch(id -> id.contains("function_to_s3")), egress.toString());
+        assertTrue(egress.stream().anyMatch(id -> id.contains("function_to_dynamodb")), egress.toString());
+    }
+
+    @Test
+    void anEndpointWithoutAPolicyEntryFailsSynth() {
+        com.hashicorp.cdktf.TerraformStack stack = new com.hashicorp.cdktf.TerraformStack(
+                com.hashicorp.cdktf.Testing.app(), "endpoints");
+        com.payments.dr.blocks.RegionContext region = new com.payments.dr.blocks.RegionContext(
+                com.payments.dr.naming.RegionRole.PRIMARY, "eu-central-1",
+                Providers.aws(stack, com.payments.dr.naming.RegionRole.PRIMARY, "eu-central-1", "t"),
+                com.payments.dr.naming.Naming.global("t").forRegion(com.payments.dr.naming.RegionRole.PRIMARY),
+                "123456789012", "aws");
+        com.payments.dr.blocks.EncryptionKey key = new com.payments.dr.blocks.EncryptionKey(stack, "key", region,
+                "logs", "test", List.of());
+        com.payments.dr.blocks.Network network = new com.payments.dr.blocks.Network(stack, "network",
+                new com.payments.dr.blocks.Network.Props(region, com.payments.dr.config.Ipv4Cidr.parseOrNull(
+                        "192.168.0.0/24"), 2, 7, key, List.of("sts"), List.of("s3")));
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> network.restrictEndpoints(Map.of(
+                        "s3", new com.payments.dr.blocks.Network.EndpointAccess(List.of("s3:GetObject"), List.of("x")),
+                        "dynamodb", new com.payments.dr.blocks.Network.EndpointAccess(List.of("dynamodb:GetItem"),
+                                List.of("y")))));
+        assertEquals("no endpoint policy for the sts endpoint of eu-central-1: give restrictEndpoints what the"
+                + " stack uses it for", e.getMessage());
+    }
 }

@@ -128,7 +128,8 @@ class StorageTest {
         assertEquals("Enabled", destination.getAsJsonObject("replication_time").get("status").getAsString());
         assertEquals(15, destination.getAsJsonObject("metrics").getAsJsonObject("event_threshold")
                 .get("minutes").getAsInt());
-        assertFalse(rule.has("source_selection_criteria"), "SSE-S3 objects need no KMS replication settings");
+        assertFalse(rule.getAsJsonObject("source_selection_criteria").has("sse_kms_encrypted_objects"),
+                "SSE-S3 objects need no KMS replication settings");
     }
 
     @Test
