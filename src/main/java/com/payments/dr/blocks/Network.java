@@ -1,10 +1,14 @@
 package com.payments.dr.blocks;
 
 import com.hashicorp.cdktf.Fn;
+import com.hashicorp.cdktf.Op;
+import com.hashicorp.cdktf.Precondition;
+import com.hashicorp.cdktf.TerraformResourceLifecycle;
 import com.hashicorp.cdktf.Token;
 import com.hashicorp.cdktf.providers.aws.cloudwatch_log_group.CloudwatchLogGroup;
 import com.hashicorp.cdktf.providers.aws.data_aws_availability_zones.DataAwsAvailabilityZones;
 import com.hashicorp.cdktf.providers.aws.data_aws_availability_zones.DataAwsAvailabilityZonesFilter;
+import com.hashicorp.cdktf.providers.aws.data_aws_vpc_endpoint_service.DataAwsVpcEndpointService;
 import com.hashicorp.cdktf.providers.aws.default_security_group.DefaultSecurityGroup;
 import com.hashicorp.cdktf.providers.aws.flow_log.FlowLog;
 import com.hashicorp.cdktf.providers.aws.route_table.RouteTable;
@@ -43,16 +47,27 @@ public final class Network extends Construct {
      *                                (e.g. {@code secretsmanager}); each costs about $7.30 per zone-month
      * @param functionGatewayServices the gateway-endpoint services the function calls: only these
      *                                get an egress rule from the function's group
+     * @param zoneOfferings           lists of zone names (Terraform expressions) where something the
+     *                                network hosts is offered, e.g. an instance class: subnets go only
+     *                                to zones in all of them
      */
     public record Props(RegionContext region, Ipv4Cidr cidr, int azCount, int logRetentionDays,
-                        EncryptionKey logsKey, List<String> interfaceEndpoints, List<String> functionGatewayServices) {
+                        EncryptionKey logsKey, List<String> interfaceEndpoints, List<String> functionGatewayServices,
+                        List<List<String>> zoneOfferings) {
 
-        /** A network whose function group reaches no gateway endpoint. */
+        /** A network whose function group reaches no gateway endpoint, with no further zone requirement. */
         public Props(RegionContext region, Ipv4Cidr cidr, int azCount, int logRetentionDays, EncryptionKey logsKey,
                      List<String> interfaceEndpoints) {
-            this(region, cidr, azCount, logRetentionDays, logsKey, interfaceEndpoints, List.of());
+            this(region, cidr, azCount, logRetentionDays, logsKey, interfaceEndpoints, List.of(), List.of());
         }
     }
+
+    /**
+     * Zones (by id, the same physical zone in every account) where Lambda refuses VPC functions:
+     * "The provided subnets contain availability zone Lambda doesn't support" in us-east-1. Lambda
+     * has no API to ask, so this list is the one hand-kept input of the zone choice.
+     */
+    static final List<String> ZONE_IDS_WITHOUT_LAMBDA = List.of("use1-az3");
 
     /**
      * What an endpoint lets through: these actions on these resources, for principals of this
@@ -84,13 +99,28 @@ public final class Network extends Construct {
                 .tags(Tags.name(naming.name(ResourceType.VPC)))
                 .build();
 
+        // Zone names map to different physical zones per account: choose by what is offered, not
+        // by position. Candidates are the region's default zones without the ids Lambda refuses,
+        // that every interface endpoint service and every given offering (e.g. db.serverless) lists.
         DataAwsAvailabilityZones zones = DataAwsAvailabilityZones.Builder.create(this, "zones")
                 .provider(region.provider())
                 .state("available")
                 // Local Zones and Wavelength zones lack Aurora and Lambda
                 .filter(List.of(DataAwsAvailabilityZonesFilter.builder()
                         .name("opt-in-status").values(List.of("opt-in-not-required")).build()))
+                .excludeZoneIds(ZONE_IDS_WITHOUT_LAMBDA)
                 .build();
+        List<List<String>> offerings = new ArrayList<>(props.zoneOfferings());
+        for (String service : props.interfaceEndpoints()) {
+            offerings.add(DataAwsVpcEndpointService.Builder.create(this, service + "_endpoint_service")
+                    .provider(region.provider())
+                    .service(service)
+                    .serviceType("Interface")
+                    .build()
+                    .getAvailabilityZones());
+        }
+        List<String> candidates = offerings.isEmpty() ? zones.getNames()
+                : Fn.sort(Fn.setintersection(zones.getNames(), offerings));
 
         List<String> routeTableIds = new ArrayList<>();
         for (int i = 0; i < props.azCount(); i++) {
@@ -99,8 +129,20 @@ public final class Network extends Construct {
                     .provider(region.provider())
                     .vpcId(vpc.getId())
                     .cidrBlock(props.cidr().subnet(SUBNET_NEW_BITS, i).toString())
-                    .availabilityZone(Token.asString(Fn.element(zones.getNames(), i)))
+                    .availabilityZone(Token.asString(Fn.element(candidates, i)))
                     .mapPublicIpOnLaunch(false)
+                    .lifecycle(TerraformResourceLifecycle.builder()
+                            // too few candidates would put two subnets in one zone: stop the plan instead
+                            .precondition(List.of(Precondition.builder()
+                                    .condition(Op.gte(Fn.lengthOf(candidates), props.azCount()))
+                                    .errorMessage("Fewer than AZ_COUNT=" + props.azCount() + " zones in "
+                                            + region.region() + " offer Lambda, the interface endpoints and the"
+                                            + " database instance class: lower AZ_COUNT or choose another region")
+                                    .build()))
+                            // a zone once chosen stays: a later change in what AWS offers must not
+                            // replace a running subnet (and everything in it)
+                            .ignoreChanges(List.of("availability_zone"))
+                            .build())
                     .tags(Tags.name(naming.name(ResourceType.SUBNET_PRIVATE, index)))
                     .build();
             privateSubnets.add(subnet);

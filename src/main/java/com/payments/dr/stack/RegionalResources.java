@@ -9,6 +9,7 @@ import com.payments.dr.blocks.Network;
 import com.payments.dr.blocks.PaymentFunction;
 import com.hashicorp.cdktf.TerraformAsset;
 import com.hashicorp.cdktf.providers.aws.data_aws_iam_policy_document.DataAwsIamPolicyDocumentStatement;
+import com.hashicorp.cdktf.providers.aws.data_aws_rds_orderable_db_instance.DataAwsRdsOrderableDbInstance;
 import java.util.Map;
 import java.util.TreeMap;
 import com.payments.dr.config.DrConfig;
@@ -61,7 +62,7 @@ public abstract class RegionalResources extends Construct {
                         .build()), secretReplicaStatements(region, config)));
         network = new Network(this, "network",
                 new Network.Props(region, vpcCidr, config.azCount(), config.logRetentionDays(), logsKey,
-                        INTERFACE_ENDPOINTS, FUNCTION_GATEWAY_SERVICES));
+                        INTERFACE_ENDPOINTS, FUNCTION_GATEWAY_SERVICES, List.of(serverlessZones(region, config))));
         bucket = new Bucket(this, "bucket", region);
 
         String role = region.role().label();
@@ -143,6 +144,20 @@ public abstract class RegionalResources extends Construct {
         output("function_alias_arn", "The payment function's live alias in the " + role + " region",
                 function.aliasArn());
         return function;
+    }
+
+    /** The zones where this engine version offers Serverless v2 instances for a global database. */
+    private List<String> serverlessZones(RegionContext region, DrConfig config) {
+        return DataAwsRdsOrderableDbInstance.Builder.create(this, "serverless_offering")
+                .provider(region.provider())
+                .engine(AuroraCluster.ENGINE)
+                .engineVersion(config.database().engineVersion())
+                // preferred, not instance_class: the class is listed once per storage type, and
+                // a single preferred class picks one instead of failing on several matches
+                .preferredInstanceClasses(List.of(AuroraCluster.INSTANCE_CLASS))
+                .supportsGlobalDatabases(true)
+                .build()
+                .getAvailabilityZones();
     }
 
     /**

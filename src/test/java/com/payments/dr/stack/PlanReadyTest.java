@@ -323,7 +323,7 @@ class PlanReadyTest {
                 "logs", "test", List.of());
         com.payments.dr.blocks.Network network = new com.payments.dr.blocks.Network(stack, "network",
                 new com.payments.dr.blocks.Network.Props(region, com.payments.dr.config.Ipv4Cidr.parseOrNull(
-                        "192.168.0.0/24"), 2, 7, key, List.of("sts"), List.of("s3")));
+                        "192.168.0.0/24"), 2, 7, key, List.of("sts"), List.of("s3"), List.of()));
         IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                 () -> network.restrictEndpoints(Map.of(
                         "s3", new com.payments.dr.blocks.Network.EndpointAccess(List.of("s3:GetObject"), List.of("x")),
@@ -331,5 +331,49 @@ class PlanReadyTest {
                                 List.of("y")))));
         assertEquals("no endpoint policy for the sts endpoint of eu-central-1: give restrictEndpoints what the"
                 + " stack uses it for", e.getMessage());
+    }
+
+    // --- finding 7: zones chosen by what Lambda, the endpoints and db.serverless offer
+
+    @ParameterizedTest
+    @CsvSource({"primary", "dr"})
+    void subnetsGoOnlyToZonesThatOfferEverythingTheStackRunsThere(String role) {
+        JsonObject zones = synth.data("aws_availability_zones").stream()
+                .filter(z -> z.get("provider").getAsString().equals("aws." + role)).findFirst().orElseThrow();
+        assertEquals(List.of("use1-az3"), Synth.strings(zones.getAsJsonArray("exclude_zone_ids")),
+                "the zone id Lambda refuses, the same physical zone in every account");
+        JsonObject offering = synth.data("aws_rds_orderable_db_instance").stream()
+                .filter(z -> z.get("provider").getAsString().equals("aws." + role)).findFirst().orElseThrow();
+        assertEquals("aurora-postgresql", offering.get("engine").getAsString());
+        assertEquals("16.6", offering.get("engine_version").getAsString());
+        assertEquals(List.of("db.serverless"), Synth.strings(offering.getAsJsonArray("preferred_instance_classes")));
+        assertTrue(offering.get("supports_global_databases").getAsBoolean());
+        List<String> subnetZones = new ArrayList<>();
+        for (Map.Entry<String, JsonElement> subnet : synth.blocks("resource", "aws_subnet").entrySet()) {
+            if (!subnet.getKey().startsWith(role + "_")) {
+                continue;
+            }
+            JsonObject body = subnet.getValue().getAsJsonObject();
+            String zone = body.get("availability_zone").getAsString();
+            subnetZones.add(zone);
+            assertTrue(zone.startsWith("${element(sort(setintersection(data.aws_availability_zones."), zone);
+            assertTrue(zone.contains("data.aws_rds_orderable_db_instance." + role + "_serverless_offering_"), zone);
+            assertTrue(zone.contains("data.aws_vpc_endpoint_service." + role + "_network_secretsmanager_endpoint_service_"),
+                    zone);
+            JsonObject lifecycle = body.getAsJsonObject("lifecycle");
+            assertEquals(List.of("availability_zone"), Synth.strings(lifecycle.getAsJsonArray("ignore_changes")),
+                    "a chosen zone stays when AWS's offering changes");
+            JsonObject precondition = lifecycle.getAsJsonArray("precondition").get(0).getAsJsonObject();
+            assertTrue(precondition.get("condition").getAsString().startsWith("${(length(sort(setintersection("));
+            assertTrue(precondition.get("condition").getAsString().endsWith(">= 2)}"));
+            assertTrue(precondition.get("error_message").getAsString().contains("AZ_COUNT=2"));
+        }
+        assertEquals(2, subnetZones.size());
+        assertTrue(subnetZones.stream().anyMatch(z -> z.endsWith(", 0)}"))
+                && subnetZones.stream().anyMatch(z -> z.endsWith(", 1)}")));
+        JsonObject service = synth.data("aws_vpc_endpoint_service").stream()
+                .filter(z -> z.get("provider").getAsString().equals("aws." + role)).findFirst().orElseThrow();
+        assertEquals("secretsmanager", service.get("service").getAsString());
+        assertEquals("Interface", service.get("service_type").getAsString());
     }
 }
