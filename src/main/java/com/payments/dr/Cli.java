@@ -3,6 +3,7 @@ package com.payments.dr;
 import com.payments.dr.config.ConfigException;
 import com.payments.dr.config.ConfigLoader;
 import com.payments.dr.config.DrConfig;
+import com.payments.dr.config.Setting;
 import com.payments.dr.stack.DrStack;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -18,6 +19,9 @@ public final class Cli {
     public static final int SYNTH_FAILED = 1;
     public static final int BAD_INPUT = 2;
     static final String OUTDIR_ENV = "CDKTF_OUTDIR";
+    static final String CORS_WARNING = "warning: ALLOWED_ORIGIN is not set: the deployed functions allow CORS only from "
+            + Setting.ALLOWED_ORIGIN.defaultValue() + " (a developer's machine); set ALLOWED_ORIGIN or allowedOrigin in"
+            + " cdktf.json to the checkout page's origin for any real environment";
 
     private Cli() {
     }
@@ -37,6 +41,10 @@ public final class Cli {
         } catch (ConfigException | IllegalStateException e) {
             err.println("error: " + e.getMessage());
             return BAD_INPUT;
+        }
+        if (!ConfigLoader.isConfigured(Setting.ALLOWED_ORIGIN, env, workingDir.resolve("cdktf.json"))) {
+            // a warning, not an error: the default is right on a developer's machine
+            err.println(CORS_WARNING);
         }
         String fromEnv = env.getOrDefault(OUTDIR_ENV, "");
         String outdirSetting = outdirArg != null ? outdirArg : fromEnv.isBlank() ? "cdktf.out" : fromEnv;

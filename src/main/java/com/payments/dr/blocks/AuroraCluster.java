@@ -72,13 +72,17 @@ public final class AuroraCluster extends Construct {
                 .build();
 
         String family = settings.parameterGroupFamily();
+        // A major upgrade changes the family, which replaces the group: a generated name and
+        // create-before-destroy let the new group exist (and the cluster move to it) before the
+        // old one, still in use, is deleted.
         RdsClusterParameterGroup parameters = RdsClusterParameterGroup.Builder.create(this, "parameter_group")
                 .provider(region.provider())
-                .name(naming.name(ResourceType.DB_PARAMETER_GROUP, family.replace("aurora-postgresql", "pg")))
+                .namePrefix(naming.name(ResourceType.DB_PARAMETER_GROUP, family.replace("aurora-postgresql", "pg")) + "-")
                 .family(family)
                 .description("TLS-only connections for " + clusterId)
                 .parameter(List.of(RdsClusterParameterGroupParameter.builder()
                         .name("rds.force_ssl").value("1").build()))
+                .lifecycle(TerraformResourceLifecycle.builder().createBeforeDestroy(true).build())
                 .build();
 
         CloudwatchLogGroup logGroup = CloudwatchLogGroup.Builder.create(this, "log_group")
@@ -88,7 +92,10 @@ public final class AuroraCluster extends Construct {
                 .kmsKeyId(props.logsKey().arn())
                 .build();
 
-        List<String> ignored = new ArrayList<>(List.of("replication_source_identifier", "global_cluster_identifier"));
+        // engine_version: the global cluster drives upgrades of its members (provider docs), and
+        // an upgrade AWS applies must not turn into a downgrade in the next plan
+        List<String> ignored = new ArrayList<>(List.of("replication_source_identifier", "global_cluster_identifier",
+                "engine_version"));
         List<ITerraformDependable> dependsOn = new ArrayList<>(List.of(logGroup));
         RdsCluster.Builder builder = RdsCluster.Builder.create(this, "cluster")
                 .provider(region.provider())
@@ -115,11 +122,11 @@ public final class AuroraCluster extends Construct {
                 .skipFinalSnapshot(true)
                 .applyImmediately(true);
         if (props.membership() instanceof Primary primary) {
+            // the password is read from the secret's current value: if the secret is ever
+            // replaced or changed, the next apply sets the cluster to match, never the reverse
             builder.masterUsername(primary.masterUsername())
                     .masterPassword(primary.masterPassword())
                     .databaseName(primary.databaseName());
-            // the password source yields a new value on every plan; the first one is the one that counts
-            ignored.add("master_password");
         } else {
             Secondary secondary = (Secondary) props.membership();
             builder.sourceRegion(secondary.sourceRegion());
@@ -137,12 +144,14 @@ public final class AuroraCluster extends Construct {
                     .identifier(naming.name(ResourceType.RDS_INSTANCE, index))
                     .clusterIdentifier(cluster.getId())
                     .instanceClass(INSTANCE_CLASS)
+                    // no engine_version: instances run their cluster's, which the global cluster drives
                     .engine(ENGINE)
-                    .engineVersion(settings.engineVersion())
                     .dbSubnetGroupName(subnetGroup.getName())
                     .availabilityZone(props.availabilityZones().get(i % props.availabilityZones().size()))
                     .publiclyAccessible(false)
-                    // every member of a global database must run the same version: upgrades are deliberate
+                    // a global database's members must run the same version; AWS upgrades each
+                    // instance in its own window, so automatic minors would split the members
+                    // (README: "Deliberate choices")
                     .autoMinorVersionUpgrade(false)
                     .promotionTier(i)
                     .caCertIdentifier(CA_CERTIFICATE)

@@ -1,10 +1,14 @@
 package com.payments.dr.blocks;
 
 import com.hashicorp.cdktf.Fn;
+import com.hashicorp.cdktf.Op;
+import com.hashicorp.cdktf.Precondition;
+import com.hashicorp.cdktf.TerraformResourceLifecycle;
 import com.hashicorp.cdktf.Token;
 import com.hashicorp.cdktf.providers.aws.cloudwatch_log_group.CloudwatchLogGroup;
 import com.hashicorp.cdktf.providers.aws.data_aws_availability_zones.DataAwsAvailabilityZones;
 import com.hashicorp.cdktf.providers.aws.data_aws_availability_zones.DataAwsAvailabilityZonesFilter;
+import com.hashicorp.cdktf.providers.aws.data_aws_vpc_endpoint_service.DataAwsVpcEndpointService;
 import com.hashicorp.cdktf.providers.aws.default_security_group.DefaultSecurityGroup;
 import com.hashicorp.cdktf.providers.aws.flow_log.FlowLog;
 import com.hashicorp.cdktf.providers.aws.route_table.RouteTable;
@@ -34,13 +38,42 @@ public final class Network extends Construct {
     static final int POSTGRES_PORT = 5432;
     static final int HTTPS_PORT = 443;
 
+    /** The free gateway endpoints every private route table gets. */
+    static final List<String> GATEWAY_SERVICES = List.of("s3", "dynamodb");
+
     /**
-     * @param logsKey            the region's CloudWatch Logs key, for the flow-log group
-     * @param interfaceEndpoints AWS services the function reaches through interface endpoints
-     *                           (e.g. {@code secretsmanager}); each costs about $7.30 per zone-month
+     * @param logsKey                 the region's CloudWatch Logs key, for the flow-log group
+     * @param interfaceEndpoints      AWS services the function reaches through interface endpoints
+     *                                (e.g. {@code secretsmanager}); each costs about $7.30 per zone-month
+     * @param functionGatewayServices the gateway-endpoint services the function calls: only these
+     *                                get an egress rule from the function's group
+     * @param zoneOfferings           lists of zone names (Terraform expressions) where something the
+     *                                network hosts is offered, e.g. an instance class: subnets go only
+     *                                to zones in all of them
      */
     public record Props(RegionContext region, Ipv4Cidr cidr, int azCount, int logRetentionDays,
-                        EncryptionKey logsKey, List<String> interfaceEndpoints) {
+                        EncryptionKey logsKey, List<String> interfaceEndpoints, List<String> functionGatewayServices,
+                        List<List<String>> zoneOfferings) {
+
+        /** A network whose function group reaches no gateway endpoint, with no further zone requirement. */
+        public Props(RegionContext region, Ipv4Cidr cidr, int azCount, int logRetentionDays, EncryptionKey logsKey,
+                     List<String> interfaceEndpoints) {
+            this(region, cidr, azCount, logRetentionDays, logsKey, interfaceEndpoints, List.of(), List.of());
+        }
+    }
+
+    /**
+     * Zones (by id, the same physical zone in every account) where Lambda refuses VPC functions:
+     * "The provided subnets contain availability zone Lambda doesn't support" in us-east-1. Lambda
+     * has no API to ask, so this list is the one hand-kept input of the zone choice.
+     */
+    static final List<String> ZONE_IDS_WITHOUT_LAMBDA = List.of("use1-az3");
+
+    /**
+     * What an endpoint lets through: these actions on these resources, for principals of this
+     * account. Every endpoint of the network must get one ({@link #restrictEndpoints}).
+     */
+    public record EndpointAccess(List<String> actions, List<String> resources) {
     }
 
     private final Vpc vpc;
@@ -48,9 +81,12 @@ public final class Network extends Construct {
     private final SecurityGroup functionSecurityGroup;
     private final SecurityGroup databaseSecurityGroup;
     private final DefaultSecurityGroup defaultSecurityGroup;
+    private final RegionContext region;
+    private final java.util.Map<String, VpcEndpoint> endpoints = new java.util.LinkedHashMap<>();
 
     public Network(Construct scope, String id, Props props) {
         super(scope, id);
+        this.region = props.region();
         RegionContext region = props.region();
         var naming = region.naming();
 
@@ -63,13 +99,28 @@ public final class Network extends Construct {
                 .tags(Tags.name(naming.name(ResourceType.VPC)))
                 .build();
 
+        // Zone names map to different physical zones per account: choose by what is offered, not
+        // by position. Candidates are the region's default zones without the ids Lambda refuses,
+        // that every interface endpoint service and every given offering (e.g. db.serverless) lists.
         DataAwsAvailabilityZones zones = DataAwsAvailabilityZones.Builder.create(this, "zones")
                 .provider(region.provider())
                 .state("available")
                 // Local Zones and Wavelength zones lack Aurora and Lambda
                 .filter(List.of(DataAwsAvailabilityZonesFilter.builder()
                         .name("opt-in-status").values(List.of("opt-in-not-required")).build()))
+                .excludeZoneIds(ZONE_IDS_WITHOUT_LAMBDA)
                 .build();
+        List<List<String>> offerings = new ArrayList<>(props.zoneOfferings());
+        for (String service : props.interfaceEndpoints()) {
+            offerings.add(DataAwsVpcEndpointService.Builder.create(this, service + "_endpoint_service")
+                    .provider(region.provider())
+                    .service(service)
+                    .serviceType("Interface")
+                    .build()
+                    .getAvailabilityZones());
+        }
+        List<String> candidates = offerings.isEmpty() ? zones.getNames()
+                : Fn.sort(Fn.setintersection(zones.getNames(), offerings));
 
         List<String> routeTableIds = new ArrayList<>();
         for (int i = 0; i < props.azCount(); i++) {
@@ -78,8 +129,20 @@ public final class Network extends Construct {
                     .provider(region.provider())
                     .vpcId(vpc.getId())
                     .cidrBlock(props.cidr().subnet(SUBNET_NEW_BITS, i).toString())
-                    .availabilityZone(Token.asString(Fn.element(zones.getNames(), i)))
+                    .availabilityZone(Token.asString(Fn.element(candidates, i)))
                     .mapPublicIpOnLaunch(false)
+                    .lifecycle(TerraformResourceLifecycle.builder()
+                            // too few candidates would put two subnets in one zone: stop the plan instead
+                            .precondition(List.of(Precondition.builder()
+                                    .condition(Op.gte(Fn.lengthOf(candidates), props.azCount()))
+                                    .errorMessage("Fewer than AZ_COUNT=" + props.azCount() + " zones in "
+                                            + region.region() + " offer Lambda, the interface endpoints and the"
+                                            + " database instance class: lower AZ_COUNT or choose another region")
+                                    .build()))
+                            // a zone once chosen stays: a later change in what AWS offers must not
+                            // replace a running subnet (and everything in it)
+                            .ignoreChanges(List.of("availability_zone"))
+                            .build())
                     .tags(Tags.name(naming.name(ResourceType.SUBNET_PRIVATE, index)))
                     .build();
             privateSubnets.add(subnet);
@@ -97,8 +160,9 @@ public final class Network extends Construct {
             routeTableIds.add(table.getId());
         }
 
-        VpcEndpoint s3 = gatewayEndpoint("s3", region, routeTableIds);
-        VpcEndpoint dynamodb = gatewayEndpoint("dynamodb", region, routeTableIds);
+        for (String service : GATEWAY_SERVICES) {
+            endpoints.put(service, gatewayEndpoint(service, region, routeTableIds));
+        }
 
         defaultSecurityGroup = DefaultSecurityGroup.Builder.create(this, "default_security_group")
                 .provider(region.provider())
@@ -114,10 +178,10 @@ public final class Network extends Construct {
                 "PostgreSQL from the payment function");
         egress("function_to_database", region, databaseSecurityGroup.getId(), null, POSTGRES_PORT,
                 "PostgreSQL to the Aurora cluster");
-        egress("function_to_s3", region, null, s3.getPrefixListId(), HTTPS_PORT,
-                "HTTPS to s3 through its gateway endpoint");
-        egress("function_to_dynamodb", region, null, dynamodb.getPrefixListId(), HTTPS_PORT,
-                "HTTPS to dynamodb through its gateway endpoint");
+        for (String service : props.functionGatewayServices()) {
+            egress("function_to_" + service, region, null, endpoints.get(service).getPrefixListId(), HTTPS_PORT,
+                    "HTTPS to " + service + " through its gateway endpoint");
+        }
 
         if (!props.interfaceEndpoints().isEmpty()) {
             interfaceEndpoints(region, props.interfaceEndpoints());
@@ -127,14 +191,14 @@ public final class Network extends Construct {
 
     /** One endpoint per service with an ENI in every private subnet, reachable only from the function. */
     private void interfaceEndpoints(RegionContext region, List<String> services) {
-        SecurityGroup endpoints = securityGroup("endpoints",
+        SecurityGroup endpointGroup = securityGroup("endpoints",
                 "Interface endpoints: HTTPS from the payment function only", region);
-        ingress("endpoints_from_function", region, endpoints, functionSecurityGroup, HTTPS_PORT,
+        ingress("endpoints_from_function", region, endpointGroup, functionSecurityGroup, HTTPS_PORT,
                 "HTTPS from the payment function");
-        egress("function_to_endpoints", region, endpoints.getId(), null, HTTPS_PORT,
+        egress("function_to_endpoints", region, endpointGroup.getId(), null, HTTPS_PORT,
                 "HTTPS to the interface endpoints (" + String.join(", ", services) + ")");
         for (String service : services) {
-            VpcEndpoint.Builder.create(this, service + "_endpoint")
+            endpoints.put(service, VpcEndpoint.Builder.create(this, service + "_endpoint")
                     .provider(region.provider())
                     .vpcId(vpc.getId())
                     .serviceName("com.amazonaws." + region.region() + "." + service)
@@ -142,10 +206,32 @@ public final class Network extends Construct {
                     // the SDK's default endpoint name resolves to the endpoint's private addresses
                     .privateDnsEnabled(true)
                     .subnetIds(privateSubnetIds())
-                    .securityGroupIds(List.of(endpoints.getId()))
+                    .securityGroupIds(List.of(endpointGroup.getId()))
                     .tags(Tags.name(region.naming().name(ResourceType.VPC_ENDPOINT, service)))
-                    .build();
+                    .build());
         }
+    }
+
+    /**
+     * Replaces every endpoint's default full-access policy with one that lets through only
+     * {@code access.get(service)}: this stack's own table, buckets and secret. An endpoint without
+     * an entry is a mistake (it would stay open to every resource of its service) and fails synth.
+     */
+    public void restrictEndpoints(java.util.Map<String, EndpointAccess> access) {
+        endpoints.forEach((service, endpoint) -> {
+            EndpointAccess allowed = access.get(service);
+            if (allowed == null) {
+                throw new IllegalStateException("no endpoint policy for the " + service + " endpoint of "
+                        + region.region() + ": give restrictEndpoints what the stack uses it for");
+            }
+            endpoint.setPolicy(Iam.document(this, service + "_endpoint_policy", region, List.of(
+                    Iam.statement("OnlyThisStacksResources", allowed.actions())
+                            .principals(List.of(Iam.aws("*")))
+                            .resources(allowed.resources())
+                            .condition(List.of(Iam.condition("StringEquals", "aws:PrincipalAccount",
+                                    region.accountId())))
+                            .build())).getJson());
+        });
     }
 
     private VpcEndpoint gatewayEndpoint(String service, RegionContext region, List<String> routeTableIds) {

@@ -1,7 +1,10 @@
 package com.payments.dr.blocks;
 
 import com.hashicorp.cdktf.Fn;
+import com.hashicorp.cdktf.LocalExecProvisioner;
 import com.hashicorp.cdktf.TerraformAsset;
+import com.hashicorp.cdktf.TerraformResource;
+import com.hashicorp.cdktf.TerraformResourceConfig;
 import com.hashicorp.cdktf.providers.aws.cloudwatch_log_group.CloudwatchLogGroup;
 import com.hashicorp.cdktf.providers.aws.lambda_alias.LambdaAlias;
 import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunction;
@@ -29,6 +32,20 @@ public final class PaymentFunction extends Construct {
     /** Below the function's 60-second idempotency lease, as the function requires. */
     static final int TIMEOUT_SECONDS = 30;
     public static final String ALIAS = "live";
+    /** What the function does with the idempotency table (and all an endpoint policy lets through). */
+    public static final List<String> TABLE_ACTIONS = List.of("dynamodb:DeleteItem", "dynamodb:GetItem",
+            "dynamodb:PutItem", "dynamodb:UpdateItem");
+    /** What the function does with the database secret. */
+    public static final List<String> SECRET_ACTIONS = List.of("secretsmanager:GetSecretValue");
+    /**
+     * Waits until a published version's SnapStart snapshot is ready (State Active). Provider 5.x
+     * does not wait for it (terraform-provider-aws#42693): without this the alias would move to a
+     * Pending version and invocations through it would fail for minutes after every deploy. AWS CLI
+     * v2's waiter polls every 5 s for up to 26 minutes and fails on a Failed version, which fails
+     * the apply before the alias moves. Values come in through the environment, never the shell.
+     */
+    public static final String WAIT_FOR_VERSION_COMMAND = "aws lambda wait published-version-active"
+            + " --region \"$FUNCTION_REGION\" --function-name \"$FUNCTION_NAME\" --qualifier \"$FUNCTION_VERSION\"";
 
     /**
      * @param code        the function package, one asset for both regions
@@ -59,20 +76,26 @@ public final class PaymentFunction extends Construct {
         Iam.ServiceRole role = Iam.serviceRole(this, "role", region, "payment-function", "lambda.amazonaws.com", List.of(
                 Iam.allow("WriteLogs", List.of("logs:CreateLogStream", "logs:PutLogEvents"),
                         List.of(logGroup.getArn() + ":log-stream:*")),
-                // Lambda manages the function's ENIs with the function's own role; EC2 offers no
-                // resource-level scoping for these calls
+                // Lambda manages the function's ENIs with the function's own role (the calls of
+                // AWSLambdaVPCAccessExecutionRole v3, DescribeSubnets included); EC2 offers no
+                // resource-level scoping for them
                 Iam.allow("ManageVpcNetworkInterfaces", List.of("ec2:AssignPrivateIpAddresses",
                         "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces",
-                        "ec2:UnassignPrivateIpAddresses"), List.of("*")),
-                Iam.allow("IdempotencyRecords", List.of("dynamodb:DeleteItem", "dynamodb:GetItem",
-                        "dynamodb:PutItem", "dynamodb:UpdateItem"),
+                        "ec2:DescribeSubnets", "ec2:UnassignPrivateIpAddresses"), List.of("*")),
+                Iam.allow("IdempotencyRecords", TABLE_ACTIONS,
                         List.of(region.arn("dynamodb", "table/" + props.tableName()))),
-                Iam.allow("DatabaseCredentials", List.of("secretsmanager:GetSecretValue"),
-                        List.of(props.secretArn())),
+                Iam.allow("DatabaseCredentials", SECRET_ACTIONS, List.of(props.secretArn())),
                 Iam.statement("DecryptCredentials", List.of("kms:Decrypt"))
                         .resources(List.of(props.dataKey().arn()))
                         .condition(List.of(Iam.condition("StringEquals", "kms:ViaService",
                                 "secretsmanager." + region.region() + ".amazonaws.com")))
+                        .build(),
+                // the environment variables (and SnapStart's snapshot) are encrypted with the data
+                // key; Lambda decrypts them for the function, through Lambda only
+                Iam.statement("DecryptEnvironment", List.of("kms:Decrypt"))
+                        .resources(List.of(props.dataKey().arn()))
+                        .condition(List.of(Iam.condition("StringEquals", "kms:ViaService",
+                                "lambda." + region.region() + ".amazonaws.com")))
                         .build()));
 
         function = LambdaFunction.Builder.create(this, "function")
@@ -89,6 +112,8 @@ public final class PaymentFunction extends Construct {
                 .memorySize(MEMORY_MB)
                 .timeout(TIMEOUT_SECONDS)
                 .environment(LambdaFunctionEnvironment.builder().variables(props.environment()).build())
+                // the region's customer-managed key instead of aws/lambda (Checkov CKV_AWS_173)
+                .kmsKeyArn(props.dataKey().arn())
                 .vpcConfig(LambdaFunctionVpcConfig.builder()
                         .subnetIds(props.network().privateSubnetIds())
                         .securityGroupIds(List.of(props.network().functionSecurityGroupId()))
@@ -102,12 +127,28 @@ public final class PaymentFunction extends Construct {
                 // ENIs are created with the role's permissions, and logs must land in the managed group
                 .dependsOn(List.of(logGroup, role.policy()))
                 .build();
+        // terraform_data is Terraform's built-in resource: replaced (and the wait rerun) whenever a
+        // new version is published; its output is the version, known only once the wait succeeded
+        TerraformResource snapshotReady = new TerraformResource(this, "snapshot_ready",
+                TerraformResourceConfig.builder()
+                        .terraformResourceType("terraform_data")
+                        .provisioners(List.of(LocalExecProvisioner.builder()
+                                .type("local-exec")
+                                .command(WAIT_FOR_VERSION_COMMAND)
+                                .environment(Map.of(
+                                        "FUNCTION_REGION", region.region(),
+                                        "FUNCTION_NAME", function.getFunctionName(),
+                                        "FUNCTION_VERSION", function.getVersion()))
+                                .build()))
+                        .build());
+        snapshotReady.addOverride("input", function.getVersion());
+        snapshotReady.addOverride("triggers_replace", List.of(function.getVersion()));
         alias = LambdaAlias.Builder.create(this, "alias")
                 .provider(region.provider())
                 .name(ALIAS)
-                .description("The published version callers invoke")
+                .description("The published version callers invoke, once its SnapStart snapshot is ready")
                 .functionName(function.getFunctionName())
-                .functionVersion(function.getVersion())
+                .functionVersion(snapshotReady.getStringAttribute("output"))
                 .build();
     }
 

@@ -37,6 +37,12 @@ public final class ConfigLoader {
         return builder.build();
     }
 
+    /** Whether {@code setting} is given by the environment or the context, rather than defaulted. */
+    public static boolean isConfigured(Setting setting, Map<String, String> env, Path cdktfJson) {
+        String fromEnv = env.get(setting.envVar());
+        return fromEnv != null && !fromEnv.isBlank() || context(env, cdktfJson).has(setting.contextKey());
+    }
+
     private static JsonObject context(Map<String, String> env, Path cdktfJson) {
         String json = env.get(CONTEXT_ENV);
         if (json != null && !json.isBlank()) {

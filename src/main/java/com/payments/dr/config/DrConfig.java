@@ -35,6 +35,10 @@ public record DrConfig(
             "(us|eu|ap|sa|ca|me|af|il|mx)-(gov-)?(north|south|east|west|central|northeast|southeast|northwest|southwest)-[1-9]");
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final Pattern TABLE = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
+    /** What Terraform's S3 backend accepts as kms_key_id: an alias name, a key id or a key ARN. */
+    private static final Pattern KMS_KEY = Pattern.compile("alias/[A-Za-z0-9/_-]{1,250}|"
+            + "(arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:[0-9]{12}:key/)?"
+            + "([0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|mrk-[0-9a-f]{32})");
     private static final Pattern EMAIL = Pattern.compile(
             "[A-Za-z0-9._%+-]{1,64}@([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}");
     private static final Pattern DOMAIN = Pattern.compile(
@@ -51,6 +55,10 @@ public record DrConfig(
                             + Naming.tightestType() + ", must fit AWS's " + Naming.tightestType().maxLength()
                             + "-character limit)");
         }
+        String reserved = Naming.suffixProblem(environmentSuffix);
+        if (reserved != null) {
+            throw new ConfigException(Setting.ENVIRONMENT_SUFFIX, environmentSuffix, reserved);
+        }
         requireMatch(Setting.PRIMARY_REGION, primaryRegion, REGION);
         requireMatch(Setting.DR_REGION, drRegion, REGION);
         if (drRegion.equals(primaryRegion)) {
@@ -59,6 +67,11 @@ public record DrConfig(
         requireMatch(Setting.STATE_BUCKET, backend.bucket(), BUCKET);
         requireMatch(Setting.STATE_REGION, backend.region(), REGION);
         requireMatch(Setting.STATE_LOCK_TABLE, backend.lockTable(), TABLE);
+        requireMatch(Setting.STATE_KMS_KEY, backend.kmsKeyId(), KMS_KEY);
+        if (backend.kmsKeyId().startsWith("alias/aws/")) {
+            throw new ConfigException(Setting.STATE_KMS_KEY, backend.kmsKeyId(),
+                    "a customer-managed key: alias/aws/ names AWS-managed keys");
+        }
         requireVpcCidr(Setting.PRIMARY_VPC_CIDR, primaryVpcCidr);
         requireVpcCidr(Setting.DR_VPC_CIDR, drVpcCidr);
         if (primaryVpcCidr.overlaps(drVpcCidr)) {
@@ -176,7 +189,8 @@ public record DrConfig(
                     values.get(Setting.PRIMARY_REGION),
                     values.get(Setting.DR_REGION),
                     new BackendSettings(values.get(Setting.STATE_BUCKET), stateKey(suffix),
-                            values.get(Setting.STATE_REGION), values.get(Setting.STATE_LOCK_TABLE)),
+                            values.get(Setting.STATE_REGION), values.get(Setting.STATE_LOCK_TABLE),
+                            values.get(Setting.STATE_KMS_KEY)),
                     cidr(Setting.PRIMARY_VPC_CIDR),
                     cidr(Setting.DR_VPC_CIDR),
                     integer(Setting.AZ_COUNT),

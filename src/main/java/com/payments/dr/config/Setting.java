@@ -13,6 +13,8 @@ public enum Setting {
     STATE_BUCKET("stateBucket", "payments-dr-terraform-state", "an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)"),
     STATE_REGION("stateRegion", "us-east-1", "the AWS region of the state bucket"),
     STATE_LOCK_TABLE("stateLockTable", "payments-dr-terraform-locks", "a DynamoDB table name (3-255 letters, digits, _ . -)"),
+    STATE_KMS_KEY("stateKmsKey", "alias/payments-dr-terraform-state",
+            "the KMS key that encrypts the state object: alias/<name> (not alias/aws/...), a key id, or a key ARN, in STATE_REGION"),
     PRIMARY_VPC_CIDR("primaryVpcCidr", "10.10.0.0/16", "an RFC 1918 IPv4 CIDR from /16 to /24"),
     DR_VPC_CIDR("drVpcCidr", "10.20.0.0/16", "an RFC 1918 IPv4 CIDR from /16 to /24 not overlapping PRIMARY_VPC_CIDR"),
     AZ_COUNT("azCount", "2", "2 or 3 availability zones per region"),

@@ -51,7 +51,26 @@ public final class Naming {
         if (role != null && type.scope() == NameScope.ACCOUNT) {
             name.append('-').append(role.label());
         }
-        return name.append('-').append(suffix).toString();
+        String result = name.append('-').append(suffix).toString();
+        String refused = type.reservedProblem(result);
+        if (refused != null) {
+            throw new IllegalArgumentException(type + " name " + result + ": " + refused);
+        }
+        return result;
+    }
+
+    /**
+     * Why some name made with {@code suffix} would be refused by AWS, or {@code null}: names end
+     * with the suffix, so a suffix can hit a reserved ending (S3 refuses {@code -s3alias}).
+     */
+    public static String suffixProblem(String suffix) {
+        for (ResourceType type : ResourceType.values()) {
+            String refused = type.reservedProblem("-" + suffix);
+            if (refused != null) {
+                return "a suffix that makes no " + type + " name AWS refuses (" + refused + ")";
+            }
+        }
+        return null;
     }
 
     /**

@@ -1,5 +1,7 @@
 package com.payments.dr.naming;
 
+import java.util.List;
+
 /**
  * Every kind of named resource in the stack, with the AWS length limit of its name. Names are
  * {@code {prefix}[-{qualifier}][-{role}]-{suffix}}; the longest possible qualifier and role of each
@@ -10,12 +12,13 @@ public enum ResourceType {
     SUBNET_PRIVATE("subnet-private", NameScope.REGIONAL, 255, 1),
     ROUTE_TABLE_PRIVATE("rt-private", NameScope.REGIONAL, 255, 1),
     VPC_ENDPOINT("vpce", NameScope.REGIONAL, 255, 14),
-    SECURITY_GROUP("sg", NameScope.REGIONAL, 255, 9),
+    /** EC2 reserves {@code sg-} for group ids and refuses it as the start of a name. */
+    SECURITY_GROUP("secgroup", NameScope.REGIONAL, 255, 9, List.of("sg-"), List.of()),
     FLOW_LOG("flow-log", NameScope.REGIONAL, 255, 0),
     VPC_FLOW_LOG_GROUP("vpc-flow-logs", NameScope.REGIONAL, 512, 0),
     KMS_KEY("cmk", NameScope.REGIONAL, 256, 8),
     /** KMS alias names are {@code alias/...}; the limit is AWS's 256 characters for the whole name. */
-    KMS_ALIAS("alias/cmk", NameScope.REGIONAL, 256, 8),
+    KMS_ALIAS("alias/cmk", NameScope.REGIONAL, 256, 8, List.of("alias/aws/"), List.of()),
     /** IAM is global to the account, so per-region roles carry the region role. */
     IAM_ROLE("role", NameScope.ACCOUNT, 64, 16),
     IAM_POLICY("policy", NameScope.ACCOUNT, 128, 16),
@@ -29,7 +32,9 @@ public enum ResourceType {
     DYNAMODB_TABLE("dynamodb", NameScope.GLOBAL, 255, 16),
     LAMBDA_FUNCTION("lambda-payment", NameScope.REGIONAL, 64, 0),
     /** Bucket names are global to all of S3: the qualifier is the 12-digit account id. */
-    S3_BUCKET("s3-payments", NameScope.ACCOUNT, 63, 12);
+    S3_BUCKET("s3-payments", NameScope.ACCOUNT, 63, 12,
+            List.of("xn--", "sthree-", "amzn-s3-demo-"),
+            List.of("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"));
 
     /** The longest region role label, which ACCOUNT-scoped names may carry. */
     static final int MAX_ROLE_LENGTH = java.util.Arrays.stream(RegionRole.values())
@@ -39,12 +44,51 @@ public enum ResourceType {
     private final NameScope scope;
     private final int maxLength;
     private final int maxQualifierLength;
+    private final List<String> reservedPrefixes;
+    private final List<String> reservedSuffixes;
 
     ResourceType(String prefix, NameScope scope, int maxLength, int maxQualifierLength) {
+        this(prefix, scope, maxLength, maxQualifierLength, List.of(), List.of());
+    }
+
+    ResourceType(String prefix, NameScope scope, int maxLength, int maxQualifierLength,
+                 List<String> reservedPrefixes, List<String> reservedSuffixes) {
         this.prefix = prefix;
         this.scope = scope;
         this.maxLength = maxLength;
         this.maxQualifierLength = maxQualifierLength;
+        this.reservedPrefixes = reservedPrefixes;
+        this.reservedSuffixes = reservedSuffixes;
+        // a type whose every name would be refused is a bug here, not a user error
+        String refused = reservedProblem(prefix + "-");
+        if (refused != null) {
+            throw new IllegalStateException(name() + " prefix " + prefix + ": " + refused);
+        }
+    }
+
+    /** Beginnings AWS reserves for this type's names (ids, service-owned names). */
+    public List<String> reservedPrefixes() {
+        return reservedPrefixes;
+    }
+
+    /** Endings AWS reserves for this type's names. */
+    public List<String> reservedSuffixes() {
+        return reservedSuffixes;
+    }
+
+    /** Why AWS refuses {@code name} for this type, or {@code null} if it does not. */
+    public String reservedProblem(String name) {
+        for (String reserved : reservedPrefixes) {
+            if (name.startsWith(reserved)) {
+                return "AWS reserves names beginning with " + reserved;
+            }
+        }
+        for (String reserved : reservedSuffixes) {
+            if (name.endsWith(reserved)) {
+                return "AWS reserves names ending with " + reserved;
+            }
+        }
+        return null;
     }
 
     public String prefix() {

@@ -33,6 +33,8 @@ public final class DrStack extends TerraformStack {
                 .region(config.backend().region())
                 .dynamodbTable(config.backend().lockTable())
                 .encrypt(true)
+                // the state holds the master password: a customer-managed key, not SSE-S3
+                .kmsKeyId(config.backend().kmsKeyId())
                 .build();
 
         Naming naming = Naming.global(config.environmentSuffix());

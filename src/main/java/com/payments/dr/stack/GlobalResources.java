@@ -2,7 +2,10 @@ package com.payments.dr.stack;
 
 import com.payments.dr.blocks.RegionContext;
 import com.hashicorp.cdktf.Fn;
+import com.hashicorp.cdktf.Postcondition;
 import com.hashicorp.cdktf.TerraformResourceLifecycle;
+import com.hashicorp.cdktf.Token;
+import com.hashicorp.cdktf.providers.aws.data_aws_secretsmanager_secret_version.DataAwsSecretsmanagerSecretVersion;
 import com.hashicorp.cdktf.providers.aws.data_aws_secretsmanager_random_password.DataAwsSecretsmanagerRandomPassword;
 import com.hashicorp.cdktf.providers.aws.dynamodb_table.DynamodbTable;
 import com.hashicorp.cdktf.providers.aws.dynamodb_table.DynamodbTableAttribute;
@@ -20,6 +23,8 @@ import com.hashicorp.cdktf.providers.aws.s3_bucket_replication_configuration.S3B
 import com.hashicorp.cdktf.providers.aws.s3_bucket_replication_configuration.S3BucketReplicationConfigurationRuleDestinationReplicationTime;
 import com.hashicorp.cdktf.providers.aws.s3_bucket_replication_configuration.S3BucketReplicationConfigurationRuleDestinationReplicationTimeTime;
 import com.hashicorp.cdktf.providers.aws.s3_bucket_replication_configuration.S3BucketReplicationConfigurationRuleFilter;
+import com.hashicorp.cdktf.providers.aws.s3_bucket_replication_configuration.S3BucketReplicationConfigurationRuleSourceSelectionCriteria;
+import com.hashicorp.cdktf.providers.aws.s3_bucket_replication_configuration.S3BucketReplicationConfigurationRuleSourceSelectionCriteriaReplicaModifications;
 import com.hashicorp.cdktf.providers.aws.secretsmanager_secret.SecretsmanagerSecret;
 import com.hashicorp.cdktf.providers.aws.secretsmanager_secret.SecretsmanagerSecretReplica;
 import com.hashicorp.cdktf.providers.aws.secretsmanager_secret_version.SecretsmanagerSecretVersion;
@@ -54,6 +59,7 @@ public final class GlobalResources extends Construct {
     private final RdsGlobalCluster globalCluster;
     private final DataAwsSecretsmanagerRandomPassword password;
     private final SecretsmanagerSecret secret;
+    private final DataAwsSecretsmanagerSecretVersion currentCredentials;
     private final DynamodbTable table;
     private final String homeRegion;
 
@@ -94,6 +100,14 @@ public final class GlobalResources extends Construct {
                         .kmsKeyId(dr.dataKey().arn())
                         .build()))
                 .forceOverwriteReplicaSecret(true)
+                // A replica that cannot sync (e.g. its key refuses Secrets Manager) does not fail
+                // AWS's call, so the apply would pass with a DR region that has no credentials:
+                // fail the apply, and every later plan, while a replica reports Failed.
+                .lifecycle(TerraformResourceLifecycle.builder().postcondition(List.of(Postcondition.builder()
+                        .condition("${alltrue([for replica in self.replica : replica.status != \"Failed\"])}")
+                        .errorMessage("The master secret's replica failed to sync: see status_message in"
+                                + " `aws secretsmanager describe-secret` (usually the DR key's policy)")
+                        .build())).build())
                 .build();
         Map<String, Object> credentials = new LinkedHashMap<>();
         credentials.put("username", MASTER_USERNAME);
@@ -101,12 +115,21 @@ public final class GlobalResources extends Construct {
         credentials.put("engine", "postgres");
         credentials.put("port", AuroraCluster.PORT);
         credentials.put("dbname", DATABASE_NAME);
-        SecretsmanagerSecretVersion.Builder.create(this, "master_secret_value")
+        SecretsmanagerSecretVersion secretValue = SecretsmanagerSecretVersion.Builder.create(this, "master_secret_value")
                 .provider(home.provider())
                 .secretId(secret.getId())
                 // no host: the secret is replicated, and each region's function connects to its own cluster
                 .secretString(Fn.jsonencode(credentials))
+                // the generator yields a new value on every plan: the first one is the one that counts
                 .lifecycle(TerraformResourceLifecycle.builder().ignoreChanges(List.of("secret_string")).build())
+                .build();
+        // The one source of the master password: the secret's current value, read on every plan.
+        // The cluster takes its password from here, so the database and the secret cannot disagree,
+        // even after the secret or the cluster is replaced or the secret is changed by hand.
+        currentCredentials = DataAwsSecretsmanagerSecretVersion.Builder.create(this, "master_secret_current")
+                .provider(home.provider())
+                .secretId(secret.getId())
+                .dependsOn(List.of(secretValue))
                 .build();
 
         table = DynamodbTable.Builder.create(this, "state_table")
@@ -132,32 +155,50 @@ public final class GlobalResources extends Construct {
         Outputs.add(this, "global_cluster_id", "Aurora global cluster", globalCluster.getGlobalClusterIdentifier());
         Outputs.add(this, "db_secret_arn", "Secrets Manager secret with the Aurora master credentials",
                 secret.getArn());
+        Outputs.add(this, "db_secret_replica_status",
+                "Sync status of the master secret's DR replica (InSync, InProgress or Failed)",
+                secret.getReplica().get(0).getStatus());
         Outputs.add(this, "state_table_name", "DynamoDB global table for session and idempotency state",
                 table.getName());
         Outputs.add(this, "state_table_arn", "ARN of the state table in the primary region", table.getArn());
     }
 
+    /**
+     * Both ways: the primary bucket into the DR bucket, and the DR bucket back into the primary,
+     * each with replica modification sync. After a failover the DR region's new objects (and
+     * changes to replicas) flow back, so fail-back needs no manual copy. S3 never replicates a
+     * replica again, so the two rules cannot loop.
+     */
     private void replicate(DrConfig config, PrimaryRegion primary, DrRegion dr) {
         RegionContext home = primary.region();
-        Bucket source = primary.bucket();
-        Bucket destination = dr.bucket();
+        Bucket primaryBucket = primary.bucket();
+        Bucket drBucket = dr.bucket();
+        List<String> buckets = List.of(drBucket.arn(), primaryBucket.arn());
+        List<String> objects = List.of(drBucket.arn() + "/*", primaryBucket.arn() + "/*");
         Iam.ServiceRole role = Iam.serviceRole(this, "replication_role", home.withNaming(Naming.global(config.environmentSuffix())),
                 "s3-replication", "s3.amazonaws.com", List.of(
                         Iam.allow("ReadReplicationConfiguration",
-                                List.of("s3:GetReplicationConfiguration", "s3:ListBucket"), List.of(source.arn())),
+                                List.of("s3:GetReplicationConfiguration", "s3:ListBucket"), buckets),
                         Iam.allow("ReadSourceVersions",
                                 List.of("s3:GetObjectVersionAcl", "s3:GetObjectVersionForReplication",
                                         "s3:GetObjectVersionTagging"),
-                                List.of(source.arn() + "/*")),
+                                objects),
                         Iam.allow("WriteReplicas",
                                 List.of("s3:ReplicateDelete", "s3:ReplicateObject", "s3:ReplicateTags"),
-                                List.of(destination.arn() + "/*"))));
+                                objects)));
+        replication("bucket_replication", "replicate-everything-to-dr", primary.region(), primaryBucket, drBucket,
+                role, config.replicationTimeControl());
+        replication("failback_replication", "replicate-everything-to-primary", dr.region(), drBucket, primaryBucket,
+                role, config.replicationTimeControl());
+    }
 
+    private void replication(String id, String ruleId, RegionContext sourceRegion, Bucket source, Bucket destination,
+                             Iam.ServiceRole role, boolean timeControl) {
         S3BucketReplicationConfigurationRuleDestination.Builder target =
                 S3BucketReplicationConfigurationRuleDestination.builder()
                         .bucket(destination.arn())
                         .storageClass("STANDARD");
-        if (config.replicationTimeControl()) {
+        if (timeControl) {
             // RTC needs both the 15-minute time objective and the replication metrics
             target.replicationTime(S3BucketReplicationConfigurationRuleDestinationReplicationTime.builder()
                             .status("Enabled")
@@ -170,18 +211,24 @@ public final class GlobalResources extends Construct {
                                     .minutes(REPLICATION_TIME_MINUTES).build())
                             .build());
         }
-        S3BucketReplicationConfigurationA.Builder.create(this, "bucket_replication")
-                .provider(home.provider())
+        S3BucketReplicationConfigurationA.Builder.create(this, id)
+                .provider(sourceRegion.provider())
                 .role(role.arn())
                 .bucket(source.id())
                 .rule(List.of(S3BucketReplicationConfigurationRule.builder()
-                        .id("replicate-everything-to-dr")
+                        .id(ruleId)
                         .status("Enabled")
                         .priority(1)
                         .filter(S3BucketReplicationConfigurationRuleFilter.builder().prefix("").build())
                         // a rule with a filter (V2) must say what happens to delete markers
                         .deleteMarkerReplication(S3BucketReplicationConfigurationRuleDeleteMarkerReplication.builder()
                                 .status("Enabled").build())
+                        // metadata and tag changes made to a replica flow back to its source
+                        .sourceSelectionCriteria(S3BucketReplicationConfigurationRuleSourceSelectionCriteria.builder()
+                                .replicaModifications(
+                                        S3BucketReplicationConfigurationRuleSourceSelectionCriteriaReplicaModifications
+                                                .builder().status("Enabled").build())
+                                .build())
                         .destination(target.build())
                         .build()))
                 // S3 refuses replication until versioning is on at both ends
@@ -193,9 +240,9 @@ public final class GlobalResources extends Construct {
         return globalCluster.getId();
     }
 
-    /** The master password as a Terraform expression: resolves only inside Terraform. */
+    /** The master password as a Terraform expression (the secret's current value): resolves only inside Terraform. */
     public String masterPassword() {
-        return password.getRandomPassword();
+        return Token.asString(Fn.lookup(Fn.jsondecode(currentCredentials.getSecretString()), "password"));
     }
 
     public String secretArn() {

@@ -8,6 +8,8 @@ import com.payments.dr.blocks.Iam;
 import com.payments.dr.blocks.Network;
 import com.payments.dr.blocks.PaymentFunction;
 import com.hashicorp.cdktf.TerraformAsset;
+import com.hashicorp.cdktf.providers.aws.data_aws_iam_policy_document.DataAwsIamPolicyDocumentStatement;
+import com.hashicorp.cdktf.providers.aws.data_aws_rds_orderable_db_instance.DataAwsRdsOrderableDbInstance;
 import java.util.Map;
 import java.util.TreeMap;
 import com.payments.dr.config.DrConfig;
@@ -32,6 +34,8 @@ public abstract class RegionalResources extends Construct {
 
     /** Without NAT, the function reaches Secrets Manager through an interface endpoint. */
     static final List<String> INTERFACE_ENDPOINTS = List.of("secretsmanager");
+    /** The gateway endpoints the function calls (it uses no S3): the only ones its group may reach. */
+    static final List<String> FUNCTION_GATEWAY_SERVICES = List.of("dynamodb");
 
     protected RegionalResources(Construct scope, RegionContext region, DrConfig config, Ipv4Cidr vpcCidr) {
         super(scope, region.role().label());
@@ -45,19 +49,20 @@ public abstract class RegionalResources extends Construct {
                                 region.arn("logs", "log-group:*"))))
                         .build()));
         dataKey = new EncryptionKey(this, "data_key", region, "data",
-                "Aurora storage, Performance Insights and the database secret", List.of(
-                Iam.statement("UseThroughRdsAndSecretsManager", dataKeyActions())
+                "Aurora storage, Performance Insights, the database secret and the function's environment", concat(List.of(
+                Iam.statement("UseThroughRdsSecretsManagerAndLambda", dataKeyActions())
                         .principals(List.of(Iam.aws("arn:" + region.partition() + ":iam::" + region.accountId() + ":root")))
                         .resources(List.of("*"))
                         .condition(List.of(
                                 Iam.condition("StringEquals", "kms:ViaService", List.of(
                                         "rds." + region.region() + ".amazonaws.com",
-                                        "secretsmanager." + region.region() + ".amazonaws.com")),
+                                        "secretsmanager." + region.region() + ".amazonaws.com",
+                                        "lambda." + region.region() + ".amazonaws.com")),
                                 Iam.condition("StringEquals", "kms:CallerAccount", region.accountId())))
-                        .build()));
+                        .build()), secretReplicaStatements(region, config)));
         network = new Network(this, "network",
                 new Network.Props(region, vpcCidr, config.azCount(), config.logRetentionDays(), logsKey,
-                        INTERFACE_ENDPOINTS));
+                        INTERFACE_ENDPOINTS, FUNCTION_GATEWAY_SERVICES, List.of(serverlessZones(region, config))));
         bucket = new Bucket(this, "bucket", region);
 
         String role = region.role().label();
@@ -67,7 +72,34 @@ public abstract class RegionalResources extends Construct {
         output("bucket_arn", "ARN of the data bucket of the " + role + " region", bucket.arn());
     }
 
-    /** RDS and Secrets Manager create grants on the caller's behalf to use the key. */
+    /**
+     * The master secret is replicated by the primary region's Secrets Manager (ReplicateSecretToRegions
+     * runs there, and replication is driven from there), so the DR key's use for the replica can
+     * arrive through {@code secretsmanager.<primary>} as well as through the DR region's own
+     * endpoint: allow both, still only for this account and only through Secrets Manager.
+     */
+    private static List<DataAwsIamPolicyDocumentStatement> secretReplicaStatements(RegionContext region,
+                                                                                   DrConfig config) {
+        if (region.region().equals(config.primaryRegion())) {
+            return List.of();
+        }
+        return List.of(Iam.statement("EncryptSecretReplicaFromPrimaryRegion", EncryptionKey.USE_ACTIONS)
+                .principals(List.of(Iam.aws("arn:" + region.partition() + ":iam::" + region.accountId() + ":root")))
+                .resources(List.of("*"))
+                .condition(List.of(
+                        Iam.condition("StringEquals", "kms:ViaService",
+                                "secretsmanager." + config.primaryRegion() + ".amazonaws.com"),
+                        Iam.condition("StringEquals", "kms:CallerAccount", region.accountId())))
+                .build());
+    }
+
+    private static <T> List<T> concat(List<T> first, List<T> second) {
+        List<T> all = new java.util.ArrayList<>(first);
+        all.addAll(second);
+        return all;
+    }
+
+    /** RDS, Secrets Manager and Lambda create grants on the caller's behalf to use the key. */
     private static List<String> dataKeyActions() {
         List<String> actions = new java.util.ArrayList<>(EncryptionKey.USE_ACTIONS);
         actions.add("kms:CreateGrant");
@@ -106,11 +138,43 @@ public abstract class RegionalResources extends Construct {
         function = new PaymentFunction(this, "payment_function", new PaymentFunction.Props(region, code, network,
                 logsKey, dataKey, config.logRetentionDays(), global.secretArn(region.region()), global.tableName(),
                 environment));
+        network.restrictEndpoints(endpointAccess(global));
         String role = region.role().label();
         output("function_name", "Payment function of the " + role + " region", function.functionName());
         output("function_alias_arn", "The payment function's live alias in the " + role + " region",
                 function.aliasArn());
         return function;
+    }
+
+    /** The zones where this engine version offers Serverless v2 instances for a global database. */
+    private List<String> serverlessZones(RegionContext region, DrConfig config) {
+        return DataAwsRdsOrderableDbInstance.Builder.create(this, "serverless_offering")
+                .provider(region.provider())
+                .engine(AuroraCluster.ENGINE)
+                .engineVersion(config.database().engineVersion())
+                // preferred, not instance_class: the class is listed once per storage type, and
+                // a single preferred class picks one instead of failing on several matches
+                .preferredInstanceClasses(List.of(AuroraCluster.INSTANCE_CLASS))
+                .supportsGlobalDatabases(true)
+                .build()
+                .getAvailabilityZones();
+    }
+
+    /**
+     * What each of this region's endpoints may be used for, by service: this region's table,
+     * bucket and secret, with the function's own actions. A service the network has no endpoint
+     * for is simply unused, so the same map fits whichever endpoints the region runs.
+     */
+    private Map<String, Network.EndpointAccess> endpointAccess(GlobalResources global) {
+        Map<String, Network.EndpointAccess> access = new TreeMap<>();
+        access.put("dynamodb", new Network.EndpointAccess(PaymentFunction.TABLE_ACTIONS,
+                List.of(region.arn("dynamodb", "table/" + global.tableName()))));
+        access.put("secretsmanager", new Network.EndpointAccess(PaymentFunction.SECRET_ACTIONS,
+                List.of(global.secretArn(region.region()))));
+        // nothing in the VPC uses S3 today: the endpoint serves only this region's bucket
+        access.put("s3", new Network.EndpointAccess(List.of("s3:GetObject", "s3:ListBucket", "s3:PutObject"),
+                List.of(bucket.arn(), bucket.arn() + "/*")));
+        return access;
     }
 
     private void output(String name, String description, Object value) {

@@ -26,7 +26,7 @@ class DrConfigTest {
         assertEquals(Optional.empty(), config.alarmEmail());
         assertEquals(Optional.empty(), config.dnsDomain());
         assertEquals(new BackendSettings("payments-dr-terraform-state", "payments-dr/dev/terraform.tfstate",
-                "us-east-1", "payments-dr-terraform-locks"), config.backend());
+                "us-east-1", "payments-dr-terraform-locks", "alias/payments-dr-terraform-state"), config.backend());
     }
 
     @Test

@@ -14,7 +14,7 @@ class NamingTest {
     @Test
     void namesAreTypeThenSuffix() {
         assertEquals("vpc-dev", global.name(ResourceType.VPC));
-        assertEquals("sg-database-dev", global.name(ResourceType.SECURITY_GROUP, "database"));
+        assertEquals("secgroup-database-dev", global.name(ResourceType.SECURITY_GROUP, "database"));
         assertEquals("dev", global.suffix());
     }
 

@@ -52,15 +52,14 @@ class NetworkTest {
             zones.add(subnet.get("availability_zone").getAsString());
             blocks.add(subnet.get("cidr_block").getAsString());
         }
-        assertEquals(2, zones.size());
-        assertEquals(2, blocks.size());
-        for (int zone = 0; zone < 2; zone++) {
-            synth.assertResource("aws_subnet", Map.of("provider", "aws." + role,
-                    "vpc_id", synth.ref("aws_vpc", role + "_network_vpc", "id"),
-                    "availability_zone", "${element(data.aws_availability_zones." + zoneDataId(role) + ".names, "
-                            + zone + ")}",
-                    "map_public_ip_on_launch", false));
+        assertEquals(2, zones.size(), "the 1st and the 2nd candidate zone");
+        for (String zone : zones) {
+            assertTrue(zone.contains("data.aws_availability_zones." + zoneDataId(role) + ".names"), zone);
         }
+        assertEquals(2, blocks.size());
+        synth.assertResource("aws_subnet", Map.of("provider", "aws." + role,
+                "vpc_id", synth.ref("aws_vpc", role + "_network_vpc", "id"),
+                "map_public_ip_on_launch", false));
     }
 
     private static String zoneDataId(String role) {
@@ -149,7 +148,7 @@ class NetworkTest {
     @CsvSource({"primary", "dr"})
     void functionMayOnlyReachTheDatabaseAndTheEndpoints(String role) {
         List<JsonObject> egress = inRegion("aws_vpc_security_group_egress_rule", role);
-        assertEquals(4, egress.size(), "database, S3 and DynamoDB prefix lists, interface endpoints");
+        assertEquals(3, egress.size(), "database, DynamoDB prefix list, interface endpoints: the function uses no S3");
         for (JsonObject out : egress) {
             assertTrue(out.get("security_group_id").getAsString().contains(role + "_network_function_security_group"));
             assertTrue(out.has("referenced_security_group_id") || out.has("prefix_list_id"), out.toString());

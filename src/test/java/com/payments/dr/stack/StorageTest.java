@@ -118,7 +118,8 @@ class StorageTest {
         assertTrue(dependsOn.stream().anyMatch(d -> d.startsWith("aws_s3_bucket_versioning.primary_bucket_versioning")));
         assertTrue(dependsOn.stream().anyMatch(d -> d.startsWith("aws_s3_bucket_versioning.dr_bucket_versioning")));
         JsonObject rule = replication.getAsJsonArray("rule").get(0).getAsJsonObject();
-        assertFalse(rule.has("source_selection_criteria"), "SSE-S3 objects need no KMS replication settings");
+        assertFalse(rule.getAsJsonObject("source_selection_criteria").has("sse_kms_encrypted_objects"),
+                "SSE-S3 objects need no KMS replication settings");
     }
 
     @Test

@@ -1,0 +1,83 @@
+package com.payments.dr.stack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.hashicorp.cdktf.App;
+import com.hashicorp.cdktf.TerraformStack;
+import com.hashicorp.cdktf.Testing;
+import com.hashicorp.cdktf.providers.aws.provider.AwsProvider;
+import com.hashicorp.cdktf.providers.aws.security_group.SecurityGroup;
+import com.payments.dr.naming.RegionRole;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The synthesized stack passes the AWS provider's own validation ({@code ./main --validate-dir},
+ * the command CI and developers use), and that validation really catches what synthesis cannot.
+ * Needs terraform and the provider mirror (CI has both); skipped with one line otherwise.
+ */
+class ValidateTest {
+
+    private static final Path MIRROR = Path.of(System.getenv().getOrDefault("TF_PLUGIN_MIRROR", "/opt/tf-plugins"),
+            "registry.terraform.io", "hashicorp", "aws", Providers.AWS_PROVIDER_VERSION);
+
+    @BeforeAll
+    static void needsTerraformAndTheProvider() {
+        Assumptions.assumeTrue(onPath("terraform") && Files.isDirectory(MIRROR),
+                "skipped: needs terraform on PATH and the AWS provider " + Providers.AWS_PROVIDER_VERSION
+                        + " in " + MIRROR.getParent().getParent());
+    }
+
+    @Test
+    void theDefaultStackValidatesWithoutWarnings() throws Exception {
+        Path outdir = Path.of(Testing.fullSynth(Synth.defaults().stack()));
+        Result result = validate(outdir.resolve("stacks").resolve(DrStack.NAME));
+        assertEquals(0, result.exitCode(), result.output());
+        assertTrue(result.output().contains("Success! The configuration is valid."), result.output());
+        assertFalse(result.output().contains("Warning"), result.output());
+    }
+
+    @Test
+    void aResourceTheProviderRefusesFailsValidation() throws Exception {
+        App app = Testing.app();
+        TerraformStack stack = new TerraformStack(app, "invalid");
+        AwsProvider provider = Providers.aws(stack, RegionRole.PRIMARY, "us-east-1", "dev");
+        // what this stack shipped before: EC2 reserves sg- for group ids
+        SecurityGroup.Builder.create(stack, "group").provider(provider).name("sg-database-dev")
+                .description("reserved prefix").build();
+        Path outdir = Path.of(Testing.fullSynth(stack));
+        Result result = validate(outdir.resolve("stacks").resolve("invalid"));
+        assertNotEquals(0, result.exitCode(), result.output());
+        assertTrue(result.output().contains("invalid value for name (cannot begin with sg-)"), result.output());
+    }
+
+    private record Result(int exitCode, String output) {
+    }
+
+    private static Result validate(Path stackDir) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder("bash", "./main", "--validate-dir", stackDir.toString())
+                .redirectErrorStream(true)
+                .start();
+        byte[] output = process.getInputStream().readAllBytes();
+        assertTrue(process.waitFor(5, TimeUnit.MINUTES), "terraform did not finish");
+        return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+    }
+
+    private static boolean onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
