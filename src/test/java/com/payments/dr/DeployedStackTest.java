@@ -30,6 +30,8 @@ import software.amazon.awssdk.services.rds.model.GlobalCluster;
 import software.amazon.awssdk.services.rds.model.GlobalClusterMember;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ReplicationRule;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.ReplicationStatusType;
 
 /**
  * Checks a deployed stack through the AWS APIs: the global database's members, the global table's
@@ -118,6 +120,27 @@ class DeployedStackTest {
                     .replicationConfiguration().rules().get(0);
             assertEquals("Enabled", rule.statusAsString());
             assertEquals(output("dr_bucket_arn"), rule.destination().bucket());
+        }
+    }
+
+    @Test
+    void drBucketReplicatesBackIntoThePrimaryBucketForFailBack() {
+        try (S3Client s3 = client(S3Client.builder(), config.drRegion())) {
+            ReplicationRule rule = s3.getBucketReplication(r -> r.bucket(output("dr_bucket_name")))
+                    .replicationConfiguration().rules().get(0);
+            assertEquals("Enabled", rule.statusAsString());
+            assertEquals(output("primary_bucket_arn"), rule.destination().bucket());
+            assertEquals("Enabled", rule.sourceSelectionCriteria().replicaModifications().statusAsString());
+        }
+    }
+
+    @Test
+    void masterSecretReplicaIsInSync() {
+        try (SecretsManagerClient secrets = client(SecretsManagerClient.builder(), config.primaryRegion())) {
+            List<ReplicationStatusType> replicas = secrets.describeSecret(r -> r.secretId(output("db_secret_arn")))
+                    .replicationStatus();
+            assertTrue(replicas.stream().anyMatch(r -> r.region().equals(config.drRegion())
+                    && r.statusAsString().equals("InSync")), replicas.toString());
         }
     }
 

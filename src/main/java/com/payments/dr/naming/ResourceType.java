@@ -44,7 +44,9 @@ public enum ResourceType {
     private final NameScope scope;
     private final int maxLength;
     private final int maxQualifierLength;
+    /** Beginnings AWS reserves for this type's names (ids, service-owned names). */
     private final List<String> reservedPrefixes;
+    /** Endings AWS reserves for this type's names. */
     private final List<String> reservedSuffixes;
 
     ResourceType(String prefix, NameScope scope, int maxLength, int maxQualifierLength) {
@@ -59,21 +61,6 @@ public enum ResourceType {
         this.maxQualifierLength = maxQualifierLength;
         this.reservedPrefixes = reservedPrefixes;
         this.reservedSuffixes = reservedSuffixes;
-        // a type whose every name would be refused is a bug here, not a user error
-        String refused = reservedProblem(prefix + "-");
-        if (refused != null) {
-            throw new IllegalStateException(name() + " prefix " + prefix + ": " + refused);
-        }
-    }
-
-    /** Beginnings AWS reserves for this type's names (ids, service-owned names). */
-    public List<String> reservedPrefixes() {
-        return reservedPrefixes;
-    }
-
-    /** Endings AWS reserves for this type's names. */
-    public List<String> reservedSuffixes() {
-        return reservedSuffixes;
     }
 
     /** Why AWS refuses {@code name} for this type, or {@code null} if it does not. */
