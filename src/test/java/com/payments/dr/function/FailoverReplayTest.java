@@ -1,0 +1,127 @@
+package com.payments.dr.function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Two regions, each with its own idempotency table and its own database, and replication the
+ * test performs by hand: the table's record reaches the DR region, the database row does not (an
+ * unplanned failover with data loss), then the DR database is promoted.
+ */
+class FailoverReplayTest {
+
+    private static final String TABLE_PRIMARY = "failover-primary";
+    private static final String TABLE_DR = "failover-dr";
+    private static final String DB_PRIMARY = "failover_primary";
+    private static final String DB_DR = "failover_dr";
+    private static final String BODY = Fixtures.paymentBody("25.00", "USD", "m-1");
+    private static TestPostgres pg;
+    private static TestDynamo dynamo;
+
+    private final MutableClock clock = new MutableClock(Instant.now());
+    private final Faults drFaults = new Faults();
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    @BeforeAll
+    static void regions() throws SQLException {
+        pg = TestPostgres.shared();
+        dynamo = TestDynamo.shared();
+        dynamo.createTable(TABLE_PRIMARY);
+        dynamo.createTable(TABLE_DR);
+        pg.createDatabase(DB_PRIMARY);
+        pg.createDatabase(DB_DR);
+        Fixtures.prepareRoles(pg);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable resource : opened) {
+            resource.close();
+        }
+    }
+
+    private PaymentHandler region(String table, String database, Faults faults, String... env) {
+        FunctionConfig config = Fixtures.localConfig(table, database, env);
+        DynamoDbClient client = dynamo.functionClient(config, faults);
+        PaymentHandler handler = new PaymentHandler(new FunctionRuntime(config, client,
+                Fixtures.appCredentials(), Fixtures.ownerCredentials(), clock));
+        opened.add(handler);
+        opened.add(client);
+        return handler;
+    }
+
+    /** Global-table replication of one record, primary to DR. */
+    private static void replicateRecord(String key) {
+        Map<String, AttributeValue> item = dynamo.client().getItem(b -> b.tableName(TABLE_PRIMARY)
+                .consistentRead(true).key(Map.of("pk", AttributeValue.fromS("IDEMPOTENCY#m-1/" + key)))).item();
+        dynamo.client().putItem(b -> b.tableName(TABLE_DR).item(item));
+    }
+
+    private static long rows(String database, String key) throws SQLException {
+        try (Connection c = pg.admin(database); Statement s = c.createStatement();
+                  ResultSet rs = s.executeQuery("SELECT count(*) FROM payments WHERE idempotency_key = 'm-1/"
+                          + key + "'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void setReadOnly(String database, boolean readOnly) throws SQLException {
+        try (Connection c = pg.admin("postgres"); Statement s = c.createStatement()) {
+            s.execute("ALTER DATABASE " + database + " SET default_transaction_read_only = " + readOnly);
+        }
+    }
+
+    @Test
+    void aReplayAfterFailoverWithDataLossReassertsThePaymentBeforeConfirmingIt() throws Exception {
+        String key = "failover-" + UUID.randomUUID();
+        PaymentHandler primary = region(TABLE_PRIMARY, DB_PRIMARY, new Faults());
+        ApiResponse first = primary.handle(Fixtures.postPayment(key, BODY));
+        assertEquals(201, first.statusCode());
+        // The DR database has the schema (replicated earlier) but not this row: it was lost.
+        assertEquals(201, region(TABLE_DR, DB_DR, new Faults()).handle(Fixtures.postPayment(
+                "warm-" + UUID.randomUUID(), BODY)).statusCode());
+        replicateRecord(key);
+        assertEquals(0, rows(DB_DR, key));
+
+        // Before promotion the DR region refuses, and does not touch its replica of the table.
+        setReadOnly(DB_DR, true);
+        PaymentHandler dr = region(TABLE_DR, DB_DR, drFaults, "REGION_ROLE", "dr");
+        ApiResponse refused = dr.handle(Fixtures.postPayment(key, BODY));
+        assertEquals(503, refused.statusCode());
+        assertEquals("region_read_only", Fixtures.body(refused).get("error").getAsString());
+        assertEquals(0, drFaults.writes());
+
+        // Promoted: the replay is answered only once the DR database holds the payment too.
+        setReadOnly(DB_DR, false);
+        clock.advance(PaymentDatabase.WRITABLE_CACHE.plusSeconds(1));
+        PaymentHandler promoted = region(TABLE_DR, DB_DR, drFaults, "REGION_ROLE", "dr");
+        ApiResponse replay = promoted.handle(Fixtures.postPayment(key, BODY));
+        assertEquals(201, replay.statusCode(), replay.body());
+        assertEquals("true", replay.headers().get("Idempotent-Replayed"));
+        assertEquals(first.body(), replay.body());
+        assertEquals(1, rows(DB_DR, key), "the promoted writer holds the confirmed payment");
+        try (Connection c = pg.admin(DB_DR); Statement s = c.createStatement();
+                  ResultSet rs = s.executeQuery("SELECT payment_id FROM payments WHERE idempotency_key = 'm-1/"
+                          + key + "'")) {
+            assertTrue(rs.next());
+            assertEquals(Fixtures.body(first).get("payment_id").getAsString(), rs.getString(1),
+                    "the same deterministic id in both regions");
+        }
+    }
+}
