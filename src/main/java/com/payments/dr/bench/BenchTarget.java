@@ -2,24 +2,59 @@ package com.payments.dr.bench;
 
 import com.payments.dr.Synthesizer;
 import com.payments.dr.config.DrConfig;
+import com.payments.dr.stack.DrStack;
+import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.function.Consumer;
+import software.amazon.jsii.JsiiEngine;
+import software.constructs.Construct;
 
-/** What one benchmark JVM runs: {@code empty|full <outdir>}, one synthesis with the default config. */
+/**
+ * What one benchmark JVM runs: {@code empty|full <outdir>}, one synthesis with the default config.
+ * On stdout it reports when each phase ended ({@code bench-phase <name> <epoch ms>}): the JVM
+ * reaching {@code main}, jsii's Node process answering, the cdktf and constructs assemblies and
+ * then the AWS provider's loaded into it, the stack built, the synthesis written. Loading the
+ * assemblies up front changes nothing but the order of the log: jsii would load them on first use.
+ */
 public final class BenchTarget {
+
+    static final String PHASE = "bench-phase ";
 
     private BenchTarget() {
     }
 
     public static void main(String[] args) {
+        main(args, System.out);
+    }
+
+    static void main(String[] args, PrintStream out) {
         if (args.length != 2 || !(args[0].equals("empty") || args[0].equals("full"))) {
             throw new IllegalArgumentException("usage: BenchTarget empty|full <outdir>");
         }
+        Instant started = ProcessHandle.current().info().startInstant().orElseThrow();
+        mark(out, "start", started.toEpochMilli());
+        mark(out, "jvm", System.currentTimeMillis());
+        JsiiEngine engine = JsiiEngine.getInstance();
+        engine.getClient();
+        mark(out, "node", System.currentTimeMillis());
+        engine.loadModule(com.hashicorp.cdktf.$Module.class);
+        mark(out, "cdktf", System.currentTimeMillis());
+        engine.loadModule(com.hashicorp.cdktf.providers.aws.$Module.class);
+        mark(out, "provider", System.currentTimeMillis());
         DrConfig config = DrConfig.builder().build();
-        Path outdir = Path.of(args[1]);
-        if (args[0].equals("empty")) {
-            Synthesizer.synthesize(app -> new EmptyStack(app, config), outdir, true);
-        } else {
-            Synthesizer.synthesize(config, outdir);
-        }
+        Consumer<Construct> stack = args[0].equals("empty")
+                ? app -> new EmptyStack(app, config)
+                : app -> new DrStack(app, config);
+        Synthesizer.synthesize(app -> {
+            stack.accept(app);
+            mark(out, "construct", System.currentTimeMillis());
+        }, Path.of(args[1]), true);
+        mark(out, "synth", System.currentTimeMillis());
+    }
+
+    private static void mark(PrintStream out, String phase, long epochMillis) {
+        out.println(PHASE + phase + " " + epochMillis);
+        out.flush();
     }
 }

