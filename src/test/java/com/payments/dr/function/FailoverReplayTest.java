@@ -19,18 +19,18 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Two regions, each with its own idempotency table and its own database, and replication the
- * test performs by hand: the table's record reaches the DR region, the database row does not (an
- * unplanned failover with data loss), then the DR database is promoted.
+ * Two regions, each with its own idempotency table and its own PostgreSQL server, and replication
+ * the test performs by hand: the table's record reaches the DR region, the database row does not
+ * (an unplanned failover with data loss), then the DR database is promoted.
  */
 class FailoverReplayTest {
 
     private static final String TABLE_PRIMARY = "failover-primary";
     private static final String TABLE_DR = "failover-dr";
-    private static final String DB_PRIMARY = "failover_primary";
-    private static final String DB_DR = "failover_dr";
+    private static final String DB = "payments";
     private static final String BODY = Fixtures.paymentBody("25.00", "USD", "m-1");
-    private static TestPostgres pg;
+    private static TestPostgres primaryServer;
+    private static TestPostgres drServer;
     private static TestDynamo dynamo;
 
     private final MutableClock clock = new MutableClock(Instant.now());
@@ -39,13 +39,13 @@ class FailoverReplayTest {
 
     @BeforeAll
     static void regions() throws SQLException {
-        pg = TestPostgres.shared();
+        primaryServer = TestPostgres.shared();
+        drServer = TestPostgres.startNew();
         dynamo = TestDynamo.shared();
         dynamo.createTable(TABLE_PRIMARY);
         dynamo.createTable(TABLE_DR);
-        pg.createDatabase(DB_PRIMARY);
-        pg.createDatabase(DB_DR);
-        Fixtures.prepareRoles(pg);
+        primaryServer.createDatabase(DB);
+        drServer.createDatabase(DB);
     }
 
     @AfterEach
@@ -55,8 +55,8 @@ class FailoverReplayTest {
         }
     }
 
-    private PaymentHandler region(String table, String database, Faults faults, String... env) {
-        FunctionConfig config = Fixtures.localConfig(table, database, env);
+    private PaymentHandler region(String table, TestPostgres server, Faults faults, String... env) {
+        FunctionConfig config = Fixtures.localConfig(server, table, DB, env);
         DynamoDbClient client = dynamo.functionClient(config, faults);
         PaymentHandler handler = new PaymentHandler(new FunctionRuntime(config, client,
                 Fixtures.appCredentials(), Fixtures.ownerCredentials(), clock));
@@ -72,8 +72,8 @@ class FailoverReplayTest {
         dynamo.client().putItem(b -> b.tableName(TABLE_DR).item(item));
     }
 
-    private static long rows(String database, String key) throws SQLException {
-        try (Connection c = pg.admin(database); Statement s = c.createStatement();
+    private static long rows(TestPostgres server, String key) throws SQLException {
+        try (Connection c = server.admin(DB); Statement s = c.createStatement();
                   ResultSet rs = s.executeQuery("SELECT count(*) FROM payments WHERE idempotency_key = 'm-1/"
                           + key + "'")) {
             rs.next();
@@ -81,42 +81,42 @@ class FailoverReplayTest {
         }
     }
 
-    private static void setReadOnly(String database, boolean readOnly) throws SQLException {
-        try (Connection c = pg.admin("postgres"); Statement s = c.createStatement()) {
-            s.execute("ALTER DATABASE " + database + " SET default_transaction_read_only = " + readOnly);
+    private static void setReadOnly(TestPostgres server, boolean readOnly) throws SQLException {
+        try (Connection c = server.admin("postgres"); Statement s = c.createStatement()) {
+            s.execute("ALTER DATABASE " + DB + " SET default_transaction_read_only = " + readOnly);
         }
     }
 
     @Test
     void aReplayAfterFailoverWithDataLossReassertsThePaymentBeforeConfirmingIt() throws Exception {
         String key = "failover-" + UUID.randomUUID();
-        PaymentHandler primary = region(TABLE_PRIMARY, DB_PRIMARY, new Faults());
+        PaymentHandler primary = region(TABLE_PRIMARY, primaryServer, new Faults());
         ApiResponse first = primary.handle(Fixtures.postPayment(key, BODY));
         assertEquals(201, first.statusCode());
         // The DR database has the schema (replicated earlier) but not this row: it was lost.
-        assertEquals(201, region(TABLE_DR, DB_DR, new Faults()).handle(Fixtures.postPayment(
+        assertEquals(201, region(TABLE_DR, drServer, new Faults()).handle(Fixtures.postPayment(
                 "warm-" + UUID.randomUUID(), BODY)).statusCode());
         replicateRecord(key);
-        assertEquals(0, rows(DB_DR, key));
+        assertEquals(0, rows(drServer, key));
 
         // Before promotion the DR region refuses, and does not touch its replica of the table.
-        setReadOnly(DB_DR, true);
-        PaymentHandler dr = region(TABLE_DR, DB_DR, drFaults, "REGION_ROLE", "dr");
+        setReadOnly(drServer, true);
+        PaymentHandler dr = region(TABLE_DR, drServer, drFaults, "REGION_ROLE", "dr");
         ApiResponse refused = dr.handle(Fixtures.postPayment(key, BODY));
         assertEquals(503, refused.statusCode());
         assertEquals("region_read_only", Fixtures.body(refused).get("error").getAsString());
         assertEquals(0, drFaults.writes());
 
         // Promoted: the replay is answered only once the DR database holds the payment too.
-        setReadOnly(DB_DR, false);
+        setReadOnly(drServer, false);
         clock.advance(PaymentDatabase.WRITABLE_CACHE.plusSeconds(1));
-        PaymentHandler promoted = region(TABLE_DR, DB_DR, drFaults, "REGION_ROLE", "dr");
+        PaymentHandler promoted = region(TABLE_DR, drServer, drFaults, "REGION_ROLE", "dr");
         ApiResponse replay = promoted.handle(Fixtures.postPayment(key, BODY));
         assertEquals(201, replay.statusCode(), replay.body());
         assertEquals("true", replay.headers().get("Idempotent-Replayed"));
         assertEquals(first.body(), replay.body());
-        assertEquals(1, rows(DB_DR, key), "the promoted writer holds the confirmed payment");
-        try (Connection c = pg.admin(DB_DR); Statement s = c.createStatement();
+        assertEquals(1, rows(drServer, key), "the promoted writer holds the confirmed payment");
+        try (Connection c = drServer.admin(DB); Statement s = c.createStatement();
                   ResultSet rs = s.executeQuery("SELECT payment_id FROM payments WHERE idempotency_key = 'm-1/"
                           + key + "'")) {
             assertTrue(rs.next());
