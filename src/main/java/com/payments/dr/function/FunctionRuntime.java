@@ -34,6 +34,16 @@ public final class FunctionRuntime implements AutoCloseable {
     /** Three attempts in all, inside {@link IdempotencyStore#CALL_TIMEOUT} (the SDK's DynamoDB default is nine). */
     static final int SDK_RETRIES = 2;
 
+    /**
+     * Aurora's endpoints have 5 s TTLs and move on failover; the JVM would cache an answer for 30 s.
+     * Set before the first name lookup (the runtime reaches its API by IP literal); the stack also
+     * passes the same limits in JAVA_TOOL_OPTIONS, which holds even if something resolved earlier.
+     */
+    static {
+        java.security.Security.setProperty("networkaddress.cache.ttl", "5");
+        java.security.Security.setProperty("networkaddress.cache.negative.ttl", "1");
+    }
+
     private final FunctionConfig config;
     private final PaymentDatabase database;
     private final Router router;
