@@ -79,7 +79,11 @@ class FunctionTest {
         assertTrue(env.get("DB_HOST").getAsString().endsWith(".endpoint}"));
         assertEquals("payments", env.get("DB_NAME").getAsString());
         assertEquals("5432", env.get("DB_PORT").getAsString());
-        assertEquals("require", env.get("DB_SSL_MODE").getAsString());
+        assertEquals("verify-full", env.get("DB_SSL_MODE").getAsString());
+        assertEquals("/var/task/rds-ca/rds-ca-bundle.pem", env.get("DB_SSL_ROOT_CERT").getAsString());
+        assertEquals("payments_api", env.get("DB_USER").getAsString());
+        assertEquals("-Dsun.net.inetaddr.ttl=5 -Dsun.net.inetaddr.negative.ttl=1",
+                env.get("JAVA_TOOL_OPTIONS").getAsString());
         assertTrue(env.get("IDEMPOTENCY_TABLE").getAsString().startsWith("${aws_dynamodb_table.global_state_table"));
         assertEquals("http://localhost:3000", env.get("ALLOWED_ORIGIN").getAsString());
         assertEquals("USD,EUR,GBP", env.get("ALLOWED_CURRENCIES").getAsString());
@@ -114,7 +118,13 @@ class FunctionTest {
         assertTrue(Synth.strings(decrypt.getAsJsonArray("resources")).get(0).startsWith("${aws_kms_key." + role + "_data_key_"));
         assertEquals("secretsmanager." + region + ".amazonaws.com",
                 decrypt.getAsJsonArray("condition").get(0).getAsJsonObject().getAsJsonArray("values").get(0).getAsString());
-        assertEquals(5, bySid.size());
+        JsonObject connect = bySid.get("ConnectAsApplicationRole");
+        assertEquals(List.of("rds-db:connect"), Synth.strings(connect.getAsJsonArray("actions")));
+        String dbUser = Synth.strings(connect.getAsJsonArray("resources")).get(0);
+        assertTrue(dbUser.matches("arn:\\$\\{data\\.aws_partition\\." + role + "_partition[^}]*}:rds-db:" + region
+                + ":\\$\\{data\\.aws_caller_identity\\." + role + "_[^}]*}:dbuser:\\$\\{aws_rds_cluster\\." + role
+                + "_database_cluster_[0-9A-F]+\\.cluster_resource_id}/payments_api"), dbUser);
+        assertEquals(6, bySid.size());
         assertEquals("role-payment-function-" + role + "-dev",
                 synth.resource("aws_iam_role", role + "_payment_function_role").get("name").getAsString());
     }
