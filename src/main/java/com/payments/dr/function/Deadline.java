@@ -51,9 +51,12 @@ final class Deadline {
         return Duration.ofMillis(Math.max(1, Math.min(max.toMillis(), remainingMillis())));
     }
 
-    /** Whole seconds for the JDBC driver's timeouts, at least 1 (0 would mean "none"). */
+    /**
+     * Whole seconds for the JDBC driver's timeouts, rounded down so they end inside the budget, at
+     * least 1 (0 would mean "none").
+     */
     int capSeconds(Duration max) {
-        return (int) Math.max(1, (cap(max).toMillis() + 999) / 1000);
+        return (int) Math.max(1, cap(max).toMillis() / 1000);
     }
 
     /** Fails before a step that could not finish in time. */

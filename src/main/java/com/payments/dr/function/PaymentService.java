@@ -65,21 +65,17 @@ public final class PaymentService {
         } catch (ValidationException e) {
             return ApiResponse.invalid(e.field(), e.rule());
         }
+        Claim claim;
         try {
+            // A read-only region must not write the global table, not even a claim it would delete.
             deadline.check("the database check");
             if (!database.writable(deadline)) {
                 return readOnly();
             }
+            deadline.check("the claim");
+            claim = store.claim(payment.scopedKey(), payment.requestHash(), region, deadline);
         } catch (DatabaseException e) {
             return notStored(e);
-        } catch (Deadline.Exceeded e) {
-            return timeUp(e);
-        }
-        String key = payment.scopedKey();
-        Claim claim;
-        try {
-            deadline.check("the claim");
-            claim = store.claim(key, payment.requestHash(), region, deadline);
         } catch (SdkException e) {
             Log.error("idempotency_store_failed", "error", e.getClass().getSimpleName(),
                     "message", e.getMessage());

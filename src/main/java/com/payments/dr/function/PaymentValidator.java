@@ -126,10 +126,8 @@ public final class PaymentValidator {
                 parsed.add(name, STRICT_JSON.read(reader));
             }
             reader.endObject();
-            // Strict mode throws on most trailing content; the token check catches the rest.
-            if (reader.peek() != JsonToken.END_DOCUMENT) {
-                throw new ValidationException("body", "must be a single JSON object");
-            }
+            // Strict mode already refuses content after the object; the token check states the rule.
+            if (reader.peek() != JsonToken.END_DOCUMENT) { throw new ValidationException("body", "must be valid JSON"); }
         } catch (IOException | RuntimeException e) {
             throw new ValidationException("body", "must be valid JSON");
         }

@@ -88,6 +88,25 @@ class FailoverReplayTest {
     }
 
     @Test
+    void aReplayWhoseKeyTheWriterHoldsForAnotherPaymentIsAConflictNotAConfirmation() throws Exception {
+        String key = "diverged-" + UUID.randomUUID();
+        assertEquals(201, region(TABLE_PRIMARY, primaryServer, new Faults()).handle(Fixtures.postPayment(key, BODY))
+                .statusCode());
+        replicateRecord(key);
+        // The DR writer took a different payment under the key while the regions were split.
+        PaymentHandler dr = region(TABLE_DR, drServer, drFaults, "REGION_ROLE", "dr");
+        dr.handle(Fixtures.postPayment("warm-" + UUID.randomUUID(), BODY));
+        try (PaymentDatabase db = new PaymentDatabase(Fixtures.localConfig(drServer, TABLE_DR, DB),
+                Fixtures.appCredentials(), Fixtures.ownerCredentials(), clock)) {
+            db.insert(new PaymentRequest(key, new java.math.BigDecimal("26.00"), "USD", "m-1",
+                    java.util.Optional.empty()), "us-east-2", Deadline.after(java.time.Duration.ofSeconds(10)));
+        }
+        ApiResponse replay = dr.handle(Fixtures.postPayment(key, BODY));
+        assertEquals(409, replay.statusCode(), replay.body());
+        assertEquals("idempotency_key_reused", Fixtures.body(replay).get("error").getAsString());
+    }
+
+    @Test
     void aReplayAfterFailoverWithDataLossReassertsThePaymentBeforeConfirmingIt() throws Exception {
         String key = "failover-" + UUID.randomUUID();
         PaymentHandler primary = region(TABLE_PRIMARY, primaryServer, new Faults());

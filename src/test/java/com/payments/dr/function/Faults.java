@@ -23,6 +23,8 @@ final class Faults implements ExecutionInterceptor {
 
     /** Runs after a PutItem succeeded (e.g. take the database down right after the claim). */
     volatile Runnable afterPut = () -> { };
+    /** Runs when a GetItem response arrives, inside the call. */
+    volatile Runnable onGet = () -> { };
     volatile RuntimeException failUpdate;
     volatile RuntimeException failDelete;
     volatile boolean getFindsNothing;
@@ -63,8 +65,11 @@ final class Faults implements ExecutionInterceptor {
 
     @Override
     public SdkResponse modifyResponse(Context.ModifyResponse context, ExecutionAttributes attributes) {
-        if (context.response() instanceof GetItemResponse && getFindsNothing) {
-            return GetItemResponse.builder().build();
+        if (context.response() instanceof GetItemResponse) {
+            onGet.run();
+            if (getFindsNothing) {
+                return GetItemResponse.builder().build();
+            }
         }
         return context.response();
     }

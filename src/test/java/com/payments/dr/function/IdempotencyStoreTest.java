@@ -143,7 +143,9 @@ class IdempotencyStoreTest {
             IdempotencyStore store = new IdempotencyStore(client, TABLE, Clock.fixed(T0, ZoneOffset.UTC));
             Claim.Acquired acquired = assertInstanceOf(Claim.Acquired.class,
                     store.claim(key, "hash-a", "us-east-1", D));
-            assertEquals(List.of("PutItemRequest", "PutItemRequest", "GetItemRequest"), faults.attempts);
+            // The SDK sent the put again (a slow machine may time an attempt out too), then one read.
+            assertEquals("GetItemRequest", faults.attempts.get(faults.attempts.size() - 1));
+            assertTrue(faults.attempts.stream().filter("PutItemRequest"::equals).count() >= 2, faults.attempts::toString);
             assertEquals(acquired.leaseToken(), item(key).get("lease_token").s());
             // Another request with the same body still sees it as in progress.
             assertInstanceOf(Claim.InProgress.class, storeAt(T0).claim(key, "hash-a", "us-east-1", D));

@@ -211,11 +211,24 @@ class PaymentDatabaseTest {
         try (PaymentDatabase db = database(right, Fixtures.appCredentials())) {
             assertTrue(db.status(D).writable());
         }
-        FunctionConfig wrong = config("DB_SSL_MODE", "verify-ca",
-                "DB_SSL_ROOT_CERT", PG.otherCertificate().toString());
-        try (PaymentDatabase db = database(wrong, Fixtures.appCredentials())) {
-            DatabaseException e = assertThrows(DatabaseException.class, () -> db.status(D));
-            assertEquals(Failure.UNAVAILABLE, e.failure());
+        // The same wrong CA: require (encrypted, unauthenticated) connects, so it is the
+        // verification that refuses the server below, in both verifying modes.
+        try (PaymentDatabase db = database(config("DB_SSL_MODE", "require",
+                "DB_SSL_ROOT_CERT", PG.otherCertificate().toString()), Fixtures.appCredentials())) {
+            assertTrue(db.status(D).writable());
+        }
+        for (String mode : List.of("verify-ca", "verify-full")) {
+            FunctionConfig wrong = config("DB_SSL_MODE", mode, "DB_SSL_ROOT_CERT", PG.otherCertificate().toString());
+            try (PaymentDatabase db = database(wrong, Fixtures.appCredentials())) {
+                DatabaseException e = assertThrows(DatabaseException.class, () -> db.status(D), mode);
+                assertEquals(Failure.UNAVAILABLE, e.failure());
+                assertTrue(e.getCause().getMessage().contains("SSL"), e.getCause().getMessage());
+            }
+        }
+        // The vendored RDS bundle does not vouch for a test certificate either.
+        try (PaymentDatabase db = database(config("DB_SSL_MODE", "verify-full",
+                "DB_SSL_ROOT_CERT", RdsCaBundleTest.BUNDLE.toAbsolutePath().toString()), Fixtures.appCredentials())) {
+            assertThrows(DatabaseException.class, () -> db.status(D));
         }
     }
 

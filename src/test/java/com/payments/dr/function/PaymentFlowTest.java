@@ -47,6 +47,7 @@ class PaymentFlowTest {
     private static final String DB = "payments_flow";
     private static final String DB_READ_ONLY = "payments_flow_ro";
     private static final String MERCHANT = "m-1";
+    static final int CONCURRENT_CONTAINERS = 16;
     private static TestPostgres pg;
     private static TestDynamo dynamo;
 
@@ -236,7 +237,7 @@ class PaymentFlowTest {
     void manyConcurrentRequestsWithOneKeyStoreExactlyOnePayment() throws Exception {
         String key = key();
         String body = Fixtures.paymentBody("99.99", "GBP", MERCHANT);
-        int containers = 16;
+        int containers = CONCURRENT_CONTAINERS;
         List<PaymentHandler> handlers = new ArrayList<>();
         for (int i = 0; i < containers; i++) {
             handlers.add(primary());
@@ -397,13 +398,9 @@ class PaymentFlowTest {
         assertEquals(1, rows(key));
     }
 
-    @Test
-    void aConnectionLostAfterTheInsertWasSentIsAnUnknownOutcomeThatKeepsTheClaimBriefly() throws Exception {
-        PaymentHandler handler = primary();
-        assertEquals(201, post(handler, key(), Fixtures.paymentBody("1.00", "USD", MERCHANT)).statusCode());
-        String key = key();
-        String body = Fixtures.paymentBody("3.00", "USD", MERCHANT);
-        ApiResponse response;
+    /** Posts while the payments table is locked and cuts the function's connection as its INSERT waits. */
+    private static ApiResponse postWithConnectionCutDuringInsert(PaymentHandler handler, String key, String body)
+            throws Exception {
         try (Connection locker = pg.admin(DB); Statement s = locker.createStatement()) {
             locker.setAutoCommit(false);
             s.execute("LOCK TABLE payments IN ACCESS EXCLUSIVE MODE");
@@ -424,10 +421,20 @@ class PaymentFlowTest {
                 }
             });
             cutter.start();
-            response = post(handler, key, body);
+            ApiResponse response = post(handler, key, body);
             cutter.join();
             locker.rollback();
+            return response;
         }
+    }
+
+    @Test
+    void aConnectionLostAfterTheInsertWasSentIsAnUnknownOutcomeThatKeepsTheClaimBriefly() throws Exception {
+        PaymentHandler handler = primary();
+        assertEquals(201, post(handler, key(), Fixtures.paymentBody("1.00", "USD", MERCHANT)).statusCode());
+        String key = key();
+        String body = Fixtures.paymentBody("3.00", "USD", MERCHANT);
+        ApiResponse response = postWithConnectionCutDuringInsert(handler, key, body);
         assertEquals(503, response.statusCode(), response.body());
         assertEquals("payment_outcome_unknown", error(response));
         assertFalse(Fixtures.body(response).get("message").getAsString().contains("nothing was stored"));
@@ -442,6 +449,91 @@ class PaymentFlowTest {
         ApiResponse retry = post(handler, key, body);
         assertEquals(201, retry.statusCode(), retry.body());
         assertEquals(1, rows(key));
+
+        // If even shortening the lease fails, the claim keeps its full lease: still no second payment.
+        String other = key();
+        faults.failUpdate = SdkClientException.create("network cut");
+        try {
+            assertEquals("payment_outcome_unknown", error(postWithConnectionCutDuringInsert(handler, other, body)));
+        } finally {
+            faults.failUpdate = null;
+        }
+        assertEquals(Long.toString(clock.instant().getEpochSecond() + IdempotencyStore.LEASE.toSeconds()),
+                record(other).get("lease_expires_at").n());
+    }
+
+    /** Sleeps until {@code budgetMillis} after {@code startNanos}, less {@code leftMillis}. */
+    private static Runnable spendBudget(long startNanos, long budgetMillis, long leftMillis) {
+        return () -> {
+            long until = startNanos + (budgetMillis - leftMillis) * 1_000_000;
+            try {
+                Thread.sleep(Math.max(0, (until - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+    }
+
+    @Test
+    void aRequestThatRunsOutOfTimeStopsBeforeTheNextStepAndLeavesNothingBehind() throws Exception {
+        PaymentHandler handler = primary();
+        String body = Fixtures.paymentBody("4.00", "USD", MERCHANT);
+        // No time left at all: refused before the database or the table is touched.
+        ApiResponse none = handler.handle(Fixtures.postPayment(key(), body), Fixtures.context(500));
+        assertEquals(503, none.statusCode());
+        assertEquals("time_budget_exceeded", error(none));
+        assertEquals("2", none.headers().get("Retry-After"));
+        assertEquals(Fixtures.ORIGIN, none.headers().get("Access-Control-Allow-Origin"));
+        assertEquals(0, faults.calls.size());
+
+        String done = key();
+        assertEquals(201, post(handler, done, body).statusCode());
+        // The claim uses up the budget (Lambda had 1.5 s: 0.5 s for the request): the insert is not
+        // started and the claim is released.
+        String key = key();
+        long start = System.nanoTime();
+        faults.afterPut = spendBudget(start, 500, 40);
+        ApiResponse late;
+        try {
+            late = handler.handle(Fixtures.postPayment(key, body), Fixtures.context(1_500));
+        } finally {
+            faults.afterPut = () -> { };
+        }
+        assertEquals("time_budget_exceeded", error(late), late.body());
+        assertTrue(Fixtures.body(late).get("message").getAsString().contains("before the insert"));
+        assertTrue(record(key).isEmpty());
+        assertEquals(0, rows(key));
+        // A replay whose budget is spent reading the record does not reach the database.
+        start = System.nanoTime();
+        faults.onGet = spendBudget(start, 500, 40);
+        ApiResponse lateReplay;
+        try {
+            lateReplay = handler.handle(Fixtures.postPayment(done, body), Fixtures.context(1_500));
+        } finally {
+            faults.onGet = () -> { };
+        }
+        assertEquals("time_budget_exceeded", error(lateReplay), lateReplay.body());
+        assertTrue(Fixtures.body(lateReplay).get("message").getAsString().contains("before the replay check"));
+    }
+
+    @Test
+    void aReplayWhileTheDatabaseIsDownIsA503NotAConfirmation() throws Exception {
+        String key = key();
+        String body = Fixtures.paymentBody("5.00", "USD", MERCHANT);
+        PaymentHandler handler = primary();
+        assertEquals(201, post(handler, key, body).statusCode());
+        // The database goes away once the claim has found the completed record.
+        faults.onGet = PaymentFlowTest::stopPostgres;
+        ApiResponse replay;
+        try {
+            replay = post(handler, key, body);
+        } finally {
+            faults.onGet = () -> { };
+            pg.start();
+        }
+        assertEquals(503, replay.statusCode(), replay.body());
+        assertEquals("database_unavailable", error(replay));
+        assertEquals(201, post(handler, key, body).statusCode());
     }
 
     @Test

@@ -232,7 +232,8 @@ class PaymentHandlerTest {
         assertEquals(0, spent.remainingMillis());
         assertEquals(java.time.Duration.ofMillis(1), spent.cap(java.time.Duration.ofSeconds(5)));
         assertEquals(1, spent.capSeconds(java.time.Duration.ofSeconds(5)));
-        assertEquals(3, Deadline.after(java.time.Duration.ofMillis(2_500)).capSeconds(java.time.Duration.ofSeconds(5)));
+        assertEquals(2, Deadline.after(java.time.Duration.ofMillis(2_500)).capSeconds(java.time.Duration.ofSeconds(5)));
+        assertEquals(5, Deadline.after(java.time.Duration.ofSeconds(20)).capSeconds(java.time.Duration.ofSeconds(5)));
         Deadline.Exceeded e = assertThrows(Deadline.Exceeded.class, () -> spent.check("the claim"));
         assertEquals("time budget exhausted before the claim", e.getMessage());
         assertEquals(1_500, Deadline.after(java.time.Duration.ofSeconds(10)).within(java.time.Duration.ofMillis(1_500))
