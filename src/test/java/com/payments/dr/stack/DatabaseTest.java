@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import static com.payments.dr.stack.Synth.props;
+
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,11 +47,10 @@ class DatabaseTest {
 
     @Test
     void globalClusterIsDestroyableAndPinsTheEngine() {
-        assertEquals("aws.primary", global.get("provider").getAsString());
-        assertEquals("aurora-global-dev", global.get("global_cluster_identifier").getAsString());
-        assertTrue(global.get("force_destroy").getAsBoolean());
-        assertFalse(global.get("deletion_protection").getAsBoolean());
-        assertTrue(global.get("storage_encrypted").getAsBoolean());
+        synth.assertResource("aws_rds_global_cluster", props("provider", "aws.primary",
+                "global_cluster_identifier", "aurora-global-dev", "engine", "aurora-postgresql",
+                "engine_version", "16.6", "force_destroy", true, "deletion_protection", false,
+                "storage_encrypted", true));
         assertFalse(global.has("tags"), "provider 5.2x: aws_rds_global_cluster takes no tags");
     }
 
@@ -65,40 +67,32 @@ class DatabaseTest {
     @ParameterizedTest
     @CsvSource({"primary", "dr"})
     void bothClustersAreServerlessV2EncryptedAndDestroyable(String role) {
+        synth.assertResource("aws_rds_cluster", props("provider", "aws." + role,
+                "cluster_identifier", "aurora-" + role + "-dev", "engine_mode", "provisioned",
+                "serverlessv2_scaling_configuration", Map.of("min_capacity", 0.5, "max_capacity", 4),
+                "global_cluster_identifier", synth.ref("aws_rds_global_cluster", "global_aurora_global_cluster", "id"),
+                // each region encrypts with its own key
+                "storage_encrypted", true, "kms_key_id", synth.ref("aws_kms_key", role + "_data_key_", "arn"),
+                "iam_database_authentication_enabled", true, "backup_retention_period", 7,
+                "preferred_backup_window", "03:00-04:00", "copy_tags_to_snapshot", true,
+                "enabled_cloudwatch_logs_exports", List.of("postgresql"),
+                "deletion_protection", false, "skip_final_snapshot", true,
+                "db_subnet_group_name", synth.ref("aws_db_subnet_group", role + "_database_subnet_group", "name"),
+                "vpc_security_group_ids", List.of(
+                        synth.ref("aws_security_group", role + "_network_database_security_group", "id"))));
         JsonObject cluster = synth.resource("aws_rds_cluster", role + "_database_cluster");
-        assertEquals("aws." + role, cluster.get("provider").getAsString());
-        assertEquals("aurora-" + role + "-dev", cluster.get("cluster_identifier").getAsString());
-        assertEquals("provisioned", cluster.get("engine_mode").getAsString());
-        JsonObject scaling = cluster.getAsJsonObject("serverlessv2_scaling_configuration");
-        assertEquals(0.5, scaling.get("min_capacity").getAsDouble());
-        assertEquals(4.0, scaling.get("max_capacity").getAsDouble());
-        assertTrue(cluster.get("global_cluster_identifier").getAsString()
-                .startsWith("${aws_rds_global_cluster.global_aurora_global_cluster"));
-        assertTrue(cluster.get("storage_encrypted").getAsBoolean());
-        assertTrue(cluster.get("kms_key_id").getAsString().startsWith("${aws_kms_key." + role + "_data_key_"),
-                "each region encrypts with its own key");
-        assertTrue(cluster.get("iam_database_authentication_enabled").getAsBoolean());
-        assertEquals(7, cluster.get("backup_retention_period").getAsInt());
-        assertEquals("03:00-04:00", cluster.get("preferred_backup_window").getAsString());
-        assertTrue(cluster.get("copy_tags_to_snapshot").getAsBoolean());
-        assertEquals(List.of("postgresql"), Synth.strings(cluster.getAsJsonArray("enabled_cloudwatch_logs_exports")));
-        assertFalse(cluster.get("deletion_protection").getAsBoolean());
-        assertTrue(cluster.get("skip_final_snapshot").getAsBoolean());
         assertFalse(cluster.has("final_snapshot_identifier"));
         assertFalse(cluster.has("manage_master_user_password"), "not supported for global database members");
-        assertTrue(cluster.get("db_subnet_group_name").getAsString().contains(role + "_database_subnet_group"));
-        assertTrue(cluster.getAsJsonArray("vpc_security_group_ids").get(0).getAsString()
-                .contains(role + "_network_database_security_group"));
         List<String> ignored = Synth.strings(cluster.getAsJsonObject("lifecycle").getAsJsonArray("ignore_changes"));
         assertTrue(ignored.containsAll(List.of("replication_source_identifier", "global_cluster_identifier")));
     }
 
     @Test
     void primaryHoldsTheCredentialsWithoutRevealingThem() {
-        assertEquals("payments_admin", primary.get("master_username").getAsString());
-        assertEquals("payments", primary.get("database_name").getAsString());
-        assertTrue(primary.get("master_password").getAsString()
-                .matches("\\$\\{data\\.aws_secretsmanager_random_password\\.global_master_password_[0-9A-F]+\\.random_password}"));
+        String password = synth.blocks("data", "aws_secretsmanager_random_password").keySet().iterator().next();
+        synth.assertResource("aws_rds_cluster", props("provider", "aws.primary", "master_username", "payments_admin",
+                "database_name", "payments",
+                "master_password", "${data.aws_secretsmanager_random_password." + password + ".random_password}"));
         assertTrue(Synth.strings(primary.getAsJsonObject("lifecycle").getAsJsonArray("ignore_changes"))
                 .contains("master_password"), "a fresh random value on every plan must not rotate the password");
     }
@@ -108,7 +102,7 @@ class DatabaseTest {
         for (String forbidden : List.of("master_username", "master_password", "database_name")) {
             assertFalse(secondary.has(forbidden), "secondary must not set " + forbidden);
         }
-        assertEquals("us-east-1", secondary.get("source_region").getAsString());
+        synth.assertResource("aws_rds_cluster", props("provider", "aws.dr", "source_region", "us-east-1"));
         List<String> dependsOn = Synth.strings(secondary.getAsJsonArray("depends_on"));
         long primaryInstances = dependsOn.stream()
                 .filter(d -> d.startsWith("aws_rds_cluster_instance.primary_database_instance_")).count();
@@ -138,42 +132,36 @@ class DatabaseTest {
     @ParameterizedTest
     @CsvSource({"primary", "dr"})
     void instancesAreServerlessPrivatePinnedAndObservable(String role) {
-        for (JsonObject instance : instances(role)) {
-            assertEquals("aws." + role, instance.get("provider").getAsString());
-            assertEquals("db.serverless", instance.get("instance_class").getAsString());
-            assertFalse(instance.get("publicly_accessible").getAsBoolean());
-            assertFalse(instance.get("auto_minor_version_upgrade").getAsBoolean());
-            assertTrue(instance.get("performance_insights_enabled").getAsBoolean());
-            assertTrue(instance.get("performance_insights_kms_key_id").getAsString()
-                    .startsWith("${aws_kms_key." + role + "_data_key_"));
-            assertEquals("rds-ca-rsa2048-g1", instance.get("ca_cert_identifier").getAsString());
-            assertTrue(instance.get("identifier").getAsString().matches("aurora-[1-3]-" + role + "-dev"));
+        List<JsonObject> instances = instances(role);
+        for (int n = 1; n <= instances.size(); n++) {
+            synth.assertResource("aws_rds_cluster_instance", props("provider", "aws." + role,
+                    "identifier", "aurora-" + n + "-" + role + "-dev",
+                    "cluster_identifier", synth.ref("aws_rds_cluster", role + "_database_cluster", "id"),
+                    "instance_class", "db.serverless", "publicly_accessible", false,
+                    "auto_minor_version_upgrade", false, "performance_insights_enabled", true,
+                    "performance_insights_kms_key_id", synth.ref("aws_kms_key", role + "_data_key_", "arn"),
+                    "ca_cert_identifier", "rds-ca-rsa2048-g1"));
         }
     }
 
     @ParameterizedTest
     @CsvSource({"primary", "dr"})
     void tlsIsEnforcedByTheClusterParameterGroup(String role) {
-        JsonObject group = synth.resource("aws_rds_cluster_parameter_group", role + "_database_parameter_group");
-        assertEquals("aurora-postgresql16", group.get("family").getAsString());
-        JsonObject parameter = group.getAsJsonArray("parameter").get(0).getAsJsonObject();
-        assertEquals("rds.force_ssl", parameter.get("name").getAsString());
-        assertEquals("1", parameter.get("value").getAsString());
-        JsonObject cluster = synth.resource("aws_rds_cluster", role + "_database_cluster");
-        assertTrue(cluster.get("db_cluster_parameter_group_name").getAsString()
-                .contains(role + "_database_parameter_group"));
+        synth.assertResource("aws_rds_cluster_parameter_group", props("provider", "aws." + role,
+                "family", "aurora-postgresql16", "parameter", List.of(Map.of("name", "rds.force_ssl", "value", "1"))));
+        synth.assertResource("aws_rds_cluster", props("provider", "aws." + role, "db_cluster_parameter_group_name",
+                synth.ref("aws_rds_cluster_parameter_group", role + "_database_parameter_group", "name")));
     }
 
     @ParameterizedTest
     @CsvSource({"primary", "dr"})
     void subnetGroupSpansThePrivateSubnetsAndLogsAreManaged(String role) {
-        JsonObject subnets = synth.resource("aws_db_subnet_group", role + "_database_subnet_group");
-        List<String> ids = Synth.strings(subnets.getAsJsonArray("subnet_ids"));
-        assertEquals(2, ids.size());
-        ids.forEach(id -> assertTrue(id.contains(role + "_network_private_subnet_"), id));
-        JsonObject logs = synth.resource("aws_cloudwatch_log_group", role + "_database_log_group");
-        assertEquals("/aws/rds/cluster/aurora-" + role + "-dev/postgresql", logs.get("name").getAsString());
-        assertTrue(logs.get("kms_key_id").getAsString().contains(role + "_logs_key"));
+        synth.assertResource("aws_db_subnet_group", props("provider", "aws." + role,
+                "subnet_ids", List.of(synth.ref("aws_subnet", role + "_network_private_subnet_1", "id"),
+                        synth.ref("aws_subnet", role + "_network_private_subnet_2", "id"))));
+        synth.assertResource("aws_cloudwatch_log_group", props("provider", "aws." + role,
+                "name", "/aws/rds/cluster/aurora-" + role + "-dev/postgresql",
+                "kms_key_id", synth.ref("aws_kms_key", role + "_logs_key_", "arn")));
         JsonObject cluster = synth.resource("aws_rds_cluster", role + "_database_cluster");
         assertTrue(Synth.strings(cluster.getAsJsonArray("depends_on")).get(0)
                 .startsWith("aws_cloudwatch_log_group." + role + "_database_log_group"));
@@ -181,23 +169,20 @@ class DatabaseTest {
 
     @Test
     void masterSecretIsReplicatedDestroyableAndHoldsNoLiteralPassword() {
-        JsonObject secret = synth.resource("aws_secretsmanager_secret", "global_master_secret");
-        assertEquals("secret-aurora-master-dev", secret.get("name").getAsString());
-        assertEquals(0, secret.get("recovery_window_in_days").getAsInt());
-        assertTrue(secret.get("kms_key_id").getAsString().startsWith("${aws_kms_key.primary_data_key_"));
-        JsonObject replica = secret.getAsJsonArray("replica").get(0).getAsJsonObject();
-        assertEquals("us-east-2", replica.get("region").getAsString());
-        assertTrue(replica.get("kms_key_id").getAsString().startsWith("${aws_kms_key.dr_data_key_"),
-                "a replica needs a key in its own region");
+        synth.assertResource("aws_secretsmanager_secret", props("provider", "aws.primary",
+                "name", "secret-aurora-master-dev", "recovery_window_in_days", 0,
+                "kms_key_id", synth.ref("aws_kms_key", "primary_data_key_", "arn"),
+                // a replica needs a key in its own region
+                "replica", List.of(Map.of("region", "us-east-2",
+                        "kms_key_id", synth.ref("aws_kms_key", "dr_data_key_", "arn")))));
         JsonObject value = synth.resource("aws_secretsmanager_secret_version", "global_master_secret_value");
         String secretString = value.get("secret_string").getAsString();
         assertTrue(secretString.startsWith("${jsonencode("), secretString);
         assertTrue(secretString.contains("data.aws_secretsmanager_random_password.global_master_password_"));
         assertEquals(List.of("secret_string"),
                 Synth.strings(value.getAsJsonObject("lifecycle").getAsJsonArray("ignore_changes")));
-        JsonObject generator = synth.data("aws_secretsmanager_random_password").get(0);
-        assertTrue(generator.get("password_length").getAsInt() >= 32);
-        assertTrue(generator.get("exclude_punctuation").getAsBoolean());
+        synth.assertDataSource("aws_secretsmanager_random_password", props("provider", "aws.primary",
+                "password_length", 40, "exclude_punctuation", true));
     }
 
     @ParameterizedTest

@@ -8,6 +8,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.payments.dr.config.DrConfig;
 import com.payments.dr.config.Setting;
+import static com.payments.dr.stack.Synth.props;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,32 +40,31 @@ class FunctionTest {
     @ParameterizedTest
     @CsvSource({"primary", "dr"})
     void sameJavaPackageInBothRegions(String role) {
-        JsonObject function = function(role);
-        assertEquals("aws." + role, function.get("provider").getAsString());
-        assertEquals("lambda-payment-dev", function.get("function_name").getAsString());
-        assertEquals("java17", function.get("runtime").getAsString());
-        assertEquals("com.payments.dr.function.PaymentHandler::handleRequest", function.get("handler").getAsString());
-        String filename = function.get("filename").getAsString();
+        // one asset for both regions: the primary's file name, checked in the other region
+        String filename = function("primary").get("filename").getAsString();
         assertTrue(filename.matches("assets/payment_function_package/[0-9A-F]{32}/payment-function\\.zip"), filename);
-        assertEquals(function("primary").get("filename").getAsString(), filename, "one asset for both regions");
-        assertEquals("${filebase64sha256(\"" + filename + "\")}", function.get("source_code_hash").getAsString());
-        assertEquals(30, function.get("timeout").getAsInt());
-        assertTrue(function.get("publish").getAsBoolean());
-        assertEquals("PublishedVersions", function.getAsJsonObject("snap_start").get("apply_on").getAsString());
+        synth.assertResource("aws_lambda_function", props("provider", "aws." + role,
+                "function_name", "lambda-payment-dev", "runtime", "java17",
+                "handler", "com.payments.dr.function.PaymentHandler::handleRequest",
+                "filename", filename, "source_code_hash", "${filebase64sha256(\"" + filename + "\")}",
+                "role", synth.ref("aws_iam_role", role + "_payment_function_role", "arn"),
+                "memory_size", 1024, "timeout", 30, "publish", true,
+                "snap_start", Map.of("apply_on", "PublishedVersions")));
     }
 
     @ParameterizedTest
     @CsvSource({"primary", "dr"})
     void runsInThePrivateSubnetsAndLeavesCleanlyOnDestroy(String role) {
+        synth.assertResource("aws_lambda_function", props("provider", "aws." + role,
+                "vpc_config", Map.of(
+                        "subnet_ids", List.of(synth.ref("aws_subnet", role + "_network_private_subnet_1", "id"),
+                                synth.ref("aws_subnet", role + "_network_private_subnet_2", "id")),
+                        "security_group_ids", List.of(
+                                synth.ref("aws_security_group", role + "_network_function_security_group", "id"))),
+                "replace_security_groups_on_destroy", true,
+                "replacement_security_group_ids", List.of(
+                        synth.ref("aws_default_security_group", role + "_network_default_security_group", "id"))));
         JsonObject function = function(role);
-        JsonObject vpc = function.getAsJsonObject("vpc_config");
-        assertEquals(2, vpc.getAsJsonArray("subnet_ids").size());
-        Synth.strings(vpc.getAsJsonArray("subnet_ids")).forEach(s -> assertTrue(s.contains(role + "_network_private_subnet_")));
-        assertTrue(Synth.strings(vpc.getAsJsonArray("security_group_ids")).get(0)
-                .contains(role + "_network_function_security_group"));
-        assertTrue(function.get("replace_security_groups_on_destroy").getAsBoolean());
-        assertTrue(Synth.strings(function.getAsJsonArray("replacement_security_group_ids")).get(0)
-                .contains(role + "_network_default_security_group"));
         List<String> dependsOn = Synth.strings(function.getAsJsonArray("depends_on"));
         assertTrue(dependsOn.stream().anyMatch(d -> d.startsWith("aws_iam_role_policy." + role + "_payment_function_role")),
                 "ENIs are created with the role's permissions");
@@ -73,27 +74,20 @@ class FunctionTest {
     @ParameterizedTest
     @CsvSource({"primary, us-east-1", "dr, us-east-2"})
     void environmentPointsAtThisRegionsDatabaseAndSecret(String role, String region) {
-        JsonObject env = function(role).getAsJsonObject("environment").getAsJsonObject("variables");
-        assertEquals(role, env.get("REGION_ROLE").getAsString());
-        assertTrue(env.get("DB_HOST").getAsString().startsWith("${aws_rds_cluster." + role + "_database_cluster"));
-        assertTrue(env.get("DB_HOST").getAsString().endsWith(".endpoint}"));
-        assertEquals("payments", env.get("DB_NAME").getAsString());
-        assertEquals("5432", env.get("DB_PORT").getAsString());
-        assertEquals("verify-full", env.get("DB_SSL_MODE").getAsString());
-        assertEquals("/var/task/rds-ca/rds-ca-bundle.pem", env.get("DB_SSL_ROOT_CERT").getAsString());
-        assertEquals("payments_api", env.get("DB_USER").getAsString());
-        assertEquals("-Dsun.net.inetaddr.ttl=5 -Dsun.net.inetaddr.negative.ttl=1",
-                env.get("JAVA_TOOL_OPTIONS").getAsString());
-        assertTrue(env.get("IDEMPOTENCY_TABLE").getAsString().startsWith("${aws_dynamodb_table.global_state_table"));
-        assertEquals("http://localhost:3000", env.get("ALLOWED_ORIGIN").getAsString());
-        assertEquals("USD,EUR,GBP", env.get("ALLOWED_CURRENCIES").getAsString());
-        String secret = env.get("DB_SECRET_ARN").getAsString();
-        if (role.equals("primary")) {
-            assertTrue(secret.matches("\\$\\{aws_secretsmanager_secret\\.global_master_secret_[0-9A-F]+\\.arn}"), secret);
-        } else {
-            assertTrue(secret.matches("\\$\\{replace\\(aws_secretsmanager_secret\\.global_master_secret_[0-9A-F]+\\.arn, "
-                    + "\":us-east-1:\", \":" + region + ":\"\\)}"), "the replica in the DR region: " + secret);
+        String secret = synth.ref("aws_secretsmanager_secret", "global_master_secret", "arn");
+        if (role.equals("dr")) {
+            // the replica in the DR region
+            secret = "${replace(" + secret.substring(2, secret.length() - 1) + ", \":us-east-1:\", \":" + region + ":\")}";
         }
+        synth.assertResource("aws_lambda_function", props("provider", "aws." + role,
+                "environment", Map.of("variables", props("REGION_ROLE", role,
+                        "DB_HOST", synth.ref("aws_rds_cluster", role + "_database_cluster", "endpoint"),
+                        "DB_NAME", "payments", "DB_PORT", "5432", "DB_SSL_MODE", "verify-full", "DB_SECRET_ARN", secret,
+                        "DB_SSL_ROOT_CERT", "/var/task/rds-ca/rds-ca-bundle.pem", "DB_USER", "payments_api",
+                        "JAVA_TOOL_OPTIONS", "-Dsun.net.inetaddr.ttl=5 -Dsun.net.inetaddr.negative.ttl=1",
+                        "IDEMPOTENCY_TABLE", synth.ref("aws_dynamodb_table", "global_state_table", "name"),
+                        "ALLOWED_ORIGIN", "http://localhost:3000", "ALLOWED_CURRENCIES", "USD,EUR,GBP"))));
+        JsonObject env = function(role).getAsJsonObject("environment").getAsJsonObject("variables");
         assertTrue(!env.has("AWS_REGION"), "reserved: Lambda sets it");
     }
 
@@ -125,19 +119,19 @@ class FunctionTest {
                 + ":\\$\\{data\\.aws_caller_identity\\." + role + "_[^}]*}:dbuser:\\$\\{aws_rds_cluster\\." + role
                 + "_database_cluster_[0-9A-F]+\\.cluster_resource_id}/payments_api"), dbUser);
         assertEquals(6, bySid.size());
-        assertEquals("role-payment-function-" + role + "-dev",
-                synth.resource("aws_iam_role", role + "_payment_function_role").get("name").getAsString());
+        synth.assertResource("aws_iam_role", props("provider", "aws." + role,
+                "name", "role-payment-function-" + role + "-dev"));
     }
 
     @ParameterizedTest
     @CsvSource({"primary", "dr"})
     void callersUseTheLiveAliasAndLogsAreManaged(String role) {
-        JsonObject alias = synth.resource("aws_lambda_alias", role + "_payment_function_alias");
-        assertEquals("live", alias.get("name").getAsString());
-        assertTrue(alias.get("function_version").getAsString().endsWith(".version}"));
-        JsonObject logs = synth.resource("aws_cloudwatch_log_group", role + "_payment_function_log_group");
-        assertEquals("/aws/lambda/lambda-payment-dev", logs.get("name").getAsString());
-        assertTrue(logs.get("kms_key_id").getAsString().contains(role + "_logs_key"));
+        synth.assertResource("aws_lambda_alias", props("provider", "aws." + role, "name", "live",
+                "function_name", synth.ref("aws_lambda_function", role + "_payment_function_", "function_name"),
+                "function_version", synth.ref("aws_lambda_function", role + "_payment_function_", "version")));
+        synth.assertResource("aws_cloudwatch_log_group", props("provider", "aws." + role,
+                "name", "/aws/lambda/lambda-payment-dev", "retention_in_days", 30,
+                "kms_key_id", synth.ref("aws_kms_key", role + "_logs_key_", "arn")));
         JsonObject outputs = synth.json().getAsJsonObject("output");
         assertTrue(outputs.has(role + "_function_name") && outputs.has(role + "_function_alias_arn"));
     }

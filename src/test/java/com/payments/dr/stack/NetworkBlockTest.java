@@ -3,6 +3,7 @@ package com.payments.dr.stack;
 import com.payments.dr.blocks.RegionContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -14,6 +15,7 @@ import com.payments.dr.config.Ipv4Cidr;
 import com.payments.dr.naming.Naming;
 import com.payments.dr.naming.RegionRole;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The network block on its own, as another stack would reuse it. */
@@ -28,7 +30,14 @@ class NetworkBlockTest {
         EncryptionKey key = new EncryptionKey(stack, "key", region, "logs", "test", List.of());
         new Network(stack, "network", new Network.Props(region, Ipv4Cidr.parseOrNull("192.168.0.0/24"), 3, 7, key,
                 List.of()));
-        JsonObject json = JsonParser.parseString(Testing.synth(stack)).getAsJsonObject();
+        String synthesized = Testing.synth(stack);
+        assertTrue(Testing.toHaveResourceWithProperties(synthesized, "aws_vpc", Map.of("provider", "aws.primary",
+                "cidr_block", "192.168.0.0/24", "tags", Map.of("Name", "vpc-t"))));
+        assertTrue(Testing.toHaveProviderWithProperties(synthesized, "aws", Map.of("alias", "primary",
+                "region", "eu-central-1")));
+        assertFalse(Testing.toHaveResourceWithProperties(synthesized, "aws_vpc_endpoint",
+                Map.of("vpc_endpoint_type", "Interface")));
+        JsonObject json = JsonParser.parseString(synthesized).getAsJsonObject();
         JsonObject resources = json.getAsJsonObject("resource");
         assertEquals(2, resources.getAsJsonObject("aws_security_group").size(), "function and database only");
         assertEquals(2, resources.getAsJsonObject("aws_vpc_endpoint").size(), "the two gateway endpoints");

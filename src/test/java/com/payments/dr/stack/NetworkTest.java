@@ -8,6 +8,7 @@ import com.google.gson.JsonObject;
 import com.payments.dr.config.Ipv4Cidr;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -34,11 +35,8 @@ class NetworkTest {
     @ParameterizedTest
     @CsvSource({"primary, 10.10.0.0/16", "dr, 10.20.0.0/16"})
     void vpcWithDnsAndTheConfiguredCidr(String role, String cidr) {
-        JsonObject vpc = synth.resource("aws_vpc", role + "_network_vpc");
-        assertEquals(cidr, vpc.get("cidr_block").getAsString());
-        assertTrue(vpc.get("enable_dns_support").getAsBoolean());
-        assertTrue(vpc.get("enable_dns_hostnames").getAsBoolean());
-        assertEquals("vpc-dev", vpc.getAsJsonObject("tags").get("Name").getAsString());
+        synth.assertResource("aws_vpc", Map.of("provider", "aws." + role, "cidr_block", cidr,
+                "enable_dns_support", true, "enable_dns_hostnames", true, "tags", Map.of("Name", "vpc-dev")));
     }
 
     @ParameterizedTest
@@ -51,14 +49,18 @@ class NetworkTest {
         Set<String> blocks = new HashSet<>();
         for (JsonObject subnet : subnets) {
             assertTrue(vpc.contains(Ipv4Cidr.parseOrNull(subnet.get("cidr_block").getAsString())));
-            assertFalse(subnet.get("map_public_ip_on_launch").getAsBoolean());
             zones.add(subnet.get("availability_zone").getAsString());
             blocks.add(subnet.get("cidr_block").getAsString());
         }
-        assertEquals(Set.of(
-                "${element(data.aws_availability_zones." + zoneDataId(role) + ".names, 0)}",
-                "${element(data.aws_availability_zones." + zoneDataId(role) + ".names, 1)}"), zones);
+        assertEquals(2, zones.size());
         assertEquals(2, blocks.size());
+        for (int zone = 0; zone < 2; zone++) {
+            synth.assertResource("aws_subnet", Map.of("provider", "aws." + role,
+                    "vpc_id", synth.ref("aws_vpc", role + "_network_vpc", "id"),
+                    "availability_zone", "${element(data.aws_availability_zones." + zoneDataId(role) + ".names, "
+                            + zone + ")}",
+                    "map_public_ip_on_launch", false));
+        }
     }
 
     private static String zoneDataId(String role) {
@@ -66,20 +68,19 @@ class NetworkTest {
                 .filter(id -> id.startsWith(role + "_")).findFirst().orElseThrow();
     }
 
-    @Test
-    void zonesExcludeLocalAndWavelengthZones() {
-        for (JsonObject zones : synth.data("aws_availability_zones")) {
-            assertEquals("available", zones.get("state").getAsString());
-            assertEquals("opt-in-not-required",
-                    zones.getAsJsonArray("filter").get(0).getAsJsonObject().getAsJsonArray("values").get(0).getAsString());
-        }
+    @ParameterizedTest
+    @CsvSource({"primary", "dr"})
+    void zonesExcludeLocalAndWavelengthZones(String role) {
+        synth.assertDataSource("aws_availability_zones", Map.of("provider", "aws." + role, "state", "available",
+                "filter", List.of(Map.of("name", "opt-in-status", "values", List.of("opt-in-not-required")))));
+        assertEquals(2, synth.data("aws_availability_zones").size());
     }
 
     @Test
     void noPathToOrFromTheInternet() {
         for (String type : List.of("aws_internet_gateway", "aws_egress_only_internet_gateway", "aws_nat_gateway",
                 "aws_eip", "aws_route")) {
-            assertTrue(synth.resources(type).isEmpty(), type);
+            synth.assertNoResource(type);
         }
         for (JsonObject table : synth.resources("aws_route_table")) {
             assertFalse(table.has("route"), "route tables carry no routes besides local and endpoints");
@@ -92,11 +93,14 @@ class NetworkTest {
         List<JsonObject> tables = inRegion("aws_route_table", role);
         assertEquals(2, tables.size());
         assertEquals(2, inRegion("aws_route_table_association", role).size());
+        List<String> routeTables = List.of(
+                synth.ref("aws_route_table", role + "_network_private_route_table_1", "id"),
+                synth.ref("aws_route_table", role + "_network_private_route_table_2", "id"));
         for (String service : List.of("s3", "dynamodb")) {
-            JsonObject endpoint = synth.resource("aws_vpc_endpoint", role + "_network_" + service + "_endpoint");
-            assertEquals("com.amazonaws." + region + "." + service, endpoint.get("service_name").getAsString());
-            assertEquals("Gateway", endpoint.get("vpc_endpoint_type").getAsString());
-            assertEquals(2, endpoint.getAsJsonArray("route_table_ids").size());
+            synth.assertResource("aws_vpc_endpoint", Map.of("provider", "aws." + role,
+                    "vpc_id", synth.ref("aws_vpc", role + "_network_vpc", "id"),
+                    "service_name", "com.amazonaws." + region + "." + service,
+                    "vpc_endpoint_type", "Gateway", "route_table_ids", routeTables));
         }
     }
 
@@ -130,15 +134,15 @@ class NetworkTest {
     @ParameterizedTest
     @CsvSource({"primary", "dr"})
     void databaseAdmitsPostgresOnlyFromTheFunction(String role) {
+        String database = synth.ref("aws_security_group", role + "_network_database_security_group", "id");
         List<JsonObject> ingress = inRegion("aws_vpc_security_group_ingress_rule", role).stream()
-                .filter(r -> r.get("security_group_id").getAsString().contains(role + "_network_database_security_group"))
+                .filter(r -> r.get("security_group_id").getAsString().equals(database))
                 .toList();
         assertEquals(1, ingress.size());
-        JsonObject rule = ingress.get(0);
-        assertEquals(5432, rule.get("from_port").getAsInt());
-        assertEquals(5432, rule.get("to_port").getAsInt());
-        assertTrue(rule.get("referenced_security_group_id").getAsString()
-                .contains(role + "_network_function_security_group"));
+        synth.assertResource("aws_vpc_security_group_ingress_rule", Map.of("provider", "aws." + role,
+                "security_group_id", database, "ip_protocol", "tcp", "from_port", 5432, "to_port", 5432,
+                "referenced_security_group_id",
+                synth.ref("aws_security_group", role + "_network_function_security_group", "id")));
     }
 
     @ParameterizedTest
@@ -161,27 +165,28 @@ class NetworkTest {
     @ParameterizedTest
     @CsvSource({"primary, us-east-1", "dr, us-east-2"})
     void secretsManagerIsReachedThroughAPrivateInterfaceEndpoint(String role, String region) {
-        JsonObject endpoint = synth.resource("aws_vpc_endpoint", role + "_network_secretsmanager_endpoint");
-        assertEquals("com.amazonaws." + region + ".secretsmanager", endpoint.get("service_name").getAsString());
-        assertEquals("Interface", endpoint.get("vpc_endpoint_type").getAsString());
-        assertTrue(endpoint.get("private_dns_enabled").getAsBoolean());
-        assertEquals(2, endpoint.getAsJsonArray("subnet_ids").size(), "one ENI per zone");
-        assertTrue(endpoint.getAsJsonArray("security_group_ids").get(0).getAsString()
-                .contains(role + "_network_endpoints_security_group"));
+        synth.assertResource("aws_vpc_endpoint", Map.of("provider", "aws." + role,
+                "service_name", "com.amazonaws." + region + ".secretsmanager",
+                "vpc_endpoint_type", "Interface", "private_dns_enabled", true,
+                // one ENI per zone
+                "subnet_ids", List.of(synth.ref("aws_subnet", role + "_network_private_subnet_1", "id"),
+                        synth.ref("aws_subnet", role + "_network_private_subnet_2", "id")),
+                "security_group_ids", List.of(
+                        synth.ref("aws_security_group", role + "_network_endpoints_security_group", "id"))));
     }
 
     @ParameterizedTest
     @CsvSource({"primary", "dr"})
     void flowLogsGoToAnEncryptedRetainedLogGroupThroughAScopedRole(String role) {
-        JsonObject flowLog = synth.resource("aws_flow_log", role + "_network_flow_log");
-        assertEquals("ALL", flowLog.get("traffic_type").getAsString());
-        assertEquals("cloud-watch-logs", flowLog.get("log_destination_type").getAsString());
-        assertTrue(flowLog.get("log_destination").getAsString().contains(role + "_network_flow_log_group"));
-        JsonObject group = synth.resource("aws_cloudwatch_log_group", role + "_network_flow_log_group");
-        assertEquals(30, group.get("retention_in_days").getAsInt());
-        assertTrue(group.get("kms_key_id").getAsString().startsWith("${aws_kms_key." + role + "_logs_key_"));
-        assertEquals("vpc-flow-logs-dev", group.get("name").getAsString());
-        JsonObject roleResource = synth.resource("aws_iam_role", role + "_network_flow_log_role");
-        assertEquals("role-vpc-flow-logs-" + role + "-dev", roleResource.get("name").getAsString());
+        synth.assertResource("aws_flow_log", Map.of("provider", "aws." + role,
+                "vpc_id", synth.ref("aws_vpc", role + "_network_vpc", "id"),
+                "traffic_type", "ALL", "log_destination_type", "cloud-watch-logs",
+                "log_destination", synth.ref("aws_cloudwatch_log_group", role + "_network_flow_log_group", "arn"),
+                "iam_role_arn", synth.ref("aws_iam_role", role + "_network_flow_log_role", "arn")));
+        synth.assertResource("aws_cloudwatch_log_group", Map.of("provider", "aws." + role,
+                "name", "vpc-flow-logs-dev", "retention_in_days", 30,
+                "kms_key_id", synth.ref("aws_kms_key", role + "_logs_key_", "arn")));
+        synth.assertResource("aws_iam_role", Map.of("provider", "aws." + role,
+                "name", "role-vpc-flow-logs-" + role + "-dev"));
     }
 }

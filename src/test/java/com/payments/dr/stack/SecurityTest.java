@@ -6,9 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import static com.payments.dr.stack.Synth.props;
+
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Secure-by-default properties that hold across the whole stack. */
 class SecurityTest {
@@ -53,7 +58,8 @@ class SecurityTest {
         for (JsonObject policy : synth.resources("aws_iam_role_policy")) {
             assertTrue(policy.get("policy").getAsString().startsWith("${data.aws_iam_policy_document."));
         }
-        assertTrue(synth.resources("aws_iam_role_policy_attachment").isEmpty(), "no managed policies");
+        // no managed policies
+        synth.assertNoResource("aws_iam_role_policy_attachment");
     }
 
     @Test
@@ -67,6 +73,15 @@ class SecurityTest {
                 }
             }
         }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"primary, logs", "primary, data", "dr, logs", "dr, data"})
+    void eachRegionHasItsOwnRotatingDestroyableKeysWithAliases(String role, String purpose) {
+        synth.assertResource("aws_kms_key", props("provider", "aws." + role, "enable_key_rotation", true,
+                "deletion_window_in_days", 7, "tags", Map.of("Name", "cmk-" + purpose + "-dev")));
+        synth.assertResource("aws_kms_alias", props("provider", "aws." + role, "name", "alias/cmk-" + purpose + "-dev",
+                "target_key_id", synth.ref("aws_kms_key", role + "_" + purpose + "_key_", "key_id")));
     }
 
     @Test

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import static com.payments.dr.stack.Synth.props;
+
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,56 +30,42 @@ class StorageTest {
 
     @Test
     void stateTableIsAnOnDemandGlobalTableWithTtlStreamsAndRecovery() {
-        JsonObject table = synth.resource("aws_dynamodb_table", "global_state_table");
-        assertEquals("aws.primary", table.get("provider").getAsString());
-        assertEquals("dynamodb-payment-state-dev", table.get("name").getAsString());
-        assertEquals("PAY_PER_REQUEST", table.get("billing_mode").getAsString());
-        assertEquals("pk", table.get("hash_key").getAsString());
-        assertFalse(table.has("range_key"));
-        JsonObject attribute = table.getAsJsonArray("attribute").get(0).getAsJsonObject();
-        assertEquals("pk", attribute.get("name").getAsString());
-        assertEquals("S", attribute.get("type").getAsString());
-        assertEquals("expires_at", table.getAsJsonObject("ttl").get("attribute_name").getAsString());
-        assertTrue(table.getAsJsonObject("ttl").get("enabled").getAsBoolean());
-        assertTrue(table.get("stream_enabled").getAsBoolean());
-        assertEquals("NEW_AND_OLD_IMAGES", table.get("stream_view_type").getAsString());
-        assertTrue(table.getAsJsonObject("server_side_encryption").get("enabled").getAsBoolean());
-        assertTrue(table.getAsJsonObject("point_in_time_recovery").get("enabled").getAsBoolean());
-        assertFalse(table.get("deletion_protection_enabled").getAsBoolean());
+        synth.assertResource("aws_dynamodb_table", props("provider", "aws.primary",
+                "name", "dynamodb-payment-state-dev", "billing_mode", "PAY_PER_REQUEST", "hash_key", "pk",
+                "attribute", List.of(Map.of("name", "pk", "type", "S")),
+                "ttl", Map.of("attribute_name", "expires_at", "enabled", true),
+                "stream_enabled", true, "stream_view_type", "NEW_AND_OLD_IMAGES",
+                "server_side_encryption", Map.of("enabled", true),
+                "point_in_time_recovery", Map.of("enabled", true), "deletion_protection_enabled", false));
+        assertFalse(synth.resource("aws_dynamodb_table", "global_state_table").has("range_key"));
     }
 
     @Test
     void onlyTheDrRegionIsAReplicaAndItKeepsRecoveryAndTags() {
-        JsonArray replicas = synth.resource("aws_dynamodb_table", "global_state_table").getAsJsonArray("replica");
-        assertEquals(1, replicas.size(), "the table's own region is not a replica");
-        JsonObject replica = replicas.get(0).getAsJsonObject();
-        assertEquals("us-east-2", replica.get("region_name").getAsString());
-        assertTrue(replica.get("point_in_time_recovery").getAsBoolean());
-        assertTrue(replica.get("propagate_tags").getAsBoolean());
-        assertTrue(synth.resources("aws_dynamodb_table_replica").isEmpty(), "never mix replica blocks and resources");
+        // one element: the table's own region is not a replica
+        synth.assertResource("aws_dynamodb_table", props("name", "dynamodb-payment-state-dev",
+                "replica", List.of(Map.of("region_name", "us-east-2", "point_in_time_recovery", true,
+                        "propagate_tags", true))));
+        // never mix replica blocks and resources
+        synth.assertNoResource("aws_dynamodb_table_replica");
     }
 
     @ParameterizedTest
     @CsvSource({"primary", "dr"})
     void bucketsArePrivateVersionedEncryptedAndDestroyable(String role) {
-        JsonObject bucket = synth.resource("aws_s3_bucket", role + "_bucket_");
-        assertEquals("aws." + role, bucket.get("provider").getAsString());
-        assertTrue(bucket.get("bucket").getAsString().matches(
-                "s3-payments-\\$\\{data\\.aws_caller_identity\\." + role + "_caller_identity\\.account_id}-" + role + "-dev"),
-                bucket.get("bucket").getAsString());
-        assertTrue(bucket.get("force_destroy").getAsBoolean());
-        assertEquals("Enabled", synth.resource("aws_s3_bucket_versioning", role + "_bucket_versioning")
-                .getAsJsonObject("versioning_configuration").get("status").getAsString());
-        assertEquals("AES256", synth.resource("aws_s3_bucket_server_side_encryption_configuration",
-                        role + "_bucket_encryption").getAsJsonArray("rule").get(0).getAsJsonObject()
-                .getAsJsonObject("apply_server_side_encryption_by_default").get("sse_algorithm").getAsString());
-        JsonObject block = synth.resource("aws_s3_bucket_public_access_block", role + "_bucket_public_access_block");
-        for (String flag : List.of("block_public_acls", "block_public_policy", "ignore_public_acls",
-                "restrict_public_buckets")) {
-            assertTrue(block.get(flag).getAsBoolean(), flag);
-        }
-        assertEquals("BucketOwnerEnforced", synth.resource("aws_s3_bucket_ownership_controls", role + "_bucket_ownership")
-                .getAsJsonObject("rule").get("object_ownership").getAsString());
+        String bucket = synth.ref("aws_s3_bucket", role + "_bucket_", "id");
+        synth.assertResource("aws_s3_bucket", props("provider", "aws." + role, "force_destroy", true,
+                "bucket", "s3-payments-${data.aws_caller_identity." + role + "_caller_identity.account_id}-" + role + "-dev"));
+        synth.assertResource("aws_s3_bucket_versioning", props("provider", "aws." + role, "bucket", bucket,
+                "versioning_configuration", Map.of("status", "Enabled")));
+        synth.assertResource("aws_s3_bucket_server_side_encryption_configuration", props("provider", "aws." + role,
+                "bucket", bucket, "rule", List.of(Map.of("apply_server_side_encryption_by_default",
+                        Map.of("sse_algorithm", "AES256")))));
+        synth.assertResource("aws_s3_bucket_public_access_block", props("provider", "aws." + role, "bucket", bucket,
+                "block_public_acls", true, "block_public_policy", true, "ignore_public_acls", true,
+                "restrict_public_buckets", true));
+        synth.assertResource("aws_s3_bucket_ownership_controls", props("provider", "aws." + role, "bucket", bucket,
+                "rule", Map.of("object_ownership", "BucketOwnerEnforced")));
     }
 
     @ParameterizedTest
@@ -85,56 +74,57 @@ class StorageTest {
         JsonObject policy = synth.resource("aws_s3_bucket_policy", role + "_bucket_policy");
         assertTrue(Synth.strings(policy.getAsJsonArray("depends_on")).get(0)
                 .startsWith("aws_s3_bucket_public_access_block." + role + "_bucket_public_access_block"));
-        JsonObject statement = synth.policyDocument(policy.get("policy").getAsString())
-                .getAsJsonArray("statement").get(0).getAsJsonObject();
-        assertEquals("Deny", statement.get("effect").getAsString());
-        JsonObject condition = statement.getAsJsonArray("condition").get(0).getAsJsonObject();
-        assertEquals("aws:SecureTransport", condition.get("variable").getAsString());
-        assertEquals("false", condition.getAsJsonArray("values").get(0).getAsString());
-        assertEquals(2, statement.getAsJsonArray("resources").size(), "the bucket and its objects");
+        String bucket = synth.ref("aws_s3_bucket", role + "_bucket_", "arn");
+        synth.assertResource("aws_s3_bucket_policy", props("provider", "aws." + role,
+                "bucket", synth.ref("aws_s3_bucket", role + "_bucket_", "id"),
+                "policy", "${data.aws_iam_policy_document." + role + "_bucket_policy_document_"
+                        + policy.get("policy").getAsString().split("_bucket_policy_document_")[1]));
+        // the bucket and its objects, only through TLS
+        synth.assertDataSource("aws_iam_policy_document", props("provider", "aws." + role,
+                "statement", List.of(props("effect", "Deny", "actions", List.of("s3:*"),
+                        "principals", List.of(Map.of("type", "AWS", "identifiers", List.of("*"))),
+                        "resources", List.of(bucket, bucket.replace(".arn}", ".arn}/*")),
+                        "condition", List.of(Map.of("test", "Bool", "variable", "aws:SecureTransport",
+                                "values", List.of("false")))))));
     }
 
     @ParameterizedTest
     @CsvSource({"primary", "dr"})
     void lifecycleTiersExpiresNoncurrentVersionsAndAbortsUploads(String role) {
+        synth.assertResource("aws_s3_bucket_lifecycle_configuration", props("provider", "aws." + role,
+                "bucket", synth.ref("aws_s3_bucket", role + "_bucket_", "id"),
+                "rule", List.of(props("status", "Enabled", "filter", Map.of("prefix", ""),
+                        "transition", List.of(Map.of("days", 30, "storage_class", "STANDARD_IA"),
+                                Map.of("days", 90, "storage_class", "GLACIER_IR")),
+                        "noncurrent_version_expiration", Map.of("noncurrent_days", 30),
+                        "abort_incomplete_multipart_upload", Map.of("days_after_initiation", 7)))));
         JsonObject lifecycle = synth.resource("aws_s3_bucket_lifecycle_configuration", role + "_bucket_lifecycle");
-        JsonObject rule = lifecycle.getAsJsonArray("rule").get(0).getAsJsonObject();
-        assertEquals("Enabled", rule.get("status").getAsString());
-        JsonArray transitions = rule.getAsJsonArray("transition");
-        assertEquals("STANDARD_IA", transitions.get(0).getAsJsonObject().get("storage_class").getAsString());
-        assertEquals(30, transitions.get(0).getAsJsonObject().get("days").getAsInt());
-        assertEquals("GLACIER_IR", transitions.get(1).getAsJsonObject().get("storage_class").getAsString());
-        assertEquals(30, rule.getAsJsonObject("noncurrent_version_expiration").get("noncurrent_days").getAsInt());
-        assertEquals(7, rule.getAsJsonObject("abort_incomplete_multipart_upload").get("days_after_initiation").getAsInt());
         assertTrue(Synth.strings(lifecycle.getAsJsonArray("depends_on")).get(0)
                 .startsWith("aws_s3_bucket_versioning." + role + "_bucket_versioning"));
     }
 
     @Test
     void primaryReplicatesToDrWithDeleteMarkersAndTimeControlAfterVersioning() {
+        synth.assertResource("aws_s3_bucket_replication_configuration", props("provider", "aws.primary",
+                "bucket", synth.ref("aws_s3_bucket", "primary_bucket_", "id"),
+                "role", synth.ref("aws_iam_role", "global_replication_role", "arn"),
+                "rule", List.of(props("status", "Enabled", "filter", Map.of("prefix", ""),
+                        "delete_marker_replication", Map.of("status", "Enabled"),
+                        "destination", props("bucket", synth.ref("aws_s3_bucket", "dr_bucket_", "arn"),
+                                "replication_time", Map.of("status", "Enabled", "time", Map.of("minutes", 15)),
+                                "metrics", Map.of("status", "Enabled", "event_threshold", Map.of("minutes", 15)))))));
         JsonObject replication = synth.resource("aws_s3_bucket_replication_configuration", "global_bucket_replication");
-        assertEquals("aws.primary", replication.get("provider").getAsString());
-        assertTrue(replication.get("bucket").getAsString().startsWith("${aws_s3_bucket.primary_bucket_"));
         List<String> dependsOn = Synth.strings(replication.getAsJsonArray("depends_on"));
         assertTrue(dependsOn.stream().anyMatch(d -> d.startsWith("aws_s3_bucket_versioning.primary_bucket_versioning")));
         assertTrue(dependsOn.stream().anyMatch(d -> d.startsWith("aws_s3_bucket_versioning.dr_bucket_versioning")));
         JsonObject rule = replication.getAsJsonArray("rule").get(0).getAsJsonObject();
-        assertEquals("Enabled", rule.get("status").getAsString());
-        assertTrue(rule.has("filter"));
-        assertEquals("Enabled", rule.getAsJsonObject("delete_marker_replication").get("status").getAsString());
-        JsonObject destination = rule.getAsJsonObject("destination");
-        assertTrue(destination.get("bucket").getAsString().startsWith("${aws_s3_bucket.dr_bucket_"));
-        assertEquals(15, destination.getAsJsonObject("replication_time").getAsJsonObject("time").get("minutes").getAsInt());
-        assertEquals("Enabled", destination.getAsJsonObject("replication_time").get("status").getAsString());
-        assertEquals(15, destination.getAsJsonObject("metrics").getAsJsonObject("event_threshold")
-                .get("minutes").getAsInt());
         assertFalse(rule.has("source_selection_criteria"), "SSE-S3 objects need no KMS replication settings");
     }
 
     @Test
     void replicationRoleIsLeastPrivilege() {
+        synth.assertResource("aws_iam_role", props("provider", "aws.primary", "name", "role-s3-replication-dev"));
         JsonObject role = synth.resource("aws_iam_role", "global_replication_role");
-        assertEquals("role-s3-replication-dev", role.get("name").getAsString());
         JsonObject trust = synth.policyDocument(role.get("assume_role_policy").getAsString())
                 .getAsJsonArray("statement").get(0).getAsJsonObject();
         assertEquals("s3.amazonaws.com", trust.getAsJsonArray("principals").get(0).getAsJsonObject()

@@ -85,6 +85,61 @@ public final class Synth {
         return matches.get(0);
     }
 
+    /**
+     * cdktf's matcher: some resource of {@code type} has at least these properties (keys in snake
+     * or camel case; nested objects match on the keys given, arrays element by element and in full).
+     */
+    public void assertResource(String type, Map<String, ?> properties) {
+        if (!Testing.toHaveResourceWithProperties(text, type, properties)) {
+            throw new AssertionError("no " + type + " with " + properties + "; found " + blocks("resource", type));
+        }
+    }
+
+    /** cdktf's matcher, for a data source. */
+    public void assertDataSource(String type, Map<String, ?> properties) {
+        if (!Testing.toHaveDataSourceWithProperties(text, type, properties)) {
+            throw new AssertionError("no data " + type + " with " + properties + "; found " + blocks("data", type));
+        }
+    }
+
+    /** cdktf's matcher, for a provider configuration. */
+    public void assertProvider(String type, Map<String, ?> properties) {
+        if (!Testing.toHaveProviderWithProperties(text, type, properties)) {
+            throw new AssertionError("no provider " + type + " with " + properties + "; found "
+                    + json.getAsJsonObject("provider").get(type));
+        }
+    }
+
+    /** cdktf's matcher: no resource of {@code type} at all. */
+    public void assertNoResource(String type) {
+        if (Testing.toHaveResource(text, type)) {
+            throw new AssertionError("unexpected " + type + ": " + blocks("resource", type).keySet());
+        }
+    }
+
+    /** The logical id of the single resource of {@code type} whose id starts with {@code prefix}. */
+    public String id(String type, String prefix) {
+        List<String> ids = blocks("resource", type).keySet().stream().filter(id -> id.startsWith(prefix)).toList();
+        if (ids.size() != 1) {
+            throw new AssertionError("expected one " + type + " with id " + prefix + "*, found " + ids);
+        }
+        return ids.get(0);
+    }
+
+    /** The Terraform reference {@code ${type.id.attribute}} to that resource. */
+    public String ref(String type, String prefix, String attribute) {
+        return "${" + type + "." + id(type, prefix) + "." + attribute + "}";
+    }
+
+    /** Properties for a matcher, in the order given: {@code props("name", "x", "port", 5432)}. */
+    public static Map<String, Object> props(Object... keysAndValues) {
+        Map<String, Object> properties = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            properties.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return properties;
+    }
+
     /** The values of a JSON array of strings. */
     public static List<String> strings(com.google.gson.JsonArray array) {
         List<String> values = new ArrayList<>();

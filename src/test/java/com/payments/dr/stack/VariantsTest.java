@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import com.google.gson.JsonObject;
 import com.payments.dr.config.DrConfig;
 import com.payments.dr.config.Setting;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -34,28 +36,26 @@ class VariantsTest {
     @Test
     void regionsAndZonesFollowTheConfiguration() {
         assertEquals(6, synth.resources("aws_subnet").size());
-        assertEquals("com.amazonaws.eu-west-1.s3",
-                synth.resource("aws_vpc_endpoint", "dr_network_s3_endpoint").get("service_name").getAsString());
-        assertEquals("us-west-2", synth.resource("aws_rds_cluster", "dr_database_cluster")
-                .get("source_region").getAsString());
-        assertEquals("eu-west-1", synth.resource("aws_dynamodb_table", "global_state_table")
-                .getAsJsonArray("replica").get(0).getAsJsonObject().get("region_name").getAsString());
-        assertEquals(90, synth.resource("aws_cloudwatch_log_group", "primary_network_flow_log_group")
-                .get("retention_in_days").getAsInt());
+        synth.assertProvider("aws", Map.of("alias", "primary", "region", "us-west-2",
+                "default_tags", List.of(Map.of("tags", Map.of("EnvironmentSuffix", "qa")))));
+        synth.assertProvider("aws", Map.of("alias", "dr", "region", "eu-west-1"));
+        synth.assertResource("aws_vpc_endpoint", Map.of("provider", "aws.dr",
+                "service_name", "com.amazonaws.eu-west-1.s3"));
+        synth.assertResource("aws_rds_cluster", Map.of("provider", "aws.dr", "source_region", "us-west-2"));
+        synth.assertResource("aws_dynamodb_table", Map.of("name", "dynamodb-payment-state-qa",
+                "replica", List.of(Map.of("region_name", "eu-west-1"))));
+        synth.assertResource("aws_cloudwatch_log_group", Map.of("provider", "aws.primary",
+                "name", "vpc-flow-logs-qa", "retention_in_days", 90));
     }
 
     @Test
     void databaseSettingsReachBothClusters() {
         for (String role : new String[] {"primary", "dr"}) {
-            JsonObject cluster = synth.resource("aws_rds_cluster", role + "_database_cluster");
-            assertEquals("15.10", cluster.get("engine_version").getAsString());
-            assertEquals(1.0, cluster.getAsJsonObject("serverlessv2_scaling_configuration")
-                    .get("min_capacity").getAsDouble());
-            assertEquals(8.5, cluster.getAsJsonObject("serverlessv2_scaling_configuration")
-                    .get("max_capacity").getAsDouble());
-            assertEquals(14, cluster.get("backup_retention_period").getAsInt());
-            assertEquals("aurora-postgresql15", synth.resource("aws_rds_cluster_parameter_group",
-                    role + "_database_parameter_group").get("family").getAsString());
+            synth.assertResource("aws_rds_cluster", Map.of("provider", "aws." + role, "engine_version", "15.10",
+                    "serverlessv2_scaling_configuration", Map.of("min_capacity", 1, "max_capacity", 8.5),
+                    "backup_retention_period", 14));
+            synth.assertResource("aws_rds_cluster_parameter_group", Map.of("provider", "aws." + role,
+                    "family", "aurora-postgresql15"));
         }
         long drInstances = synth.blocks("resource", "aws_rds_cluster_instance").keySet().stream()
                 .filter(id -> id.startsWith("dr_")).count();
@@ -68,8 +68,8 @@ class VariantsTest {
                 .getAsJsonArray("rule").get(0).getAsJsonObject().getAsJsonObject("destination");
         assertFalse(destination.has("replication_time"));
         assertFalse(destination.has("metrics"));
-        assertEquals("Enabled", synth.resource("aws_s3_bucket_replication_configuration", "global_bucket_replication")
-                .getAsJsonArray("rule").get(0).getAsJsonObject().getAsJsonObject("delete_marker_replication")
-                .get("status").getAsString());
+        synth.assertResource("aws_s3_bucket_replication_configuration", Map.of("rule", List.of(Map.of(
+                "status", "Enabled", "delete_marker_replication", Map.of("status", "Enabled"),
+                "destination", Map.of("storage_class", "STANDARD")))));
     }
 }
