@@ -172,6 +172,11 @@ public final class AuroraCluster extends Construct {
         return cluster.getClusterIdentifier();
     }
 
+    /** The cluster's resource id ({@code cluster-…}), which IAM database authentication ARNs name. */
+    public String clusterResourceId() {
+        return cluster.getClusterResourceId();
+    }
+
     public String writerEndpoint() {
         return cluster.getEndpoint();
     }

@@ -52,10 +52,12 @@ public final class PaymentFunction extends Construct {
      * @param secretArn   the master secret's ARN in this region (the replica's in the DR region)
      * @param tableName   the global table, the same name in every region
      * @param environment the function's settings (see {@code FunctionConfig})
+     * @param databaseUserArn the {@code rds-db:dbuser} ARN of the application role in this region's
+     *                        cluster, for IAM database authentication
      */
     public record Props(RegionContext region, TerraformAsset code, Network network, EncryptionKey logsKey,
                         EncryptionKey dataKey, int logRetentionDays, String secretArn, String tableName,
-                        Map<String, String> environment) {
+                        Map<String, String> environment, String databaseUserArn) {
     }
 
     private final LambdaFunction function;
@@ -96,7 +98,10 @@ public final class PaymentFunction extends Construct {
                         .resources(List.of(props.dataKey().arn()))
                         .condition(List.of(Iam.condition("StringEquals", "kms:ViaService",
                                 "lambda." + region.region() + ".amazonaws.com")))
-                        .build()));
+                        .build(),
+                // payments log in as the application role with an IAM token, in this cluster only
+                Iam.allow("ConnectAsApplicationRole", List.of("rds-db:connect"),
+                        List.of(props.databaseUserArn()))));
 
         function = LambdaFunction.Builder.create(this, "function")
                 .provider(region.provider())

@@ -12,9 +12,14 @@ import java.util.TreeMap;
 /**
  * The parts of an API Gateway REST proxy event the function uses. Header names are
  * case-insensitive, as in HTTP: clients send {@code idempotency-key} as often as
- * {@code Idempotency-Key}.
+ * {@code Idempotency-Key}. {@code requestId} is API Gateway's id of the request, for the log.
  */
-public record ApiRequest(String method, String path, Map<String, String> headers, String body) {
+public record ApiRequest(String method, String path, Map<String, String> headers, String body,
+        String requestId) {
+
+    public ApiRequest(String method, String path, Map<String, String> headers, String body) {
+        this(method, path, headers, body, null);
+    }
 
     public ApiRequest {
         TreeMap<String, String> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -67,7 +72,10 @@ public record ApiRequest(String method, String path, Map<String, String> headers
         }
         String normalizedPath = path.length() > 1 && path.endsWith("/")
                 ? path.substring(0, path.length() - 1) : path;
-        return new ApiRequest(method.toUpperCase(), normalizedPath, headers, body);
+        JsonElement context = event.get("requestContext");
+        String requestId = context != null && context.isJsonObject()
+                ? string(context.getAsJsonObject(), "requestId") : null;
+        return new ApiRequest(method.toUpperCase(), normalizedPath, headers, body, requestId);
     }
 
     private static String string(JsonObject object, String name) {

@@ -1,6 +1,7 @@
 package com.payments.dr.function;
 
 import java.math.BigDecimal;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -23,11 +24,16 @@ public record FunctionConfig(
         String dbHost,
         int dbPort,
         String dbName,
+        String dbUser,
         SslMode dbSslMode,
         Optional<String> dbSslRootCert,
         String allowedOrigin,
         Set<String> allowedCurrencies,
-        BigDecimal maxAmount) {
+        BigDecimal maxAmount,
+        Optional<URI> dynamoEndpoint) {
+
+    /** The application role's name when DB_USER is not set; migration 3 creates it. */
+    static final String DEFAULT_DB_USER = "payments_api";
 
     /** Whether this region's stack is the writer in normal operation or the standby. */
     public enum RegionRole {
@@ -72,6 +78,9 @@ public record FunctionConfig(
     private static final Pattern ORIGIN =
             Pattern.compile("https?://[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:\\d{1,5})?");
     private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+    private static final Pattern ROLE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    /** Loopback only: an override exists for local runs and tests, never to leave AWS's endpoints. */
+    private static final Pattern LOCAL_ENDPOINT = Pattern.compile("http://(127\\.0\\.0\\.1|localhost):\\d{1,5}");
 
     static final String DEFAULT_CURRENCIES = "USD,EUR,GBP";
     static final String DEFAULT_MAX_AMOUNT = "1000000.00";
@@ -96,15 +105,21 @@ public record FunctionConfig(
         int port = r.port();
         String dbName = r.matching("DB_NAME", null, DB_NAME,
                 "a PostgreSQL identifier: a letter or _ then up to 62 letters, digits or _");
+        String dbUser = r.matching("DB_USER", DEFAULT_DB_USER, ROLE_NAME,
+                "the application role: a lowercase letter or _ then up to 62 lowercase letters, digits or _"
+                        + " (default " + DEFAULT_DB_USER + ")");
         SslMode sslMode = r.sslMode();
         Optional<String> rootCert = r.rootCert(sslMode);
         String origin = r.matching("ALLOWED_ORIGIN", null, ORIGIN,
                 "one origin such as https://app.example.org (scheme, host, optional port; no path, no *)");
         Set<String> currencies = r.currencies();
         BigDecimal maxAmount = r.maxAmount();
+        // The variable newer AWS SDKs read themselves; this SDK version does not, so it is read here.
+        Optional<URI> dynamoEndpoint = r.optional("AWS_ENDPOINT_URL_DYNAMODB", LOCAL_ENDPOINT,
+                "unset, or http://127.0.0.1:<port> for a local DynamoDB").map(URI::create);
         r.failIfProblems();
-        return new FunctionConfig(role, region, table, secretArn, host, port, dbName, sslMode, rootCert,
-                origin, currencies, maxAmount);
+        return new FunctionConfig(role, region, table, secretArn, host, port, dbName, dbUser, sslMode, rootCert,
+                origin, currencies, maxAmount, dynamoEndpoint);
     }
 
     /** Collects problems instead of stopping at the first. */
@@ -137,6 +152,11 @@ public record FunctionConfig(
                 return null;
             }
             return value;
+        }
+
+        Optional<String> optional(String name, Pattern pattern, String allowed) {
+            String value = raw(name, null);
+            return value == null ? Optional.empty() : Optional.ofNullable(matching(name, null, pattern, allowed));
         }
 
         RegionRole regionRole() {

@@ -1,66 +1,132 @@
 package com.payments.dr.function;
 
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.core.retry.RetryPolicy;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
-/** Wires the function's parts once per container. */
-public final class FunctionRuntime {
+/**
+ * Wires the function's parts once per container.
+ *
+ * <p>SnapStart: the stack publishes versions with SnapStart, so this runs once before a snapshot
+ * and the snapshot is restored into many environments. Nothing unique is made here: no
+ * credentials are resolved, no connection is opened, no random value, token or timestamp is taken
+ * (lease tokens, IAM tokens and the database connection all come with the first request).
+ */
+public final class FunctionRuntime implements AutoCloseable {
+
+    /** One attempt of an AWS call; DynamoDB answers in milliseconds when healthy. */
+    static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(1);
+    /** Three attempts in all, inside {@link IdempotencyStore#CALL_TIMEOUT} (the SDK's DynamoDB default is nine). */
+    static final int SDK_RETRIES = 2;
+
+    /**
+     * Aurora's endpoints have 5 s TTLs and move on failover; the JVM would cache an answer for 30 s.
+     * Set before the first name lookup (the runtime reaches its API by IP literal); the stack also
+     * passes the same limits in JAVA_TOOL_OPTIONS, which holds even if something resolved earlier.
+     */
+    static {
+        java.security.Security.setProperty("networkaddress.cache.ttl", "5");
+        java.security.Security.setProperty("networkaddress.cache.negative.ttl", "1");
+    }
 
     private final FunctionConfig config;
+    private final PaymentDatabase database;
     private final Router router;
 
-    public FunctionRuntime(FunctionConfig config, DynamoDbClient dynamo,
-            DbCredentials.Provider credentials, Clock clock) {
+    public FunctionRuntime(FunctionConfig config, DynamoDbClient dynamo, DbCredentials.Provider app,
+            DbCredentials.Provider owner, Clock clock) {
         this.config = config;
         String region = config.awsRegion();
         IdempotencyStore store = new IdempotencyStore(dynamo, config.idempotencyTable(), clock);
-        PaymentDatabase database = new PaymentDatabase(config, credentials);
+        database = new PaymentDatabase(config, app, owner, clock);
         PaymentValidator validator =
                 new PaymentValidator(config.allowedCurrencies(), config.maxAmount());
         this.router = new Router(
                 new PaymentService(validator, store, database, region, config.regionRole()),
-                new HealthService(store, database, region, config.regionRole()));
+                new HealthService(store, database, region, config.regionRole(), clock));
     }
 
     /**
      * Builds the production wiring from the Lambda environment. No network call happens here: the
-     * secret and the database are first touched by the first request, so init stays short and a
-     * database outage does not turn into init failures.
+     * credentials, the secret and the database are first touched by the first request, so init
+     * stays short, a database outage does not turn into init failures, and a SnapStart snapshot
+     * holds nothing that must not be shared.
      */
     public static FunctionRuntime fromEnvironment(Map<String, String> env) {
         FunctionConfig config = FunctionConfig.fromEnvironment(env);
-        // One small JDK-based HTTP client for both services; Lambda provides credentials through
-        // environment variables, so the rest of the default chain is not probed.
-        SdkHttpClient http = UrlConnectionHttpClient.builder()
-                .connectionTimeout(Duration.ofSeconds(2))
-                .socketTimeout(Duration.ofSeconds(5))
-                .build();
-        EnvironmentVariableCredentialsProvider awsCredentials =
-                EnvironmentVariableCredentialsProvider.create();
-        DynamoDbClient dynamo = DynamoDbClient.builder()
-                .region(Region.of(config.awsRegion()))
-                .httpClient(http)
-                .credentialsProvider(awsCredentials)
-                .build();
-        // The secret is read in the region named by its ARN: the stack passes each region its own
-        // replica, so failover does not depend on the failed region's Secrets Manager.
+        AwsCredentialsProvider aws = lambdaCredentials();
+        DynamoDbClient dynamo = dynamoClient(config, aws, List.of());
+        // The owner's secret is read in the region named by its ARN: the stack passes each region
+        // its own replica, so failover does not depend on the failed region's Secrets Manager.
         SecretsManagerClient secrets = SecretsManagerClient.builder()
                 .region(Region.of(secretRegion(config.dbSecretArn())))
-                .httpClient(http)
-                .credentialsProvider(awsCredentials)
+                .httpClient(httpClient())
+                .credentialsProvider(aws)
+                .overrideConfiguration(limits(List.of()))
                 .build();
+        DbCredentials.Provider app = new IamAuthToken(config.dbHost(), config.dbPort(), config.dbUser(),
+                Region.of(config.awsRegion()), aws, Clock.systemUTC());
         Log.info("function_init", "region", config.awsRegion(), "role", config.regionRole().label());
-        return new FunctionRuntime(config, dynamo,
+        return new FunctionRuntime(config, dynamo, app,
                 new SecretsManagerCredentials(secrets, config.dbSecretArn()), Clock.systemUTC());
+    }
+
+    /**
+     * Lambda's credentials: after a SnapStart restore they come from the container credentials
+     * endpoint ({@code AWS_CONTAINER_CREDENTIALS_FULL_URI} with {@code
+     * AWS_CONTAINER_AUTHORIZATION_TOKEN}), on an unpublished version from the access-key
+     * variables. Both are asked, in that order, on the first call, never at init.
+     */
+    static AwsCredentialsProvider lambdaCredentials() {
+        return AwsCredentialsProviderChain.builder()
+                .credentialsProviders(ContainerCredentialsProvider.builder().build(),
+                        EnvironmentVariableCredentialsProvider.create())
+                .build();
+    }
+
+    /** The idempotency table's client: bounded attempts, bounded retries, optional local endpoint. */
+    static DynamoDbClient dynamoClient(FunctionConfig config, AwsCredentialsProvider credentials,
+            List<ExecutionInterceptor> interceptors) {
+        DynamoDbClientBuilder builder = DynamoDbClient.builder()
+                .region(Region.of(config.awsRegion()))
+                .httpClient(httpClient())
+                .credentialsProvider(credentials)
+                .overrideConfiguration(limits(interceptors));
+        config.dynamoEndpoint().ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    /** Per-call and per-attempt timeouts and a bounded standard retry policy for every AWS client. */
+    static ClientOverrideConfiguration limits(List<ExecutionInterceptor> interceptors) {
+        ClientOverrideConfiguration.Builder limits = ClientOverrideConfiguration.builder()
+                .apiCallTimeout(IdempotencyStore.CALL_TIMEOUT)
+                .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
+                .retryPolicy(RetryPolicy.builder(RetryMode.STANDARD).numRetries(SDK_RETRIES).build());
+        interceptors.forEach(limits::addExecutionInterceptor);
+        return limits.build();
+    }
+
+    /** The JDK's URL-connection client: no extra threads or libraries, short connect and read limits. */
+    private static SdkHttpClient httpClient() {
+        return UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(1))
+                .socketTimeout(ATTEMPT_TIMEOUT)
+                .build();
     }
 
     static String secretRegion(String secretArn) {
@@ -73,5 +139,11 @@ public final class FunctionRuntime {
 
     public Router router() {
         return router;
+    }
+
+    /** Closes the database connection (tests run many containers in one JVM). */
+    @Override
+    public void close() {
+        database.close();
     }
 }

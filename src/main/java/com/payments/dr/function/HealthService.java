@@ -4,57 +4,81 @@ import com.google.gson.JsonObject;
 import com.payments.dr.function.FunctionConfig.RegionRole;
 import com.payments.dr.function.PaymentDatabase.DatabaseException;
 import com.payments.dr.function.PaymentDatabase.Status;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * GET /health, called by the Route 53 health check: 200 only when this region can take a payment
- * end to end (idempotency table reachable, database reachable and writable, schema migrated).
+ * GET /health, called by the Route 53 health check from every checker region: 200 only when this
+ * region can take a payment (idempotency table reachable, database reachable and writable). It
+ * answers within {@link #BUDGET} (Route 53 waits about 2 s), reuses its answer for {@link #CACHE}
+ * per container (a dozen checkers would otherwise each cost a table read and a query), never runs
+ * migrations (it is an unauthenticated GET), and reports the database's current role (writer or
+ * reader) next to the configured region role, so a promoted DR region shows as writer.
  */
 public final class HealthService {
+
+    static final Duration BUDGET = Duration.ofMillis(1500);
+    static final Duration CACHE = Duration.ofSeconds(5);
 
     private final IdempotencyStore store;
     private final PaymentDatabase database;
     private final String region;
     private final RegionRole role;
+    private final Clock clock;
+    private ApiResponse cached;
+    private Instant cachedUntil = Instant.MIN;
 
     public HealthService(IdempotencyStore store, PaymentDatabase database, String region,
-            RegionRole role) {
+            RegionRole role, Clock clock) {
         this.store = store;
         this.database = database;
         this.region = region;
         this.role = role;
+        this.clock = clock;
     }
 
-    public ApiResponse check() {
+    public synchronized ApiResponse check(Deadline deadline) {
+        Instant now = clock.instant();
+        if (now.isBefore(cachedUntil)) {
+            return cached;
+        }
+        cached = evaluate(deadline.within(BUDGET));
+        cachedUntil = now.plus(CACHE);
+        return cached;
+    }
+
+    private ApiResponse evaluate(Deadline deadline) {
         JsonObject checks = new JsonObject();
         try {
-            store.probe();
+            store.probe(deadline);
         } catch (SdkException e) {
             return failed(checks, "idempotency_table", "DynamoDB table unreachable: "
-                    + e.getClass().getSimpleName());
+                    + e.getClass().getSimpleName(), null);
         }
         checks.addProperty("idempotency_table", "pass");
         Status status;
         try {
-            status = database.status();
+            status = database.status(deadline);
         } catch (DatabaseException e) {
-            return failed(checks, "database_connection", "database unreachable: " + e.getMessage());
+            return failed(checks, "database_connection", "database unreachable: " + e.getMessage(), null);
         }
         checks.addProperty("database_connection", "pass");
+        // Informational: the first write in a writable region brings the schema up to date.
+        checks.addProperty("schema_version", Integer.toString(status.schemaVersion()));
         if (!status.writable()) {
             return failed(checks, "database_writable",
-                    "database is read-only (an Aurora global secondary or a standby)");
+                    "database is read-only (an Aurora global secondary or a standby)", "reader");
         }
         checks.addProperty("database_writable", "pass");
-        // Informational: a writable database has just been migrated to at least this function's level.
-        checks.addProperty("schema_version", Integer.toString(status.schemaVersion()));
-        JsonObject body = base("ok");
+        JsonObject body = base("ok", "writer");
         body.add("checks", checks);
         return ApiResponse.json(200, body);
     }
 
-    private ApiResponse failed(JsonObject passed, String check, String message) {
-        JsonObject body = base("unavailable");
+    private ApiResponse failed(JsonObject passed, String check, String message, String databaseRole) {
+        JsonObject body = base("unavailable", databaseRole);
         passed.addProperty(check, "fail");
         body.add("checks", passed);
         body.addProperty("failed_check", check);
@@ -62,11 +86,14 @@ public final class HealthService {
         return ApiResponse.json(503, body);
     }
 
-    private JsonObject base(String status) {
+    private JsonObject base(String status, String databaseRole) {
         JsonObject body = new JsonObject();
         body.addProperty("status", status);
         body.addProperty("region", region);
         body.addProperty("role", role.label());
+        if (databaseRole != null) {
+            body.addProperty("database_role", databaseRole);
+        }
         return body;
     }
 }

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -13,10 +15,15 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
  * Idempotency records in the DynamoDB global table.
  *
  * <p>Key schema: partition key {@code pk} (S), no sort key; TTL attribute {@code expires_at}
- * (epoch seconds). Items: {@code IDEMPOTENCY#<key>} per payment request and {@code HEALTH#probe},
- * which is only ever read. A record is claimed with a conditional put ({@code IN_PROGRESS} with a
- * lease token), then either completed with the stored response or deleted, both conditioned on the
- * lease token so a request whose lease was taken over can never overwrite its successor.
+ * (epoch seconds). Items: {@code IDEMPOTENCY#<merchant>/<key>} per payment request and
+ * {@code HEALTH#probe}, which is only ever read. A record is claimed with a conditional put
+ * ({@code IN_PROGRESS} with a lease token made once per request), then either completed with the
+ * stored response or deleted, both conditioned on the lease token so a request whose lease was
+ * taken over can never overwrite its successor.
+ *
+ * <p>The SDK retries a put whose response was lost after the write applied; the retry then fails
+ * its condition on the request's own record. The token tells the two apart: a record carrying this
+ * request's token is this request's claim.
  *
  * <p>Conditional writes are atomic within one region only; a near-simultaneous duplicate in the
  * other region is still caught by the unique idempotency key on the payments table.
@@ -27,6 +34,8 @@ public final class IdempotencyStore {
     static final Duration LEASE = Duration.ofSeconds(60);
     static final String IN_PROGRESS = "IN_PROGRESS";
     static final String COMPLETED = "COMPLETED";
+    /** One DynamoDB call, retries included, never takes longer than this (or the request's budget). */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(3);
     private static final int CLAIM_ATTEMPTS = 3;
 
     private final DynamoDbClient dynamo;
@@ -49,8 +58,8 @@ public final class IdempotencyStore {
         record Completed(int statusCode, String body) implements Claim {
         }
 
-        /** Another request with the same key and body holds a live lease. */
-        record InProgress() implements Claim {
+        /** Another request with the same key and body holds a lease for this many more seconds. */
+        record InProgress(long retryAfterSeconds) implements Claim {
         }
 
         /** The key was used with a different request body. */
@@ -58,21 +67,22 @@ public final class IdempotencyStore {
         }
     }
 
-    static String partitionKey(String idempotencyKey) {
-        return "IDEMPOTENCY#" + idempotencyKey;
+    static String partitionKey(String scopedKey) {
+        return "IDEMPOTENCY#" + scopedKey;
     }
 
     /**
      * Claims the key for a request. An expired record (TTL passed but not yet swept) or an
      * IN_PROGRESS record whose lease ended (its Lambda died) with the same request hash is taken over.
      */
-    public Claim claim(String idempotencyKey, String requestHash, String region) {
-        String pk = partitionKey(idempotencyKey);
+    public Claim claim(String scopedKey, String requestHash, String region, Deadline deadline) {
+        String pk = partitionKey(scopedKey);
+        String token = UUID.randomUUID().toString();
         for (int attempt = 1; attempt <= CLAIM_ATTEMPTS; attempt++) {
             long now = clock.instant().getEpochSecond();
-            String token = UUID.randomUUID().toString();
             try {
                 dynamo.putItem(b -> b.tableName(table)
+                        .overrideConfiguration(within(deadline))
                         .item(Map.of(
                                 "pk", s(pk),
                                 "status", s(IN_PROGRESS),
@@ -89,17 +99,23 @@ public final class IdempotencyStore {
                 return new Claim.Acquired(token);
             } catch (ConditionalCheckFailedException e) {
                 GetItemResponse existing = dynamo.getItem(b -> b.tableName(table)
+                        .overrideConfiguration(within(deadline))
                         .key(Map.of("pk", s(pk))).consistentRead(true));
                 if (existing.hasItem()) {
-                    return classify(existing.item(), requestHash);
+                    return classify(existing.item(), requestHash, token, now);
                 }
                 // Deleted between our put and get (a failed attempt released it): claim again.
             }
         }
-        return new Claim.InProgress();
+        return new Claim.InProgress(1);
     }
 
-    private static Claim classify(Map<String, AttributeValue> item, String requestHash) {
+    private static Claim classify(Map<String, AttributeValue> item, String requestHash, String token,
+            long now) {
+        AttributeValue holder = item.get("lease_token");
+        if (holder != null && token.equals(holder.s())) {
+            return new Claim.Acquired(token);
+        }
         if (!requestHash.equals(item.get("request_hash").s())) {
             return new Claim.Mismatch();
         }
@@ -107,15 +123,18 @@ public final class IdempotencyStore {
             return new Claim.Completed(Integer.parseInt(item.get("response_status").n()),
                     item.get("response_body").s());
         }
-        return new Claim.InProgress();
+        long leaseEnds = Long.parseLong(item.get("lease_expires_at").n());
+        return new Claim.InProgress(Math.max(1, leaseEnds - now));
     }
 
     /** Stores the response. Returns false if the lease was lost (the payment row is still correct). */
-    public boolean complete(String idempotencyKey, String leaseToken, int statusCode, String body) {
+    public boolean complete(String scopedKey, String leaseToken, int statusCode, String body,
+            Deadline deadline) {
         long now = clock.instant().getEpochSecond();
         try {
             dynamo.updateItem(b -> b.tableName(table)
-                    .key(Map.of("pk", s(partitionKey(idempotencyKey))))
+                    .overrideConfiguration(within(deadline))
+                    .key(Map.of("pk", s(partitionKey(scopedKey))))
                     .updateExpression("SET #status = :completed, response_status = :code,"
                             + " response_body = :body, expires_at = :expires REMOVE lease_token, lease_expires_at")
                     .conditionExpression("lease_token = :token")
@@ -133,10 +152,11 @@ public final class IdempotencyStore {
      * Deletes this request's IN_PROGRESS record so the client's retry is not blocked. Returns false
      * if the lease had already been taken over.
      */
-    public boolean release(String idempotencyKey, String leaseToken) {
+    public boolean release(String scopedKey, String leaseToken, Deadline deadline) {
         try {
             dynamo.deleteItem(b -> b.tableName(table)
-                    .key(Map.of("pk", s(partitionKey(idempotencyKey))))
+                    .overrideConfiguration(within(deadline))
+                    .key(Map.of("pk", s(partitionKey(scopedKey))))
                     .conditionExpression("lease_token = :token AND #status = :in_progress")
                     .expressionAttributeNames(Map.of("#status", "status"))
                     .expressionAttributeValues(Map.of(":token", s(leaseToken), ":in_progress", s(IN_PROGRESS))));
@@ -146,9 +166,33 @@ public final class IdempotencyStore {
         }
     }
 
+    /**
+     * Keeps the claim but lets it end {@code after} from now, so the client's retry takes it over
+     * once anything still in flight for this request has finished. Returns false if it was lost.
+     */
+    public boolean shortenLease(String scopedKey, String leaseToken, Duration after, Deadline deadline) {
+        long until = clock.instant().getEpochSecond() + after.toSeconds();
+        try {
+            dynamo.updateItem(b -> b.tableName(table)
+                    .overrideConfiguration(within(deadline))
+                    .key(Map.of("pk", s(partitionKey(scopedKey))))
+                    .updateExpression("SET lease_expires_at = :until")
+                    .conditionExpression("lease_token = :token")
+                    .expressionAttributeValues(Map.of(":until", n(until), ":token", s(leaseToken))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
     /** A read of a fixed item: proves the table is reachable with the function's permissions. */
-    public void probe() {
-        dynamo.getItem(b -> b.tableName(table).key(Map.of("pk", s("HEALTH#probe"))));
+    public void probe(Deadline deadline) {
+        dynamo.getItem(b -> b.tableName(table).overrideConfiguration(within(deadline))
+                .key(Map.of("pk", s("HEALTH#probe"))));
+    }
+
+    private static Consumer<AwsRequestOverrideConfiguration.Builder> within(Deadline deadline) {
+        return o -> o.apiCallTimeout(deadline.cap(CALL_TIMEOUT));
     }
 
     private static AttributeValue s(String value) {

@@ -29,6 +29,11 @@ final class Log {
         write("ERROR", event, keyValues);
     }
 
+    /** A line built by the caller, e.g. the per-request line in CloudWatch's embedded metric format. */
+    static void line(JsonObject line) {
+        out.println(line);
+    }
+
     private static void write(String level, String event, String... keyValues) {
         JsonObject line = new JsonObject();
         line.addProperty("level", level);

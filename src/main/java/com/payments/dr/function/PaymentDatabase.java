@@ -5,6 +5,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Properties;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -12,13 +15,29 @@ import software.amazon.awssdk.core.exception.SdkException;
  * The region's Aurora PostgreSQL cluster, through one connection per container (a Lambda container
  * serves one request at a time). A connection that failed is dropped and reopened on the next call,
  * so a database that comes back is used again without a cold start.
+ *
+ * <p>Two database users: payments run as the application role (DML on the payments table only,
+ * IAM authentication in AWS), migrations as the owner (the cluster's master user, from the
+ * secret). Migrations run on a write path only, never from the health check: on the first write of
+ * a container whose schema is behind, and when the application role cannot log in yet (first
+ * deployment: the owner's migrations create it).
+ *
+ * <p>Every session has server-side limits ({@link #STATEMENT_TIMEOUT}, {@link #LOCK_TIMEOUT}) and
+ * every network wait is bounded by the request's {@link Deadline}.
  */
 public final class PaymentDatabase implements AutoCloseable {
 
     /** Why the database could not take the write. */
-    public enum Failure { READ_ONLY, UNAVAILABLE }
+    public enum Failure {
+        /** The region's database refuses writes (a global secondary); nothing was written. */
+        READ_ONLY,
+        /** Failed before the write was sent, or the statement was refused: nothing was written. */
+        UNAVAILABLE,
+        /** The connection failed after the write was sent: it may or may not have committed. */
+        OUTCOME_UNKNOWN
+    }
 
-    /** The database could not serve the request; nothing was written. */
+    /** The database could not serve the request; {@link #failure()} says whether anything was written. */
     public static final class DatabaseException extends Exception {
         private static final long serialVersionUID = 1L;
         private final Failure failure;
@@ -42,56 +61,100 @@ public final class PaymentDatabase implements AutoCloseable {
         }
     }
 
-    /** A stored payment as the API reports it. */
-    public record StoredPayment(String paymentId, String status, String region) {
+    /** A stored payment as the API reports it; {@code existing} when an earlier attempt stored it. */
+    public record StoredPayment(String paymentId, String status, String region, boolean existing) {
     }
 
-    /** What the health endpoint reports about the database. */
+    /** What the health endpoint reports about the database: its current role and schema level. */
     public record Status(boolean writable, int schemaVersion) {
     }
 
     static final String READ_ONLY_STATE = "25006";
     private static final String[] AUTH_FAILURE_STATES = {"28P01", "28000"};
+    /** Server-side limits of the application role's sessions (also set on the role by migration 3). */
+    static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration LOCK_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** How long a writability answer is reused: promotion is noticed within this, at one query per period. */
+    static final Duration WRITABLE_CACHE = Duration.ofSeconds(5);
 
     private final String url;
-    private final DbCredentials.Provider credentials;
+    private final String appUser;
+    private final DbCredentials.Provider app;
+    private final DbCredentials.Provider owner;
+    private final Clock clock;
     private final org.postgresql.Driver driver = new org.postgresql.Driver();
     private Connection connection;
     private boolean schemaCurrent;
+    private Boolean writable;
+    private Instant writableUntil = Instant.MIN;
 
-    public PaymentDatabase(FunctionConfig config, DbCredentials.Provider credentials) {
+    /**
+     * @param app   the application role's credentials (an IAM token in AWS)
+     * @param owner the schema owner's credentials (the master secret), used for migrations only
+     */
+    public PaymentDatabase(FunctionConfig config, DbCredentials.Provider app, DbCredentials.Provider owner,
+            Clock clock) {
         this.url = jdbcUrl(config);
-        this.credentials = credentials;
+        this.appUser = config.dbUser();
+        this.app = app;
+        this.owner = owner;
+        this.clock = clock;
     }
 
     static String jdbcUrl(FunctionConfig config) {
-        // Short timeouts: a database that does not answer must become a 503 well within the Lambda
-        // timeout and the idempotency lease, not a hung invocation.
         StringBuilder url = new StringBuilder("jdbc:postgresql://")
                 .append(config.dbHost()).append(':').append(config.dbPort()).append('/')
                 .append(config.dbName())
                 .append("?sslmode=").append(config.dbSslMode().value())
-                .append("&connectTimeout=5&socketTimeout=10&loginTimeout=5&tcpKeepAlive=true")
-                .append("&ApplicationName=payment-function");
+                .append("&tcpKeepAlive=true&ApplicationName=payment-function");
         config.dbSslRootCert().ifPresent(path -> url.append("&sslrootcert=").append(path));
         return url.toString();
     }
 
     /**
-     * Stores the payment, or finds the one already stored for its idempotency key (a retry after a
-     * response was lost). One statement in autocommit: either the row exists afterwards or nothing
-     * was written.
+     * Whether this region's database takes writes now, checked before anything is claimed so a
+     * read-only region never writes the global table. The answer is reused for {@link #WRITABLE_CACHE}.
      */
-    public synchronized StoredPayment insert(PaymentRequest request, String region)
-            throws DatabaseException, KeyReusedException {
+    public synchronized boolean writable(Deadline deadline) throws DatabaseException {
+        Instant now = clock.instant();
+        if (now.isBefore(writableUntil)) {
+            return writable;
+        }
         try {
-            Connection c = writableConnection();
+            Connection c = connection(deadline, true);
+            writable = isWritable(c);
+            writableUntil = now.plus(WRITABLE_CACHE);
+            return writable;
+        } catch (SQLException e) {
+            throw failure(e, false);
+        }
+    }
+
+    /**
+     * Stores the payment, or finds the one already stored for its key (a retry after a response was
+     * lost, a replay after failover). One statement in autocommit: either the row exists afterwards
+     * or nothing was written, unless the connection fails after the statement was sent
+     * ({@link Failure#OUTCOME_UNKNOWN}).
+     */
+    public synchronized StoredPayment insert(PaymentRequest request, String region, Deadline deadline)
+            throws DatabaseException, KeyReusedException {
+        boolean sent = false;
+        try {
+            Connection c = connection(deadline, true);
+            if (!schemaCurrent) {
+                if (SchemaMigrator.currentVersion(c) < SchemaMigrator.LATEST_VERSION) {
+                    migrateAsOwner(deadline);
+                }
+                schemaCurrent = true;
+            }
+            c.setNetworkTimeout(Runnable::run, (int) deadline.cap(STATEMENT_TIMEOUT.plusSeconds(1)).toMillis());
             try (PreparedStatement insert = c.prepareStatement(
                     "INSERT INTO payments (payment_id, idempotency_key, request_hash, amount, currency,"
                             + " merchant_id, description, status, region) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                             + " ON CONFLICT DO NOTHING RETURNING payment_id, status, region")) {
                 insert.setObject(1, request.paymentId());
-                insert.setString(2, request.idempotencyKey());
+                insert.setString(2, request.scopedKey());
                 insert.setString(3, request.requestHash());
                 insert.setBigDecimal(4, request.amount());
                 insert.setString(5, request.currency());
@@ -99,57 +162,37 @@ public final class PaymentDatabase implements AutoCloseable {
                 insert.setString(7, request.description().orElse(null));
                 insert.setString(8, "ACCEPTED");
                 insert.setString(9, region);
+                sent = true;
                 try (ResultSet rs = insert.executeQuery()) {
                     if (rs.next()) {
-                        return new StoredPayment(rs.getString(1), rs.getString(2), rs.getString(3));
+                        return new StoredPayment(rs.getString(1), rs.getString(2), rs.getString(3), false);
                     }
                 }
             }
             try (PreparedStatement select = c.prepareStatement("SELECT payment_id, status, region,"
                     + " request_hash FROM payments WHERE idempotency_key = ?")) {
-                select.setString(1, request.idempotencyKey());
+                select.setString(1, request.scopedKey());
                 try (ResultSet rs = select.executeQuery()) {
                     rs.next();
                     if (!request.requestHash().equals(rs.getString(4))) {
                         throw new KeyReusedException();
                     }
-                    return new StoredPayment(rs.getString(1), rs.getString(2), rs.getString(3));
+                    return new StoredPayment(rs.getString(1), rs.getString(2), rs.getString(3), true);
                 }
             }
         } catch (SQLException e) {
-            throw failure(e);
+            throw failure(e, sent);
         }
     }
 
-    /** Connects, reports writability, and brings the schema up to date when writable. */
-    public synchronized Status status() throws DatabaseException {
+    /** For the health check: connects as the application role, never migrates, reports the role. */
+    public synchronized Status status(Deadline deadline) throws DatabaseException {
         try {
-            Connection c = connection();
-            boolean writable = isWritable(c);
-            if (writable) {
-                ensureSchema(c);
-            }
-            return new Status(writable, SchemaMigrator.currentVersion(c));
+            Connection c = connection(deadline, false);
+            c.setNetworkTimeout(Runnable::run, (int) deadline.cap(STATEMENT_TIMEOUT).toMillis());
+            return new Status(isWritable(c), SchemaMigrator.currentVersion(c));
         } catch (SQLException e) {
-            throw failure(e);
-        }
-    }
-
-    private Connection writableConnection() throws SQLException, DatabaseException {
-        Connection c = connection();
-        if (!schemaCurrent) {
-            if (!isWritable(c)) {
-                throw new DatabaseException(Failure.READ_ONLY, "database is read-only", null);
-            }
-            ensureSchema(c);
-        }
-        return c;
-    }
-
-    private void ensureSchema(Connection c) throws SQLException {
-        if (!schemaCurrent) {
-            SchemaMigrator.migrate(c, SchemaMigrator.MIGRATIONS);
-            schemaCurrent = true;
+            throw failure(e, false);
         }
     }
 
@@ -166,30 +209,70 @@ public final class PaymentDatabase implements AutoCloseable {
         }
     }
 
-    private Connection connection() throws SQLException, DatabaseException {
-        if (connection != null && connection.isValid(2)) {
+    private Connection connection(Deadline deadline, boolean mayMigrate) throws SQLException, DatabaseException {
+        if (connection != null && connection.isValid(1)) {
             return connection;
         }
         closeQuietly();
-        connection = open();
+        try {
+            connection = open(app, deadline, appOptions());
+        } catch (SQLException e) {
+            if (!mayMigrate || !isAuthFailure(e)) {
+                throw e;
+            }
+            // First deployment: the application role exists once the owner's migrations made it.
+            Log.warn("app_role_login_failed", "state", e.getSQLState());
+            migrateAsOwner(deadline);
+            connection = open(app, deadline, appOptions());
+        }
         return connection;
     }
 
-    private Connection open() throws SQLException, DatabaseException {
+    private void migrateAsOwner(Deadline deadline) throws SQLException, DatabaseException {
+        String budget = Long.toString(deadline.cap(CONNECT_TIMEOUT.multipliedBy(2)).toMillis());
+        try (Connection c = open(owner, deadline,
+                "-c statement_timeout=" + budget + " -c lock_timeout=" + budget)) {
+            if (!isWritable(c)) {
+                throw new DatabaseException(Failure.READ_ONLY, "database is read-only", null);
+            }
+            SchemaMigrator.migrate(c, SchemaMigrator.MIGRATIONS, appUser);
+        }
+    }
+
+    private static String appOptions() {
+        return "-c statement_timeout=" + STATEMENT_TIMEOUT.toMillis()
+                + " -c lock_timeout=" + LOCK_TIMEOUT.toMillis()
+                + " -c idle_in_transaction_session_timeout=10000";
+    }
+
+    private Connection open(DbCredentials.Provider credentials, Deadline deadline, String options)
+            throws SQLException, DatabaseException {
         try {
             try {
-                return driver.connect(url, properties(credentials.current()));
+                return connect(credentials.current(), deadline, options);
             } catch (SQLException e) {
                 if (!isAuthFailure(e)) {
                     throw e;
                 }
-                // The password may have been rotated since we cached it: read the secret again, once.
+                // The password may have been rotated since we cached it: read it again, once.
                 credentials.invalidate();
-                return driver.connect(url, properties(credentials.current()));
+                return connect(credentials.current(), deadline, options);
             }
         } catch (SdkException | IllegalStateException e) {
             throw new DatabaseException(Failure.UNAVAILABLE, "database credentials unavailable", e);
         }
+    }
+
+    private Connection connect(DbCredentials credentials, Deadline deadline, String options) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", credentials.username());
+        properties.setProperty("password", credentials.password());
+        String seconds = Integer.toString(deadline.capSeconds(CONNECT_TIMEOUT));
+        properties.setProperty("connectTimeout", seconds);
+        properties.setProperty("loginTimeout", seconds);
+        properties.setProperty("socketTimeout", seconds);
+        properties.setProperty("options", options);
+        return driver.connect(url, properties);
     }
 
     private static boolean isAuthFailure(SQLException e) {
@@ -201,17 +284,18 @@ public final class PaymentDatabase implements AutoCloseable {
         return false;
     }
 
-    private static Properties properties(DbCredentials credentials) {
-        Properties properties = new Properties();
-        properties.setProperty("user", credentials.username());
-        properties.setProperty("password", credentials.password());
-        return properties;
-    }
-
-    private DatabaseException failure(SQLException e) {
+    /**
+     * A statement the server refused (timeout, lock timeout, read-only) wrote nothing; a lost
+     * connection (SQLSTATE class 08) or a session the server ended (57P01-57P03: shutdown,
+     * crash, failover) after the write was sent leaves its outcome unknown.
+     */
+    private DatabaseException failure(SQLException e, boolean sent) {
         closeQuietly();
-        Failure kind = READ_ONLY_STATE.equals(e.getSQLState()) ? Failure.READ_ONLY : Failure.UNAVAILABLE;
-        return new DatabaseException(kind, "database error " + e.getSQLState(), e);
+        String state = String.valueOf(e.getSQLState());
+        Failure kind = READ_ONLY_STATE.equals(state) ? Failure.READ_ONLY
+                : sent && (state.startsWith("08") || state.startsWith("57P")) ? Failure.OUTCOME_UNKNOWN
+                : Failure.UNAVAILABLE;
+        return new DatabaseException(kind, "database error " + state, e);
     }
 
     private void closeQuietly() {

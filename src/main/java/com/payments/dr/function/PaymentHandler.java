@@ -2,20 +2,32 @@ package com.payments.dr.function;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.function.Function;
+import java.util.HexFormat;
+import java.util.function.BiFunction;
 
 /**
  * The Lambda entry point for API Gateway REST proxy events, in both regions. Every response,
- * errors included, is JSON with the CORS headers; no stack trace ever reaches the client.
+ * errors included, is JSON with the CORS headers; no stack trace ever reaches the client. Each
+ * invocation gets one time budget ({@link Deadline}) and ends with one log line that is also a
+ * CloudWatch embedded-metric-format record (requests and latency per outcome).
  */
-public final class PaymentHandler implements RequestStreamHandler {
+public final class PaymentHandler implements RequestStreamHandler, AutoCloseable {
+
+    static final String METRIC_NAMESPACE = "PaymentsDR/PaymentFunction";
 
     private final String allowedOrigin;
-    private final Function<ApiRequest, ApiResponse> router;
+    private final BiFunction<ApiRequest, Deadline, ApiResponse> router;
+    private final AutoCloseable resources;
 
     /** Used by Lambda: configuration comes from the environment and is validated here, at init. */
     public PaymentHandler() {
@@ -23,36 +35,118 @@ public final class PaymentHandler implements RequestStreamHandler {
     }
 
     public PaymentHandler(FunctionRuntime runtime) {
-        this(runtime.config().allowedOrigin(), runtime.router()::route);
+        this(runtime.config().allowedOrigin(), runtime.router()::route, runtime);
     }
 
-    PaymentHandler(String allowedOrigin, Function<ApiRequest, ApiResponse> router) {
+    PaymentHandler(String allowedOrigin, BiFunction<ApiRequest, Deadline, ApiResponse> router,
+            AutoCloseable resources) {
         this.allowedOrigin = allowedOrigin;
         this.router = router;
+        this.resources = resources;
     }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context)
             throws IOException {
         String event = new String(input.readAllBytes(), StandardCharsets.UTF_8);
-        output.write(handle(event).toEventJson().getBytes(StandardCharsets.UTF_8));
+        output.write(handle(event, context).toEventJson().getBytes(StandardCharsets.UTF_8));
     }
 
     ApiResponse handle(String event) {
-        ApiRequest request;
-        try {
-            request = ApiRequest.fromEvent(event);
-        } catch (IllegalArgumentException e) {
-            return ApiResponse.error(400, "invalid_event", e.getMessage()).withCors(allowedOrigin);
-        }
+        return handle(event, null);
+    }
+
+    ApiResponse handle(String event, Context context) {
+        long start = System.nanoTime();
+        Deadline deadline = Deadline.forInvocation(context);
+        ApiRequest request = null;
         ApiResponse response;
         try {
-            response = router.apply(request);
+            request = ApiRequest.fromEvent(event);
+            response = router.apply(request, deadline);
+        } catch (IllegalArgumentException e) {
+            response = ApiResponse.error(400, "invalid_event", e.getMessage());
         } catch (RuntimeException e) {
-            Log.error("unhandled_error", "error", e.getClass().getName());
+            Log.error("unhandled_error", "error", e.getClass().getName(),
+                    "message", String.valueOf(e.getMessage()), "stack", stackTrace(e));
             response = ApiResponse.error(500, "internal_error", "Internal error; the request may be"
                     + " retried with the same Idempotency-Key.");
         }
-        return response.withCors(allowedOrigin);
+        response = response.withCors(allowedOrigin);
+        logRequest(request, response, context, (System.nanoTime() - start) / 1_000_000.0);
+        return response;
+    }
+
+    private static String stackTrace(Throwable e) {
+        StringWriter trace = new StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
+        return trace.toString();
+    }
+
+    /** What happened, in one word: the error code, created / replayed / ok, or unhealthy (health 503). */
+    static String outcome(ApiResponse response) {
+        if (response.statusCode() < 300) {
+            return response.headers().containsKey("Idempotent-Replayed") ? "replayed"
+                    : response.statusCode() == 201 ? "created" : "ok";
+        }
+        JsonElement error = JsonParser.parseString(response.body()).getAsJsonObject().get("error");
+        return error == null ? "unhealthy" : error.getAsString();
+    }
+
+    private static void logRequest(ApiRequest request, ApiResponse response, Context context,
+            double latencyMs) {
+        String outcome = outcome(response);
+        JsonObject line = new JsonObject();
+        line.addProperty("level", response.statusCode() >= 500 ? "ERROR" : "INFO");
+        line.addProperty("event", "request");
+        if (context != null) {
+            line.addProperty("lambda_request_id", context.getAwsRequestId());
+        }
+        if (request != null) {
+            line.addProperty("api_request_id", request.requestId());
+            line.addProperty("method", request.method());
+            line.addProperty("path", request.path());
+            request.header("Idempotency-Key").ifPresent(key -> line.addProperty("key_hash",
+                    HexFormat.of().formatHex(PaymentRequest.sha256(key)).substring(0, 16)));
+        }
+        line.addProperty("status", response.statusCode());
+        line.addProperty("Outcome", outcome);
+        line.addProperty("Requests", 1);
+        line.addProperty("Latency", latencyMs);
+        line.add("_aws", metricMetadata());
+        Log.line(line);
+    }
+
+    private static JsonObject metricMetadata() {
+        JsonArray dimensions = new JsonArray();
+        JsonArray outcomeOnly = new JsonArray();
+        outcomeOnly.add("Outcome");
+        dimensions.add(outcomeOnly);
+        JsonArray metrics = new JsonArray();
+        metrics.add(metric("Requests", "Count"));
+        metrics.add(metric("Latency", "Milliseconds"));
+        JsonObject directive = new JsonObject();
+        directive.addProperty("Namespace", METRIC_NAMESPACE);
+        directive.add("Dimensions", dimensions);
+        directive.add("Metrics", metrics);
+        JsonArray directives = new JsonArray();
+        directives.add(directive);
+        JsonObject aws = new JsonObject();
+        aws.addProperty("Timestamp", System.currentTimeMillis());
+        aws.add("CloudWatchMetrics", directives);
+        return aws;
+    }
+
+    private static JsonObject metric(String name, String unit) {
+        JsonObject metric = new JsonObject();
+        metric.addProperty("Name", name);
+        metric.addProperty("Unit", unit);
+        return metric;
+    }
+
+    /** Closes the container's database connection (tests; Lambda just freezes the container). */
+    @Override
+    public void close() throws Exception {
+        resources.close();
     }
 }

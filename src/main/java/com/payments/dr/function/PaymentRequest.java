@@ -1,6 +1,5 @@
 package com.payments.dr.function;
 
-import com.google.gson.JsonObject;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -18,25 +17,41 @@ public record PaymentRequest(
         Optional<String> description) {
 
     /**
-     * SHA-256 over a canonical form of the request, so a replay that differs only in formatting
-     * (key order, whitespace, 10.5 vs 10.50) counts as the same request and anything else as a
-     * different one.
+     * The key as stored: scoped to the merchant, so two callers that happen to pick the same key
+     * never see each other's payment. The merchant (not the API key id) is the scope because API
+     * Gateway key ids are regional: a retry in the other region after failover must land on the
+     * same record. Neither part can contain '/', so the pair is unambiguous.
      */
-    public String requestHash() {
-        JsonObject canonical = new JsonObject();
-        canonical.addProperty("amount", amount.setScale(2).toPlainString());
-        canonical.addProperty("currency", currency);
-        canonical.addProperty("description", description.orElse(null));
-        canonical.addProperty("merchant_id", merchantId);
-        return HexFormat.of().formatHex(sha256("POST /payments\n" + canonical));
+    public String scopedKey() {
+        return merchantId + "/" + idempotencyKey;
     }
 
     /**
-     * The payment id is derived from the idempotency key, so every attempt for one key, in either
+     * SHA-256 over a canonical form this project owns: version tag, then each field as
+     * {@code name=length:value} on its own line in a fixed order, the amount at scale 2 (so 10.5 and
+     * 10.50 are the same request), an absent description distinct from an empty one. Formatting of
+     * the client's JSON (key order, whitespace, number vs string amount) cannot change it.
+     */
+    public String requestHash() {
+        StringBuilder canonical = new StringBuilder("payment-request-v1\n");
+        field(canonical, "amount", amount.setScale(2).toPlainString());
+        field(canonical, "currency", currency);
+        field(canonical, "merchant_id", merchantId);
+        canonical.append(description.map(d -> "description=" + d.length() + ":" + d).orElse("description-absent"))
+                .append('\n');
+        return HexFormat.of().formatHex(sha256(canonical.toString()));
+    }
+
+    private static void field(StringBuilder out, String name, String value) {
+        out.append(name).append('=').append(value.length()).append(':').append(value).append('\n');
+    }
+
+    /**
+     * The payment id is derived from the scoped key, so every attempt for one key, in either
      * region and after any crash, targets the same row.
      */
     public UUID paymentId() {
-        byte[] hash = sha256("payment-id\n" + idempotencyKey);
+        byte[] hash = sha256("payment-id\n" + scopedKey());
         hash[6] = (byte) ((hash[6] & 0x0f) | 0x50);
         hash[8] = (byte) ((hash[8] & 0x3f) | 0x80);
         long msb = 0;

@@ -8,20 +8,36 @@ import com.payments.dr.function.PaymentDatabase.Failure;
 import com.payments.dr.function.PaymentDatabase.KeyReusedException;
 import com.payments.dr.function.PaymentDatabase.StoredPayment;
 import com.payments.dr.function.PaymentValidator.ValidationException;
+import java.time.Duration;
+import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * POST /payments: validate, claim the idempotency key, store the payment, record the response.
+ * POST /payments: validate, check the region can write, claim the idempotency key, store the
+ * payment, record the response.
  *
- * <p>Invariant: a payment row exists only for a key whose claim this or an earlier request held,
- * and a failed attempt leaves no IN_PROGRESS record behind, so the client's retry is never blocked
- * and never creates a second payment (the row's unique key catches any retry that races past).
+ * <p>Invariants: a read-only region never writes the global table; a payment row exists only for
+ * a key whose claim this or an earlier request held; a failed attempt that certainly wrote nothing
+ * releases its claim, so the client's retry is never blocked; an attempt whose outcome is unknown
+ * keeps its claim for a short while and says so; a replay in a writable region re-asserts the row
+ * before confirming it (after a failover with data loss the table can remember a payment the
+ * promoted database lost). The row's unique key catches any retry that races past.
  */
 public final class PaymentService {
 
     static final int DB_RETRY_AFTER_SECONDS = 5;
     static final int STORE_RETRY_AFTER_SECONDS = 2;
-    static final int IN_PROGRESS_RETRY_AFTER_SECONDS = 1;
+    static final int TIMEOUT_RETRY_AFTER_SECONDS = 2;
+    /**
+     * After an unknown outcome the claim is kept this long: past the statement timeout, so whatever
+     * the server was still doing for the lost connection has finished or been cancelled.
+     */
+    static final Duration UNKNOWN_OUTCOME_LEASE = PaymentDatabase.STATEMENT_TIMEOUT.plusSeconds(1);
+    /**
+     * Releasing or shortening a claim after a failure gets its own short budget, taken from the
+     * margin the request keeps back: the request's own may be spent by then.
+     */
+    static final Duration CLEANUP_BUDGET = Duration.ofMillis(500);
 
     private final PaymentValidator validator;
     private final IdempotencyStore store;
@@ -38,52 +54,70 @@ public final class PaymentService {
         this.role = role;
     }
 
-    public ApiResponse create(ApiRequest request) {
+    public ApiResponse create(ApiRequest request, Deadline deadline) {
+        if (!PaymentValidator.isJson(request)) {
+            return ApiResponse.error(415, "unsupported_media_type",
+                    "Send the payment as Content-Type: application/json.");
+        }
         PaymentRequest payment;
         try {
             payment = validator.validate(request);
         } catch (ValidationException e) {
             return ApiResponse.invalid(e.field(), e.rule());
         }
-        String key = payment.idempotencyKey();
         Claim claim;
         try {
-            claim = store.claim(key, payment.requestHash(), region);
+            // A read-only region must not write the global table, not even a claim it would delete.
+            deadline.check("the database check");
+            if (!database.writable(deadline)) {
+                return readOnly();
+            }
+            deadline.check("the claim");
+            claim = store.claim(payment.scopedKey(), payment.requestHash(), region, deadline);
+        } catch (DatabaseException e) {
+            return notStored(e);
         } catch (SdkException e) {
-            Log.error("idempotency_store_failed", "error", e.getClass().getSimpleName());
+            Log.error("idempotency_store_failed", "error", e.getClass().getSimpleName(),
+                    "message", e.getMessage());
             return ApiResponse.unavailable("idempotency_store_unavailable",
-                    "The idempotency store is unavailable; retry later with the same Idempotency-Key.",
-                    STORE_RETRY_AFTER_SECONDS);
+                    "The idempotency store is unavailable; nothing was stored; retry later with the same"
+                            + " Idempotency-Key.", STORE_RETRY_AFTER_SECONDS);
+        } catch (Deadline.Exceeded e) {
+            return timeUp(e);
         }
         if (claim instanceof Claim.Completed done) {
-            return new ApiResponse(done.statusCode(), java.util.Map.of("Content-Type", "application/json"),
-                    done.body()).withHeader("Idempotent-Replayed", "true");
+            return replay(payment, done, deadline);
         }
         if (claim instanceof Claim.Mismatch) {
             return keyReused();
         }
-        if (claim instanceof Claim.InProgress) {
+        if (claim instanceof Claim.InProgress busy) {
             return ApiResponse.error(409, "request_in_progress",
                     "A request with this Idempotency-Key is still being processed; retry later.")
-                    .withHeader("Retry-After", Integer.toString(IN_PROGRESS_RETRY_AFTER_SECONDS));
+                    .withHeader("Retry-After", Long.toString(busy.retryAfterSeconds()));
         }
-        String lease = ((Claim.Acquired) claim).leaseToken();
+        return store(payment, ((Claim.Acquired) claim).leaseToken(), deadline);
+    }
+
+    private ApiResponse store(PaymentRequest payment, String lease, Deadline deadline) {
+        String key = payment.scopedKey();
         StoredPayment stored;
         try {
-            stored = database.insert(payment, region);
+            deadline.check("the insert");
+            stored = database.insert(payment, region, deadline);
         } catch (KeyReusedException e) {
             release(key, lease);
             return keyReused();
-        } catch (DatabaseException e) {
+        } catch (Deadline.Exceeded e) {
             release(key, lease);
-            Log.error("payment_not_stored", "failure", e.failure().name(), "error", e.getMessage());
-            return e.failure() == Failure.READ_ONLY
-                    ? ApiResponse.unavailable("region_read_only", "This region's database is read-only"
-                            + " (region role " + role.label() + "); retry later with the same Idempotency-Key.",
-                            DB_RETRY_AFTER_SECONDS)
-                    : ApiResponse.unavailable("database_unavailable", "The payment database is unavailable;"
-                            + " nothing was stored; retry later with the same Idempotency-Key.",
-                            DB_RETRY_AFTER_SECONDS);
+            return timeUp(e);
+        } catch (DatabaseException e) {
+            if (e.failure() == Failure.OUTCOME_UNKNOWN) {
+                keepClaimBriefly(key, lease);
+                return outcomeUnknown(e);
+            }
+            release(key, lease);
+            return notStored(e);
         }
         JsonObject body = new JsonObject();
         body.addProperty("payment_id", stored.paymentId());
@@ -94,21 +128,85 @@ public final class PaymentService {
         body.addProperty("region", stored.region());
         ApiResponse response = ApiResponse.json(201, body);
         try {
-            if (!store.complete(key, lease, response.statusCode(), response.body())) {
+            if (!store.complete(key, lease, response.statusCode(), response.body(), deadline)) {
                 Log.warn("idempotency_lease_lost", "payment_id", stored.paymentId());
             }
         } catch (SdkException e) {
             // The payment is stored; a retry waits out the lease and then finds the row by its key.
             Log.error("idempotency_complete_failed", "payment_id", stored.paymentId(),
-                    "error", e.getClass().getSimpleName());
+                    "error", e.getClass().getSimpleName(), "message", e.getMessage());
         }
         Log.info("payment_accepted", "payment_id", stored.paymentId(), "region", region);
-        return response;
+        // The row was already there: an earlier attempt stored it, this answer repeats it.
+        return stored.existing() ? response.withHeader("Idempotent-Replayed", "true") : response;
+    }
+
+    /**
+     * A completed key: the table remembers the answer, and this region's database must hold the row
+     * before the answer is repeated (the same idempotent insert under the same id does both).
+     */
+    private ApiResponse replay(PaymentRequest payment, Claim.Completed done, Deadline deadline) {
+        try {
+            deadline.check("the replay check");
+            StoredPayment row = database.insert(payment, region, deadline);
+            if (!row.existing()) {
+                Log.warn("payment_reasserted", "payment_id", row.paymentId(), "region", region);
+            }
+        } catch (KeyReusedException e) {
+            return keyReused();
+        } catch (DatabaseException e) {
+            return e.failure() == Failure.OUTCOME_UNKNOWN ? outcomeUnknown(e) : notStored(e);
+        } catch (Deadline.Exceeded e) {
+            return timeUp(e);
+        }
+        return new ApiResponse(done.statusCode(), Map.of("Content-Type", "application/json"), done.body())
+                .withHeader("Idempotent-Replayed", "true");
+    }
+
+    /** Keeps the claim, so nothing else stores under the key meanwhile, but only briefly. */
+    private void keepClaimBriefly(String key, String lease) {
+        try {
+            store.shortenLease(key, lease, UNKNOWN_OUTCOME_LEASE, Deadline.after(CLEANUP_BUDGET));
+        } catch (SdkException failure) {
+            // The lease then runs its full length; the retry is answered 409 until it ends.
+            Log.error("idempotency_shorten_failed", "error", failure.getClass().getSimpleName());
+        }
+    }
+
+    private static ApiResponse outcomeUnknown(DatabaseException e) {
+        Log.error("payment_outcome_unknown", "error", e.getMessage());
+        return ApiResponse.unavailable("payment_outcome_unknown", "The database connection failed while the"
+                + " payment was being stored; it may or may not have been stored. Retry with the same"
+                + " Idempotency-Key: the retry returns the stored payment or stores it exactly once.",
+                (int) UNKNOWN_OUTCOME_LEASE.toSeconds() + 1);
+    }
+
+    /** A database failure that certainly wrote nothing. */
+    private ApiResponse notStored(DatabaseException e) {
+        Log.error("payment_not_stored", "failure", e.failure().name(), "error", e.getMessage());
+        if (e.failure() == Failure.READ_ONLY) {
+            return readOnly();
+        }
+        return ApiResponse.unavailable("database_unavailable", "The payment database is unavailable;"
+                + " nothing was stored; retry later with the same Idempotency-Key.", DB_RETRY_AFTER_SECONDS);
+    }
+
+    private ApiResponse readOnly() {
+        return ApiResponse.unavailable("region_read_only", "This region's database is read-only"
+                + " (region role " + role.label() + "); nothing was stored; retry later with the same"
+                + " Idempotency-Key.", DB_RETRY_AFTER_SECONDS);
+    }
+
+    private static ApiResponse timeUp(Deadline.Exceeded e) {
+        Log.error("time_budget_exceeded", "error", e.getMessage());
+        return ApiResponse.unavailable("time_budget_exceeded", "The request ran out of time before "
+                + e.getMessage().substring("time budget exhausted before ".length())
+                + "; nothing was stored; retry with the same Idempotency-Key.", TIMEOUT_RETRY_AFTER_SECONDS);
     }
 
     private void release(String key, String lease) {
         try {
-            if (!store.release(key, lease)) {
+            if (!store.release(key, lease, Deadline.after(CLEANUP_BUDGET))) {
                 Log.warn("idempotency_lease_lost_on_release");
             }
         } catch (SdkException e) {

@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -59,6 +61,14 @@ public final class PaymentValidator {
         }
     }
 
+    /** Whether the request says its body is JSON ({@code application/json}, parameters allowed). */
+    static boolean isJson(ApiRequest request) {
+        return request.header("Content-Type")
+                .map(value -> value.split(";", 2)[0].trim().toLowerCase(Locale.ROOT))
+                .filter("application/json"::equals)
+                .isPresent();
+    }
+
     public PaymentRequest validate(ApiRequest request) throws ValidationException {
         String key = request.header("Idempotency-Key")
                 .orElseThrow(() -> new ValidationException("Idempotency-Key", "header is required"));
@@ -96,21 +106,35 @@ public final class PaymentValidator {
         if (body.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
             throw new ValidationException("body", "must be at most " + MAX_BODY_BYTES + " bytes");
         }
-        JsonElement parsed;
-        boolean trailingContent;
+        JsonObject parsed = new JsonObject();
+        String duplicate = null;
         try {
             JsonReader reader = new JsonReader(new StringReader(body));
             reader.setLenient(false);
-            parsed = STRICT_JSON.read(reader);
-            // Strict mode throws on most trailing content; the token check catches the rest.
-            trailingContent = reader.peek() != JsonToken.END_DOCUMENT;
+            if (reader.peek() != JsonToken.BEGIN_OBJECT) {
+                throw new ValidationException("body", "must be a single JSON object");
+            }
+            // Member by member: a JSON object model keeps only the last of two equal names, so
+            // "amount":"1.00",...,"amount":"999999.00" would silently become the second amount.
+            Set<String> names = new HashSet<>();
+            reader.beginObject();
+            while (reader.hasNext()) {
+                String name = reader.nextName();
+                if (!names.add(name) && duplicate == null) {
+                    duplicate = name;
+                }
+                parsed.add(name, STRICT_JSON.read(reader));
+            }
+            reader.endObject();
+            // Strict mode already refuses content after the object; the token check states the rule.
+            if (reader.peek() != JsonToken.END_DOCUMENT) { throw new ValidationException("body", "must be valid JSON"); }
         } catch (IOException | RuntimeException e) {
             throw new ValidationException("body", "must be valid JSON");
         }
-        if (trailingContent || !parsed.isJsonObject()) {
-            throw new ValidationException("body", "must be a single JSON object");
+        if (duplicate != null) {
+            throw new ValidationException(duplicate, "must not appear more than once");
         }
-        return parsed.getAsJsonObject();
+        return parsed;
     }
 
     private BigDecimal amount(JsonElement value) throws ValidationException {
@@ -171,8 +195,20 @@ public final class PaymentValidator {
             throw new ValidationException("description",
                     "must be at most " + MAX_DESCRIPTION_LENGTH + " characters");
         }
-        if (text.codePoints().anyMatch(Character::isISOControl)) {
-            throw new ValidationException("description", "must not contain control characters");
+        for (int i = 0; i < text.length(); ) {
+            int codePoint = text.codePointAt(i);
+            switch (Character.getType(codePoint)) {
+                case Character.CONTROL -> throw new ValidationException("description",
+                        "must not contain control characters");
+                // Bidi overrides and zero-width characters make stored text read differently
+                // from what it contains.
+                case Character.FORMAT -> throw new ValidationException("description",
+                        "must not contain invisible format characters (bidi controls, zero-width)");
+                // Only a surrogate without its partner is still a surrogate as a code point.
+                case Character.SURROGATE -> throw new ValidationException("description",
+                        "must be valid Unicode (no unpaired surrogates)");
+                default -> i += Character.charCount(codePoint);
+            }
         }
         return Optional.of(text);
     }

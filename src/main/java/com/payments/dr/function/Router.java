@@ -13,13 +13,13 @@ public final class Router {
         this.health = health;
     }
 
-    public ApiResponse route(ApiRequest request) {
+    public ApiResponse route(ApiRequest request, Deadline deadline) {
         String method = request.method();
         switch (request.path()) {
             case "/payments":
-                return "POST".equals(method) ? payments.create(request) : other(method, "POST,OPTIONS");
+                return "POST".equals(method) ? payments.create(request, deadline) : other(method, "POST,OPTIONS");
             case "/health":
-                return "GET".equals(method) ? health.check() : other(method, "GET,OPTIONS");
+                return "GET".equals(method) ? health.check(deadline) : other(method, "GET,OPTIONS");
             default:
                 return ApiResponse.error(404, "not_found", "No route for " + request.path());
         }

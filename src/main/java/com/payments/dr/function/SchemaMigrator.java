@@ -9,14 +9,19 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Versioned schema migrations, applied by the function itself on its first write in a container.
- * All pending migrations run in one transaction under a transaction-scoped advisory lock, so
- * concurrent cold starts in both regions serialize, each sees the others' work, and a failed
- * migration leaves nothing behind (PostgreSQL DDL is transactional).
+ * Versioned schema migrations, applied by the function as the schema owner on a write path (the
+ * first write of a container whose schema is behind; never from the health check, never while the
+ * database is read-only). All pending migrations run in one transaction under a
+ * transaction-scoped advisory lock, so concurrent cold starts serialize, each sees the others'
+ * work, and a failed migration leaves nothing behind (PostgreSQL DDL is transactional). The DR
+ * cluster receives them through global-database replication.
  */
 public final class SchemaMigrator {
 
-    /** One migration. Never edit an applied one: add a new version. */
+    /**
+     * One migration. Never edit an applied one: add a new version. {@code APP_USER} in the SQL
+     * stands for the application role's quoted name.
+     */
     public record Migration(int version, String description, String sql) {
     }
 
@@ -39,13 +44,37 @@ public final class SchemaMigrator {
                         CONSTRAINT payments_idempotency_key_key UNIQUE (idempotency_key)
                     )"""),
             new Migration(2, "index payments by merchant", """
-                    CREATE INDEX payments_merchant_created_idx ON payments (merchant_id, created_at)"""));
+                    CREATE INDEX payments_merchant_created_idx ON payments (merchant_id, created_at)"""),
+            // The application role: login (through IAM where rds_iam exists, as on Aurora), DML on
+            // the payments table only, and server-side limits even if a session forgets its own.
+            new Migration(3, "application role with DML rights only", """
+                    DO $$
+                    BEGIN
+                        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'APP_NAME') THEN
+                            CREATE ROLE APP_USER LOGIN;
+                        END IF;
+                        IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'rds_iam') THEN
+                            GRANT rds_iam TO APP_USER;
+                        END IF;
+                    END $$;
+                    GRANT SELECT, INSERT ON payments TO APP_USER;
+                    GRANT SELECT ON schema_migrations TO APP_USER;
+                    ALTER ROLE APP_USER SET statement_timeout = '5s';
+                    ALTER ROLE APP_USER SET lock_timeout = '2s';
+                    ALTER ROLE APP_USER SET idle_in_transaction_session_timeout = '10s'"""));
+
+    /** The version this code needs; a database behind it is migrated on the next write. */
+    public static final int LATEST_VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
 
     private SchemaMigrator() {
     }
 
-    /** Applies the pending migrations; returns how many this call applied. */
-    public static int migrate(Connection connection, List<Migration> migrations) throws SQLException {
+    /**
+     * Applies the pending migrations as the connection's user (the owner); returns how many this
+     * call applied. {@code appUser} has passed the configuration's identifier rule.
+     */
+    public static int migrate(Connection connection, List<Migration> migrations, String appUser)
+            throws SQLException {
         connection.setAutoCommit(false);
         try (Statement statement = connection.createStatement()) {
             statement.execute("SELECT pg_advisory_xact_lock(" + ADVISORY_LOCK_ID + ")");
@@ -61,7 +90,8 @@ public final class SchemaMigrator {
             int count = 0;
             for (Migration migration : migrations) {
                 if (applied.add(migration.version())) {
-                    statement.execute(migration.sql());
+                    statement.execute(migration.sql().replace("APP_NAME", appUser)
+                            .replace("APP_USER", '"' + appUser + '"'));
                     try (var insert = connection.prepareStatement(
                             "INSERT INTO schema_migrations (version, description) VALUES (?, ?)")) {
                         insert.setInt(1, migration.version());

@@ -32,10 +32,23 @@ public abstract class RegionalResources extends Construct {
     private AuroraCluster database;
     private PaymentFunction function;
 
-    /** Without NAT, the function reaches Secrets Manager through an interface endpoint. */
+    /**
+     * Without NAT, the function reaches Secrets Manager through an interface endpoint. Payments no
+     * longer need it (the application role logs in with an IAM token signed locally), but
+     * migrations run as the owner, whose password only the master secret holds; see README.
+     */
     static final List<String> INTERFACE_ENDPOINTS = List.of("secretsmanager");
     /** The gateway endpoints the function calls (it uses no S3): the only ones its group may reach. */
     static final List<String> FUNCTION_GATEWAY_SERVICES = List.of("dynamodb");
+    /** The function's database role for payments (DML only); migration 3 creates it. */
+    public static final String FUNCTION_DB_USER = "payments_api";
+    /** Where the package's RDS CA bundle lands: Lambda unpacks the zip into /var/task. */
+    public static final String FUNCTION_CA_BUNDLE = "/var/task/rds-ca/rds-ca-bundle.pem";
+    /**
+     * The JVM caches DNS answers for 30 s by default; Aurora's endpoints have 5 s TTLs and move on
+     * failover, so the function follows them within 5 s (failed lookups are retried after 1 s).
+     */
+    public static final String FUNCTION_JVM_OPTIONS = "-Dsun.net.inetaddr.ttl=5 -Dsun.net.inetaddr.negative.ttl=1";
 
     protected RegionalResources(Construct scope, RegionContext region, DrConfig config, Ipv4Cidr vpcCidr) {
         super(scope, region.role().label());
@@ -131,13 +144,16 @@ public abstract class RegionalResources extends Construct {
         environment.put("DB_HOST", database.writerEndpoint());
         environment.put("DB_PORT", Integer.toString(AuroraCluster.PORT));
         environment.put("DB_NAME", GlobalResources.DATABASE_NAME);
-        // encrypted; certificate verification needs the RDS CA bundle in the package (DB_SSL_ROOT_CERT)
-        environment.put("DB_SSL_MODE", "require");
+        environment.put("DB_USER", FUNCTION_DB_USER);
+        // the server is authenticated: the CA bundle ships in the package, the name must match
+        environment.put("DB_SSL_MODE", "verify-full");
+        environment.put("DB_SSL_ROOT_CERT", FUNCTION_CA_BUNDLE);
+        environment.put("JAVA_TOOL_OPTIONS", FUNCTION_JVM_OPTIONS);
         environment.put("ALLOWED_ORIGIN", config.function().allowedOrigin());
         environment.put("ALLOWED_CURRENCIES", String.join(",", config.function().currencies()));
         function = new PaymentFunction(this, "payment_function", new PaymentFunction.Props(region, code, network,
                 logsKey, dataKey, config.logRetentionDays(), global.secretArn(region.region()), global.tableName(),
-                environment));
+                environment, region.arn("rds-db", "dbuser:" + database.clusterResourceId() + "/" + FUNCTION_DB_USER)));
         network.restrictEndpoints(endpointAccess(global));
         String role = region.role().label();
         output("function_name", "Payment function of the " + role + " region", function.functionName());

@@ -8,7 +8,9 @@ import java.util.Map;
 /**
  * Run in a fresh JVM with the function's environment, the way Lambda starts a container: times
  * the handler's construction (class loading, configuration, SDK client set-up) and its first
- * invocation, then prints one JSON line. Used by {@link ColdStartTest} and {@link PaymentFunctionArtifactTest}.
+ * invocation of {@code GET <args[0]>} (default {@code /cold-start}), then prints one JSON line,
+ * with the JVM's effective DNS cache time when {@code sun.net} is opened to it. Used by
+ * {@link ColdStartTest} and {@link PaymentFunctionArtifactTest}.
  */
 public final class ColdStartProbe {
 
@@ -16,24 +18,39 @@ public final class ColdStartProbe {
     }
 
     public static void main(String[] args) throws Exception {
+        String path = args.length > 0 ? args[0] : "/cold-start";
         long start = System.nanoTime();
         PaymentHandler handler = new PaymentHandler();
         long constructed = System.nanoTime();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream(Fixtures.event("GET", "/cold-start", Map.of(),
-                null).getBytes(StandardCharsets.UTF_8)), out, null);
+        handler.handleRequest(new ByteArrayInputStream(Fixtures.event("GET", path, Map.of(),
+                null).getBytes(StandardCharsets.UTF_8)), out, Fixtures.context(10_000));
         long invoked = System.nanoTime();
         System.out.println("{\"init_ms\":" + (constructed - start) / 1_000_000.0
                 + ",\"first_invoke_ms\":" + (invoked - constructed) / 1_000_000.0
+                + ",\"dns_ttl\":" + dnsCacheSeconds()
                 + ",\"response\":" + out.toString(StandardCharsets.UTF_8) + "}");
     }
 
-    /**
-     * Runs this probe in a child JVM on {@code classpath} and returns its JSON report
-     * ({@code init_ms}, {@code first_invoke_ms}, {@code response}); fails on a non-zero exit.
-     */
+    /** What the JDK's resolver will cache a positive answer for, or -2 when it cannot be read. */
+    private static int dnsCacheSeconds() {
+        try {
+            return (int) Class.forName("sun.net.InetAddressCachePolicy").getMethod("get").invoke(null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return -2;
+        }
+    }
+
     static com.google.gson.JsonObject run(String classpath, java.util.List<String> jvmArgs) throws Exception {
-        Process process = command(classpath, jvmArgs).start();
+        return run(command(classpath, jvmArgs));
+    }
+
+    /**
+     * Runs the probe {@code process} and returns its JSON report ({@code init_ms},
+     * {@code first_invoke_ms}, {@code dns_ttl}, {@code response}); fails on a non-zero exit.
+     */
+    static com.google.gson.JsonObject run(ProcessBuilder command) throws Exception {
+        Process process = command.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         org.junit.jupiter.api.Assertions.assertTrue(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
         org.junit.jupiter.api.Assertions.assertEquals(0, process.exitValue(), output);
@@ -43,13 +60,14 @@ public final class ColdStartProbe {
     }
 
     /** The command that runs this probe in a child JVM with a valid function environment. */
-    static ProcessBuilder command(String classpath, java.util.List<String> jvmArgs) {
+    static ProcessBuilder command(String classpath, java.util.List<String> jvmArgs, String... args) {
         java.util.List<String> command = new java.util.ArrayList<>();
         command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
         command.add("-cp");
         command.add(classpath);
         command.add(ColdStartProbe.class.getName());
+        command.addAll(java.util.List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().putAll(Fixtures.env());
         return pb;

@@ -1,9 +1,18 @@
 package com.payments.dr.function;
 
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /** Environments, events and parsed responses shared by the function tests. */
 final class Fixtures {
@@ -44,18 +53,108 @@ final class Fixtures {
         return FunctionConfig.fromEnvironment(env(overrides));
     }
 
-    /** Configuration pointing at the shared test PostgreSQL server. */
+    /** The application role's password in tests (in AWS it logs in with an IAM token). */
+    static final String API_PASSWORD = "test-api-password";
+    private static final Set<Integer> PREPARED = new HashSet<>();
+
+    /** Configuration pointing at the shared test PostgreSQL server and DynamoDB Local. */
     static FunctionConfig localConfig(String table, String database, String... overrides) {
+        return localConfig(TestPostgres.shared(), table, database, overrides);
+    }
+
+    /** Configuration pointing at {@code pg} and DynamoDB Local. */
+    static FunctionConfig localConfig(TestPostgres pg, String table, String database, String... overrides) {
+        prepareRoles(pg);
         Map<String, String> env = env("IDEMPOTENCY_TABLE", table, "DB_HOST", "127.0.0.1",
-                "DB_PORT", Integer.toString(TestPostgres.shared().port()), "DB_NAME", database);
+                "DB_PORT", Integer.toString(pg.port()), "DB_NAME", database,
+                "AWS_ENDPOINT_URL_DYNAMODB", TestDynamo.shared().endpoint().toString());
         for (int i = 0; i < overrides.length; i += 2) {
             env.put(overrides[i], overrides[i + 1]);
         }
         return FunctionConfig.fromEnvironment(env);
     }
 
+    /**
+     * The roles Aurora has and the function expects, once per server: {@code rds_iam}; the owner
+     * (the test server's database owner, standing in for the master user) may create roles and grant
+     * rds_iam; the application role exists with a password, since a local server cannot check IAM
+     * tokens. Migration 3 then grants it exactly what it gets in AWS.
+     */
+    static synchronized void prepareRoles(TestPostgres pg) {
+        if (!PREPARED.add(pg.port())) {
+            return;
+        }
+        String api = FunctionConfig.DEFAULT_DB_USER;
+        try (Connection c = pg.admin("postgres"); Statement s = c.createStatement()) {
+            s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'rds_iam') THEN"
+                    + " CREATE ROLE rds_iam; END IF; END $$");
+            s.execute("ALTER ROLE " + TestPostgres.APP_USER + " CREATEROLE");
+            s.execute("GRANT rds_iam TO " + TestPostgres.APP_USER + " WITH ADMIN OPTION");
+            s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + api + "') THEN"
+                    + " CREATE ROLE " + api + " LOGIN PASSWORD '" + API_PASSWORD + "'; END IF; END $$");
+            s.execute("GRANT " + api + " TO " + TestPostgres.APP_USER + " WITH ADMIN OPTION");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The application role (DML only), as the function logs in for payments. */
     static DbCredentials.Provider appCredentials() {
+        return fixedCredentials(FunctionConfig.DEFAULT_DB_USER, API_PASSWORD);
+    }
+
+    /** The schema owner, as the function logs in for migrations. */
+    static DbCredentials.Provider ownerCredentials() {
         return fixedCredentials(TestPostgres.APP_USER, TestPostgres.APP_PASSWORD);
+    }
+
+    /** A Lambda context with this much time left, as the runtime passes it. */
+    static Context context(long remainingMillis) {
+        return new Context() {
+            public String getAwsRequestId() {
+                return "lambda-request-1";
+            }
+
+            public String getLogGroupName() {
+                return null;
+            }
+
+            public String getLogStreamName() {
+                return null;
+            }
+
+            public String getFunctionName() {
+                return "lambda-payment-test";
+            }
+
+            public String getFunctionVersion() {
+                return "1";
+            }
+
+            public String getInvokedFunctionArn() {
+                return null;
+            }
+
+            public CognitoIdentity getIdentity() {
+                return null;
+            }
+
+            public ClientContext getClientContext() {
+                return null;
+            }
+
+            public int getRemainingTimeInMillis() {
+                return (int) remainingMillis;
+            }
+
+            public int getMemoryLimitInMB() {
+                return 1024;
+            }
+
+            public LambdaLogger getLogger() {
+                return null;
+            }
+        };
     }
 
     static DbCredentials.Provider fixedCredentials(String user, String password) {
@@ -90,6 +189,7 @@ final class Fixtures {
         event.addProperty("isBase64Encoded", false);
         JsonObject context = new JsonObject();
         context.addProperty("stage", "prod");
+        context.addProperty("requestId", "api-request-1");
         event.add("requestContext", context);
         return event.toString();
     }

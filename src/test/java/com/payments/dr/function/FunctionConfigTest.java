@@ -33,6 +33,16 @@ class FunctionConfigTest {
         assertEquals(Fixtures.ORIGIN, c.allowedOrigin());
         assertEquals(List.of("USD", "EUR", "GBP"), List.copyOf(c.allowedCurrencies()));
         assertEquals(new BigDecimal("1000000.00"), c.maxAmount());
+        assertEquals("payments_api", c.dbUser());
+        assertEquals(Optional.empty(), c.dynamoEndpoint());
+    }
+
+    @Test
+    void readsTheApplicationRoleAndALocalDynamoDbEndpoint() {
+        FunctionConfig c = Fixtures.config("DB_USER", "payments_writer",
+                "AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8000");
+        assertEquals("payments_writer", c.dbUser());
+        assertEquals(Optional.of(java.net.URI.create("http://127.0.0.1:8000")), c.dynamoEndpoint());
     }
 
     @Test
@@ -72,6 +82,10 @@ class FunctionConfigTest {
             "DB_PORT|54x|DB_PORT='54x' is invalid",
             "DB_NAME|1payments|DB_NAME='1payments' is invalid; allowed: a PostgreSQL identifier",
             "DB_SSL_MODE|disable|DB_SSL_MODE='disable' is invalid; allowed: require (default), verify-ca",
+            "DB_USER|Payments|DB_USER='Payments' is invalid; allowed: the application role",
+            "DB_USER|x;drop|DB_USER='x;drop' is invalid",
+            "AWS_ENDPOINT_URL_DYNAMODB|https://dynamodb.example.com|AWS_ENDPOINT_URL_DYNAMODB='https://dynamodb.example.com'"
+                    + " is invalid; allowed: unset, or http://127.0.0.1:<port>",
             "ALLOWED_ORIGIN|*|ALLOWED_ORIGIN='*' is invalid; allowed: one origin",
             "ALLOWED_ORIGIN|https://a.example/path|ALLOWED_ORIGIN='https://a.example/path' is invalid",
             "ALLOWED_CURRENCIES|USD,,EUR|ALLOWED_CURRENCIES='USD,,EUR' is invalid; allowed: a comma",

@@ -18,7 +18,16 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -27,14 +36,24 @@ class PaymentDatabaseTest {
 
     private static final TestPostgres PG = TestPostgres.shared();
     private static final String DB = "payments_db_test";
+    private static final Deadline D = Deadline.after(Duration.ofHours(1));
 
     @BeforeAll
     static void createDatabase() throws SQLException {
         PG.createDatabase(DB);
+        Fixtures.prepareRoles(PG);
     }
 
     private static FunctionConfig config(String... overrides) {
         return Fixtures.localConfig("unused-table", DB, overrides);
+    }
+
+    private static PaymentDatabase database(FunctionConfig config, DbCredentials.Provider app) {
+        return new PaymentDatabase(config, app, Fixtures.ownerCredentials(), Clock.systemUTC());
+    }
+
+    private static PaymentDatabase database() {
+        return database(config(), Fixtures.appCredentials());
     }
 
     private static PaymentRequest request(String key, String amount) {
@@ -45,24 +64,25 @@ class PaymentDatabaseTest {
         try (Connection c = PG.admin(database);
                   Statement s = c.createStatement();
                   ResultSet rs = s.executeQuery(
-                          "SELECT count(*) FROM payments WHERE idempotency_key = '" + key + "'")) {
+                          "SELECT count(*) FROM payments WHERE idempotency_key = 'm-1/" + key + "'")) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
     @Test
-    void storesAPaymentOverTlsAndMigratesOnFirstUse() throws Exception {
-        try (PaymentDatabase db = new PaymentDatabase(config(), Fixtures.appCredentials())) {
+    void storesAPaymentOverTlsAsTheApplicationRoleAndMigratesAsTheOwnerOnFirstWrite() throws Exception {
+        try (PaymentDatabase db = database()) {
             PaymentRequest request = request("db-key-0001", "12.34");
-            StoredPayment stored = db.insert(request, "us-east-1");
-            assertEquals(new StoredPayment(request.paymentId().toString(), "ACCEPTED", "us-east-1"),
+            StoredPayment stored = db.insert(request, "us-east-1", D);
+            assertEquals(new StoredPayment(request.paymentId().toString(), "ACCEPTED", "us-east-1", false),
                     stored);
             try (Connection c = PG.admin(DB); Statement s = c.createStatement();
                       ResultSet rs = s.executeQuery("SELECT a.ssl, p.amount, p.currency, p.merchant_id,"
-                              + " p.description, p.request_hash FROM pg_stat_ssl a"
-                              + " JOIN pg_stat_activity USING (pid), payments p"
-                              + " WHERE application_name = 'payment-function' AND p.idempotency_key = 'db-key-0001'")) {
+                              + " p.description, p.request_hash, t.tableowner, x.usename FROM pg_stat_ssl a"
+                              + " JOIN pg_stat_activity x USING (pid), payments p, pg_tables t"
+                              + " WHERE x.application_name = 'payment-function' AND x.datname = '" + DB + "'"
+                              + " AND p.idempotency_key = 'm-1/db-key-0001' AND t.tablename = 'payments'")) {
                 assertTrue(rs.next());
                 assertTrue(rs.getBoolean(1), "the function's session uses TLS");
                 assertEquals(new BigDecimal("12.34"), rs.getBigDecimal(2));
@@ -70,20 +90,116 @@ class PaymentDatabaseTest {
                 assertEquals("m-1", rs.getString(4));
                 assertEquals("order 7", rs.getString(5));
                 assertEquals(request.requestHash(), rs.getString(6));
+                assertEquals(TestPostgres.APP_USER, rs.getString(7), "the owner made the schema");
+                assertEquals(FunctionConfig.DEFAULT_DB_USER, rs.getString(8), "payments run as the app role");
             }
         }
     }
 
     @Test
+    void theApplicationRoleMayOnlyReadAndInsertAndHasServerSideTimeouts() throws Exception {
+        try (PaymentDatabase db = database()) {
+            db.insert(request("db-key-dml", "1.00"), "us-east-1", D);
+        }
+        try (Connection c = PG.connect(DB, FunctionConfig.DEFAULT_DB_USER, Fixtures.API_PASSWORD);
+                  Statement s = c.createStatement()) {
+            for (String sql : List.of("UPDATE payments SET status = 'X'", "DELETE FROM payments",
+                    "TRUNCATE payments", "CREATE TABLE intruder (x int)", "DROP TABLE payments",
+                    "DELETE FROM schema_migrations")) {
+                SQLException e = assertThrows(SQLException.class, () -> s.execute(sql), sql);
+                assertEquals("42501", e.getSQLState(), sql);
+            }
+            try (ResultSet rs = s.executeQuery("SELECT current_setting('statement_timeout'),"
+                    + " current_setting('lock_timeout')")) {
+                rs.next();
+                assertEquals("5s", rs.getString(1));
+                assertEquals("2s", rs.getString(2));
+            }
+        }
+    }
+
+    @Test
+    void theOwnersMigrationsCreateTheApplicationRoleOnFirstDeployment() throws Exception {
+        String database = "payments_db_boot";
+        String role = "payments_api_" + UUID.randomUUID().toString().substring(0, 8);
+        PG.createDatabase(database);
+        // In AWS the IAM token works once the role exists and is in rds_iam; locally, a password
+        // set at that moment stands in for it.
+        DbCredentials.Provider iamLike = new DbCredentials.Provider() {
+            @Override
+            public DbCredentials current() {
+                try (Connection c = PG.admin("postgres"); Statement s = c.createStatement();
+                          ResultSet rs = s.executeQuery("SELECT pg_has_role('" + role + "', 'rds_iam', 'MEMBER')"
+                                  + " FROM pg_roles WHERE rolname = '" + role + "'")) {
+                    if (rs.next() && rs.getBoolean(1)) {
+                        s.execute("ALTER ROLE " + role + " PASSWORD 'token'");
+                    }
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+                return new DbCredentials(role, "token");
+            }
+
+            @Override
+            public void invalidate() {
+                // Nothing cached.
+            }
+        };
+        try (PaymentDatabase db = database(Fixtures.localConfig("unused-table", database, "DB_USER", role), iamLike)) {
+            // The health check never bootstraps: the role does not exist yet.
+            assertEquals(Failure.UNAVAILABLE, assertThrows(DatabaseException.class, () -> db.status(D)).failure());
+            assertFalse(db.insert(request("db-key-boot", "1.00"), "us-east-1", D).existing());
+            assertEquals(new Status(true, SchemaMigrator.LATEST_VERSION), db.status(D));
+        }
+    }
+
+    @Test
     void aRetryFindsTheStoredRowAndAReusedKeyIsRefused() throws Exception {
-        try (PaymentDatabase db = new PaymentDatabase(config(), Fixtures.appCredentials())) {
-            StoredPayment first = db.insert(request("db-key-0002", "5.00"), "us-east-1");
+        try (PaymentDatabase db = database()) {
+            StoredPayment first = db.insert(request("db-key-0002", "5.00"), "us-east-1", D);
             // Same request again, e.g. after the first response was lost: the same row comes back.
-            assertEquals(first, db.insert(request("db-key-0002", "5.00"), "us-west-2"));
+            StoredPayment again = db.insert(request("db-key-0002", "5.00"), "us-west-2", D);
+            assertEquals(new StoredPayment(first.paymentId(), first.status(), first.region(), true), again);
             assertThrows(KeyReusedException.class,
-                    () -> db.insert(request("db-key-0002", "6.00"), "us-east-1"));
+                    () -> db.insert(request("db-key-0002", "6.00"), "us-east-1", D));
             assertEquals(1, rows(DB, "db-key-0002"));
         }
+    }
+
+    @Test
+    void concurrentInsertsOfOneKeyMeetAtTheUniqueConstraintAndStoreOneRow() throws Exception {
+        int containers = 8;
+        List<PaymentDatabase> databases = new ArrayList<>();
+        for (int i = 0; i < containers; i++) {
+            PaymentDatabase db = database();
+            db.insert(request("db-warm-" + i, "1.00"), "us-east-1", D);
+            databases.add(db);
+        }
+        PaymentRequest request = request("db-key-race", "3.00");
+        ExecutorService pool = Executors.newFixedThreadPool(containers);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<StoredPayment>> results = new ArrayList<>();
+        try {
+            for (PaymentDatabase db : databases) {
+                // No idempotency claim in front: only the table's constraint stands between them.
+                results.add(pool.submit(() -> {
+                    go.await();
+                    return db.insert(request, "us-east-1", D);
+                }));
+            }
+            go.countDown();
+            int fresh = 0;
+            for (Future<StoredPayment> result : results) {
+                StoredPayment stored = result.get();
+                assertEquals(request.paymentId().toString(), stored.paymentId());
+                fresh += stored.existing() ? 0 : 1;
+            }
+            assertEquals(1, fresh);
+        } finally {
+            pool.shutdownNow();
+            databases.forEach(PaymentDatabase::close);
+        }
+        assertEquals(1, rows(DB, "db-key-race"));
     }
 
     @Test
@@ -92,28 +208,40 @@ class PaymentDatabaseTest {
                 "DB_SSL_ROOT_CERT", PG.serverCertificate().toString());
         assertTrue(PaymentDatabase.jdbcUrl(right).contains("sslmode=verify-full&"));
         assertTrue(PaymentDatabase.jdbcUrl(right).endsWith("&sslrootcert=" + PG.serverCertificate()));
-        try (PaymentDatabase db = new PaymentDatabase(right, Fixtures.appCredentials())) {
-            assertTrue(db.status().writable());
+        try (PaymentDatabase db = database(right, Fixtures.appCredentials())) {
+            assertTrue(db.status(D).writable());
         }
-        FunctionConfig wrong = config("DB_SSL_MODE", "verify-ca",
-                "DB_SSL_ROOT_CERT", PG.otherCertificate().toString());
-        try (PaymentDatabase db = new PaymentDatabase(wrong, Fixtures.appCredentials())) {
-            DatabaseException e = assertThrows(DatabaseException.class, db::status);
-            assertEquals(Failure.UNAVAILABLE, e.failure());
+        // The same wrong CA: require (encrypted, unauthenticated) connects, so it is the
+        // verification that refuses the server below, in both verifying modes.
+        try (PaymentDatabase db = database(config("DB_SSL_MODE", "require",
+                "DB_SSL_ROOT_CERT", PG.otherCertificate().toString()), Fixtures.appCredentials())) {
+            assertTrue(db.status(D).writable());
+        }
+        for (String mode : List.of("verify-ca", "verify-full")) {
+            FunctionConfig wrong = config("DB_SSL_MODE", mode, "DB_SSL_ROOT_CERT", PG.otherCertificate().toString());
+            try (PaymentDatabase db = database(wrong, Fixtures.appCredentials())) {
+                DatabaseException e = assertThrows(DatabaseException.class, () -> db.status(D), mode);
+                assertEquals(Failure.UNAVAILABLE, e.failure());
+                assertTrue(e.getCause().getMessage().contains("SSL"), e.getCause().getMessage());
+            }
+        }
+        // The vendored RDS bundle does not vouch for a test certificate either.
+        try (PaymentDatabase db = database(config("DB_SSL_MODE", "verify-full",
+                "DB_SSL_ROOT_CERT", RdsCaBundleTest.BUNDLE.toAbsolutePath().toString()), Fixtures.appCredentials())) {
+            assertThrows(DatabaseException.class, () -> db.status(D));
         }
     }
 
     @Test
     void aRotatedPasswordIsReReadFromTheSecretOnce() throws Exception {
         try (FakeSecretsManager fake = new FakeSecretsManager(
-                FakeSecretsManager.secret(TestPostgres.APP_USER, "old-password"))) {
+                FakeSecretsManager.secret(FunctionConfig.DEFAULT_DB_USER, "old-password"))) {
             SecretsManagerCredentials credentials =
                     new SecretsManagerCredentials(fake.client(), Fixtures.SECRET_ARN);
             credentials.current();
-            fake.secretString = FakeSecretsManager.secret(TestPostgres.APP_USER,
-                    TestPostgres.APP_PASSWORD);
-            try (PaymentDatabase db = new PaymentDatabase(config(), credentials)) {
-                assertEquals(new Status(true, 2), db.status());
+            fake.secretString = FakeSecretsManager.secret(FunctionConfig.DEFAULT_DB_USER, Fixtures.API_PASSWORD);
+            try (PaymentDatabase db = database(config(), credentials)) {
+                assertTrue(db.status(D).writable());
             }
             assertEquals(2, fake.calls.get());
         }
@@ -121,18 +249,18 @@ class PaymentDatabaseTest {
 
     @Test
     void wrongCredentialsOrAnUnreadableSecretMeanUnavailable() throws Exception {
-        try (PaymentDatabase db = new PaymentDatabase(config(),
-                Fixtures.fixedCredentials(TestPostgres.APP_USER, "wrong"))) {
-            DatabaseException e = assertThrows(DatabaseException.class, db::status);
+        try (PaymentDatabase db = database(config(),
+                Fixtures.fixedCredentials(FunctionConfig.DEFAULT_DB_USER, "wrong"))) {
+            DatabaseException e = assertThrows(DatabaseException.class, () -> db.status(D));
             assertEquals(Failure.UNAVAILABLE, e.failure());
             assertEquals("database error 28P01", e.getMessage());
         }
         try (FakeSecretsManager fake = new FakeSecretsManager("{}")) {
             fake.failing = true;
-            try (PaymentDatabase db = new PaymentDatabase(config(),
+            try (PaymentDatabase db = database(config(),
                     new SecretsManagerCredentials(fake.client(), Fixtures.SECRET_ARN))) {
                 DatabaseException e = assertThrows(DatabaseException.class,
-                        () -> db.insert(request("db-key-0003", "1.00"), "us-east-1"));
+                        () -> db.insert(request("db-key-0003", "1.00"), "us-east-1", D));
                 assertEquals(Failure.UNAVAILABLE, e.failure());
                 assertEquals("database credentials unavailable", e.getMessage());
             }
@@ -143,27 +271,37 @@ class PaymentDatabaseTest {
     void aReadOnlyDatabaseIsReportedAndNeverMigratedOrWritten() throws Exception {
         PG.createDatabase("payments_db_ro");
         PG.makeReadOnly("payments_db_ro");
-        try (PaymentDatabase db = new PaymentDatabase(
-                Fixtures.localConfig("unused-table", "payments_db_ro"), Fixtures.appCredentials())) {
-            assertEquals(new Status(false, 0), db.status());
+        MutableClock clock = new MutableClock(java.time.Instant.now());
+        try (PaymentDatabase db = new PaymentDatabase(Fixtures.localConfig("unused-table", "payments_db_ro"),
+                Fixtures.appCredentials(), Fixtures.ownerCredentials(), clock)) {
+            assertEquals(new Status(false, 0), db.status(D));
+            assertFalse(db.writable(D));
             DatabaseException e = assertThrows(DatabaseException.class,
-                    () -> db.insert(request("db-key-0004", "1.00"), "us-west-2"));
+                    () -> db.insert(request("db-key-0004", "1.00"), "us-west-2", D));
             assertEquals(Failure.READ_ONLY, e.failure());
+            // Promotion is noticed once the cached answer has aged out.
+            try (Connection c = PG.admin("postgres"); Statement s = c.createStatement()) {
+                s.execute("ALTER DATABASE payments_db_ro SET default_transaction_read_only = off");
+            }
+            assertFalse(db.writable(D), "cached");
+            clock.advance(PaymentDatabase.WRITABLE_CACHE);
+            db.close();
+            assertTrue(db.writable(D));
         }
     }
 
     @Test
     void reconnectsAfterTheServerComesBack() throws Exception {
-        try (PaymentDatabase db = new PaymentDatabase(config(), Fixtures.appCredentials())) {
-            assertTrue(db.status().writable());
+        try (PaymentDatabase db = database()) {
+            assertTrue(db.status(D).writable());
             PG.stop();
             try {
-                DatabaseException e = assertThrows(DatabaseException.class, db::status);
+                DatabaseException e = assertThrows(DatabaseException.class, () -> db.status(D));
                 assertEquals(Failure.UNAVAILABLE, e.failure());
             } finally {
                 PG.start();
             }
-            assertTrue(db.status().writable());
+            assertTrue(db.status(D).writable());
         }
     }
 

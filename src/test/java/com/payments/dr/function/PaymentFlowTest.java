@@ -2,11 +2,15 @@ package com.payments.dr.function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
-import java.net.URI;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,32 +20,40 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
  * The whole function, event in and response out, against DynamoDB Local and a real PostgreSQL
- * server: the behaviour API Gateway clients and the Route 53 health check see.
+ * server, through the function's own SDK client (its timeouts and retry policy) with faults
+ * injected inside the SDK's execution: the behaviour API Gateway clients and the Route 53 health
+ * check see.
  */
 class PaymentFlowTest {
 
     private static final String TABLE = "payment-flow-test";
     private static final String DB = "payments_flow";
     private static final String DB_READ_ONLY = "payments_flow_ro";
+    private static final String MERCHANT = "m-1";
+    static final int CONCURRENT_CONTAINERS = 16;
     private static TestPostgres pg;
     private static TestDynamo dynamo;
 
     private final MutableClock clock = new MutableClock(Instant.now());
-    private final FaultyDynamo faultyDynamo = new FaultyDynamo(TestDynamo.shared().client());
+    private final Faults faults = new Faults();
+    private final List<AutoCloseable> opened = new ArrayList<>();
 
     @BeforeAll
     static void engines() throws SQLException {
@@ -50,17 +62,34 @@ class PaymentFlowTest {
         dynamo.createTable(TABLE);
         pg.createDatabase(DB);
         pg.createDatabase(DB_READ_ONLY);
+        Fixtures.prepareRoles(pg);
         // The DR cluster holds the replicated schema but refuses writes, like an Aurora secondary.
         try (Connection c = pg.connect(DB_READ_ONLY, TestPostgres.APP_USER, TestPostgres.APP_PASSWORD)) {
-            SchemaMigrator.migrate(c, SchemaMigrator.MIGRATIONS);
+            SchemaMigrator.migrate(c, SchemaMigrator.MIGRATIONS, FunctionConfig.DEFAULT_DB_USER);
         }
         pg.makeReadOnly(DB_READ_ONLY);
     }
 
-    /** One Lambda container: its own database connection, sharing the table and the clock. */
+    @AfterEach
+    void closeContainers() throws Exception {
+        for (AutoCloseable resource : opened) {
+            resource.close();
+        }
+    }
+
+    /** One Lambda container: its own connection and SDK client, sharing the table and the clock. */
+    private PaymentHandler containerOn(String table, String database, String... env) {
+        FunctionConfig config = Fixtures.localConfig(table, database, env);
+        DynamoDbClient client = dynamo.functionClient(config, faults);
+        PaymentHandler handler = new PaymentHandler(new FunctionRuntime(config, client,
+                Fixtures.appCredentials(), Fixtures.ownerCredentials(), clock));
+        opened.add(handler);
+        opened.add(client);
+        return handler;
+    }
+
     private PaymentHandler container(String database, String... env) {
-        return new PaymentHandler(new FunctionRuntime(Fixtures.localConfig(TABLE, database, env),
-                faultyDynamo, Fixtures.appCredentials(), clock));
+        return containerOn(TABLE, database, env);
     }
 
     private PaymentHandler primary() {
@@ -71,22 +100,42 @@ class PaymentFlowTest {
         return handler.handle(Fixtures.postPayment(key, body));
     }
 
+    private static ApiResponse health(PaymentHandler handler) {
+        return handler.handle(Fixtures.event("GET", "/health", Map.of(), null));
+    }
+
     private static String key() {
         return "flow-" + UUID.randomUUID();
     }
 
-    private static long rows(String key) throws SQLException {
-        try (Connection c = pg.admin(DB); Statement s = c.createStatement();
+    private static String scoped(String key) {
+        return MERCHANT + "/" + key;
+    }
+
+    private static long rows(String database, String key) throws SQLException {
+        try (Connection c = pg.admin(database); Statement s = c.createStatement();
                   ResultSet rs = s.executeQuery(
-                          "SELECT count(*) FROM payments WHERE idempotency_key = '" + key + "'")) {
+                          "SELECT count(*) FROM payments WHERE idempotency_key = '" + scoped(key) + "'")) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
+    private static long rows(String key) throws SQLException {
+        return rows(DB, key);
+    }
+
+    private static Map<String, AttributeValue> record(String table, String key) {
+        return dynamo.client().getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Map.of("pk", AttributeValue.fromS("IDEMPOTENCY#" + scoped(key))))).item();
+    }
+
     private static Map<String, AttributeValue> record(String key) {
-        return dynamo.client().getItem(b -> b.tableName(TABLE).consistentRead(true)
-                .key(Map.of("pk", AttributeValue.fromS("IDEMPOTENCY#" + key)))).item();
+        return record(TABLE, key);
+    }
+
+    private static String error(ApiResponse response) {
+        return Fixtures.body(response).get("error").getAsString();
     }
 
     @Test
@@ -102,6 +151,7 @@ class PaymentFlowTest {
         assertEquals("us-east-1", body.get("region").getAsString());
         assertEquals("12.34", body.get("amount").getAsString());
         assertEquals(Fixtures.ORIGIN, response.headers().get("Access-Control-Allow-Origin"));
+        assertNull(response.headers().get("Idempotent-Replayed"));
         assertEquals(1, rows(key));
         Map<String, AttributeValue> record = record(key);
         assertEquals("COMPLETED", record.get("status").s());
@@ -110,41 +160,46 @@ class PaymentFlowTest {
     }
 
     @Test
-    void aReplayReturnsTheOriginalResultEvenFromTheOtherRegion() throws Exception {
+    void aReplayReturnsTheOriginalResult() throws Exception {
         String key = key();
         ApiResponse first = post(primary(), key, "{\"amount\":10.5,\"currency\":\"USD\","
                 + "\"merchant_id\":\"m-1\"}");
-        // After failover the client retries in the DR region; the global table deduplicates it.
-        PaymentHandler dr = container(DB, "REGION_ROLE", "dr", "AWS_REGION", "us-west-2");
-        ApiResponse replay = post(dr, key, "{ \"merchant_id\": \"m-1\", \"currency\": \"USD\","
+        ApiResponse replay = post(primary(), key, "{ \"merchant_id\": \"m-1\", \"currency\": \"USD\","
                 + " \"amount\": \"10.50\" }");
         assertEquals(201, replay.statusCode());
         assertEquals(first.body(), replay.body());
         assertEquals("true", replay.headers().get("Idempotent-Replayed"));
-        assertNull(first.headers().get("Idempotent-Replayed"));
         assertEquals(1, rows(key));
     }
 
     @Test
-    void theSameKeyWithADifferentBodyIsAConflict() throws Exception {
+    void theSameKeyWithADifferentBodyIsAConflictButAnotherMerchantsKeyIsItsOwn() throws Exception {
         String key = key();
-        post(primary(), key, Fixtures.paymentBody("10.00", "USD", "m-1"));
-        ApiResponse conflict = post(primary(), key, Fixtures.paymentBody("10.01", "USD", "m-1"));
+        post(primary(), key, Fixtures.paymentBody("10.00", "USD", MERCHANT));
+        ApiResponse conflict = post(primary(), key, Fixtures.paymentBody("10.01", "USD", MERCHANT));
         assertEquals(409, conflict.statusCode());
-        assertEquals("idempotency_key_reused", Fixtures.body(conflict).get("error").getAsString());
+        assertEquals("idempotency_key_reused", error(conflict));
         assertEquals(1, rows(key));
+        // Keys are scoped to the caller: another merchant choosing the same key makes its own payment.
+        ApiResponse other = post(primary(), key, Fixtures.paymentBody("10.01", "USD", "m-2"));
+        assertEquals(201, other.statusCode());
+        assertNotEquals(Fixtures.body(other).get("payment_id"),
+                Fixtures.body(post(primary(), key, Fixtures.paymentBody("10.00", "USD", MERCHANT)))
+                        .get("payment_id"));
     }
 
     @Test
-    void invalidRequestsAre400sNamingFieldAndRuleAndWriteNothing() throws Exception {
+    void invalidRequestsAre400sOr415sAndTouchNothing() throws Exception {
         String[][] cases = {
                 {"{\"amount\":1,\"currency\":\"USD\"}", "merchant_id", "is required"},
-                {Fixtures.paymentBody("0.001", "USD", "m"), "amount",
+                {Fixtures.paymentBody("0.001", "USD", "m-1"), "amount",
                         "must have at most two fraction digits"},
-                {Fixtures.paymentBody("1000000.01", "USD", "m"), "amount", "must be at most 1000000.00"},
-                {Fixtures.paymentBody("1", "JPY", "m"), "currency", "must be one of EUR,GBP,USD"},
-                {"{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"m\",\"x\":1}", "x",
+                {Fixtures.paymentBody("1000000.01", "USD", "m-1"), "amount", "must be at most 1000000.00"},
+                {Fixtures.paymentBody("1", "JPY", "m-1"), "currency", "must be one of EUR,GBP,USD"},
+                {"{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"m-1\",\"x\":1}", "x",
                         "is not an allowed field"},
+                {"{\"amount\":\"1.00\",\"currency\":\"USD\",\"merchant_id\":\"m-1\",\"amount\":\"999999.00\"}",
+                        "amount", "must not appear more than once"},
                 {"nope", "body", "must be valid JSON"}};
         PaymentHandler handler = primary();
         for (String[] c : cases) {
@@ -159,15 +214,30 @@ class PaymentFlowTest {
             assertTrue(record(key).isEmpty());
             assertEquals(0, rows(key));
         }
-        ApiResponse noKey = post(handler, null, Fixtures.paymentBody("1", "USD", "m"));
+        ApiResponse noKey = post(handler, null, Fixtures.paymentBody("1", "USD", "m-1"));
         assertEquals("Idempotency-Key", Fixtures.body(noKey).get("field").getAsString());
+        for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded", null}) {
+            Map<String, String> headers = new java.util.HashMap<>(Map.of("Idempotency-Key", key()));
+            if (type != null) {
+                headers.put("Content-Type", type);
+            }
+            ApiResponse unsupported = handler.handle(Fixtures.event("POST", "/payments", headers,
+                    Fixtures.paymentBody("1", "USD", "m-1")));
+            assertEquals(415, unsupported.statusCode(), type);
+            assertEquals("unsupported_media_type", error(unsupported));
+        }
+        assertEquals(0, faults.calls.size(), "no refused request reaches the table");
+        ApiResponse withCharset = handler.handle(Fixtures.event("POST", "/payments", Map.of(
+                "Idempotency-Key", key(), "Content-Type", "Application/JSON; charset=utf-8"),
+                Fixtures.paymentBody("1", "USD", "m-1")));
+        assertEquals(201, withCharset.statusCode());
     }
 
     @Test
     void manyConcurrentRequestsWithOneKeyStoreExactlyOnePayment() throws Exception {
         String key = key();
-        String body = Fixtures.paymentBody("99.99", "GBP", "m-race");
-        int containers = 16;
+        String body = Fixtures.paymentBody("99.99", "GBP", MERCHANT);
+        int containers = CONCURRENT_CONTAINERS;
         List<PaymentHandler> handlers = new ArrayList<>();
         for (int i = 0; i < containers; i++) {
             handlers.add(primary());
@@ -194,8 +264,10 @@ class PaymentFlowTest {
                     paymentId = id;
                 } else {
                     assertEquals(409, response.statusCode(), response.body());
-                    assertEquals("request_in_progress", Fixtures.body(response).get("error").getAsString());
-                    assertEquals("1", response.headers().get("Retry-After"));
+                    assertEquals("request_in_progress", error(response));
+                    // The lease's remaining time (the test clock stands still): 60 s.
+                    assertEquals(Long.toString(IdempotencyStore.LEASE.toSeconds()),
+                            response.headers().get("Retry-After"));
                 }
             }
             assertTrue(created >= 1);
@@ -210,32 +282,28 @@ class PaymentFlowTest {
     @Test
     void theDatabaseGoingDownMidRequestIsA503ThenTheRetrySucceedsOnce() throws Exception {
         String key = key();
-        String body = Fixtures.paymentBody("42.00", "USD", "m-1");
+        String body = Fixtures.paymentBody("42.00", "USD", MERCHANT);
         PaymentHandler handler = primary();
-        assertEquals(200, handler.handle(Fixtures.event("GET", "/health", Map.of(), null))
-                .statusCode());
+        assertEquals(200, health(handler).statusCode());
         AtomicBoolean cut = new AtomicBoolean();
         // Right after the idempotency record is written, before the payment row: the database dies.
-        faultyDynamo.afterPut = () -> {
+        faults.afterPut = () -> {
             if (cut.compareAndSet(false, true)) {
-                try {
-                    pg.stop();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
+                stopPostgres();
             }
         };
         ApiResponse down;
         try {
             down = post(handler, key, body);
         } finally {
-            faultyDynamo.afterPut = () -> { };
+            faults.afterPut = () -> { };
             pg.start();
         }
         assertTrue(cut.get());
         assertEquals(503, down.statusCode());
         assertEquals("5", down.headers().get("Retry-After"));
-        assertEquals("database_unavailable", Fixtures.body(down).get("error").getAsString());
+        assertEquals("database_unavailable", error(down));
+        assertTrue(Fixtures.body(down).get("message").getAsString().contains("nothing was stored"));
         assertEquals(Fixtures.ORIGIN, down.headers().get("Access-Control-Allow-Origin"));
         assertTrue(record(key).isEmpty(), "no idempotency record may block the retry");
         assertEquals(0, rows(key));
@@ -245,49 +313,288 @@ class PaymentFlowTest {
         assertEquals(1, rows(key));
     }
 
+    private static void stopPostgres() {
+        try {
+            pg.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
-    void healthIs200WithTheRoleAndPassedChecksInAWritableRegion() {
-        ApiResponse health = primary().handle(Fixtures.event("GET", "/health", Map.of(), null));
-        assertEquals(200, health.statusCode());
+    void aRetriedClaimWhoseFirstResponseWasLostIsTheRequestsOwn() throws Exception {
+        String key = key();
+        // DynamoDB applies the first PutItem, its response is lost, the SDK retries the same
+        // request: the condition fails on the request's own record.
+        faults.lostPutResponses = 1;
+        ApiResponse response = post(primary(), key, Fixtures.paymentBody("6.00", "USD", MERCHANT));
+        assertEquals(0, faults.lostPutResponses, "the fault fired");
+        assertEquals(2, faults.attempts.stream().filter("PutItemRequest"::equals).count(),
+                "the SDK's own retry sent the put again");
+        assertEquals(201, response.statusCode(), response.body());
+        assertEquals("COMPLETED", record(key).get("status").s());
+        assertEquals(1, rows(key));
+    }
+
+    @Test
+    void aBlackHoledTableOrDatabaseIsA503WellWithinTheBudget() throws Exception {
+        try (ServerSocket hole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            List<Socket> accepted = new ArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        accepted.add(hole.accept());
+                    }
+                } catch (IOException closed) {
+                    // The test is over.
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            String endpoint = "http://127.0.0.1:" + hole.getLocalPort();
+            PaymentHandler noTable = container(DB, "AWS_ENDPOINT_URL_DYNAMODB", endpoint);
+            PaymentHandler noDatabase = container(DB, "DB_PORT", Integer.toString(hole.getLocalPort()));
+            for (PaymentHandler handler : List.of(noTable, noDatabase)) {
+                long start = System.nanoTime();
+                ApiResponse response = handler.handle(Fixtures.postPayment(key(),
+                        Fixtures.paymentBody("1.00", "USD", MERCHANT)), Fixtures.context(4_000));
+                long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+                assertEquals(503, response.statusCode(), response.body());
+                assertTrue(Set.of("idempotency_store_unavailable", "database_unavailable")
+                        .contains(error(response)), response.body());
+                assertTrue(response.headers().containsKey("Retry-After"));
+                assertEquals(Fixtures.ORIGIN, response.headers().get("Access-Control-Allow-Origin"));
+                // Lambda had 4 s left: the answer comes within them, not after 9 attempts of 5 s.
+                assertTrue(elapsedMs < 4_000, elapsedMs + " ms");
+            }
+            assertTrue(faults.attempts.stream().filter("PutItemRequest"::equals).count() <= 3);
+            for (Socket socket : accepted) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void aStalledStatementIsA503WithinTheBudgetAndReleasesTheClaim() throws Exception {
+        PaymentHandler handler = primary();
+        assertEquals(201, post(handler, key(), Fixtures.paymentBody("1.00", "USD", MERCHANT)).statusCode());
+        String key = key();
+        try (Connection locker = pg.admin(DB); Statement s = locker.createStatement()) {
+            locker.setAutoCommit(false);
+            s.execute("LOCK TABLE payments IN ACCESS EXCLUSIVE MODE");
+            long start = System.nanoTime();
+            ApiResponse response = handler.handle(Fixtures.postPayment(key,
+                    Fixtures.paymentBody("2.00", "USD", MERCHANT)), Fixtures.context(10_000));
+            long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+            locker.rollback();
+            assertEquals(503, response.statusCode(), response.body());
+            assertEquals("database_unavailable", error(response));
+            assertEquals("5", response.headers().get("Retry-After"));
+            // lock_timeout (2 s) ends the wait: the statement wrote nothing, the claim is released.
+            assertTrue(elapsedMs >= PaymentDatabase.LOCK_TIMEOUT.toMillis() && elapsedMs < 5_000, elapsedMs + " ms");
+            assertTrue(record(key).isEmpty());
+        }
+        assertEquals(201, post(handler, key, Fixtures.paymentBody("2.00", "USD", MERCHANT)).statusCode());
+        assertEquals(1, rows(key));
+    }
+
+    /** Posts while the payments table is locked and cuts the function's connection as its INSERT waits. */
+    private static ApiResponse postWithConnectionCutDuringInsert(PaymentHandler handler, String key, String body)
+            throws Exception {
+        try (Connection locker = pg.admin(DB); Statement s = locker.createStatement()) {
+            locker.setAutoCommit(false);
+            s.execute("LOCK TABLE payments IN ACCESS EXCLUSIVE MODE");
+            // While the INSERT waits for the lock, its connection is cut (a failover would do that).
+            Thread cutter = new Thread(() -> {
+                try (Connection admin = pg.admin(DB); Statement a = admin.createStatement()) {
+                    for (int i = 0; i < 100; i++) {
+                        try (ResultSet rs = a.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                                + " WHERE application_name = 'payment-function' AND wait_event_type = 'Lock'")) {
+                            if (rs.next()) {
+                                return;
+                            }
+                        }
+                        Thread.sleep(20);
+                    }
+                } catch (SQLException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            cutter.start();
+            ApiResponse response = post(handler, key, body);
+            cutter.join();
+            locker.rollback();
+            return response;
+        }
+    }
+
+    @Test
+    void aConnectionLostAfterTheInsertWasSentIsAnUnknownOutcomeThatKeepsTheClaimBriefly() throws Exception {
+        PaymentHandler handler = primary();
+        assertEquals(201, post(handler, key(), Fixtures.paymentBody("1.00", "USD", MERCHANT)).statusCode());
+        String key = key();
+        String body = Fixtures.paymentBody("3.00", "USD", MERCHANT);
+        ApiResponse response = postWithConnectionCutDuringInsert(handler, key, body);
+        assertEquals(503, response.statusCode(), response.body());
+        assertEquals("payment_outcome_unknown", error(response));
+        assertFalse(Fixtures.body(response).get("message").getAsString().contains("nothing was stored"));
+        assertEquals("7", response.headers().get("Retry-After"));
+        Map<String, AttributeValue> record = record(key);
+        assertEquals("IN_PROGRESS", record.get("status").s(), "the claim is kept");
+        assertEquals(Long.toString(clock.instant().getEpochSecond() + 6), record.get("lease_expires_at").n());
+        ApiResponse early = post(handler, key, body);
+        assertEquals(409, early.statusCode());
+        assertEquals("6", early.headers().get("Retry-After"));
+        clock.advance(Duration.ofSeconds(7));
+        ApiResponse retry = post(handler, key, body);
+        assertEquals(201, retry.statusCode(), retry.body());
+        assertEquals(1, rows(key));
+
+        // If even shortening the lease fails, the claim keeps its full lease: still no second payment.
+        String other = key();
+        faults.failUpdate = SdkClientException.create("network cut");
+        try {
+            assertEquals("payment_outcome_unknown", error(postWithConnectionCutDuringInsert(handler, other, body)));
+        } finally {
+            faults.failUpdate = null;
+        }
+        assertEquals(Long.toString(clock.instant().getEpochSecond() + IdempotencyStore.LEASE.toSeconds()),
+                record(other).get("lease_expires_at").n());
+    }
+
+    /** Sleeps until {@code budgetMillis} after {@code startNanos}, less {@code leftMillis}. */
+    private static Runnable spendBudget(long startNanos, long budgetMillis, long leftMillis) {
+        return () -> {
+            long until = startNanos + (budgetMillis - leftMillis) * 1_000_000;
+            try {
+                Thread.sleep(Math.max(0, (until - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+    }
+
+    @Test
+    void aRequestThatRunsOutOfTimeStopsBeforeTheNextStepAndLeavesNothingBehind() throws Exception {
+        PaymentHandler handler = primary();
+        String body = Fixtures.paymentBody("4.00", "USD", MERCHANT);
+        // No time left at all: refused before the database or the table is touched.
+        ApiResponse none = handler.handle(Fixtures.postPayment(key(), body), Fixtures.context(500));
+        assertEquals(503, none.statusCode());
+        assertEquals("time_budget_exceeded", error(none));
+        assertEquals("2", none.headers().get("Retry-After"));
+        assertEquals(Fixtures.ORIGIN, none.headers().get("Access-Control-Allow-Origin"));
+        assertEquals(0, faults.calls.size());
+
+        String done = key();
+        assertEquals(201, post(handler, done, body).statusCode());
+        // The claim uses up the budget (Lambda had 1.5 s: 0.5 s for the request): the insert is not
+        // started and the claim is released.
+        String key = key();
+        long start = System.nanoTime();
+        faults.afterPut = spendBudget(start, 500, 40);
+        ApiResponse late;
+        try {
+            late = handler.handle(Fixtures.postPayment(key, body), Fixtures.context(1_500));
+        } finally {
+            faults.afterPut = () -> { };
+        }
+        assertEquals("time_budget_exceeded", error(late), late.body());
+        assertTrue(Fixtures.body(late).get("message").getAsString().contains("before the insert"));
+        assertTrue(record(key).isEmpty());
+        assertEquals(0, rows(key));
+        // A replay whose budget is spent reading the record does not reach the database.
+        start = System.nanoTime();
+        faults.onGet = spendBudget(start, 500, 40);
+        ApiResponse lateReplay;
+        try {
+            lateReplay = handler.handle(Fixtures.postPayment(done, body), Fixtures.context(1_500));
+        } finally {
+            faults.onGet = () -> { };
+        }
+        assertEquals("time_budget_exceeded", error(lateReplay), lateReplay.body());
+        assertTrue(Fixtures.body(lateReplay).get("message").getAsString().contains("before the replay check"));
+    }
+
+    @Test
+    void aReplayWhileTheDatabaseIsDownIsA503NotAConfirmation() throws Exception {
+        String key = key();
+        String body = Fixtures.paymentBody("5.00", "USD", MERCHANT);
+        PaymentHandler handler = primary();
+        assertEquals(201, post(handler, key, body).statusCode());
+        // The database goes away once the claim has found the completed record.
+        faults.onGet = PaymentFlowTest::stopPostgres;
+        ApiResponse replay;
+        try {
+            replay = post(handler, key, body);
+        } finally {
+            faults.onGet = () -> { };
+            pg.start();
+        }
+        assertEquals(503, replay.statusCode(), replay.body());
+        assertEquals("database_unavailable", error(replay));
+        assertEquals(201, post(handler, key, body).statusCode());
+    }
+
+    @Test
+    void healthIsCachedNeverMigratesAndReportsTheDatabasesCurrentRole() throws Exception {
+        pg.createDatabase("payments_flow_fresh");
+        PaymentHandler handler = container("payments_flow_fresh");
+        ApiResponse health = health(handler);
+        assertEquals(200, health.statusCode(), health.body());
         JsonObject body = Fixtures.body(health);
         assertEquals("ok", body.get("status").getAsString());
         assertEquals("primary", body.get("role").getAsString());
+        assertEquals("writer", body.get("database_role").getAsString());
         assertEquals("us-east-1", body.get("region").getAsString());
         JsonObject checks = body.getAsJsonObject("checks");
         assertEquals("pass", checks.get("idempotency_table").getAsString());
         assertEquals("pass", checks.get("database_connection").getAsString());
         assertEquals("pass", checks.get("database_writable").getAsString());
-        assertEquals("2", checks.get("schema_version").getAsString());
+        assertEquals("0", checks.get("schema_version").getAsString(), "health never migrates");
         assertEquals(Fixtures.ORIGIN, health.headers().get("Access-Control-Allow-Origin"));
+        // Within the cache period the answer is reused: no further table read.
+        int calls = faults.calls.size();
+        assertEquals(health, health(handler));
+        assertEquals(calls, faults.calls.size());
+        // The first write migrates; the next health check after the cache period shows it.
+        assertEquals(201, post(handler, key(), Fixtures.paymentBody("1.00", "USD", MERCHANT)).statusCode());
+        assertEquals("0", Fixtures.body(health(handler)).getAsJsonObject("checks").get("schema_version").getAsString());
+        clock.advance(HealthService.CACHE.plusSeconds(1));
+        assertEquals(Integer.toString(SchemaMigrator.LATEST_VERSION),
+                Fixtures.body(health(handler)).getAsJsonObject("checks").get("schema_version").getAsString());
+        assertTrue(faults.calls.size() > calls + 1);
     }
 
     @Test
-    void aReadOnlyRegionFailsHealthAndRefusesPaymentsWithoutLeavingARecord() throws Exception {
-        PaymentHandler dr = container(DB_READ_ONLY, "REGION_ROLE", "dr", "AWS_REGION", "us-west-2");
-        ApiResponse health = dr.handle(Fixtures.event("GET", "/health", Map.of(), null));
+    void aReadOnlyRegionRefusesPaymentsWithoutWritingTheGlobalTable() throws Exception {
+        PaymentHandler dr = container(DB_READ_ONLY, "REGION_ROLE", "dr");
+        ApiResponse health = health(dr);
         assertEquals(503, health.statusCode());
         JsonObject body = Fixtures.body(health);
         assertEquals("unavailable", body.get("status").getAsString());
         assertEquals("dr", body.get("role").getAsString());
+        assertEquals("reader", body.get("database_role").getAsString());
         assertEquals("database_writable", body.get("failed_check").getAsString());
         assertEquals("fail", body.getAsJsonObject("checks").get("database_writable").getAsString());
         assertEquals("pass", body.getAsJsonObject("checks").get("database_connection").getAsString());
 
-        String key = key();
-        ApiResponse refused = post(dr, key, Fixtures.paymentBody("5.00", "USD", "m-1"));
-        assertEquals(503, refused.statusCode());
-        assertEquals("5", refused.headers().get("Retry-After"));
-        assertEquals("region_read_only", Fixtures.body(refused).get("error").getAsString());
-        assertTrue(Fixtures.body(refused).get("message").getAsString().contains("region role dr"));
-        assertTrue(record(key).isEmpty());
+        for (int i = 0; i < 3; i++) {
+            String key = key();
+            ApiResponse refused = post(dr, key, Fixtures.paymentBody("5.00", "USD", MERCHANT));
+            assertEquals(503, refused.statusCode());
+            assertEquals("5", refused.headers().get("Retry-After"));
+            assertEquals("region_read_only", error(refused));
+            assertTrue(Fixtures.body(refused).get("message").getAsString().contains("region role dr"));
+            assertTrue(record(key).isEmpty());
+        }
+        assertEquals(0, faults.writes(), "a read-only region never writes the global table");
     }
 
     @Test
     void healthNamesTheFailingDependency() throws Exception {
-        PaymentHandler noTable = new PaymentHandler(new FunctionRuntime(
-                Fixtures.localConfig("no-such-table", DB), dynamo.client(), Fixtures.appCredentials(),
-                clock));
-        ApiResponse missing = noTable.handle(Fixtures.event("GET", "/health", Map.of(), null));
+        PaymentHandler noTable = containerOn("no-such-table", DB);
+        ApiResponse missing = health(noTable);
         assertEquals(503, missing.statusCode());
         assertEquals("idempotency_table", Fixtures.body(missing).get("failed_check").getAsString());
 
@@ -295,7 +602,7 @@ class PaymentFlowTest {
         pg.stop();
         ApiResponse down;
         try {
-            down = handler.handle(Fixtures.event("GET", "/health", Map.of(), null));
+            down = health(handler);
         } finally {
             pg.start();
         }
@@ -303,39 +610,39 @@ class PaymentFlowTest {
         JsonObject body = Fixtures.body(down);
         assertEquals("database_connection", body.get("failed_check").getAsString());
         assertEquals("pass", body.getAsJsonObject("checks").get("idempotency_table").getAsString());
+        assertFalse(body.has("database_role"));
     }
 
     @Test
     void anUnreachableIdempotencyTableIsA503() {
-        PaymentHandler handler = new PaymentHandler(new FunctionRuntime(
-                Fixtures.localConfig(TABLE, DB), TestDynamo.clientFor(URI.create("http://127.0.0.1:9")),
-                Fixtures.appCredentials(), clock));
-        ApiResponse response = post(handler, key(), Fixtures.paymentBody("1", "USD", "m-1"));
+        PaymentHandler handler = container(DB, "AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:9");
+        ApiResponse response = post(handler, key(), Fixtures.paymentBody("1", "USD", MERCHANT));
         assertEquals(503, response.statusCode());
         assertEquals("2", response.headers().get("Retry-After"));
-        assertEquals("idempotency_store_unavailable",
-                Fixtures.body(response).get("error").getAsString());
+        assertEquals("idempotency_store_unavailable", error(response));
     }
 
     @Test
     void aLostCompletionIsRecoveredAfterTheLeaseWithTheSamePayment() throws Exception {
         String key = key();
-        String body = Fixtures.paymentBody("7.00", "USD", "m-1");
+        String body = Fixtures.paymentBody("7.00", "USD", MERCHANT);
         PaymentHandler handler = primary();
-        faultyDynamo.failUpdate = SdkClientException.create("network cut");
+        faults.failUpdate = SdkClientException.create("network cut");
         ApiResponse first = post(handler, key, body);
-        faultyDynamo.failUpdate = null;
+        faults.failUpdate = null;
         assertEquals(201, first.statusCode());
         assertEquals("IN_PROGRESS", record(key).get("status").s());
 
         ApiResponse busy = post(handler, key, body);
         assertEquals(409, busy.statusCode());
-        assertEquals("request_in_progress", Fixtures.body(busy).get("error").getAsString());
+        assertEquals("request_in_progress", error(busy));
 
         clock.advance(IdempotencyStore.LEASE.plusSeconds(1));
         ApiResponse recovered = post(handler, key, body);
         assertEquals(201, recovered.statusCode());
         assertEquals(Fixtures.body(first).get("payment_id"), Fixtures.body(recovered).get("payment_id"));
+        // The answer came from the row an earlier attempt stored: it says so.
+        assertEquals("true", recovered.headers().get("Idempotent-Replayed"));
         assertEquals("COMPLETED", record(key).get("status").s());
         assertEquals(1, rows(key));
     }
@@ -343,9 +650,9 @@ class PaymentFlowTest {
     @Test
     void aLeaseLostBeforeCompletionStillAnswersFromTheStoredRow() throws Exception {
         String key = key();
-        faultyDynamo.failUpdate = ConditionalCheckFailedException.builder().message("lost").build();
-        ApiResponse response = post(primary(), key, Fixtures.paymentBody("8.00", "USD", "m-1"));
-        faultyDynamo.failUpdate = null;
+        faults.failUpdate = ConditionalCheckFailedException.builder().message("lost").build();
+        ApiResponse response = post(primary(), key, Fixtures.paymentBody("8.00", "USD", MERCHANT));
+        faults.failUpdate = null;
         assertEquals(201, response.statusCode());
         assertEquals(1, rows(key));
     }
@@ -354,32 +661,45 @@ class PaymentFlowTest {
     void aKeyStoredWithAnotherBodyAfterItsRecordExpiredIsStillAConflict() throws Exception {
         String key = key();
         PaymentHandler handler = primary();
-        assertEquals(201, post(handler, key, Fixtures.paymentBody("3.00", "USD", "m-1")).statusCode());
+        assertEquals(201, post(handler, key, Fixtures.paymentBody("3.00", "USD", MERCHANT)).statusCode());
         // The DynamoDB record lives 24 h; the payments table remembers the key for ever.
         clock.advance(IdempotencyStore.RECORD_TTL.plus(Duration.ofSeconds(1)));
-        ApiResponse conflict = post(handler, key, Fixtures.paymentBody("4.00", "USD", "m-1"));
+        ApiResponse conflict = post(handler, key, Fixtures.paymentBody("4.00", "USD", MERCHANT));
         assertEquals(409, conflict.statusCode());
-        assertEquals("idempotency_key_reused", Fixtures.body(conflict).get("error").getAsString());
+        assertEquals("idempotency_key_reused", error(conflict));
         assertTrue(record(key).isEmpty(), "the refused attempt released its claim");
-        assertEquals(201, post(handler, key, Fixtures.paymentBody("3.00", "USD", "m-1")).statusCode());
+        assertEquals(201, post(handler, key, Fixtures.paymentBody("3.00", "USD", MERCHANT)).statusCode());
         assertEquals(1, rows(key));
     }
 
     @Test
     void aFailedReleaseLeavesTheRecordUntilItsLeaseEnds() throws Exception {
         String key = key();
-        String body = Fixtures.paymentBody("9.00", "USD", "m-1");
-        PaymentHandler dr = container(DB_READ_ONLY, "REGION_ROLE", "dr");
-        faultyDynamo.failDelete = SdkClientException.create("network cut");
-        assertEquals(503, post(dr, key, body).statusCode());
+        String body = Fixtures.paymentBody("9.00", "USD", MERCHANT);
+        PaymentHandler handler = primary();
+        assertEquals(200, health(handler).statusCode());
+        faults.failDelete = SdkClientException.create("network cut");
+        faults.afterPut = PaymentFlowTest::stopPostgres;
+        try {
+            assertEquals(503, post(handler, key, body).statusCode());
+        } finally {
+            faults.afterPut = () -> { };
+            pg.start();
+        }
         assertEquals("IN_PROGRESS", record(key).get("status").s());
         // The stranded record answers "in progress" until its lease ends...
-        assertEquals(409, post(dr, key, body).statusCode());
+        assertEquals(409, post(handler, key, body).statusCode());
         clock.advance(IdempotencyStore.LEASE.plusSeconds(1));
         // ...then a retry takes it over; this one's release loses a race and leaves it to its lease.
-        faultyDynamo.failDelete = ConditionalCheckFailedException.builder().message("taken").build();
-        assertEquals(503, post(dr, key, body).statusCode());
-        faultyDynamo.failDelete = null;
+        faults.failDelete = ConditionalCheckFailedException.builder().message("taken").build();
+        faults.afterPut = PaymentFlowTest::stopPostgres;
+        try {
+            assertEquals(503, post(handler, key, body).statusCode());
+        } finally {
+            faults.afterPut = () -> { };
+            pg.start();
+        }
+        faults.failDelete = null;
         clock.advance(IdempotencyStore.LEASE.plusSeconds(1));
         assertEquals(201, post(primary(), key, body).statusCode());
         assertEquals(1, rows(key));

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.payments.dr.stack.RegionalResources;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,12 +15,23 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * The artifact the stack deploys, target/payment-function.zip (built in process-classes, before
@@ -88,7 +101,8 @@ class PaymentFunctionArtifactTest {
                     && !name.startsWith("com/payments/dr/function/") && !e.isDirectory();
             boolean testClass = name.startsWith("com/payments/dr/function/")
                     && (name.contains("Test") || name.contains("Probe") || name.contains("Fake"));
-            boolean strayTopLevel = !e.isDirectory() && !name.startsWith("lib/") && !name.startsWith("com/payments/dr/function/");
+            boolean strayTopLevel = !e.isDirectory() && !name.startsWith("lib/")
+                    && !name.startsWith("com/payments/dr/function/") && !name.equals("rds-ca/rds-ca-bundle.pem");
             if (otherProjectCode || testClass || strayTopLevel || forbidden.stream().anyMatch(name::contains)) {
                 found.add(name);
             }
@@ -116,14 +130,66 @@ class PaymentFunctionArtifactTest {
         assertEquals(entries.size(), modes);
     }
 
-    @Test
-    void runsFromTheArtifactAloneAndReportsItsColdStart() throws Exception {
-        // The unpacked package (as Lambda lays it out) and the probe: nothing else from the build.
+    /** The unpacked package (as Lambda lays it out) and the probe: nothing else from the build. */
+    private static String artifactClasspath() {
         List<String> classpath = new ArrayList<>();
         classpath.add(unpacked.toString());
         libraries().forEach(l -> classpath.add(unpacked.resolve(l).toString()));
         classpath.add(Path.of("target", "test-classes").toAbsolutePath().toString());
-        JsonObject result = ColdStartProbe.run(String.join(File.pathSeparator, classpath), List.of());
+        return String.join(File.pathSeparator, classpath);
+    }
+
+    @Test
+    void shipsTheRdsCaBundleWhereTheStackPointsDbSslRootCert() throws IOException {
+        Path bundle = unpacked.resolve("rds-ca/rds-ca-bundle.pem");
+        assertEquals("/var/task/rds-ca/rds-ca-bundle.pem", RegionalResources.FUNCTION_CA_BUNDLE);
+        assertEquals(-1L, Files.mismatch(bundle, RdsCaBundleTest.BUNDLE), "the vendored file, unchanged");
+    }
+
+    @Test
+    void aSnapStartRestoreSignsWithContainerCredentialsAndFollowsDnsWithin5Seconds() throws Exception {
+        TestDynamo dynamo = TestDynamo.shared();
+        String table = "snapstart-table";
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        // DynamoDB Local keeps one namespace per access key: the table exists only for the
+        // credentials the container endpoint hands out, so a call signed otherwise cannot find it.
+        try (ContainerCredentialsEndpoint credentials = new ContainerCredentialsEndpoint();
+                  DynamoDbClient asFunction = DynamoDbClient.builder().endpointOverride(dynamo.endpoint())
+                          .region(Region.US_EAST_1).httpClient(UrlConnectionHttpClient.create())
+                          .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                                  ContainerCredentialsEndpoint.ACCESS_KEY, "any"))).build()) {
+            asFunction.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
+                    .attributeDefinitions(AttributeDefinition.builder().attributeName("pk")
+                            .attributeType(ScalarAttributeType.S).build())
+                    .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build()));
+            ProcessBuilder probe = ColdStartProbe.command(artifactClasspath(),
+                    List.of("--add-opens=java.base/sun.net=ALL-UNNAMED"), "/health");
+            Map<String, String> env = probe.environment();
+            // What Lambda gives a restored snapshot: no access-key variables, no profile.
+            env.keySet().removeIf(name -> name.startsWith("AWS_") && !name.equals("AWS_REGION"));
+            env.putAll(Fixtures.env("AWS_CONTAINER_CREDENTIALS_FULL_URI", credentials.uri(),
+                    "AWS_CONTAINER_AUTHORIZATION_TOKEN", ContainerCredentialsEndpoint.TOKEN,
+                    "IDEMPOTENCY_TABLE", table, "AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString(),
+                    "DB_HOST", "127.0.0.1", "DB_PORT", Integer.toString(closedPort),
+                    "JAVA_TOOL_OPTIONS", RegionalResources.FUNCTION_JVM_OPTIONS));
+            JsonObject result = ColdStartProbe.run(probe);
+            JsonObject health = JsonParser.parseString(result.getAsJsonObject("response").get("body").getAsString())
+                    .getAsJsonObject();
+            assertEquals("pass", health.getAsJsonObject("checks").get("idempotency_table").getAsString(),
+                    health.toString());
+            assertEquals("database_connection", health.get("failed_check").getAsString());
+            assertTrue(credentials.served.get() >= 1, "credentials came from the container endpoint");
+            assertEquals(0, credentials.refused.get(), "with the authorization token");
+            assertEquals(5, result.get("dns_ttl").getAsInt());
+        }
+    }
+
+    @Test
+    void runsFromTheArtifactAloneAndReportsItsColdStart() throws Exception {
+        JsonObject result = ColdStartProbe.run(artifactClasspath(), List.of());
         assertEquals(404, result.getAsJsonObject("response").get("statusCode").getAsInt());
         assertTrue(Set.of("init_ms", "first_invoke_ms").stream().allMatch(result::has));
         System.out.println("payment-function cold start (artifact only): init "

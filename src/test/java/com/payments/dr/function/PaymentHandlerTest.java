@@ -16,6 +16,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -24,10 +25,11 @@ import org.junit.jupiter.api.Test;
 class PaymentHandlerTest {
 
     private final AtomicReference<ApiRequest> seen = new AtomicReference<>();
-    private final PaymentHandler echo = new PaymentHandler(Fixtures.ORIGIN, request -> {
+    private final PaymentHandler echo = new PaymentHandler(Fixtures.ORIGIN, (request, deadline) -> {
         seen.set(request);
         return ApiResponse.error(418, "seen", request.method() + " " + request.path());
-    });
+    }, () -> { });
+    private static final Deadline D = Deadline.after(java.time.Duration.ofMinutes(1));
 
     @Test
     void lambdaEntryPointReadsTheEventAndWritesAProxyResponseWithCors() throws Exception {
@@ -94,18 +96,21 @@ class PaymentHandlerTest {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Log.redirect(new PrintStream(log, true, StandardCharsets.UTF_8));
         try {
-            PaymentHandler failing = new PaymentHandler(Fixtures.ORIGIN, request -> {
+            PaymentHandler failing = new PaymentHandler(Fixtures.ORIGIN, (request, deadline) -> {
                 throw new IllegalStateException("secret detail at com.example.Foo");
-            });
+            }, () -> { });
             ApiResponse response = failing.handle(Fixtures.event("GET", "/health", Map.of(), null));
             assertEquals(500, response.statusCode());
             assertEquals("internal_error", Fixtures.body(response).get("error").getAsString());
             assertFalse(response.body().contains("secret detail"));
             assertFalse(response.body().contains("at com."));
             assertEquals(Fixtures.ORIGIN, response.headers().get("Access-Control-Allow-Origin"));
-            assertTrue(log.toString(StandardCharsets.UTF_8).contains(
-                    "{\"level\":\"ERROR\",\"event\":\"unhandled_error\","
-                            + "\"error\":\"java.lang.IllegalStateException\"}"));
+            // The log (not the client) gets the detail: class, message and where it happened.
+            JsonObject logged = JsonParser.parseString(log.toString(StandardCharsets.UTF_8).lines()
+                    .filter(l -> l.contains("unhandled_error")).findFirst().orElseThrow()).getAsJsonObject();
+            assertEquals("java.lang.IllegalStateException", logged.get("error").getAsString());
+            assertEquals("secret detail at com.example.Foo", logged.get("message").getAsString());
+            assertTrue(logged.get("stack").getAsString().contains("PaymentHandlerTest"));
         } finally {
             Log.redirect(System.out);
         }
@@ -133,25 +138,28 @@ class PaymentHandlerTest {
     void routesUnknownPathsAndMethodsToJsonErrors() {
         FunctionRuntime runtime = new FunctionRuntime(Fixtures.config(),
                 TestDynamo.clientFor(java.net.URI.create("http://127.0.0.1:9")), Fixtures.appCredentials(),
-                Clock.systemUTC());
+                Fixtures.ownerCredentials(), Clock.systemUTC());
         Router router = runtime.router();
-        ApiResponse notFound = router.route(new ApiRequest("GET", "/refunds", Map.of(), null));
+        ApiResponse notFound = router.route(new ApiRequest("GET", "/refunds", Map.of(), null), D);
         assertEquals(404, notFound.statusCode());
         assertEquals("not_found", Fixtures.body(notFound).get("error").getAsString());
 
-        ApiResponse wrongMethod = router.route(new ApiRequest("GET", "/payments", Map.of(), null));
+        ApiResponse wrongMethod = router.route(new ApiRequest("GET", "/payments", Map.of(), null), D);
         assertEquals(405, wrongMethod.statusCode());
         assertEquals("POST,OPTIONS", wrongMethod.headers().get("Allow"));
-        ApiResponse wrongHealth = router.route(new ApiRequest("DELETE", "/health", Map.of(), null));
+        ApiResponse wrongHealth = router.route(new ApiRequest("DELETE", "/health", Map.of(), null), D);
         assertEquals(405, wrongHealth.statusCode());
         assertEquals("GET,OPTIONS", wrongHealth.headers().get("Allow"));
 
-        ApiResponse preflight = router.route(new ApiRequest("OPTIONS", "/payments", Map.of(), null));
+        ApiResponse preflight = router.route(new ApiRequest("OPTIONS", "/payments", Map.of(), null), D);
         assertEquals(204, preflight.statusCode());
         assertEquals("", preflight.body());
-        ApiResponse invalid = router.route(new ApiRequest("POST", "/payments", Map.of(), "{}"));
+        ApiResponse invalid = router.route(new ApiRequest("POST", "/payments",
+                Map.of("Content-Type", "application/json"), "{}"), D);
         assertEquals(400, invalid.statusCode());
         assertEquals("Idempotency-Key", Fixtures.body(invalid).get("field").getAsString());
+        ApiResponse notJson = router.route(new ApiRequest("POST", "/payments", Map.of(), "{}"), D);
+        assertEquals(415, notJson.statusCode());
     }
 
     @Test
@@ -167,6 +175,70 @@ class PaymentHandlerTest {
                 Fixtures.body(invalid).get("message").getAsString());
         assertSame(Fixtures.ORIGIN, response.withCors(Fixtures.ORIGIN).headers()
                 .get("Access-Control-Allow-Origin"));
+    }
+
+    @Test
+    void everyRequestEndsWithOneEmbeddedMetricLogLine() throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Log.redirect(new PrintStream(log, true, StandardCharsets.UTF_8));
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            echo.handleRequest(new ByteArrayInputStream(Fixtures.postPayment("key-12345678", "{}")
+                    .getBytes(StandardCharsets.UTF_8)), out, Fixtures.context(5_000));
+            echo.handle("not an event");
+        } finally {
+            Log.redirect(System.out);
+        }
+        List<JsonObject> lines = log.toString(StandardCharsets.UTF_8).lines()
+                .map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
+        assertEquals(2, lines.size());
+        JsonObject line = lines.get(0);
+        assertEquals("request", line.get("event").getAsString());
+        assertEquals("lambda-request-1", line.get("lambda_request_id").getAsString());
+        assertEquals("api-request-1", line.get("api_request_id").getAsString());
+        assertEquals("POST", line.get("method").getAsString());
+        assertEquals(418, line.get("status").getAsInt());
+        assertEquals("seen", line.get("Outcome").getAsString());
+        assertEquals(16, line.get("key_hash").getAsString().length());
+        assertFalse(line.toString().contains("key-12345678"), "the key itself is not logged");
+        assertTrue(line.get("Latency").getAsDouble() >= 0);
+        JsonObject directive = line.getAsJsonObject("_aws").getAsJsonArray("CloudWatchMetrics").get(0)
+                .getAsJsonObject();
+        assertEquals(PaymentHandler.METRIC_NAMESPACE, directive.get("Namespace").getAsString());
+        assertEquals("[[\"Outcome\"]]", directive.get("Dimensions").toString());
+        assertEquals("Requests", directive.getAsJsonArray("Metrics").get(0).getAsJsonObject().get("Name").getAsString());
+        assertEquals("Latency", directive.getAsJsonArray("Metrics").get(1).getAsJsonObject().get("Name").getAsString());
+        assertTrue(line.getAsJsonObject("_aws").get("Timestamp").getAsLong() > 0);
+        assertEquals("invalid_event", lines.get(1).get("Outcome").getAsString());
+        assertFalse(lines.get(1).has("lambda_request_id"));
+    }
+
+    @Test
+    void outcomesNameTheResult() {
+        assertEquals("created", PaymentHandler.outcome(ApiResponse.json(201, new JsonObject())));
+        assertEquals("replayed", PaymentHandler.outcome(ApiResponse.json(201, new JsonObject())
+                .withHeader("Idempotent-Replayed", "true")));
+        assertEquals("ok", PaymentHandler.outcome(new ApiResponse(204, Map.of(), "")));
+        assertEquals("unhealthy", PaymentHandler.outcome(ApiResponse.json(503, new JsonObject())));
+        assertEquals("region_read_only", PaymentHandler.outcome(ApiResponse.unavailable("region_read_only", "m", 5)));
+    }
+
+    @Test
+    void theBudgetComesFromLambdasRemainingTimeLessAMarginAndIsCapped() throws Exception {
+        assertEquals(Deadline.MAX_BUDGET_MILLIS, Deadline.forInvocation(null).remainingMillis(), 50);
+        assertEquals(Deadline.MAX_BUDGET_MILLIS, Deadline.forInvocation(Fixtures.context(29_000)).remainingMillis(), 50);
+        assertEquals(3_000, Deadline.forInvocation(Fixtures.context(4_000)).remainingMillis(), 50);
+        Deadline spent = Deadline.forInvocation(Fixtures.context(500));
+        assertEquals(0, spent.remainingMillis());
+        assertEquals(java.time.Duration.ofMillis(1), spent.cap(java.time.Duration.ofSeconds(5)));
+        assertEquals(1, spent.capSeconds(java.time.Duration.ofSeconds(5)));
+        assertEquals(2, Deadline.after(java.time.Duration.ofMillis(2_500)).capSeconds(java.time.Duration.ofSeconds(5)));
+        assertEquals(5, Deadline.after(java.time.Duration.ofSeconds(20)).capSeconds(java.time.Duration.ofSeconds(5)));
+        Deadline.Exceeded e = assertThrows(Deadline.Exceeded.class, () -> spent.check("the claim"));
+        assertEquals("time budget exhausted before the claim", e.getMessage());
+        assertEquals(1_500, Deadline.after(java.time.Duration.ofSeconds(10)).within(java.time.Duration.ofMillis(1_500))
+                .remainingMillis(), 50);
+        Deadline.after(java.time.Duration.ofSeconds(1)).check("anything");
     }
 
     @Test

@@ -1,12 +1,15 @@
 package com.payments.dr.function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.payments.dr.function.PaymentValidator.ValidationException;
 import java.math.BigDecimal;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -164,12 +167,74 @@ class PaymentValidatorTest {
     }
 
     @Test
-    void paymentIdIsAStableVersion5StyleUuidDerivedFromTheKey() throws Exception {
+    void requestHashIsTheProjectsOwnCanonicalForm() throws Exception {
+        // A fixed vector: changing the canonical form would make every stored hash a mismatch.
+        PaymentRequest p = validator.validate(post("key-0001",
+                "{\"amount\":\"10.5\",\"currency\":\"USD\",\"merchant_id\":\"m\",\"description\":\"a=1:b\"}"));
+        String canonical = "payment-request-v1\namount=5:10.50\ncurrency=3:USD\nmerchant_id=1:m\n"
+                + "description=5:a=1:b\n";
+        assertEquals(java.util.HexFormat.of().formatHex(PaymentRequest.sha256(canonical)), p.requestHash());
+        PaymentRequest empty = validator.validate(post("key-0001",
+                "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"m\",\"description\":\"\"}"));
+        PaymentRequest absent = validator.validate(post("key-0001",
+                "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"m\"}"));
+        assertNotEquals(empty.requestHash(), absent.requestHash(), "absent and empty differ");
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', value = {
+            "\\u202e|must not contain invisible format characters (bidi controls, zero-width)",
+            "a\\u200bb|must not contain invisible format characters (bidi controls, zero-width)",
+            "\\ufeff|must not contain invisible format characters (bidi controls, zero-width)",
+            "x\\ud800|must be valid Unicode (no unpaired surrogates)",
+            "\\udc00x|must be valid Unicode (no unpaired surrogates)",
+            "\\u0007|must not contain control characters"})
+    void rejectsInvisibleOrBrokenText(String escaped, String rule) {
+        ValidationException e = assertThrows(ValidationException.class, () -> validator.validate(post("key-0001",
+                "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"m\",\"description\":\"" + escaped + "\"}")));
+        assertEquals("description", e.field());
+        assertEquals(rule, e.rule());
+    }
+
+    @Test
+    void acceptsPairedSurrogatesSuchAsEmoji() throws Exception {
+        PaymentRequest p = validator.validate(post("key-0001",
+                "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"m\",\"description\":\"\\ud83d\\ude00 ok\"}"));
+        assertEquals(Optional.of("\ud83d\ude00 ok"), p.description());
+    }
+
+    @Test
+    void refusesDuplicateMembersInsteadOfKeepingTheLast() {
+        ValidationException e = assertThrows(ValidationException.class, () -> validator.validate(post("key-0001",
+                "{\"amount\":\"1.00\",\"currency\":\"USD\",\"merchant_id\":\"m\",\"amount\":\"999999.00\"}")));
+        assertEquals("amount", e.field());
+        assertEquals("must not appear more than once", e.rule());
+        ValidationException tip = assertThrows(ValidationException.class, () -> validator.validate(post("key-0001",
+                "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"m\",\"merchant_id\":\"m\",\"tip\":1}")));
+        assertEquals("merchant_id", tip.field(), "the first duplicate is reported");
+    }
+
+    @Test
+    void recognisesJsonContentTypes() {
+        for (String type : List.of("application/json", "application/json; charset=utf-8", " APPLICATION/JSON ")) {
+            assertTrue(PaymentValidator.isJson(new ApiRequest("POST", "/payments", Map.of("content-type", type), "")), type);
+        }
+        for (String type : List.of("text/json", "application/jsonp", "text/plain", "")) {
+            assertFalse(PaymentValidator.isJson(new ApiRequest("POST", "/payments", Map.of("Content-Type", type), "")), type);
+        }
+        assertFalse(PaymentValidator.isJson(new ApiRequest("POST", "/payments", Map.of(), "")));
+    }
+
+    @Test
+    void paymentIdIsAStableVersion5StyleUuidDerivedFromTheMerchantScopedKey() throws Exception {
         PaymentRequest a = validator.validate(post("key-0001", Fixtures.paymentBody("1", "USD", "m")));
-        PaymentRequest b = validator.validate(post("key-0001", Fixtures.paymentBody("2", "EUR", "n")));
+        PaymentRequest b = validator.validate(post("key-0001", Fixtures.paymentBody("2", "EUR", "m")));
         PaymentRequest c = validator.validate(post("key-0002", Fixtures.paymentBody("1", "USD", "m")));
+        PaymentRequest other = validator.validate(post("key-0001", Fixtures.paymentBody("1", "USD", "n")));
+        assertEquals("m/key-0001", a.scopedKey());
         assertEquals(a.paymentId(), b.paymentId());
         assertNotEquals(a.paymentId(), c.paymentId());
+        assertNotEquals(a.paymentId(), other.paymentId(), "another caller's key is another payment");
         assertEquals(5, a.paymentId().version());
         assertEquals(2, a.paymentId().variant());
     }

@@ -22,6 +22,12 @@ import org.junit.jupiter.api.Test;
 class SchemaMigratorTest {
 
     private static final TestPostgres PG = TestPostgres.shared();
+    private static final String API = FunctionConfig.DEFAULT_DB_USER;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void roles() {
+        Fixtures.prepareRoles(PG);
+    }
 
     private static Connection app(String database) throws SQLException {
         return PG.connect(database, TestPostgres.APP_USER, TestPostgres.APP_PASSWORD);
@@ -39,11 +45,12 @@ class SchemaMigratorTest {
         PG.createDatabase("migr_once");
         try (Connection c = app("migr_once")) {
             assertEquals(0, SchemaMigrator.currentVersion(c));
-            assertEquals(2, SchemaMigrator.migrate(c, SchemaMigrator.MIGRATIONS));
-            assertEquals(2, SchemaMigrator.currentVersion(c));
-            assertEquals(0, SchemaMigrator.migrate(c, SchemaMigrator.MIGRATIONS));
+            assertEquals(3, SchemaMigrator.migrate(c, SchemaMigrator.MIGRATIONS, API));
+            assertEquals(3, SchemaMigrator.currentVersion(c));
+            assertEquals(SchemaMigrator.LATEST_VERSION, SchemaMigrator.currentVersion(c));
+            assertEquals(0, SchemaMigrator.migrate(c, SchemaMigrator.MIGRATIONS, API));
             assertTrue(c.getAutoCommit());
-            assertEquals(2, count(c, "SELECT count(*) FROM schema_migrations"));
+            assertEquals(3, count(c, "SELECT count(*) FROM schema_migrations"));
             assertEquals(1, count(c, "SELECT count(*) FROM pg_indexes"
                     + " WHERE indexname = 'payments_merchant_created_idx'"));
         }
@@ -61,7 +68,7 @@ class SchemaMigratorTest {
                 results.add(pool.submit(() -> {
                     try (Connection c = app("migr_race")) {
                         go.await();
-                        return SchemaMigrator.migrate(c, SchemaMigrator.MIGRATIONS);
+                        return SchemaMigrator.migrate(c, SchemaMigrator.MIGRATIONS, API);
                     }
                 }));
             }
@@ -70,12 +77,12 @@ class SchemaMigratorTest {
             for (Future<Integer> result : results) {
                 applied += result.get();
             }
-            assertEquals(2, applied);
+            assertEquals(3, applied);
         } finally {
             pool.shutdownNow();
         }
         try (Connection c = app("migr_race")) {
-            assertEquals(2, count(c, "SELECT count(*) FROM schema_migrations"));
+            assertEquals(3, count(c, "SELECT count(*) FROM schema_migrations"));
         }
     }
 
@@ -85,12 +92,12 @@ class SchemaMigratorTest {
         List<Migration> broken = List.of(SchemaMigrator.MIGRATIONS.get(0),
                 new Migration(2, "broken", "CREATE INDEX nope ON no_such_table (x)"));
         try (Connection c = app("migr_fail")) {
-            SQLException e = assertThrows(SQLException.class, () -> SchemaMigrator.migrate(c, broken));
+            SQLException e = assertThrows(SQLException.class, () -> SchemaMigrator.migrate(c, broken, API));
             assertEquals("42P01", e.getSQLState());
             assertTrue(c.getAutoCommit());
             assertEquals(0, SchemaMigrator.currentVersion(c));
             assertEquals(0, count(c, "SELECT count(*) FROM pg_tables WHERE tablename = 'payments'"));
-            assertEquals(2, SchemaMigrator.migrate(c, SchemaMigrator.MIGRATIONS));
+            assertEquals(3, SchemaMigrator.migrate(c, SchemaMigrator.MIGRATIONS, API));
         }
     }
 
@@ -100,7 +107,7 @@ class SchemaMigratorTest {
         List<Migration> killer = List.of(
                 new Migration(1, "lose the connection", "SELECT pg_terminate_backend(pg_backend_pid())"));
         try (Connection c = app("migr_lost")) {
-            SQLException e = assertThrows(SQLException.class, () -> SchemaMigrator.migrate(c, killer));
+            SQLException e = assertThrows(SQLException.class, () -> SchemaMigrator.migrate(c, killer, API));
             assertFalse(c.isValid(1));
             // The migration's own error is reported; the failed rollback is attached, not substituted.
             assertEquals("57P01", e.getSQLState());

@@ -4,8 +4,10 @@ import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -70,6 +72,19 @@ final class TestDynamo {
 
     DynamoDbClient client() {
         return client;
+    }
+
+    URI endpoint() {
+        return endpoint;
+    }
+
+    /**
+     * The function's own client (its timeouts, retry policy and credentials provider), pointed at
+     * this engine with {@code interceptors} inside its execution.
+     */
+    DynamoDbClient functionClient(FunctionConfig config, ExecutionInterceptor... interceptors) {
+        return FunctionRuntime.dynamoClient(config, StaticCredentialsProvider.create(
+                AwsBasicCredentials.create("local", "local")), List.of(interceptors));
     }
 
     /** A table with the key schema the stack creates: pk (S), no sort key. */

@@ -82,7 +82,9 @@ class FunctionTest {
         synth.assertResource("aws_lambda_function", props("provider", "aws." + role,
                 "environment", Map.of("variables", props("REGION_ROLE", role,
                         "DB_HOST", synth.ref("aws_rds_cluster", role + "_database_cluster", "endpoint"),
-                        "DB_NAME", "payments", "DB_PORT", "5432", "DB_SSL_MODE", "require", "DB_SECRET_ARN", secret,
+                        "DB_NAME", "payments", "DB_PORT", "5432", "DB_SSL_MODE", "verify-full", "DB_SECRET_ARN", secret,
+                        "DB_SSL_ROOT_CERT", "/var/task/rds-ca/rds-ca-bundle.pem", "DB_USER", "payments_api",
+                        "JAVA_TOOL_OPTIONS", "-Dsun.net.inetaddr.ttl=5 -Dsun.net.inetaddr.negative.ttl=1",
                         "IDEMPOTENCY_TABLE", synth.ref("aws_dynamodb_table", "global_state_table", "name"),
                         "ALLOWED_ORIGIN", "http://localhost:3000", "ALLOWED_CURRENCIES", "USD,EUR,GBP"))));
         JsonObject env = function(role).getAsJsonObject("environment").getAsJsonObject("variables");
@@ -110,7 +112,13 @@ class FunctionTest {
         assertTrue(Synth.strings(decrypt.getAsJsonArray("resources")).get(0).startsWith("${aws_kms_key." + role + "_data_key_"));
         assertEquals("secretsmanager." + region + ".amazonaws.com",
                 decrypt.getAsJsonArray("condition").get(0).getAsJsonObject().getAsJsonArray("values").get(0).getAsString());
-        assertEquals(6, bySid.size());
+        JsonObject connect = bySid.get("ConnectAsApplicationRole");
+        assertEquals(List.of("rds-db:connect"), Synth.strings(connect.getAsJsonArray("actions")));
+        String dbUser = Synth.strings(connect.getAsJsonArray("resources")).get(0);
+        assertTrue(dbUser.matches("arn:\\$\\{data\\.aws_partition\\." + role + "_partition[^}]*}:rds-db:" + region
+                + ":\\$\\{data\\.aws_caller_identity\\." + role + "_[^}]*}:dbuser:\\$\\{aws_rds_cluster\\." + role
+                + "_database_cluster_[0-9A-F]+\\.cluster_resource_id}/payments_api"), dbUser);
+        assertEquals(7, bySid.size());
         synth.assertResource("aws_iam_role", props("provider", "aws." + role,
                 "name", "role-payment-function-" + role + "-dev"));
     }
