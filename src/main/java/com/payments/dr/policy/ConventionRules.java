@@ -91,6 +91,10 @@ final class ConventionRules {
             });
         });
         for (Resource r : config.allResources()) {
+            if (!r.type().startsWith("aws_")) {
+                // terraform_data and other providers' resources carry no AWS tags
+                continue;
+            }
             if (config.providerOf(r).isEmpty()) {
                 String name = r.string("provider") == null ? "the default aws provider" : r.string("provider");
                 sink.report(r, "uses " + name + ", which is not configured (no default_tags); set provider to "

@@ -14,11 +14,13 @@ final class SecurityRules {
     /**
      * Actions AWS does not let a policy scope to a resource, so {@code "*"} is the only resource that
      * works: the network-interface actions Lambda needs in a VPC (as AWSLambdaVPCAccessExecutionRole),
-     * X-Ray's write and sampling calls, CloudWatch's PutMetricData and sts:GetCallerIdentity.
+     * EC2's Describe calls, X-Ray's write and sampling calls, CloudWatch's PutMetricData and
+     * sts:GetCallerIdentity.
      */
     static final Set<String> UNSCOPABLE_ACTIONS = Set.of(
             "ec2:AssignPrivateIpAddresses", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface",
-            "ec2:DescribeNetworkInterfaces", "ec2:UnassignPrivateIpAddresses",
+            "ec2:DescribeNetworkInterfaces", "ec2:UnassignPrivateIpAddresses", "ec2:DescribeSubnets",
+            "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs",
             "xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules",
             "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries",
             "cloudwatch:PutMetricData", "sts:GetCallerIdentity");

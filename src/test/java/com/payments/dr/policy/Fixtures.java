@@ -185,7 +185,8 @@ final class Fixtures {
         TerraformResource role = resource(stack, "role", "aws_iam_role", primary, attrs(
                 "name", "role-payment-function-dev", "assume_role_policy", trust.getJson()));
         DataAwsIamPolicyDocument permissions = document(stack, "permissions", primary,
-                allow("Eni", List.of("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces"), List.of("*")),
+                allow("Eni", List.of("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces",
+                        "ec2:DescribeSubnets"), List.of("*")),
                 allow("Table", List.of("dynamodb:GetItem"), List.of("arn:aws:dynamodb:us-east-1:1:table/x-dev")));
         resource(stack, "role_policy", "aws_iam_role_policy", primary, attrs(
                 "name", "policy-payment-function-dev", "role", ref(role, "id"), "policy", permissions.getJson()));
@@ -231,6 +232,9 @@ final class Fixtures {
                 .build();
         resource(stack, "http_stage", "aws_apigatewayv2_stage", primary, attrs("api_id", "abc", "name", "$default",
                 "access_log_settings", Map.of("destination_arn", ref(logs, "arn"), "format", "$context.requestId")));
+        // not an AWS resource: no provider alias, no tags
+        new TerraformResource(stack, "marker", TerraformResourceConfig.builder()
+                .terraformResourceType("terraform_data").build()).addOverride("input", "x");
         return stack;
     }
 
