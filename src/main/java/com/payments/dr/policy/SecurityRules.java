@@ -68,6 +68,9 @@ final class SecurityRules {
                 new Rule("IAM-WILDCARD-RESOURCE", Severity.ERROR, "CKV_AWS_355/CKV_AWS_356, CKV_AWS_111",
                         "\"*\" resources only in KMS key policies and for actions AWS cannot scope",
                         SecurityRules::wildcardResources),
+                new Rule("RDS-IAM-AUTH", Severity.ERROR, "CKV_AWS_162, Security Hub RDS.12",
+                        "database clusters and instances accept IAM authentication",
+                        SecurityRules::databaseIamAuthentication),
                 new Rule("LAMBDA-PERMISSION-SOURCE-ARN", Severity.ERROR, "CKV_AWS_364",
                         "every Lambda permission names its caller and source ARN",
                         SecurityRules::lambdaPermissions),
@@ -259,6 +262,16 @@ final class SecurityRules {
                         sink.report(d.definedBy(), s.label() + " grants " + granted + " on resource *; name the "
                                 + "resources (ARNs)");
                     }
+                }
+            }
+        }
+    }
+
+    static void databaseIamAuthentication(TerraformConfig config, Rule.Sink sink) {
+        for (String type : List.of("aws_rds_cluster", "aws_db_instance")) {
+            for (Resource r : config.resources(type)) {
+                if (!r.isTrue("iam_database_authentication_enabled")) {
+                    sink.report(r, "IAM authentication off; set iam_database_authentication_enabled = true");
                 }
             }
         }

@@ -147,6 +147,7 @@ final class Fixtures {
         TerraformResource global = resource(stack, "global_cluster", "aws_rds_global_cluster", primary, attrs(
                 "global_cluster_identifier", "aurora-global-dev", "storage_encrypted", true, "force_destroy", true));
         Map<String, Object> member = attrs("storage_encrypted", true, "backup_retention_period", 7,
+                "iam_database_authentication_enabled", true,
                 "skip_final_snapshot", true, "deletion_protection", false,
                 "global_cluster_identifier", ref(global, "id"));
         Map<String, Object> primaryMember = new LinkedHashMap<>(member);
@@ -289,6 +290,7 @@ final class Fixtures {
         resource(stack, "public_instance", "aws_rds_cluster_instance", primary, attrs("identifier", "aurora-1-dev",
                 "publicly_accessible", true, "auto_minor_version_upgrade", false));
         resource(stack, "old_instance", "aws_db_instance", primary, attrs("identifier", "db-dev",
+                "iam_database_authentication_enabled", true,
                 "storage_encrypted", true, "backup_retention_period", "7", "skip_final_snapshot", true,
                 "deletion_protection", false));
 

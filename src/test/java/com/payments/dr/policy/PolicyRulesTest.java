@@ -134,6 +134,12 @@ class PolicyRulesTest {
     }
 
     @Test
+    void databasesAcceptIamAuthentication() {
+        assertCaughtOnly("RDS-IAM-AUTH", "broken/unsafe_cluster", "broken/regional_cluster");
+        assertCaught("RDS-IAM-AUTH", "broken/unsafe_cluster", "set iam_database_authentication_enabled = true");
+    }
+
+    @Test
     void lambda() {
         assertCaught("LAMBDA-PERMISSION-SOURCE-ARN", "broken/open_permission", "any principal");
         assertCaught("LAMBDA-PERMISSION-SOURCE-ARN", "broken/open_permission", "no source_arn");
