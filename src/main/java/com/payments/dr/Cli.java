@@ -4,10 +4,13 @@ import com.payments.dr.config.ConfigException;
 import com.payments.dr.config.ConfigLoader;
 import com.payments.dr.config.DrConfig;
 import com.payments.dr.config.Setting;
+import com.payments.dr.policy.Finding;
+import com.payments.dr.policy.Report;
 import com.payments.dr.stack.DrStack;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
+import software.constructs.Construct;
 
 /**
  * The {@code ./main} command: reads and validates the configuration before jsii starts (a bad
@@ -18,6 +21,7 @@ public final class Cli {
     public static final int OK = 0;
     public static final int SYNTH_FAILED = 1;
     public static final int BAD_INPUT = 2;
+    public static final int POLICY_FAILED = 3;
     static final String OUTDIR_ENV = "CDKTF_OUTDIR";
     static final String CORS_WARNING = "warning: ALLOWED_ORIGIN is not set: the deployed functions allow CORS only from "
             + Setting.ALLOWED_ORIGIN.defaultValue() + " (a developer's machine); set ALLOWED_ORIGIN or allowedOrigin in"
@@ -27,6 +31,12 @@ public final class Cli {
     }
 
     public static int run(String[] args, Map<String, String> env, Path workingDir, PrintStream out, PrintStream err) {
+        return run(args, env, workingDir, out, err, DrStack::new);
+    }
+
+    /** As {@link #run(String[], Map, Path, PrintStream, PrintStream)}, with the stack built by {@code stackFactory}. */
+    static int run(String[] args, Map<String, String> env, Path workingDir, PrintStream out, PrintStream err,
+                   StackFactory stackFactory) {
         String outdirArg = null;
         if (args.length == 2 && args[0].equals("--outdir")) {
             outdirArg = args[1];
@@ -53,16 +63,42 @@ public final class Cli {
         // CDKTF_OUTDIR whatever outdir it is given: only without it can the output be staged and
         // swapped in whole (./main passes the CLI's directory as --outdir and unsets the variable).
         boolean staged = !env.containsKey(OUTDIR_ENV);
+        DrStack[] stack = new DrStack[1];
         try {
-            Synthesizer.synthesize(app -> new DrStack(app, config), outdir, staged);
+            Synthesizer.synthesize(app -> stack[0] = stackFactory.create(app, config), outdir, staged);
         } catch (RuntimeException e) {
-            err.println("error: synthesis failed: " + firstLine(e));
-            return SYNTH_FAILED;
+            Report report = stack[0] == null ? null : stack[0].policyGate().report();
+            if (report == null || report.passed()) {
+                err.println("error: synthesis failed: " + firstLine(e));
+                return SYNTH_FAILED;
+            }
+            printWarnings(report, err);
+            err.println("error: policy gate: " + report.errors().size() + " violation(s), nothing written"
+                    + " (fix them, or waive one with a reason in policy/Waivers.java):");
+            for (Finding error : report.errors()) {
+                err.println("  " + error.line());
+            }
+            return POLICY_FAILED;
         }
+        Report report = stack[0].policyGate().report();
+        printWarnings(report, err);
         out.println("synthesized stack " + DrStack.NAME + " (suffix "
                 + config.environmentSuffix() + ", " + config.primaryRegion() + " + " + config.drRegion()
                 + ") into " + workingDir.relativize(outdir.toAbsolutePath().normalize()));
+        out.println("policy gate: " + report.rules() + " rules, no errors, " + report.warningLines().size()
+                + " warning(s), " + report.waived().size() + " finding(s) waived:");
+        report.waived().forEach(w -> out.println("  waived " + w.line()));
         return OK;
+    }
+
+    /** Builds the stack to synthesize (tests substitute one that violates the policy gate). */
+    @FunctionalInterface
+    interface StackFactory {
+        DrStack create(Construct app, DrConfig config);
+    }
+
+    private static void printWarnings(Report report, PrintStream err) {
+        report.warningLines().forEach(line -> err.println("warning: " + line));
     }
 
     /** jsii wraps JavaScript errors with their stack; the first line is what the user needs. */

@@ -13,8 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import com.hashicorp.cdktf.TerraformResource;
+import com.hashicorp.cdktf.TerraformResourceConfig;
+import com.payments.dr.policy.Waiver;
+import com.payments.dr.policy.Waivers;
+import com.payments.dr.stack.DrStack;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +46,34 @@ class CliTest {
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    static Result run(Cli.StackFactory factory, Map<String, String> env, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Cli.run(args, env, dir, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), factory);
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** The real stack plus what a careless change might add: {@code rogue_*} constructs. */
+    static Cli.StackFactory withRogue(boolean violation) {
+        return (app, config) -> {
+            DrStack stack = new DrStack(app, config);
+            rogue(stack, "rogue_endpoint", "aws_vpc_endpoint", Map.of("vpc_id", "vpc-1",
+                    "service_name", "com.amazonaws.us-east-1.s3"));
+            if (violation) {
+                rogue(stack, "rogue_topic", "aws_sns_topic", Map.of("name", "alerts"));
+            }
+            return stack;
+        };
+    }
+
+    private static void rogue(DrStack stack, String id, String type, Map<String, Object> attributes) {
+        TerraformResource resource = new TerraformResource(stack, id, TerraformResourceConfig.builder()
+                .terraformResourceType(type).build());
+        resource.addOverride("provider", "aws.primary");
+        attributes.forEach(resource::addOverride);
+    }
+
     @BeforeAll
     static void synthesizeTwice() throws IOException {
         Path old = Files.createDirectories(dir.resolve("cdktf.out"));
@@ -58,14 +92,16 @@ class CliTest {
     @Test
     void synthesizesIntoCdktfOutByDefaultAndIntoCdktfOutdirWhenSet() {
         assertEquals(0, first.code(), first.err());
-        assertEquals(Cli.CORS_WARNING + "\n", first.err(), "no ALLOWED_ORIGIN: one warning line, nothing else");
-        assertEquals("synthesized stack payments-dr (suffix dev, us-east-1 + us-east-2) into cdktf.out\n",
-                first.out());
+        assertTrue(first.err().lines().allMatch(line -> line.startsWith("warning: ")), first.err());
+        assertEquals("synthesized stack payments-dr (suffix dev, us-east-1 + us-east-2) into cdktf.out",
+                first.out().lines().findFirst().orElseThrow());
+        assertTrue(first.err().lines().anyMatch(Cli.CORS_WARNING::equals),
+                "no ALLOWED_ORIGIN: the CORS warning line: " + first.err());
         assertTrue(Files.isRegularFile(dir.resolve("cdktf.out/manifest.json")));
         assertEquals(0, second.code(), second.err());
-        assertTrue(second.out().endsWith("into elsewhere/out\n"));
+        assertTrue(second.out().contains("into elsewhere/out\n"));
         assertEquals(0, third.code(), third.err());
-        assertTrue(third.out().endsWith("into third\n"));
+        assertTrue(third.out().contains("into third\n"));
         assertTrue(Files.isRegularFile(dir.resolve("elsewhere/out/manifest.json")));
         assertTrue(Files.isRegularFile(dir.resolve("third/manifest.json")));
     }
@@ -89,6 +125,56 @@ class CliTest {
                     "no staging or previous directories left behind");
         }
         assertTrue(Files.getPosixFilePermissions(dir.resolve("cdktf.out")).contains(PosixFilePermission.OTHERS_READ));
+    }
+
+    @Test
+    void theSynthListsThePolicyGatesWaiversWithTheirReasons() {
+        List<String> lines = first.out().lines().toList();
+        assertTrue(lines.get(1).matches("policy gate: \\d+ rules, no errors, \\d+ warning\\(s\\), "
+                + "\\d+ finding\\(s\\) waived:"), lines.get(1));
+        for (Waiver waiver : Waivers.ALL) {
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("  waived " + waiver.ruleId() + " ")
+                    && l.endsWith(": " + waiver.reason())), "waiver listed: " + waiver.line());
+        }
+    }
+
+    @Test
+    void warningsArePrintedOnceAsPlainLinesAndDoNotFailTheSynth() {
+        Result warned = run(withRogue(false), Map.of(), "--outdir", dir.resolve("warned").toString());
+        assertEquals(Cli.OK, warned.code(), warned.err());
+        List<String> rogue = warned.err().lines().filter(l -> l.contains("payments-dr/rogue_endpoint")).toList();
+        assertEquals(List.of("warning: VPCE-POLICY payments-dr/rogue_endpoint (aws_vpc_endpoint.rogue_endpoint): "
+                + "endpoint allows full access to com.amazonaws.us-east-1.s3; set a policy limited to this stack's "
+                + "resources"), rogue);
+        assertTrue(warned.err().lines().allMatch(l -> l.startsWith("warning: ")), warned.err());
+        assertTrue(Files.isRegularFile(dir.resolve("warned/manifest.json")));
+    }
+
+    @Test
+    void aPolicyViolationFailsTheSynthWithAReadableListAndWritesNothing() throws IOException {
+        byte[] before = Files.readAllBytes(stackJson("cdktf.out"));
+        Result failed = run(withRogue(true), Map.of());
+        assertEquals(Cli.POLICY_FAILED, failed.code());
+        assertEquals("", failed.out());
+        List<String> lines = failed.err().lines().toList();
+        int header = lines.indexOf("error: policy gate: 3 violation(s), nothing written (fix them, or waive one "
+                + "with a reason in policy/Waivers.java):");
+        assertTrue(header >= 0, failed.err());
+        assertEquals(List.of(
+                "  ENC-AT-REST payments-dr/rogue_topic (aws_sns_topic.rogue_topic): no customer-managed key; "
+                        + "set kms_master_key_id to a KMS key with rotation",
+                "  TLS-ONLY payments-dr/rogue_topic (aws_sns_topic.rogue_topic): allows requests without TLS; "
+                        + "add to its topic policy a Deny of sns:* for principal * when aws:SecureTransport is false",
+                "  NAME-SUFFIX payments-dr/rogue_topic (aws_sns_topic.rogue_topic): name \"alerts\" lacks the "
+                        + "environment suffix; build it with Naming (…-dev)"),
+                lines.subList(header + 1, lines.size()));
+        assertTrue(lines.subList(0, header).stream().allMatch(l -> l.startsWith("warning: ")), failed.err());
+        assertEquals(1, lines.stream().filter(l -> l.contains("payments-dr/rogue_endpoint")).count(),
+                "a warning is printed once");
+        assertArrayEquals(before, Files.readAllBytes(stackJson("cdktf.out")));
+        try (Stream<Path> siblings = Files.list(dir)) {
+            assertTrue(siblings.noneMatch(p -> p.getFileName().toString().startsWith(".cdktf.out")));
+        }
     }
 
     @Test

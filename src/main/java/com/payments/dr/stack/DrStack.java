@@ -11,6 +11,7 @@ import com.hashicorp.cdktf.providers.aws.provider.AwsProvider;
 import com.payments.dr.config.DrConfig;
 import com.payments.dr.naming.Naming;
 import com.payments.dr.naming.RegionRole;
+import com.payments.dr.policy.PolicyGate;
 import software.constructs.Construct;
 
 /**
@@ -24,6 +25,7 @@ public final class DrStack extends TerraformStack {
     private final PrimaryRegion primary;
     private final DrRegion dr;
     private final GlobalResources global;
+    private final PolicyGate policyGate;
 
     public DrStack(Construct scope, DrConfig config) {
         super(scope, NAME);
@@ -56,6 +58,8 @@ public final class DrStack extends TerraformStack {
                 .build();
         primary.addPaymentFunction(global, code);
         dr.addPaymentFunction(global, code);
+        // checked at synth, before anything is written: security, DR and convention rules
+        policyGate = PolicyGate.attach(this, config.environmentSuffix());
     }
 
     private RegionContext region(RegionRole role, String regionName, Naming naming, DrConfig config) {
@@ -78,5 +82,9 @@ public final class DrStack extends TerraformStack {
 
     public GlobalResources global() {
         return global;
+    }
+
+    public PolicyGate policyGate() {
+        return policyGate;
     }
 }

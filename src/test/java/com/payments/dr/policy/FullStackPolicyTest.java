@@ -1,0 +1,70 @@
+package com.payments.dr.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.payments.dr.Cli;
+import com.payments.dr.stack.DrStack;
+import com.payments.dr.stack.Synth;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The project's own stack against its own gate, and the gate's documentation. */
+class FullStackPolicyTest {
+
+    private static List<String> errors;
+    private static Report report;
+
+    @BeforeAll
+    static void validate() {
+        DrStack stack = Synth.defaults().stack();
+        errors = stack.policyGate().validate();
+        report = stack.policyGate().report();
+    }
+
+    @Test
+    void theFullStackPassesWithOnlyTheDocumentedWaivers() {
+        assertEquals(List.of(), errors);
+        assertTrue(report.passed());
+        assertEquals(List.of(), report.unusedWaivers(), "every waiver still matches something");
+        assertFalse(report.waived().isEmpty());
+        for (Report.Waived waived : report.waived()) {
+            assertTrue(Waivers.ALL.contains(waived.waiver()));
+            assertEquals(Severity.ERROR, waived.finding().rule().severity(), "warnings are not waived, they are fixed");
+        }
+        assertEquals(RulePack.ALL.size(), report.rules());
+    }
+
+    @Test
+    void theReadmeListsEveryRuleWithItsSourceAndEveryWaiver() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        for (Rule rule : RulePack.ALL) {
+            assertTrue(readme.contains("| `" + rule.id() + "` | " + rule.severity().name().toLowerCase() + " | "),
+                    "README row for " + rule.id());
+            assertTrue(readme.contains(" | " + rule.source() + " |"), "README source of " + rule.id());
+        }
+        for (Waiver waiver : Waivers.ALL) {
+            assertTrue(readme.contains("| `" + waiver.ruleId() + "` | `" + waiver.pathPattern() + "` | "
+                    + waiver.reason() + " |"), "README row for waiver " + waiver.line());
+        }
+        for (String action : SecurityRules.UNSCOPABLE_ACTIONS) {
+            assertTrue(readme.contains(action), "README lists the unscopable action " + action);
+        }
+        assertTrue(readme.contains("exit code " + Cli.POLICY_FAILED), "README names the gate's exit code");
+        assertTrue(Files.readString(Path.of("help")).contains("exit code " + Cli.POLICY_FAILED));
+    }
+
+    @Test
+    void rulesHaveUniqueIdsAndOneLineMessages() {
+        assertEquals(RulePack.ALL.size(), RulePack.ALL.stream().map(Rule::id).distinct().count());
+        for (Rule rule : RulePack.ALL) {
+            assertTrue(rule.id().matches("[A-Z0-9]+(-[A-Z0-9]+)*"), rule.id());
+            assertFalse(rule.summary().contains("\n") || rule.source().contains("\n"), rule.id());
+        }
+    }
+}
