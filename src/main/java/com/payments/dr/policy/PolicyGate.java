@@ -9,8 +9,10 @@ import software.constructs.IValidation;
 /**
  * Runs the rule pack over a stack at synth time. One validation on the stack reads the resolved
  * Terraform configuration once ({@code toTerraform()}, one jsii call) and checks every resource in
- * Java; cdktf runs validations before it writes anything, so a failing gate leaves no output.
- * Error findings fail the validation; the whole report stays available to the caller.
+ * Java, instead of Aspects, which would cross jsii once per construct visit and once per attribute
+ * read (README "Policy gate" has the measurements). cdktf runs validations before it writes
+ * anything, so a failing gate leaves no output. Error findings fail the validation; the whole
+ * report stays available to the caller.
  */
 public final class PolicyGate implements IValidation {
 

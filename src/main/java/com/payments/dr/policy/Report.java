@@ -1,5 +1,6 @@
 package com.payments.dr.policy;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,7 +22,7 @@ public record Report(int rules, List<Finding> errors, List<Finding> warnings, Li
 
     /** Warning lines: the warnings, then each waiver that matched nothing. */
     public List<String> warningLines() {
-        List<String> lines = new java.util.ArrayList<>();
+        List<String> lines = new ArrayList<>();
         warnings.forEach(w -> lines.add(w.line()));
         unusedWaivers.forEach(w -> lines.add("unused waiver " + w.ruleId() + " " + w.pathPattern()
                 + ": it matches no finding; remove it from " + Waivers.class.getSimpleName()));

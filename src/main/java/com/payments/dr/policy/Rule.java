@@ -1,5 +1,6 @@
 package com.payments.dr.policy;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,7 +22,7 @@ public record Rule(String id, Severity severity, String source, String summary, 
     }
 
     public List<Finding> evaluate(TerraformConfig config) {
-        List<Finding> findings = new java.util.ArrayList<>();
+        List<Finding> findings = new ArrayList<>();
         check.run(config, (resource, message) -> findings.add(new Finding(this, resource, message)));
         return findings;
     }
