@@ -29,7 +29,8 @@ public enum ResourceType {
     DYNAMODB_TABLE("dynamodb", NameScope.GLOBAL, 255, 16),
     LAMBDA_FUNCTION("lambda-payment", NameScope.REGIONAL, 64, 0),
     /** Bucket names are global to all of S3: the qualifier is the 12-digit account id. */
-    S3_BUCKET("s3-payments", NameScope.ACCOUNT, 63, 12);
+    S3_BUCKET("s3-payments", NameScope.ACCOUNT, 63, 12),
+    SNS_TOPIC("sns-alerts", NameScope.REGIONAL, 256, 0);
 
     /** The longest region role label, which ACCOUNT-scoped names may carry. */
     static final int MAX_ROLE_LENGTH = java.util.Arrays.stream(RegionRole.values())

@@ -1,6 +1,7 @@
 package com.payments.dr.stack;
 
 import com.payments.dr.blocks.RegionContext;
+import com.payments.dr.blocks.AlertTopic;
 import com.payments.dr.blocks.AuroraCluster;
 import com.payments.dr.blocks.Bucket;
 import com.payments.dr.blocks.EncryptionKey;
@@ -27,6 +28,7 @@ public abstract class RegionalResources extends Construct {
     private final EncryptionKey dataKey;
     private final Network network;
     private final Bucket bucket;
+    private final AlertTopic alerts;
     private AuroraCluster database;
     private PaymentFunction function;
 
@@ -59,12 +61,14 @@ public abstract class RegionalResources extends Construct {
                 new Network.Props(region, vpcCidr, config.azCount(), config.logRetentionDays(), logsKey,
                         INTERFACE_ENDPOINTS));
         bucket = new Bucket(this, "bucket", region);
+        alerts = new AlertTopic(this, "alerts", region, config.alarmEmail());
 
         String role = region.role().label();
         output("vpc_id", "VPC of the " + role + " region", network.vpcId());
         output("private_subnet_ids", "Private subnets of the " + role + " region", network.privateSubnetIds());
         output("bucket_name", "Data bucket of the " + role + " region", bucket.name());
         output("bucket_arn", "ARN of the data bucket of the " + role + " region", bucket.arn());
+        output("alerts_topic_arn", "SNS alert topic of the " + role + " region", alerts.arn());
     }
 
     /** RDS and Secrets Manager create grants on the caller's behalf to use the key. */
@@ -135,6 +139,10 @@ public abstract class RegionalResources extends Construct {
 
     public Bucket bucket() {
         return bucket;
+    }
+
+    public AlertTopic alerts() {
+        return alerts;
     }
 
     /** This region's payment function, or {@code null} before {@link #addPaymentFunction} ran. */

@@ -30,7 +30,7 @@ class SecurityTest {
                 JsonObject s = statement.getAsJsonObject();
                 assertFalse(s.has("not_actions"), "NotAction grants everything else");
                 if (s.get("effect").getAsString().equals("Deny")) {
-                    // the only Deny: refuse every request made without TLS
+                    // the only Denies: refuse every request made without TLS
                     assertEquals("aws:SecureTransport", s.getAsJsonArray("condition").get(0).getAsJsonObject()
                             .get("variable").getAsString());
                     denies++;
@@ -42,7 +42,7 @@ class SecurityTest {
                 }
             }
         }
-        assertEquals(2, denies, "one TLS-only bucket policy per region");
+        assertEquals(4, denies, "one TLS-only bucket policy and one TLS-only topic policy per region");
     }
 
     @Test
