@@ -24,7 +24,8 @@ public record DrConfig(
         Optional<String> dnsDomain,
         DatabaseSettings database,
         boolean replicationTimeControl,
-        FunctionSettings function) {
+        FunctionSettings function,
+        ApiSettings api) {
 
     /** Retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
     public static final Set<Integer> LOG_RETENTION_VALUES = Set.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180,
@@ -189,7 +190,9 @@ public record DrConfig(
                     bool(Setting.S3_REPLICATION_TIME_CONTROL),
                     new FunctionSettings(java.nio.file.Path.of(values.get(Setting.FUNCTION_PACKAGE)),
                             values.get(Setting.ALLOWED_ORIGIN),
-                            List.of(values.get(Setting.PAYMENT_CURRENCIES).split(",", -1))));
+                            List.of(values.get(Setting.PAYMENT_CURRENCIES).split(",", -1))),
+                    new ApiSettings(integer(Setting.API_THROTTLE_RATE), integer(Setting.API_THROTTLE_BURST),
+                            integer(Setting.API_QUOTA_PER_DAY), values.get(Setting.API_LOG_LEVEL)));
         }
 
         private double decimal(Setting setting) {

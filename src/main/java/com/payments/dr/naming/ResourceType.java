@@ -30,7 +30,12 @@ public enum ResourceType {
     LAMBDA_FUNCTION("lambda-payment", NameScope.REGIONAL, 64, 0),
     /** Bucket names are global to all of S3: the qualifier is the 12-digit account id. */
     S3_BUCKET("s3-payments", NameScope.ACCOUNT, 63, 12),
-    SNS_TOPIC("sns-alerts", NameScope.REGIONAL, 256, 0);
+    SNS_TOPIC("sns-alerts", NameScope.REGIONAL, 256, 0),
+    API_GATEWAY("apigw-payments", NameScope.REGIONAL, 255, 0),
+    /** The stage name carries the suffix so that the execution log group AWS names after it does too. */
+    API_STAGE("v1", NameScope.REGIONAL, 128, 0),
+    USAGE_PLAN("usage-plan-payments", NameScope.REGIONAL, 255, 0),
+    API_KEY("apikey-payments", NameScope.REGIONAL, 1024, 0);
 
     /** The longest region role label, which ACCOUNT-scoped names may carry. */
     static final int MAX_ROLE_LENGTH = java.util.Arrays.stream(RegionRole.values())

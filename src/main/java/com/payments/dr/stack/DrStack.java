@@ -54,6 +54,9 @@ public final class DrStack extends TerraformStack {
                 .build();
         primary.addPaymentFunction(global, code);
         dr.addPaymentFunction(global, code);
+        // 5. an identical REST API in front of each region's function
+        primary.addPaymentApi();
+        dr.addPaymentApi();
     }
 
     private RegionContext region(RegionRole role, String regionName, Naming naming, DrConfig config) {

@@ -7,6 +7,7 @@ import com.payments.dr.blocks.Bucket;
 import com.payments.dr.blocks.EncryptionKey;
 import com.payments.dr.blocks.Iam;
 import com.payments.dr.blocks.Network;
+import com.payments.dr.blocks.PaymentApi;
 import com.payments.dr.blocks.PaymentFunction;
 import com.hashicorp.cdktf.TerraformAsset;
 import java.util.Map;
@@ -31,6 +32,7 @@ public abstract class RegionalResources extends Construct {
     private final AlertTopic alerts;
     private AuroraCluster database;
     private PaymentFunction function;
+    private PaymentApi api;
 
     /** Without NAT, the function reaches Secrets Manager through an interface endpoint. */
     static final List<String> INTERFACE_ENDPOINTS = List.of("secretsmanager");
@@ -117,6 +119,20 @@ public abstract class RegionalResources extends Construct {
         return function;
     }
 
+    /** Adds this region's REST API in front of its payment function's live alias. */
+    public final PaymentApi addPaymentApi() {
+        api = new PaymentApi(this, "api", new PaymentApi.Props(region, function.functionName(), PaymentFunction.ALIAS,
+                function.aliasArn(), logsKey, config.logRetentionDays(), config.api(),
+                config.function().allowedOrigin(), config.function().currencies()));
+        String role = region.role().label();
+        output("api_invoke_url", "Invoke URL of the payments API stage in the " + role + " region", api.invokeUrl());
+        output("api_health_url", "GET /health of the " + role + " region (no API key)", api.healthUrl());
+        output("api_id", "REST API id in the " + role + " region", api.id());
+        output("api_stage_name", "Stage of the payments API in the " + role + " region", api.stageName());
+        output("api_key_id", "Id of the API key (never its value) in the " + role + " region", api.apiKeyId());
+        return api;
+    }
+
     private void output(String name, String description, Object value) {
         Outputs.add(this, region.role().label() + "_" + name, description, value);
     }
@@ -148,6 +164,11 @@ public abstract class RegionalResources extends Construct {
     /** This region's payment function, or {@code null} before {@link #addPaymentFunction} ran. */
     public PaymentFunction paymentFunction() {
         return function;
+    }
+
+    /** This region's REST API, or {@code null} before {@link #addPaymentApi} ran. */
+    public PaymentApi api() {
+        return api;
     }
 
     /** This region's Aurora cluster, or {@code null} before {@link #addDatabase} ran. */
