@@ -3,6 +3,7 @@ package com.payments.dr.blocks;
 import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import com.hashicorp.cdktf.Fn;
 import com.hashicorp.cdktf.ITerraformDependable;
 import com.hashicorp.cdktf.TerraformResourceLifecycle;
 import com.hashicorp.cdktf.providers.aws.api_gateway_account.ApiGatewayAccount;
@@ -84,10 +85,9 @@ public final class PaymentApi extends Construct {
 
     /**
      * @param functionName the payment function (its resource policy gets the permissions)
-     * @param alias        the alias API Gateway invokes, so SnapStart snapshots are used
-     * @param aliasArn     that alias's ARN
+     * @param aliasArn     the ARN of the alias API Gateway invokes, so SnapStart snapshots are used
      */
-    public record Props(RegionContext region, String functionName, String alias, String aliasArn,
+    public record Props(RegionContext region, String functionName, String aliasArn,
                         EncryptionKey logsKey, int logRetentionDays, ApiSettings settings,
                         String allowedOrigin, List<String> currencies) {
     }
@@ -137,7 +137,9 @@ public final class PaymentApi extends Construct {
 
         String invokeArn = "arn:" + region.partition() + ":apigateway:" + region.region()
                 + ":lambda:path/2015-03-31/functions/" + props.aliasArn() + "/invocations";
-        Map<String, List<String>> methodsByPath = new TreeMap<>();
+        // the alias's name read from its ARN (…:function:<name>:<alias>), so each permission waits
+        // for the alias to exist; a literal "live" would race the alias's creation
+        String aliasName = Fn.element(Fn.split(":", props.aliasArn()), 7).toString();
         for (Route route : ROUTES) {
             ApiGatewayResource resource = ApiGatewayResource.Builder.create(this, route.path() + "_resource")
                     .provider(region.provider())
@@ -176,13 +178,12 @@ public final class PaymentApi extends Construct {
                     .statementId("AllowApiGateway" + route.httpMethod() + capitalized(route.path()))
                     .action("lambda:InvokeFunction")
                     .functionName(props.functionName())
-                    .qualifier(props.alias())
+                    .qualifier(aliasName)
                     .principal("apigateway.amazonaws.com")
                     .sourceArn(api.getExecutionArn() + "/" + stageName + "/" + route.httpMethod() + "/" + route.path())
                     .build();
             shape.addAll(List.of(resource, built, integration));
             shape.addAll(preflight(region, resource, route.path(), List.of(route.httpMethod(), "OPTIONS")));
-            methodsByPath.put(route.path(), List.of(route.httpMethod(), "OPTIONS"));
         }
         GATEWAY_RESPONSES.forEach((type, template) -> shape.add(ApiGatewayGatewayResponse.Builder.create(this,
                         "response_" + type.toLowerCase(java.util.Locale.ROOT))
@@ -452,11 +453,15 @@ public final class PaymentApi extends Construct {
     }
 
     String definitionHash() {
+        return digest("SHA-256", definition());
+    }
+
+    static String digest(String algorithm, String text) {
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(sha.digest(definition().getBytes(StandardCharsets.UTF_8)));
+            MessageDigest digest = MessageDigest.getInstance(algorithm);
+            return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
+            throw new IllegalStateException("no " + algorithm + " in this JVM", e);
         }
     }
 

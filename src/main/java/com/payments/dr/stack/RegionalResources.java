@@ -121,8 +121,7 @@ public abstract class RegionalResources extends Construct {
 
     /** Adds this region's REST API in front of its payment function's live alias. */
     public final PaymentApi addPaymentApi() {
-        api = new PaymentApi(this, "api", new PaymentApi.Props(region, function.functionName(), PaymentFunction.ALIAS,
-                function.aliasArn(), logsKey, config.logRetentionDays(), config.api(),
+        api = new PaymentApi(this, "api", new PaymentApi.Props(region, function.functionName(), function.aliasArn(), logsKey, config.logRetentionDays(), config.api(),
                 config.function().allowedOrigin(), config.function().currencies()));
         String role = region.role().label();
         output("api_invoke_url", "Invoke URL of the payments API stage in the " + role + " region", api.invokeUrl());

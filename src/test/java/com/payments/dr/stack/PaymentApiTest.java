@@ -141,7 +141,10 @@ class PaymentApiTest {
                 JsonObject permission = synth.resource("aws_lambda_permission", role + "_api_" + path + "_permission");
                 assertEquals("apigateway.amazonaws.com", permission.get("principal").getAsString());
                 assertEquals("lambda:InvokeFunction", permission.get("action").getAsString());
-                assertEquals("live", permission.get("qualifier").getAsString());
+                // "live", read from the alias's ARN so that the permission waits for the alias
+                assertTrue(permission.get("qualifier").getAsString().matches("\\$\\{element\\(split\\(\":\", aws_lambda_alias\\."
+                        + role + "_payment_function_alias_[0-9A-F]{8}\\.arn\\), 7\\)}"), permission.get("qualifier").getAsString());
+                assertEquals("live", "arn:aws:lambda:us-east-1:123456789012:function:lambda-payment-dev:live".split(":")[7]);
                 assertTrue(permission.get("function_name").getAsString()
                         .matches("\\$\\{aws_lambda_function\\." + role + "_payment_function_[0-9A-F]{8}\\.function_name}"),
                         permission.get("function_name").getAsString());
