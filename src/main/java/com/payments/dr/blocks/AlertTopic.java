@@ -98,10 +98,6 @@ public final class AlertTopic extends Construct {
         return topic.getArn();
     }
 
-    public String keyArn() {
-        return key.arn();
-    }
-
     /** What a role needs to publish to this topic: the topic, and its key through SNS. */
     public List<DataAwsIamPolicyDocumentStatement> publishStatements(String sidPrefix) {
         return List.of(

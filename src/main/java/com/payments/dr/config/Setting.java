@@ -38,7 +38,9 @@ public enum Setting {
             "API_THROTTLE_RATE to 5000 requests: the token bucket behind the rate"),
     API_QUOTA_PER_DAY("apiQuotaPerDay", "100000", "1 to 100000000 requests per API key and day"),
     API_LOG_LEVEL("apiLogLevel", "ERROR",
-            "ERROR or INFO: API Gateway execution logging (never the full request/response data trace)");
+            "ERROR or INFO: API Gateway execution logging (never the full request/response data trace)"),
+    EVENTS_PACKAGE("eventsPackage", "target/events-function.zip",
+            "an existing file: the event functions' package that mvn process-classes (and ./main) builds");
 
     private final String contextKey;
     private final String defaultValue;

@@ -36,15 +36,20 @@ public final class OpsNotifier implements RequestStreamHandler {
 
     /** The Lambda runtime's constructor: topic, global cluster and region come from the environment. */
     public OpsNotifier() {
+        this(System.getenv());
+    }
+
+    OpsNotifier(java.util.Map<String, String> environment) {
         this(SnsClient.builder()
                         .httpClientBuilder(UrlConnectionHttpClient.builder())
-                        .region(Region.of(ReceiptHandler.required("AWS_REGION")))
+                        .region(Region.of(ReceiptHandler.required(environment, "AWS_REGION")))
                         .build(),
                 RdsClient.builder()
                         .httpClientBuilder(UrlConnectionHttpClient.builder())
-                        .region(Region.of(ReceiptHandler.required("AWS_REGION")))
+                        .region(Region.of(ReceiptHandler.required(environment, "AWS_REGION")))
                         .build(),
-                ReceiptHandler.required("ALERTS_TOPIC_ARN"), ReceiptHandler.required("GLOBAL_CLUSTER_ID"));
+                ReceiptHandler.required(environment, "ALERTS_TOPIC_ARN"),
+                ReceiptHandler.required(environment, "GLOBAL_CLUSTER_ID"));
     }
 
     OpsNotifier(SnsClient sns, RdsClient rds, String topicArn, String globalClusterId) {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.OffsetDateTime;
+import java.util.Map;
 import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -36,10 +37,14 @@ public final class ReceiptHandler implements RequestStreamHandler {
 
     /** The Lambda runtime's constructor: the bucket and region come from the environment. */
     public ReceiptHandler() {
+        this(System.getenv());
+    }
+
+    ReceiptHandler(Map<String, String> environment) {
         this(S3Client.builder()
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .region(Region.of(required("AWS_REGION")))
-                .build(), required("RECEIPT_BUCKET"));
+                .region(Region.of(required(environment, "AWS_REGION")))
+                .build(), required(environment, "RECEIPT_BUCKET"));
     }
 
     ReceiptHandler(S3Client s3, String bucket) {
@@ -47,8 +52,8 @@ public final class ReceiptHandler implements RequestStreamHandler {
         this.bucket = bucket;
     }
 
-    static String required(String name) {
-        String value = System.getenv(name);
+    static String required(Map<String, String> environment, String name) {
+        String value = environment.get(name);
         if (value == null || value.isBlank()) {
             throw new IllegalStateException("environment variable " + name + " is required");
         }

@@ -35,7 +35,13 @@ public enum ResourceType {
     /** The stage name carries the suffix so that the execution log group AWS names after it does too. */
     API_STAGE("v1", NameScope.REGIONAL, 128, 0),
     USAGE_PLAN("usage-plan-payments", NameScope.REGIONAL, 255, 0),
-    API_KEY("apikey-payments", NameScope.REGIONAL, 1024, 0);
+    API_KEY("apikey-payments", NameScope.REGIONAL, 1024, 0),
+    EVENT_BUS("bus-payments", NameScope.REGIONAL, 256, 0),
+    PIPE("pipe-payments", NameScope.REGIONAL, 64, 0),
+    EVENT_RULE("rule", NameScope.REGIONAL, 64, 16),
+    SQS_QUEUE("sqs", NameScope.REGIONAL, 80, 18),
+    /** The event functions (the payment function keeps its own type). */
+    EVENT_FUNCTION("lambda", NameScope.REGIONAL, 64, 12);
 
     /** The longest region role label, which ACCOUNT-scoped names may carry. */
     static final int MAX_ROLE_LENGTH = java.util.Arrays.stream(RegionRole.values())

@@ -57,6 +57,13 @@ public final class DrStack extends TerraformStack {
         // 5. an identical REST API in front of each region's function
         primary.addPaymentApi();
         dr.addPaymentApi();
+        // 6. the event workflows of each region, from the second package (receipt and ops functions)
+        TerraformAsset events = TerraformAsset.Builder.create(this, "events_function_package")
+                .path(config.eventsPackage().toAbsolutePath().toString())
+                .type(AssetType.FILE)
+                .build();
+        primary.addEventWorkflows(global, events);
+        dr.addEventWorkflows(global, events);
     }
 
     private RegionContext region(RegionRole role, String regionName, Naming naming, DrConfig config) {

@@ -5,6 +5,7 @@ import com.payments.dr.blocks.AlertTopic;
 import com.payments.dr.blocks.AuroraCluster;
 import com.payments.dr.blocks.Bucket;
 import com.payments.dr.blocks.EncryptionKey;
+import com.payments.dr.blocks.EventWorkflows;
 import com.payments.dr.blocks.Iam;
 import com.payments.dr.blocks.Network;
 import com.payments.dr.blocks.PaymentApi;
@@ -130,6 +131,25 @@ public abstract class RegionalResources extends Construct {
         output("api_stage_name", "Stage of the payments API in the " + role + " region", api.stageName());
         output("api_key_id", "Id of the API key (never its value) in the " + role + " region", api.apiKeyId());
         return api;
+    }
+
+    /** Adds the payment-events and operations workflows of this region. */
+    public final EventWorkflows addEventWorkflows(GlobalResources global, TerraformAsset code) {
+        EventWorkflows events = new EventWorkflows(this, "events", new EventWorkflows.Props(region, code, logsKey,
+                config.logRetentionDays(), global.streamArn(region.region()), bucket.name(), bucket.arn(), alerts,
+                global.globalClusterId(), database.clusterIdentifier()));
+        String role = region.role().label();
+        output("events_bus_name", "Custom bus of payment events in the " + role + " region", events.busName());
+        output("events_pipe_name", "Pipe from the state table's stream to the bus in the " + role + " region",
+                events.pipeName());
+        output("receipt_function_name", "Receipt function of the " + role + " region", events.receiptFunctionName());
+        output("ops_notifier_function_name", "Ops notifier function of the " + role + " region",
+                events.opsNotifierFunctionName());
+        output("payment_events_dlq_url", "Dead letters of the payment workflow in the " + role + " region",
+                events.paymentDlqUrl());
+        output("ops_events_dlq_url", "Dead letters of the operations workflow in the " + role + " region",
+                events.opsDlqUrl());
+        return events;
     }
 
     private void output(String name, String description, Object value) {

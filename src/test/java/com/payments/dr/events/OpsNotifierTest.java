@@ -167,6 +167,7 @@ class OpsNotifierTest {
     @ParameterizedTest
     @ValueSource(strings = {
         "{oops",
+        "{\"id\": 12, \"source\": \"aws.rds\"}",
         "{\"id\": \"e-2\", \"source\": \"aws.rds\"}",
         "{\"id\": \"e-2\", \"source\": \"aws.rds\", \"detail-type\": \"RDS DB Cluster Event\", \"region\": \"us-east-1\","
                 + " \"time\": \"t\", \"detail\": {\"EventCategories\": \"failover\"}}",
@@ -181,10 +182,16 @@ class OpsNotifierTest {
         JsonObject line = JsonParser.parseString(log).getAsJsonObject();
         assertEquals("ops_event_rejected", line.get("event").getAsString());
         assertEquals(event.contains("e-2") ? "e-2" : "unknown", line.get("event_id").getAsString());
+        assertTrue(line.get("reason").getAsString().endsWith(" is missing") || line.get("reason").getAsString()
+                .startsWith("the event") || line.get("reason").getAsString().endsWith(" is not a list"), log);
     }
 
     @Test
-    void theRuntimeConstructorNeedsItsEnvironment() {
+    void theRuntimeConstructorReadsItsEnvironment() {
+        new OpsNotifier(java.util.Map.of("AWS_REGION", "us-east-2", "ALERTS_TOPIC_ARN", TOPIC,
+                "GLOBAL_CLUSTER_ID", "aurora-global-dev"));
+        assertThrows(IllegalStateException.class, () -> new OpsNotifier(java.util.Map.of("AWS_REGION", "us-east-2")));
+        // the test JVM has no ALERTS_TOPIC_ARN or RECEIPT_BUCKET, whatever its AWS_REGION
         assertThrows(IllegalStateException.class, OpsNotifier::new);
     }
 }

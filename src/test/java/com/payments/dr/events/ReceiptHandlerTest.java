@@ -82,6 +82,7 @@ class ReceiptHandlerTest {
         "not json",
         "[1, 2]",
         "{\"id\": \"e-1\", \"detail-type\": \"payment.failed\", \"source\": \"payments.dr\"}",
+        "{\"id\": \"e-1\", \"detail-type\": 7, \"source\": \"payments.dr\"}",
         "{\"id\": \"e-1\", \"detail-type\": \"payment.completed\", \"source\": \"payments.dr\", \"time\": \"yesterday\"}",
         "{\"id\": \"e-1\", \"detail-type\": \"payment.completed\", \"source\": \"payments.dr\", \"time\": \"2026-11-23T09:30:00Z\","
                 + " \"detail\": {}}",
@@ -114,8 +115,13 @@ class ReceiptHandlerTest {
     }
 
     @Test
-    void theRuntimeConstructorNeedsItsEnvironment() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, ReceiptHandler::new);
-        assertTrue(e.getMessage().startsWith("environment variable "), e.getMessage());
+    void theRuntimeConstructorReadsItsEnvironment() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new ReceiptHandler(java.util.Map.of("AWS_REGION", "us-east-1", "RECEIPT_BUCKET", " ")));
+        assertEquals("environment variable RECEIPT_BUCKET is required", e.getMessage());
+        assertThrows(IllegalStateException.class, () -> new ReceiptHandler(java.util.Map.of()));
+        new ReceiptHandler(java.util.Map.of("AWS_REGION", "us-east-1", "RECEIPT_BUCKET", BUCKET));
+        // the test JVM has no ALERTS_TOPIC_ARN or RECEIPT_BUCKET, whatever its AWS_REGION
+        assertThrows(IllegalStateException.class, ReceiptHandler::new);
     }
 }

@@ -99,6 +99,7 @@ class AlertTopicTest {
 
     @Test
     void topicArnsAreOutputs() {
+        assertTrue(synth.stack().dr().alerts().arn().startsWith("${"), "a Terraform reference");
         JsonObject outputs = synth.json().getAsJsonObject("output");
         for (String role : List.of("primary", "dr")) {
             String value = outputs.getAsJsonObject(role + "_alerts_topic_arn").get("value").getAsString();

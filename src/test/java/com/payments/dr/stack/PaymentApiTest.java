@@ -133,7 +133,8 @@ class PaymentApiTest {
 
     @Test
     void lambdaPermissionsAreScopedToThisApiStageMethodPathAndAlias() {
-        List<JsonObject> permissions = synth.resources("aws_lambda_permission");
+        List<JsonObject> permissions = synth.resources("aws_lambda_permission").stream()
+                .filter(p -> p.get("principal").getAsString().equals("apigateway.amazonaws.com")).toList();
         assertEquals(4, permissions.size());
         for (String role : ROLES) {
             Map<String, String> expected = Map.of("payments", "POST", "health", "GET");
@@ -369,6 +370,7 @@ class PaymentApiTest {
 
     @Test
     void outputsPerRegionNeverTheKeyValue() {
+        assertTrue(synth.stack().primary().api().id().startsWith("${"), "a Terraform reference");
         JsonObject outputs = synth.json().getAsJsonObject("output");
         for (String role : ROLES) {
             Map<String, String> expected = Map.of(

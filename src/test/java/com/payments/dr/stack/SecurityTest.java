@@ -42,7 +42,7 @@ class SecurityTest {
                 }
             }
         }
-        assertEquals(4, denies, "one TLS-only bucket policy and one TLS-only topic policy per region");
+        assertEquals(8, denies, "TLS-only policies per region: the bucket, the alert topic, two dead-letter queues");
     }
 
     @Test
