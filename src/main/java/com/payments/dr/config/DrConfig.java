@@ -24,7 +24,9 @@ public record DrConfig(
         Optional<String> dnsDomain,
         DatabaseSettings database,
         boolean replicationTimeControl,
-        FunctionSettings function) {
+        FunctionSettings function,
+        ApiSettings api,
+        java.nio.file.Path eventsPackage) {
 
     /** Retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
     public static final Set<Integer> LOG_RETENTION_VALUES = Set.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180,
@@ -89,6 +91,9 @@ public record DrConfig(
         dnsDomain.ifPresent(DrConfig::requireDomain);
         requireDatabase(database);
         requireFunction(function);
+        if (!java.nio.file.Files.isRegularFile(eventsPackage)) {
+            throw new ConfigException(Setting.EVENTS_PACKAGE, eventsPackage.toString(), Setting.EVENTS_PACKAGE.allowed());
+        }
     }
 
     private static final Pattern ORIGIN = Pattern.compile(
@@ -203,7 +208,10 @@ public record DrConfig(
                     bool(Setting.S3_REPLICATION_TIME_CONTROL),
                     new FunctionSettings(java.nio.file.Path.of(values.get(Setting.FUNCTION_PACKAGE)),
                             values.get(Setting.ALLOWED_ORIGIN),
-                            List.of(values.get(Setting.PAYMENT_CURRENCIES).split(",", -1))));
+                            List.of(values.get(Setting.PAYMENT_CURRENCIES).split(",", -1))),
+                    new ApiSettings(integer(Setting.API_THROTTLE_RATE), integer(Setting.API_THROTTLE_BURST),
+                            integer(Setting.API_QUOTA_PER_DAY), values.get(Setting.API_LOG_LEVEL)),
+                    java.nio.file.Path.of(values.get(Setting.EVENTS_PACKAGE)));
         }
 
         private double decimal(Setting setting) {

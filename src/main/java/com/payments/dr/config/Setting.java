@@ -33,7 +33,16 @@ public enum Setting {
             "an existing file: the payment function package that mvn process-classes (and ./main) builds"),
     ALLOWED_ORIGIN("allowedOrigin", "http://localhost:3000",
             "the checkout page's origin for CORS, scheme://host[:port] with scheme http or https"),
-    PAYMENT_CURRENCIES("paymentCurrencies", "USD,EUR,GBP", "a comma-separated list of ISO-4217 codes such as USD,EUR");
+    PAYMENT_CURRENCIES("paymentCurrencies", "USD,EUR,GBP", "a comma-separated list of ISO-4217 codes such as USD,EUR"),
+    API_THROTTLE_RATE("apiThrottleRate", "50",
+            "1 to 10000 requests per second: the usage plan's per-key rate and the stage-wide ceiling"),
+    API_THROTTLE_BURST("apiThrottleBurst", "100",
+            "API_THROTTLE_RATE to 5000 requests: the token bucket behind the rate"),
+    API_QUOTA_PER_DAY("apiQuotaPerDay", "100000", "1 to 100000000 requests per API key and day"),
+    API_LOG_LEVEL("apiLogLevel", "ERROR",
+            "ERROR or INFO: API Gateway execution logging (never the full request/response data trace)"),
+    EVENTS_PACKAGE("eventsPackage", "target/events-function.zip",
+            "an existing file: the event functions' package that mvn process-classes (and ./main) builds");
 
     private final String contextKey;
     private final String defaultValue;

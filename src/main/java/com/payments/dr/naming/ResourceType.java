@@ -34,7 +34,19 @@ public enum ResourceType {
     /** Bucket names are global to all of S3: the qualifier is the 12-digit account id. */
     S3_BUCKET("s3-payments", NameScope.ACCOUNT, 63, 12,
             List.of("xn--", "sthree-", "amzn-s3-demo-"),
-            List.of("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"));
+            List.of("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")),
+    SNS_TOPIC("sns-alerts", NameScope.REGIONAL, 256, 0),
+    API_GATEWAY("apigw-payments", NameScope.REGIONAL, 255, 0),
+    /** The stage name carries the suffix so that the execution log group AWS names after it does too. */
+    API_STAGE("v1", NameScope.REGIONAL, 128, 0),
+    USAGE_PLAN("usage-plan-payments", NameScope.REGIONAL, 255, 0),
+    API_KEY("apikey-payments", NameScope.REGIONAL, 1024, 0),
+    EVENT_BUS("bus-payments", NameScope.REGIONAL, 256, 0),
+    PIPE("pipe-payments", NameScope.REGIONAL, 64, 0),
+    EVENT_RULE("rule", NameScope.REGIONAL, 64, 16),
+    SQS_QUEUE("sqs", NameScope.REGIONAL, 80, 18),
+    /** The event functions (the payment function keeps its own type). */
+    EVENT_FUNCTION("lambda", NameScope.REGIONAL, 64, 12);
 
     /** The longest region role label, which ACCOUNT-scoped names may carry. */
     static final int MAX_ROLE_LENGTH = java.util.Arrays.stream(RegionRole.values())

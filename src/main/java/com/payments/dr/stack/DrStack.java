@@ -58,6 +58,16 @@ public final class DrStack extends TerraformStack {
                 .build();
         primary.addPaymentFunction(global, code);
         dr.addPaymentFunction(global, code);
+        // 5. an identical REST API in front of each region's function
+        primary.addPaymentApi();
+        dr.addPaymentApi();
+        // 6. the event workflows of each region, from the second package (receipt and ops functions)
+        TerraformAsset events = TerraformAsset.Builder.create(this, "events_function_package")
+                .path(config.eventsPackage().toAbsolutePath().toString())
+                .type(AssetType.FILE)
+                .build();
+        primary.addEventWorkflows(global, events);
+        dr.addEventWorkflows(global, events);
         // checked at synth, before anything is written: security, DR and convention rules
         policyGate = PolicyGate.attach(this, config.environmentSuffix());
     }

@@ -257,6 +257,14 @@ public final class GlobalResources extends Construct {
         return Fn.replace(secret.getArn(), ":" + homeRegion + ":", ":" + region + ":");
     }
 
+    /** The state table's stream in {@code region}: the DR replica has a stream of its own. */
+    public String streamArn(String region) {
+        if (region.equals(homeRegion)) {
+            return table.getStreamArn();
+        }
+        return table.getReplica().get(0).getStreamArn();
+    }
+
     public String tableName() {
         return table.getName();
     }

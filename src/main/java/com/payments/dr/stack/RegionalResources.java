@@ -1,11 +1,14 @@
 package com.payments.dr.stack;
 
 import com.payments.dr.blocks.RegionContext;
+import com.payments.dr.blocks.AlertTopic;
 import com.payments.dr.blocks.AuroraCluster;
 import com.payments.dr.blocks.Bucket;
 import com.payments.dr.blocks.EncryptionKey;
+import com.payments.dr.blocks.EventWorkflows;
 import com.payments.dr.blocks.Iam;
 import com.payments.dr.blocks.Network;
+import com.payments.dr.blocks.PaymentApi;
 import com.payments.dr.blocks.PaymentFunction;
 import com.hashicorp.cdktf.TerraformAsset;
 import com.hashicorp.cdktf.providers.aws.data_aws_iam_policy_document.DataAwsIamPolicyDocumentStatement;
@@ -29,8 +32,10 @@ public abstract class RegionalResources extends Construct {
     private final EncryptionKey dataKey;
     private final Network network;
     private final Bucket bucket;
+    private final AlertTopic alerts;
     private AuroraCluster database;
     private PaymentFunction function;
+    private PaymentApi api;
 
     /**
      * Without NAT, the function reaches Secrets Manager through an interface endpoint. Payments no
@@ -77,12 +82,14 @@ public abstract class RegionalResources extends Construct {
                 new Network.Props(region, vpcCidr, config.azCount(), config.logRetentionDays(), logsKey,
                         INTERFACE_ENDPOINTS, FUNCTION_GATEWAY_SERVICES, List.of(serverlessZones(region, config))));
         bucket = new Bucket(this, "bucket", region);
+        alerts = new AlertTopic(this, "alerts", region, config.alarmEmail());
 
         String role = region.role().label();
         output("vpc_id", "VPC of the " + role + " region", network.vpcId());
         output("private_subnet_ids", "Private subnets of the " + role + " region", network.privateSubnetIds());
         output("bucket_name", "Data bucket of the " + role + " region", bucket.name());
         output("bucket_arn", "ARN of the data bucket of the " + role + " region", bucket.arn());
+        output("alerts_topic_arn", "SNS alert topic of the " + role + " region", alerts.arn());
     }
 
     /**
@@ -193,6 +200,38 @@ public abstract class RegionalResources extends Construct {
         return access;
     }
 
+    /** Adds this region's REST API in front of its payment function's live alias. */
+    public final PaymentApi addPaymentApi() {
+        api = new PaymentApi(this, "api", new PaymentApi.Props(region, function.functionName(), function.aliasArn(), logsKey, config.logRetentionDays(), config.api(),
+                config.function().allowedOrigin(), config.function().currencies()));
+        String role = region.role().label();
+        output("api_invoke_url", "Invoke URL of the payments API stage in the " + role + " region", api.invokeUrl());
+        output("api_health_url", "GET /health of the " + role + " region (no API key)", api.healthUrl());
+        output("api_id", "REST API id in the " + role + " region", api.id());
+        output("api_stage_name", "Stage of the payments API in the " + role + " region", api.stageName());
+        output("api_key_id", "Id of the API key (never its value) in the " + role + " region", api.apiKeyId());
+        return api;
+    }
+
+    /** Adds the payment-events and operations workflows of this region. */
+    public final EventWorkflows addEventWorkflows(GlobalResources global, TerraformAsset code) {
+        EventWorkflows events = new EventWorkflows(this, "events", new EventWorkflows.Props(region, code, logsKey,
+                config.logRetentionDays(), global.streamArn(region.region()), bucket.name(), bucket.arn(), alerts,
+                global.globalClusterId(), database.clusterIdentifier()));
+        String role = region.role().label();
+        output("events_bus_name", "Custom bus of payment events in the " + role + " region", events.busName());
+        output("events_pipe_name", "Pipe from the state table's stream to the bus in the " + role + " region",
+                events.pipeName());
+        output("receipt_function_name", "Receipt function of the " + role + " region", events.receiptFunctionName());
+        output("ops_notifier_function_name", "Ops notifier function of the " + role + " region",
+                events.opsNotifierFunctionName());
+        output("payment_events_dlq_url", "Dead letters of the payment workflow in the " + role + " region",
+                events.paymentDlqUrl());
+        output("ops_events_dlq_url", "Dead letters of the operations workflow in the " + role + " region",
+                events.opsDlqUrl());
+        return events;
+    }
+
     private void output(String name, String description, Object value) {
         Outputs.add(this, region.role().label() + "_" + name, description, value);
     }
@@ -217,9 +256,18 @@ public abstract class RegionalResources extends Construct {
         return bucket;
     }
 
+    public AlertTopic alerts() {
+        return alerts;
+    }
+
     /** This region's payment function, or {@code null} before {@link #addPaymentFunction} ran. */
     public PaymentFunction paymentFunction() {
         return function;
+    }
+
+    /** This region's REST API, or {@code null} before {@link #addPaymentApi} ran. */
+    public PaymentApi api() {
+        return api;
     }
 
     /** This region's Aurora cluster, or {@code null} before {@link #addDatabase} ran. */

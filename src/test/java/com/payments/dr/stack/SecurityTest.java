@@ -35,7 +35,7 @@ class SecurityTest {
                 JsonObject s = statement.getAsJsonObject();
                 assertFalse(s.has("not_actions"), "NotAction grants everything else");
                 if (s.get("effect").getAsString().equals("Deny")) {
-                    // the only Deny: refuse every request made without TLS
+                    // the only Denies: refuse every request made without TLS
                     assertEquals("aws:SecureTransport", s.getAsJsonArray("condition").get(0).getAsJsonObject()
                             .get("variable").getAsString());
                     denies++;
@@ -47,7 +47,7 @@ class SecurityTest {
                 }
             }
         }
-        assertEquals(2, denies, "one TLS-only bucket policy per region");
+        assertEquals(8, denies, "TLS-only policies per region: the bucket, the alert topic, two dead-letter queues");
     }
 
     @Test

@@ -1,0 +1,109 @@
+package com.payments.dr.blocks;
+
+import com.hashicorp.cdktf.providers.aws.data_aws_iam_policy_document.DataAwsIamPolicyDocumentStatement;
+import com.hashicorp.cdktf.providers.aws.sns_topic.SnsTopic;
+import com.hashicorp.cdktf.providers.aws.sns_topic_policy.SnsTopicPolicy;
+import com.hashicorp.cdktf.providers.aws.sns_topic_subscription.SnsTopicSubscription;
+import com.payments.dr.naming.ResourceType;
+import java.util.List;
+import java.util.Optional;
+import software.constructs.Construct;
+
+/**
+ * The region's alert topic ({@code sns-alerts-<suffix>}): what operators hear about. Encrypted with
+ * its own customer-managed key, because the AWS-managed SNS key cannot be shared with CloudWatch
+ * alarms or EventBridge; published to only by CloudWatch alarms and EventBridge rules of this
+ * account and region, and by roles of this account that were granted {@link #publishStatements()};
+ * TLS only.
+ */
+public final class AlertTopic extends Construct {
+
+    /** What a publisher needs on the topic's key: SNS encrypts each message with a data key. */
+    static final List<String> PUBLISH_KEY_ACTIONS = List.of("kms:Decrypt", "kms:GenerateDataKey");
+    /** What the account may do with its own topic besides publishing (the console's default set). */
+    static final List<String> OWNER_ACTIONS = List.of("sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic",
+            "sns:Publish", "sns:SetTopicAttributes", "sns:Subscribe");
+
+    private final EncryptionKey key;
+    private final SnsTopic topic;
+
+    public AlertTopic(Construct scope, String id, RegionContext region, Optional<String> email) {
+        super(scope, id);
+        String cloudwatch = "cloudwatch.amazonaws.com";
+        String events = "events.amazonaws.com";
+        key = new EncryptionKey(this, "key", region, "alerts", "SNS alert topic encryption", List.of(
+                // alarms and rules encrypt what they publish with the topic's key, as themselves
+                Iam.statement("PublishingServicesInThisAccount", PUBLISH_KEY_ACTIONS)
+                        .principals(List.of(Iam.service(cloudwatch), Iam.service(events)))
+                        .resources(List.of("*"))
+                        .condition(List.of(Iam.condition("StringEquals", "aws:SourceAccount", region.accountId())))
+                        .build(),
+                // the account's roles (the functions') only through SNS, and only if IAM lets them
+                Iam.statement("AccountPrincipalsThroughSns", PUBLISH_KEY_ACTIONS)
+                        .principals(List.of(Iam.aws("arn:" + region.partition() + ":iam::" + region.accountId() + ":root")))
+                        .resources(List.of("*"))
+                        .condition(List.of(
+                                Iam.condition("StringEquals", "kms:ViaService", "sns." + region.region() + ".amazonaws.com"),
+                                Iam.condition("StringEquals", "kms:CallerAccount", region.accountId())))
+                        .build()));
+        topic = SnsTopic.Builder.create(this, "topic")
+                .provider(region.provider())
+                .name(region.naming().name(ResourceType.SNS_TOPIC))
+                .displayName("Payments DR alerts (" + region.role().label() + ")")
+                .kmsMasterKeyId(key.arn())
+                .build();
+        String topicArn = topic.getArn();
+        SnsTopicPolicy.Builder.create(this, "policy")
+                .provider(region.provider())
+                .arn(topicArn)
+                .policy(Iam.document(this, "policy_document", region, List.of(
+                        Iam.statement("AccountOwnsTheTopic", OWNER_ACTIONS)
+                                .principals(List.of(Iam.aws("arn:" + region.partition() + ":iam::" + region.accountId() + ":root")))
+                                .resources(List.of(topicArn))
+                                .build(),
+                        Iam.statement("CloudWatchAlarmsOfThisAccount", List.of("sns:Publish"))
+                                .principals(List.of(Iam.service(cloudwatch)))
+                                .resources(List.of(topicArn))
+                                .condition(List.of(
+                                        Iam.condition("StringEquals", "aws:SourceAccount", region.accountId()),
+                                        Iam.condition("ArnLike", "aws:SourceArn", region.arn("cloudwatch", "alarm:*"))))
+                                .build(),
+                        Iam.statement("EventBridgeRulesOfThisAccount", List.of("sns:Publish"))
+                                .principals(List.of(Iam.service(events)))
+                                .resources(List.of(topicArn))
+                                .condition(List.of(
+                                        Iam.condition("StringEquals", "aws:SourceAccount", region.accountId()),
+                                        Iam.condition("ArnLike", "aws:SourceArn", region.arn("events", "rule/*"))))
+                                .build(),
+                        DataAwsIamPolicyDocumentStatement.builder()
+                                .sid("DenyInsecureTransport")
+                                .effect("Deny")
+                                .principals(List.of(Iam.aws("*")))
+                                // a Deny: every action is meant, so that no request without TLS succeeds
+                                .actions(List.of("sns:*"))
+                                .resources(List.of(topicArn))
+                                .condition(List.of(Iam.condition("Bool", "aws:SecureTransport", "false")))
+                                .build())).getJson())
+                .build();
+        // e-mail subscriptions stay "pending confirmation" until the recipient clicks the link
+        email.ifPresent(address -> SnsTopicSubscription.Builder.create(this, "email")
+                .provider(region.provider())
+                .topicArn(topicArn)
+                .protocol("email")
+                .endpoint(address)
+                .build());
+    }
+
+    public String arn() {
+        return topic.getArn();
+    }
+
+    /** What a role needs to publish to this topic: the topic, and its key through SNS. */
+    public List<DataAwsIamPolicyDocumentStatement> publishStatements(String sidPrefix) {
+        return List.of(
+                Iam.allow(sidPrefix + "PublishAlerts", List.of("sns:Publish"), List.of(topic.getArn())),
+                Iam.statement(sidPrefix + "EncryptAlerts", PUBLISH_KEY_ACTIONS)
+                        .resources(List.of(key.arn()))
+                        .build());
+    }
+}

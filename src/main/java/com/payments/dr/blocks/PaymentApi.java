@@ -1,0 +1,496 @@
+package com.payments.dr.blocks;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.hashicorp.cdktf.Fn;
+import com.hashicorp.cdktf.ITerraformDependable;
+import com.hashicorp.cdktf.TerraformResourceLifecycle;
+import com.hashicorp.cdktf.providers.aws.api_gateway_account.ApiGatewayAccount;
+import com.hashicorp.cdktf.providers.aws.api_gateway_api_key.ApiGatewayApiKey;
+import com.hashicorp.cdktf.providers.aws.api_gateway_deployment.ApiGatewayDeployment;
+import com.hashicorp.cdktf.providers.aws.api_gateway_gateway_response.ApiGatewayGatewayResponse;
+import com.hashicorp.cdktf.providers.aws.api_gateway_integration.ApiGatewayIntegration;
+import com.hashicorp.cdktf.providers.aws.api_gateway_integration_response.ApiGatewayIntegrationResponse;
+import com.hashicorp.cdktf.providers.aws.api_gateway_method.ApiGatewayMethod;
+import com.hashicorp.cdktf.providers.aws.api_gateway_method_response.ApiGatewayMethodResponse;
+import com.hashicorp.cdktf.providers.aws.api_gateway_method_settings.ApiGatewayMethodSettings;
+import com.hashicorp.cdktf.providers.aws.api_gateway_method_settings.ApiGatewayMethodSettingsSettings;
+import com.hashicorp.cdktf.providers.aws.api_gateway_model.ApiGatewayModel;
+import com.hashicorp.cdktf.providers.aws.api_gateway_request_validator.ApiGatewayRequestValidator;
+import com.hashicorp.cdktf.providers.aws.api_gateway_resource.ApiGatewayResource;
+import com.hashicorp.cdktf.providers.aws.api_gateway_rest_api.ApiGatewayRestApi;
+import com.hashicorp.cdktf.providers.aws.api_gateway_rest_api.ApiGatewayRestApiEndpointConfiguration;
+import com.hashicorp.cdktf.providers.aws.api_gateway_stage.ApiGatewayStage;
+import com.hashicorp.cdktf.providers.aws.api_gateway_stage.ApiGatewayStageAccessLogSettings;
+import com.hashicorp.cdktf.providers.aws.api_gateway_usage_plan.ApiGatewayUsagePlan;
+import com.hashicorp.cdktf.providers.aws.api_gateway_usage_plan.ApiGatewayUsagePlanApiStages;
+import com.hashicorp.cdktf.providers.aws.api_gateway_usage_plan.ApiGatewayUsagePlanQuotaSettings;
+import com.hashicorp.cdktf.providers.aws.api_gateway_usage_plan.ApiGatewayUsagePlanThrottleSettings;
+import com.hashicorp.cdktf.providers.aws.api_gateway_usage_plan_key.ApiGatewayUsagePlanKey;
+import com.hashicorp.cdktf.providers.aws.cloudwatch_log_group.CloudwatchLogGroup;
+import com.hashicorp.cdktf.providers.aws.lambda_permission.LambdaPermission;
+import com.payments.dr.config.ApiSettings;
+import com.payments.dr.naming.ResourceType;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import software.constructs.Construct;
+
+/**
+ * The payment REST API of one region (API Gateway v1, regional endpoint), identical in both
+ * regions: {@code POST /payments} (API key, Idempotency-Key header, body validated against a model
+ * that mirrors the function's rules) and {@code GET /health} (no key, for Route 53), both proxied to
+ * the payment function's {@code live} alias; CORS preflights and CORS headers on API Gateway's own
+ * errors; one stage with X-Ray, JSON access logs, execution logs and metrics; a usage plan with an
+ * API key; and the region's account-level CloudWatch role.
+ *
+ * <p>The API's shape is described once ({@link #definition()}) and the resources are built from
+ * that description, so the deployment's trigger (a hash of it) changes exactly when the shape does.
+ */
+public final class PaymentApi extends Construct {
+
+    /** Below API Gateway's 29-second ceiling, stated so it never silently changes. */
+    public static final int INTEGRATION_TIMEOUT_MS = 29_000;
+    public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
+    static final String MODEL_NAME = "PaymentRequest";
+    /** Mirrors the function's validator (PaymentValidator): the gateway refuses first, the function still checks. */
+    static final int MAX_DESCRIPTION_LENGTH = 255;
+    static final String AMOUNT_PATTERN = "^[0-9]+(\\.[0-9]{1,2})?$";
+    static final String MERCHANT_ID_PATTERN = "^[A-Za-z0-9_-]{1,64}$";
+    static final String NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$";
+    static final List<String> CORS_REQUEST_HEADERS = List.of("Content-Type", IDEMPOTENCY_HEADER, "X-Api-Key");
+    static final int CORS_MAX_AGE_SECONDS = 600;
+    /** The unauthenticated health check gets its own, lower ceiling: Route 53 needs about 1.5 per second. */
+    static final int HEALTH_RATE = 10;
+    static final int HEALTH_BURST = 20;
+
+    /** One proxied route: path, method, whether it needs the API key, required request parameters. */
+    record Route(String path, String httpMethod, boolean apiKeyRequired, List<String> requiredHeaders,
+                 boolean validateBody) {
+    }
+
+    static final List<Route> ROUTES = List.of(
+            new Route("payments", "POST", true, List.of(IDEMPOTENCY_HEADER), true),
+            new Route("health", "GET", false, List.of(), false));
+
+    /** API Gateway's own error responses, with a body in the function's error format. */
+    static final Map<String, String> GATEWAY_RESPONSES = gatewayResponses();
+
+    /**
+     * @param functionName the payment function (its resource policy gets the permissions)
+     * @param aliasArn     the ARN of the alias API Gateway invokes, so SnapStart snapshots are used
+     */
+    public record Props(RegionContext region, String functionName, String aliasArn,
+                        EncryptionKey logsKey, int logRetentionDays, ApiSettings settings,
+                        String allowedOrigin, List<String> currencies) {
+    }
+
+    private final Props props;
+    private final ApiGatewayRestApi api;
+    private final ApiGatewayStage stage;
+    private final ApiGatewayApiKey apiKey;
+    private final String stageName;
+
+    public PaymentApi(Construct scope, String id, Props props) {
+        super(scope, id);
+        this.props = props;
+        RegionContext region = props.region();
+        String name = region.naming().name(ResourceType.API_GATEWAY);
+        stageName = region.naming().name(ResourceType.API_STAGE);
+
+        ApiGatewayAccount account = cloudWatchRole(region);
+
+        api = ApiGatewayRestApi.Builder.create(this, "rest_api")
+                .provider(region.provider())
+                .name(name)
+                .description("Payments API (" + region.role().label() + " region)")
+                .endpointConfiguration(ApiGatewayRestApiEndpointConfiguration.builder()
+                        .types(List.of("REGIONAL")).build())
+                .apiKeySource("HEADER")
+                .build();
+        List<ITerraformDependable> shape = new ArrayList<>();
+
+        ApiGatewayModel model = ApiGatewayModel.Builder.create(this, "payment_model")
+                .provider(region.provider())
+                .restApiId(api.getId())
+                .name(MODEL_NAME)
+                .description("POST /payments body, the payment function's rules")
+                .contentType("application/json")
+                .schema(paymentSchema(props.currencies()))
+                .build();
+        ApiGatewayRequestValidator validator = ApiGatewayRequestValidator.Builder.create(this, "validator")
+                .provider(region.provider())
+                .restApiId(api.getId())
+                .name("body-and-headers")
+                .validateRequestBody(true)
+                .validateRequestParameters(true)
+                .build();
+        shape.add(model);
+        shape.add(validator);
+
+        String invokeArn = "arn:" + region.partition() + ":apigateway:" + region.region()
+                + ":lambda:path/2015-03-31/functions/" + props.aliasArn() + "/invocations";
+        // the alias's name read from its ARN (…:function:<name>:<alias>), so each permission waits
+        // for the alias to exist; a literal "live" would race the alias's creation
+        String aliasName = Fn.element(Fn.split(":", props.aliasArn()), 7).toString();
+        for (Route route : ROUTES) {
+            ApiGatewayResource resource = ApiGatewayResource.Builder.create(this, route.path() + "_resource")
+                    .provider(region.provider())
+                    .restApiId(api.getId())
+                    .parentId(api.getRootResourceId())
+                    .pathPart(route.path())
+                    .build();
+            Map<String, Boolean> parameters = new TreeMap<>();
+            route.requiredHeaders().forEach(h -> parameters.put("method.request.header." + h, true));
+            ApiGatewayMethod.Builder method = ApiGatewayMethod.Builder.create(this, route.path() + "_method")
+                    .provider(region.provider())
+                    .restApiId(api.getId())
+                    .resourceId(resource.getId())
+                    .httpMethod(route.httpMethod())
+                    .authorization("NONE")
+                    .apiKeyRequired(route.apiKeyRequired());
+            if (!parameters.isEmpty() || route.validateBody()) {
+                method.requestParameters(parameters).requestValidatorId(validator.getId());
+            }
+            if (route.validateBody()) {
+                method.requestModels(Map.of("application/json", model.getName()));
+            }
+            ApiGatewayMethod built = method.build();
+            ApiGatewayIntegration integration = ApiGatewayIntegration.Builder.create(this, route.path() + "_integration")
+                    .provider(region.provider())
+                    .restApiId(api.getId())
+                    .resourceId(resource.getId())
+                    .httpMethod(built.getHttpMethod())
+                    .type("AWS_PROXY")
+                    .integrationHttpMethod("POST")
+                    .uri(invokeArn)
+                    .timeoutMilliseconds(INTEGRATION_TIMEOUT_MS)
+                    .build();
+            LambdaPermission.Builder.create(this, route.path() + "_permission")
+                    .provider(region.provider())
+                    .statementId("AllowApiGateway" + route.httpMethod() + capitalized(route.path()))
+                    .action("lambda:InvokeFunction")
+                    .functionName(props.functionName())
+                    .qualifier(aliasName)
+                    .principal("apigateway.amazonaws.com")
+                    .sourceArn(api.getExecutionArn() + "/" + stageName + "/" + route.httpMethod() + "/" + route.path())
+                    .build();
+            shape.addAll(List.of(resource, built, integration));
+            shape.addAll(preflight(region, resource, route.path(), List.of(route.httpMethod(), "OPTIONS")));
+        }
+        GATEWAY_RESPONSES.forEach((type, template) -> shape.add(ApiGatewayGatewayResponse.Builder.create(this,
+                        "response_" + type.toLowerCase(java.util.Locale.ROOT))
+                .provider(region.provider())
+                .restApiId(api.getId())
+                .responseType(type)
+                .responseParameters(Map.of("gatewayresponse.header.Access-Control-Allow-Origin",
+                        quoted(props.allowedOrigin()), "gatewayresponse.header.Vary", quoted("Origin")))
+                .responseTemplates(Map.of("application/json", template))
+                .build()));
+
+        Map<String, String> triggers = new TreeMap<>();
+        triggers.put("definition", definitionHash());
+        // an in-place change of the alias (another function) needs a new deployment too
+        triggers.put("integration", props.aliasArn());
+        ApiGatewayDeployment deployment = ApiGatewayDeployment.Builder.create(this, "deployment")
+                .provider(region.provider())
+                .restApiId(api.getId())
+                .description("Deployment of the payments API definition " + triggers.get("definition").substring(0, 12))
+                .triggers(triggers)
+                .lifecycle(TerraformResourceLifecycle.builder().createBeforeDestroy(true).build())
+                .dependsOn(shape)
+                .build();
+
+        CloudwatchLogGroup accessLogs = CloudwatchLogGroup.Builder.create(this, "access_log_group")
+                .provider(region.provider())
+                .name("/aws/apigateway/" + name + "/access")
+                .retentionInDays(props.logRetentionDays())
+                .kmsKeyId(props.logsKey().arn())
+                .build();
+        // API Gateway writes execution logs to a group of this fixed name, creating it (unencrypted,
+        // kept forever, outside the stack) unless it exists before the stage logs anything
+        CloudwatchLogGroup executionLogs = CloudwatchLogGroup.Builder.create(this, "execution_log_group")
+                .provider(region.provider())
+                .name("API-Gateway-Execution-Logs_" + api.getId() + "/" + stageName)
+                .retentionInDays(props.logRetentionDays())
+                .kmsKeyId(props.logsKey().arn())
+                .build();
+        stage = ApiGatewayStage.Builder.create(this, "stage")
+                .provider(region.provider())
+                .restApiId(api.getId())
+                .stageName(stageName)
+                .deploymentId(deployment.getId())
+                .description("The payments API")
+                .xrayTracingEnabled(true)
+                .accessLogSettings(ApiGatewayStageAccessLogSettings.builder()
+                        .destinationArn(accessLogs.getArn())
+                        .format(ACCESS_LOG_FORMAT)
+                        .build())
+                .dependsOn(List.of(account, executionLogs))
+                .build();
+        ApiGatewayMethodSettings all = methodSettings(region, "all_settings", "*/*",
+                props.settings().throttleRate(), props.settings().throttleBurst(), List.of(account));
+        // settings of one stage are updated one at a time: concurrent updates conflict
+        methodSettings(region, "health_settings", "health/GET", HEALTH_RATE, HEALTH_BURST, List.of(all));
+
+        ApiGatewayUsagePlan plan = ApiGatewayUsagePlan.Builder.create(this, "usage_plan")
+                .provider(region.provider())
+                .name(region.naming().name(ResourceType.USAGE_PLAN))
+                .description("Per-key throttle and daily quota for POST /payments")
+                .apiStages(List.of(ApiGatewayUsagePlanApiStages.builder()
+                        .apiId(api.getId()).stage(stage.getStageName()).build()))
+                .throttleSettings(ApiGatewayUsagePlanThrottleSettings.builder()
+                        .rateLimit(props.settings().throttleRate())
+                        .burstLimit(props.settings().throttleBurst())
+                        .build())
+                .quotaSettings(ApiGatewayUsagePlanQuotaSettings.builder()
+                        .limit(props.settings().quotaPerDay()).period("DAY").build())
+                .build();
+        // no value: AWS generates it; it is read with `aws apigateway get-api-key --include-value`
+        apiKey = ApiGatewayApiKey.Builder.create(this, "api_key")
+                .provider(region.provider())
+                .name(region.naming().name(ResourceType.API_KEY))
+                .description("Checkout client key for the payments API (" + region.role().label() + " region)")
+                .enabled(true)
+                .build();
+        ApiGatewayUsagePlanKey.Builder.create(this, "usage_plan_key")
+                .provider(region.provider())
+                .keyId(apiKey.getId())
+                .keyType("API_KEY")
+                .usagePlanId(plan.getId())
+                .build();
+    }
+
+    /** JSON access log lines; never the API key itself, only its id. */
+    static final String ACCESS_LOG_FORMAT = accessLogFormat();
+
+    private static String accessLogFormat() {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("requestId", "$context.requestId");
+        fields.put("requestTime", "$context.requestTime");
+        fields.put("ip", "$context.identity.sourceIp");
+        fields.put("httpMethod", "$context.httpMethod");
+        fields.put("path", "$context.path");
+        fields.put("resourcePath", "$context.resourcePath");
+        fields.put("status", "$context.status");
+        fields.put("responseLatency", "$context.responseLatency");
+        fields.put("integrationLatency", "$context.integrationLatency");
+        fields.put("integrationStatus", "$context.integration.status");
+        fields.put("apiKeyId", "$context.identity.apiKeyId");
+        fields.put("integrationError", "$context.integration.error");
+        fields.put("errorMessage", "$context.error.message");
+        fields.put("xrayTraceId", "$context.xrayTraceId");
+        return new Gson().toJson(fields);
+    }
+
+    private ApiGatewayAccount cloudWatchRole(RegionContext region) {
+        // The role serves every REST API of the account in this region (the setting is account-wide),
+        // so it may write to any log group of the region, as AWS's managed policy for it does.
+        Iam.ServiceRole role = Iam.serviceRole(this, "cloudwatch_role", region, "apigw-cloudwatch",
+                "apigateway.amazonaws.com", List.of(Iam.allow("PushApiLogs", List.of(
+                        "logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups",
+                        "logs:DescribeLogStreams", "logs:FilterLogEvents", "logs:GetLogEvents", "logs:PutLogEvents"),
+                        List.of(region.arn("logs", "log-group:*")))));
+        return ApiGatewayAccount.Builder.create(this, "account")
+                .provider(region.provider())
+                .cloudwatchRoleArn(role.arn())
+                // API Gateway checks the role's permissions when the setting is made
+                .dependsOn(List.of(role.policy()))
+                .build();
+    }
+
+    private ApiGatewayMethodSettings methodSettings(RegionContext region, String id, String path, int rate, int burst,
+                                                    List<ITerraformDependable> after) {
+        return ApiGatewayMethodSettings.Builder.create(this, id)
+                .provider(region.provider())
+                .restApiId(api.getId())
+                .stageName(stage.getStageName())
+                .methodPath(path)
+                .settings(ApiGatewayMethodSettingsSettings.builder()
+                        .metricsEnabled(true)
+                        .loggingLevel(props.settings().logLevel())
+                        // the full data trace would log card payloads and API keys
+                        .dataTraceEnabled(false)
+                        .throttlingRateLimit(rate)
+                        .throttlingBurstLimit(burst)
+                        .build())
+                .dependsOn(after)
+                .build();
+    }
+
+    /** OPTIONS with a mock integration answering the browser's preflight for {@code methods}. */
+    private List<ITerraformDependable> preflight(RegionContext region, ApiGatewayResource resource, String path,
+                                                 List<String> methods) {
+        ApiGatewayMethod options = ApiGatewayMethod.Builder.create(this, path + "_options")
+                .provider(region.provider())
+                .restApiId(api.getId())
+                .resourceId(resource.getId())
+                .httpMethod("OPTIONS")
+                .authorization("NONE")
+                .apiKeyRequired(false)
+                .build();
+        ApiGatewayIntegration mock = ApiGatewayIntegration.Builder.create(this, path + "_options_integration")
+                .provider(region.provider())
+                .restApiId(api.getId())
+                .resourceId(resource.getId())
+                .httpMethod(options.getHttpMethod())
+                .type("MOCK")
+                .requestTemplates(Map.of("application/json", "{\"statusCode\": 200}"))
+                .build();
+        Map<String, String> headers = corsHeaders(methods, props.allowedOrigin());
+        Map<String, Boolean> declared = new TreeMap<>();
+        headers.keySet().forEach(h -> declared.put(h, true));
+        ApiGatewayMethodResponse response = ApiGatewayMethodResponse.Builder.create(this, path + "_options_response")
+                .provider(region.provider())
+                .restApiId(api.getId())
+                .resourceId(resource.getId())
+                .httpMethod(options.getHttpMethod())
+                .statusCode("200")
+                .responseParameters(declared)
+                .build();
+        ApiGatewayIntegrationResponse integrationResponse = ApiGatewayIntegrationResponse.Builder.create(this,
+                        path + "_options_integration_response")
+                .provider(region.provider())
+                .restApiId(api.getId())
+                .resourceId(resource.getId())
+                .httpMethod(options.getHttpMethod())
+                .statusCode(response.getStatusCode())
+                .responseParameters(headers)
+                // the integration must exist before its response can be put
+                .dependsOn(List.of(mock))
+                .build();
+        return List.of(options, mock, response, integrationResponse);
+    }
+
+    static Map<String, String> corsHeaders(List<String> methods, String origin) {
+        Map<String, String> headers = new TreeMap<>();
+        headers.put("method.response.header.Access-Control-Allow-Headers", quoted(String.join(",", CORS_REQUEST_HEADERS)));
+        headers.put("method.response.header.Access-Control-Allow-Methods", quoted(String.join(",", methods)));
+        headers.put("method.response.header.Access-Control-Allow-Origin", quoted(origin));
+        headers.put("method.response.header.Access-Control-Max-Age", quoted(Integer.toString(CORS_MAX_AGE_SECONDS)));
+        headers.put("method.response.header.Vary", quoted("Origin"));
+        return headers;
+    }
+
+    /** The request model: JSON Schema draft 4, as API Gateway validates it. */
+    static String paymentSchema(List<String> currencies) {
+        JsonObject schema = new JsonObject();
+        schema.addProperty("$schema", "http://json-schema.org/draft-04/schema#");
+        schema.addProperty("title", MODEL_NAME);
+        schema.addProperty("type", "object");
+        JsonArray required = new JsonArray();
+        List.of("amount", "currency", "merchant_id").forEach(required::add);
+        schema.add("required", required);
+        schema.addProperty("additionalProperties", false);
+        JsonObject properties = new JsonObject();
+        JsonObject amount = new JsonObject();
+        // the function takes a JSON number too; the pattern (which applies to strings only) holds
+        // the documented form, and the function checks numbers, zero and the maximum
+        amount.add("type", types("string", "number"));
+        amount.addProperty("pattern", AMOUNT_PATTERN);
+        properties.add("amount", amount);
+        JsonObject currency = new JsonObject();
+        currency.addProperty("type", "string");
+        JsonArray allowed = new JsonArray();
+        currencies.forEach(allowed::add);
+        currency.add("enum", allowed);
+        properties.add("currency", currency);
+        JsonObject merchant = new JsonObject();
+        merchant.addProperty("type", "string");
+        merchant.addProperty("pattern", MERCHANT_ID_PATTERN);
+        properties.add("merchant_id", merchant);
+        JsonObject description = new JsonObject();
+        description.add("type", types("string", "null"));
+        description.addProperty("maxLength", MAX_DESCRIPTION_LENGTH);
+        description.addProperty("pattern", NO_CONTROL_CHARACTERS);
+        properties.add("description", description);
+        schema.add("properties", properties);
+        return new Gson().toJson(schema);
+    }
+
+    private static JsonArray types(String... names) {
+        JsonArray types = new JsonArray();
+        for (String name : names) {
+            types.add(name);
+        }
+        return types;
+    }
+
+    private static Map<String, String> gatewayResponses() {
+        Map<String, String> responses = new TreeMap<>();
+        String message = "\"message\": $context.error.messageString";
+        responses.put("DEFAULT_4XX", "{\"error\": \"request_rejected\", " + message + "}");
+        responses.put("DEFAULT_5XX", "{\"error\": \"gateway_error\", " + message + "}");
+        responses.put("MISSING_AUTHENTICATION_TOKEN", "{\"error\": \"not_found\", " + message + "}");
+        responses.put("INVALID_API_KEY", "{\"error\": \"invalid_api_key\", " + message + "}");
+        responses.put("THROTTLED", "{\"error\": \"throttled\", " + message + "}");
+        responses.put("QUOTA_EXCEEDED", "{\"error\": \"quota_exceeded\", " + message + "}");
+        responses.put("BAD_REQUEST_BODY",
+                "{\"error\": \"invalid_request\", \"field\": \"body\", \"rule\": $context.error.messageString}");
+        responses.put("BAD_REQUEST_PARAMETERS", "{\"error\": \"invalid_request\", \"field\": \"" + IDEMPOTENCY_HEADER
+                + "\", \"rule\": $context.error.messageString}");
+        responses.put("INTEGRATION_TIMEOUT", "{\"error\": \"timeout\", " + message + "}");
+        return responses;
+    }
+
+    /** Everything that makes up the API's shape, as one JSON document. */
+    String definition() {
+        Gson gson = new Gson();
+        JsonObject definition = new JsonObject();
+        definition.add("routes", gson.toJsonTree(ROUTES));
+        definition.addProperty("model", paymentSchema(props.currencies()));
+        definition.add("gatewayResponses", gson.toJsonTree(GATEWAY_RESPONSES));
+        definition.add("cors", gson.toJsonTree(corsHeaders(List.of(), props.allowedOrigin())));
+        definition.addProperty("integrationTimeoutMs", INTEGRATION_TIMEOUT_MS);
+        return gson.toJson(definition);
+    }
+
+    String definitionHash() {
+        return digest("SHA-256", definition());
+    }
+
+    static String digest(String algorithm, String text) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance(algorithm);
+            return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no " + algorithm + " in this JVM", e);
+        }
+    }
+
+    private static String quoted(String value) {
+        return "'" + value + "'";
+    }
+
+    private static String capitalized(String path) {
+        return Character.toUpperCase(path.charAt(0)) + path.substring(1);
+    }
+
+    public String id() {
+        return api.getId();
+    }
+
+    public String stageName() {
+        return stageName;
+    }
+
+    /** {@code https://<id>.execute-api.<region>.amazonaws.com/<stage>} */
+    public String invokeUrl() {
+        return stage.getInvokeUrl();
+    }
+
+    public String healthUrl() {
+        return stage.getInvokeUrl() + "/health";
+    }
+
+    public String apiKeyId() {
+        return apiKey.getId();
+    }
+}

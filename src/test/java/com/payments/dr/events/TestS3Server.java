@@ -1,0 +1,77 @@
+package com.payments.dr.events;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * S3Proxy (an S3 API server from Maven Central, in-memory "transient" storage, Signature V4 with
+ * the test's credentials) as a separate process on a free loopback port. Its own JVM keeps its
+ * libraries (jclouds, an older gson, Jetty) apart from the functions' and DynamoDB Local's.
+ */
+final class TestS3Server implements AutoCloseable {
+
+    static final String ACCESS_KEY = "AKIDEXAMPLE";
+    static final String SECRET_KEY = "test-secret-key";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Process process;
+    private final int port;
+
+    TestS3Server() throws IOException, InterruptedException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        Path properties = Files.createTempFile("s3proxy", ".properties");
+        Files.writeString(properties, String.join("\n",
+                "s3proxy.endpoint=http://127.0.0.1:" + port,
+                "s3proxy.authorization=aws-v2-or-v4",
+                "s3proxy.identity=" + ACCESS_KEY,
+                "s3proxy.credential=" + SECRET_KEY,
+                "jclouds.provider=transient",
+                "jclouds.identity=unused",
+                "jclouds.credential=unused",
+                ""));
+        Path log = Files.createTempFile("s3proxy", ".log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        process = new ProcessBuilder(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "-jar", Path.of("target", "s3proxy", "s3proxy.jar").toString(), "--properties", properties.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        while (!listening()) {
+            if (!process.isAlive() || Instant.now().isAfter(deadline)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("S3Proxy did not start: " + Files.readString(log));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private boolean listening() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    URI endpoint() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        process.waitFor();
+    }
+}
