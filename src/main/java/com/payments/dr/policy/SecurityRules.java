@@ -14,8 +14,9 @@ final class SecurityRules {
     /**
      * Actions AWS does not let a policy scope to a resource, so {@code "*"} is the only resource that
      * works: the network-interface actions Lambda needs in a VPC (as AWSLambdaVPCAccessExecutionRole),
-     * EC2's Describe calls, X-Ray's write and sampling calls, CloudWatch's PutMetricData and
-     * sts:GetCallerIdentity.
+     * EC2's Describe calls, X-Ray's write and sampling calls, CloudWatch's PutMetricData,
+     * sts:GetCallerIdentity, and dynamodb:ListStreams (an EventBridge Pipe on a table's stream
+     * needs it, as AWSLambdaDynamoDBExecutionRole does).
      */
     static final Set<String> UNSCOPABLE_ACTIONS = Set.of(
             "ec2:AssignPrivateIpAddresses", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface",
@@ -23,7 +24,7 @@ final class SecurityRules {
             "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs",
             "xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules",
             "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries",
-            "cloudwatch:PutMetricData", "sts:GetCallerIdentity");
+            "cloudwatch:PutMetricData", "sts:GetCallerIdentity", "dynamodb:ListStreams");
 
     /** Types encrypted by one boolean attribute that must be true. */
     private static final List<String[]> ENCRYPTED_FLAG = List.of(
