@@ -80,7 +80,8 @@ public final class EventWorkflows extends Construct {
      * @param globalClusterId the Aurora global cluster's identifier
      * @param clusterId       this region's Aurora cluster identifier
      */
-    public record Props(RegionContext region, TerraformAsset code, EncryptionKey logsKey, int logRetentionDays,
+    public record Props(RegionContext region, TerraformAsset code, EncryptionKey logsKey, EncryptionKey dataKey,
+                        int logRetentionDays,
                         String streamArn, String bucketName, String bucketArn, AlertTopic alerts,
                         String globalClusterId, String clusterId) {
     }
@@ -184,6 +185,7 @@ public final class EventWorkflows extends Construct {
                 List.of(logGroup.getArn() + ":log-stream:*")));
         // Lambda sends events that failed every retry to the on-failure destination as the function
         statements.add(Iam.allow("DeadLetters", List.of("sqs:SendMessage"), List.of(dlq.getArn())));
+        statements.add(PaymentFunction.decryptEnvironment(region, props.dataKey()));
         statements.addAll(permissions);
         Iam.ServiceRole role = Iam.serviceRole(this, id + "_role", region, qualifier + "-fn",
                 "lambda.amazonaws.com", statements);
@@ -200,6 +202,8 @@ public final class EventWorkflows extends Construct {
                 .memorySize(MEMORY_MB)
                 .timeout(TIMEOUT_SECONDS)
                 .environment(LambdaFunctionEnvironment.builder().variables(environment).build())
+                // the region's data key, as for the payment function (Checkov CKV_AWS_173)
+                .kmsKeyArn(props.dataKey().arn())
                 .dependsOn(List.of(logGroup, role.policy()))
                 .build();
         LambdaFunctionEventInvokeConfig.Builder.create(this, id + "_async")

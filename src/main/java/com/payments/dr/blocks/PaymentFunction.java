@@ -6,6 +6,7 @@ import com.hashicorp.cdktf.TerraformAsset;
 import com.hashicorp.cdktf.TerraformResource;
 import com.hashicorp.cdktf.TerraformResourceConfig;
 import com.hashicorp.cdktf.providers.aws.cloudwatch_log_group.CloudwatchLogGroup;
+import com.hashicorp.cdktf.providers.aws.data_aws_iam_policy_document.DataAwsIamPolicyDocumentStatement;
 import com.hashicorp.cdktf.providers.aws.lambda_alias.LambdaAlias;
 import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunction;
 import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunctionEnvironment;
@@ -92,13 +93,7 @@ public final class PaymentFunction extends Construct {
                         .condition(List.of(Iam.condition("StringEquals", "kms:ViaService",
                                 "secretsmanager." + region.region() + ".amazonaws.com")))
                         .build(),
-                // the environment variables (and SnapStart's snapshot) are encrypted with the data
-                // key; Lambda decrypts them for the function, through Lambda only
-                Iam.statement("DecryptEnvironment", List.of("kms:Decrypt"))
-                        .resources(List.of(props.dataKey().arn()))
-                        .condition(List.of(Iam.condition("StringEquals", "kms:ViaService",
-                                "lambda." + region.region() + ".amazonaws.com")))
-                        .build(),
+                decryptEnvironment(region, props.dataKey()),
                 // payments log in as the application role with an IAM token, in this cluster only
                 Iam.allow("ConnectAsApplicationRole", List.of("rds-db:connect"),
                         List.of(props.databaseUserArn()))));
@@ -154,6 +149,18 @@ public final class PaymentFunction extends Construct {
                 .description("The published version callers invoke, once its SnapStart snapshot is ready")
                 .functionName(function.getFunctionName())
                 .functionVersion(snapshotReady.getStringAttribute("output"))
+                .build();
+    }
+
+    /**
+     * A function's environment variables (and a SnapStart snapshot) encrypted with {@code key}:
+     * Lambda decrypts them for the function with the function's role, through Lambda only.
+     */
+    static DataAwsIamPolicyDocumentStatement decryptEnvironment(RegionContext region, EncryptionKey key) {
+        return Iam.statement("DecryptEnvironment", List.of("kms:Decrypt"))
+                .resources(List.of(key.arn()))
+                .condition(List.of(Iam.condition("StringEquals", "kms:ViaService",
+                        "lambda." + region.region() + ".amazonaws.com")))
                 .build();
     }
 

@@ -215,7 +215,7 @@ public abstract class RegionalResources extends Construct {
 
     /** Adds the payment-events and operations workflows of this region. */
     public final EventWorkflows addEventWorkflows(GlobalResources global, TerraformAsset code) {
-        EventWorkflows events = new EventWorkflows(this, "events", new EventWorkflows.Props(region, code, logsKey,
+        EventWorkflows events = new EventWorkflows(this, "events", new EventWorkflows.Props(region, code, logsKey, dataKey,
                 config.logRetentionDays(), global.streamArn(region.region()), bucket.name(), bucket.arn(), alerts,
                 global.globalClusterId(), database.clusterIdentifier()));
         String role = region.role().label();

@@ -129,6 +129,8 @@ class EventWorkflowsTest {
                         function.get("handler").getAsString());
                 assertFalse(function.has("vpc_config"), "no ENIs, no endpoints needed");
                 assertTrue(function.get("filename").getAsString().contains("events-function.zip"));
+                assertTrue(function.get("kms_key_arn").getAsString().startsWith("${aws_kms_key." + role + "_data_key"),
+                        "environment encrypted with the region's data key (CKV_AWS_173)");
                 JsonObject async = synth.resource("aws_lambda_function_event_invoke_config", role + "_events_" + name + "_async");
                 assertEquals(2, async.get("maximum_retry_attempts").getAsInt());
                 assertTrue(async.getAsJsonObject("destination_config").getAsJsonObject("on_failure").get("destination")
@@ -140,6 +142,9 @@ class EventWorkflowsTest {
             JsonObject receiptPolicy = synth.policyDocument(synth.resource("aws_iam_role_policy",
                     role + "_events_receipt_role_policy").get("policy").getAsString());
             Map<String, JsonObject> statements = AlertTopicTest.statements(receiptPolicy);
+            assertEquals(List.of("lambda." + (role.equals("primary") ? "us-east-1" : "us-east-2") + ".amazonaws.com"),
+                    Synth.strings(statements.get("DecryptEnvironment").getAsJsonArray("condition").get(0)
+                            .getAsJsonObject().getAsJsonArray("values")));
             assertEquals(List.of("s3:PutObject"), Synth.strings(statements.get("WriteReceipts").getAsJsonArray("actions")));
             assertTrue(Synth.strings(statements.get("WriteReceipts").getAsJsonArray("resources")).get(0)
                     .matches("\\$\\{aws_s3_bucket\\." + role + "_bucket_[0-9A-F]{8}\\.arn}/receipts/\\*"));
