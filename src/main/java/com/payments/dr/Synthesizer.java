@@ -1,8 +1,6 @@
 package com.payments.dr;
 
 import com.hashicorp.cdktf.App;
-import com.payments.dr.config.DrConfig;
-import com.payments.dr.stack.DrStack;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,10 +17,6 @@ import software.constructs.Construct;
 public final class Synthesizer {
 
     private Synthesizer() {
-    }
-
-    public static void synthesize(DrConfig config, Path outdir) {
-        synthesize(app -> new DrStack(app, config), outdir, true);
     }
 
     /**
