@@ -26,7 +26,8 @@ public record DrConfig(
         boolean replicationTimeControl,
         FunctionSettings function,
         ApiSettings api,
-        java.nio.file.Path eventsPackage) {
+        java.nio.file.Path eventsPackage,
+        AlarmSettings alarms) {
 
     /** Retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
     public static final Set<Integer> LOG_RETENTION_VALUES = Set.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180,
@@ -211,7 +212,9 @@ public record DrConfig(
                             List.of(values.get(Setting.PAYMENT_CURRENCIES).split(",", -1))),
                     new ApiSettings(integer(Setting.API_THROTTLE_RATE), integer(Setting.API_THROTTLE_BURST),
                             integer(Setting.API_QUOTA_PER_DAY), values.get(Setting.API_LOG_LEVEL)),
-                    java.nio.file.Path.of(values.get(Setting.EVENTS_PACKAGE)));
+                    java.nio.file.Path.of(values.get(Setting.EVENTS_PACKAGE)),
+                    new AlarmSettings(integer(Setting.ALARM_PERIOD_SECONDS),
+                            integer(Setting.ALARM_EVALUATION_PERIODS), integer(Setting.ALARM_LATENCY_MS)));
         }
 
         private double decimal(Setting setting) {

@@ -42,7 +42,13 @@ public enum Setting {
     API_LOG_LEVEL("apiLogLevel", "ERROR",
             "ERROR or INFO: API Gateway execution logging (never the full request/response data trace)"),
     EVENTS_PACKAGE("eventsPackage", "target/events-function.zip",
-            "an existing file: the event functions' package that mvn process-classes (and ./main) builds");
+            "an existing file: the event functions' package that mvn process-classes (and ./main) builds"),
+    ALARM_PERIOD_SECONDS("alarmPeriodSeconds", "60",
+            "60, 300, 900 or 3600 seconds: the period every alarm evaluates (SQS queues publish every 300)"),
+    ALARM_EVALUATION_PERIODS("alarmEvaluationPeriods", "3",
+            "1 to 10 periods, all of which must breach before an alarm fires"),
+    ALARM_LATENCY_MS("alarmLatencyMs", "3000",
+            "100 to 29000 milliseconds: the p99 API latency and integration latency that alarm");
 
     private final String contextKey;
     private final String defaultValue;

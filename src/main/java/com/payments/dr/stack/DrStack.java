@@ -9,7 +9,9 @@ import com.hashicorp.cdktf.providers.aws.data_aws_caller_identity.DataAwsCallerI
 import com.hashicorp.cdktf.providers.aws.data_aws_partition.DataAwsPartition;
 import com.hashicorp.cdktf.providers.aws.provider.AwsProvider;
 import com.payments.dr.config.DrConfig;
+import com.payments.dr.blocks.Dashboard;
 import com.payments.dr.naming.Naming;
+import com.payments.dr.naming.ResourceType;
 import com.payments.dr.naming.RegionRole;
 import com.payments.dr.policy.PolicyGate;
 import software.constructs.Construct;
@@ -26,6 +28,7 @@ public final class DrStack extends TerraformStack {
     private final DrRegion dr;
     private final GlobalResources global;
     private final PolicyGate policyGate;
+    private final Dashboard dashboard;
 
     public DrStack(Construct scope, DrConfig config) {
         super(scope, NAME);
@@ -68,6 +71,13 @@ public final class DrStack extends TerraformStack {
                 .build();
         primary.addEventWorkflows(global, events);
         dr.addEventWorkflows(global, events);
+        // 7. alarms on every tier in each region, and one dashboard of both, from one watchlist
+        primary.addAlarms(global, dr);
+        dr.addAlarms(global, primary);
+        dashboard = new Dashboard(this, "dashboard", primaryRegion.provider(), config.primaryRegion(),
+                naming.name(ResourceType.DASHBOARD), java.util.List.of(primary.alarms(), dr.alarms()));
+        Outputs.add(this, "dashboard_name", "CloudWatch dashboard of both regions", dashboard.name());
+        Outputs.add(this, "dashboard_url", "Console link to the dashboard of both regions", dashboard.url());
         // checked at synth, before anything is written: security, DR and convention rules
         policyGate = PolicyGate.attach(this, config.environmentSuffix());
     }
@@ -92,6 +102,10 @@ public final class DrStack extends TerraformStack {
 
     public GlobalResources global() {
         return global;
+    }
+
+    public Dashboard dashboard() {
+        return dashboard;
     }
 
     public PolicyGate policyGate() {
