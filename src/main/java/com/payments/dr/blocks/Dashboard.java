@@ -30,19 +30,23 @@ public final class Dashboard extends Construct {
      * @param provider the provider that creates it (dashboards are global; the console link opens
      *                 in that provider's region)
      */
+    /** A Route 53 health check to graph: its status is published in {@code metricsRegion} only. */
+    public record HealthCheck(String label, String healthCheckId, String metricsRegion) {
+    }
+
     public Dashboard(Construct scope, String id, AwsProvider provider, String consoleRegion, String name,
-                     List<Alarms> regions) {
+                     List<Alarms> regions, List<HealthCheck> healthChecks) {
         super(scope, id);
         this.consoleRegion = consoleRegion;
         dashboard = CloudwatchDashboard.Builder.create(this, "dashboard")
                 .provider(provider)
                 .dashboardName(name)
-                .dashboardBody(body(regions))
+                .dashboardBody(body(regions, healthChecks))
                 .build();
     }
 
     /** The dashboard body as CloudWatch documents it: {@code {"widgets": [...]}}. */
-    static String body(List<Alarms> regions) {
+    static String body(List<Alarms> regions, List<HealthCheck> healthChecks) {
         int width = GRID_WIDTH / regions.size();
         List<Map<String, Object>> widgets = new ArrayList<>();
         for (int column = 0; column < regions.size(); column++) {
@@ -53,9 +57,23 @@ public final class Dashboard extends Construct {
             properties.put("sortBy", "stateUpdatedTimestamp");
             widgets.add(widget("alarm", column * width, 0, width, properties));
         }
+        // each region's /health as Route 53 sees it (1 healthy, 0 not), in the same columns
+        for (int column = 0; column < healthChecks.size(); column++) {
+            HealthCheck check = healthChecks.get(column);
+            Map<String, Object> properties = new LinkedHashMap<>();
+            properties.put("title", "Route 53 health check of the " + check.label() + " region's /health ("
+                    + check.metricsRegion() + ")");
+            properties.put("region", check.metricsRegion());
+            properties.put("metrics", List.of(List.of("AWS/Route53", "HealthCheckStatus", "HealthCheckId",
+                    check.healthCheckId())));
+            properties.put("stat", "Minimum");
+            properties.put("period", 60);
+            properties.put("view", "timeSeries");
+            widgets.add(widget("metric", column * width, HEIGHT, width, properties));
+        }
         Set<String> keys = new LinkedHashSet<>();
         regions.forEach(r -> r.metrics().forEach(m -> keys.add(m.key())));
-        int y = HEIGHT;
+        int y = healthChecks.isEmpty() ? HEIGHT : 2 * HEIGHT;
         for (String key : keys) {
             for (int column = 0; column < regions.size(); column++) {
                 Alarms alarms = regions.get(column);

@@ -49,6 +49,8 @@ public enum ResourceType {
     EVENT_FUNCTION("lambda", NameScope.REGIONAL, 64, 12),
     /** CloudWatch alarm names are unique per region; the qualifier is the watched metric's key. */
     CLOUDWATCH_ALARM("alarm", NameScope.REGIONAL, 255, 40),
+    /** Route 53 health checks have no name; this is their Name tag. */
+    HEALTH_CHECK("healthcheck-api", NameScope.GLOBAL, 256, 7),
     /** Dashboards are global to the account (their names: letters, digits, - and _). */
     DASHBOARD("dashboard-payments-dr", NameScope.GLOBAL, 255, 0);
 

@@ -81,7 +81,8 @@ class ObservabilityTest {
         Set<String> drKeys = new TreeSet<>(COMMON_KEYS);
         drKeys.add("db-global-replication-lag");
         assertEquals(drKeys, new TreeSet<>(alarms(synth, "dr").keySet()));
-        assertEquals(COMMON_KEYS.size() * 2 + 1, synth.resources("aws_cloudwatch_metric_alarm").size());
+        // and the two health-check alarms of FailoverDns
+        assertEquals(COMMON_KEYS.size() * 2 + 1 + 2, synth.resources("aws_cloudwatch_metric_alarm").size());
     }
 
     @Test
@@ -339,6 +340,9 @@ class ObservabilityTest {
                 continue;
             }
             JsonObject properties = widget.getAsJsonObject("properties");
+            if (properties.getAsJsonArray("metrics").get(0).getAsJsonArray().get(0).getAsString().equals("AWS/Route53")) {
+                continue; // the health checks: us-east-1 in both columns (below)
+            }
             String region = properties.get("region").getAsString();
             assertEquals(columns.get(region), widget.get("x").getAsInt(), widget.toString());
             JsonArray metric = properties.getAsJsonArray("metrics").get(0).getAsJsonArray();
@@ -358,6 +362,21 @@ class ObservabilityTest {
                         + new java.util.TreeMap<>(dimensions(alarm)) + " " + alarm.get("threshold").getAsDouble());
             }
             assertEquals(expected, graphedPerRegion.get(REGION.get(role)), role);
+        }
+    }
+
+    @Test
+    void eachRegionsHealthCheckIsGraphedFromUsEast1InItsColumn() {
+        List<JsonObject> checks = widgets(synth).stream().filter(w -> w.get("type").getAsString().equals("metric")
+                && w.toString().contains("AWS/Route53")).toList();
+        assertEquals(2, checks.size());
+        for (int i = 0; i < ROLES.size(); i++) {
+            JsonObject properties = checks.get(i).getAsJsonObject("properties");
+            assertEquals(i * 12, checks.get(i).get("x").getAsInt());
+            assertEquals("us-east-1", properties.get("region").getAsString());
+            assertEquals(List.of("AWS/Route53", "HealthCheckStatus", "HealthCheckId",
+                    synth.ref("aws_route53_health_check", "dns_" + ROLES.get(i) + "_health_check", "id")),
+                    Synth.strings(properties.getAsJsonArray("metrics").get(0).getAsJsonArray()));
         }
     }
 
