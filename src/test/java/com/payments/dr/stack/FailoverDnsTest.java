@@ -21,6 +21,7 @@ class FailoverDnsTest {
 
     private static Synth synth;
     private static Synth elsewhere;
+    private static Synth drInUsEast1;
 
     @BeforeAll
     static void synthesize() {
@@ -32,6 +33,10 @@ class FailoverDnsTest {
                 .set(Setting.HEALTH_CHECK_INTERVAL, "10")
                 .set(Setting.HEALTH_CHECK_FAILURE_THRESHOLD, "2")
                 .set(Setting.HEALTH_CHECK_REGIONS, "us-west-1,us-west-2,eu-west-1,sa-east-1")
+                .build());
+        drInUsEast1 = Synth.of(DrConfig.builder()
+                .set(Setting.PRIMARY_REGION, "us-east-2")
+                .set(Setting.DR_REGION, "us-east-1")
                 .build());
     }
 
@@ -126,6 +131,28 @@ class FailoverDnsTest {
                 assertFalse(alarm.get("provider").getAsString().equals("aws.route53_metrics"), alarm.toString());
             }
         }
+    }
+
+    @Test
+    void aDrRegionInUsEast1HostsTheHealthAlarmsWithItsOwnTopic() {
+        String arn = drInUsEast1.ref("aws_sns_topic", "dr_alerts_topic", "arn");
+        drInUsEast1.assertResource("aws_cloudwatch_composite_alarm", Synth.props("provider", "aws.dr",
+                "alarm_actions", List.of(arn), "ok_actions", List.of(arn)));
+        for (String role : List.of("primary", "dr")) {
+            drInUsEast1.assertResource("aws_cloudwatch_metric_alarm", Synth.props("provider", "aws.dr",
+                    "alarm_name", "alarm-" + role + "-unhealthy-dev", "alarm_actions", List.of(arn)));
+        }
+        assertEquals(2, drInUsEast1.json().getAsJsonObject("provider").getAsJsonArray("aws").size());
+        // the dashboard still graphs the health checks from us-east-1
+        assertTrue(drInUsEast1.resources("aws_cloudwatch_dashboard").get(0).get("dashboard_body").getAsString()
+                .contains("\"AWS/Route53\",\"HealthCheckStatus\""));
+    }
+
+    @Test
+    void theStackExposesItsDnsAndDashboard() {
+        DrStack stack = synth.stack();
+        assertEquals("api.payments-dr-dev.com", stack.dns().failoverName());
+        assertTrue(stack.dashboard().url().contains("#dashboards:name="));
     }
 
     @Test
