@@ -380,4 +380,12 @@ public final class EventWorkflows extends Construct {
     public String opsDlqUrl() {
         return opsDlq.getUrl();
     }
+
+    public String paymentDlqName() {
+        return paymentDlq.getName();
+    }
+
+    public String opsDlqName() {
+        return opsDlq.getName();
+    }
 }

@@ -480,6 +480,11 @@ public final class PaymentApi extends Construct {
         return api.getId();
     }
 
+    /** The REST API's name (API Gateway's metrics name it, not its id). */
+    public String name() {
+        return api.getName();
+    }
+
     public String stageName() {
         return stageName;
     }

@@ -26,7 +26,9 @@ public record DrConfig(
         boolean replicationTimeControl,
         FunctionSettings function,
         ApiSettings api,
-        java.nio.file.Path eventsPackage) {
+        java.nio.file.Path eventsPackage,
+        AlarmSettings alarms,
+        HealthCheckSettings healthChecks) {
 
     /** Retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
     public static final Set<Integer> LOG_RETENTION_VALUES = Set.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180,
@@ -158,6 +160,15 @@ public record DrConfig(
         }
     }
 
+    /**
+     * The hosted zone's name: {@code DNS_DOMAIN}, or without it a name derived from the suffix that
+     * Route 53 accepts (not a reserved name). Nobody delegates that one: it resolves nowhere until
+     * its NS records are entered at a parent zone.
+     */
+    public String zoneName() {
+        return dnsDomain.orElse("payments-dr-" + environmentSuffix + ".com");
+    }
+
     /** Terraform state key: one state per environment suffix. */
     public static String stateKey(String suffix) {
         return "payments-dr/" + suffix + "/terraform.tfstate";
@@ -211,7 +222,12 @@ public record DrConfig(
                             List.of(values.get(Setting.PAYMENT_CURRENCIES).split(",", -1))),
                     new ApiSettings(integer(Setting.API_THROTTLE_RATE), integer(Setting.API_THROTTLE_BURST),
                             integer(Setting.API_QUOTA_PER_DAY), values.get(Setting.API_LOG_LEVEL)),
-                    java.nio.file.Path.of(values.get(Setting.EVENTS_PACKAGE)));
+                    java.nio.file.Path.of(values.get(Setting.EVENTS_PACKAGE)),
+                    new AlarmSettings(integer(Setting.ALARM_PERIOD_SECONDS),
+                            integer(Setting.ALARM_EVALUATION_PERIODS), integer(Setting.ALARM_LATENCY_MS)),
+                    new HealthCheckSettings(integer(Setting.HEALTH_CHECK_INTERVAL),
+                            integer(Setting.HEALTH_CHECK_FAILURE_THRESHOLD),
+                            List.of(values.get(Setting.HEALTH_CHECK_REGIONS).split(",", -1))));
         }
 
         private double decimal(Setting setting) {

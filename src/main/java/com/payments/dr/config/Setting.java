@@ -42,7 +42,20 @@ public enum Setting {
     API_LOG_LEVEL("apiLogLevel", "ERROR",
             "ERROR or INFO: API Gateway execution logging (never the full request/response data trace)"),
     EVENTS_PACKAGE("eventsPackage", "target/events-function.zip",
-            "an existing file: the event functions' package that mvn process-classes (and ./main) builds");
+            "an existing file: the event functions' package that mvn process-classes (and ./main) builds"),
+    ALARM_PERIOD_SECONDS("alarmPeriodSeconds", "60",
+            "60, 300, 900 or 3600 seconds: the period every alarm evaluates (SQS queues publish every 300)"),
+    ALARM_EVALUATION_PERIODS("alarmEvaluationPeriods", "3",
+            "1 to 10 periods, all of which must breach before an alarm fires"),
+    ALARM_LATENCY_MS("alarmLatencyMs", "3000",
+            "100 to 29000 milliseconds: the p99 API latency and integration latency that alarm"),
+    HEALTH_CHECK_INTERVAL("healthCheckInterval", "30",
+            "10 or 30 seconds between one checker region's calls to each region's /health"),
+    HEALTH_CHECK_FAILURE_THRESHOLD("healthCheckFailureThreshold", "3",
+            "1 to 10 failed calls in a row that make a region unhealthy"),
+    HEALTH_CHECK_REGIONS("healthCheckRegions", "us-east-1,us-west-2,eu-west-1",
+            "3 to 8 distinct Route 53 checker regions, comma-separated (us-east-1, us-west-1, us-west-2, eu-west-1, "
+                    + "ap-southeast-1, ap-southeast-2, ap-northeast-1, sa-east-1)");
 
     private final String contextKey;
     private final String defaultValue;

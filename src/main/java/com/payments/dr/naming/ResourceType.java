@@ -46,7 +46,13 @@ public enum ResourceType {
     EVENT_RULE("rule", NameScope.REGIONAL, 64, 16),
     SQS_QUEUE("sqs", NameScope.REGIONAL, 80, 18),
     /** The event functions (the payment function keeps its own type). */
-    EVENT_FUNCTION("lambda", NameScope.REGIONAL, 64, 12);
+    EVENT_FUNCTION("lambda", NameScope.REGIONAL, 64, 12),
+    /** CloudWatch alarm names are unique per region; the qualifier is the watched metric's key. */
+    CLOUDWATCH_ALARM("alarm", NameScope.REGIONAL, 255, 40),
+    /** Route 53 health checks have no name; this is their Name tag. */
+    HEALTH_CHECK("healthcheck-api", NameScope.GLOBAL, 256, 7),
+    /** Dashboards are global to the account (their names: letters, digits, - and _). */
+    DASHBOARD("dashboard-payments-dr", NameScope.GLOBAL, 255, 0);
 
     /** The longest region role label, which ACCOUNT-scoped names may carry. */
     static final int MAX_ROLE_LENGTH = java.util.Arrays.stream(RegionRole.values())

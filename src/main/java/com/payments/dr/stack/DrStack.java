@@ -9,7 +9,11 @@ import com.hashicorp.cdktf.providers.aws.data_aws_caller_identity.DataAwsCallerI
 import com.hashicorp.cdktf.providers.aws.data_aws_partition.DataAwsPartition;
 import com.hashicorp.cdktf.providers.aws.provider.AwsProvider;
 import com.payments.dr.config.DrConfig;
+import com.payments.dr.blocks.AlertTopic;
+import com.payments.dr.blocks.Dashboard;
+import com.payments.dr.blocks.FailoverDns;
 import com.payments.dr.naming.Naming;
+import com.payments.dr.naming.ResourceType;
 import com.payments.dr.naming.RegionRole;
 import com.payments.dr.policy.PolicyGate;
 import software.constructs.Construct;
@@ -26,6 +30,8 @@ public final class DrStack extends TerraformStack {
     private final DrRegion dr;
     private final GlobalResources global;
     private final PolicyGate policyGate;
+    private final Dashboard dashboard;
+    private final FailoverDns dns;
 
     public DrStack(Construct scope, DrConfig config) {
         super(scope, NAME);
@@ -68,8 +74,60 @@ public final class DrStack extends TerraformStack {
                 .build();
         primary.addEventWorkflows(global, events);
         dr.addEventWorkflows(global, events);
+        // 7. alarms on every tier in each region, from one watchlist per region
+        primary.addAlarms(global, dr);
+        dr.addAlarms(global, primary);
+        // 8. DNS failover between the regions' APIs; its health-check alarms live where Route 53
+        // publishes the metrics, us-east-1
+        RouteMetricsHome home = routeMetricsHome(primaryRegion, drRegion, config);
+        dns = new FailoverDns(this, "dns", new FailoverDns.Props(primaryRegion.provider(),
+                home.region().provider(), home.topicArn(), naming, config.zoneName(), config.healthChecks(),
+                endpoint(primary), endpoint(dr)));
+        Outputs.add(this, "dns_zone_id", "Route 53 hosted zone of " + config.zoneName()
+                + (config.dnsDomain().isPresent() ? "" : " (derived from the suffix, not delegated)"), dns.zoneId());
+        Outputs.add(this, "dns_name_servers", "Name servers to delegate " + config.zoneName() + " to",
+                dns.nameServers());
+        Outputs.add(this, "api_failover_name", "The failover name: the primary's API while its health check "
+                + "passes, else the DR region's", dns.failoverName());
+        Outputs.add(this, "primary_health_check_id", "Route 53 health check of the primary region's /health",
+                dns.primaryHealthCheckId());
+        Outputs.add(this, "dr_health_check_id", "Route 53 health check of the DR region's /health",
+                dns.drHealthCheckId());
+        Outputs.add(this, "fail_over_now_alarm_arn", "Composite alarm (us-east-1): primary down, DR healthy",
+                dns.failOverNowAlarmArn());
+        // 9. one dashboard of both regions: the watchlists, alarm states and health checks
+        dashboard = new Dashboard(this, "dashboard", primaryRegion.provider(), config.primaryRegion(),
+                naming.name(ResourceType.DASHBOARD), java.util.List.of(primary.alarms(), dr.alarms()),
+                java.util.List.of(new Dashboard.HealthCheck("primary", dns.primaryHealthCheckId(), FailoverDns.METRICS_REGION),
+                        new Dashboard.HealthCheck("dr", dns.drHealthCheckId(), FailoverDns.METRICS_REGION)));
+        Outputs.add(this, "dashboard_name", "CloudWatch dashboard of both regions", dashboard.name());
+        Outputs.add(this, "dashboard_url", "Console link to the dashboard of both regions", dashboard.url());
         // checked at synth, before anything is written: security, DR and convention rules
         policyGate = PolicyGate.attach(this, config.environmentSuffix());
+    }
+
+    /** Where the health-check alarms live (us-east-1) and the alert topic they notify there. */
+    private record RouteMetricsHome(RegionContext region, String topicArn) {
+    }
+
+    private RouteMetricsHome routeMetricsHome(RegionContext primaryRegion, RegionContext drRegion, DrConfig config) {
+        if (primaryRegion.region().equals(FailoverDns.METRICS_REGION)) {
+            return new RouteMetricsHome(primaryRegion, primary.alerts().arn());
+        }
+        if (drRegion.region().equals(FailoverDns.METRICS_REGION)) {
+            return new RouteMetricsHome(drRegion, dr.alerts().arn());
+        }
+        // neither region is us-east-1: a third provider there, with its own alert topic
+        RegionContext metrics = new RegionContext(RegionRole.PRIMARY, FailoverDns.METRICS_REGION,
+                Providers.aws(this, "route53_metrics", FailoverDns.METRICS_REGION, config.environmentSuffix()),
+                primaryRegion.naming(), primaryRegion.accountId(), primaryRegion.partition());
+        return new RouteMetricsHome(metrics, new AlertTopic(this, "route53_alerts", metrics, config.alarmEmail()).arn());
+    }
+
+    private static FailoverDns.Endpoint endpoint(RegionalResources region) {
+        return new FailoverDns.Endpoint(region.region().role().label(),
+                region.api().id() + ".execute-api." + region.region().region() + ".amazonaws.com",
+                region.api().stageName());
     }
 
     private RegionContext region(RegionRole role, String regionName, Naming naming, DrConfig config) {
@@ -92,6 +150,14 @@ public final class DrStack extends TerraformStack {
 
     public GlobalResources global() {
         return global;
+    }
+
+    public FailoverDns dns() {
+        return dns;
+    }
+
+    public Dashboard dashboard() {
+        return dashboard;
     }
 
     public PolicyGate policyGate() {

@@ -63,6 +63,10 @@ public final class GlobalResources extends Construct {
     private final DynamodbTable table;
     private final String homeRegion;
 
+    /** The replication rules' ids (S3's replication metrics name them). */
+    public static final String PRIMARY_TO_DR_RULE = "replicate-everything-to-dr";
+    public static final String DR_TO_PRIMARY_RULE = "replicate-everything-to-primary";
+
     public GlobalResources(Construct scope, DrConfig config, PrimaryRegion primary, DrRegion dr) {
         super(scope, "global");
         RegionContext home = primary.region();
@@ -186,9 +190,9 @@ public final class GlobalResources extends Construct {
                         Iam.allow("WriteReplicas",
                                 List.of("s3:ReplicateDelete", "s3:ReplicateObject", "s3:ReplicateTags"),
                                 objects)));
-        replication("bucket_replication", "replicate-everything-to-dr", primary.region(), primaryBucket, drBucket,
+        replication("bucket_replication", PRIMARY_TO_DR_RULE, primary.region(), primaryBucket, drBucket,
                 role, config.replicationTimeControl());
-        replication("failback_replication", "replicate-everything-to-primary", dr.region(), drBucket, primaryBucket,
+        replication("failback_replication", DR_TO_PRIMARY_RULE, dr.region(), drBucket, primaryBucket,
                 role, config.replicationTimeControl());
     }
 

@@ -24,12 +24,17 @@ public final class Providers {
     }
 
     public static AwsProvider aws(Construct stack, RegionRole role, String region, String environmentSuffix) {
+        return aws(stack, role.label(), region, environmentSuffix);
+    }
+
+    /** A provider under another alias, for what must live in a region neither role runs in. */
+    public static AwsProvider aws(Construct stack, String alias, String region, String environmentSuffix) {
         TerraformStack terraform = TerraformStack.of(stack);
         // required_providers would otherwise say the bindings' version (5.23.1)
         terraform.addOverride("terraform.required_providers.aws.version", AWS_PROVIDER_VERSION);
         terraform.addOverride("terraform.required_providers.aws.source", AWS_PROVIDER_SOURCE);
-        return AwsProvider.Builder.create(stack, "aws_" + role.label())
-                .alias(role.label())
+        return AwsProvider.Builder.create(stack, "aws_" + alias)
+                .alias(alias)
                 .region(region)
                 .defaultTags(List.of(AwsProviderDefaultTags.builder()
                         .tags(Tags.defaults(environmentSuffix)).build()))

@@ -2,6 +2,8 @@ package com.payments.dr.stack;
 
 import com.payments.dr.blocks.RegionContext;
 import com.payments.dr.blocks.AlertTopic;
+import com.payments.dr.blocks.Alarms;
+import com.payments.dr.blocks.Watchlist;
 import com.payments.dr.blocks.AuroraCluster;
 import com.payments.dr.blocks.Bucket;
 import com.payments.dr.blocks.EncryptionKey;
@@ -36,6 +38,8 @@ public abstract class RegionalResources extends Construct {
     private AuroraCluster database;
     private PaymentFunction function;
     private PaymentApi api;
+    private EventWorkflows events;
+    private Alarms alarms;
 
     /**
      * Without NAT, the function reaches Secrets Manager through an interface endpoint. Payments no
@@ -215,7 +219,7 @@ public abstract class RegionalResources extends Construct {
 
     /** Adds the payment-events and operations workflows of this region. */
     public final EventWorkflows addEventWorkflows(GlobalResources global, TerraformAsset code) {
-        EventWorkflows events = new EventWorkflows(this, "events", new EventWorkflows.Props(region, code, logsKey, dataKey,
+        events = new EventWorkflows(this, "events", new EventWorkflows.Props(region, code, logsKey, dataKey,
                 config.logRetentionDays(), global.streamArn(region.region()), bucket.name(), bucket.arn(), alerts,
                 global.globalClusterId(), database.clusterIdentifier()));
         String role = region.role().label();
@@ -230,6 +234,33 @@ public abstract class RegionalResources extends Construct {
         output("ops_events_dlq_url", "Dead letters of the operations workflow in the " + role + " region",
                 events.opsDlqUrl());
         return events;
+    }
+
+    /**
+     * Adds this region's alarms on every tier of the payment path, to this region's alert topic.
+     *
+     * @param other the other region, where this region's table writes replicate to and its bucket's
+     *              replication rule delivers
+     */
+    public final Alarms addAlarms(GlobalResources global, RegionalResources other) {
+        boolean secondary = region.role() == com.payments.dr.naming.RegionRole.DR;
+        java.util.Optional<Watchlist.BucketReplication> replication = config.replicationTimeControl()
+                ? java.util.Optional.of(new Watchlist.BucketReplication(bucket.name(), other.bucket().name(),
+                        secondary ? GlobalResources.DR_TO_PRIMARY_RULE : GlobalResources.PRIMARY_TO_DR_RULE))
+                : java.util.Optional.empty();
+        Watchlist.Targets targets = new Watchlist.Targets(region.region(), other.region().region(),
+                function.functionName(), events.receiptFunctionName(), events.opsNotifierFunctionName(),
+                events.paymentDlqName(), events.opsDlqName(), api.name(),
+                api.stageName(), database.clusterIdentifier(), config.database().maxAcu(),
+                secondary ? java.util.Optional.of(database.clusterIdentifier()) : java.util.Optional.empty(),
+                global.tableName(), config.api().throttleRate(), replication);
+        alarms = new Alarms(this, "alarms", region, Watchlist.of(targets, config.alarms()), alerts.arn());
+        return alarms;
+    }
+
+    /** This region's alarms, or {@code null} before {@link #addAlarms} ran. */
+    public Alarms alarms() {
+        return alarms;
     }
 
     private void output(String name, String description, Object value) {

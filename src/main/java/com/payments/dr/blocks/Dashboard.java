@@ -1,0 +1,127 @@
+package com.payments.dr.blocks;
+
+import com.google.gson.GsonBuilder;
+import com.hashicorp.cdktf.providers.aws.cloudwatch_dashboard.CloudwatchDashboard;
+import com.hashicorp.cdktf.providers.aws.provider.AwsProvider;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import software.constructs.Construct;
+
+/**
+ * One dashboard for both regions, side by side (a column per region), generated from the same
+ * watchlists as the alarms: first each region's alarm states, then per watched metric one graph in
+ * each region that watches it, with the alarm's threshold drawn on it. Every metric widget names
+ * its region, so a graph never silently shows the console's current region.
+ */
+public final class Dashboard extends Construct {
+
+    /** The dashboard grid is 24 units wide: two columns of 12. */
+    static final int GRID_WIDTH = 24;
+    static final int HEIGHT = 6;
+
+    private final CloudwatchDashboard dashboard;
+    private final String consoleRegion;
+
+    /**
+     * @param provider the provider that creates it (dashboards are global; the console link opens
+     *                 in that provider's region)
+     */
+    /** A Route 53 health check to graph: its status is published in {@code metricsRegion} only. */
+    public record HealthCheck(String label, String healthCheckId, String metricsRegion) {
+    }
+
+    public Dashboard(Construct scope, String id, AwsProvider provider, String consoleRegion, String name,
+                     List<Alarms> regions, List<HealthCheck> healthChecks) {
+        super(scope, id);
+        this.consoleRegion = consoleRegion;
+        dashboard = CloudwatchDashboard.Builder.create(this, "dashboard")
+                .provider(provider)
+                .dashboardName(name)
+                .dashboardBody(body(regions, healthChecks))
+                .build();
+    }
+
+    /** The dashboard body as CloudWatch documents it: {@code {"widgets": [...]}}. */
+    static String body(List<Alarms> regions, List<HealthCheck> healthChecks) {
+        int width = GRID_WIDTH / regions.size();
+        List<Map<String, Object>> widgets = new ArrayList<>();
+        for (int column = 0; column < regions.size(); column++) {
+            Alarms alarms = regions.get(column);
+            Map<String, Object> properties = new LinkedHashMap<>();
+            properties.put("title", "Alarms: " + label(alarms.region()));
+            properties.put("alarms", alarms.arns());
+            properties.put("sortBy", "stateUpdatedTimestamp");
+            widgets.add(widget("alarm", column * width, 0, width, properties));
+        }
+        // each region's /health as Route 53 sees it (1 healthy, 0 not), in the same columns
+        for (int column = 0; column < healthChecks.size(); column++) {
+            HealthCheck check = healthChecks.get(column);
+            Map<String, Object> properties = new LinkedHashMap<>();
+            properties.put("title", "Route 53 health check of the " + check.label() + " region's /health ("
+                    + check.metricsRegion() + ")");
+            properties.put("region", check.metricsRegion());
+            properties.put("metrics", List.of(List.of("AWS/Route53", "HealthCheckStatus", "HealthCheckId",
+                    check.healthCheckId())));
+            properties.put("stat", "Minimum");
+            properties.put("period", 60);
+            properties.put("view", "timeSeries");
+            widgets.add(widget("metric", column * width, HEIGHT, width, properties));
+        }
+        Set<String> keys = new LinkedHashSet<>();
+        regions.forEach(r -> r.metrics().forEach(m -> keys.add(m.key())));
+        int y = healthChecks.isEmpty() ? HEIGHT : 2 * HEIGHT;
+        for (String key : keys) {
+            for (int column = 0; column < regions.size(); column++) {
+                Alarms alarms = regions.get(column);
+                for (WatchedMetric m : alarms.metrics()) {
+                    if (m.key().equals(key)) {
+                        widgets.add(widget("metric", column * width, y, width, metricProperties(alarms.region(), m)));
+                    }
+                }
+            }
+            y += HEIGHT;
+        }
+        return new GsonBuilder().disableHtmlEscaping().create().toJson(Map.of("widgets", widgets));
+    }
+
+    private static Map<String, Object> metricProperties(RegionContext region, WatchedMetric m) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("title", m.title() + " (" + label(region) + ")");
+        properties.put("region", region.region());
+        properties.put("metrics", List.of(m.widgetMetric()));
+        properties.put("stat", m.statistic());
+        properties.put("period", m.periodSeconds());
+        properties.put("view", "timeSeries");
+        properties.put("annotations", Map.of("horizontal", List.of(Map.of("label", "alarm", "value", m.threshold()))));
+        return properties;
+    }
+
+    private static Map<String, Object> widget(String type, int x, int y, int width, Map<String, Object> properties) {
+        Map<String, Object> widget = new LinkedHashMap<>();
+        widget.put("type", type);
+        widget.put("x", x);
+        widget.put("y", y);
+        widget.put("width", width);
+        widget.put("height", HEIGHT);
+        widget.put("properties", properties);
+        return widget;
+    }
+
+    private static String label(RegionContext region) {
+        return region.role().label() + " " + region.region();
+    }
+
+    public String name() {
+        return dashboard.getDashboardName();
+    }
+
+    /** The console link (dashboards are global; this opens it in the primary region's console). */
+    public String url() {
+        return "https://" + consoleRegion + ".console.aws.amazon.com/cloudwatch/home?region=" + consoleRegion
+                + "#dashboards:name=" + dashboard.getDashboardName();
+    }
+}

@@ -1,0 +1,157 @@
+package com.payments.dr.blocks;
+
+import com.hashicorp.cdktf.providers.aws.cloudwatch_composite_alarm.CloudwatchCompositeAlarm;
+import com.hashicorp.cdktf.providers.aws.cloudwatch_metric_alarm.CloudwatchMetricAlarm;
+import com.hashicorp.cdktf.providers.aws.provider.AwsProvider;
+import com.hashicorp.cdktf.providers.aws.route53_health_check.Route53HealthCheck;
+import com.hashicorp.cdktf.providers.aws.route53_record.Route53Record;
+import com.hashicorp.cdktf.providers.aws.route53_record.Route53RecordFailoverRoutingPolicy;
+import com.hashicorp.cdktf.providers.aws.route53_zone.Route53Zone;
+import com.payments.dr.config.HealthCheckSettings;
+import com.payments.dr.naming.Naming;
+import com.payments.dr.naming.ResourceType;
+import java.util.List;
+import java.util.Map;
+import software.constructs.Construct;
+
+/**
+ * DNS failover between the two regions' APIs: the hosted zone, a health check per region on its
+ * {@code /health}, a record per region ({@code primary.api.<zone>}, {@code dr.api.<zone>}) and the
+ * failover pair on {@code api.<zone>}: PRIMARY with the primary's health check, SECONDARY with the
+ * DR region's own, so a dead DR region is never the answer either. Route 53 publishes health-check
+ * metrics only in us-east-1: the alarms on them, and the composite "primary down, DR healthy:
+ * fail over now", live there and notify the alert topic there.
+ */
+public final class FailoverDns extends Construct {
+
+    /** Seconds resolvers may cache an answer: a failover reaches clients within a minute. */
+    public static final int TTL_SECONDS = 60;
+    /** The only region where Route 53 publishes health-check metrics. */
+    public static final String METRICS_REGION = "us-east-1";
+
+    /** One region's API as the health checks and records see it. */
+    public record Endpoint(String label, String host, String stagePath) {
+    }
+
+    /**
+     * @param provider        creates the zone, health checks and records (Route 53 is global)
+     * @param metricsProvider a provider in us-east-1, for the health-check alarms
+     * @param metricsTopicArn the alert topic in us-east-1
+     */
+    public record Props(AwsProvider provider, AwsProvider metricsProvider, String metricsTopicArn, Naming naming,
+                        String zoneName, HealthCheckSettings settings, Endpoint primary, Endpoint dr) {
+    }
+
+    private final Route53Zone zone;
+    private final Route53HealthCheck primaryCheck;
+    private final Route53HealthCheck drCheck;
+    private final String failoverName;
+    private final CloudwatchCompositeAlarm failOverNow;
+
+    public FailoverDns(Construct scope, String id, Props props) {
+        super(scope, id);
+        zone = Route53Zone.Builder.create(this, "zone")
+                .provider(props.provider())
+                .name(props.zoneName())
+                .comment("payments-dr " + props.naming().suffix() + ": API failover")
+                // the records are this stack's own: nothing may keep the zone from being destroyed
+                .forceDestroy(true)
+                .build();
+        primaryCheck = healthCheck("primary_health_check", props, props.primary());
+        drCheck = healthCheck("dr_health_check", props, props.dr());
+        failoverName = "api." + props.zoneName();
+        record("primary_record", props.primary().label() + ".api." + props.zoneName(), props.primary(), null, null);
+        record("dr_record", props.dr().label() + ".api." + props.zoneName(), props.dr(), null, null);
+        record("failover_primary", failoverName, props.primary(), "PRIMARY", primaryCheck);
+        record("failover_secondary", failoverName, props.dr(), "SECONDARY", drCheck);
+
+        CloudwatchMetricAlarm primaryDown = healthAlarm("primary_unhealthy", props, props.primary(), primaryCheck);
+        CloudwatchMetricAlarm drDown = healthAlarm("dr_unhealthy", props, props.dr(), drCheck);
+        failOverNow = CloudwatchCompositeAlarm.Builder.create(this, "fail_over_now")
+                .provider(props.metricsProvider())
+                .alarmName(props.naming().name(ResourceType.CLOUDWATCH_ALARM, "fail-over-now"))
+                .alarmDescription("FAIL OVER NOW: the primary region's /health is failing and the DR region's "
+                        + "is healthy (README Runbook)")
+                .alarmRule("ALARM(\"" + primaryDown.getAlarmName() + "\") AND OK(\"" + drDown.getAlarmName() + "\")")
+                .alarmActions(List.of(props.metricsTopicArn()))
+                .okActions(List.of(props.metricsTopicArn()))
+                .build();
+    }
+
+    private Route53HealthCheck healthCheck(String id, Props props, Endpoint endpoint) {
+        HealthCheckSettings settings = props.settings();
+        return Route53HealthCheck.Builder.create(this, id)
+                .provider(props.provider())
+                .type("HTTPS")
+                .fqdn(endpoint.host())
+                .port(443)
+                .resourcePath("/" + endpoint.stagePath() + "/health")
+                // API Gateway serves several APIs on one address: without SNI the handshake fails
+                .enableSni(true)
+                .requestInterval(settings.intervalSeconds())
+                .failureThreshold(settings.failureThreshold())
+                .regions(settings.regions())
+                .tags(Map.of("Name", props.naming().name(ResourceType.HEALTH_CHECK, endpoint.label())))
+                .build();
+    }
+
+    private void record(String id, String name, Endpoint endpoint, String failover, Route53HealthCheck check) {
+        Route53Record.Builder record = Route53Record.Builder.create(this, id)
+                .provider(zone.getProvider())
+                .zoneId(zone.getZoneId())
+                .name(name)
+                .type("CNAME")
+                .ttl(TTL_SECONDS)
+                .records(List.of(endpoint.host()));
+        if (failover != null) {
+            record.setIdentifier(endpoint.label())
+                    .failoverRoutingPolicy(Route53RecordFailoverRoutingPolicy.builder().type(failover).build())
+                    .healthCheckId(check.getId());
+        }
+        record.build();
+    }
+
+    private CloudwatchMetricAlarm healthAlarm(String id, Props props, Endpoint endpoint, Route53HealthCheck check) {
+        return CloudwatchMetricAlarm.Builder.create(this, id)
+                .provider(props.metricsProvider())
+                .alarmName(props.naming().name(ResourceType.CLOUDWATCH_ALARM, endpoint.label() + "-unhealthy"))
+                .alarmDescription("Route 53 health check of the " + endpoint.label() + " region's /health failing")
+                .namespace("AWS/Route53")
+                .metricName("HealthCheckStatus")
+                .dimensions(Map.of("HealthCheckId", check.getId()))
+                .statistic("Minimum")
+                .period(60)
+                .evaluationPeriods(1)
+                .threshold(1)
+                .comparisonOperator("LessThanThreshold")
+                // Route 53 reports every minute while the check exists: silence is not health
+                .treatMissingData("breaching")
+                .alarmActions(List.of(props.metricsTopicArn()))
+                .okActions(List.of(props.metricsTopicArn()))
+                .build();
+    }
+
+    public String zoneId() {
+        return zone.getZoneId();
+    }
+
+    public List<String> nameServers() {
+        return zone.getNameServers();
+    }
+
+    public String failoverName() {
+        return failoverName;
+    }
+
+    public String primaryHealthCheckId() {
+        return primaryCheck.getId();
+    }
+
+    public String drHealthCheckId() {
+        return drCheck.getId();
+    }
+
+    public String failOverNowAlarmArn() {
+        return failOverNow.getArn();
+    }
+}

@@ -1,0 +1,201 @@
+package com.payments.dr.blocks;
+
+import com.payments.dr.config.AlarmSettings;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one list of metrics watched in a region, every tier of the payment path; {@link Alarms} and
+ * {@link Dashboard} both read it. Missing data is decided per metric: most AWS metrics here are
+ * only published when something happens (an idle API, function or replication sends nothing),
+ * so there silence is health; a secondary cluster that stops reporting its replication lag is
+ * not replicating, so there silence is an outage.
+ */
+public final class Watchlist {
+
+    /** The fraction of the payment function's timeout at which its p99 duration alarms. */
+    static final double DURATION_NEAR_TIMEOUT = 0.8;
+    /** Fraction of AURORA_MAX_ACU (and of max_connections, CPU, ACU utilisation) that alarms. */
+    static final double NEAR_MAX = 0.8;
+    /** Aurora PostgreSQL: max_connections = LEAST(memory / 9531392, 5000), 2 GiB per ACU at max ACU. */
+    static final long BYTES_PER_CONNECTION = 9_531_392L;
+    static final long BYTES_PER_ACU = 2L * 1024 * 1024 * 1024;
+    /** 5XX share of requests that alarms: one in twenty payments failing server-side. */
+    static final double SERVER_ERROR_RATE = 0.05;
+    /** 4XX share that alarms: clients suddenly refused far more than the usual bad requests. */
+    static final double CLIENT_ERROR_RATE = 0.25;
+    /** Secondary lag (ms) that alarms: Aurora's typical lag is under a second; 10 s is lost data. */
+    static final int GLOBAL_DB_LAG_MS = 10_000;
+    /** DynamoDB global table replication latency (ms, average) that alarms. */
+    static final int TABLE_REPLICATION_MS = 10_000;
+    /** S3 RTC replicates 99.99 % within 15 minutes; later than that is an SLA miss. */
+    static final int S3_REPLICATION_SECONDS = 900;
+    /** SQS publishes queue metrics every 5 minutes; shorter periods see gaps. */
+    static final int SQS_PERIOD_SECONDS = 300;
+    /** Operations the payment function sends to the state table (their system errors alarm). */
+    static final List<String> TABLE_OPERATIONS = List.of("GetItem", "PutItem", "UpdateItem", "DeleteItem");
+
+    /**
+     * What one region runs, by the names CloudWatch dimensions use.
+     *
+     * @param replicationLagOf the cluster to watch for global-database lag (the secondary), if any
+     * @param bucketReplication the RTC replication out of this region's bucket, if its metrics are on
+     */
+    public record Targets(
+            String region,
+            String otherRegion,
+            String paymentFunction,
+            String receiptFunction,
+            String opsFunction,
+            String paymentDlq,
+            String opsDlq,
+            String apiName,
+            String stageName,
+            String clusterId,
+            double maxAcu,
+            Optional<String> replicationLagOf,
+            String tableName,
+            int concurrencyThreshold,
+            Optional<BucketReplication> bucketReplication) {
+    }
+
+    /** S3 replication metrics' dimensions. */
+    public record BucketReplication(String sourceBucket, String destinationBucket, String ruleId) {
+    }
+
+    private final AlarmSettings settings;
+    private final List<WatchedMetric> metrics = new ArrayList<>();
+
+    private Watchlist(AlarmSettings settings) {
+        this.settings = settings;
+    }
+
+    public static List<WatchedMetric> of(Targets t, AlarmSettings settings) {
+        Watchlist w = new Watchlist(settings);
+        Map<String, String> payment = Map.of("FunctionName", t.paymentFunction());
+        // an idle function publishes no Errors/Throttles/Duration datapoints: silence is health
+        w.add("payment-errors", "Payment function errors", "AWS/Lambda", "Errors", payment, "Sum",
+                1, WatchedMetric.GREATER_OR_EQUAL, WatchedMetric.NOT_BREACHING);
+        w.add("payment-throttles", "Payment function throttles", "AWS/Lambda", "Throttles", payment, "Sum",
+                1, WatchedMetric.GREATER_OR_EQUAL, WatchedMetric.NOT_BREACHING);
+        w.add("payment-duration-p99", "Payment function p99 duration (ms) near its timeout", "AWS/Lambda",
+                "Duration", payment, "p99", PaymentFunction.TIMEOUT_SECONDS * 1000 * DURATION_NEAR_TIMEOUT,
+                WatchedMetric.GREATER_OR_EQUAL, WatchedMetric.NOT_BREACHING);
+        w.add("payment-concurrency", "Payment function concurrent executions", "AWS/Lambda",
+                "ConcurrentExecutions", payment, "Maximum", t.concurrencyThreshold(),
+                WatchedMetric.GREATER_OR_EQUAL, WatchedMetric.NOT_BREACHING);
+        w.add("receipt-errors", "Receipt function errors", "AWS/Lambda", "Errors",
+                Map.of("FunctionName", t.receiptFunction()), "Sum", 1, WatchedMetric.GREATER_OR_EQUAL,
+                WatchedMetric.NOT_BREACHING);
+        w.add("ops-errors", "Ops notifier function errors", "AWS/Lambda", "Errors",
+                Map.of("FunctionName", t.opsFunction()), "Sum", 1, WatchedMetric.GREATER_OR_EQUAL,
+                WatchedMetric.NOT_BREACHING);
+        // SQS keeps publishing for a queue that holds messages; an empty idle queue goes quiet
+        w.addSqs("payment-dlq-depth", "Payment events lost to the dead-letter queue", t.paymentDlq());
+        w.addSqs("ops-dlq-depth", "Ops events lost to the dead-letter queue", t.opsDlq());
+
+        Map<String, String> api = ordered("ApiName", t.apiName(), "Stage", t.stageName());
+        // no requests, no datapoints: an idle API is not an outage (the health checks see outages)
+        w.add("api-5xx-rate", "API 5XX share of requests", "AWS/ApiGateway", "5XXError", api, "Average",
+                SERVER_ERROR_RATE, WatchedMetric.GREATER_OR_EQUAL, WatchedMetric.NOT_BREACHING);
+        w.add("api-4xx-rate", "API 4XX share of requests (spike)", "AWS/ApiGateway", "4XXError", api, "Average",
+                CLIENT_ERROR_RATE, WatchedMetric.GREATER_OR_EQUAL, WatchedMetric.NOT_BREACHING);
+        w.add("api-latency-p99", "API p99 latency (ms)", "AWS/ApiGateway", "Latency", api, "p99",
+                settings.latencyMs(), WatchedMetric.GREATER_OR_EQUAL, WatchedMetric.NOT_BREACHING);
+        w.add("api-integration-latency-p99", "API p99 integration latency (ms)", "AWS/ApiGateway",
+                "IntegrationLatency", api, "p99", settings.latencyMs(), WatchedMetric.GREATER_OR_EQUAL,
+                WatchedMetric.NOT_BREACHING);
+
+        Map<String, String> cluster = Map.of("DBClusterIdentifier", t.clusterId());
+        // a running cluster reports every minute: a gap is CloudWatch's delay, not news, so the
+        // alarm keeps its state (a dead cluster shows in the health checks and the lag alarm)
+        w.add("db-capacity", "Aurora Serverless v2 capacity (ACU) near AURORA_MAX_ACU", "AWS/RDS",
+                "ServerlessDatabaseCapacity", cluster, "Maximum", t.maxAcu() * NEAR_MAX,
+                WatchedMetric.GREATER_OR_EQUAL, WatchedMetric.IGNORE);
+        w.add("db-acu-utilization", "Aurora ACU utilisation (% of max)", "AWS/RDS", "ACUUtilization", cluster,
+                "Average", 100 * NEAR_MAX, WatchedMetric.GREATER_OR_EQUAL, WatchedMetric.IGNORE);
+        w.add("db-cpu", "Aurora CPU utilisation (%)", "AWS/RDS", "CPUUtilization", cluster, "Average",
+                100 * NEAR_MAX, WatchedMetric.GREATER_OR_EQUAL, WatchedMetric.IGNORE);
+        w.add("db-connections", "Aurora connections near max_connections", "AWS/RDS", "DatabaseConnections",
+                cluster, "Maximum", Math.floor(maxConnections(t.maxAcu()) * NEAR_MAX),
+                WatchedMetric.GREATER_OR_EQUAL, WatchedMetric.IGNORE);
+        // a secondary that stops reporting its lag is not replicating: silence is an outage
+        t.replicationLagOf().ifPresent(secondary -> w.add("db-global-replication-lag",
+                "Aurora global database replication lag (ms)", "AWS/RDS", "AuroraGlobalDBReplicationLag",
+                Map.of("DBClusterIdentifier", secondary), "Maximum", GLOBAL_DB_LAG_MS,
+                WatchedMetric.GREATER_OR_EQUAL, WatchedMetric.BREACHING));
+
+        // published in the region where the write happened, only while writes replicate
+        w.add("table-replication-latency", "DynamoDB replication latency to " + t.otherRegion() + " (ms)",
+                "AWS/DynamoDB", "ReplicationLatency",
+                ordered("TableName", t.tableName(), "ReceivingRegion", t.otherRegion()), "Average",
+                TABLE_REPLICATION_MS, WatchedMetric.GREATER_OR_EQUAL, WatchedMetric.NOT_BREACHING);
+        Map<String, String> table = Map.of("TableName", t.tableName());
+        w.add("table-read-throttles", "DynamoDB read throttle events", "AWS/DynamoDB", "ReadThrottleEvents", table,
+                "Sum", 1, WatchedMetric.GREATER_OR_EQUAL, WatchedMetric.NOT_BREACHING);
+        w.add("table-write-throttles", "DynamoDB write throttle events", "AWS/DynamoDB", "WriteThrottleEvents",
+                table, "Sum", 1, WatchedMetric.GREATER_OR_EQUAL, WatchedMetric.NOT_BREACHING);
+        for (String operation : TABLE_OPERATIONS) {
+            w.add("table-system-errors-" + operation.toLowerCase(java.util.Locale.ROOT),
+                    "DynamoDB system errors (" + operation + ")", "AWS/DynamoDB", "SystemErrors",
+                    ordered("TableName", t.tableName(), "Operation", operation), "Sum", 1,
+                    WatchedMetric.GREATER_OR_EQUAL, WatchedMetric.NOT_BREACHING);
+        }
+
+        // RTC metrics: published while objects replicate; no uploads, no datapoints
+        t.bucketReplication().ifPresent(r -> {
+            Map<String, String> rule = new LinkedHashMap<>();
+            rule.put("SourceBucket", r.sourceBucket());
+            rule.put("DestinationBucket", r.destinationBucket());
+            rule.put("RuleId", r.ruleId());
+            w.add("s3-replication-latency", "S3 replication latency (s) beyond the RTC objective", "AWS/S3",
+                    "ReplicationLatency", rule, "Maximum", S3_REPLICATION_SECONDS, WatchedMetric.GREATER,
+                    WatchedMetric.NOT_BREACHING);
+            w.add("s3-replication-failed", "S3 operations failed replication", "AWS/S3",
+                    "OperationsFailedReplication", rule, "Sum", 1, WatchedMetric.GREATER_OR_EQUAL,
+                    WatchedMetric.NOT_BREACHING);
+        });
+        return List.copyOf(w.metrics);
+    }
+
+    /** Aurora PostgreSQL's default max_connections for Serverless v2 at {@code maxAcu}. */
+    static long maxConnections(double maxAcu) {
+        return Math.min(5000, (long) (maxAcu * BYTES_PER_ACU) / BYTES_PER_CONNECTION);
+    }
+
+    private void add(String key, String title, String namespace, String metric, Map<String, String> dimensions,
+                     String statistic, double threshold, String comparison, String missingData) {
+        add(key, title, namespace, metric, dimensions, statistic, settings.periodSeconds(), threshold, comparison,
+                missingData);
+    }
+
+    private void add(String key, String title, String namespace, String metric, Map<String, String> dimensions,
+                     String statistic, int period, double threshold, String comparison, String missingData) {
+        add(key, title, namespace, metric, dimensions, statistic, period, settings.evaluationPeriods(), threshold,
+                comparison, missingData);
+    }
+
+    private void add(String key, String title, String namespace, String metric, Map<String, String> dimensions,
+                     String statistic, int period, int evaluationPeriods, double threshold, String comparison,
+                     String missingData) {
+        metrics.add(new WatchedMetric(key, title, namespace, metric, dimensions, statistic, period,
+                evaluationPeriods, threshold, comparison, missingData));
+    }
+
+    private void addSqs(String key, String title, String queue) {
+        add(key, title, "AWS/SQS", "ApproximateNumberOfMessagesVisible", Map.of("QueueName", queue), "Maximum",
+                // one message is one lost event: the first period that sees it alarms
+                Math.max(SQS_PERIOD_SECONDS, settings.periodSeconds()), 1, 0, WatchedMetric.GREATER,
+                WatchedMetric.NOT_BREACHING);
+    }
+
+    private static Map<String, String> ordered(String k1, String v1, String k2, String v2) {
+        Map<String, String> map = new LinkedHashMap<>();
+        map.put(k1, v1);
+        map.put(k2, v2);
+        return map;
+    }
+}

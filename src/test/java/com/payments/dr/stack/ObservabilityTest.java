@@ -1,0 +1,399 @@
+package com.payments.dr.stack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.payments.dr.config.DrConfig;
+import com.payments.dr.config.Setting;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The alarms of each region and the dashboard of both, generated from one watchlist: every alarm's
+ * metric, dimensions (this stack's resources in the alarm's own region), statistic, missing-data
+ * treatment and actions; the dashboard's structure as CloudWatch documents it.
+ */
+class ObservabilityTest {
+
+    private static final List<String> ROLES = List.of("primary", "dr");
+    private static final Map<String, String> REGION = Map.of("primary", "us-east-1", "dr", "us-east-2");
+    private static final Map<String, String> OTHER = Map.of("primary", "dr", "dr", "primary");
+    /** The keys every region watches, in the watchlist's order. */
+    private static final List<String> COMMON_KEYS = List.of("payment-errors", "payment-throttles",
+            "payment-duration-p99", "payment-concurrency", "receipt-errors", "ops-errors", "payment-dlq-depth",
+            "ops-dlq-depth", "api-5xx-rate", "api-4xx-rate", "api-latency-p99", "api-integration-latency-p99",
+            "db-capacity", "db-acu-utilization", "db-cpu", "db-connections", "table-replication-latency",
+            "table-read-throttles", "table-write-throttles", "table-system-errors-getitem",
+            "table-system-errors-putitem", "table-system-errors-updateitem", "table-system-errors-deleteitem",
+            "s3-replication-latency", "s3-replication-failed");
+
+    private static Synth synth;
+    private static Synth variant;
+
+    @BeforeAll
+    static void synthesize() {
+        synth = Synth.defaults();
+        variant = Synth.of(DrConfig.builder()
+                .set(Setting.S3_REPLICATION_TIME_CONTROL, "false")
+                .set(Setting.ALARM_PERIOD_SECONDS, "300")
+                .set(Setting.ALARM_EVALUATION_PERIODS, "5")
+                .set(Setting.ALARM_LATENCY_MS, "1500")
+                .set(Setting.AURORA_MAX_ACU, "16")
+                .set(Setting.API_THROTTLE_RATE, "200")
+                .set(Setting.API_THROTTLE_BURST, "400")
+                .build());
+    }
+
+    /** The alarms of one region, by their name without prefix and suffix. */
+    private static Map<String, JsonObject> alarms(Synth s, String role) {
+        Map<String, JsonObject> byKey = new LinkedHashMap<>();
+        s.blocks("resource", "aws_cloudwatch_metric_alarm").forEach((id, body) -> {
+            if (id.startsWith(role + "_alarms_")) {
+                String name = body.getAsJsonObject().get("alarm_name").getAsString();
+                assertTrue(name.startsWith("alarm-") && name.endsWith("-dev"), name);
+                byKey.put(name.substring("alarm-".length(), name.length() - "-dev".length()), body.getAsJsonObject());
+            }
+        });
+        return byKey;
+    }
+
+    private static Map<String, String> dimensions(JsonObject alarm) {
+        Map<String, String> dims = new LinkedHashMap<>();
+        alarm.getAsJsonObject("dimensions").asMap().forEach((k, v) -> dims.put(k, v.getAsString()));
+        return dims;
+    }
+
+    @Test
+    void everyTierIsWatchedInBothRegionsAndOnlyTheSecondaryForGlobalDatabaseLag() {
+        assertEquals(new TreeSet<>(COMMON_KEYS), new TreeSet<>(alarms(synth, "primary").keySet()));
+        Set<String> drKeys = new TreeSet<>(COMMON_KEYS);
+        drKeys.add("db-global-replication-lag");
+        assertEquals(drKeys, new TreeSet<>(alarms(synth, "dr").keySet()));
+        // and the two health-check alarms of FailoverDns
+        assertEquals(COMMON_KEYS.size() * 2 + 1 + 2, synth.resources("aws_cloudwatch_metric_alarm").size());
+    }
+
+    @Test
+    void everyAlarmNotifiesItsOwnRegionsTopicWhenItFiresAndWhenItClears() {
+        for (String role : ROLES) {
+            List<String> topic = List.of(synth.ref("aws_sns_topic", role + "_alerts_topic", "arn"));
+            for (Map.Entry<String, JsonObject> e : alarms(synth, role).entrySet()) {
+                JsonObject alarm = e.getValue();
+                assertEquals("aws." + role, alarm.get("provider").getAsString(), e.getKey());
+                assertEquals(topic, Synth.strings(alarm.getAsJsonArray("alarm_actions")), e.getKey());
+                assertEquals(topic, Synth.strings(alarm.getAsJsonArray("ok_actions")), e.getKey());
+                assertTrue(Set.of("notBreaching", "breaching", "ignore").contains(
+                        alarm.get("treat_missing_data").getAsString()), e.getKey());
+                assertTrue(alarm.get("alarm_description").getAsString().contains(REGION.get(role)), e.getKey());
+                assertTrue(alarm.has("statistic") != alarm.has("extended_statistic"), e.getKey());
+                assertEquals(alarm.get("evaluation_periods"), alarm.get("datapoints_to_alarm"), e.getKey());
+                dimensions(alarm).forEach((name, value) -> {
+                    // a reference into the other region would watch the wrong resource (only the
+                    // replication's destination lives there)
+                    if (!name.equals("DestinationBucket")) {
+                        assertFalse(value.contains("." + OTHER.get(role) + "_"), e.getKey() + ": " + value);
+                    }
+                });
+            }
+        }
+    }
+
+    @Test
+    void functionAlarmsWatchThisRegionsFunctions() {
+        for (String role : ROLES) {
+            Map<String, JsonObject> alarms = alarms(synth, role);
+            String payment = synth.ref("aws_lambda_function", role + "_payment_function_", "function_name");
+            for (String key : List.of("payment-errors", "payment-throttles", "payment-duration-p99",
+                    "payment-concurrency")) {
+                assertEquals("AWS/Lambda", alarms.get(key).get("namespace").getAsString());
+                assertEquals(Map.of("FunctionName", payment), dimensions(alarms.get(key)));
+            }
+            synth.assertResource("aws_cloudwatch_metric_alarm", Synth.props("provider", "aws." + role,
+                    "metric_name", "Duration", "extended_statistic", "p99", "threshold", 24000,
+                    "comparison_operator", "GreaterThanOrEqualToThreshold", "treat_missing_data", "notBreaching",
+                    "dimensions", Map.of("FunctionName", payment)));
+            synth.assertResource("aws_cloudwatch_metric_alarm", Synth.props("provider", "aws." + role,
+                    "metric_name", "ConcurrentExecutions", "statistic", "Maximum", "threshold", 50,
+                    "dimensions", Map.of("FunctionName", payment)));
+            synth.assertResource("aws_cloudwatch_metric_alarm", Synth.props("provider", "aws." + role,
+                    "metric_name", "Errors", "statistic", "Sum", "threshold", 1,
+                    "dimensions", Map.of("FunctionName", synth.ref("aws_lambda_function", role + "_events_receipt_",
+                            "function_name"))));
+            synth.assertResource("aws_cloudwatch_metric_alarm", Synth.props("provider", "aws." + role,
+                    "metric_name", "Errors", "dimensions", Map.of("FunctionName",
+                            synth.ref("aws_lambda_function", role + "_events_ops_notifier_", "function_name"))));
+            for (String queue : List.of("payment_dlq", "ops_dlq")) {
+                synth.assertResource("aws_cloudwatch_metric_alarm", Synth.props("provider", "aws." + role,
+                        "namespace", "AWS/SQS", "metric_name", "ApproximateNumberOfMessagesVisible",
+                        "statistic", "Maximum", "threshold", 0, "comparison_operator", "GreaterThanThreshold",
+                        "period", 300, "evaluation_periods", 1,
+                        "dimensions", Map.of("QueueName", synth.ref("aws_sqs_queue", role + "_events_" + queue, "name"))));
+            }
+        }
+    }
+
+    @Test
+    void apiAlarmsNameTheApiAndStage() {
+        for (String role : ROLES) {
+            Map<String, JsonObject> alarms = alarms(synth, role);
+            Map<String, String> api = Map.of("ApiName", synth.ref("aws_api_gateway_rest_api", role + "_api_rest_api",
+                    "name"), "Stage", "v1-dev");
+            for (String key : List.of("api-5xx-rate", "api-4xx-rate", "api-latency-p99", "api-integration-latency-p99")) {
+                assertEquals(api, dimensions(alarms.get(key)), key);
+                assertEquals("AWS/ApiGateway", alarms.get(key).get("namespace").getAsString());
+                // an idle API publishes nothing: no outage
+                assertEquals("notBreaching", alarms.get(key).get("treat_missing_data").getAsString());
+            }
+            assertEquals("5XXError", alarms.get("api-5xx-rate").get("metric_name").getAsString());
+            assertEquals("Average", alarms.get("api-5xx-rate").get("statistic").getAsString());
+            assertEquals(0.05, alarms.get("api-5xx-rate").get("threshold").getAsDouble());
+            assertEquals("4XXError", alarms.get("api-4xx-rate").get("metric_name").getAsString());
+            assertEquals(3000, alarms.get("api-latency-p99").get("threshold").getAsInt());
+            assertEquals("IntegrationLatency", alarms.get("api-integration-latency-p99").get("metric_name").getAsString());
+            assertEquals("p99", alarms.get("api-integration-latency-p99").get("extended_statistic").getAsString());
+        }
+    }
+
+    @Test
+    void auroraAlarmsWatchTheRegionsClusterAndTheSecondarysLagTreatsSilenceAsAnOutage() {
+        for (String role : ROLES) {
+            Map<String, JsonObject> alarms = alarms(synth, role);
+            Map<String, String> cluster = Map.of("DBClusterIdentifier",
+                    synth.ref("aws_rds_cluster", role + "_database_cluster", "cluster_identifier"));
+            for (String key : List.of("db-capacity", "db-acu-utilization", "db-cpu", "db-connections")) {
+                assertEquals(cluster, dimensions(alarms.get(key)), key);
+                assertEquals("ignore", alarms.get(key).get("treat_missing_data").getAsString(), key);
+            }
+            assertEquals("ServerlessDatabaseCapacity", alarms.get("db-capacity").get("metric_name").getAsString());
+            // 80 % of AURORA_MAX_ACU (4)
+            assertEquals(3.2, alarms.get("db-capacity").get("threshold").getAsDouble(), 1e-9);
+            assertEquals("ACUUtilization", alarms.get("db-acu-utilization").get("metric_name").getAsString());
+            // max_connections at 4 ACU = 8 GiB / 9531392 = 901; 80 % of it
+            assertEquals(720, alarms.get("db-connections").get("threshold").getAsInt());
+        }
+        synth.assertResource("aws_cloudwatch_metric_alarm", Synth.props("provider", "aws.dr",
+                "namespace", "AWS/RDS", "metric_name", "AuroraGlobalDBReplicationLag", "statistic", "Maximum",
+                "threshold", 10000, "treat_missing_data", "breaching",
+                "dimensions", Map.of("DBClusterIdentifier",
+                        synth.ref("aws_rds_cluster", "dr_database_cluster", "cluster_identifier"))));
+    }
+
+    @Test
+    void tableAlarmsWatchReplicationToTheOtherRegionThrottlesAndSystemErrors() {
+        String table = synth.ref("aws_dynamodb_table", "global_state_table", "name");
+        for (String role : ROLES) {
+            Map<String, JsonObject> alarms = alarms(synth, role);
+            JsonObject latency = alarms.get("table-replication-latency");
+            assertEquals(Map.of("TableName", table, "ReceivingRegion", REGION.get(OTHER.get(role))), dimensions(latency));
+            assertEquals("ReplicationLatency", latency.get("metric_name").getAsString());
+            assertEquals("AWS/DynamoDB", latency.get("namespace").getAsString());
+            assertEquals(Map.of("TableName", table), dimensions(alarms.get("table-read-throttles")));
+            assertEquals("WriteThrottleEvents", alarms.get("table-write-throttles").get("metric_name").getAsString());
+            for (String operation : List.of("GetItem", "PutItem", "UpdateItem", "DeleteItem")) {
+                JsonObject errors = alarms.get("table-system-errors-" + operation.toLowerCase(java.util.Locale.ROOT));
+                assertEquals("SystemErrors", errors.get("metric_name").getAsString());
+                assertEquals(Map.of("TableName", table, "Operation", operation), dimensions(errors));
+            }
+        }
+    }
+
+    @Test
+    void bucketAlarmsNameTheReplicationRuleOfTheirSourceBucket() {
+        for (String role : ROLES) {
+            Map<String, JsonObject> alarms = alarms(synth, role);
+            String source = synth.ref("aws_s3_bucket", role + "_bucket_", "bucket");
+            String destination = synth.ref("aws_s3_bucket", OTHER.get(role) + "_bucket_", "bucket");
+            // the rule whose configuration sits on this region's bucket
+            String ruleId = null;
+            for (JsonObject config : synth.resources("aws_s3_bucket_replication_configuration")) {
+                if (config.get("bucket").getAsString().equals(synth.ref("aws_s3_bucket", role + "_bucket_", "id"))) {
+                    ruleId = config.getAsJsonArray("rule").get(0).getAsJsonObject().get("id").getAsString();
+                }
+            }
+            Map<String, String> rule = Map.of("SourceBucket", source, "DestinationBucket", destination, "RuleId", ruleId);
+            assertEquals(rule, dimensions(alarms.get("s3-replication-latency")));
+            assertEquals(rule, dimensions(alarms.get("s3-replication-failed")));
+            assertEquals(900, alarms.get("s3-replication-latency").get("threshold").getAsInt());
+            assertEquals("OperationsFailedReplication", alarms.get("s3-replication-failed").get("metric_name").getAsString());
+            assertEquals("AWS/S3", alarms.get("s3-replication-failed").get("namespace").getAsString());
+        }
+    }
+
+    @Test
+    void settingsReachTheAlarmsAndWithoutRtcThereAreNoS3Alarms() {
+        for (String role : ROLES) {
+            Map<String, JsonObject> alarms = alarms(variant, role);
+            assertFalse(alarms.containsKey("s3-replication-latency"));
+            assertFalse(alarms.containsKey("s3-replication-failed"));
+            assertEquals(COMMON_KEYS.size() - 2 + (role.equals("dr") ? 1 : 0), alarms.size());
+            for (JsonObject alarm : alarms.values()) {
+                assertEquals(300, alarm.get("period").getAsInt());
+            }
+            assertEquals(5, alarms.get("payment-errors").get("evaluation_periods").getAsInt());
+            assertEquals(1, alarms.get("payment-dlq-depth").get("evaluation_periods").getAsInt());
+            assertEquals(1500, alarms.get("api-latency-p99").get("threshold").getAsInt());
+            assertEquals(12.8, alarms.get("db-capacity").get("threshold").getAsDouble(), 1e-9);
+            // 16 ACU = 32 GiB: 3604 connections, 80 % of it
+            assertEquals(2883, alarms.get("db-connections").get("threshold").getAsInt());
+            assertEquals(200, alarms.get("payment-concurrency").get("threshold").getAsInt());
+        }
+    }
+
+    // --- the dashboard -------------------------------------------------------------------------
+
+    private static JsonObject dashboard(Synth s) {
+        List<JsonObject> dashboards = s.resources("aws_cloudwatch_dashboard");
+        assertEquals(1, dashboards.size());
+        return dashboards.get(0);
+    }
+
+    private static List<JsonObject> widgets(Synth s) {
+        JsonObject body = JsonParser.parseString(dashboard(s).get("dashboard_body").getAsString()).getAsJsonObject();
+        assertEquals(Set.of("widgets"), body.keySet());
+        List<JsonObject> widgets = new ArrayList<>();
+        body.getAsJsonArray("widgets").forEach(w -> widgets.add(w.getAsJsonObject()));
+        return widgets;
+    }
+
+    @Test
+    void oneDashboardNamedForTheStackWithItsOutputs() {
+        JsonObject dashboard = dashboard(synth);
+        assertEquals("dashboard-payments-dr-dev", dashboard.get("dashboard_name").getAsString());
+        assertEquals("aws.primary", dashboard.get("provider").getAsString());
+        JsonObject outputs = synth.json().getAsJsonObject("output");
+        String name = synth.ref("aws_cloudwatch_dashboard", "dashboard", "dashboard_name");
+        assertEquals(name, outputs.getAsJsonObject("dashboard_name").get("value").getAsString());
+        assertEquals("https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=" + name,
+                outputs.getAsJsonObject("dashboard_url").get("value").getAsString());
+        for (String output : List.of("dashboard_name", "dashboard_url")) {
+            assertFalse(outputs.getAsJsonObject(output).get("description").getAsString().isBlank());
+        }
+    }
+
+    /**
+     * The dashboard body structure as CloudWatch documents it (Dashboard Body Structure and Syntax):
+     * a {@code widgets} array; each widget a known type, integer x (0-23), y, width (1-24) and height
+     * (1-1000) inside the 24-unit grid, and a properties object; a metric widget's {@code metrics}
+     * an array of arrays [namespace, name, (dimension name, value)*, optional rendering object], its
+     * region, stat, period and title; an alarm widget's {@code alarms} at most 100 alarm ARNs.
+     */
+    @Test
+    void theBodyFollowsTheDocumentedStructure() {
+        Set<String> types = Set.of("metric", "alarm", "text", "log", "explorer");
+        Set<String> cells = new HashSet<>();
+        for (JsonObject widget : widgets(synth)) {
+            assertTrue(types.contains(widget.get("type").getAsString()), widget.toString());
+            int x = widget.get("x").getAsInt();
+            int y = widget.get("y").getAsInt();
+            int width = widget.get("width").getAsInt();
+            int height = widget.get("height").getAsInt();
+            assertTrue(x >= 0 && x <= 23 && y >= 0 && width >= 1 && width <= 24 && x + width <= 24
+                    && height >= 1 && height <= 1000, widget.toString());
+            // no two widgets share a cell
+            assertTrue(cells.add(x + "," + y), widget.toString());
+            JsonObject properties = widget.getAsJsonObject("properties");
+            assertFalse(properties.get("title").getAsString().isBlank());
+            if (widget.get("type").getAsString().equals("metric")) {
+                assertTrue(Set.of("us-east-1", "us-east-2").contains(properties.get("region").getAsString()),
+                        widget.toString());
+                assertTrue(properties.get("title").getAsString().contains(properties.get("region").getAsString()));
+                JsonArray metrics = properties.getAsJsonArray("metrics");
+                assertFalse(metrics.isEmpty());
+                for (JsonElement row : metrics) {
+                    JsonArray metric = row.getAsJsonArray();
+                    int strings = metric.size() - (metric.get(metric.size() - 1).isJsonObject() ? 1 : 0);
+                    assertTrue(strings >= 2 && strings % 2 == 0, metric.toString());
+                    for (int i = 0; i < strings; i++) {
+                        assertTrue(metric.get(i).getAsJsonPrimitive().isString(), metric.toString());
+                    }
+                    assertTrue(metric.get(0).getAsString().startsWith("AWS/"), metric.toString());
+                }
+                assertTrue(properties.get("period").getAsInt() % 60 == 0);
+                assertFalse(properties.get("stat").getAsString().isBlank());
+                assertEquals("timeSeries", properties.get("view").getAsString());
+            } else {
+                assertEquals("alarm", widget.get("type").getAsString());
+                JsonArray alarms = properties.getAsJsonArray("alarms");
+                assertTrue(alarms.size() >= 1 && alarms.size() <= 100);
+            }
+        }
+    }
+
+    @Test
+    void bothRegionsSideBySideEveryAlarmGraphedWithItsThreshold() {
+        Map<String, Integer> columns = Map.of("us-east-1", 0, "us-east-2", 12);
+        Map<String, Set<String>> graphedPerRegion = new LinkedHashMap<>();
+        for (JsonObject widget : widgets(synth)) {
+            if (!widget.get("type").getAsString().equals("metric")) {
+                continue;
+            }
+            JsonObject properties = widget.getAsJsonObject("properties");
+            if (properties.getAsJsonArray("metrics").get(0).getAsJsonArray().get(0).getAsString().equals("AWS/Route53")) {
+                continue; // the health checks: us-east-1 in both columns (below)
+            }
+            String region = properties.get("region").getAsString();
+            assertEquals(columns.get(region), widget.get("x").getAsInt(), widget.toString());
+            JsonArray metric = properties.getAsJsonArray("metrics").get(0).getAsJsonArray();
+            Map<String, String> dims = new java.util.TreeMap<>();
+            for (int i = 2; i < metric.size(); i += 2) {
+                dims.put(metric.get(i).getAsString(), metric.get(i + 1).getAsString());
+            }
+            graphedPerRegion.computeIfAbsent(region, r -> new HashSet<>()).add(metric.get(0).getAsString() + " "
+                    + metric.get(1).getAsString() + " " + dims + " " + properties.getAsJsonObject("annotations").getAsJsonArray("horizontal").get(0).getAsJsonObject()
+                    .get("value").getAsDouble());
+        }
+        assertEquals(columns.keySet(), graphedPerRegion.keySet());
+        for (String role : ROLES) {
+            Set<String> expected = new HashSet<>();
+            for (JsonObject alarm : alarms(synth, role).values()) {
+                expected.add(alarm.get("namespace").getAsString() + " " + alarm.get("metric_name").getAsString() + " "
+                        + new java.util.TreeMap<>(dimensions(alarm)) + " " + alarm.get("threshold").getAsDouble());
+            }
+            assertEquals(expected, graphedPerRegion.get(REGION.get(role)), role);
+        }
+    }
+
+    @Test
+    void eachRegionsHealthCheckIsGraphedFromUsEast1InItsColumn() {
+        List<JsonObject> checks = widgets(synth).stream().filter(w -> w.get("type").getAsString().equals("metric")
+                && w.toString().contains("AWS/Route53")).toList();
+        assertEquals(2, checks.size());
+        for (int i = 0; i < ROLES.size(); i++) {
+            JsonObject properties = checks.get(i).getAsJsonObject("properties");
+            assertEquals(i * 12, checks.get(i).get("x").getAsInt());
+            assertEquals("us-east-1", properties.get("region").getAsString());
+            assertEquals(List.of("AWS/Route53", "HealthCheckStatus", "HealthCheckId",
+                    synth.ref("aws_route53_health_check", "dns_" + ROLES.get(i) + "_health_check", "id")),
+                    Synth.strings(properties.getAsJsonArray("metrics").get(0).getAsJsonArray()));
+        }
+    }
+
+    @Test
+    void alarmWidgetsShowEachRegionsAlarmStates() {
+        List<JsonObject> alarmWidgets = widgets(synth).stream()
+                .filter(w -> w.get("type").getAsString().equals("alarm")).toList();
+        assertEquals(2, alarmWidgets.size());
+        for (int i = 0; i < ROLES.size(); i++) {
+            String role = ROLES.get(i);
+            JsonObject properties = alarmWidgets.get(i).getAsJsonObject("properties");
+            assertTrue(properties.get("title").getAsString().contains(REGION.get(role)));
+            Set<String> expected = new TreeSet<>();
+            synth.blocks("resource", "aws_cloudwatch_metric_alarm").keySet().stream()
+                    .filter(id -> id.startsWith(role + "_alarms_"))
+                    .forEach(id -> expected.add("${aws_cloudwatch_metric_alarm." + id + ".arn}"));
+            assertEquals(expected, new TreeSet<>(Synth.strings(properties.getAsJsonArray("alarms"))));
+        }
+    }
+}
