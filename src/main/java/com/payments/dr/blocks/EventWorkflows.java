@@ -259,8 +259,11 @@ public final class EventWorkflows extends Construct {
                 .build();
     }
 
-    /** Stream records of a payment this region served, at the moment it completed. */
-    static String streamFilter(String regionName) {
+    /**
+     * Stream records of a payment this region served, at the moment it completed. A contract with
+     * the payment function's idempotency records (PaymentEventContractTest runs it against them).
+     */
+    public static String streamFilter(String regionName) {
         return json(Map.of(
                 "eventName", List.of("MODIFY"),
                 "dynamodb", Map.of(
@@ -272,7 +275,7 @@ public final class EventWorkflows extends Construct {
                         "OldImage", Map.of("status", Map.of("S", List.of("IN_PROGRESS"))))));
     }
 
-    static String paymentCompletedPattern() {
+    public static String paymentCompletedPattern() {
         return json(Map.of(
                 "source", List.of(PAYMENT_EVENT_SOURCE),
                 "detail-type", List.of(PAYMENT_COMPLETED),
