@@ -16,11 +16,11 @@ import software.amazon.awssdk.core.exception.SdkException;
  * serves one request at a time). A connection that failed is dropped and reopened on the next call,
  * so a database that comes back is used again without a cold start.
  *
- * <p>Two database users: payments run as the application role (DML on the payments table only,
- * IAM authentication in AWS), migrations as the owner (the cluster's master user, from the
- * secret). Migrations run on a write path only, never from the health check: on the first write of
- * a container whose schema is behind, and when the application role cannot log in yet (first
- * deployment: the owner's migrations create it).
+ * <p>Payments run as the application role (DML on the payments table only, IAM authentication
+ * in AWS). This class never migrates and never holds the owner's password: the migrator
+ * ({@link MigrationHandler}) does that at deploy time. A login failure of the application role
+ * (the role not created yet, a token refused) is reported as {@link Failure#UNAVAILABLE} at once,
+ * without a second login attempt, so a failover's reconnect storm is not doubled.
  *
  * <p>Every session has server-side limits ({@link #STATEMENT_TIMEOUT}, {@link #LOCK_TIMEOUT}) and
  * every network wait is bounded by the request's {@link Deadline}.
@@ -79,26 +79,17 @@ public final class PaymentDatabase implements AutoCloseable {
     static final Duration WRITABLE_CACHE = Duration.ofSeconds(5);
 
     private final String url;
-    private final String appUser;
     private final DbCredentials.Provider app;
-    private final DbCredentials.Provider owner;
     private final Clock clock;
     private final org.postgresql.Driver driver = new org.postgresql.Driver();
     private Connection connection;
-    private boolean schemaCurrent;
     private Boolean writable;
     private Instant writableUntil = Instant.MIN;
 
-    /**
-     * @param app   the application role's credentials (an IAM token in AWS)
-     * @param owner the schema owner's credentials (the master secret), used for migrations only
-     */
-    public PaymentDatabase(FunctionConfig config, DbCredentials.Provider app, DbCredentials.Provider owner,
-            Clock clock) {
+    /** @param app the application role's credentials (an IAM token in AWS) */
+    public PaymentDatabase(FunctionConfig config, DbCredentials.Provider app, Clock clock) {
         this.url = jdbcUrl(config);
-        this.appUser = config.dbUser();
         this.app = app;
-        this.owner = owner;
         this.clock = clock;
     }
 
@@ -122,7 +113,7 @@ public final class PaymentDatabase implements AutoCloseable {
             return writable;
         }
         try {
-            Connection c = connection(deadline, true);
+            Connection c = connection(deadline);
             writable = isWritable(c);
             writableUntil = now.plus(WRITABLE_CACHE);
             return writable;
@@ -141,13 +132,7 @@ public final class PaymentDatabase implements AutoCloseable {
             throws DatabaseException, KeyReusedException {
         boolean sent = false;
         try {
-            Connection c = connection(deadline, true);
-            if (!schemaCurrent) {
-                if (SchemaMigrator.currentVersion(c) < SchemaMigrator.LATEST_VERSION) {
-                    migrateAsOwner(deadline);
-                }
-                schemaCurrent = true;
-            }
+            Connection c = connection(deadline);
             c.setNetworkTimeout(Runnable::run, (int) deadline.cap(STATEMENT_TIMEOUT.plusSeconds(1)).toMillis());
             try (PreparedStatement insert = c.prepareStatement(
                     "INSERT INTO payments (payment_id, idempotency_key, request_hash, amount, currency,"
@@ -185,10 +170,10 @@ public final class PaymentDatabase implements AutoCloseable {
         }
     }
 
-    /** For the health check: connects as the application role, never migrates, reports the role. */
+    /** For the health check: connects as the application role, reports the role and schema level. */
     public synchronized Status status(Deadline deadline) throws DatabaseException {
         try {
-            Connection c = connection(deadline, false);
+            Connection c = connection(deadline);
             c.setNetworkTimeout(Runnable::run, (int) deadline.cap(STATEMENT_TIMEOUT).toMillis());
             return new Status(isWritable(c), SchemaMigrator.currentVersion(c));
         } catch (SQLException e) {
@@ -209,34 +194,24 @@ public final class PaymentDatabase implements AutoCloseable {
         }
     }
 
-    private Connection connection(Deadline deadline, boolean mayMigrate) throws SQLException, DatabaseException {
+    private Connection connection(Deadline deadline) throws SQLException, DatabaseException {
         if (connection != null && connection.isValid(1)) {
             return connection;
         }
         closeQuietly();
         try {
-            connection = open(app, deadline, appOptions());
+            connection = connect(app.current(), deadline);
+        } catch (SdkException | IllegalStateException e) {
+            throw new DatabaseException(Failure.UNAVAILABLE, "database credentials unavailable", e);
         } catch (SQLException e) {
-            if (!mayMigrate || !isAuthFailure(e)) {
-                throw e;
+            if (isAuthFailure(e)) {
+                // a fresh token next time (it may have been refused as expired), never a second try now
+                app.invalidate();
+                Log.warn("app_role_login_failed", "state", e.getSQLState());
             }
-            // First deployment: the application role exists once the owner's migrations made it.
-            Log.warn("app_role_login_failed", "state", e.getSQLState());
-            migrateAsOwner(deadline);
-            connection = open(app, deadline, appOptions());
+            throw e;
         }
         return connection;
-    }
-
-    private void migrateAsOwner(Deadline deadline) throws SQLException, DatabaseException {
-        String budget = Long.toString(deadline.cap(CONNECT_TIMEOUT.multipliedBy(2)).toMillis());
-        try (Connection c = open(owner, deadline,
-                "-c statement_timeout=" + budget + " -c lock_timeout=" + budget)) {
-            if (!isWritable(c)) {
-                throw new DatabaseException(Failure.READ_ONLY, "database is read-only", null);
-            }
-            SchemaMigrator.migrate(c, SchemaMigrator.MIGRATIONS, appUser);
-        }
     }
 
     private static String appOptions() {
@@ -245,25 +220,7 @@ public final class PaymentDatabase implements AutoCloseable {
                 + " -c idle_in_transaction_session_timeout=10000";
     }
 
-    private Connection open(DbCredentials.Provider credentials, Deadline deadline, String options)
-            throws SQLException, DatabaseException {
-        try {
-            try {
-                return connect(credentials.current(), deadline, options);
-            } catch (SQLException e) {
-                if (!isAuthFailure(e)) {
-                    throw e;
-                }
-                // The password may have been rotated since we cached it: read it again, once.
-                credentials.invalidate();
-                return connect(credentials.current(), deadline, options);
-            }
-        } catch (SdkException | IllegalStateException e) {
-            throw new DatabaseException(Failure.UNAVAILABLE, "database credentials unavailable", e);
-        }
-    }
-
-    private Connection connect(DbCredentials credentials, Deadline deadline, String options) throws SQLException {
+    private Connection connect(DbCredentials credentials, Deadline deadline) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", credentials.username());
         properties.setProperty("password", credentials.password());
@@ -271,7 +228,7 @@ public final class PaymentDatabase implements AutoCloseable {
         properties.setProperty("connectTimeout", seconds);
         properties.setProperty("loginTimeout", seconds);
         properties.setProperty("socketTimeout", seconds);
-        properties.setProperty("options", options);
+        properties.setProperty("options", appOptions());
         return driver.connect(url, properties);
     }
 
@@ -302,7 +259,6 @@ public final class PaymentDatabase implements AutoCloseable {
         if (connection != null) {
             closeQuietly(connection);
             connection = null;
-            schemaCurrent = false;
         }
     }
 

@@ -63,6 +63,7 @@ class PaymentFlowTest {
         pg.createDatabase(DB);
         pg.createDatabase(DB_READ_ONLY);
         Fixtures.prepareRoles(pg);
+        Fixtures.migrate(Fixtures.localConfig(TABLE, DB));
         // The DR cluster holds the replicated schema but refuses writes, like an Aurora secondary.
         try (Connection c = pg.connect(DB_READ_ONLY, TestPostgres.APP_USER, TestPostgres.APP_PASSWORD)) {
             SchemaMigrator.migrate(c, SchemaMigrator.MIGRATIONS, FunctionConfig.DEFAULT_DB_USER);
@@ -82,7 +83,7 @@ class PaymentFlowTest {
         FunctionConfig config = Fixtures.localConfig(table, database, env);
         DynamoDbClient client = dynamo.functionClient(config, faults);
         PaymentHandler handler = new PaymentHandler(new FunctionRuntime(config, client,
-                Fixtures.appCredentials(), Fixtures.ownerCredentials(), clock));
+                Fixtures.appCredentials(), clock));
         opened.add(handler);
         opened.add(client);
         return handler;
@@ -520,6 +521,7 @@ class PaymentFlowTest {
     void aWriterDemotedMidFlightRefusesAsReadOnlyAndReleasesTheClaim() throws Exception {
         String database = "payments_flow_demoted";
         pg.createDatabase(database);
+        Fixtures.migrate(Fixtures.localConfig(TABLE, database));
         PaymentHandler handler = container(database);
         assertEquals(201, post(handler, key(), Fixtures.paymentBody("1.00", "USD", MERCHANT)).statusCode());
         // Demoted while this container still believes (cached) that it can write; sessions are cut.
@@ -555,7 +557,7 @@ class PaymentFlowTest {
     }
 
     @Test
-    void healthIsCachedNeverMigratesAndReportsTheDatabasesCurrentRole() throws Exception {
+    void healthIsCachedAndReportsTheSchemaTheMigratorMadeWhichPaymentsNeverMake() throws Exception {
         pg.createDatabase("payments_flow_fresh");
         PaymentHandler handler = container("payments_flow_fresh");
         ApiResponse health = health(handler);
@@ -575,8 +577,16 @@ class PaymentFlowTest {
         int calls = faults.calls.size();
         assertEquals(health, health(handler));
         assertEquals(calls, faults.calls.size());
-        // The first write migrates; the next health check after the cache period shows it.
-        assertEquals(201, post(handler, key(), Fixtures.paymentBody("1.00", "USD", MERCHANT)).statusCode());
+        // A payment never migrates: without the schema it is refused, and nothing changes.
+        String key = key();
+        ApiResponse refused = post(handler, key, Fixtures.paymentBody("1.00", "USD", MERCHANT));
+        assertEquals(503, refused.statusCode(), refused.body());
+        assertEquals("database_unavailable", error(refused));
+        clock.advance(HealthService.CACHE.plusSeconds(1));
+        assertEquals("0", Fixtures.body(health(handler)).getAsJsonObject("checks").get("schema_version").getAsString());
+        // The deployment's migrator run; the next health check after the cache period shows it.
+        Fixtures.migrate(Fixtures.localConfig(TABLE, "payments_flow_fresh"));
+        assertEquals(201, post(handler, key, Fixtures.paymentBody("1.00", "USD", MERCHANT)).statusCode());
         assertEquals("0", Fixtures.body(health(handler)).getAsJsonObject("checks").get("schema_version").getAsString());
         clock.advance(HealthService.CACHE.plusSeconds(1));
         assertEquals(Integer.toString(SchemaMigrator.LATEST_VERSION),

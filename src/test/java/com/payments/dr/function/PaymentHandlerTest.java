@@ -137,8 +137,7 @@ class PaymentHandlerTest {
     @Test
     void routesUnknownPathsAndMethodsToJsonErrors() {
         FunctionRuntime runtime = new FunctionRuntime(Fixtures.config(),
-                TestDynamo.clientFor(java.net.URI.create("http://127.0.0.1:9")), Fixtures.appCredentials(),
-                Fixtures.ownerCredentials(), Clock.systemUTC());
+                TestDynamo.clientFor(java.net.URI.create("http://127.0.0.1:9")), Fixtures.appCredentials(), Clock.systemUTC());
         Router router = runtime.router();
         ApiResponse notFound = router.route(new ApiRequest("GET", "/refunds", Map.of(), null), D);
         assertEquals(404, notFound.statusCode());
