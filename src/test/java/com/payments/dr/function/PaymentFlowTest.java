@@ -304,7 +304,7 @@ class PaymentFlowTest {
         assertEquals(503, down.statusCode());
         assertEquals("5", down.headers().get("Retry-After"));
         assertEquals("database_unavailable", error(down));
-        assertTrue(Fixtures.body(down).get("message").getAsString().contains("nothing was stored"));
+        assertTrue(Fixtures.body(down).get("message").getAsString().endsWith(PaymentService.NOT_PROCESSED));
         assertEquals(Fixtures.ORIGIN, down.headers().get("Access-Control-Allow-Origin"));
         assertTrue(record(key).isEmpty(), "no idempotency record may block the retry");
         assertEquals(0, rows(key));
@@ -513,8 +513,9 @@ class PaymentFlowTest {
         } finally {
             faults.onGet = () -> { };
         }
-        assertEquals("time_budget_exceeded", error(lateReplay), lateReplay.body());
+        assertEquals("replay_unavailable", error(lateReplay), lateReplay.body());
         assertTrue(Fixtures.body(lateReplay).get("message").getAsString().contains("before the replay check"));
+        assertTrue(Fixtures.body(lateReplay).get("message").getAsString().endsWith(PaymentService.NOT_PROCESSED));
     }
 
     @Test
@@ -552,7 +553,11 @@ class PaymentFlowTest {
             pg.start();
         }
         assertEquals(503, replay.statusCode(), replay.body());
-        assertEquals("database_unavailable", error(replay));
+        assertEquals("replay_unavailable", error(replay), "distinct from a first attempt's failure");
+        String message = Fixtures.body(replay).get("message").getAsString();
+        assertTrue(message.contains("the payment database is unavailable"), message);
+        assertTrue(message.contains("earlier attempts with this Idempotency-Key are unaffected"), message);
+        assertFalse(message.contains("nothing was stored"), "the earlier attempt did store it");
         assertEquals(201, post(handler, key, body).statusCode());
     }
 

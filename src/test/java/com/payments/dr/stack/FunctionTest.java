@@ -48,7 +48,7 @@ class FunctionTest {
                 "handler", "com.payments.dr.function.PaymentHandler::handleRequest",
                 "filename", filename, "source_code_hash", "${filebase64sha256(\"" + filename + "\")}",
                 "role", synth.ref("aws_iam_role", role + "_payment_function_role", "arn"),
-                "memory_size", 1024, "timeout", 30, "publish", true,
+                "memory_size", 1024, "timeout", 25, "publish", true,
                 "snap_start", Map.of("apply_on", "PublishedVersions")));
     }
 
