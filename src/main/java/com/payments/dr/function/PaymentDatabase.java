@@ -77,6 +77,8 @@ public final class PaymentDatabase implements AutoCloseable {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** How long a writability answer is reused: promotion is noticed within this, at one query per period. */
     static final Duration WRITABLE_CACHE = Duration.ofSeconds(5);
+    /** The liveness check of a kept connection (the driver's unit is seconds). */
+    private static final int VALIDATION_TIMEOUT_SECONDS = 1;
 
     private final String url;
     private final DbCredentials.Provider app;
@@ -113,7 +115,7 @@ public final class PaymentDatabase implements AutoCloseable {
             return writable;
         }
         try {
-            Connection c = connection(deadline);
+            Connection c = connection(deadline, STATEMENT_TIMEOUT);
             writable = isWritable(c);
             writableUntil = now.plus(WRITABLE_CACHE);
             return writable;
@@ -132,8 +134,7 @@ public final class PaymentDatabase implements AutoCloseable {
             throws DatabaseException, KeyReusedException {
         boolean sent = false;
         try {
-            Connection c = connection(deadline);
-            c.setNetworkTimeout(Runnable::run, (int) deadline.cap(STATEMENT_TIMEOUT.plusSeconds(1)).toMillis());
+            Connection c = connection(deadline, STATEMENT_TIMEOUT.plusSeconds(1));
             try (PreparedStatement insert = c.prepareStatement(
                     "INSERT INTO payments (payment_id, idempotency_key, request_hash, amount, currency,"
                             + " merchant_id, description, status, region) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -173,8 +174,7 @@ public final class PaymentDatabase implements AutoCloseable {
     /** For the health check: connects as the application role, reports the role and schema level. */
     public synchronized Status status(Deadline deadline) throws DatabaseException {
         try {
-            Connection c = connection(deadline);
-            c.setNetworkTimeout(Runnable::run, (int) deadline.cap(STATEMENT_TIMEOUT).toMillis());
+            Connection c = connection(deadline, STATEMENT_TIMEOUT);
             return new Status(isWritable(c), SchemaMigrator.currentVersion(c));
         } catch (SQLException e) {
             throw failure(e, false);
@@ -194,13 +194,27 @@ public final class PaymentDatabase implements AutoCloseable {
         }
     }
 
-    private Connection connection(Deadline deadline) throws SQLException, DatabaseException {
-        if (connection != null && connection.isValid(1)) {
-            return connection;
+    /**
+     * This container's connection, every wait on it bounded by this request's deadline (at most
+     * {@code max}) before anything is sent: a kept connection otherwise carries the timeout of the
+     * request that last used it. No connection attempt starts once the budget is spent.
+     */
+    private Connection connection(Deadline deadline, Duration max) throws SQLException, DatabaseException {
+        if (connection != null) {
+            // only a connection this class closed is ever refused here, and it is never kept
+            bound(connection, deadline, max);
+            if (connection.isValid(VALIDATION_TIMEOUT_SECONDS)) {
+                return connection;
+            }
+            closeQuietly();
         }
-        closeQuietly();
+        if (deadline.remainingMillis() < Deadline.MIN_STEP_MILLIS) {
+            throw new DatabaseException(Failure.UNAVAILABLE, "time budget exhausted before the database connection",
+                    null);
+        }
         try {
             connection = connect(app.current(), deadline);
+            bound(connection, deadline, max);
         } catch (SdkException | IllegalStateException e) {
             throw new DatabaseException(Failure.UNAVAILABLE, "database credentials unavailable", e);
         } catch (SQLException e) {
@@ -212,6 +226,15 @@ public final class PaymentDatabase implements AutoCloseable {
             throw e;
         }
         return connection;
+    }
+
+    private static void bound(Connection c, Deadline deadline, Duration max) throws SQLException {
+        c.setNetworkTimeout(Runnable::run, (int) deadline.cap(max).toMillis());
+    }
+
+    /** The current bound on this container's connection, for tests; 0 without a connection. */
+    synchronized int networkTimeoutMillis() throws SQLException {
+        return connection == null ? 0 : connection.getNetworkTimeout();
     }
 
     private static String appOptions() {
@@ -249,6 +272,12 @@ public final class PaymentDatabase implements AutoCloseable {
     private DatabaseException failure(SQLException e, boolean sent) {
         closeQuietly();
         String state = String.valueOf(e.getSQLState());
+        if (READ_ONLY_STATE.equals(state) || state.startsWith("08") || state.startsWith("57P")) {
+            // demoted, failed over or cut off: ask again on the next request instead of claiming
+            // in the global table for up to WRITABLE_CACHE on the strength of an old answer
+            writable = null;
+            writableUntil = Instant.MIN;
+        }
         Failure kind = READ_ONLY_STATE.equals(state) ? Failure.READ_ONLY
                 : sent && (state.startsWith("08") || state.startsWith("57P")) ? Failure.OUTCOME_UNKNOWN
                 : Failure.UNAVAILABLE;

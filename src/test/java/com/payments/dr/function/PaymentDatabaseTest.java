@@ -298,6 +298,7 @@ class PaymentDatabaseTest {
             DatabaseException e = assertThrows(DatabaseException.class,
                     () -> db.insert(request("db-key-0004", "1.00"), "us-west-2", D));
             assertEquals(Failure.READ_ONLY, e.failure());
+            assertFalse(db.writable(D), "asked again after the 25006, and cached");
             // Promotion is noticed once the cached answer has aged out.
             try (Connection c = PG.admin("postgres"); Statement s = c.createStatement()) {
                 s.execute("ALTER DATABASE payments_db_ro SET default_transaction_read_only = off");
@@ -306,6 +307,92 @@ class PaymentDatabaseTest {
             clock.advance(PaymentDatabase.WRITABLE_CACHE);
             db.close();
             assertTrue(db.writable(D));
+        }
+    }
+
+    @Test
+    void aDemotedWriterStopsClaimingAtOnceTheCachedAnswerIsDroppedOnReadOnlyOrLostSessions() throws Exception {
+        String database = "payments_db_demote";
+        PG.createDatabase(database);
+        Fixtures.migrate(Fixtures.localConfig("unused-table", database));
+        MutableClock clock = new MutableClock(java.time.Instant.now());
+        try (PaymentDatabase db = new PaymentDatabase(Fixtures.localConfig("unused-table", database),
+                Fixtures.appCredentials(), clock)) {
+            assertTrue(db.writable(D));
+            // Demoted (read-only from now on) while the answer is cached; the connection survives.
+            try (Connection c = PG.admin("postgres"); Statement s = c.createStatement()) {
+                s.execute("ALTER ROLE " + FunctionConfig.DEFAULT_DB_USER + " IN DATABASE " + database
+                        + " SET default_transaction_read_only = on");
+            }
+            db.close();
+            DatabaseException e = assertThrows(DatabaseException.class,
+                    () -> db.insert(request("db-key-demoted", "1.00"), "us-east-1", D));
+            assertEquals(Failure.READ_ONLY, e.failure(), "25006");
+            assertFalse(db.writable(D), "asked again at once, not after the cache period");
+            // Back to writable; then the server goes away (a failover) and comes back read-only:
+            // the lost connection (class 08) drops the answer too.
+            try (Connection c = PG.admin("postgres"); Statement s = c.createStatement()) {
+                s.execute("ALTER ROLE " + FunctionConfig.DEFAULT_DB_USER + " IN DATABASE " + database
+                        + " RESET default_transaction_read_only");
+            }
+            clock.advance(PaymentDatabase.WRITABLE_CACHE);
+            db.close();
+            assertTrue(db.writable(D));
+            try (Connection c = PG.admin("postgres"); Statement s = c.createStatement()) {
+                s.execute("ALTER ROLE " + FunctionConfig.DEFAULT_DB_USER + " IN DATABASE " + database
+                        + " SET default_transaction_read_only = on");
+                // the test server runs with synchronous_commit off: make the change survive the crash
+                s.execute("CHECKPOINT");
+            }
+            PG.stop();
+            DatabaseException lost;
+            try {
+                lost = assertThrows(DatabaseException.class,
+                        () -> db.insert(request("db-key-cut", "1.00"), "us-east-1", D));
+            } finally {
+                PG.start();
+            }
+            assertTrue(lost.getMessage().matches("database error (57P|08).*"), lost.getMessage());
+            assertFalse(db.writable(D), "the next request asks the new state, within the cache period");
+        } finally {
+            try (Connection c = PG.admin("postgres"); Statement s = c.createStatement()) {
+                s.execute("ALTER ROLE " + FunctionConfig.DEFAULT_DB_USER + " IN DATABASE " + database
+                        + " RESET default_transaction_read_only");
+            }
+        }
+    }
+
+    @Test
+    void everyCallIsBoundedByItsOwnDeadlineAndNoConnectionStartsWithoutBudget() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger logins = new java.util.concurrent.atomic.AtomicInteger();
+        DbCredentials.Provider counting = new DbCredentials.Provider() {
+            @Override
+            public DbCredentials current() {
+                logins.incrementAndGet();
+                return Fixtures.appCredentials().current();
+            }
+
+            @Override
+            public void invalidate() {
+                // Nothing cached.
+            }
+        };
+        MutableClock clock = new MutableClock(java.time.Instant.now());
+        try (PaymentDatabase db = new PaymentDatabase(config(), counting, clock)) {
+            DatabaseException spent = assertThrows(DatabaseException.class, () -> db.writable(Deadline.after(Duration.ZERO)));
+            assertEquals(Failure.UNAVAILABLE, spent.failure());
+            assertEquals("time budget exhausted before the database connection", spent.getMessage());
+            assertEquals(0, logins.get(), "no connection attempt without budget");
+            // A long request leaves a long bound on the kept connection ...
+            db.status(D);
+            assertEquals(PaymentDatabase.STATEMENT_TIMEOUT.toMillis(), db.networkTimeoutMillis());
+            // ... which the next request replaces with its own, before its first query.
+            clock.advance(PaymentDatabase.WRITABLE_CACHE);
+            assertTrue(db.writable(Deadline.after(Duration.ofMillis(1500))));
+            assertTrue(db.networkTimeoutMillis() <= 1500, Integer.toString(db.networkTimeoutMillis()));
+            db.insert(request("db-key-bound", "1.00"), "us-east-1", Deadline.after(Duration.ofMillis(2500)));
+            assertTrue(db.networkTimeoutMillis() <= 2500, Integer.toString(db.networkTimeoutMillis()));
+            assertEquals(1, logins.get(), "one connection for all of it");
         }
     }
 
