@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -37,7 +38,11 @@ public final class MigrationHandler implements RequestStreamHandler {
 
     /** Used by Lambda: configuration from the environment, the owner's password from the secret. */
     public MigrationHandler() {
-        this(FunctionConfig.fromEnvironment(System.getenv()));
+        this(System.getenv());
+    }
+
+    MigrationHandler(Map<String, String> env) {
+        this(FunctionConfig.fromEnvironment(env));
     }
 
     private MigrationHandler(FunctionConfig config) {

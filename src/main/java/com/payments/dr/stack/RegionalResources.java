@@ -275,11 +275,6 @@ public abstract class RegionalResources extends Construct {
         return function;
     }
 
-    /** This region's schema migrator, or {@code null} before {@link #addPaymentFunction} ran. */
-    public MigratorFunction migrator() {
-        return migrator;
-    }
-
     /** This region's REST API, or {@code null} before {@link #addPaymentApi} ran. */
     public PaymentApi api() {
         return api;

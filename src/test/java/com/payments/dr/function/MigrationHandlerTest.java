@@ -97,5 +97,9 @@ class MigrationHandlerTest {
         // With the secret configured, the client is built without any network call.
         assertTrue(MigrationHandler.ownerCredentials(Fixtures.localConfig("unused-table", "postgres"))
                 instanceof SecretsManagerCredentials);
+        assertTrue(new MigrationHandler(Fixtures.env()) != null, "the Lambda wiring from a valid environment");
+        // Lambda's entry point reads the process environment, which here has none of the variables.
+        assertTrue(assertThrows(FunctionConfig.ConfigException.class, MigrationHandler::new).getMessage()
+                .contains("DB_HOST is not set"));
     }
 }

@@ -281,6 +281,35 @@ class PaymentFlowTest {
     }
 
     @Test
+    void aClaimTakenOverMeanwhileIsLeftToItsHolderAndTheLostLeaseIsLogged() throws Exception {
+        String key = key();
+        PaymentHandler handler = primary();
+        assertEquals(200, health(handler).statusCode());
+        // After the claim, another request holds the record (this one's lease ran out), then the
+        // database goes away: the release must not delete the other request's claim.
+        faults.afterPut = () -> {
+            dynamo.client().updateItem(b -> b.tableName(TABLE)
+                    .key(Map.of("pk", AttributeValue.fromS("IDEMPOTENCY#" + scoped(key))))
+                    .updateExpression("SET lease_token = :other")
+                    .expressionAttributeValues(Map.of(":other", AttributeValue.fromS("another-request"))));
+            stopPostgres();
+        };
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        Log.redirect(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        ApiResponse down;
+        try {
+            down = post(handler, key, Fixtures.paymentBody("3.00", "USD", MERCHANT));
+        } finally {
+            Log.redirect(System.out);
+            faults.afterPut = () -> { };
+            pg.start();
+        }
+        assertEquals("database_unavailable", error(down));
+        assertEquals("another-request", record(key).get("lease_token").s(), "the holder's claim stays");
+        assertTrue(log.toString(java.nio.charset.StandardCharsets.UTF_8).contains("idempotency_lease_lost_on_release"));
+    }
+
+    @Test
     void theDatabaseGoingDownMidRequestIsA503ThenTheRetrySucceedsOnce() throws Exception {
         String key = key();
         String body = Fixtures.paymentBody("42.00", "USD", MERCHANT);
