@@ -32,27 +32,39 @@ public final class MigrationHandler implements RequestStreamHandler {
     static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(60);
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
-    private final FunctionConfig config;
-    private final DbCredentials.Provider owner;
-    private final List<SchemaMigrator.Migration> migrations;
+    private final Map<String, String> env;
+    private FunctionConfig config;
+    private DbCredentials.Provider owner;
+    private List<SchemaMigrator.Migration> migrations;
 
-    /** Used by Lambda: configuration from the environment, the owner's password from the secret. */
+    /**
+     * Used by Lambda: configuration from the environment, the owner's password from the secret,
+     * both read by the invocation (a bad deployment then fails the deploy's invoke with the
+     * configuration's message).
+     */
     public MigrationHandler() {
         this(System.getenv());
     }
 
     MigrationHandler(Map<String, String> env) {
-        this(FunctionConfig.fromEnvironment(env));
-    }
-
-    private MigrationHandler(FunctionConfig config) {
-        this(config, ownerCredentials(config), SchemaMigrator.MIGRATIONS);
+        this.env = env;
     }
 
     MigrationHandler(FunctionConfig config, DbCredentials.Provider owner, List<SchemaMigrator.Migration> migrations) {
+        this.env = Map.of();
         this.config = config;
         this.owner = owner;
         this.migrations = migrations;
+    }
+
+    /** Reads the configuration once; no network call. */
+    synchronized MigrationHandler wire() {
+        if (config == null) {
+            config = FunctionConfig.fromEnvironment(env);
+            owner = ownerCredentials(config);
+            migrations = SchemaMigrator.MIGRATIONS;
+        }
+        return this;
     }
 
     /** The master secret, read in the region its ARN names (each region is given its own replica). */
@@ -71,7 +83,7 @@ public final class MigrationHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         input.readAllBytes();
-        output.write(migrate().toString().getBytes(StandardCharsets.UTF_8));
+        output.write(wire().migrate().toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /**

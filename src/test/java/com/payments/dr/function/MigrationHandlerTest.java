@@ -97,9 +97,13 @@ class MigrationHandlerTest {
         // With the secret configured, the client is built without any network call.
         assertTrue(MigrationHandler.ownerCredentials(Fixtures.localConfig("unused-table", "postgres"))
                 instanceof SecretsManagerCredentials);
-        assertTrue(new MigrationHandler(Fixtures.env()) != null, "the Lambda wiring from a valid environment");
-        // Lambda's entry point reads the process environment, which here has none of the variables.
-        assertTrue(assertThrows(FunctionConfig.ConfigException.class, MigrationHandler::new).getMessage()
+        MigrationHandler wired = new MigrationHandler(Fixtures.env());
+        assertTrue(wired.wire() == wired.wire(), "the Lambda wiring from a valid environment, once");
+        // Lambda's entry point reads the process environment, which here has none of the variables:
+        // the invocation fails with the configuration's message.
+        MigrationHandler lambda = new MigrationHandler();
+        assertTrue(assertThrows(FunctionConfig.ConfigException.class, () -> lambda.handleRequest(
+                new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream(), null)).getMessage()
                 .contains("DB_HOST is not set"));
     }
 }
