@@ -71,15 +71,20 @@ public final class Network extends Construct {
 
     /**
      * What an endpoint lets through: these actions on these resources, for principals of this
-     * account. Every endpoint of the network must get one ({@link #restrictEndpoints}).
+     * account, and only for the given IAM roles when {@code principalArns} is not empty. Every
+     * endpoint of the network must get one ({@link #restrictEndpoints}).
      */
-    public record EndpointAccess(List<String> actions, List<String> resources) {
+    public record EndpointAccess(List<String> actions, List<String> resources, List<String> principalArns) {
+        public EndpointAccess(List<String> actions, List<String> resources) {
+            this(actions, resources, List.of());
+        }
     }
 
     private final Vpc vpc;
     private final List<Subnet> privateSubnets = new ArrayList<>();
     private final SecurityGroup functionSecurityGroup;
     private final SecurityGroup databaseSecurityGroup;
+    private final SecurityGroup migratorSecurityGroup;
     private final DefaultSecurityGroup defaultSecurityGroup;
     private final RegionContext region;
     private final java.util.Map<String, VpcEndpoint> endpoints = new java.util.LinkedHashMap<>();
@@ -172,12 +177,18 @@ public final class Network extends Construct {
                 .build();
 
         functionSecurityGroup = securityGroup("function", "Payment function ENIs: egress to the database and AWS endpoints only", region);
-        databaseSecurityGroup = securityGroup("database", "Aurora PostgreSQL: PostgreSQL from the payment function only", region);
+        databaseSecurityGroup = securityGroup("database", "Aurora PostgreSQL: PostgreSQL from the payment function and the migrator only", region);
+        // the schema migrator is apart: it alone reaches the interface endpoints (Secrets Manager)
+        migratorSecurityGroup = securityGroup("migrator", "Schema migrator ENIs: egress to the database and the interface endpoints only", region);
 
         ingress("database_from_function", region, databaseSecurityGroup, functionSecurityGroup, POSTGRES_PORT,
                 "PostgreSQL from the payment function");
         egress("function_to_database", region, databaseSecurityGroup.getId(), null, POSTGRES_PORT,
                 "PostgreSQL to the Aurora cluster");
+        ingress("database_from_migrator", region, databaseSecurityGroup, migratorSecurityGroup, POSTGRES_PORT,
+                "PostgreSQL from the schema migrator");
+        egress("migrator_to_database", region, migratorSecurityGroup, databaseSecurityGroup.getId(), null,
+                POSTGRES_PORT, "PostgreSQL to the Aurora cluster");
         for (String service : props.functionGatewayServices()) {
             egress("function_to_" + service, region, null, endpoints.get(service).getPrefixListId(), HTTPS_PORT,
                     "HTTPS to " + service + " through its gateway endpoint");
@@ -189,13 +200,13 @@ public final class Network extends Construct {
         flowLogs(region, props);
     }
 
-    /** One endpoint per service with an ENI in every private subnet, reachable only from the function. */
+    /** One endpoint per service with an ENI in every private subnet, reachable only from the migrator. */
     private void interfaceEndpoints(RegionContext region, List<String> services) {
         SecurityGroup endpointGroup = securityGroup("endpoints",
-                "Interface endpoints: HTTPS from the payment function only", region);
-        ingress("endpoints_from_function", region, endpointGroup, functionSecurityGroup, HTTPS_PORT,
-                "HTTPS from the payment function");
-        egress("function_to_endpoints", region, endpointGroup.getId(), null, HTTPS_PORT,
+                "Interface endpoints: HTTPS from the schema migrator only", region);
+        ingress("endpoints_from_migrator", region, endpointGroup, migratorSecurityGroup, HTTPS_PORT,
+                "HTTPS from the schema migrator");
+        egress("migrator_to_endpoints", region, migratorSecurityGroup, endpointGroup.getId(), null, HTTPS_PORT,
                 "HTTPS to the interface endpoints (" + String.join(", ", services) + ")");
         for (String service : services) {
             endpoints.put(service, VpcEndpoint.Builder.create(this, service + "_endpoint")
@@ -224,12 +235,18 @@ public final class Network extends Construct {
                 throw new IllegalStateException("no endpoint policy for the " + service + " endpoint of "
                         + region.region() + ": give restrictEndpoints what the stack uses it for");
             }
+            List<com.hashicorp.cdktf.providers.aws.data_aws_iam_policy_document.DataAwsIamPolicyDocumentStatementCondition>
+                    conditions = new ArrayList<>(List.of(Iam.condition("StringEquals", "aws:PrincipalAccount",
+                            region.accountId())));
+            if (!allowed.principalArns().isEmpty()) {
+                // a role session's aws:PrincipalArn is its role's ARN
+                conditions.add(Iam.condition("ArnEquals", "aws:PrincipalArn", allowed.principalArns()));
+            }
             endpoint.setPolicy(Iam.document(this, service + "_endpoint_policy", region, List.of(
                     Iam.statement("OnlyThisStacksResources", allowed.actions())
                             .principals(List.of(Iam.aws("*")))
                             .resources(allowed.resources())
-                            .condition(List.of(Iam.condition("StringEquals", "aws:PrincipalAccount",
-                                    region.accountId())))
+                            .condition(conditions)
                             .build())).getJson());
         });
     }
@@ -260,9 +277,14 @@ public final class Network extends Construct {
     /** TCP on {@code port} out of the function's group, to another group or to a prefix list. */
     private void egress(String id, RegionContext region, String targetGroupId, String targetPrefixListId, int port,
                         String description) {
+        egress(id, region, functionSecurityGroup, targetGroupId, targetPrefixListId, port, description);
+    }
+
+    private void egress(String id, RegionContext region, SecurityGroup group, String targetGroupId,
+                        String targetPrefixListId, int port, String description) {
         VpcSecurityGroupEgressRule.Builder.create(this, id)
                 .provider(region.provider())
-                .securityGroupId(functionSecurityGroup.getId())
+                .securityGroupId(group.getId())
                 .referencedSecurityGroupId(targetGroupId)
                 .prefixListId(targetPrefixListId)
                 .ipProtocol("tcp").fromPort(port).toPort(port)
@@ -324,6 +346,16 @@ public final class Network extends Construct {
 
     public String functionSecurityGroupId() {
         return functionSecurityGroup.getId();
+    }
+
+    /** The schema migrator's group: the database and the interface endpoints, nothing else. */
+    public String migratorSecurityGroupId() {
+        return migratorSecurityGroup.getId();
+    }
+
+    /** What the migrator needs in place before it is invoked: the endpoints with their policies. */
+    public List<com.hashicorp.cdktf.ITerraformDependable> endpointResources() {
+        return List.copyOf(endpoints.values());
     }
 
     public String databaseSecurityGroupId() {

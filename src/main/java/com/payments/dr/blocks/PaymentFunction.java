@@ -30,14 +30,16 @@ public final class PaymentFunction extends Construct {
     public static final String RUNTIME = "java17";
     /** Java initializes faster with more CPU, which Lambda grants in proportion to memory. */
     static final int MEMORY_MB = 1024;
-    /** Below the function's 60-second idempotency lease, as the function requires. */
-    static final int TIMEOUT_SECONDS = 30;
+    /**
+     * Above the function's own time budget (at most 20 s, {@code Deadline}) so the function always
+     * answers itself, and below API Gateway's 29-second integration timeout so an invocation that
+     * does run long ends before API Gateway gives up on it (and far below the 60-second lease).
+     */
+    public static final int TIMEOUT_SECONDS = 25;
     public static final String ALIAS = "live";
     /** What the function does with the idempotency table (and all an endpoint policy lets through). */
     public static final List<String> TABLE_ACTIONS = List.of("dynamodb:DeleteItem", "dynamodb:GetItem",
             "dynamodb:PutItem", "dynamodb:UpdateItem");
-    /** What the function does with the database secret. */
-    public static final List<String> SECRET_ACTIONS = List.of("secretsmanager:GetSecretValue");
     /**
      * Waits until a published version's SnapStart snapshot is ready (State Active). Provider 5.x
      * does not wait for it (terraform-provider-aws#42693): without this the alias would move to a
@@ -50,14 +52,13 @@ public final class PaymentFunction extends Construct {
 
     /**
      * @param code        the function package, one asset for both regions
-     * @param secretArn   the master secret's ARN in this region (the replica's in the DR region)
      * @param tableName   the global table, the same name in every region
      * @param environment the function's settings (see {@code FunctionConfig})
      * @param databaseUserArn the {@code rds-db:dbuser} ARN of the application role in this region's
      *                        cluster, for IAM database authentication
      */
     public record Props(RegionContext region, TerraformAsset code, Network network, EncryptionKey logsKey,
-                        EncryptionKey dataKey, int logRetentionDays, String secretArn, String tableName,
+                        EncryptionKey dataKey, int logRetentionDays, String tableName,
                         Map<String, String> environment, String databaseUserArn) {
     }
 
@@ -87,12 +88,7 @@ public final class PaymentFunction extends Construct {
                         "ec2:DescribeSubnets", "ec2:UnassignPrivateIpAddresses"), List.of("*")),
                 Iam.allow("IdempotencyRecords", TABLE_ACTIONS,
                         List.of(region.arn("dynamodb", "table/" + props.tableName()))),
-                Iam.allow("DatabaseCredentials", SECRET_ACTIONS, List.of(props.secretArn())),
-                Iam.statement("DecryptCredentials", List.of("kms:Decrypt"))
-                        .resources(List.of(props.dataKey().arn()))
-                        .condition(List.of(Iam.condition("StringEquals", "kms:ViaService",
-                                "secretsmanager." + region.region() + ".amazonaws.com")))
-                        .build(),
+                // no Secrets Manager, no owner's password: migrations are the migrator's (MigratorFunction)
                 decryptEnvironment(region, props.dataKey()),
                 // payments log in as the application role with an IAM token, in this cluster only
                 Iam.allow("ConnectAsApplicationRole", List.of("rds-db:connect"),

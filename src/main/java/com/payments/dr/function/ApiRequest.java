@@ -3,6 +3,9 @@ package com.payments.dr.function;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -61,14 +64,11 @@ public record ApiRequest(String method, String path, Map<String, String> headers
                 }
             }
         }
+        refuseRepeated(event.get("multiValueHeaders"));
         String body = string(event, "body");
         JsonElement encoded = event.get("isBase64Encoded");
         if (body != null && encoded != null && encoded.isJsonPrimitive() && encoded.getAsBoolean()) {
-            try {
-                body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("event body is marked base64 but is not");
-            }
+            body = decode(body);
         }
         String normalizedPath = path.length() > 1 && path.endsWith("/")
                 ? path.substring(0, path.length() - 1) : path;
@@ -76,6 +76,43 @@ public record ApiRequest(String method, String path, Map<String, String> headers
         String requestId = context != null && context.isJsonObject()
                 ? string(context.getAsJsonObject(), "requestId") : null;
         return new ApiRequest(method.toUpperCase(), normalizedPath, headers, body, requestId);
+    }
+
+    /**
+     * API Gateway puts only the last of repeated headers into {@code headers}; the request is
+     * ambiguous when the idempotency key or the content type came more than once, so it is refused
+     * instead of silently using one of them.
+     */
+    private static void refuseRepeated(JsonElement multiValueHeaders) {
+        if (multiValueHeaders == null || !multiValueHeaders.isJsonObject()) {
+            return;
+        }
+        for (Map.Entry<String, JsonElement> h : multiValueHeaders.getAsJsonObject().entrySet()) {
+            if (SINGLE_VALUED.contains(h.getKey().toLowerCase(java.util.Locale.ROOT))
+                    && h.getValue().isJsonArray() && h.getValue().getAsJsonArray().size() > 1) {
+                throw new IllegalArgumentException("header " + h.getKey() + " must be sent once");
+            }
+        }
+    }
+
+    private static final java.util.Set<String> SINGLE_VALUED = java.util.Set.of("idempotency-key", "content-type");
+
+    /** Base64, then strict UTF-8: bytes that are not UTF-8 are refused, never replaced. */
+    private static String decode(String body) {
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(body);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("event body is marked base64 but is not");
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("event body is not valid UTF-8");
+        }
     }
 
     private static String string(JsonObject object, String name) {

@@ -20,7 +20,7 @@ public record FunctionConfig(
         RegionRole regionRole,
         String awsRegion,
         String idempotencyTable,
-        String dbSecretArn,
+        Optional<String> dbSecretArn,
         String dbHost,
         int dbPort,
         String dbName,
@@ -99,8 +99,9 @@ public record FunctionConfig(
         String region = r.matching("AWS_REGION", null, REGION, "an AWS region name such as us-east-1");
         String table = r.matching("IDEMPOTENCY_TABLE", null, TABLE,
                 "a DynamoDB table name: 3-255 characters of A-Z a-z 0-9 _ . -");
-        String secretArn = r.matching("DB_SECRET_ARN", null, SECRET_ARN,
-                "a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)");
+        // only the migrator reads the owner's secret; the payment function is not given it
+        Optional<String> secretArn = r.optional("DB_SECRET_ARN", SECRET_ARN,
+                "unset, or a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)");
         String host = r.matching("DB_HOST", null, HOST, "a DNS host name or IP address");
         int port = r.port();
         String dbName = r.matching("DB_NAME", null, DB_NAME,

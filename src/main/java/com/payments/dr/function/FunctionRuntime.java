@@ -17,7 +17,6 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * Wires the function's parts once per container.
@@ -48,12 +47,11 @@ public final class FunctionRuntime implements AutoCloseable {
     private final PaymentDatabase database;
     private final Router router;
 
-    public FunctionRuntime(FunctionConfig config, DynamoDbClient dynamo, DbCredentials.Provider app,
-            DbCredentials.Provider owner, Clock clock) {
+    public FunctionRuntime(FunctionConfig config, DynamoDbClient dynamo, DbCredentials.Provider app, Clock clock) {
         this.config = config;
         String region = config.awsRegion();
         IdempotencyStore store = new IdempotencyStore(dynamo, config.idempotencyTable(), clock);
-        database = new PaymentDatabase(config, app, owner, clock);
+        database = new PaymentDatabase(config, app, clock);
         PaymentValidator validator =
                 new PaymentValidator(config.allowedCurrencies(), config.maxAmount());
         this.router = new Router(
@@ -63,7 +61,7 @@ public final class FunctionRuntime implements AutoCloseable {
 
     /**
      * Builds the production wiring from the Lambda environment. No network call happens here: the
-     * credentials, the secret and the database are first touched by the first request, so init
+     * credentials and the database are first touched by the first request, so init
      * stays short, a database outage does not turn into init failures, and a SnapStart snapshot
      * holds nothing that must not be shared.
      */
@@ -71,19 +69,10 @@ public final class FunctionRuntime implements AutoCloseable {
         FunctionConfig config = FunctionConfig.fromEnvironment(env);
         AwsCredentialsProvider aws = lambdaCredentials();
         DynamoDbClient dynamo = dynamoClient(config, aws, List.of());
-        // The owner's secret is read in the region named by its ARN: the stack passes each region
-        // its own replica, so failover does not depend on the failed region's Secrets Manager.
-        SecretsManagerClient secrets = SecretsManagerClient.builder()
-                .region(Region.of(secretRegion(config.dbSecretArn())))
-                .httpClient(httpClient())
-                .credentialsProvider(aws)
-                .overrideConfiguration(limits(List.of()))
-                .build();
         DbCredentials.Provider app = new IamAuthToken(config.dbHost(), config.dbPort(), config.dbUser(),
                 Region.of(config.awsRegion()), aws, Clock.systemUTC());
         Log.info("function_init", "region", config.awsRegion(), "role", config.regionRole().label());
-        return new FunctionRuntime(config, dynamo, app,
-                new SecretsManagerCredentials(secrets, config.dbSecretArn()), Clock.systemUTC());
+        return new FunctionRuntime(config, dynamo, app, Clock.systemUTC());
     }
 
     /**
@@ -122,7 +111,7 @@ public final class FunctionRuntime implements AutoCloseable {
     }
 
     /** The JDK's URL-connection client: no extra threads or libraries, short connect and read limits. */
-    private static SdkHttpClient httpClient() {
+    static SdkHttpClient httpClient() {
         return UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(1))
                 .socketTimeout(ATTEMPT_TIMEOUT)

@@ -9,6 +9,7 @@ import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 
 /**
@@ -127,7 +128,12 @@ public final class IdempotencyStore {
         return new Claim.InProgress(Math.max(1, leaseEnds - now));
     }
 
-    /** Stores the response. Returns false if the lease was lost (the payment row is still correct). */
+    /**
+     * Stores the response. Returns false if the lease was lost (the payment row is still correct).
+     * The item as it was is returned with a failed condition: when the SDK retried a call whose
+     * first attempt had applied (the response was lost), the item already holds exactly this
+     * response, and that is success, not a lost lease.
+     */
     public boolean complete(String scopedKey, String leaseToken, int statusCode, String body,
             Deadline deadline) {
         long now = clock.instant().getEpochSecond();
@@ -141,16 +147,31 @@ public final class IdempotencyStore {
                     .expressionAttributeNames(Map.of("#status", "status"))
                     .expressionAttributeValues(Map.of(
                             ":completed", s(COMPLETED), ":code", n(statusCode), ":body", s(body),
-                            ":expires", n(now + RECORD_TTL.toSeconds()), ":token", s(leaseToken))));
+                            ":expires", n(now + RECORD_TTL.toSeconds()), ":token", s(leaseToken)))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
             return true;
         } catch (ConditionalCheckFailedException e) {
-            return false;
+            Map<String, AttributeValue> item = e.hasItem() ? e.item() : Map.of();
+            return COMPLETED.equals(text(item, "status"))
+                    && Integer.toString(statusCode).equals(number(item, "response_status"))
+                    && body.equals(text(item, "response_body"));
         }
+    }
+
+    private static String text(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? null : value.s();
+    }
+
+    private static String number(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? null : value.n();
     }
 
     /**
      * Deletes this request's IN_PROGRESS record so the client's retry is not blocked. Returns false
-     * if the lease had already been taken over.
+     * if the lease had already been taken over. A failed condition on an item that no longer
+     * exists is a delete the SDK retried after its first attempt applied: released.
      */
     public boolean release(String scopedKey, String leaseToken, Deadline deadline) {
         try {
@@ -159,10 +180,11 @@ public final class IdempotencyStore {
                     .key(Map.of("pk", s(partitionKey(scopedKey))))
                     .conditionExpression("lease_token = :token AND #status = :in_progress")
                     .expressionAttributeNames(Map.of("#status", "status"))
-                    .expressionAttributeValues(Map.of(":token", s(leaseToken), ":in_progress", s(IN_PROGRESS))));
+                    .expressionAttributeValues(Map.of(":token", s(leaseToken), ":in_progress", s(IN_PROGRESS)))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
             return true;
         } catch (ConditionalCheckFailedException e) {
-            return false;
+            return !e.hasItem() || e.item().isEmpty();
         }
     }
 

@@ -16,11 +16,11 @@ import software.amazon.awssdk.core.exception.SdkException;
  * serves one request at a time). A connection that failed is dropped and reopened on the next call,
  * so a database that comes back is used again without a cold start.
  *
- * <p>Two database users: payments run as the application role (DML on the payments table only,
- * IAM authentication in AWS), migrations as the owner (the cluster's master user, from the
- * secret). Migrations run on a write path only, never from the health check: on the first write of
- * a container whose schema is behind, and when the application role cannot log in yet (first
- * deployment: the owner's migrations create it).
+ * <p>Payments run as the application role (DML on the payments table only, IAM authentication
+ * in AWS). This class never migrates and never holds the owner's password: the migrator
+ * ({@link MigrationHandler}) does that at deploy time. A login failure of the application role
+ * (the role not created yet, a token refused) is reported as {@link Failure#UNAVAILABLE} at once,
+ * without a second login attempt, so a failover's reconnect storm is not doubled.
  *
  * <p>Every session has server-side limits ({@link #STATEMENT_TIMEOUT}, {@link #LOCK_TIMEOUT}) and
  * every network wait is bounded by the request's {@link Deadline}.
@@ -77,28 +77,21 @@ public final class PaymentDatabase implements AutoCloseable {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** How long a writability answer is reused: promotion is noticed within this, at one query per period. */
     static final Duration WRITABLE_CACHE = Duration.ofSeconds(5);
+    /** The liveness check of a kept connection (the driver's unit is seconds). */
+    private static final int VALIDATION_TIMEOUT_SECONDS = 1;
 
     private final String url;
-    private final String appUser;
     private final DbCredentials.Provider app;
-    private final DbCredentials.Provider owner;
     private final Clock clock;
     private final org.postgresql.Driver driver = new org.postgresql.Driver();
     private Connection connection;
-    private boolean schemaCurrent;
     private Boolean writable;
     private Instant writableUntil = Instant.MIN;
 
-    /**
-     * @param app   the application role's credentials (an IAM token in AWS)
-     * @param owner the schema owner's credentials (the master secret), used for migrations only
-     */
-    public PaymentDatabase(FunctionConfig config, DbCredentials.Provider app, DbCredentials.Provider owner,
-            Clock clock) {
+    /** @param app the application role's credentials (an IAM token in AWS) */
+    public PaymentDatabase(FunctionConfig config, DbCredentials.Provider app, Clock clock) {
         this.url = jdbcUrl(config);
-        this.appUser = config.dbUser();
         this.app = app;
-        this.owner = owner;
         this.clock = clock;
     }
 
@@ -122,7 +115,7 @@ public final class PaymentDatabase implements AutoCloseable {
             return writable;
         }
         try {
-            Connection c = connection(deadline, true);
+            Connection c = connection(deadline, STATEMENT_TIMEOUT);
             writable = isWritable(c);
             writableUntil = now.plus(WRITABLE_CACHE);
             return writable;
@@ -141,14 +134,7 @@ public final class PaymentDatabase implements AutoCloseable {
             throws DatabaseException, KeyReusedException {
         boolean sent = false;
         try {
-            Connection c = connection(deadline, true);
-            if (!schemaCurrent) {
-                if (SchemaMigrator.currentVersion(c) < SchemaMigrator.LATEST_VERSION) {
-                    migrateAsOwner(deadline);
-                }
-                schemaCurrent = true;
-            }
-            c.setNetworkTimeout(Runnable::run, (int) deadline.cap(STATEMENT_TIMEOUT.plusSeconds(1)).toMillis());
+            Connection c = connection(deadline, STATEMENT_TIMEOUT.plusSeconds(1));
             try (PreparedStatement insert = c.prepareStatement(
                     "INSERT INTO payments (payment_id, idempotency_key, request_hash, amount, currency,"
                             + " merchant_id, description, status, region) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -185,11 +171,10 @@ public final class PaymentDatabase implements AutoCloseable {
         }
     }
 
-    /** For the health check: connects as the application role, never migrates, reports the role. */
+    /** For the health check: connects as the application role, reports the role and schema level. */
     public synchronized Status status(Deadline deadline) throws DatabaseException {
         try {
-            Connection c = connection(deadline, false);
-            c.setNetworkTimeout(Runnable::run, (int) deadline.cap(STATEMENT_TIMEOUT).toMillis());
+            Connection c = connection(deadline, STATEMENT_TIMEOUT);
             return new Status(isWritable(c), SchemaMigrator.currentVersion(c));
         } catch (SQLException e) {
             throw failure(e, false);
@@ -209,34 +194,47 @@ public final class PaymentDatabase implements AutoCloseable {
         }
     }
 
-    private Connection connection(Deadline deadline, boolean mayMigrate) throws SQLException, DatabaseException {
-        if (connection != null && connection.isValid(1)) {
-            return connection;
-        }
-        closeQuietly();
-        try {
-            connection = open(app, deadline, appOptions());
-        } catch (SQLException e) {
-            if (!mayMigrate || !isAuthFailure(e)) {
-                throw e;
+    /**
+     * This container's connection, every wait on it bounded by this request's deadline (at most
+     * {@code max}) before anything is sent: a kept connection otherwise carries the timeout of the
+     * request that last used it. No connection attempt starts once the budget is spent.
+     */
+    private Connection connection(Deadline deadline, Duration max) throws SQLException, DatabaseException {
+        if (connection != null) {
+            // only a connection this class closed is ever refused here, and it is never kept
+            bound(connection, deadline, max);
+            if (connection.isValid(VALIDATION_TIMEOUT_SECONDS)) {
+                return connection;
             }
-            // First deployment: the application role exists once the owner's migrations made it.
-            Log.warn("app_role_login_failed", "state", e.getSQLState());
-            migrateAsOwner(deadline);
-            connection = open(app, deadline, appOptions());
+            closeQuietly();
+        }
+        if (deadline.remainingMillis() < Deadline.MIN_STEP_MILLIS) {
+            throw new DatabaseException(Failure.UNAVAILABLE, "time budget exhausted before the database connection",
+                    null);
+        }
+        try {
+            connection = connect(app.current(), deadline);
+            bound(connection, deadline, max);
+        } catch (SdkException | IllegalStateException e) {
+            throw new DatabaseException(Failure.UNAVAILABLE, "database credentials unavailable", e);
+        } catch (SQLException e) {
+            if (isAuthFailure(e)) {
+                // a fresh token next time (it may have been refused as expired), never a second try now
+                app.invalidate();
+                Log.warn("app_role_login_failed", "state", e.getSQLState());
+            }
+            throw e;
         }
         return connection;
     }
 
-    private void migrateAsOwner(Deadline deadline) throws SQLException, DatabaseException {
-        String budget = Long.toString(deadline.cap(CONNECT_TIMEOUT.multipliedBy(2)).toMillis());
-        try (Connection c = open(owner, deadline,
-                "-c statement_timeout=" + budget + " -c lock_timeout=" + budget)) {
-            if (!isWritable(c)) {
-                throw new DatabaseException(Failure.READ_ONLY, "database is read-only", null);
-            }
-            SchemaMigrator.migrate(c, SchemaMigrator.MIGRATIONS, appUser);
-        }
+    private static void bound(Connection c, Deadline deadline, Duration max) throws SQLException {
+        c.setNetworkTimeout(Runnable::run, (int) deadline.cap(max).toMillis());
+    }
+
+    /** The current bound on this container's connection, for tests; 0 without a connection. */
+    synchronized int networkTimeoutMillis() throws SQLException {
+        return connection == null ? 0 : connection.getNetworkTimeout();
     }
 
     private static String appOptions() {
@@ -245,25 +243,7 @@ public final class PaymentDatabase implements AutoCloseable {
                 + " -c idle_in_transaction_session_timeout=10000";
     }
 
-    private Connection open(DbCredentials.Provider credentials, Deadline deadline, String options)
-            throws SQLException, DatabaseException {
-        try {
-            try {
-                return connect(credentials.current(), deadline, options);
-            } catch (SQLException e) {
-                if (!isAuthFailure(e)) {
-                    throw e;
-                }
-                // The password may have been rotated since we cached it: read it again, once.
-                credentials.invalidate();
-                return connect(credentials.current(), deadline, options);
-            }
-        } catch (SdkException | IllegalStateException e) {
-            throw new DatabaseException(Failure.UNAVAILABLE, "database credentials unavailable", e);
-        }
-    }
-
-    private Connection connect(DbCredentials credentials, Deadline deadline, String options) throws SQLException {
+    private Connection connect(DbCredentials credentials, Deadline deadline) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", credentials.username());
         properties.setProperty("password", credentials.password());
@@ -271,7 +251,7 @@ public final class PaymentDatabase implements AutoCloseable {
         properties.setProperty("connectTimeout", seconds);
         properties.setProperty("loginTimeout", seconds);
         properties.setProperty("socketTimeout", seconds);
-        properties.setProperty("options", options);
+        properties.setProperty("options", appOptions());
         return driver.connect(url, properties);
     }
 
@@ -292,6 +272,12 @@ public final class PaymentDatabase implements AutoCloseable {
     private DatabaseException failure(SQLException e, boolean sent) {
         closeQuietly();
         String state = String.valueOf(e.getSQLState());
+        if (READ_ONLY_STATE.equals(state) || state.startsWith("08") || state.startsWith("57P")) {
+            // demoted, failed over or cut off: ask again on the next request instead of claiming
+            // in the global table for up to WRITABLE_CACHE on the strength of an old answer
+            writable = null;
+            writableUntil = Instant.MIN;
+        }
         Failure kind = READ_ONLY_STATE.equals(state) ? Failure.READ_ONLY
                 : sent && (state.startsWith("08") || state.startsWith("57P")) ? Failure.OUTCOME_UNKNOWN
                 : Failure.UNAVAILABLE;
@@ -302,7 +288,6 @@ public final class PaymentDatabase implements AutoCloseable {
         if (connection != null) {
             closeQuietly(connection);
             connection = null;
-            schemaCurrent = false;
         }
     }
 

@@ -38,6 +38,13 @@ public final class PaymentService {
      * margin the request keeps back: the request's own may be spent by then.
      */
     static final Duration CLEANUP_BUDGET = Duration.ofMillis(500);
+    /**
+     * How every 503 for an attempt that did nothing ends. "Nothing was stored" would be false
+     * whenever an earlier attempt with the same key did store the payment (a replay, a retry after
+     * a lost response): this wording is true in every case.
+     */
+    static final String NOT_PROCESSED = "this attempt was not processed; earlier attempts with this"
+            + " Idempotency-Key are unaffected; retry with the same Idempotency-Key.";
 
     private final PaymentValidator validator;
     private final IdempotencyStore store;
@@ -80,8 +87,7 @@ public final class PaymentService {
             Log.error("idempotency_store_failed", "error", e.getClass().getSimpleName(),
                     "message", e.getMessage());
             return ApiResponse.unavailable("idempotency_store_unavailable",
-                    "The idempotency store is unavailable; nothing was stored; retry later with the same"
-                            + " Idempotency-Key.", STORE_RETRY_AFTER_SECONDS);
+                    "The idempotency store is unavailable; " + NOT_PROCESSED, STORE_RETRY_AFTER_SECONDS);
         } catch (Deadline.Exceeded e) {
             return timeUp(e);
         }
@@ -143,7 +149,9 @@ public final class PaymentService {
 
     /**
      * A completed key: the table remembers the answer, and this region's database must hold the row
-     * before the answer is repeated (the same idempotent insert under the same id does both).
+     * before the answer is repeated (the same idempotent insert under the same id does both). When
+     * that check cannot be made, the answer is {@code replay_unavailable}: the earlier attempt's
+     * payment stands, only this confirmation failed.
      */
     private ApiResponse replay(PaymentRequest payment, Claim.Completed done, Deadline deadline) {
         try {
@@ -155,9 +163,13 @@ public final class PaymentService {
         } catch (KeyReusedException e) {
             return keyReused();
         } catch (DatabaseException e) {
-            return e.failure() == Failure.OUTCOME_UNKNOWN ? outcomeUnknown(e) : notStored(e);
+            Log.error("replay_not_confirmed", "failure", e.failure().name(), "error", e.getMessage());
+            return replayUnavailable(e.failure() == Failure.READ_ONLY ? "this region's database is read-only"
+                    : "the payment database is unavailable");
         } catch (Deadline.Exceeded e) {
-            return timeUp(e);
+            Log.error("replay_not_confirmed", "error", e.getMessage());
+            return replayUnavailable("the request ran out of time before "
+                    + e.getMessage().substring("time budget exhausted before ".length()));
         }
         return new ApiResponse(done.statusCode(), Map.of("Content-Type", "application/json"), done.body())
                 .withHeader("Idempotent-Replayed", "true");
@@ -181,27 +193,32 @@ public final class PaymentService {
                 (int) UNKNOWN_OUTCOME_LEASE.toSeconds() + 1);
     }
 
+    private static ApiResponse replayUnavailable(String reason) {
+        return ApiResponse.unavailable("replay_unavailable", "An earlier attempt with this Idempotency-Key"
+                + " completed, but " + reason + ", so its result cannot be confirmed now; " + NOT_PROCESSED,
+                DB_RETRY_AFTER_SECONDS);
+    }
+
     /** A database failure that certainly wrote nothing. */
     private ApiResponse notStored(DatabaseException e) {
         Log.error("payment_not_stored", "failure", e.failure().name(), "error", e.getMessage());
         if (e.failure() == Failure.READ_ONLY) {
             return readOnly();
         }
-        return ApiResponse.unavailable("database_unavailable", "The payment database is unavailable;"
-                + " nothing was stored; retry later with the same Idempotency-Key.", DB_RETRY_AFTER_SECONDS);
+        return ApiResponse.unavailable("database_unavailable", "The payment database is unavailable; "
+                + NOT_PROCESSED, DB_RETRY_AFTER_SECONDS);
     }
 
     private ApiResponse readOnly() {
         return ApiResponse.unavailable("region_read_only", "This region's database is read-only"
-                + " (region role " + role.label() + "); nothing was stored; retry later with the same"
-                + " Idempotency-Key.", DB_RETRY_AFTER_SECONDS);
+                + " (region role " + role.label() + "); " + NOT_PROCESSED, DB_RETRY_AFTER_SECONDS);
     }
 
     private static ApiResponse timeUp(Deadline.Exceeded e) {
         Log.error("time_budget_exceeded", "error", e.getMessage());
         return ApiResponse.unavailable("time_budget_exceeded", "The request ran out of time before "
                 + e.getMessage().substring("time budget exhausted before ".length())
-                + "; nothing was stored; retry with the same Idempotency-Key.", TIMEOUT_RETRY_AFTER_SECONDS);
+                + "; " + NOT_PROCESSED, TIMEOUT_RETRY_AFTER_SECONDS);
     }
 
     private void release(String key, String lease) {

@@ -70,6 +70,19 @@ public final class SchemaMigrator {
     }
 
     /**
+     * A digest of the migration list (versions, descriptions and SQL): the deployment re-runs the
+     * migrator when it changes.
+     */
+    public static String digest(List<Migration> migrations) {
+        StringBuilder all = new StringBuilder();
+        for (Migration migration : migrations) {
+            all.append(migration.version()).append('\n').append(migration.description()).append('\n')
+                    .append(migration.sql()).append('\n');
+        }
+        return java.util.HexFormat.of().formatHex(PaymentRequest.sha256(all.toString()));
+    }
+
+    /**
      * Applies the pending migrations as the connection's user (the owner); returns how many this
      * call applied. {@code appUser} has passed the configuration's identifier rule.
      */

@@ -12,6 +12,8 @@ import com.payments.dr.blocks.Iam;
 import com.payments.dr.blocks.Network;
 import com.payments.dr.blocks.PaymentApi;
 import com.payments.dr.blocks.PaymentFunction;
+import com.payments.dr.blocks.MigratorFunction;
+import com.payments.dr.function.SchemaMigrator;
 import com.hashicorp.cdktf.TerraformAsset;
 import com.hashicorp.cdktf.providers.aws.data_aws_iam_policy_document.DataAwsIamPolicyDocumentStatement;
 import com.hashicorp.cdktf.providers.aws.data_aws_rds_orderable_db_instance.DataAwsRdsOrderableDbInstance;
@@ -37,14 +39,15 @@ public abstract class RegionalResources extends Construct {
     private final AlertTopic alerts;
     private AuroraCluster database;
     private PaymentFunction function;
+    private MigratorFunction migrator;
     private PaymentApi api;
     private EventWorkflows events;
     private Alarms alarms;
 
     /**
-     * Without NAT, the function reaches Secrets Manager through an interface endpoint. Payments no
-     * longer need it (the application role logs in with an IAM token signed locally), but
-     * migrations run as the owner, whose password only the master secret holds; see README.
+     * Without NAT, the schema migrator reaches Secrets Manager through an interface endpoint: it
+     * runs as the owner, whose password only the master secret holds. The payment function never
+     * reaches it (its application role logs in with an IAM token signed locally); see README.
      */
     static final List<String> INTERFACE_ENDPOINTS = List.of("secretsmanager");
     /** The gateway endpoints the function calls (it uses no S3): the only ones its group may reach. */
@@ -151,7 +154,6 @@ public abstract class RegionalResources extends Construct {
         Map<String, String> environment = new TreeMap<>();
         environment.put("REGION_ROLE", region.role().label());
         environment.put("IDEMPOTENCY_TABLE", global.tableName());
-        environment.put("DB_SECRET_ARN", global.secretArn(region.region()));
         environment.put("DB_HOST", database.writerEndpoint());
         environment.put("DB_PORT", Integer.toString(AuroraCluster.PORT));
         environment.put("DB_NAME", GlobalResources.DATABASE_NAME);
@@ -163,13 +165,21 @@ public abstract class RegionalResources extends Construct {
         environment.put("ALLOWED_ORIGIN", config.function().allowedOrigin());
         environment.put("ALLOWED_CURRENCIES", String.join(",", config.function().currencies()));
         function = new PaymentFunction(this, "payment_function", new PaymentFunction.Props(region, code, network,
-                logsKey, dataKey, config.logRetentionDays(), global.secretArn(region.region()), global.tableName(),
+                logsKey, dataKey, config.logRetentionDays(), global.tableName(),
                 environment, region.arn("rds-db", "dbuser:" + database.clusterResourceId() + "/" + FUNCTION_DB_USER)));
+        // the same settings plus the owner's secret, which only the migrator is given
+        Map<String, String> migratorEnvironment = new TreeMap<>(environment);
+        migratorEnvironment.put("DB_SECRET_ARN", global.secretArn(region.region()));
+        migrator = new MigratorFunction(this, "migrator", new MigratorFunction.Props(region, code, network, logsKey,
+                dataKey, config.logRetentionDays(), global.secretArn(region.region()), migratorEnvironment,
+                database.instances(), database.clusterResourceId(), SchemaMigrator.digest(SchemaMigrator.MIGRATIONS)));
         network.restrictEndpoints(endpointAccess(global));
         String role = region.role().label();
         output("function_name", "Payment function of the " + role + " region", function.functionName());
         output("function_alias_arn", "The payment function's live alias in the " + role + " region",
                 function.aliasArn());
+        output("migrator_function_name", "Schema migrator of the " + role + " region (invoke after a failover"
+                + " if a deploy is needed)", migrator.functionName());
         return function;
     }
 
@@ -196,8 +206,8 @@ public abstract class RegionalResources extends Construct {
         Map<String, Network.EndpointAccess> access = new TreeMap<>();
         access.put("dynamodb", new Network.EndpointAccess(PaymentFunction.TABLE_ACTIONS,
                 List.of(region.arn("dynamodb", "table/" + global.tableName()))));
-        access.put("secretsmanager", new Network.EndpointAccess(PaymentFunction.SECRET_ACTIONS,
-                List.of(global.secretArn(region.region()))));
+        access.put("secretsmanager", new Network.EndpointAccess(MigratorFunction.SECRET_ACTIONS,
+                List.of(global.secretArn(region.region())), List.of(migrator.roleArn())));
         // nothing in the VPC uses S3 today: the endpoint serves only this region's bucket
         access.put("s3", new Network.EndpointAccess(List.of("s3:GetObject", "s3:ListBucket", "s3:PutObject"),
                 List.of(bucket.arn(), bucket.arn() + "/*")));

@@ -46,6 +46,8 @@ class FailoverReplayTest {
         dynamo.createTable(TABLE_DR);
         primaryServer.createDatabase(DB);
         drServer.createDatabase(DB);
+        Fixtures.migrate(Fixtures.localConfig(primaryServer, TABLE_PRIMARY, DB));
+        Fixtures.migrate(Fixtures.localConfig(drServer, TABLE_DR, DB));
     }
 
     @AfterEach
@@ -59,7 +61,7 @@ class FailoverReplayTest {
         FunctionConfig config = Fixtures.localConfig(server, table, DB, env);
         DynamoDbClient client = dynamo.functionClient(config, faults);
         PaymentHandler handler = new PaymentHandler(new FunctionRuntime(config, client,
-                Fixtures.appCredentials(), Fixtures.ownerCredentials(), clock));
+                Fixtures.appCredentials(), clock));
         opened.add(handler);
         opened.add(client);
         return handler;
@@ -97,7 +99,7 @@ class FailoverReplayTest {
         PaymentHandler dr = region(TABLE_DR, drServer, drFaults, "REGION_ROLE", "dr");
         dr.handle(Fixtures.postPayment("warm-" + UUID.randomUUID(), BODY));
         try (PaymentDatabase db = new PaymentDatabase(Fixtures.localConfig(drServer, TABLE_DR, DB),
-                Fixtures.appCredentials(), Fixtures.ownerCredentials(), clock)) {
+                Fixtures.appCredentials(), clock)) {
             db.insert(new PaymentRequest(key, new java.math.BigDecimal("26.00"), "USD", "m-1",
                     java.util.Optional.empty()), "us-east-2", Deadline.after(java.time.Duration.ofSeconds(10)));
         }

@@ -30,6 +30,9 @@ final class Faults implements ExecutionInterceptor {
     volatile boolean getFindsNothing;
     /** This many PutItem responses are lost after DynamoDB applied the write; the SDK retries. */
     volatile int lostPutResponses;
+    /** The same for UpdateItem and DeleteItem. */
+    volatile int lostUpdateResponses;
+    volatile int lostDeleteResponses;
     /** Every call (not attempt) by operation name, e.g. "PutItemRequest". */
     final List<String> calls = Collections.synchronizedList(new ArrayList<>());
     /** Every HTTP attempt by operation name. */
@@ -58,6 +61,14 @@ final class Faults implements ExecutionInterceptor {
             if (context.request() instanceof PutItemRequest && lostPutResponses > 0) {
                 lostPutResponses--;
                 throw RetryableException.builder().message("response lost after the write applied").build();
+            }
+            if (context.request() instanceof UpdateItemRequest && lostUpdateResponses > 0) {
+                lostUpdateResponses--;
+                throw RetryableException.builder().message("response lost after the update applied").build();
+            }
+            if (context.request() instanceof DeleteItemRequest && lostDeleteResponses > 0) {
+                lostDeleteResponses--;
+                throw RetryableException.builder().message("response lost after the delete applied").build();
             }
         }
         return context.httpResponse();

@@ -103,7 +103,12 @@ final class Fixtures {
         return fixedCredentials(FunctionConfig.DEFAULT_DB_USER, API_PASSWORD);
     }
 
-    /** The schema owner, as the function logs in for migrations. */
+    /** Migrates {@code config}'s database as the deployment does: through the migrator, as the owner. */
+    static com.google.gson.JsonObject migrate(FunctionConfig config) {
+        return new MigrationHandler(config, ownerCredentials(), SchemaMigrator.MIGRATIONS).migrate();
+    }
+
+    /** The schema owner, as the migrator logs in. */
     static DbCredentials.Provider ownerCredentials() {
         return fixedCredentials(TestPostgres.APP_USER, TestPostgres.APP_PASSWORD);
     }

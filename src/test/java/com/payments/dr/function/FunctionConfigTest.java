@@ -25,7 +25,7 @@ class FunctionConfigTest {
         assertEquals("primary", c.regionRole().label());
         assertEquals("us-east-1", c.awsRegion());
         assertEquals("payments-idempotency", c.idempotencyTable());
-        assertEquals(Fixtures.SECRET_ARN, c.dbSecretArn());
+        assertEquals(java.util.Optional.of(Fixtures.SECRET_ARN), c.dbSecretArn());
         assertEquals(5432, c.dbPort());
         assertEquals("payments", c.dbName());
         assertEquals(SslMode.REQUIRE, c.dbSslMode());
@@ -74,7 +74,7 @@ class FunctionConfigTest {
             "AWS_REGION|NULL|AWS_REGION is not set; allowed: an AWS region name",
             "AWS_REGION|USEAST1|AWS_REGION='USEAST1' is invalid",
             "IDEMPOTENCY_TABLE|ab|IDEMPOTENCY_TABLE='ab' is invalid; allowed: a DynamoDB table name",
-            "DB_SECRET_ARN|my-secret|DB_SECRET_ARN='my-secret' is invalid; allowed: a Secrets Manager",
+            "DB_SECRET_ARN|my-secret|DB_SECRET_ARN='my-secret' is invalid; allowed: unset, or a Secrets Manager",
             "DB_HOST|NULL|DB_HOST is not set",
             "DB_HOST|bad host|DB_HOST='bad host' is invalid",
             "DB_PORT|0|DB_PORT='0' is invalid; allowed: an integer from 1 to 65535",
@@ -116,11 +116,12 @@ class FunctionConfigTest {
     void reportsEveryProblemAtOnce() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> FunctionConfig.fromEnvironment(Map.of()));
-        for (String name : List.of("REGION_ROLE", "AWS_REGION", "IDEMPOTENCY_TABLE", "DB_SECRET_ARN",
+        for (String name : List.of("REGION_ROLE", "AWS_REGION", "IDEMPOTENCY_TABLE",
                 "DB_HOST", "DB_NAME", "ALLOWED_ORIGIN")) {
             assertTrue(e.getMessage().contains(name + " is not set"), name + ": " + e.getMessage());
         }
         assertFalse(e.getMessage().contains("DB_PORT"), "defaults are not problems");
+        assertFalse(e.getMessage().contains("DB_SECRET_ARN"), "only the migrator needs the secret");
     }
 
     @Test

@@ -50,7 +50,7 @@ class FunctionReadmeTest {
         Set<String> codes = errorCodes();
         assertTrue(codes.containsAll(List.of("invalid_event", "unsupported_media_type", "request_in_progress",
                 "idempotency_key_reused", "idempotency_store_unavailable", "database_unavailable",
-                "region_read_only", "payment_outcome_unknown", "time_budget_exceeded", "internal_error")), codes::toString);
+                "region_read_only", "payment_outcome_unknown", "time_budget_exceeded", "replay_unavailable", "internal_error")), codes::toString);
         List<String> missing = new ArrayList<>();
         for (String code : codes) {
             if (!section.contains("`" + code + "`")) {
@@ -70,6 +70,14 @@ class FunctionReadmeTest {
                 + " s)"));
         assertTrue(section.contains("lease cut to " + PaymentService.UNKNOWN_OUTCOME_LEASE.toSeconds() + " s"));
         assertTrue(section.contains("at most " + Deadline.MAX_BUDGET_MILLIS / 1000 + " s"));
+        // budget < Lambda timeout < API Gateway's integration timeout, and the README says so
+        int timeout = com.payments.dr.blocks.PaymentFunction.TIMEOUT_SECONDS;
+        assertTrue(Deadline.MAX_BUDGET_MILLIS / 1000 < timeout, "the function answers before Lambda stops it");
+        assertTrue(timeout * 1000 < com.payments.dr.blocks.PaymentApi.INTEGRATION_TIMEOUT_MS,
+                "Lambda stops it before API Gateway gives up");
+        assertTrue(section.contains("1024 MB, " + timeout + " s timeout"), "README: the deployed timeout");
+        assertTrue(section.contains("between the " + Deadline.MAX_BUDGET_MILLIS / 1000 + " s budget and API Gateway's "
+                + com.payments.dr.blocks.PaymentApi.INTEGRATION_TIMEOUT_MS / 1000 + " s"));
         assertTrue(section.contains("`statement_timeout` " + PaymentDatabase.STATEMENT_TIMEOUT.toSeconds() + " s"));
         assertTrue(section.contains("`lock_timeout` " + PaymentDatabase.LOCK_TIMEOUT.toSeconds() + " s"));
         assertTrue(section.contains("answers within " + HealthService.BUDGET.toMillis() / 1000.0 + " s"));

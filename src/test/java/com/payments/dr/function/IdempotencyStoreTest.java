@@ -156,6 +156,38 @@ class IdempotencyStoreTest {
     }
 
     @Test
+    void aCompleteOrReleaseRetriedBySdkAfterItAppliedIsSuccessNotALostLease() {
+        Faults faults = new Faults();
+        try (var client = dynamo.functionClient(Fixtures.config("AWS_ENDPOINT_URL_DYNAMODB",
+                dynamo.endpoint().toString()), faults)) {
+            IdempotencyStore store = new IdempotencyStore(client, TABLE, Clock.fixed(T0, ZoneOffset.UTC));
+            String done = key();
+            Claim.Acquired first = assertInstanceOf(Claim.Acquired.class, store.claim(done, "hash-a", "us-east-1", D));
+            faults.lostUpdateResponses = 1;
+            assertTrue(store.complete(done, first.leaseToken(), 201, "{\"payment_id\":\"p-1\"}", D),
+                    "the retry found its own response: not a lost lease");
+            assertTrue(faults.attempts.stream().filter("UpdateItemRequest"::equals).count() >= 2, faults.attempts::toString);
+            assertEquals("COMPLETED", item(done).get("status").s());
+            // Another response, or a record another request completed, is a lost lease.
+            assertFalse(store.complete(done, first.leaseToken(), 201, "{\"payment_id\":\"p-2\"}", D));
+            assertFalse(store.complete(done, first.leaseToken(), 200, "{\"payment_id\":\"p-1\"}", D));
+            String taken = key();
+            assertInstanceOf(Claim.Acquired.class, store.claim(taken, "hash-a", "us-east-1", D));
+            assertFalse(store.complete(taken, "someone-else", 201, "{}", D), "still IN_PROGRESS under another lease");
+
+            String released = key();
+            Claim.Acquired lease = assertInstanceOf(Claim.Acquired.class,
+                    store.claim(released, "hash-a", "us-east-1", D));
+            faults.lostDeleteResponses = 1;
+            assertTrue(store.release(released, lease.leaseToken(), D), "the retry found the record gone");
+            assertTrue(faults.attempts.stream().filter("DeleteItemRequest"::equals).count() >= 2, faults.attempts::toString);
+            assertTrue(item(released).isEmpty());
+            assertFalse(store.release(taken, "someone-else", D), "held under another lease: not released");
+            assertFalse(store.release(done, first.leaseToken(), D), "completed: never deleted");
+        }
+    }
+
+    @Test
     void probeReadsTheTableAndFailsWhenItIsMissing() {
         storeAt(T0).probe(D);
         IdempotencyStore missing = new IdempotencyStore(dynamo.client(), "no-such-table", Clock.systemUTC());

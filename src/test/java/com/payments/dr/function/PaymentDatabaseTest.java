@@ -42,6 +42,7 @@ class PaymentDatabaseTest {
     static void createDatabase() throws SQLException {
         PG.createDatabase(DB);
         Fixtures.prepareRoles(PG);
+        Fixtures.migrate(config());
     }
 
     private static FunctionConfig config(String... overrides) {
@@ -49,7 +50,7 @@ class PaymentDatabaseTest {
     }
 
     private static PaymentDatabase database(FunctionConfig config, DbCredentials.Provider app) {
-        return new PaymentDatabase(config, app, Fixtures.ownerCredentials(), Clock.systemUTC());
+        return new PaymentDatabase(config, app, Clock.systemUTC());
     }
 
     private static PaymentDatabase database() {
@@ -71,7 +72,7 @@ class PaymentDatabaseTest {
     }
 
     @Test
-    void storesAPaymentOverTlsAsTheApplicationRoleAndMigratesAsTheOwnerOnFirstWrite() throws Exception {
+    void storesAPaymentOverTlsAsTheApplicationRoleInTheSchemaTheMigratorMade() throws Exception {
         try (PaymentDatabase db = database()) {
             PaymentRequest request = request("db-key-0001", "12.34");
             StoredPayment stored = db.insert(request, "us-east-1", D);
@@ -90,7 +91,7 @@ class PaymentDatabaseTest {
                 assertEquals("m-1", rs.getString(4));
                 assertEquals("order 7", rs.getString(5));
                 assertEquals(request.requestHash(), rs.getString(6));
-                assertEquals(TestPostgres.APP_USER, rs.getString(7), "the owner made the schema");
+                assertEquals(TestPostgres.APP_USER, rs.getString(7), "the owner (the migrator) made the schema");
                 assertEquals(FunctionConfig.DEFAULT_DB_USER, rs.getString(8), "payments run as the app role");
             }
         }
@@ -119,15 +120,18 @@ class PaymentDatabaseTest {
     }
 
     @Test
-    void theOwnersMigrationsCreateTheApplicationRoleOnFirstDeployment() throws Exception {
+    void aMissingApplicationRoleIsUnavailableAtOnceAndThePaymentPathNeverMigrates() throws Exception {
         String database = "payments_db_boot";
         String role = "payments_api_" + UUID.randomUUID().toString().substring(0, 8);
         PG.createDatabase(database);
         // In AWS the IAM token works once the role exists and is in rds_iam; locally, a password
         // set at that moment stands in for it.
+        java.util.concurrent.atomic.AtomicInteger logins = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger invalidations = new java.util.concurrent.atomic.AtomicInteger();
         DbCredentials.Provider iamLike = new DbCredentials.Provider() {
             @Override
             public DbCredentials current() {
+                logins.incrementAndGet();
                 try (Connection c = PG.admin("postgres"); Statement s = c.createStatement();
                           ResultSet rs = s.executeQuery("SELECT pg_has_role('" + role + "', 'rds_iam', 'MEMBER')"
                                   + " FROM pg_roles WHERE rolname = '" + role + "'")) {
@@ -142,12 +146,23 @@ class PaymentDatabaseTest {
 
             @Override
             public void invalidate() {
-                // Nothing cached.
+                invalidations.incrementAndGet();
             }
         };
-        try (PaymentDatabase db = database(Fixtures.localConfig("unused-table", database, "DB_USER", role), iamLike)) {
-            // The health check never bootstraps: the role does not exist yet.
+        FunctionConfig config = Fixtures.localConfig("unused-table", database, "DB_USER", role);
+        try (PaymentDatabase db = database(config, iamLike)) {
             assertEquals(Failure.UNAVAILABLE, assertThrows(DatabaseException.class, () -> db.status(D)).failure());
+            DatabaseException e = assertThrows(DatabaseException.class,
+                    () -> db.insert(request("db-key-boot", "1.00"), "us-east-1", D));
+            assertEquals(Failure.UNAVAILABLE, e.failure());
+            assertTrue(e.getMessage().startsWith("database error 28"), e.getMessage());
+            assertEquals(2, logins.get(), "one login per call, no immediate retry");
+            assertEquals(2, invalidations.get(), "a refused token is not reused");
+            try (Connection c = PG.admin(database)) {
+                assertEquals(0, SchemaMigrator.currentVersion(c), "the payment path never migrates");
+            }
+            // The migrator creates the role; the next request works.
+            Fixtures.migrate(config);
             assertFalse(db.insert(request("db-key-boot", "1.00"), "us-east-1", D).existing());
             assertEquals(new Status(true, SchemaMigrator.LATEST_VERSION), db.status(D));
         }
@@ -233,14 +248,16 @@ class PaymentDatabaseTest {
     }
 
     @Test
-    void aRotatedPasswordIsReReadFromTheSecretOnce() throws Exception {
+    void refusedCredentialsAreReadAgainOnTheNextRequestNotRetriedAtOnce() throws Exception {
         try (FakeSecretsManager fake = new FakeSecretsManager(
                 FakeSecretsManager.secret(FunctionConfig.DEFAULT_DB_USER, "old-password"))) {
             SecretsManagerCredentials credentials =
                     new SecretsManagerCredentials(fake.client(), Fixtures.SECRET_ARN);
-            credentials.current();
-            fake.secretString = FakeSecretsManager.secret(FunctionConfig.DEFAULT_DB_USER, Fixtures.API_PASSWORD);
             try (PaymentDatabase db = database(config(), credentials)) {
+                assertEquals(Failure.UNAVAILABLE,
+                        assertThrows(DatabaseException.class, () -> db.status(D)).failure());
+                assertEquals(1, fake.calls.get(), "no second login inside one request");
+                fake.secretString = FakeSecretsManager.secret(FunctionConfig.DEFAULT_DB_USER, Fixtures.API_PASSWORD);
                 assertTrue(db.status(D).writable());
             }
             assertEquals(2, fake.calls.get());
@@ -268,17 +285,20 @@ class PaymentDatabaseTest {
     }
 
     @Test
-    void aReadOnlyDatabaseIsReportedAndNeverMigratedOrWritten() throws Exception {
+    void aReadOnlyDatabaseIsReportedAndNeverWritten() throws Exception {
         PG.createDatabase("payments_db_ro");
+        // a global secondary holds the replicated schema
+        Fixtures.migrate(Fixtures.localConfig("unused-table", "payments_db_ro"));
         PG.makeReadOnly("payments_db_ro");
         MutableClock clock = new MutableClock(java.time.Instant.now());
         try (PaymentDatabase db = new PaymentDatabase(Fixtures.localConfig("unused-table", "payments_db_ro"),
-                Fixtures.appCredentials(), Fixtures.ownerCredentials(), clock)) {
-            assertEquals(new Status(false, 0), db.status(D));
+                Fixtures.appCredentials(), clock)) {
+            assertEquals(new Status(false, SchemaMigrator.LATEST_VERSION), db.status(D));
             assertFalse(db.writable(D));
             DatabaseException e = assertThrows(DatabaseException.class,
                     () -> db.insert(request("db-key-0004", "1.00"), "us-west-2", D));
             assertEquals(Failure.READ_ONLY, e.failure());
+            assertFalse(db.writable(D), "asked again after the 25006, and cached");
             // Promotion is noticed once the cached answer has aged out.
             try (Connection c = PG.admin("postgres"); Statement s = c.createStatement()) {
                 s.execute("ALTER DATABASE payments_db_ro SET default_transaction_read_only = off");
@@ -287,6 +307,92 @@ class PaymentDatabaseTest {
             clock.advance(PaymentDatabase.WRITABLE_CACHE);
             db.close();
             assertTrue(db.writable(D));
+        }
+    }
+
+    @Test
+    void aDemotedWriterStopsClaimingAtOnceTheCachedAnswerIsDroppedOnReadOnlyOrLostSessions() throws Exception {
+        String database = "payments_db_demote";
+        PG.createDatabase(database);
+        Fixtures.migrate(Fixtures.localConfig("unused-table", database));
+        MutableClock clock = new MutableClock(java.time.Instant.now());
+        try (PaymentDatabase db = new PaymentDatabase(Fixtures.localConfig("unused-table", database),
+                Fixtures.appCredentials(), clock)) {
+            assertTrue(db.writable(D));
+            // Demoted (read-only from now on) while the answer is cached; the connection survives.
+            try (Connection c = PG.admin("postgres"); Statement s = c.createStatement()) {
+                s.execute("ALTER ROLE " + FunctionConfig.DEFAULT_DB_USER + " IN DATABASE " + database
+                        + " SET default_transaction_read_only = on");
+            }
+            db.close();
+            DatabaseException e = assertThrows(DatabaseException.class,
+                    () -> db.insert(request("db-key-demoted", "1.00"), "us-east-1", D));
+            assertEquals(Failure.READ_ONLY, e.failure(), "25006");
+            assertFalse(db.writable(D), "asked again at once, not after the cache period");
+            // Back to writable; then the server goes away (a failover) and comes back read-only:
+            // the lost connection (class 08) drops the answer too.
+            try (Connection c = PG.admin("postgres"); Statement s = c.createStatement()) {
+                s.execute("ALTER ROLE " + FunctionConfig.DEFAULT_DB_USER + " IN DATABASE " + database
+                        + " RESET default_transaction_read_only");
+            }
+            clock.advance(PaymentDatabase.WRITABLE_CACHE);
+            db.close();
+            assertTrue(db.writable(D));
+            try (Connection c = PG.admin("postgres"); Statement s = c.createStatement()) {
+                s.execute("ALTER ROLE " + FunctionConfig.DEFAULT_DB_USER + " IN DATABASE " + database
+                        + " SET default_transaction_read_only = on");
+                // the test server runs with synchronous_commit off: make the change survive the crash
+                s.execute("CHECKPOINT");
+            }
+            PG.stop();
+            DatabaseException lost;
+            try {
+                lost = assertThrows(DatabaseException.class,
+                        () -> db.insert(request("db-key-cut", "1.00"), "us-east-1", D));
+            } finally {
+                PG.start();
+            }
+            assertTrue(lost.getMessage().matches("database error (57P|08).*"), lost.getMessage());
+            assertFalse(db.writable(D), "the next request asks the new state, within the cache period");
+        } finally {
+            try (Connection c = PG.admin("postgres"); Statement s = c.createStatement()) {
+                s.execute("ALTER ROLE " + FunctionConfig.DEFAULT_DB_USER + " IN DATABASE " + database
+                        + " RESET default_transaction_read_only");
+            }
+        }
+    }
+
+    @Test
+    void everyCallIsBoundedByItsOwnDeadlineAndNoConnectionStartsWithoutBudget() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger logins = new java.util.concurrent.atomic.AtomicInteger();
+        DbCredentials.Provider counting = new DbCredentials.Provider() {
+            @Override
+            public DbCredentials current() {
+                logins.incrementAndGet();
+                return Fixtures.appCredentials().current();
+            }
+
+            @Override
+            public void invalidate() {
+                // Nothing cached.
+            }
+        };
+        MutableClock clock = new MutableClock(java.time.Instant.now());
+        try (PaymentDatabase db = new PaymentDatabase(config(), counting, clock)) {
+            DatabaseException spent = assertThrows(DatabaseException.class, () -> db.writable(Deadline.after(Duration.ZERO)));
+            assertEquals(Failure.UNAVAILABLE, spent.failure());
+            assertEquals("time budget exhausted before the database connection", spent.getMessage());
+            assertEquals(0, logins.get(), "no connection attempt without budget");
+            // A long request leaves a long bound on the kept connection ...
+            db.status(D);
+            assertEquals(PaymentDatabase.STATEMENT_TIMEOUT.toMillis(), db.networkTimeoutMillis());
+            // ... which the next request replaces with its own, before its first query.
+            clock.advance(PaymentDatabase.WRITABLE_CACHE);
+            assertTrue(db.writable(Deadline.after(Duration.ofMillis(1500))));
+            assertTrue(db.networkTimeoutMillis() <= 1500, Integer.toString(db.networkTimeoutMillis()));
+            db.insert(request("db-key-bound", "1.00"), "us-east-1", Deadline.after(Duration.ofMillis(2500)));
+            assertTrue(db.networkTimeoutMillis() <= 2500, Integer.toString(db.networkTimeoutMillis()));
+            assertEquals(1, logins.get(), "one connection for all of it");
         }
     }
 

@@ -63,6 +63,7 @@ class PaymentFlowTest {
         pg.createDatabase(DB);
         pg.createDatabase(DB_READ_ONLY);
         Fixtures.prepareRoles(pg);
+        Fixtures.migrate(Fixtures.localConfig(TABLE, DB));
         // The DR cluster holds the replicated schema but refuses writes, like an Aurora secondary.
         try (Connection c = pg.connect(DB_READ_ONLY, TestPostgres.APP_USER, TestPostgres.APP_PASSWORD)) {
             SchemaMigrator.migrate(c, SchemaMigrator.MIGRATIONS, FunctionConfig.DEFAULT_DB_USER);
@@ -82,7 +83,7 @@ class PaymentFlowTest {
         FunctionConfig config = Fixtures.localConfig(table, database, env);
         DynamoDbClient client = dynamo.functionClient(config, faults);
         PaymentHandler handler = new PaymentHandler(new FunctionRuntime(config, client,
-                Fixtures.appCredentials(), Fixtures.ownerCredentials(), clock));
+                Fixtures.appCredentials(), clock));
         opened.add(handler);
         opened.add(client);
         return handler;
@@ -280,6 +281,35 @@ class PaymentFlowTest {
     }
 
     @Test
+    void aClaimTakenOverMeanwhileIsLeftToItsHolderAndTheLostLeaseIsLogged() throws Exception {
+        String key = key();
+        PaymentHandler handler = primary();
+        assertEquals(200, health(handler).statusCode());
+        // After the claim, another request holds the record (this one's lease ran out), then the
+        // database goes away: the release must not delete the other request's claim.
+        faults.afterPut = () -> {
+            dynamo.client().updateItem(b -> b.tableName(TABLE)
+                    .key(Map.of("pk", AttributeValue.fromS("IDEMPOTENCY#" + scoped(key))))
+                    .updateExpression("SET lease_token = :other")
+                    .expressionAttributeValues(Map.of(":other", AttributeValue.fromS("another-request"))));
+            stopPostgres();
+        };
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        Log.redirect(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        ApiResponse down;
+        try {
+            down = post(handler, key, Fixtures.paymentBody("3.00", "USD", MERCHANT));
+        } finally {
+            Log.redirect(System.out);
+            faults.afterPut = () -> { };
+            pg.start();
+        }
+        assertEquals("database_unavailable", error(down));
+        assertEquals("another-request", record(key).get("lease_token").s(), "the holder's claim stays");
+        assertTrue(log.toString(java.nio.charset.StandardCharsets.UTF_8).contains("idempotency_lease_lost_on_release"));
+    }
+
+    @Test
     void theDatabaseGoingDownMidRequestIsA503ThenTheRetrySucceedsOnce() throws Exception {
         String key = key();
         String body = Fixtures.paymentBody("42.00", "USD", MERCHANT);
@@ -303,7 +333,7 @@ class PaymentFlowTest {
         assertEquals(503, down.statusCode());
         assertEquals("5", down.headers().get("Retry-After"));
         assertEquals("database_unavailable", error(down));
-        assertTrue(Fixtures.body(down).get("message").getAsString().contains("nothing was stored"));
+        assertTrue(Fixtures.body(down).get("message").getAsString().endsWith(PaymentService.NOT_PROCESSED));
         assertEquals(Fixtures.ORIGIN, down.headers().get("Access-Control-Allow-Origin"));
         assertTrue(record(key).isEmpty(), "no idempotency record may block the retry");
         assertEquals(0, rows(key));
@@ -512,14 +542,16 @@ class PaymentFlowTest {
         } finally {
             faults.onGet = () -> { };
         }
-        assertEquals("time_budget_exceeded", error(lateReplay), lateReplay.body());
+        assertEquals("replay_unavailable", error(lateReplay), lateReplay.body());
         assertTrue(Fixtures.body(lateReplay).get("message").getAsString().contains("before the replay check"));
+        assertTrue(Fixtures.body(lateReplay).get("message").getAsString().endsWith(PaymentService.NOT_PROCESSED));
     }
 
     @Test
     void aWriterDemotedMidFlightRefusesAsReadOnlyAndReleasesTheClaim() throws Exception {
         String database = "payments_flow_demoted";
         pg.createDatabase(database);
+        Fixtures.migrate(Fixtures.localConfig(TABLE, database));
         PaymentHandler handler = container(database);
         assertEquals(201, post(handler, key(), Fixtures.paymentBody("1.00", "USD", MERCHANT)).statusCode());
         // Demoted while this container still believes (cached) that it can write; sessions are cut.
@@ -550,12 +582,16 @@ class PaymentFlowTest {
             pg.start();
         }
         assertEquals(503, replay.statusCode(), replay.body());
-        assertEquals("database_unavailable", error(replay));
+        assertEquals("replay_unavailable", error(replay), "distinct from a first attempt's failure");
+        String message = Fixtures.body(replay).get("message").getAsString();
+        assertTrue(message.contains("the payment database is unavailable"), message);
+        assertTrue(message.contains("earlier attempts with this Idempotency-Key are unaffected"), message);
+        assertFalse(message.contains("nothing was stored"), "the earlier attempt did store it");
         assertEquals(201, post(handler, key, body).statusCode());
     }
 
     @Test
-    void healthIsCachedNeverMigratesAndReportsTheDatabasesCurrentRole() throws Exception {
+    void healthIsCachedAndReportsTheSchemaTheMigratorMadeWhichPaymentsNeverMake() throws Exception {
         pg.createDatabase("payments_flow_fresh");
         PaymentHandler handler = container("payments_flow_fresh");
         ApiResponse health = health(handler);
@@ -575,8 +611,16 @@ class PaymentFlowTest {
         int calls = faults.calls.size();
         assertEquals(health, health(handler));
         assertEquals(calls, faults.calls.size());
-        // The first write migrates; the next health check after the cache period shows it.
-        assertEquals(201, post(handler, key(), Fixtures.paymentBody("1.00", "USD", MERCHANT)).statusCode());
+        // A payment never migrates: without the schema it is refused, and nothing changes.
+        String key = key();
+        ApiResponse refused = post(handler, key, Fixtures.paymentBody("1.00", "USD", MERCHANT));
+        assertEquals(503, refused.statusCode(), refused.body());
+        assertEquals("database_unavailable", error(refused));
+        clock.advance(HealthService.CACHE.plusSeconds(1));
+        assertEquals("0", Fixtures.body(health(handler)).getAsJsonObject("checks").get("schema_version").getAsString());
+        // The deployment's migrator run; the next health check after the cache period shows it.
+        Fixtures.migrate(Fixtures.localConfig(TABLE, "payments_flow_fresh"));
+        assertEquals(201, post(handler, key, Fixtures.paymentBody("1.00", "USD", MERCHANT)).statusCode());
         assertEquals("0", Fixtures.body(health(handler)).getAsJsonObject("checks").get("schema_version").getAsString());
         clock.advance(HealthService.CACHE.plusSeconds(1));
         assertEquals(Integer.toString(SchemaMigrator.LATEST_VERSION),

@@ -66,6 +66,19 @@ class PaymentHandlerTest {
     }
 
     @Test
+    void acceptsSingleValuedHeadersInMultiValueHeadersAndRepeatsOfOtherHeaders() {
+        echo.handle("{\"httpMethod\":\"POST\",\"path\":\"/payments\",\"headers\":{\"Idempotency-Key\":\"k-1\"},"
+                + "\"multiValueHeaders\":{\"Idempotency-Key\":[\"k-1\"],\"Accept\":[\"a/b\",\"c/d\"],"
+                + "\"Content-Type\":\"odd\"},\"body\":\""
+                + Base64.getEncoder().encodeToString("{\"note\":\"caf\u00e9\"}".getBytes(StandardCharsets.UTF_8))
+                + "\",\"isBase64Encoded\":true}");
+        assertEquals("k-1", seen.get().header("Idempotency-Key").orElseThrow());
+        assertEquals("{\"note\":\"caf\u00e9\"}", seen.get().body());
+        echo.handle("{\"httpMethod\":\"GET\",\"path\":\"/\",\"multiValueHeaders\":null}");
+        assertEquals("/", seen.get().path());
+    }
+
+    @Test
     void acceptsEventsWithoutHeadersOrBody() {
         echo.handle("{\"httpMethod\":\"GET\",\"path\":\"/\",\"headers\":null,\"body\":null,"
                 + "\"isBase64Encoded\":true}");
@@ -82,7 +95,18 @@ class PaymentHandlerTest {
                 {"{\"path\":\"/health\"}", "event has no httpMethod or path"},
                 {"{\"httpMethod\":\"GET\"}", "event has no httpMethod or path"},
                 {"{\"httpMethod\":\"GET\",\"path\":\"/p\",\"body\":\"%%%\",\"isBase64Encoded\":true}",
-                        "event body is marked base64 but is not"}}) {
+                        "event body is marked base64 but is not"},
+                // 0xC3 0x28: a lead byte without its continuation, which a lenient decoder would
+                // silently turn into U+FFFD and so change the request's hash
+                {"{\"httpMethod\":\"POST\",\"path\":\"/p\",\"body\":\""
+                        + Base64.getEncoder().encodeToString(new byte[] {(byte) 0xC3, 0x28})
+                        + "\",\"isBase64Encoded\":true}", "event body is not valid UTF-8"},
+                {"{\"httpMethod\":\"POST\",\"path\":\"/p\",\"headers\":{\"Idempotency-Key\":\"k-2\"},"
+                        + "\"multiValueHeaders\":{\"Idempotency-Key\":[\"k-1\",\"k-2\"]}}",
+                        "header Idempotency-Key must be sent once"},
+                {"{\"httpMethod\":\"POST\",\"path\":\"/p\",\"multiValueHeaders\":"
+                        + "{\"content-type\":[\"application/json\",\"text/plain\"]}}",
+                        "header content-type must be sent once"}}) {
             ApiResponse response = echo.handle(c[0]);
             assertEquals(400, response.statusCode(), c[0]);
             assertEquals("invalid_event", Fixtures.body(response).get("error").getAsString());
@@ -137,8 +161,7 @@ class PaymentHandlerTest {
     @Test
     void routesUnknownPathsAndMethodsToJsonErrors() {
         FunctionRuntime runtime = new FunctionRuntime(Fixtures.config(),
-                TestDynamo.clientFor(java.net.URI.create("http://127.0.0.1:9")), Fixtures.appCredentials(),
-                Fixtures.ownerCredentials(), Clock.systemUTC());
+                TestDynamo.clientFor(java.net.URI.create("http://127.0.0.1:9")), Fixtures.appCredentials(), Clock.systemUTC());
         Router router = runtime.router();
         ApiResponse notFound = router.route(new ApiRequest("GET", "/refunds", Map.of(), null), D);
         assertEquals(404, notFound.statusCode());

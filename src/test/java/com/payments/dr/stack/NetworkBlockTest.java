@@ -39,7 +39,7 @@ class NetworkBlockTest {
                 Map.of("vpc_endpoint_type", "Interface")));
         JsonObject json = JsonParser.parseString(synthesized).getAsJsonObject();
         JsonObject resources = json.getAsJsonObject("resource");
-        assertEquals(2, resources.getAsJsonObject("aws_security_group").size(), "function and database only");
+        assertEquals(3, resources.getAsJsonObject("aws_security_group").size(), "function, migrator and database only");
         assertEquals(2, resources.getAsJsonObject("aws_vpc_endpoint").size(), "the two gateway endpoints");
         assertEquals(3, resources.getAsJsonObject("aws_subnet").size());
         assertFalse(json.toString().contains("secretsmanager"));

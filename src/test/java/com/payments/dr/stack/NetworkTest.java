@@ -132,33 +132,44 @@ class NetworkTest {
 
     @ParameterizedTest
     @CsvSource({"primary", "dr"})
-    void databaseAdmitsPostgresOnlyFromTheFunction(String role) {
+    void databaseAdmitsPostgresOnlyFromTheFunctionAndTheMigrator(String role) {
         String database = synth.ref("aws_security_group", role + "_network_database_security_group", "id");
         List<JsonObject> ingress = inRegion("aws_vpc_security_group_ingress_rule", role).stream()
                 .filter(r -> r.get("security_group_id").getAsString().equals(database))
                 .toList();
-        assertEquals(1, ingress.size());
-        synth.assertResource("aws_vpc_security_group_ingress_rule", Map.of("provider", "aws." + role,
-                "security_group_id", database, "ip_protocol", "tcp", "from_port", 5432, "to_port", 5432,
-                "referenced_security_group_id",
-                synth.ref("aws_security_group", role + "_network_function_security_group", "id")));
+        assertEquals(2, ingress.size());
+        for (String source : List.of("function", "migrator")) {
+            synth.assertResource("aws_vpc_security_group_ingress_rule", Map.of("provider", "aws." + role,
+                    "security_group_id", database, "ip_protocol", "tcp", "from_port", 5432, "to_port", 5432,
+                    "referenced_security_group_id",
+                    synth.ref("aws_security_group", role + "_network_" + source + "_security_group", "id")));
+        }
     }
 
     @ParameterizedTest
     @CsvSource({"primary", "dr"})
-    void functionMayOnlyReachTheDatabaseAndTheEndpoints(String role) {
-        List<JsonObject> egress = inRegion("aws_vpc_security_group_egress_rule", role);
-        assertEquals(3, egress.size(), "database, DynamoDB prefix list, interface endpoints: the function uses no S3");
-        for (JsonObject out : egress) {
-            assertTrue(out.get("security_group_id").getAsString().contains(role + "_network_function_security_group"));
-            assertTrue(out.has("referenced_security_group_id") || out.has("prefix_list_id"), out.toString());
-        }
-        List<JsonObject> ingress = inRegion("aws_vpc_security_group_ingress_rule", role);
-        assertEquals(2, ingress.size(), "database and endpoints, both from the function only");
-        for (JsonObject in : ingress) {
-            assertTrue(in.get("referenced_security_group_id").getAsString()
-                    .contains(role + "_network_function_security_group"));
-        }
+    void functionMayOnlyReachTheDatabaseAndDynamoDbAndOnlyTheMigratorTheInterfaceEndpoints(String role) {
+        String function = role + "_network_function_security_group";
+        String migrator = role + "_network_migrator_security_group";
+        String database = role + "_network_database_security_group";
+        String endpoints = role + "_network_endpoints_security_group";
+        List<String> egress = inRegion("aws_vpc_security_group_egress_rule", role).stream()
+                .map(out -> group(out.get("security_group_id")) + " -> " + (out.has("prefix_list_id")
+                        ? "prefix list" : group(out.get("referenced_security_group_id"))))
+                .sorted().toList();
+        assertEquals(List.of(function + " -> " + database, function + " -> prefix list",
+                migrator + " -> " + database, migrator + " -> " + endpoints).stream().sorted().toList(), egress,
+                "the function reaches the database and DynamoDB (no S3, no Secrets Manager)");
+        List<String> ingress = inRegion("aws_vpc_security_group_ingress_rule", role).stream()
+                .map(in -> group(in.get("security_group_id")) + " <- " + group(in.get("referenced_security_group_id")))
+                .sorted().toList();
+        assertEquals(List.of(database + " <- " + function, database + " <- " + migrator, endpoints + " <- " + migrator)
+                .stream().sorted().toList(), ingress, "only the migrator reaches the Secrets Manager endpoint");
+    }
+
+    /** The construct name of a referenced security group. */
+    private static String group(com.google.gson.JsonElement ref) {
+        return ref.getAsString().replaceAll("^\\$\\{aws_security_group\\.(.*)_[0-9A-F]{8}\\.id}$", "$1");
     }
 
     @ParameterizedTest

@@ -1,0 +1,131 @@
+package com.payments.dr.function;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * The migrator: a Lambda of its own (the payment package, this handler), in the VPC with the
+ * database and the Secrets Manager endpoint, invoked by the deployment and by operators, never by
+ * the API. It logs in as the schema owner (the master secret, which only this function may read)
+ * and applies the pending migrations when its region's database takes writes; a reader (a global
+ * secondary) is skipped, since it receives the schema through replication. Any failure is thrown,
+ * so Lambda reports a {@code FunctionError} and the deployment that invoked it fails.
+ */
+public final class MigrationHandler implements RequestStreamHandler {
+
+    /** What a read-only database answers: the writer region's migrator does the work. */
+    static final String SKIPPED = "skipped: reader";
+    /** Server-side bounds on the migration transaction, so a stuck lock fails the deployment. */
+    static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Map<String, String> env;
+    private FunctionConfig config;
+    private DbCredentials.Provider owner;
+    private List<SchemaMigrator.Migration> migrations;
+
+    /**
+     * Used by Lambda: configuration from the environment, the owner's password from the secret,
+     * both read by the invocation (a bad deployment then fails the deploy's invoke with the
+     * configuration's message).
+     */
+    public MigrationHandler() {
+        this(System.getenv());
+    }
+
+    MigrationHandler(Map<String, String> env) {
+        this.env = env;
+    }
+
+    MigrationHandler(FunctionConfig config, DbCredentials.Provider owner, List<SchemaMigrator.Migration> migrations) {
+        this.env = Map.of();
+        this.config = config;
+        this.owner = owner;
+        this.migrations = migrations;
+    }
+
+    /** Reads the configuration once; no network call. */
+    synchronized MigrationHandler wire() {
+        if (config == null) {
+            config = FunctionConfig.fromEnvironment(env);
+            owner = ownerCredentials(config);
+            migrations = SchemaMigrator.MIGRATIONS;
+        }
+        return this;
+    }
+
+    /** The master secret, read in the region its ARN names (each region is given its own replica). */
+    static DbCredentials.Provider ownerCredentials(FunctionConfig config) {
+        String arn = config.dbSecretArn().orElseThrow(() -> new FunctionConfig.ConfigException(
+                "Invalid migrator configuration: DB_SECRET_ARN is not set; allowed: a Secrets Manager secret ARN"));
+        SecretsManagerClient secrets = SecretsManagerClient.builder()
+                .region(Region.of(FunctionRuntime.secretRegion(arn)))
+                .httpClient(FunctionRuntime.httpClient())
+                .credentialsProvider(FunctionRuntime.lambdaCredentials())
+                .overrideConfiguration(FunctionRuntime.limits(List.of()))
+                .build();
+        return new SecretsManagerCredentials(secrets, arn);
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        input.readAllBytes();
+        output.write(wire().migrate().toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Migrates a writable database and reports {@code {"result": "migrated", "applied": n,
+     * "schema_version": v}}, or {@code {"result": "skipped: reader", ...}} on a read-only one.
+     *
+     * @throws IllegalStateException when the database or the secret cannot be reached or a
+     *                               migration fails (nothing of a failed migration is kept)
+     */
+    JsonObject migrate() {
+        JsonObject result = new JsonObject();
+        try (Connection c = connect()) {
+            if (!PaymentDatabase.isWritable(c)) {
+                result.addProperty("result", SKIPPED);
+                result.addProperty("schema_version", SchemaMigrator.currentVersion(c));
+                Log.info("migration_skipped", "reason", "reader");
+                return result;
+            }
+            int applied = SchemaMigrator.migrate(c, migrations, config.dbUser());
+            result.addProperty("result", "migrated");
+            result.addProperty("applied", applied);
+            result.addProperty("schema_version", SchemaMigrator.currentVersion(c));
+            Log.info("migration_done", "applied", Integer.toString(applied));
+            return result;
+        } catch (SQLException e) {
+            Log.error("migration_failed", "state", String.valueOf(e.getSQLState()));
+            throw new IllegalStateException("migration failed: database error " + e.getSQLState(), e);
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        DbCredentials credentials = owner.current();
+        Properties properties = new Properties();
+        properties.setProperty("user", credentials.username());
+        properties.setProperty("password", credentials.password());
+        String seconds = Long.toString(CONNECT_TIMEOUT.toSeconds());
+        properties.setProperty("connectTimeout", seconds);
+        properties.setProperty("loginTimeout", seconds);
+        properties.setProperty("socketTimeout", Long.toString(STATEMENT_TIMEOUT.plusSeconds(5).toSeconds()));
+        properties.setProperty("options", "-c statement_timeout=" + STATEMENT_TIMEOUT.toMillis()
+                + " -c lock_timeout=" + STATEMENT_TIMEOUT.toMillis());
+        return new org.postgresql.Driver().connect(PaymentDatabase.jdbcUrl(config)
+                .replace("ApplicationName=payment-function", "ApplicationName=payment-migrator"), properties);
+    }
+}

@@ -1,0 +1,190 @@
+package com.payments.dr.stack;
+
+import static com.payments.dr.stack.Synth.props;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.payments.dr.blocks.MigratorFunction;
+import com.payments.dr.function.SchemaMigrator;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The schema migrator: its own function and role in both regions, invoked by the deployment. */
+class MigratorTest {
+
+    private static Synth synth;
+
+    @BeforeAll
+    static void synthesize() {
+        synth = Synth.defaults();
+    }
+
+    private static JsonObject invocation(String role) {
+        return synth.resource("terraform_data", role + "_migrator_migrate");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"primary, us-east-1", "dr, us-east-2"})
+    void theMigratorIsThePaymentPackageWithItsOwnHandlerInTheVpcWithTheSecret(String role, String region) {
+        JsonObject payment = synth.resource("aws_lambda_function", role + "_payment_function_");
+        String filename = payment.get("filename").getAsString();
+        String secret = synth.ref("aws_secretsmanager_secret", "global_master_secret", "arn");
+        if (role.equals("dr")) {
+            secret = "${replace(" + secret.substring(2, secret.length() - 1) + ", \":us-east-1:\", \":" + region + ":\")}";
+        }
+        synth.assertResource("aws_lambda_function", props("provider", "aws." + role,
+                "function_name", "lambda-migrator-dev", "runtime", "java17",
+                "handler", "com.payments.dr.function.MigrationHandler::handleRequest",
+                "filename", filename, "source_code_hash", "${filebase64sha256(\"" + filename + "\")}",
+                "role", synth.ref("aws_iam_role", role + "_migrator_role", "arn"),
+                "timeout", 120,
+                "kms_key_arn", synth.ref("aws_kms_key", role + "_data_key_", "arn"),
+                "vpc_config", Map.of(
+                        "subnet_ids", List.of(synth.ref("aws_subnet", role + "_network_private_subnet_1", "id"),
+                                synth.ref("aws_subnet", role + "_network_private_subnet_2", "id")),
+                        "security_group_ids", List.of(
+                                synth.ref("aws_security_group", role + "_network_migrator_security_group", "id")))));
+        JsonObject migrator = synth.resource("aws_lambda_function", role + "_migrator_function");
+        JsonObject env = migrator.getAsJsonObject("environment").getAsJsonObject("variables");
+        assertEquals(secret, env.get("DB_SECRET_ARN").getAsString());
+        JsonObject paymentEnv = payment.getAsJsonObject("environment").getAsJsonObject("variables");
+        for (String name : paymentEnv.keySet()) {
+            assertEquals(paymentEnv.get(name), env.get(name), "the same settings: " + name);
+        }
+        assertFalse(migrator.has("publish") && migrator.get("publish").getAsBoolean(), "invoked as $LATEST");
+        // nothing routes to it: API Gateway and EventBridge may invoke only the payment alias
+        for (JsonObject permission : synth.resources("aws_lambda_permission")) {
+            assertFalse(permission.get("function_name").getAsString().contains("_migrator_"), permission.toString());
+        }
+        synth.assertResource("aws_cloudwatch_log_group", props("provider", "aws." + role,
+                "name", "/aws/lambda/lambda-migrator-dev",
+                "kms_key_id", synth.ref("aws_kms_key", role + "_logs_key_", "arn")));
+        assertTrue(synth.json().getAsJsonObject("output").has(role + "_migrator_function_name"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"primary, us-east-1", "dr, us-east-2"})
+    void onlyTheMigratorsRoleReadsTheOwnersSecretAndOnlyThroughSecretsManager(String role, String region) {
+        JsonObject policy = synth.resource("aws_iam_role_policy", role + "_migrator_role_policy");
+        JsonObject document = synth.policyDocument(policy.get("policy").getAsString());
+        Map<String, JsonObject> bySid = new HashMap<>();
+        document.getAsJsonArray("statement").forEach(s -> bySid.put(s.getAsJsonObject().get("sid").getAsString(),
+                s.getAsJsonObject()));
+        assertEquals(java.util.Set.of("WriteLogs", "ManageVpcNetworkInterfaces", "OwnerCredentials",
+                "DecryptCredentials", "DecryptEnvironment"), bySid.keySet());
+        assertEquals(List.of("secretsmanager:GetSecretValue"),
+                Synth.strings(bySid.get("OwnerCredentials").getAsJsonArray("actions")));
+        assertTrue(Synth.strings(bySid.get("OwnerCredentials").getAsJsonArray("resources")).get(0)
+                .contains("aws_secretsmanager_secret.global_master_secret_"));
+        JsonObject decrypt = bySid.get("DecryptCredentials");
+        assertEquals("secretsmanager." + region + ".amazonaws.com",
+                decrypt.getAsJsonArray("condition").get(0).getAsJsonObject().getAsJsonArray("values").get(0).getAsString());
+        assertFalse(document.toString().contains("rds-db:connect"), "the migrator is the owner, not the app role");
+        synth.assertResource("aws_iam_role", props("provider", "aws." + role, "name", "role-migrator-" + role + "-dev"));
+        // the endpoint lets only the migrator's role through to the secret
+        JsonObject endpoint = synth.resource("aws_vpc_endpoint", role + "_network_secretsmanager_endpoint");
+        JsonObject statement = synth.policyDocument(endpoint.get("policy").getAsString())
+                .getAsJsonArray("statement").get(0).getAsJsonObject();
+        JsonObject principal = statement.getAsJsonArray("condition").get(1).getAsJsonObject();
+        assertEquals("ArnEquals", principal.get("test").getAsString());
+        assertEquals("aws:PrincipalArn", principal.get("variable").getAsString());
+        assertEquals(List.of(synth.ref("aws_iam_role", role + "_migrator_role", "arn")),
+                Synth.strings(principal.getAsJsonArray("values")));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"primary, us-east-1", "dr, us-east-2"})
+    void theDeploymentInvokesItOnceTheInstancesTheFunctionAndTheEndpointExistAndOnEveryChange(String role,
+                                                                                            String region) {
+        JsonObject migrate = invocation(role);
+        List<String> dependsOn = Synth.strings(migrate.getAsJsonArray("depends_on"));
+        assertTrue(dependsOn.stream().anyMatch(d -> d.startsWith("aws_rds_cluster_instance." + role + "_database_instance_")),
+                dependsOn.toString());
+        assertTrue(dependsOn.stream().anyMatch(d -> d.startsWith("aws_lambda_function." + role + "_migrator_function")));
+        assertTrue(dependsOn.stream().anyMatch(d -> d.startsWith("aws_vpc_endpoint." + role + "_network_secretsmanager")));
+        List<String> triggers = Synth.strings(migrate.getAsJsonArray("triggers_replace"));
+        assertEquals(List.of(synth.ref("aws_lambda_function", role + "_migrator_function", "source_code_hash"),
+                SchemaMigrator.digest(SchemaMigrator.MIGRATIONS),
+                synth.ref("aws_rds_cluster", role + "_database_cluster", "cluster_resource_id")), triggers);
+        JsonObject exec = migrate.getAsJsonArray("provisioner").get(0).getAsJsonObject().getAsJsonObject("local-exec");
+        assertEquals(MigratorFunction.INVOKE_COMMAND, exec.get("command").getAsString());
+        assertEquals(Map.of("FUNCTION_REGION", region,
+                "FUNCTION_NAME", synth.ref("aws_lambda_function", role + "_migrator_function", "function_name")),
+                Map.of("FUNCTION_REGION", exec.getAsJsonObject("environment").get("FUNCTION_REGION").getAsString(),
+                        "FUNCTION_NAME", exec.getAsJsonObject("environment").get("FUNCTION_NAME").getAsString()));
+    }
+
+    @Test
+    void theMigrationDigestChangesWithTheList() {
+        String current = SchemaMigrator.digest(SchemaMigrator.MIGRATIONS);
+        assertTrue(current.matches("[0-9a-f]{64}"));
+        List<SchemaMigrator.Migration> more = new java.util.ArrayList<>(SchemaMigrator.MIGRATIONS);
+        more.add(new SchemaMigrator.Migration(4, "next", "SELECT 1"));
+        assertNotEquals(current, SchemaMigrator.digest(more));
+    }
+
+    private record Run(int exit, String output, List<String> arguments) {
+    }
+
+    /** Runs the invoke command against a stand-in {@code aws} that answers like the CLI would. */
+    private static Run invoke(Path dir, String functionError, String payload, int cliExit)
+            throws IOException, InterruptedException {
+        Path calls = dir.resolve("calls");
+        Path aws = dir.resolve("aws");
+        // the CLI writes the payload to the last argument and prints the --query result
+        Files.writeString(aws, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > '" + calls + "'\n"
+                + "for a in \"$@\"; do last=\"$a\"; done\n"
+                + "printf '%s' '" + payload + "' > \"$last\"\n"
+                + "echo '" + functionError + "'\nexit " + cliExit + "\n");
+        Files.setPosixFilePermissions(aws, PosixFilePermissions.fromString("rwx------"));
+        ProcessBuilder shell = new ProcessBuilder("/bin/sh", "-c", MigratorFunction.INVOKE_COMMAND);
+        shell.environment().put("PATH", dir + ":" + System.getenv("PATH"));
+        shell.environment().put("FUNCTION_REGION", "us-east-2");
+        shell.environment().put("FUNCTION_NAME", "lambda-migrator-dev $(touch " + dir.resolve("pwned") + ")");
+        Process process = shell.redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        assertFalse(Files.exists(dir.resolve("pwned")), "values are never run by the shell");
+        return new Run(process.exitValue(), output, Files.readAllLines(calls));
+    }
+
+    @Test
+    void aSuccessfulMigrationPassesWithExactlyTheFunctionsCoordinates(@TempDir Path dir) throws Exception {
+        Run run = invoke(dir, "None", "{\"result\":\"migrated\",\"applied\":3,\"schema_version\":3}", 0);
+        assertEquals(0, run.exit(), run.output());
+        assertTrue(run.output().contains("\"result\":\"migrated\""), "the answer is in the apply's log");
+        List<String> args = run.arguments();
+        assertEquals(List.of("lambda", "invoke", "--region", "us-east-2",
+                "--function-name", "lambda-migrator-dev $(touch " + dir.resolve("pwned") + ")",
+                "--cli-read-timeout", "180", "--query", "FunctionError", "--output", "text"),
+                args.subList(0, args.size() - 1));
+        assertFalse(Files.exists(Path.of(args.get(args.size() - 1))), "the payload file is removed");
+        assertEquals(0, invoke(dir, "None", "{\"result\":\"skipped: reader\",\"schema_version\":3}", 0).exit(),
+                "a reader region passes");
+    }
+
+    @Test
+    void aFunctionErrorAnInvokeFailureOrAForeignAnswerFailsTheApply(@TempDir Path dir) throws Exception {
+        Run failed = invoke(dir, "Unhandled",
+                "{\"errorMessage\":\"migration failed: database error 42P01\",\"errorType\":\"java.lang.IllegalStateException\"}", 0);
+        assertNotEquals(0, failed.exit());
+        assertTrue(failed.output().contains("migration failed: database error 42P01"), failed.output());
+        assertEquals(255, invoke(dir, "", "", 255).exit(), "the invoke itself failed (throttled, denied)");
+        assertNotEquals(0, invoke(dir, "None", "null", 0).exit(), "not the migrator's answer");
+    }
+}
