@@ -73,9 +73,11 @@ class PaymentEventContractTest {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClient(UrlConnectionHttpClient.create()).build();
         FunctionConfig config = Fixtures.localConfig(TABLE, DB);
+        // as at deploy time: the migrator first, then payments as the application role
+        Fixtures.migrate(config);
         functionClient = dynamo.functionClient(config);
         handler = new PaymentHandler(new FunctionRuntime(config, functionClient,
-                Fixtures.appCredentials(), Fixtures.ownerCredentials(), new MutableClock(Instant.now())));
+                Fixtures.appCredentials(), new MutableClock(Instant.now())));
     }
 
     @AfterAll
