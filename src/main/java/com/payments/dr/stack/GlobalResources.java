@@ -313,11 +313,6 @@ public final class GlobalResources extends Construct {
         return Fn.replace(arn, ":" + homeRegion + ":", ":" + replicaRegion + ":");
     }
 
-    /** The waiter for the DR replica: done once the replica is InSync. */
-    public TerraformResource replicaReady() {
-        return replicaReady;
-    }
-
     /** The state table's stream in {@code region}: the DR replica has a stream of its own. */
     public String streamArn(String region) {
         if (region.equals(homeRegion)) {
