@@ -69,11 +69,23 @@ public final class Iam {
      */
     public static ServiceRole serviceRole(Construct scope, String id, RegionContext region, String qualifier,
                                       String servicePrincipal, List<DataAwsIamPolicyDocumentStatement> permissions) {
-        DataAwsIamPolicyDocument trust = document(scope, id + "_trust", region, List.of(
-                statement("AssumedByService", List.of("sts:AssumeRole"))
-                        .principals(List.of(service(servicePrincipal)))
-                        .condition(List.of(condition("StringEquals", "aws:SourceAccount", region.accountId())))
-                        .build()));
+        return serviceRole(scope, id, region, qualifier, servicePrincipal, true, permissions);
+    }
+
+    /**
+     * As above; {@code sourceAccountGuard = false} only for a service that is not documented to send
+     * {@code aws:SourceAccount} when it assumes the role (a condition it never satisfies would
+     * break the role outright).
+     */
+    public static ServiceRole serviceRole(Construct scope, String id, RegionContext region, String qualifier,
+                                      String servicePrincipal, boolean sourceAccountGuard,
+                                      List<DataAwsIamPolicyDocumentStatement> permissions) {
+        DataAwsIamPolicyDocumentStatement.Builder assume = statement("AssumedByService", List.of("sts:AssumeRole"))
+                .principals(List.of(service(servicePrincipal)));
+        if (sourceAccountGuard) {
+            assume.condition(List.of(condition("StringEquals", "aws:SourceAccount", region.accountId())));
+        }
+        DataAwsIamPolicyDocument trust = document(scope, id + "_trust", region, List.of(assume.build()));
         IamRole role = IamRole.Builder.create(scope, id)
                 .provider(region.provider())
                 .name(region.naming().name(ResourceType.IAM_ROLE, qualifier))

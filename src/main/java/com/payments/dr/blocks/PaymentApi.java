@@ -293,8 +293,11 @@ public final class PaymentApi extends Construct {
     private ApiGatewayAccount cloudWatchRole(RegionContext region) {
         // The role serves every REST API of the account in this region (the setting is account-wide),
         // so it may write to any log group of the region, as AWS's managed policy for it does.
+        // No aws:SourceAccount guard in its trust: AWS documents this role's trust without one, and
+        // API Gateway is not documented to send the key when it assumes the role; a condition it
+        // never satisfies would fail `aws_api_gateway_account` and, with it, every stage's logging.
         Iam.ServiceRole role = Iam.serviceRole(this, "cloudwatch_role", region, "apigw-cloudwatch",
-                "apigateway.amazonaws.com", List.of(Iam.allow("PushApiLogs", List.of(
+                "apigateway.amazonaws.com", false, List.of(Iam.allow("PushApiLogs", List.of(
                         "logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups",
                         "logs:DescribeLogStreams", "logs:FilterLogEvents", "logs:GetLogEvents", "logs:PutLogEvents"),
                         List.of(region.arn("logs", "log-group:*")))));

@@ -7,9 +7,11 @@ import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -34,6 +36,16 @@ public final class OpsNotifier implements RequestStreamHandler {
     private final String topicArn;
     private final String globalClusterId;
 
+    /**
+     * Both calls bounded well inside the function's 30 s: a slow RDS API during a regional event must
+     * leave time to publish "the writer could not be determined" rather than time the invocation
+     * out (the SDK's defaults are a 30 s socket timeout and three attempts).
+     */
+    static final ClientOverrideConfiguration BOUNDED = ClientOverrideConfiguration.builder()
+            .apiCallAttemptTimeout(Duration.ofSeconds(2))
+            .apiCallTimeout(Duration.ofSeconds(5))
+            .build();
+
     /** The Lambda runtime's constructor: topic, global cluster and region come from the environment. */
     public OpsNotifier() {
         this(System.getenv());
@@ -42,10 +54,12 @@ public final class OpsNotifier implements RequestStreamHandler {
     OpsNotifier(java.util.Map<String, String> environment) {
         this(SnsClient.builder()
                         .httpClientBuilder(UrlConnectionHttpClient.builder())
+                        .overrideConfiguration(BOUNDED)
                         .region(Region.of(ReceiptHandler.required(environment, "AWS_REGION")))
                         .build(),
                 RdsClient.builder()
                         .httpClientBuilder(UrlConnectionHttpClient.builder())
+                        .overrideConfiguration(BOUNDED)
                         .region(Region.of(ReceiptHandler.required(environment, "AWS_REGION")))
                         .build(),
                 ReceiptHandler.required(environment, "ALERTS_TOPIC_ARN"),

@@ -2,14 +2,16 @@ package com.payments.dr.events;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Map;
-import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -73,16 +75,21 @@ public final class ReceiptHandler implements RequestStreamHandler {
         }
     }
 
+    private static OffsetDateTime committedAt(JsonObject event) {
+        JsonElement seconds = Events.element(event, "detail.dynamodb.ApproximateCreationDateTime");
+        if (!seconds.isJsonPrimitive() || !seconds.getAsJsonPrimitive().isNumber()) {
+            throw new MalformedEventException("detail.dynamodb.ApproximateCreationDateTime is not epoch seconds");
+        }
+        return OffsetDateTime.ofInstant(Instant.ofEpochSecond(seconds.getAsLong()), ZoneOffset.UTC);
+    }
+
     private void write(JsonObject event, String eventId) {
         if (!DETAIL_TYPE.equals(Events.string(event, "detail-type")) || !SOURCE.equals(Events.string(event, "source"))) {
             throw new MalformedEventException("not a " + SOURCE + " " + DETAIL_TYPE + " event");
         }
-        OffsetDateTime time;
-        try {
-            time = OffsetDateTime.parse(Events.string(event, "time"));
-        } catch (DateTimeParseException e) {
-            throw new MalformedEventException("time is not an ISO-8601 timestamp");
-        }
+        // The stream record's own time, not the event's: the pipe stamps `time` when it calls
+        // PutEvents, so a retry across midnight would file the same payment under another date.
+        OffsetDateTime time = committedAt(event);
         JsonObject payment;
         try {
             payment = JsonParser.parseString(Events.string(event, "detail.dynamodb.NewImage.response_body.S"))

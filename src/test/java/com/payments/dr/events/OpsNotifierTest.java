@@ -145,6 +145,23 @@ class OpsNotifierTest {
     }
 
     @Test
+    void anRdsApiThatAcceptsAndNeverAnswersLeavesTimeToPublish() throws Exception {
+        try (java.net.ServerSocket blackHole = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getLoopbackAddress())) {
+            RdsClient stalled = RdsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder())
+                    .overrideConfiguration(OpsNotifier.BOUNDED).region(Region.US_EAST_1)
+                    .endpointOverride(java.net.URI.create("http://127.0.0.1:" + blackHole.getLocalPort()))
+                    .credentialsProvider(StaticCredentialsProvider.create(FakeQueryService.CREDENTIALS)).build();
+            long start = System.nanoTime();
+            assertTrue(new OpsNotifier(snsClient, stalled, TOPIC, "aurora-global-dev").writerRegion().isEmpty());
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            // the whole lookup is cut at the call timeout, far inside the function's 30 s
+            assertTrue(millis < 8_000, "writer lookup took " + millis + " ms");
+            stalled.close();
+        }
+    }
+
+    @Test
     void aFailedPublishFailsTheInvocationSoLambdaRetriesIt() {
         sns.respondWith(call -> new FakeQueryService.Response(400, "<ErrorResponse><Error><Type>Sender</Type>"
                 + "<Code>AuthorizationError</Code><Message>denied</Message></Error><RequestId>r</RequestId></ErrorResponse>"));

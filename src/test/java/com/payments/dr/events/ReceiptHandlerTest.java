@@ -1,6 +1,7 @@
 package com.payments.dr.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,6 +78,16 @@ class ReceiptHandlerTest {
         assertTrue(log.contains("\"event\":\"receipt_written\""), log);
     }
 
+    @Test
+    void theReceiptIsFiledUnderTheCommitTimeNotTheTimeThePipeDeliveredIt() throws Exception {
+        // a pipe retry after midnight: the event's own time is the next day, the stream record's is not
+        JsonObject late = SampleEvents.json("payment-completed.json");
+        late.addProperty("time", "2026-11-24T00:00:05Z");
+        new ReceiptHandler(s3, BUCKET).handleRequest(SampleEvents.stream(late.toString()), null, null);
+        assertTrue(keys().contains("receipts/2026/11/23/pay_3f9a1c2e.json"), keys().toString());
+        assertFalse(keys().stream().anyMatch(k -> k.startsWith("receipts/2026/11/24/")), keys().toString());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "not json",
@@ -87,11 +98,13 @@ class ReceiptHandlerTest {
         "{\"id\": \"e-1\", \"detail-type\": \"payment.completed\", \"source\": \"payments.dr\", \"time\": \"2026-11-23T09:30:00Z\","
                 + " \"detail\": {}}",
         "{\"id\": \"e-1\", \"detail-type\": \"payment.completed\", \"source\": \"payments.dr\", \"time\": \"2026-11-23T09:30:00Z\","
-                + " \"detail\": {\"dynamodb\": {\"NewImage\": {\"response_body\": {\"S\": \"[not an object\"}}}}}",
+                + " \"detail\": {\"dynamodb\": {\"ApproximateCreationDateTime\": \"today\"}}}",
         "{\"id\": \"e-1\", \"detail-type\": \"payment.completed\", \"source\": \"payments.dr\", \"time\": \"2026-11-23T09:30:00Z\","
-                + " \"detail\": {\"dynamodb\": {\"NewImage\": {\"response_body\": {\"S\": \"{\\\"payment_id\\\": \\\"../x\\\"}\"}}}}}",
+                + " \"detail\": {\"dynamodb\": {\"ApproximateCreationDateTime\": 1795426200, \"NewImage\": {\"response_body\": {\"S\": \"[not an object\"}}}}}",
         "{\"id\": \"e-1\", \"detail-type\": \"payment.completed\", \"source\": \"payments.dr\", \"time\": \"2026-11-23T09:30:00Z\","
-                + " \"detail\": {\"dynamodb\": {\"NewImage\": {\"response_body\": {\"S\": \"{\\\"payment_id\\\": \\\"p1\\\"}\"}}}}}",
+                + " \"detail\": {\"dynamodb\": {\"ApproximateCreationDateTime\": 1795426200, \"NewImage\": {\"response_body\": {\"S\": \"{\\\"payment_id\\\": \\\"../x\\\"}\"}}}}}",
+        "{\"id\": \"e-1\", \"detail-type\": \"payment.completed\", \"source\": \"payments.dr\", \"time\": \"2026-11-23T09:30:00Z\","
+                + " \"detail\": {\"dynamodb\": {\"ApproximateCreationDateTime\": 1795426200, \"NewImage\": {\"response_body\": {\"S\": \"{\\\"payment_id\\\": \\\"p1\\\"}\"}}}}}",
     })
     void aMalformedEventFailsTheInvocationWithOneClearLogLineAndWritesNothing(String event) throws Exception {
         ReceiptHandler handler = new ReceiptHandler(s3, BUCKET);

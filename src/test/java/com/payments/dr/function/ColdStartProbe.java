@@ -26,6 +26,13 @@ public final class ColdStartProbe {
         handler.handleRequest(new ByteArrayInputStream(Fixtures.event("GET", path, Map.of(),
                 null).getBytes(StandardCharsets.UTF_8)), out, Fixtures.context(10_000));
         long invoked = System.nanoTime();
+        if (args.length > 1) {
+            // Ask again once the health cache has expired: the answer of a warm container.
+            Thread.sleep(Long.parseLong(args[1]));
+            out.reset();
+            handler.handleRequest(new ByteArrayInputStream(Fixtures.event("GET", path, Map.of(),
+                    null).getBytes(StandardCharsets.UTF_8)), out, Fixtures.context(10_000));
+        }
         System.out.println("{\"init_ms\":" + (constructed - start) / 1_000_000.0
                 + ",\"first_invoke_ms\":" + (invoked - constructed) / 1_000_000.0
                 + ",\"dns_ttl\":" + dnsCacheSeconds()

@@ -29,7 +29,8 @@ class ColdStartTest {
                 List.of("--add-opens=java.base/sun.net=ALL-UNNAMED"))).get("dns_ttl").getAsInt());
         double initMs = result.get("init_ms").getAsDouble();
         // Generous bound for a loaded 2-core CI machine; the measured figure is printed below.
-        assertTrue(initMs < 10_000, "handler init took " + initMs + " ms");
+        // Under a coverage agent, with other builds sharing the 2 cores, 15 s has been seen.
+        assertTrue(initMs < 30_000, "handler init took " + initMs + " ms");
         System.out.println("payment-function cold start (test classpath): " + result);
     }
 }

@@ -517,6 +517,24 @@ class PaymentFlowTest {
     }
 
     @Test
+    void aWriterDemotedMidFlightRefusesAsReadOnlyAndReleasesTheClaim() throws Exception {
+        String database = "payments_flow_demoted";
+        pg.createDatabase(database);
+        PaymentHandler handler = container(database);
+        assertEquals(201, post(handler, key(), Fixtures.paymentBody("1.00", "USD", MERCHANT)).statusCode());
+        // Demoted while this container still believes (cached) that it can write; sessions are cut.
+        try (Connection c = pg.admin("postgres"); Statement s = c.createStatement()) {
+            s.execute("ALTER DATABASE " + database + " SET default_transaction_read_only = on");
+            s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + database + "'");
+        }
+        String key = key();
+        ApiResponse refused = post(handler, key, Fixtures.paymentBody("2.00", "USD", MERCHANT));
+        assertEquals(503, refused.statusCode(), refused.body());
+        assertEquals("region_read_only", error(refused));
+        assertTrue(record(key).isEmpty(), "the claim was released");
+    }
+
+    @Test
     void aReplayWhileTheDatabaseIsDownIsA503NotAConfirmation() throws Exception {
         String key = key();
         String body = Fixtures.paymentBody("5.00", "USD", MERCHANT);
