@@ -14,7 +14,9 @@ import com.hashicorp.cdktf.providers.aws.flow_log.FlowLog;
 import com.hashicorp.cdktf.providers.aws.route_table.RouteTable;
 import com.hashicorp.cdktf.providers.aws.route_table_association.RouteTableAssociation;
 import com.hashicorp.cdktf.providers.aws.security_group.SecurityGroup;
+import com.hashicorp.cdktf.providers.aws.security_group.SecurityGroupTimeouts;
 import com.hashicorp.cdktf.providers.aws.subnet.Subnet;
+import com.hashicorp.cdktf.providers.aws.subnet.SubnetTimeouts;
 import com.hashicorp.cdktf.providers.aws.vpc.Vpc;
 import com.hashicorp.cdktf.providers.aws.vpc_endpoint.VpcEndpoint;
 import com.hashicorp.cdktf.providers.aws.vpc_security_group_egress_rule.VpcSecurityGroupEgressRule;
@@ -37,6 +39,11 @@ public final class Network extends Construct {
     static final int SUBNET_NEW_BITS = 4;
     static final int POSTGRES_PORT = 5432;
     static final int HTTPS_PORT = 443;
+    /**
+     * How long a destroy waits for Lambda to release the function's ENIs from the subnets and the
+     * function's group: up to 45 minutes in practice (provider defaults: 20 and 15 minutes).
+     */
+    public static final String ENI_RELEASE_TIMEOUT = "45m";
 
     /** The free gateway endpoints every private route table gets. */
     static final List<String> GATEWAY_SERVICES = List.of("s3", "dynamodb");
@@ -149,6 +156,9 @@ public final class Network extends Construct {
                             .ignoreChanges(List.of("availability_zone"))
                             .build())
                     .tags(Tags.name(naming.name(ResourceType.SUBNET_PRIVATE, index)))
+                    // the payment function's ENIs (SnapStart versions keep their own) hold the
+                    // subnet for many minutes after the function is gone
+                    .timeouts(SubnetTimeouts.builder().delete(ENI_RELEASE_TIMEOUT).build())
                     .build();
             privateSubnets.add(subnet);
             // one route table per AZ costs nothing and keeps per-AZ egress possible later
@@ -177,9 +187,13 @@ public final class Network extends Construct {
                 .build();
 
         functionSecurityGroup = securityGroup("function", "Payment function ENIs: egress to the database and AWS endpoints only", region);
+        // an ENI of a published SnapStart version may still hold the group when the destroy reaches it
+        functionSecurityGroup.putTimeouts(SecurityGroupTimeouts.builder().delete(ENI_RELEASE_TIMEOUT).build());
         databaseSecurityGroup = securityGroup("database", "Aurora PostgreSQL: PostgreSQL from the payment function and the migrator only", region);
         // the schema migrator is apart: it alone reaches the interface endpoints (Secrets Manager)
         migratorSecurityGroup = securityGroup("migrator", "Schema migrator ENIs: egress to the database and the interface endpoints only", region);
+        // the migrator's ENIs too outlive its function for many minutes
+        migratorSecurityGroup.putTimeouts(SecurityGroupTimeouts.builder().delete(ENI_RELEASE_TIMEOUT).build());
 
         ingress("database_from_function", region, databaseSecurityGroup, functionSecurityGroup, POSTGRES_PORT,
                 "PostgreSQL from the payment function");

@@ -12,7 +12,7 @@ public enum Setting {
     DR_REGION("drRegion", "us-east-2", "an AWS region name different from PRIMARY_REGION"),
     STATE_BUCKET("stateBucket", "payments-dr-terraform-state", "an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)"),
     STATE_REGION("stateRegion", "us-east-1", "the AWS region of the state bucket"),
-    STATE_LOCK_TABLE("stateLockTable", "payments-dr-terraform-locks", "a DynamoDB table name (3-255 letters, digits, _ . -)"),
+    STATE_LOCK_TABLE("stateLockTable", "payments-dr-terraform-locks", "a DynamoDB table name (3-255 letters, digits, _ . -), or none for S3 lock files alone"),
     STATE_KMS_KEY("stateKmsKey", "alias/payments-dr-terraform-state",
             "the KMS key that encrypts the state object: alias/<name> (not alias/aws/...), a key id, or a key ARN, in STATE_REGION"),
     PRIMARY_VPC_CIDR("primaryVpcCidr", "10.10.0.0/16", "an RFC 1918 IPv4 CIDR from /16 to /24"),

@@ -35,15 +35,20 @@ public final class DrStack extends TerraformStack {
 
     public DrStack(Construct scope, DrConfig config) {
         super(scope, NAME);
-        S3Backend.Builder.create(this)
+        // Terraform >= 1.11 deprecates DynamoDB locking for S3 lock files; during the migration both
+        // are configured (Terraform's documented path) and Terraform takes both locks, so runs on
+        // the old and the new configuration still exclude each other. STATE_LOCK_TABLE=none ends it.
+        S3Backend backend = S3Backend.Builder.create(this)
                 .bucket(config.backend().bucket())
                 .key(config.backend().key())
                 .region(config.backend().region())
-                .dynamodbTable(config.backend().lockTable())
+                .dynamodbTable(config.backend().dynamodbLocking() ? config.backend().lockTable() : null)
                 .encrypt(true)
                 // the state holds the master password: a customer-managed key, not SSE-S3
                 .kmsKeyId(config.backend().kmsKeyId())
                 .build();
+        // cdktf 0.19's S3Backend predates the argument
+        backend.addOverride("use_lockfile", true);
 
         Naming naming = Naming.global(config.environmentSuffix());
         RegionContext primaryRegion = region(RegionRole.PRIMARY, config.primaryRegion(), naming, config);

@@ -2,6 +2,9 @@ package com.payments.dr.stack;
 
 import com.payments.dr.blocks.RegionContext;
 import com.hashicorp.cdktf.Fn;
+import com.hashicorp.cdktf.LocalExecProvisioner;
+import com.hashicorp.cdktf.TerraformResource;
+import com.hashicorp.cdktf.TerraformResourceConfig;
 import com.hashicorp.cdktf.Postcondition;
 import com.hashicorp.cdktf.TerraformResourceLifecycle;
 import com.hashicorp.cdktf.Token;
@@ -62,6 +65,30 @@ public final class GlobalResources extends Construct {
     private final DataAwsSecretsmanagerSecretVersion currentCredentials;
     private final DynamodbTable table;
     private final String homeRegion;
+    private final String replicaRegion;
+    private final TerraformResource replicaReady;
+
+    /** 120 polls 5 s apart: a replica normally syncs within a minute; ten minutes means it is stuck. */
+    static final int REPLICA_WAIT_ATTEMPTS = 120;
+    static final int REPLICA_WAIT_SECONDS = 5;
+    /**
+     * Polls the secret in its own region until the DR replica is InSync; fails at once on Failed
+     * (printing AWS's status message) and after WAIT_ATTEMPTS polls. The CLI has no waiter for
+     * this. Values come in through the environment, never the shell.
+     */
+    public static final String WAIT_FOR_REPLICA_COMMAND = "i=0; while :; do"
+            + " status=$(aws secretsmanager describe-secret --region \"$SECRET_REGION\" --secret-id \"$SECRET_ID\""
+            + " --query \"ReplicationStatus[?Region=='$REPLICA_REGION'] | [0].[Status, StatusMessage]\""
+            + " --output text) || exit 1;"
+            + " case \"$status\" in"
+            + " InSync*) exit 0 ;;"
+            + " Failed*) echo \"replica of $SECRET_ID in $REPLICA_REGION failed to sync: $status\" >&2; exit 1 ;;"
+            + " esac;"
+            + " i=$((i + 1));"
+            + " if [ \"$i\" -ge \"$WAIT_ATTEMPTS\" ]; then"
+            + " echo \"replica of $SECRET_ID in $REPLICA_REGION not InSync after $i polls: $status\" >&2; exit 1; fi;"
+            + " sleep \"$WAIT_SECONDS\";"
+            + " done";
 
     /** The replication rules' ids (S3's replication metrics name them). */
     public static final String PRIMARY_TO_DR_RULE = "replicate-everything-to-dr";
@@ -104,15 +131,34 @@ public final class GlobalResources extends Construct {
                         .kmsKeyId(dr.dataKey().arn())
                         .build()))
                 .forceOverwriteReplicaSecret(true)
-                // A replica that cannot sync (e.g. its key refuses Secrets Manager) does not fail
-                // AWS's call, so the apply would pass with a DR region that has no credentials:
-                // fail the apply, and every later plan, while a replica reports Failed.
+                // The apply that creates the replica sees it InProgress (the provider never waits
+                // for replication): replicaReady below fails that apply. This catches a replica that
+                // fails later (e.g. its key is disabled): every later plan refreshes the status.
                 .lifecycle(TerraformResourceLifecycle.builder().postcondition(List.of(Postcondition.builder()
                         .condition("${alltrue([for replica in self.replica : replica.status != \"Failed\"])}")
                         .errorMessage("The master secret's replica failed to sync: see status_message in"
                                 + " `aws secretsmanager describe-secret` (usually the DR key's policy)")
                         .build())).build())
                 .build();
+        replicaRegion = dr.region().region();
+        // terraform_data is Terraform's built-in resource: rerun whenever the replica is created
+        // anew (a new secret, another DR key); its output, the replica's ARN, is known only once the
+        // replica is InSync, so whatever uses the DR secret through secretArn(dr) waits for it
+        replicaReady = new TerraformResource(this, "secret_replica_ready", TerraformResourceConfig.builder()
+                .terraformResourceType("terraform_data")
+                .provisioners(List.of(LocalExecProvisioner.builder()
+                        .type("local-exec")
+                        .command(WAIT_FOR_REPLICA_COMMAND)
+                        .environment(Map.of(
+                                "SECRET_REGION", homeRegion,
+                                "SECRET_ID", secret.getArn(),
+                                "REPLICA_REGION", replicaRegion,
+                                "WAIT_ATTEMPTS", Integer.toString(REPLICA_WAIT_ATTEMPTS),
+                                "WAIT_SECONDS", Integer.toString(REPLICA_WAIT_SECONDS)))
+                        .build()))
+                .build());
+        replicaReady.addOverride("input", replicaArn(secret.getArn()));
+        replicaReady.addOverride("triggers_replace", List.of(secret.getArn(), dr.dataKey().arn()));
         Map<String, Object> credentials = new LinkedHashMap<>();
         credentials.put("username", MASTER_USERNAME);
         credentials.put("password", password.getRandomPassword());
@@ -235,8 +281,9 @@ public final class GlobalResources extends Construct {
                                 .build())
                         .destination(target.build())
                         .build()))
-                // S3 refuses replication until versioning is on at both ends
-                .dependsOn(List.of(source.versioning(), destination.versioning()))
+                // S3 refuses replication until versioning is on at both ends; an object written
+                // while the role's policy still propagates is marked FAILED and never retried
+                .dependsOn(List.of(source.versioning(), destination.versioning(), role.policy()))
                 .build();
     }
 
@@ -253,12 +300,21 @@ public final class GlobalResources extends Construct {
         return secret.getArn();
     }
 
-    /** The secret's ARN in {@code region}: a replica keeps the name and suffix, in its own region. */
+    /**
+     * The secret's ARN in {@code region}. The DR replica's comes from its waiter, so a function (its
+     * environment and role) there is created only once the replica holds the credentials.
+     */
     public String secretArn(String region) {
+        // the only other region is the replica's
         if (region.equals(homeRegion)) {
             return secret.getArn();
         }
-        return Fn.replace(secret.getArn(), ":" + homeRegion + ":", ":" + region + ":");
+        return replicaReady.getStringAttribute("output");
+    }
+
+    /** A replica keeps the secret's name and random suffix, in its own region. */
+    private String replicaArn(String arn) {
+        return Fn.replace(arn, ":" + homeRegion + ":", ":" + replicaRegion + ":");
     }
 
     /** The state table's stream in {@code region}: the DR replica has a stream of its own. */

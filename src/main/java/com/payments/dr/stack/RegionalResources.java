@@ -16,11 +16,14 @@ import com.payments.dr.blocks.MigratorFunction;
 import com.payments.dr.function.SchemaMigrator;
 import com.hashicorp.cdktf.TerraformAsset;
 import com.hashicorp.cdktf.providers.aws.data_aws_iam_policy_document.DataAwsIamPolicyDocumentStatement;
+import com.hashicorp.cdktf.providers.aws.data_aws_iam_policy_document.DataAwsIamPolicyDocumentStatementCondition;
 import com.hashicorp.cdktf.providers.aws.data_aws_rds_orderable_db_instance.DataAwsRdsOrderableDbInstance;
 import java.util.Map;
 import java.util.TreeMap;
 import com.payments.dr.config.DrConfig;
 import com.payments.dr.config.Ipv4Cidr;
+import com.payments.dr.naming.Naming;
+import com.payments.dr.naming.ResourceType;
 import java.util.List;
 import software.constructs.Construct;
 
@@ -71,19 +74,23 @@ public abstract class RegionalResources extends Construct {
                         .principals(List.of(Iam.service("logs." + region.region() + ".amazonaws.com")))
                         .resources(List.of("*"))
                         .condition(List.of(Iam.condition("ArnLike", "kms:EncryptionContext:aws:logs:arn",
-                                region.arn("logs", "log-group:*"))))
+                                logGroupPatterns(region, config.environmentSuffix()).stream()
+                                        .map(pattern -> region.arn("logs", "log-group:" + pattern)).toList())))
                         .build()));
         dataKey = new EncryptionKey(this, "data_key", region, "data",
                 "Aurora storage, Performance Insights, the database secret and the function's environment", concat(List.of(
                 Iam.statement("UseThroughRdsSecretsManagerAndLambda", dataKeyActions())
                         .principals(List.of(Iam.aws("arn:" + region.partition() + ":iam::" + region.accountId() + ":root")))
                         .resources(List.of("*"))
-                        .condition(List.of(
-                                Iam.condition("StringEquals", "kms:ViaService", List.of(
-                                        "rds." + region.region() + ".amazonaws.com",
-                                        "secretsmanager." + region.region() + ".amazonaws.com",
-                                        "lambda." + region.region() + ".amazonaws.com")),
-                                Iam.condition("StringEquals", "kms:CallerAccount", region.accountId())))
+                        .condition(dataKeyServices(region))
+                        .build(),
+                // grants only for the services' own use of the key (RDS storage, Lambda's environment
+                // and SnapStart), never a grant a principal could hand itself through them
+                Iam.statement("GrantsForAwsResourcesOnly", List.of("kms:CreateGrant"))
+                        .principals(List.of(Iam.aws("arn:" + region.partition() + ":iam::" + region.accountId() + ":root")))
+                        .resources(List.of("*"))
+                        .condition(concat(dataKeyServices(region), List.of(
+                                Iam.condition("Bool", "kms:GrantIsForAWSResource", "true"))))
                         .build()), secretReplicaStatements(region, config)));
         network = new Network(this, "network",
                 new Network.Props(region, vpcCidr, config.azCount(), config.logRetentionDays(), logsKey,
@@ -126,12 +133,36 @@ public abstract class RegionalResources extends Construct {
         return all;
     }
 
-    /** RDS, Secrets Manager and Lambda create grants on the caller's behalf to use the key. */
+    /** What the services using the data key do with it; their grants are a statement of their own. */
     private static List<String> dataKeyActions() {
         List<String> actions = new java.util.ArrayList<>(EncryptionKey.USE_ACTIONS);
-        actions.add("kms:CreateGrant");
         actions.add("kms:ListGrants");
         return actions;
+    }
+
+    /** The data key is used through RDS, Secrets Manager and Lambda in its region, by this account only. */
+    private static List<DataAwsIamPolicyDocumentStatementCondition> dataKeyServices(RegionContext region) {
+        return List.of(
+                Iam.condition("StringEquals", "kms:ViaService", List.of(
+                        "rds." + region.region() + ".amazonaws.com",
+                        "secretsmanager." + region.region() + ".amazonaws.com",
+                        "lambda." + region.region() + ".amazonaws.com")),
+                Iam.condition("StringEquals", "kms:CallerAccount", region.accountId()));
+    }
+
+    /**
+     * The log groups the stack encrypts with the logs key, as name patterns: only AWS-generated
+     * parts (a REST API's id) and the functions' varying names are wildcards, and every pattern
+     * carries the suffix, so the key serves this stack's log groups and no one else's.
+     */
+    static List<String> logGroupPatterns(RegionContext region, String suffix) {
+        Naming naming = region.naming();
+        return List.of(
+                "/aws/lambda/*-" + suffix,
+                naming.name(ResourceType.VPC_FLOW_LOG_GROUP),
+                "/aws/apigateway/" + naming.name(ResourceType.API_GATEWAY) + "/access",
+                "API-Gateway-Execution-Logs_*/" + naming.name(ResourceType.API_STAGE),
+                "/aws/rds/cluster/" + naming.name(ResourceType.RDS_CLUSTER) + "/postgresql");
     }
 
     /** Adds this region's member of the global database; called once the global cluster exists. */

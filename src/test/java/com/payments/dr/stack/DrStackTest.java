@@ -58,7 +58,9 @@ class DrStackTest {
         assertEquals("payments-dr-terraform-state", s3.get("bucket").getAsString());
         assertEquals("payments-dr/dev/terraform.tfstate", s3.get("key").getAsString());
         assertEquals("us-east-1", s3.get("region").getAsString());
+        // both locks while runners migrate: the S3 lock file and the DynamoDB table Terraform deprecates
         assertEquals("payments-dr-terraform-locks", s3.get("dynamodb_table").getAsString());
+        assertTrue(s3.get("use_lockfile").getAsBoolean());
         assertTrue(s3.get("encrypt").getAsBoolean());
     }
 

@@ -2,6 +2,7 @@ package com.payments.dr.stack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.payments.dr.config.DrConfig;
@@ -30,6 +31,7 @@ class VariantsTest {
                 .set(Setting.BACKUP_RETENTION_DAYS, "14")
                 .set(Setting.DR_DB_INSTANCES, "3")
                 .set(Setting.S3_REPLICATION_TIME_CONTROL, "false")
+                .set(Setting.STATE_LOCK_TABLE, "none")
                 .build());
     }
 
@@ -60,6 +62,13 @@ class VariantsTest {
         long drInstances = synth.blocks("resource", "aws_rds_cluster_instance").keySet().stream()
                 .filter(id -> id.startsWith("dr_")).count();
         assertEquals(3, drInstances);
+    }
+
+    @Test
+    void stateLockTableNoneLocksWithTheS3LockFileAlone() {
+        JsonObject s3 = synth.json().getAsJsonObject("terraform").getAsJsonObject("backend").getAsJsonObject("s3");
+        assertTrue(s3.get("use_lockfile").getAsBoolean());
+        assertFalse(s3.has("dynamodb_table"), s3.toString());
     }
 
     @Test
