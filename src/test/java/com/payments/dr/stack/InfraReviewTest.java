@@ -60,24 +60,24 @@ class InfraReviewTest {
     }
 
     @Test
-    void theDrFunctionIsCreatedOnlyOnceTheReplicaIsInSync() {
+    void theDrMigratorIsCreatedOnlyOnceTheReplicaIsInSync() {
         String ready = synth.ref("terraform_data", "global_secret_replica_ready_", "output");
-        JsonObject dr = synth.resource("aws_lambda_function", "dr_payment_function_");
+        JsonObject dr = synth.resource("aws_lambda_function", "dr_migrator_function");
         assertEquals(ready, dr.getAsJsonObject("environment").getAsJsonObject("variables")
                 .get("DB_SECRET_ARN").getAsString());
         JsonObject policy = synth.policyDocument(synth.resource("aws_iam_role_policy",
-                "dr_payment_function_role_policy").get("policy").getAsString());
+                "dr_migrator_role_policy").get("policy").getAsString());
         boolean found = false;
         for (JsonElement statement : policy.getAsJsonArray("statement")) {
-            if (statement.getAsJsonObject().get("sid").getAsString().equals("DatabaseCredentials")) {
+            if (statement.getAsJsonObject().get("sid").getAsString().equals("OwnerCredentials")) {
                 assertEquals(List.of(ready), Synth.strings(statement.getAsJsonObject().getAsJsonArray("resources")));
                 found = true;
             }
         }
         assertTrue(found);
-        // the primary function reads the secret itself and does not wait for the DR replica
+        // the primary migrator reads the secret itself and does not wait for the DR replica
         assertEquals(synth.ref("aws_secretsmanager_secret", "global_master_secret_", "arn"),
-                synth.resource("aws_lambda_function", "primary_payment_function_").getAsJsonObject("environment")
+                synth.resource("aws_lambda_function", "primary_migrator_function").getAsJsonObject("environment")
                         .getAsJsonObject("variables").get("DB_SECRET_ARN").getAsString());
     }
 
@@ -272,7 +272,7 @@ class InfraReviewTest {
             String arn = prefix + body.get("name").getAsString().replaceAll("\\$\\{[^}]*}", "a1b2c3d4e5");
             assertTrue(patterns.stream().anyMatch(p -> arnLike(p).matcher(arn).matches()), group.getKey() + ": " + arn);
         }
-        assertEquals(7, groups, "functions (3), flow logs, API access and execution logs, the database");
+        assertEquals(8, groups, "functions (3) and the migrator, flow logs, API access and execution logs, the database");
         for (String foreign : List.of("/aws/lambda/lambda-payment-prod", "vpc-flow-logs-prod", "/aws/apigateway/x/access",
                 "API-Gateway-Execution-Logs_a1b2c3d4e5/v1-prod", "/aws/rds/cluster/aurora-other-dev/postgresql",
                 "/aws/lambda/anything")) {

@@ -45,7 +45,8 @@ class MigratorTest {
         String filename = payment.get("filename").getAsString();
         String secret = synth.ref("aws_secretsmanager_secret", "global_master_secret", "arn");
         if (role.equals("dr")) {
-            secret = "${replace(" + secret.substring(2, secret.length() - 1) + ", \":us-east-1:\", \":" + region + ":\")}";
+            // the replica in the DR region, once its waiter saw it InSync
+            secret = synth.ref("terraform_data", "global_secret_replica_ready_", "output");
         }
         synth.assertResource("aws_lambda_function", props("provider", "aws." + role,
                 "function_name", "lambda-migrator-dev", "runtime", "java17",
@@ -90,7 +91,8 @@ class MigratorTest {
         assertEquals(List.of("secretsmanager:GetSecretValue"),
                 Synth.strings(bySid.get("OwnerCredentials").getAsJsonArray("actions")));
         assertTrue(Synth.strings(bySid.get("OwnerCredentials").getAsJsonArray("resources")).get(0)
-                .contains("aws_secretsmanager_secret.global_master_secret_"));
+                .contains(role.equals("dr") ? "terraform_data.global_secret_replica_ready_"
+                        : "aws_secretsmanager_secret.global_master_secret_"));
         JsonObject decrypt = bySid.get("DecryptCredentials");
         assertEquals("secretsmanager." + region + ".amazonaws.com",
                 decrypt.getAsJsonArray("condition").get(0).getAsJsonObject().getAsJsonArray("values").get(0).getAsString());

@@ -121,7 +121,8 @@ class ObservabilityTest {
                 assertEquals(Map.of("FunctionName", payment), dimensions(alarms.get(key)));
             }
             synth.assertResource("aws_cloudwatch_metric_alarm", Synth.props("provider", "aws." + role,
-                    "metric_name", "Duration", "extended_statistic", "p99", "threshold", 24000,
+                    "metric_name", "Duration", "extended_statistic", "p99",
+                    "threshold", com.payments.dr.blocks.PaymentFunction.TIMEOUT_SECONDS * 800,
                     "comparison_operator", "GreaterThanOrEqualToThreshold", "treat_missing_data", "notBreaching",
                     "dimensions", Map.of("FunctionName", payment)));
             synth.assertResource("aws_cloudwatch_metric_alarm", Synth.props("provider", "aws." + role,
