@@ -5,6 +5,7 @@ import com.payments.dr.config.ConfigLoader;
 import com.payments.dr.config.DrConfig;
 import com.payments.dr.config.Setting;
 import com.payments.dr.policy.Finding;
+import com.payments.dr.policy.PolicyGate;
 import com.payments.dr.policy.Report;
 import com.payments.dr.stack.DrStack;
 import java.io.PrintStream;
@@ -63,11 +64,17 @@ public final class Cli {
         // CDKTF_OUTDIR whatever outdir it is given: only without it can the output be staged and
         // swapped in whole (./main passes the CLI's directory as --outdir and unsets the variable).
         boolean staged = !env.containsKey(OUTDIR_ENV);
-        DrStack[] stack = new DrStack[1];
+        Report[] gate = new Report[1];
         try {
-            Synthesizer.synthesize(app -> stack[0] = stackFactory.create(app, config), outdir, staged);
+            Synthesizer.synthesize(app -> stackFactory.create(app, config), outdir, staged, written -> {
+                // the policy gate, on exactly what was written, before it is swapped in
+                gate[0] = PolicyGate.evaluate(Synthesizer.readStack(written, DrStack.NAME), config.environmentSuffix());
+                if (!gate[0].passed()) {
+                    throw new IllegalStateException("policy gate failed");
+                }
+            });
         } catch (RuntimeException e) {
-            Report report = stack[0] == null ? null : stack[0].policyGate().report();
+            Report report = gate[0];
             if (report == null || report.passed()) {
                 err.println("error: synthesis failed: " + firstLine(e));
                 return SYNTH_FAILED;
@@ -80,7 +87,7 @@ public final class Cli {
             }
             return POLICY_FAILED;
         }
-        Report report = stack[0].policyGate().report();
+        Report report = gate[0];
         printWarnings(report, err);
         out.println("synthesized stack " + DrStack.NAME + " (suffix "
                 + config.environmentSuffix() + ", " + config.primaryRegion() + " + " + config.drRegion()

@@ -1,8 +1,11 @@
 package com.payments.dr;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.hashicorp.cdktf.App;
 import java.io.File;
 import java.io.IOException;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +27,14 @@ public final class Synthesizer {
      * through a staging directory swapped in only on success when {@code staged}, else in place.
      */
     public static void synthesize(Consumer<Construct> build, Path outdir, boolean staged) {
+        synthesize(build, outdir, staged, written -> { });
+    }
+
+    /**
+     * As above, with {@code check} run on the written directory before it is swapped in: when it
+     * throws, nothing is swapped in (in place, the stacks and manifest just written are removed).
+     */
+    public static void synthesize(Consumer<Construct> build, Path outdir, boolean staged, Consumer<Path> check) {
         Path target = outdir.toAbsolutePath().normalize();
         Path staging = null;
         try {
@@ -36,6 +47,15 @@ public final class Synthesizer {
             App app = App.Builder.create().outdir((staged ? staging : target).toString()).stackTraces(false).build();
             build.accept(app);
             app.synth();
+            try {
+                check.accept(staged ? staging : target);
+            } catch (RuntimeException e) {
+                if (!staged) {
+                    deleteTree(target.resolve("stacks"));
+                    deleteTree(target.resolve("manifest.json"));
+                }
+                throw e;
+            }
             if (staged) {
                 swap(staging, target);
             }
@@ -43,6 +63,16 @@ public final class Synthesizer {
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
         } finally {
             deleteTree(staging);
+        }
+    }
+
+    /** The JSON cdktf wrote for {@code stack} in a synthesized directory. */
+    public static JsonObject readStack(Path synthesized, String stack) {
+        Path json = synthesized.resolve("stacks").resolve(stack).resolve("cdk.tf.json");
+        try (Reader reader = Files.newBufferedReader(json)) {
+            return JsonParser.parseReader(reader).getAsJsonObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + json + ": " + e.getMessage(), e);
         }
     }
 

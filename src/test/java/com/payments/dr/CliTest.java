@@ -178,6 +178,17 @@ class CliTest {
     }
 
     @Test
+    void aPolicyViolationInPlaceRemovesWhatCdktfWrote() {
+        // in place (CDKTF_OUTDIR set for the app itself), App has written before the gate can read:
+        // the gate then removes the stacks and the manifest rather than leave a failing stack there
+        Result failed = run(withRogue(true), Map.of("CDKTF_OUTDIR", "in-place/out"));
+        assertEquals(Cli.POLICY_FAILED, failed.code());
+        assertTrue(Files.isDirectory(dir.resolve("in-place/out")), "cdktf wrote there first");
+        assertFalse(Files.exists(dir.resolve("in-place/out/stacks")));
+        assertFalse(Files.exists(dir.resolve("in-place/out/manifest.json")));
+    }
+
+    @Test
     void badSettingFailsWithOneLineAndLeavesTheOutputAlone() throws IOException {
         byte[] before = Files.readAllBytes(stackJson("cdktf.out"));
         Result bad = run(Map.of("ENVIRONMENT_SUFFIX", "Prod_1"));

@@ -2,6 +2,7 @@ package com.payments.dr.bench;
 
 import com.payments.dr.Synthesizer;
 import com.payments.dr.config.DrConfig;
+import com.payments.dr.policy.PolicyGate;
 import com.payments.dr.stack.DrStack;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -46,10 +47,13 @@ public final class BenchTarget {
         Consumer<Construct> stack = args[0].equals("empty")
                 ? app -> new EmptyStack(app, config)
                 : app -> new DrStack(app, config);
+        // the full stack goes through the policy gate, as ./main does
+        Consumer<Path> gate = args[0].equals("empty") ? written -> { }
+                : written -> PolicyGate.evaluate(Synthesizer.readStack(written, DrStack.NAME), config.environmentSuffix());
         Synthesizer.synthesize(app -> {
             stack.accept(app);
             mark(out, "construct", System.currentTimeMillis());
-        }, Path.of(args[1]), true);
+        }, Path.of(args[1]), true, gate);
         mark(out, "synth", System.currentTimeMillis());
     }
 

@@ -1,6 +1,5 @@
 package com.payments.dr.blocks;
 
-import com.hashicorp.cdktf.providers.aws.data_aws_iam_policy_document.DataAwsIamPolicyDocumentStatement;
 import com.hashicorp.cdktf.providers.aws.sns_topic.SnsTopic;
 import com.hashicorp.cdktf.providers.aws.sns_topic_policy.SnsTopicPolicy;
 import com.hashicorp.cdktf.providers.aws.sns_topic_subscription.SnsTopicSubscription;
@@ -26,6 +25,7 @@ public final class AlertTopic extends Construct {
 
     private final EncryptionKey key;
     private final SnsTopic topic;
+    private final String topicArn;
 
     public AlertTopic(Construct scope, String id, RegionContext region, Optional<String> email) {
         super(scope, id);
@@ -52,11 +52,11 @@ public final class AlertTopic extends Construct {
                 .displayName("Payments DR alerts (" + region.role().label() + ")")
                 .kmsMasterKeyId(key.arn())
                 .build();
-        String topicArn = topic.getArn();
+        topicArn = topic.getArn();
         SnsTopicPolicy.Builder.create(this, "policy")
                 .provider(region.provider())
                 .arn(topicArn)
-                .policy(Iam.document(this, "policy_document", region, List.of(
+                .policy(Iam.policy(List.of(
                         Iam.statement("AccountOwnsTheTopic", OWNER_ACTIONS)
                                 .principals(List.of(Iam.aws("arn:" + region.partition() + ":iam::" + region.accountId() + ":root")))
                                 .resources(List.of(topicArn))
@@ -75,7 +75,7 @@ public final class AlertTopic extends Construct {
                                         Iam.condition("StringEquals", "aws:SourceAccount", region.accountId()),
                                         Iam.condition("ArnLike", "aws:SourceArn", region.arn("events", "rule/*"))))
                                 .build(),
-                        DataAwsIamPolicyDocumentStatement.builder()
+                        PolicyStatement.builder()
                                 .sid("DenyInsecureTransport")
                                 .effect("Deny")
                                 .principals(List.of(Iam.aws("*")))
@@ -83,7 +83,7 @@ public final class AlertTopic extends Construct {
                                 .actions(List.of("sns:*"))
                                 .resources(List.of(topicArn))
                                 .condition(List.of(Iam.condition("Bool", "aws:SecureTransport", "false")))
-                                .build())).getJson())
+                                .build())))
                 .build();
         // e-mail subscriptions stay "pending confirmation" until the recipient clicks the link
         email.ifPresent(address -> SnsTopicSubscription.Builder.create(this, "email")
@@ -95,13 +95,13 @@ public final class AlertTopic extends Construct {
     }
 
     public String arn() {
-        return topic.getArn();
+        return topicArn;
     }
 
     /** What a role needs to publish to this topic: the topic, and its key through SNS. */
-    public List<DataAwsIamPolicyDocumentStatement> publishStatements(String sidPrefix) {
+    public List<PolicyStatement> publishStatements(String sidPrefix) {
         return List.of(
-                Iam.allow(sidPrefix + "PublishAlerts", List.of("sns:Publish"), List.of(topic.getArn())),
+                Iam.allow(sidPrefix + "PublishAlerts", List.of("sns:Publish"), List.of(topicArn)),
                 Iam.statement(sidPrefix + "EncryptAlerts", PUBLISH_KEY_ACTIONS)
                         .resources(List.of(key.arn()))
                         .build());

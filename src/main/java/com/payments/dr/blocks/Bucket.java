@@ -1,6 +1,5 @@
 package com.payments.dr.blocks;
 
-import com.hashicorp.cdktf.providers.aws.data_aws_iam_policy_document.DataAwsIamPolicyDocumentStatement;
 import com.hashicorp.cdktf.providers.aws.s3_bucket.S3Bucket;
 import com.hashicorp.cdktf.providers.aws.s3_bucket_lifecycle_configuration.S3BucketLifecycleConfiguration;
 import com.hashicorp.cdktf.providers.aws.s3_bucket_lifecycle_configuration.S3BucketLifecycleConfigurationRule;
@@ -36,6 +35,8 @@ public final class Bucket extends Construct {
     static final int ABORT_MULTIPART_AFTER_DAYS = 7;
 
     private final S3Bucket bucket;
+    private final String bucketId;
+    private final String bucketArn;
     private final S3BucketVersioningA versioning;
 
     public Bucket(Construct scope, String id, RegionContext region) {
@@ -45,14 +46,16 @@ public final class Bucket extends Construct {
                 .bucket(region.naming().name(ResourceType.S3_BUCKET, region.accountId()))
                 .forceDestroy(true)
                 .build();
+        bucketId = bucket.getId();
+        bucketArn = bucket.getArn();
         versioning = S3BucketVersioningA.Builder.create(this, "versioning")
                 .provider(region.provider())
-                .bucket(bucket.getId())
+                .bucket(bucketId)
                 .versioningConfiguration(S3BucketVersioningVersioningConfiguration.builder().status("Enabled").build())
                 .build();
         S3BucketServerSideEncryptionConfigurationA.Builder.create(this, "encryption")
                 .provider(region.provider())
-                .bucket(bucket.getId())
+                .bucket(bucketId)
                 .rule(List.of(S3BucketServerSideEncryptionConfigurationRuleA.builder()
                         .applyServerSideEncryptionByDefault(
                                 S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA.builder()
@@ -61,7 +64,7 @@ public final class Bucket extends Construct {
                 .build();
         S3BucketPublicAccessBlock publicAccess = S3BucketPublicAccessBlock.Builder.create(this, "public_access_block")
                 .provider(region.provider())
-                .bucket(bucket.getId())
+                .bucket(bucketId)
                 .blockPublicAcls(true)
                 .blockPublicPolicy(true)
                 .ignorePublicAcls(true)
@@ -69,28 +72,28 @@ public final class Bucket extends Construct {
                 .build();
         S3BucketOwnershipControls.Builder.create(this, "ownership")
                 .provider(region.provider())
-                .bucket(bucket.getId())
+                .bucket(bucketId)
                 .rule(S3BucketOwnershipControlsRule.builder().objectOwnership("BucketOwnerEnforced").build())
                 .build();
-        DataAwsIamPolicyDocumentStatement denyInsecureTransport = DataAwsIamPolicyDocumentStatement.builder()
+        PolicyStatement denyInsecureTransport = PolicyStatement.builder()
                 .sid("DenyInsecureTransport")
                 .effect("Deny")
                 .principals(List.of(Iam.aws("*")))
                 // a Deny: every action is meant, so that no request without TLS succeeds
                 .actions(List.of("s3:*"))
-                .resources(List.of(bucket.getArn(), bucket.getArn() + "/*"))
+                .resources(List.of(bucketArn, bucketArn + "/*"))
                 .condition(List.of(Iam.condition("Bool", "aws:SecureTransport", "false")))
                 .build();
         S3BucketPolicy.Builder.create(this, "policy")
                 .provider(region.provider())
-                .bucket(bucket.getId())
-                .policy(Iam.document(this, "policy_document", region, List.of(denyInsecureTransport)).getJson())
+                .bucket(bucketId)
+                .policy(Iam.policy(List.of(denyInsecureTransport)))
                 // AWS rejects a policy while the public access block is still being applied
                 .dependsOn(List.of(publicAccess))
                 .build();
         S3BucketLifecycleConfiguration.Builder.create(this, "lifecycle")
                 .provider(region.provider())
-                .bucket(bucket.getId())
+                .bucket(bucketId)
                 .rule(List.of(S3BucketLifecycleConfigurationRule.builder()
                         .id("tiering-and-cleanup")
                         .status("Enabled")
@@ -116,11 +119,11 @@ public final class Bucket extends Construct {
     }
 
     public String id() {
-        return bucket.getId();
+        return bucketId;
     }
 
     public String arn() {
-        return bucket.getArn();
+        return bucketArn;
     }
 
     /** Replication must wait until versioning is on at both ends. */

@@ -1,6 +1,5 @@
 package com.payments.dr.blocks;
 
-import com.hashicorp.cdktf.providers.aws.data_aws_iam_policy_document.DataAwsIamPolicyDocumentStatement;
 import com.hashicorp.cdktf.providers.aws.kms_alias.KmsAlias;
 import com.hashicorp.cdktf.providers.aws.kms_key.KmsKey;
 import com.payments.dr.naming.ResourceType;
@@ -30,11 +29,13 @@ public final class EncryptionKey extends Construct {
             "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo");
 
     private final KmsKey key;
+    private final String keyArn;
+    private final String keyKeyId;
 
     public EncryptionKey(Construct scope, String id, RegionContext region, String purpose, String description,
-                         List<DataAwsIamPolicyDocumentStatement> usage) {
+                         List<PolicyStatement> usage) {
         super(scope, id);
-        List<DataAwsIamPolicyDocumentStatement> statements = new ArrayList<>();
+        List<PolicyStatement> statements = new ArrayList<>();
         statements.add(Iam.statement("KeyAdministration", ADMIN_ACTIONS)
                 .principals(List.of(Iam.aws("arn:" + region.partition() + ":iam::" + region.accountId() + ":root")))
                 .resources(List.of("*"))
@@ -46,21 +47,23 @@ public final class EncryptionKey extends Construct {
                 .description(description + " (" + name + ")")
                 .enableKeyRotation(true)
                 .deletionWindowInDays(7)
-                .policy(Iam.document(this, "policy", region, statements).getJson())
+                .policy(Iam.policy(statements))
                 .tags(Tags.name(name))
                 .build();
+        keyArn = key.getArn();
+        keyKeyId = key.getKeyId();
         KmsAlias.Builder.create(this, "alias")
                 .provider(region.provider())
                 .name(region.naming().name(ResourceType.KMS_ALIAS, purpose))
-                .targetKeyId(key.getKeyId())
+                .targetKeyId(keyKeyId)
                 .build();
     }
 
     public String arn() {
-        return key.getArn();
+        return keyArn;
     }
 
     public String keyId() {
-        return key.getKeyId();
+        return keyKeyId;
     }
 }

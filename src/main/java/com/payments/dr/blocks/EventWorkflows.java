@@ -9,7 +9,6 @@ import com.hashicorp.cdktf.providers.aws.cloudwatch_event_target.CloudwatchEvent
 import com.hashicorp.cdktf.providers.aws.cloudwatch_event_target.CloudwatchEventTargetDeadLetterConfig;
 import com.hashicorp.cdktf.providers.aws.cloudwatch_event_target.CloudwatchEventTargetRetryPolicy;
 import com.hashicorp.cdktf.providers.aws.cloudwatch_log_group.CloudwatchLogGroup;
-import com.hashicorp.cdktf.providers.aws.data_aws_iam_policy_document.DataAwsIamPolicyDocumentStatement;
 import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunction;
 import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunctionEnvironment;
 import com.hashicorp.cdktf.providers.aws.lambda_function_event_invoke_config.LambdaFunctionEventInvokeConfig;
@@ -108,7 +107,7 @@ public final class EventWorkflows extends Construct {
         receipt = function("receipt", "receipt", RECEIPT_HANDLER, "Writes payment receipts to the region's bucket",
                 Map.of("RECEIPT_BUCKET", props.bucketName()), paymentDlq, List.of(
                         Iam.allow("WriteReceipts", List.of("s3:PutObject"), List.of(props.bucketArn() + "/receipts/*"))));
-        List<DataAwsIamPolicyDocumentStatement> notifierPermissions = new ArrayList<>(props.alerts().publishStatements(""));
+        List<PolicyStatement> notifierPermissions = new ArrayList<>(props.alerts().publishStatements(""));
         notifierPermissions.add(Iam.allow("FindTheWriter", List.of("rds:DescribeGlobalClusters"),
                 List.of("arn:" + region.partition() + ":rds::" + region.accountId() + ":global-cluster:"
                         + props.globalClusterId())));
@@ -151,13 +150,13 @@ public final class EventWorkflows extends Construct {
         SqsQueuePolicy.Builder.create(this, id)
                 .provider(region.provider())
                 .queueUrl(queue.getUrl())
-                .policy(Iam.document(this, id + "_document", region, List.of(
+                .policy(Iam.policy(List.of(
                         Iam.statement("DeadLettersFromTheseRules", List.of("sqs:SendMessage"))
                                 .principals(List.of(Iam.service("events.amazonaws.com")))
                                 .resources(List.of(queue.getArn()))
                                 .condition(List.of(Iam.condition("ArnEquals", "aws:SourceArn", ruleArns)))
                                 .build(),
-                        DataAwsIamPolicyDocumentStatement.builder()
+                        PolicyStatement.builder()
                                 .sid("DenyInsecureTransport")
                                 .effect("Deny")
                                 .principals(List.of(Iam.aws("*")))
@@ -165,13 +164,13 @@ public final class EventWorkflows extends Construct {
                                 .actions(List.of("sqs:*"))
                                 .resources(List.of(queue.getArn()))
                                 .condition(List.of(Iam.condition("Bool", "aws:SecureTransport", "false")))
-                                .build())).getJson())
+                                .build())))
                 .build();
     }
 
     private LambdaFunction function(String id, String qualifier, String handler, String description,
                                     Map<String, String> environment, SqsQueue dlq,
-                                    List<DataAwsIamPolicyDocumentStatement> permissions) {
+                                    List<PolicyStatement> permissions) {
         RegionContext region = props.region();
         String name = region.naming().name(ResourceType.EVENT_FUNCTION, qualifier);
         CloudwatchLogGroup logGroup = CloudwatchLogGroup.Builder.create(this, id + "_log_group")
@@ -180,7 +179,7 @@ public final class EventWorkflows extends Construct {
                 .retentionInDays(props.logRetentionDays())
                 .kmsKeyId(props.logsKey().arn())
                 .build();
-        List<DataAwsIamPolicyDocumentStatement> statements = new ArrayList<>();
+        List<PolicyStatement> statements = new ArrayList<>();
         statements.add(Iam.allow("WriteLogs", List.of("logs:CreateLogStream", "logs:PutLogEvents"),
                 List.of(logGroup.getArn() + ":log-stream:*")));
         // Lambda sends events that failed every retry to the on-failure destination as the function

@@ -1,59 +1,95 @@
 package com.payments.dr.blocks;
 
-import com.hashicorp.cdktf.providers.aws.data_aws_iam_policy_document.DataAwsIamPolicyDocument;
-import com.hashicorp.cdktf.providers.aws.data_aws_iam_policy_document.DataAwsIamPolicyDocumentStatement;
-import com.hashicorp.cdktf.providers.aws.data_aws_iam_policy_document.DataAwsIamPolicyDocumentStatementCondition;
-import com.hashicorp.cdktf.providers.aws.data_aws_iam_policy_document.DataAwsIamPolicyDocumentStatementPrincipals;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import com.hashicorp.cdktf.providers.aws.iam_role.IamRole;
 import com.hashicorp.cdktf.providers.aws.iam_role_policy.IamRolePolicy;
 import com.payments.dr.naming.ResourceType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import software.constructs.Construct;
 
 /**
- * Small helpers for IAM documents. Policies are {@code aws_iam_policy_document} data sources, so a
- * reviewer reads each statement in the plan, and every action is spelled out: no wildcards.
+ * Small helpers for IAM documents. Every action is spelled out: no wildcards. Policies are JSON
+ * written here, in the order given, so the plan shows each statement as written; references to
+ * the stack's resources stay Terraform interpolations inside the string.
  */
 public final class Iam {
+
+    // no HTML escaping: "<", ">", "=" and "&" stay readable in the plan
+    private static final Gson JSON = new GsonBuilder().disableHtmlEscaping().create();
 
     private Iam() {
     }
 
-    public static DataAwsIamPolicyDocumentStatement allow(String sid, List<String> actions, List<String> resources) {
-        return DataAwsIamPolicyDocumentStatement.builder()
-                .sid(sid).effect("Allow").actions(actions).resources(resources).build();
+    public static PolicyStatement allow(String sid, List<String> actions, List<String> resources) {
+        return PolicyStatement.builder().sid(sid).actions(actions).resources(resources).build();
     }
 
-    public static DataAwsIamPolicyDocumentStatement.Builder statement(String sid, List<String> actions) {
-        return DataAwsIamPolicyDocumentStatement.builder().sid(sid).effect("Allow").actions(actions);
+    public static PolicyStatement.Builder statement(String sid, List<String> actions) {
+        return PolicyStatement.builder().sid(sid).actions(actions);
     }
 
-    public static DataAwsIamPolicyDocumentStatementPrincipals service(String servicePrincipal) {
-        return DataAwsIamPolicyDocumentStatementPrincipals.builder()
-                .type("Service").identifiers(List.of(servicePrincipal)).build();
+    public static PolicyStatement.Principal service(String servicePrincipal) {
+        return new PolicyStatement.Principal("Service", List.of(servicePrincipal));
     }
 
-    public static DataAwsIamPolicyDocumentStatementPrincipals aws(String principalArn) {
-        return DataAwsIamPolicyDocumentStatementPrincipals.builder()
-                .type("AWS").identifiers(List.of(principalArn)).build();
+    public static PolicyStatement.Principal aws(String principalArn) {
+        return new PolicyStatement.Principal("AWS", List.of(principalArn));
     }
 
-    public static DataAwsIamPolicyDocumentStatementCondition condition(String test, String variable, String value) {
+    public static PolicyStatement.Condition condition(String test, String variable, String value) {
         return condition(test, variable, List.of(value));
     }
 
-    public static DataAwsIamPolicyDocumentStatementCondition condition(String test, String variable,
-                                                                       List<String> values) {
-        return DataAwsIamPolicyDocumentStatementCondition.builder()
-                .test(test).variable(variable).values(values).build();
+    public static PolicyStatement.Condition condition(String test, String variable, List<String> values) {
+        return new PolicyStatement.Condition(test, variable, List.copyOf(values));
     }
 
-    public static DataAwsIamPolicyDocument document(Construct scope, String id, RegionContext region,
-                                                    List<DataAwsIamPolicyDocumentStatement> statements) {
-        return DataAwsIamPolicyDocument.Builder.create(scope, id)
-                .provider(region.provider())
-                .statement(statements)
-                .build();
+    /**
+     * The policy JSON of {@code statements}: principals of one type are merged, as are conditions
+     * of one operator; one key twice under one operator is refused (IAM would keep only one).
+     */
+    public static String policy(List<PolicyStatement> statements) {
+        if (statements.isEmpty()) {
+            throw new IllegalArgumentException("a policy needs at least one statement");
+        }
+        List<Map<String, Object>> rendered = new ArrayList<>();
+        for (PolicyStatement s : statements) {
+            Map<String, Object> statement = new LinkedHashMap<>();
+            if (s.sid() != null) {
+                statement.put("Sid", s.sid());
+            }
+            statement.put("Effect", s.effect());
+            if (!s.principals().isEmpty()) {
+                Map<String, List<String>> principal = new LinkedHashMap<>();
+                s.principals().forEach(p -> principal.computeIfAbsent(p.type(), t -> new ArrayList<>())
+                        .addAll(p.identifiers()));
+                statement.put("Principal", principal);
+            }
+            statement.put("Action", s.actions());
+            if (!s.resources().isEmpty()) {
+                statement.put("Resource", s.resources());
+            }
+            if (!s.conditions().isEmpty()) {
+                Map<String, Map<String, List<String>>> condition = new LinkedHashMap<>();
+                for (PolicyStatement.Condition c : s.conditions()) {
+                    Map<String, List<String>> operator = condition.computeIfAbsent(c.test(), t -> new LinkedHashMap<>());
+                    if (operator.put(c.variable(), c.values()) != null) {
+                        throw new IllegalArgumentException("statement " + s.sid() + " names " + c.test() + " "
+                                + c.variable() + " twice");
+                    }
+                }
+                statement.put("Condition", condition);
+            }
+            rendered.add(statement);
+        }
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("Version", "2012-10-17");
+        document.put("Statement", rendered);
+        return JSON.toJson(document);
     }
 
     /** A role and its inline policy: resources that use the role wait for the policy too. */
@@ -68,7 +104,7 @@ public final class Iam {
      * (confused-deputy guard), with one inline policy.
      */
     public static ServiceRole serviceRole(Construct scope, String id, RegionContext region, String qualifier,
-                                      String servicePrincipal, List<DataAwsIamPolicyDocumentStatement> permissions) {
+                                          String servicePrincipal, List<PolicyStatement> permissions) {
         return serviceRole(scope, id, region, qualifier, servicePrincipal, true, permissions);
     }
 
@@ -78,25 +114,23 @@ public final class Iam {
      * break the role outright).
      */
     public static ServiceRole serviceRole(Construct scope, String id, RegionContext region, String qualifier,
-                                      String servicePrincipal, boolean sourceAccountGuard,
-                                      List<DataAwsIamPolicyDocumentStatement> permissions) {
-        DataAwsIamPolicyDocumentStatement.Builder assume = statement("AssumedByService", List.of("sts:AssumeRole"))
+                                          String servicePrincipal, boolean sourceAccountGuard,
+                                          List<PolicyStatement> permissions) {
+        PolicyStatement.Builder assume = statement("AssumedByService", List.of("sts:AssumeRole"))
                 .principals(List.of(service(servicePrincipal)));
         if (sourceAccountGuard) {
             assume.condition(List.of(condition("StringEquals", "aws:SourceAccount", region.accountId())));
         }
-        DataAwsIamPolicyDocument trust = document(scope, id + "_trust", region, List.of(assume.build()));
         IamRole role = IamRole.Builder.create(scope, id)
                 .provider(region.provider())
                 .name(region.naming().name(ResourceType.IAM_ROLE, qualifier))
-                .assumeRolePolicy(trust.getJson())
+                .assumeRolePolicy(policy(List.of(assume.build())))
                 .build();
-        DataAwsIamPolicyDocument policy = document(scope, id + "_permissions", region, permissions);
         IamRolePolicy inline = IamRolePolicy.Builder.create(scope, id + "_policy")
                 .provider(region.provider())
                 .name(region.naming().name(ResourceType.IAM_POLICY, qualifier))
                 .role(role.getId())
-                .policy(policy.getJson())
+                .policy(policy(permissions))
                 .build();
         return new ServiceRole(role, inline);
     }

@@ -88,6 +88,7 @@ public final class Network extends Construct {
     }
 
     private final Vpc vpc;
+    private final String vpcId;
     private final List<Subnet> privateSubnets = new ArrayList<>();
     private final SecurityGroup functionSecurityGroup;
     private final SecurityGroup databaseSecurityGroup;
@@ -110,6 +111,7 @@ public final class Network extends Construct {
                 .enableDnsHostnames(true)
                 .tags(Tags.name(naming.name(ResourceType.VPC)))
                 .build();
+        vpcId = vpc.getId();
 
         // Zone names map to different physical zones per account: choose by what is offered, not
         // by position. Candidates are the region's default zones without the ids Lambda refuses,
@@ -139,7 +141,7 @@ public final class Network extends Construct {
             String index = Integer.toString(i + 1);
             Subnet subnet = Subnet.Builder.create(this, "private_subnet_" + index)
                     .provider(region.provider())
-                    .vpcId(vpc.getId())
+                    .vpcId(vpcId)
                     .cidrBlock(props.cidr().subnet(SUBNET_NEW_BITS, i).toString())
                     .availabilityZone(Token.asString(Fn.element(candidates, i)))
                     .mapPublicIpOnLaunch(false)
@@ -164,7 +166,7 @@ public final class Network extends Construct {
             // one route table per AZ costs nothing and keeps per-AZ egress possible later
             RouteTable table = RouteTable.Builder.create(this, "private_route_table_" + index)
                     .provider(region.provider())
-                    .vpcId(vpc.getId())
+                    .vpcId(vpcId)
                     .tags(Tags.name(naming.name(ResourceType.ROUTE_TABLE_PRIVATE, index)))
                     .build();
             RouteTableAssociation.Builder.create(this, "private_route_table_association_" + index)
@@ -181,7 +183,7 @@ public final class Network extends Construct {
 
         defaultSecurityGroup = DefaultSecurityGroup.Builder.create(this, "default_security_group")
                 .provider(region.provider())
-                .vpcId(vpc.getId())
+                .vpcId(vpcId)
                 // no ingress or egress blocks: Terraform removes every rule AWS put there
                 .tags(Tags.name(naming.name(ResourceType.SECURITY_GROUP, "default")))
                 .build();
@@ -225,7 +227,7 @@ public final class Network extends Construct {
         for (String service : services) {
             endpoints.put(service, VpcEndpoint.Builder.create(this, service + "_endpoint")
                     .provider(region.provider())
-                    .vpcId(vpc.getId())
+                    .vpcId(vpcId)
                     .serviceName("com.amazonaws." + region.region() + "." + service)
                     .vpcEndpointType("Interface")
                     // the SDK's default endpoint name resolves to the endpoint's private addresses
@@ -249,26 +251,25 @@ public final class Network extends Construct {
                 throw new IllegalStateException("no endpoint policy for the " + service + " endpoint of "
                         + region.region() + ": give restrictEndpoints what the stack uses it for");
             }
-            List<com.hashicorp.cdktf.providers.aws.data_aws_iam_policy_document.DataAwsIamPolicyDocumentStatementCondition>
-                    conditions = new ArrayList<>(List.of(Iam.condition("StringEquals", "aws:PrincipalAccount",
-                            region.accountId())));
+            List<PolicyStatement.Condition> conditions = new ArrayList<>(List.of(Iam.condition("StringEquals",
+                    "aws:PrincipalAccount", region.accountId())));
             if (!allowed.principalArns().isEmpty()) {
                 // a role session's aws:PrincipalArn is its role's ARN
                 conditions.add(Iam.condition("ArnEquals", "aws:PrincipalArn", allowed.principalArns()));
             }
-            endpoint.setPolicy(Iam.document(this, service + "_endpoint_policy", region, List.of(
+            endpoint.setPolicy(Iam.policy(List.of(
                     Iam.statement("OnlyThisStacksResources", allowed.actions())
                             .principals(List.of(Iam.aws("*")))
                             .resources(allowed.resources())
                             .condition(conditions)
-                            .build())).getJson());
+                            .build())));
         });
     }
 
     private VpcEndpoint gatewayEndpoint(String service, RegionContext region, List<String> routeTableIds) {
         return VpcEndpoint.Builder.create(this, service + "_endpoint")
                 .provider(region.provider())
-                .vpcId(vpc.getId())
+                .vpcId(vpcId)
                 .serviceName("com.amazonaws." + region.region() + "." + service)
                 .vpcEndpointType("Gateway")
                 .routeTableIds(routeTableIds)
@@ -313,7 +314,7 @@ public final class Network extends Construct {
                 .provider(region.provider())
                 .name(name)
                 .description(description)
-                .vpcId(vpc.getId())
+                .vpcId(vpcId)
                 .tags(Tags.name(name))
                 .build();
     }
@@ -335,7 +336,7 @@ public final class Network extends Construct {
                                 List.of(region.arn("logs", "log-group:*")))));
         FlowLog.Builder.create(this, "flow_log")
                 .provider(region.provider())
-                .vpcId(vpc.getId())
+                .vpcId(vpcId)
                 .trafficType("ALL")
                 .logDestinationType("cloud-watch-logs")
                 .logDestination(logGroup.getArn())
@@ -346,7 +347,7 @@ public final class Network extends Construct {
     }
 
     public String vpcId() {
-        return vpc.getId();
+        return vpcId;
     }
 
     public List<String> privateSubnetIds() {

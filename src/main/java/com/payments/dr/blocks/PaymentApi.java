@@ -94,6 +94,7 @@ public final class PaymentApi extends Construct {
 
     private final Props props;
     private final ApiGatewayRestApi api;
+    private final String apiId;
     private final ApiGatewayStage stage;
     private final ApiGatewayApiKey apiKey;
     private final String stageName;
@@ -115,11 +116,12 @@ public final class PaymentApi extends Construct {
                         .types(List.of("REGIONAL")).build())
                 .apiKeySource("HEADER")
                 .build();
+        apiId = api.getId();
         List<ITerraformDependable> shape = new ArrayList<>();
 
         ApiGatewayModel model = ApiGatewayModel.Builder.create(this, "payment_model")
                 .provider(region.provider())
-                .restApiId(api.getId())
+                .restApiId(apiId)
                 .name(MODEL_NAME)
                 .description("POST /payments body, the payment function's rules")
                 .contentType("application/json")
@@ -127,7 +129,7 @@ public final class PaymentApi extends Construct {
                 .build();
         ApiGatewayRequestValidator validator = ApiGatewayRequestValidator.Builder.create(this, "validator")
                 .provider(region.provider())
-                .restApiId(api.getId())
+                .restApiId(apiId)
                 .name("body-and-headers")
                 .validateRequestBody(true)
                 .validateRequestParameters(true)
@@ -143,7 +145,7 @@ public final class PaymentApi extends Construct {
         for (Route route : ROUTES) {
             ApiGatewayResource resource = ApiGatewayResource.Builder.create(this, route.path() + "_resource")
                     .provider(region.provider())
-                    .restApiId(api.getId())
+                    .restApiId(apiId)
                     .parentId(api.getRootResourceId())
                     .pathPart(route.path())
                     .build();
@@ -151,7 +153,7 @@ public final class PaymentApi extends Construct {
             route.requiredHeaders().forEach(h -> parameters.put("method.request.header." + h, true));
             ApiGatewayMethod.Builder method = ApiGatewayMethod.Builder.create(this, route.path() + "_method")
                     .provider(region.provider())
-                    .restApiId(api.getId())
+                    .restApiId(apiId)
                     .resourceId(resource.getId())
                     .httpMethod(route.httpMethod())
                     .authorization("NONE")
@@ -165,7 +167,7 @@ public final class PaymentApi extends Construct {
             ApiGatewayMethod built = method.build();
             ApiGatewayIntegration integration = ApiGatewayIntegration.Builder.create(this, route.path() + "_integration")
                     .provider(region.provider())
-                    .restApiId(api.getId())
+                    .restApiId(apiId)
                     .resourceId(resource.getId())
                     .httpMethod(built.getHttpMethod())
                     .type("AWS_PROXY")
@@ -188,7 +190,7 @@ public final class PaymentApi extends Construct {
         GATEWAY_RESPONSES.forEach((type, template) -> shape.add(ApiGatewayGatewayResponse.Builder.create(this,
                         "response_" + type.toLowerCase(java.util.Locale.ROOT))
                 .provider(region.provider())
-                .restApiId(api.getId())
+                .restApiId(apiId)
                 .responseType(type)
                 .responseParameters(Map.of("gatewayresponse.header.Access-Control-Allow-Origin",
                         quoted(props.allowedOrigin()), "gatewayresponse.header.Vary", quoted("Origin")))
@@ -201,7 +203,7 @@ public final class PaymentApi extends Construct {
         triggers.put("integration", props.aliasArn());
         ApiGatewayDeployment deployment = ApiGatewayDeployment.Builder.create(this, "deployment")
                 .provider(region.provider())
-                .restApiId(api.getId())
+                .restApiId(apiId)
                 .description("Deployment of the payments API definition " + triggers.get("definition").substring(0, 12))
                 .triggers(triggers)
                 .lifecycle(TerraformResourceLifecycle.builder().createBeforeDestroy(true).build())
@@ -218,13 +220,13 @@ public final class PaymentApi extends Construct {
         // kept forever, outside the stack) unless it exists before the stage logs anything
         CloudwatchLogGroup executionLogs = CloudwatchLogGroup.Builder.create(this, "execution_log_group")
                 .provider(region.provider())
-                .name("API-Gateway-Execution-Logs_" + api.getId() + "/" + stageName)
+                .name("API-Gateway-Execution-Logs_" + apiId + "/" + stageName)
                 .retentionInDays(props.logRetentionDays())
                 .kmsKeyId(props.logsKey().arn())
                 .build();
         stage = ApiGatewayStage.Builder.create(this, "stage")
                 .provider(region.provider())
-                .restApiId(api.getId())
+                .restApiId(apiId)
                 .stageName(stageName)
                 .deploymentId(deployment.getId())
                 .description("The payments API")
@@ -245,7 +247,7 @@ public final class PaymentApi extends Construct {
                 .name(region.naming().name(ResourceType.USAGE_PLAN))
                 .description("Per-key throttle and daily quota for POST /payments")
                 .apiStages(List.of(ApiGatewayUsagePlanApiStages.builder()
-                        .apiId(api.getId()).stage(stage.getStageName()).build()))
+                        .apiId(apiId).stage(stage.getStageName()).build()))
                 .throttleSettings(ApiGatewayUsagePlanThrottleSettings.builder()
                         .rateLimit(props.settings().throttleRate())
                         .burstLimit(props.settings().throttleBurst())
@@ -313,7 +315,7 @@ public final class PaymentApi extends Construct {
                                                     List<ITerraformDependable> after) {
         return ApiGatewayMethodSettings.Builder.create(this, id)
                 .provider(region.provider())
-                .restApiId(api.getId())
+                .restApiId(apiId)
                 .stageName(stage.getStageName())
                 .methodPath(path)
                 .settings(ApiGatewayMethodSettingsSettings.builder()
@@ -333,7 +335,7 @@ public final class PaymentApi extends Construct {
                                                  List<String> methods) {
         ApiGatewayMethod options = ApiGatewayMethod.Builder.create(this, path + "_options")
                 .provider(region.provider())
-                .restApiId(api.getId())
+                .restApiId(apiId)
                 .resourceId(resource.getId())
                 .httpMethod("OPTIONS")
                 .authorization("NONE")
@@ -341,7 +343,7 @@ public final class PaymentApi extends Construct {
                 .build();
         ApiGatewayIntegration mock = ApiGatewayIntegration.Builder.create(this, path + "_options_integration")
                 .provider(region.provider())
-                .restApiId(api.getId())
+                .restApiId(apiId)
                 .resourceId(resource.getId())
                 .httpMethod(options.getHttpMethod())
                 .type("MOCK")
@@ -352,7 +354,7 @@ public final class PaymentApi extends Construct {
         headers.keySet().forEach(h -> declared.put(h, true));
         ApiGatewayMethodResponse response = ApiGatewayMethodResponse.Builder.create(this, path + "_options_response")
                 .provider(region.provider())
-                .restApiId(api.getId())
+                .restApiId(apiId)
                 .resourceId(resource.getId())
                 .httpMethod(options.getHttpMethod())
                 .statusCode("200")
@@ -361,7 +363,7 @@ public final class PaymentApi extends Construct {
         ApiGatewayIntegrationResponse integrationResponse = ApiGatewayIntegrationResponse.Builder.create(this,
                         path + "_options_integration_response")
                 .provider(region.provider())
-                .restApiId(api.getId())
+                .restApiId(apiId)
                 .resourceId(resource.getId())
                 .httpMethod(options.getHttpMethod())
                 .statusCode(response.getStatusCode())
@@ -477,7 +479,7 @@ public final class PaymentApi extends Construct {
     }
 
     public String id() {
-        return api.getId();
+        return apiId;
     }
 
     /** The REST API's name (API Gateway's metrics name it, not its id). */

@@ -6,7 +6,6 @@ import com.hashicorp.cdktf.TerraformAsset;
 import com.hashicorp.cdktf.TerraformResource;
 import com.hashicorp.cdktf.TerraformResourceConfig;
 import com.hashicorp.cdktf.providers.aws.cloudwatch_log_group.CloudwatchLogGroup;
-import com.hashicorp.cdktf.providers.aws.data_aws_iam_policy_document.DataAwsIamPolicyDocumentStatement;
 import com.hashicorp.cdktf.providers.aws.lambda_alias.LambdaAlias;
 import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunction;
 import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunctionEnvironment;
@@ -152,7 +151,7 @@ public final class PaymentFunction extends Construct {
      * A function's environment variables (and a SnapStart snapshot) encrypted with {@code key}:
      * Lambda decrypts them for the function with the function's role, through Lambda only.
      */
-    static DataAwsIamPolicyDocumentStatement decryptEnvironment(RegionContext region, EncryptionKey key) {
+    static PolicyStatement decryptEnvironment(RegionContext region, EncryptionKey key) {
         return Iam.statement("DecryptEnvironment", List.of("kms:Decrypt"))
                 .resources(List.of(key.arn()))
                 .condition(List.of(Iam.condition("StringEquals", "kms:ViaService",

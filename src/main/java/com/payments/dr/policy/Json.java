@@ -2,44 +2,14 @@ package com.payments.dr.policy;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
-import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonPrimitive;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** Null-tolerant readers for the synthesized JSON. */
 final class Json {
 
     private Json() {
-    }
-
-    /**
-     * The JSON tree of what jsii hands back for a JavaScript object (maps, lists, strings, numbers,
-     * booleans, null): a direct walk, without gson's reflection, because it runs on every synth.
-     */
-    static JsonElement tree(Object value) {
-        if (value == null) {
-            return JsonNull.INSTANCE;
-        }
-        if (value instanceof Map<?, ?> map) {
-            JsonObject object = new JsonObject();
-            map.forEach((k, v) -> object.add(String.valueOf(k), tree(v)));
-            return object;
-        }
-        if (value instanceof List<?> list) {
-            JsonArray array = new JsonArray();
-            list.forEach(v -> array.add(tree(v)));
-            return array;
-        }
-        if (value instanceof Number number) {
-            return new JsonPrimitive(number);
-        }
-        if (value instanceof Boolean bool) {
-            return new JsonPrimitive(bool);
-        }
-        return new JsonPrimitive(String.valueOf(value));
     }
 
     static boolean isTrue(JsonElement value) {

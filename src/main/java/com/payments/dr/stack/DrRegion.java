@@ -3,14 +3,14 @@ package com.payments.dr.stack;
 import com.payments.dr.blocks.RegionContext;
 import com.payments.dr.blocks.AuroraCluster;
 import com.payments.dr.config.DrConfig;
-import software.constructs.Construct;
+import com.hashicorp.cdktf.TerraformStack;
 
 /** The passive region: a warm copy that serves reads and is promoted on failover. */
 public final class DrRegion extends RegionalResources {
 
     private final int dbInstances;
 
-    public DrRegion(Construct scope, RegionContext region, DrConfig config) {
+    public DrRegion(TerraformStack scope, RegionContext region, DrConfig config) {
         super(scope, region, config, config.drVpcCidr());
         this.dbInstances = config.database().drInstances();
     }

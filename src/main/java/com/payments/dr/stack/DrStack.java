@@ -15,7 +15,6 @@ import com.payments.dr.blocks.FailoverDns;
 import com.payments.dr.naming.Naming;
 import com.payments.dr.naming.ResourceType;
 import com.payments.dr.naming.RegionRole;
-import com.payments.dr.policy.PolicyGate;
 import software.constructs.Construct;
 
 /**
@@ -29,7 +28,6 @@ public final class DrStack extends TerraformStack {
     private final PrimaryRegion primary;
     private final DrRegion dr;
     private final GlobalResources global;
-    private final PolicyGate policyGate;
     private final Dashboard dashboard;
     private final FailoverDns dns;
 
@@ -107,8 +105,6 @@ public final class DrStack extends TerraformStack {
                         new Dashboard.HealthCheck("dr", dns.drHealthCheckId(), FailoverDns.METRICS_REGION)));
         Outputs.add(this, "dashboard_name", "CloudWatch dashboard of both regions", dashboard.name());
         Outputs.add(this, "dashboard_url", "Console link to the dashboard of both regions", dashboard.url());
-        // checked at synth, before anything is written: security, DR and convention rules
-        policyGate = PolicyGate.attach(this, config.environmentSuffix());
     }
 
     /** Where the health-check alarms live (us-east-1) and the alert topic they notify there. */
@@ -163,9 +159,5 @@ public final class DrStack extends TerraformStack {
 
     public Dashboard dashboard() {
         return dashboard;
-    }
-
-    public PolicyGate policyGate() {
-        return policyGate;
     }
 }

@@ -1,5 +1,6 @@
 package com.payments.dr.stack;
 
+import com.hashicorp.cdktf.TerraformStack;
 import com.payments.dr.blocks.RegionContext;
 import com.hashicorp.cdktf.Fn;
 import com.hashicorp.cdktf.LocalExecProvisioner;
@@ -50,6 +51,9 @@ import software.constructs.Construct;
  */
 public final class GlobalResources extends Construct {
 
+    // outputs go straight into the stack (see Outputs)
+    private final TerraformStack stack;
+
     public static final String DATABASE_NAME = "payments";
     public static final String MASTER_USERNAME = "payments_admin";
     /** Partition key of the state table: {@code IDEMPOTENCY#<key>} or {@code SESSION#<id>}. */
@@ -94,8 +98,9 @@ public final class GlobalResources extends Construct {
     public static final String PRIMARY_TO_DR_RULE = "replicate-everything-to-dr";
     public static final String DR_TO_PRIMARY_RULE = "replicate-everything-to-primary";
 
-    public GlobalResources(Construct scope, DrConfig config, PrimaryRegion primary, DrRegion dr) {
+    public GlobalResources(TerraformStack scope, DrConfig config, PrimaryRegion primary, DrRegion dr) {
         super(scope, "global");
+        stack = scope;
         RegionContext home = primary.region();
         homeRegion = home.region();
         Naming naming = Naming.global(config.environmentSuffix());
@@ -202,15 +207,15 @@ public final class GlobalResources extends Construct {
                 .build();
 
         replicate(config, primary, dr);
-        Outputs.add(this, "global_cluster_id", "Aurora global cluster", globalCluster.getGlobalClusterIdentifier());
-        Outputs.add(this, "db_secret_arn", "Secrets Manager secret with the Aurora master credentials",
+        Outputs.add(stack, "global_cluster_id", "Aurora global cluster", globalCluster.getGlobalClusterIdentifier());
+        Outputs.add(stack, "db_secret_arn", "Secrets Manager secret with the Aurora master credentials",
                 secret.getArn());
-        Outputs.add(this, "db_secret_replica_status",
+        Outputs.add(stack, "db_secret_replica_status",
                 "Sync status of the master secret's DR replica (InSync, InProgress or Failed)",
                 secret.getReplica().get(0).getStatus());
-        Outputs.add(this, "state_table_name", "DynamoDB global table for session and idempotency state",
+        Outputs.add(stack, "state_table_name", "DynamoDB global table for session and idempotency state",
                 table.getName());
-        Outputs.add(this, "state_table_arn", "ARN of the state table in the primary region", table.getArn());
+        Outputs.add(stack, "state_table_arn", "ARN of the state table in the primary region", table.getArn());
     }
 
     /**

@@ -3,7 +3,7 @@ package com.payments.dr.stack;
 import com.payments.dr.blocks.RegionContext;
 import com.payments.dr.blocks.AuroraCluster;
 import com.payments.dr.config.DrConfig;
-import software.constructs.Construct;
+import com.hashicorp.cdktf.TerraformStack;
 
 /** The active region: takes all writes while it is healthy. */
 public final class PrimaryRegion extends RegionalResources {
@@ -11,7 +11,7 @@ public final class PrimaryRegion extends RegionalResources {
     /** In-region high availability: a writer and a reader in different zones. */
     public static final int DB_INSTANCES = 2;
 
-    public PrimaryRegion(Construct scope, RegionContext region, DrConfig config) {
+    public PrimaryRegion(TerraformStack scope, RegionContext region, DrConfig config) {
         super(scope, region, config, config.primaryVpcCidr());
     }
 

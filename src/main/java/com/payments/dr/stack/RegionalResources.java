@@ -1,5 +1,6 @@
 package com.payments.dr.stack;
 
+import com.hashicorp.cdktf.TerraformStack;
 import com.payments.dr.blocks.RegionContext;
 import com.payments.dr.blocks.AlertTopic;
 import com.payments.dr.blocks.Alarms;
@@ -9,14 +10,13 @@ import com.payments.dr.blocks.Bucket;
 import com.payments.dr.blocks.EncryptionKey;
 import com.payments.dr.blocks.EventWorkflows;
 import com.payments.dr.blocks.Iam;
+import com.payments.dr.blocks.PolicyStatement;
 import com.payments.dr.blocks.Network;
 import com.payments.dr.blocks.PaymentApi;
 import com.payments.dr.blocks.PaymentFunction;
 import com.payments.dr.blocks.MigratorFunction;
 import com.payments.dr.function.SchemaMigrator;
 import com.hashicorp.cdktf.TerraformAsset;
-import com.hashicorp.cdktf.providers.aws.data_aws_iam_policy_document.DataAwsIamPolicyDocumentStatement;
-import com.hashicorp.cdktf.providers.aws.data_aws_iam_policy_document.DataAwsIamPolicyDocumentStatementCondition;
 import com.hashicorp.cdktf.providers.aws.data_aws_rds_orderable_db_instance.DataAwsRdsOrderableDbInstance;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,6 +32,9 @@ import software.constructs.Construct;
  * how their database joins the global cluster ({@link PrimaryRegion}, {@link DrRegion}).
  */
 public abstract class RegionalResources extends Construct {
+
+    // outputs go straight into the stack (see Outputs)
+    private final TerraformStack stack;
 
     private final RegionContext region;
     private final DrConfig config;
@@ -65,8 +68,9 @@ public abstract class RegionalResources extends Construct {
      */
     public static final String FUNCTION_JVM_OPTIONS = "-Dsun.net.inetaddr.ttl=5 -Dsun.net.inetaddr.negative.ttl=1";
 
-    protected RegionalResources(Construct scope, RegionContext region, DrConfig config, Ipv4Cidr vpcCidr) {
+    protected RegionalResources(TerraformStack scope, RegionContext region, DrConfig config, Ipv4Cidr vpcCidr) {
         super(scope, region.role().label());
+        stack = scope;
         this.region = region;
         this.config = config;
         logsKey = new EncryptionKey(this, "logs_key", region, "logs", "CloudWatch Logs encryption", List.of(
@@ -112,7 +116,7 @@ public abstract class RegionalResources extends Construct {
      * arrive through {@code secretsmanager.<primary>} as well as through the DR region's own
      * endpoint: allow both, still only for this account and only through Secrets Manager.
      */
-    private static List<DataAwsIamPolicyDocumentStatement> secretReplicaStatements(RegionContext region,
+    private static List<PolicyStatement> secretReplicaStatements(RegionContext region,
                                                                                    DrConfig config) {
         if (region.region().equals(config.primaryRegion())) {
             return List.of();
@@ -141,7 +145,7 @@ public abstract class RegionalResources extends Construct {
     }
 
     /** The data key is used through RDS, Secrets Manager and Lambda in its region, by this account only. */
-    private static List<DataAwsIamPolicyDocumentStatementCondition> dataKeyServices(RegionContext region) {
+    private static List<PolicyStatement.Condition> dataKeyServices(RegionContext region) {
         return List.of(
                 Iam.condition("StringEquals", "kms:ViaService", List.of(
                         "rds." + region.region() + ".amazonaws.com",
@@ -305,7 +309,7 @@ public abstract class RegionalResources extends Construct {
     }
 
     private void output(String name, String description, Object value) {
-        Outputs.add(this, region.role().label() + "_" + name, description, value);
+        Outputs.add(stack, region.role().label() + "_" + name, description, value);
     }
 
     public RegionContext region() {

@@ -53,9 +53,36 @@ final class Fixtures {
     private Fixtures() {
     }
 
-    /** What the gate reads at synth: the resolved configuration, with each element's construct path. */
+    /**
+     * What the gate reads at synth: the configuration as cdktf writes it, with each element's
+     * construct path ({@code Testing.synth} drops those).
+     */
     static JsonObject synth(TerraformStack stack) {
-        return Json.tree(stack.toTerraform()).getAsJsonObject();
+        return tree(stack.toTerraform()).getAsJsonObject();
+    }
+
+    /** The JSON tree of what jsii hands back for a JavaScript object. */
+    private static com.google.gson.JsonElement tree(Object value) {
+        if (value == null) {
+            return com.google.gson.JsonNull.INSTANCE;
+        }
+        if (value instanceof Map<?, ?> map) {
+            JsonObject object = new JsonObject();
+            map.forEach((k, v) -> object.add(String.valueOf(k), tree(v)));
+            return object;
+        }
+        if (value instanceof List<?> list) {
+            com.google.gson.JsonArray array = new com.google.gson.JsonArray();
+            list.forEach(v -> array.add(tree(v)));
+            return array;
+        }
+        if (value instanceof Number number) {
+            return new com.google.gson.JsonPrimitive(number);
+        }
+        if (value instanceof Boolean bool) {
+            return new com.google.gson.JsonPrimitive(bool);
+        }
+        return new com.google.gson.JsonPrimitive(String.valueOf(value));
     }
 
     static AwsProvider provider(Construct stack, String alias, String region, Map<String, String> tags) {

@@ -51,20 +51,6 @@ class PolicyModelTest {
     }
 
     @Test
-    void jsiiValuesBecomeJson() {
-        Map<String, Object> map = new LinkedHashMap<>();
-        map.put("s", "x");
-        map.put("n", 2);
-        map.put("b", true);
-        map.put("null", null);
-        map.put("list", Arrays.asList(1.5, "y"));
-        map.put("other", new StringBuilder("z"));
-        JsonObject json = Json.tree(map).getAsJsonObject();
-        assertEquals("{\"s\":\"x\",\"n\":2,\"b\":true,\"null\":null,\"list\":[1.5,\"y\"],\"other\":\"z\"}", json.toString());
-        assertEquals(JsonNull.INSTANCE, Json.tree(null));
-    }
-
-    @Test
     void readersTolerateMissingAndOddValues() {
         assertEquals(List.of(), Json.blocks(null));
         assertEquals(List.of(), Json.blocks(JsonParser.parseString("\"text\"")));

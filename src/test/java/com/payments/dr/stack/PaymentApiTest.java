@@ -72,7 +72,7 @@ class PaymentApiTest {
     void bothRegionsHaveTheSameApiExceptForRegionSpecificValues() {
         Map<String, String> primary = normalisedApi(synth, "primary");
         Map<String, String> dr = normalisedApi(synth, "dr");
-        assertTrue(primary.size() > 40, "found " + primary.size() + " API resources");
+        assertTrue(primary.size() >= 40, "found " + primary.size() + " API resources");
         assertEquals(primary.keySet(), dr.keySet());
         primary.forEach((id, body) -> assertEquals(body, dr.get(id), id));
         assertEquals(2, synth.resources("aws_api_gateway_rest_api").size());

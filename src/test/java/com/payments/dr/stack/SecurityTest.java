@@ -27,7 +27,7 @@ class SecurityTest {
 
     @Test
     void noAllowStatementUsesAWildcardAction() {
-        List<JsonObject> documents = synth.data("aws_iam_policy_document");
+        List<JsonObject> documents = synth.policies();
         assertTrue(documents.size() >= 10, "found " + documents.size() + " policy documents");
         int denies = 0;
         for (JsonObject document : documents) {
@@ -51,12 +51,12 @@ class SecurityTest {
     }
 
     @Test
-    void policiesAreOnlyAttachedFromPolicyDocuments() {
+    void policiesAreWrittenAsPolicyJson() {
         for (JsonObject role : synth.resources("aws_iam_role")) {
-            assertTrue(role.get("assume_role_policy").getAsString().startsWith("${data.aws_iam_policy_document."));
+            assertTrue(role.get("assume_role_policy").getAsString().startsWith("{\"Version\":\"2012-10-17\""));
         }
         for (JsonObject policy : synth.resources("aws_iam_role_policy")) {
-            assertTrue(policy.get("policy").getAsString().startsWith("${data.aws_iam_policy_document."));
+            assertTrue(policy.get("policy").getAsString().startsWith("{\"Version\":\"2012-10-17\""));
         }
         // no managed policies
         synth.assertNoResource("aws_iam_role_policy_attachment");
@@ -64,7 +64,7 @@ class SecurityTest {
 
     @Test
     void serviceRolesGuardAgainstTheConfusedDeputy() {
-        for (JsonObject document : synth.data("aws_iam_policy_document")) {
+        for (JsonObject document : synth.policies()) {
             for (JsonElement statement : document.getAsJsonArray("statement")) {
                 JsonObject s = statement.getAsJsonObject();
                 if (s.getAsJsonArray("actions").get(0).getAsString().equals("sts:AssumeRole")) {
@@ -98,7 +98,7 @@ class SecurityTest {
         for (JsonObject key : keys) {
             assertTrue(key.get("enable_key_rotation").getAsBoolean());
             assertEquals(7, key.get("deletion_window_in_days").getAsInt());
-            assertTrue(key.get("policy").getAsString().startsWith("${data.aws_iam_policy_document."));
+            assertTrue(key.get("policy").getAsString().startsWith("{\"Version\":\"2012-10-17\""));
         }
         assertEquals(keys.size(), synth.resources("aws_kms_alias").size());
     }

@@ -147,14 +147,69 @@ public final class Synth {
         return values;
     }
 
-    /** The {@code aws_iam_policy_document} a {@code ${data.aws_iam_policy_document.<id>.json}} reference names. */
-    public JsonObject policyDocument(String reference) {
-        String prefix = "${data.aws_iam_policy_document.";
-        if (!reference.startsWith(prefix)) {
-            throw new AssertionError("not a policy document reference: " + reference);
+    /**
+     * A policy attribute's JSON ({@code policy}, {@code assume_role_policy}) in the shape of an
+     * {@code aws_iam_policy_document}'s arguments ({@code statement[].actions}, {@code principals[].type},
+     * {@code condition[].test/variable/values}), so assertions read as a reviewer reads IAM.
+     */
+    public JsonObject policyDocument(String policyJson) {
+        JsonObject policy = JsonParser.parseString(policyJson).getAsJsonObject();
+        if (!"2012-10-17".equals(policy.get("Version").getAsString())) {
+            throw new AssertionError("not a policy document: " + policyJson);
         }
-        String id = reference.substring(prefix.length(), reference.indexOf(".json"));
-        return blocks("data", "aws_iam_policy_document").get(id).getAsJsonObject();
+        com.google.gson.JsonArray statements = new com.google.gson.JsonArray();
+        for (JsonElement element : policy.getAsJsonArray("Statement")) {
+            JsonObject in = element.getAsJsonObject();
+            JsonObject out = new JsonObject();
+            if (in.has("Sid")) {
+                out.add("sid", in.get("Sid"));
+            }
+            out.add("effect", in.get("Effect"));
+            out.add("actions", in.get("Action"));
+            if (in.has("Resource")) {
+                out.add("resources", in.get("Resource"));
+            }
+            if (in.has("Principal")) {
+                com.google.gson.JsonArray principals = new com.google.gson.JsonArray();
+                in.getAsJsonObject("Principal").asMap().forEach((type, identifiers) -> {
+                    JsonObject principal = new JsonObject();
+                    principal.addProperty("type", type);
+                    principal.add("identifiers", identifiers);
+                    principals.add(principal);
+                });
+                out.add("principals", principals);
+            }
+            if (in.has("Condition")) {
+                com.google.gson.JsonArray conditions = new com.google.gson.JsonArray();
+                in.getAsJsonObject("Condition").asMap().forEach((test, variables) ->
+                        variables.getAsJsonObject().asMap().forEach((variable, values) -> {
+                            JsonObject condition = new JsonObject();
+                            condition.addProperty("test", test);
+                            condition.addProperty("variable", variable);
+                            condition.add("values", values);
+                            conditions.add(condition);
+                        }));
+                out.add("condition", conditions);
+            }
+            statements.add(out);
+        }
+        JsonObject document = new JsonObject();
+        document.add("statement", statements);
+        return document;
+    }
+
+    /** Every policy the stack attaches (any resource's {@code policy} or {@code assume_role_policy}), as above. */
+    public List<JsonObject> policies() {
+        List<JsonObject> policies = new ArrayList<>();
+        for (Block block : allBlocks()) {
+            for (String attribute : List.of("policy", "assume_role_policy")) {
+                String value = block.string(attribute);
+                if (value != null) {
+                    policies.add(policyDocument(value));
+                }
+            }
+        }
+        return policies;
     }
 
     /** Every resource and data source of the stack, each as (type, id, body). */
