@@ -25,14 +25,8 @@ public final class Synthesizer {
     /**
      * Builds whatever {@code build} adds to a fresh app and synthesizes it into {@code outdir}:
      * through a staging directory swapped in only on success when {@code staged}, else in place.
-     */
-    public static void synthesize(Consumer<Construct> build, Path outdir, boolean staged) {
-        synthesize(build, outdir, staged, written -> { });
-    }
-
-    /**
-     * As above, with {@code check} run on the written directory before it is swapped in: when it
-     * throws, nothing is swapped in (in place, the stacks and manifest just written are removed).
+     * {@code check} runs on the written directory before it is swapped in: when it throws, nothing
+     * is swapped in (in place, the stacks and the manifest just written are removed).
      */
     public static void synthesize(Consumer<Construct> build, Path outdir, boolean staged, Consumer<Path> check) {
         Path target = outdir.toAbsolutePath().normalize();

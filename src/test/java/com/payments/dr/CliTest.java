@@ -230,7 +230,7 @@ class CliTest {
         byte[] before = Files.readAllBytes(stackJson("cdktf.out"));
         RuntimeException e = assertThrows(RuntimeException.class, () -> Synthesizer.synthesize(app -> {
             throw new IllegalStateException("boom\n  at somewhere");
-        }, dir.resolve("cdktf.out"), true));
+        }, dir.resolve("cdktf.out"), true, written -> { }));
         assertEquals("boom", Cli.firstLine(e));
         assertArrayEquals(before, Files.readAllBytes(stackJson("cdktf.out")));
         try (Stream<Path> siblings = Files.list(dir)) {
