@@ -6,8 +6,11 @@ import com.payments.dr.config.DrConfig;
 import com.payments.dr.config.Setting;
 import com.payments.dr.policy.Finding;
 import com.payments.dr.policy.Report;
+import com.payments.dr.report.DrillResults;
+import com.payments.dr.report.ReadinessReport;
 import com.payments.dr.stack.DrStack;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
 import software.constructs.Construct;
@@ -52,6 +55,19 @@ public final class Cli {
             err.println("error: " + e.getMessage());
             return BAD_INPUT;
         }
+        // plain Java, before jsii starts: an estimate over budget stops here with nothing written
+        ReadinessReport readiness;
+        try {
+            readiness = ReadinessReport.of(config, DrillResults.PATH);
+        } catch (IllegalStateException | UncheckedIOException e) {
+            err.println("error: " + e.getMessage());
+            return BAD_INPUT;
+        }
+        String overBudget = readiness.cost().overBudget();
+        if (overBudget != null) {
+            err.println("error: " + overBudget);
+            return BAD_INPUT;
+        }
         if (!ConfigLoader.isConfigured(Setting.ALLOWED_ORIGIN, env, workingDir.resolve("cdktf.json"))) {
             // a warning, not an error: the default is right on a developer's machine
             err.println(CORS_WARNING);
@@ -65,7 +81,8 @@ public final class Cli {
         boolean staged = !env.containsKey(OUTDIR_ENV);
         DrStack[] stack = new DrStack[1];
         try {
-            Synthesizer.synthesize(app -> stack[0] = stackFactory.create(app, config), outdir, staged);
+            Synthesizer.synthesize(app -> stack[0] = stackFactory.create(app, config), outdir, staged,
+                    readiness::writeInto);
         } catch (RuntimeException e) {
             Report report = stack[0] == null ? null : stack[0].policyGate().report();
             if (report == null || report.passed()) {
@@ -88,6 +105,8 @@ public final class Cli {
         out.println("policy gate: " + report.rules() + " rules, no errors, " + report.warningLines().size()
                 + " warning(s), " + report.waived().size() + " finding(s) waived:");
         report.waived().forEach(w -> out.println("  waived " + w.line()));
+        out.println("readiness report: " + ReadinessReport.MARKDOWN + ", " + ReadinessReport.JSON + " beside the stack;"
+                + " cost estimate " + readiness.cost().summary());
         return OK;
     }
 

@@ -24,6 +24,15 @@ public final class Synthesizer {
      * through a staging directory swapped in only on success when {@code staged}, else in place.
      */
     public static void synthesize(Consumer<Construct> build, Path outdir, boolean staged) {
+        synthesize(build, outdir, staged, written -> { });
+    }
+
+    /**
+     * As {@link #synthesize(Consumer, Path, boolean)}, and {@code alongside} adds files of its own to
+     * the synthesized directory before it is swapped in: they appear together with the stack, or not
+     * at all.
+     */
+    public static void synthesize(Consumer<Construct> build, Path outdir, boolean staged, Consumer<Path> alongside) {
         Path target = outdir.toAbsolutePath().normalize();
         Path staging = null;
         try {
@@ -36,6 +45,7 @@ public final class Synthesizer {
             App app = App.Builder.create().outdir((staged ? staging : target).toString()).stackTraces(false).build();
             build.accept(app);
             app.synth();
+            alongside.accept(staged ? staging : target);
             if (staged) {
                 swap(staging, target);
             }
