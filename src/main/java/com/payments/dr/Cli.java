@@ -58,7 +58,7 @@ public final class Cli {
         // plain Java, before jsii starts: an estimate over budget stops here with nothing written
         ReadinessReport readiness;
         try {
-            readiness = ReadinessReport.of(config, DrillResults.PATH);
+            readiness = ReadinessReport.of(config, workingDir.resolve(DrillResults.PATH));
         } catch (IllegalStateException | UncheckedIOException e) {
             err.println("error: " + e.getMessage());
             return BAD_INPUT;

@@ -25,7 +25,7 @@ public record DrillResults(
         long databaseApplyDelayMs,
         List<Scenario> scenarios) {
 
-    /** Relative to the project directory, resolved like FUNCTION_PACKAGE (./main runs there). */
+    /** Relative to the project directory, where ./main runs (as FUNCTION_PACKAGE is). */
     public static final Path PATH = Path.of("docs", "drill-results.json");
 
     /** One scenario: {@code planned-switchover}, {@code unplanned-failover} or {@code fail-back}. */
@@ -44,7 +44,7 @@ public record DrillResults(
         try {
             JsonObject root = JsonParser.parseString(Files.readString(path)).getAsJsonObject();
             List<Scenario> scenarios = new ArrayList<>();
-            for (JsonElement element : root.getAsJsonArray("scenarios")) {
+            for (JsonElement element : member(root, "scenarios").getAsJsonArray()) {
                 JsonObject s = element.getAsJsonObject();
                 scenarios.add(new Scenario(text(s, "name"), whole(s, "rtoMs"), whole(s, "acknowledged"),
                         whole(s, "lostPayments"), whole(s, "lostWindowMs"), whole(s, "duplicates"),

@@ -48,7 +48,11 @@ public final class ReadinessReport {
 
     /** The report of {@code config}, with the drill results at {@code drillResults} if there are any. */
     public static ReadinessReport of(DrConfig config, Path drillResults) {
-        return new ReadinessReport(config, Prices.load(), DrillResults.read(drillResults));
+        return of(config, Prices.load(), DrillResults.read(drillResults));
+    }
+
+    static ReadinessReport of(DrConfig config, Prices prices, Optional<DrillResults> drill) {
+        return new ReadinessReport(config, prices, drill);
     }
 
     public CostEstimate cost() {
