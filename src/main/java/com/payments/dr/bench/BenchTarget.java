@@ -2,6 +2,8 @@ package com.payments.dr.bench;
 
 import com.payments.dr.Synthesizer;
 import com.payments.dr.config.DrConfig;
+import com.payments.dr.report.DrillResults;
+import com.payments.dr.report.ReadinessReport;
 import com.payments.dr.stack.DrStack;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -43,13 +45,17 @@ public final class BenchTarget {
         engine.loadModule(com.hashicorp.cdktf.providers.aws.$Module.class);
         mark(out, "provider", System.currentTimeMillis());
         DrConfig config = DrConfig.builder().build();
-        Consumer<Construct> stack = args[0].equals("empty")
+        boolean empty = args[0].equals("empty");
+        Consumer<Construct> stack = empty
                 ? app -> new EmptyStack(app, config)
                 : app -> new DrStack(app, config);
+        // the full synthesis is what ./main does, readiness report included (in the construct phase)
+        Consumer<Path> alongside = empty ? written -> { }
+                : ReadinessReport.of(config, DrillResults.PATH)::writeInto;
         Synthesizer.synthesize(app -> {
             stack.accept(app);
             mark(out, "construct", System.currentTimeMillis());
-        }, Path.of(args[1]), true);
+        }, Path.of(args[1]), true, alongside);
         mark(out, "synth", System.currentTimeMillis());
     }
 

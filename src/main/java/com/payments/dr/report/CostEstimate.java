@@ -6,14 +6,14 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.DoubleUnaryOperator;
 
 /**
  * The monthly cost of one configuration, per resource and region, at idle and at a steady load of
  * {@code COST_PAYMENTS_PER_SECOND} payments in the primary region, from the dated {@link Prices}
- * and the {@link Inventory}. Each line is a function of the payment rate, so idle is the same
- * arithmetic at rate 0. Only the idle total is held against {@code MONTHLY_BUDGET_USD}: idle is
- * what the stack costs by existing; the load figure shows what traffic adds.
+ * and the {@link Inventory}. Most lines are a fixed part plus a cost per payment; X-Ray's sampling
+ * and API Gateway's per-method metrics are priced at both rates. Only the idle total is held
+ * against {@code MONTHLY_BUDGET_USD}: idle is what the stack costs by existing; the load figure
+ * shows what traffic adds.
  */
 public final class CostEstimate {
 
@@ -89,9 +89,18 @@ public final class CostEstimate {
         return "dr " + config.drRegion();
     }
 
-    private void add(String item, String where, String basis, DoubleUnaryOperator costAtRate) {
-        lines.add(new Line(item, where, basis, costAtRate.applyAsDouble(0),
-                costAtRate.applyAsDouble(paymentsPerSecond)));
+    private void add(String item, String where, String basis, double idleUsd, double loadUsd) {
+        lines.add(new Line(item, where, basis, idleUsd, loadUsd));
+    }
+
+    /** A cost that does not depend on the load. */
+    private void fixed(String item, String where, String basis, double usd) {
+        add(item, where, basis, usd, usd);
+    }
+
+    /** A fixed part plus a cost per payment. */
+    private void linear(String item, String where, String basis, double fixedUsd, double perPaymentUsd) {
+        add(item, where, basis, fixedUsd, fixedUsd + perMonth(paymentsPerSecond) * perPaymentUsd);
     }
 
     private double price(String key) {
@@ -105,56 +114,55 @@ public final class CostEstimate {
     private void database() {
         double acu = config.database().minAcu();
         double instanceMonth = acu * HOURS_PER_MONTH * price("aurora.acuHour");
-        add("Aurora Serverless v2 instances", primary(), inventory.primaryDbInstances() + " (writer, reader) x "
+        fixed("Aurora Serverless v2 instances", primary(), inventory.primaryDbInstances() + " (writer, reader) x "
                 + num(acu) + " ACU (AURORA_MIN_ACU) x 730 h; load assumed within the minimum",
-                rate -> inventory.primaryDbInstances() * instanceMonth);
-        add("Aurora Serverless v2 instances", dr(), inventory.drDbInstances() + " (DR_DB_INSTANCES) x " + num(acu)
-                + " ACU x 730 h", rate -> inventory.drDbInstances() * instanceMonth);
+                inventory.primaryDbInstances() * instanceMonth);
+        fixed("Aurora Serverless v2 instances", dr(), inventory.drDbInstances() + " (DR_DB_INSTANCES) x " + num(acu)
+                + " ACU x 730 h", inventory.drDbInstances() * instanceMonth);
         double storage = IDLE_DB_STORAGE_GB * price("aurora.storageGbMonth");
         double rowGb = PAYMENT_ROW_BYTES / GIB;
-        add("Aurora storage and I/O", primary(), num(IDLE_DB_STORAGE_GB) + " GB idle; per payment "
+        linear("Aurora storage and I/O", primary(), num(IDLE_DB_STORAGE_GB) + " GB idle; per payment "
                 + DB_WRITE_IOS_PER_PAYMENT + " write I/Os, " + DB_WRITE_IOS_PER_PAYMENT
                 + " replicated write I/Os and a " + num(PAYMENT_ROW_BYTES) + "-byte row (one month's rows)",
-                rate -> storage + perMonth(rate) * (DB_WRITE_IOS_PER_PAYMENT * (price("aurora.ioMillion")
-                        + price("aurora.replicatedWriteIoMillion")) / MILLION + rowGb * price("aurora.storageGbMonth")));
-        add("Aurora storage", dr(), num(IDLE_DB_STORAGE_GB) + " GB idle; the replicated rows",
-                rate -> storage + perMonth(rate) * rowGb * price("aurora.storageGbMonth"));
+                storage, DB_WRITE_IOS_PER_PAYMENT * (price("aurora.ioMillion")
+                        + price("aurora.replicatedWriteIoMillion")) / MILLION + rowGb * price("aurora.storageGbMonth"));
+        linear("Aurora storage", dr(), num(IDLE_DB_STORAGE_GB) + " GB idle; the replicated rows",
+                storage, rowGb * price("aurora.storageGbMonth"));
     }
 
     private void network() {
         for (String where : List.of(primary(), dr())) {
             int endpoints = inventory.interfaceEndpointsPerRegion();
-            add("Interface VPC endpoints", where, endpoints + " (secretsmanager) x " + config.azCount()
-                    + " AZs (AZ_COUNT) x 730 h; no NAT gateway", rate -> endpoints * config.azCount()
+            fixed("Interface VPC endpoints", where, endpoints + " (secretsmanager) x " + config.azCount()
+                    + " AZs (AZ_COUNT) x 730 h; no NAT gateway", endpoints * config.azCount()
                     * HOURS_PER_MONTH * price("vpc.interfaceEndpointAzHour"));
         }
-        add("KMS customer-managed keys", "all regions", inventory.kmsKeys() + " keys (logs, data, alerts per region"
+        fixed("KMS customer-managed keys", "all regions", inventory.kmsKeys() + " keys (logs, data, alerts per region"
                 + (inventory.separateMetricsRegion() ? ", the us-east-1 alert topic's" : "") + ")",
-                rate -> inventory.kmsKeys() * price("kms.keyMonth"));
-        add("Secrets Manager", "all regions", "the master secret and its DR replica",
-                rate -> 2 * price("secretsManager.secretMonth"));
+                inventory.kmsKeys() * price("kms.keyMonth"));
+        fixed("Secrets Manager", "all regions", "the master secret and its DR replica",
+                2 * price("secretsManager.secretMonth"));
     }
 
     private void dataStores() {
         double tableWrites = TABLE_WRITES_PER_PAYMENT / MILLION;
-        add("DynamoDB global table writes", primary(), TABLE_WRITES_PER_PAYMENT + " on-demand writes per payment",
-                rate -> perMonth(rate) * tableWrites * price("dynamodb.writeMillion"));
-        add("DynamoDB global table replicated writes", dr(), TABLE_WRITES_PER_PAYMENT
-                + " replicated writes per payment", rate -> perMonth(rate) * tableWrites
-                * price("dynamodb.replicatedWriteMillion"));
+        linear("DynamoDB global table writes", primary(), TABLE_WRITES_PER_PAYMENT + " on-demand writes per payment",
+                0, tableWrites * price("dynamodb.writeMillion"));
+        linear("DynamoDB global table replicated writes", dr(), TABLE_WRITES_PER_PAYMENT
+                + " replicated writes per payment", 0, tableWrites * price("dynamodb.replicatedWriteMillion"));
         for (String where : List.of(primary(), dr())) {
-            add("Pipe polling the table's stream", where, num(STREAM_POLLS_PER_SECOND)
-                    + " GetRecords/s on one shard, traffic or not", rate -> perMonth(STREAM_POLLS_PER_SECOND)
+            fixed("Pipe polling the table's stream", where, num(STREAM_POLLS_PER_SECOND)
+                    + " GetRecords/s on one shard, traffic or not", perMonth(STREAM_POLLS_PER_SECOND)
                     * price("dynamodb.streamReadMillion") / MILLION);
         }
         double receiptGb = RECEIPT_BYTES / GIB;
         double replication = price("s3.crossRegionTransferGb")
                 + (config.replicationTimeControl() ? price("s3.rtcGb") : 0);
-        add("S3 receipts and their replication", "both regions", "per payment a " + num(RECEIPT_BYTES)
+        linear("S3 receipts and their replication", "both regions", "per payment a " + num(RECEIPT_BYTES)
                 + "-byte receipt: its PUT, the replication PUT, transfer" + (config.replicationTimeControl()
-                ? " and RTC" : "") + ", a month of storage in both buckets", rate -> perMonth(rate)
-                * (2 * price("s3.putMillion") / MILLION + receiptGb * (replication + 2 * price("s3.storageGbMonth"))));
-        add("Allowance at idle", "both regions", "flow logs, table and bucket storage", rate -> IDLE_ALLOWANCE_USD);
+                ? " and RTC" : "") + ", a month of storage in both buckets", 0,
+                2 * price("s3.putMillion") / MILLION + receiptGb * (replication + 2 * price("s3.storageGbMonth")));
+        fixed("Allowance at idle", "both regions", "flow logs, table and bucket storage", IDLE_ALLOWANCE_USD);
     }
 
     private void paymentPath() {
@@ -169,26 +177,30 @@ public final class CostEstimate {
         String healthBasis = health + " /health calls (" + config.healthChecks().regions().size()
                 + " checker regions, every " + config.healthChecks().intervalSeconds()
                 + " s): API request, Lambda request and " + num(HEALTH_FUNCTION_SECONDS * 1000) + " ms at 1 GB, logs";
-        add("API Gateway, Lambda and logs", primary(), healthBasis + "; per payment an API request, Lambda request, "
+        linear("API Gateway, Lambda and logs", primary(), healthBasis + "; per payment an API request, Lambda request, "
                 + num(PAYMENT_FUNCTION_SECONDS * 1000) + " ms at 1 GB, " + num(LOG_BYTES_PER_PAYMENT)
-                + " bytes of logs", rate -> health * healthCall + perMonth(rate) * payment);
-        add("API Gateway, Lambda and logs", dr(), healthBasis, rate -> health * healthCall);
+                + " bytes of logs", health * healthCall, payment);
+        fixed("API Gateway, Lambda and logs", dr(), healthBasis, health * healthCall);
         double event = price("pipes.requestMillion") / MILLION + price("eventBridge.customEventMillion") / MILLION
                 + price("lambda.requestMillion") / MILLION
                 + RECEIPT_FUNCTION_SECONDS * RECEIPT_FUNCTION_GB * lambdaGbSecond;
-        add("Payment events (pipe, bus, receipt function)", primary(), "per payment one pipe request, one custom"
+        linear("Payment events (pipe, bus, receipt function)", primary(), "per payment one pipe request, one custom"
                 + " event, one receipt invocation of " + num(RECEIPT_FUNCTION_SECONDS * 1000) + " ms at 512 MB",
-                rate -> perMonth(rate) * event);
+                0, event);
         double healthPerSecond = health / SECONDS_PER_MONTH;
+        double perTrace = price("xray.traceMillion") / MILLION;
+        // not linear: the sampling rule's reservoir takes the first request each second
         add("X-Ray traces (API stage tracing)", primary(), "default sampling (1/s, then 5 %) of /health and payments",
-                rate -> traces(healthPerSecond + rate) * price("xray.traceMillion") / MILLION);
-        add("X-Ray traces (API stage tracing)", dr(), "default sampling of /health",
-                rate -> traces(healthPerSecond) * price("xray.traceMillion") / MILLION);
+                traces(healthPerSecond) * perTrace, traces(healthPerSecond + paymentsPerSecond) * perTrace);
+        fixed("X-Ray traces (API stage tracing)", dr(), "default sampling of /health",
+                traces(healthPerSecond) * perTrace);
         double metricsPerMethod = DETAILED_METRICS_PER_METHOD * price("cloudwatch.metricMonth");
+        // a step: POST /payments' metrics exist as soon as it has any traffic
         add("API Gateway detailed metrics", primary(), DETAILED_METRICS_PER_METHOD + " metrics per busy method: "
-                + "GET /health, and POST /payments under load", rate -> metricsPerMethod * (rate > 0 ? 2 : 1));
-        add("API Gateway detailed metrics", dr(), DETAILED_METRICS_PER_METHOD + " metrics for GET /health",
-                rate -> metricsPerMethod);
+                + "GET /health, and POST /payments under load", metricsPerMethod,
+                metricsPerMethod * (paymentsPerSecond > 0 ? 2 : 1));
+        fixed("API Gateway detailed metrics", dr(), DETAILED_METRICS_PER_METHOD + " metrics for GET /health",
+                metricsPerMethod);
     }
 
     /** Traces a month at {@code requestsPerSecond}, as X-Ray's default rule samples them. */
@@ -201,22 +213,21 @@ public final class CostEstimate {
     private void observability() {
         for (RegionRole role : List.of(RegionRole.PRIMARY, RegionRole.DR)) {
             int alarms = inventory.metricAlarms(role);
-            add("CloudWatch metric alarms", role == RegionRole.PRIMARY ? primary() : dr(), alarms
-                    + " alarms from the region's watchlist", rate -> alarms * price("cloudwatch.alarmMonth"));
+            fixed("CloudWatch metric alarms", role == RegionRole.PRIMARY ? primary() : dr(), alarms
+                    + " alarms from the region's watchlist", alarms * price("cloudwatch.alarmMonth"));
         }
-        add("CloudWatch dashboard", primary(), "one dashboard of both regions",
-                rate -> price("cloudwatch.dashboardMonth"));
+        fixed("CloudWatch dashboard", primary(), "one dashboard of both regions", price("cloudwatch.dashboardMonth"));
     }
 
     private void dns() {
         int checks = inventory.healthChecks();
         boolean fast = config.healthChecks().intervalSeconds() == 10;
-        add("Route 53 hosted zone", "global", config.zoneName(), rate -> price("route53.hostedZoneMonth"));
-        add("Route 53 health checks", "global", checks + " HTTPS checks" + (fast ? " at the fast 10 s interval" : "")
-                + ", priced as non-AWS endpoints", rate -> checks * (price("route53.healthCheckMonth")
+        fixed("Route 53 hosted zone", "global", config.zoneName(), price("route53.hostedZoneMonth"));
+        fixed("Route 53 health checks", "global", checks + " HTTPS checks" + (fast ? " at the fast 10 s interval" : "")
+                + ", priced as non-AWS endpoints", checks * (price("route53.healthCheckMonth")
                 + (fast ? 2 : 1) * price("route53.healthCheckOptionMonth")));
-        add("Health-check alarms", "us-east-1", inventory.healthCheckAlarms().size()
-                + " metric alarms and the composite fail-over-now", rate -> inventory.healthCheckAlarms().size()
+        fixed("Health-check alarms", "us-east-1", inventory.healthCheckAlarms().size()
+                + " metric alarms and the composite fail-over-now", inventory.healthCheckAlarms().size()
                 * price("cloudwatch.alarmMonth") + price("cloudwatch.compositeAlarmMonth"));
     }
 
