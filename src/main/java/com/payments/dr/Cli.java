@@ -7,8 +7,11 @@ import com.payments.dr.config.Setting;
 import com.payments.dr.policy.Finding;
 import com.payments.dr.policy.PolicyGate;
 import com.payments.dr.policy.Report;
+import com.payments.dr.report.DrillResults;
+import com.payments.dr.report.ReadinessReport;
 import com.payments.dr.stack.DrStack;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
 import software.constructs.Construct;
@@ -53,6 +56,19 @@ public final class Cli {
             err.println("error: " + e.getMessage());
             return BAD_INPUT;
         }
+        // plain Java, before jsii starts: an estimate over budget stops here with nothing written
+        ReadinessReport readiness;
+        try {
+            readiness = ReadinessReport.of(config, workingDir.resolve(DrillResults.PATH));
+        } catch (IllegalStateException | UncheckedIOException e) {
+            err.println("error: " + e.getMessage());
+            return BAD_INPUT;
+        }
+        String overBudget = readiness.cost().overBudget();
+        if (overBudget != null) {
+            err.println("error: " + overBudget);
+            return BAD_INPUT;
+        }
         if (!ConfigLoader.isConfigured(Setting.ALLOWED_ORIGIN, env, workingDir.resolve("cdktf.json"))) {
             // a warning, not an error: the default is right on a developer's machine
             err.println(CORS_WARNING);
@@ -72,6 +88,8 @@ public final class Cli {
                 if (!gate[0].passed()) {
                     throw new IllegalStateException("policy gate failed");
                 }
+                // the readiness report beside the stack: swapped in with it, or not at all
+                readiness.writeInto(written);
             });
         } catch (RuntimeException e) {
             Report report = gate[0];
@@ -95,6 +113,8 @@ public final class Cli {
         out.println("policy gate: " + report.rules() + " rules, no errors, " + report.warningLines().size()
                 + " warning(s), " + report.waived().size() + " finding(s) waived:");
         report.waived().forEach(w -> out.println("  waived " + w.line()));
+        out.println("readiness report: " + ReadinessReport.MARKDOWN + ", " + ReadinessReport.JSON + " beside the stack;"
+                + " cost estimate " + readiness.cost().summary());
         return OK;
     }
 

@@ -239,6 +239,51 @@ class CliTest {
     }
 
     @Test
+    void theReadinessReportIsWrittenBesideTheStackByteIdenticallyEveryTime() throws IOException {
+        for (String name : List.of("dr-readiness.md", "dr-readiness.json")) {
+            Path report = dir.resolve("cdktf.out/stacks/payments-dr").resolve(name);
+            byte[] bytes = Files.readAllBytes(report);
+            // staged (first, third) and written in place (second, as under the cdktf CLI)
+            assertArrayEquals(bytes, Files.readAllBytes(dir.resolve("elsewhere/out/stacks/payments-dr").resolve(name)));
+            assertArrayEquals(bytes, Files.readAllBytes(dir.resolve("third/stacks/payments-dr").resolve(name)));
+            assertFalse(new String(bytes, StandardCharsets.UTF_8).contains(dir.toString()), "no machine paths");
+        }
+        assertTrue(Files.readString(dir.resolve("cdktf.out/stacks/payments-dr/dr-readiness.md"))
+                .contains("No drill recorded"));
+        assertEquals("readiness report: dr-readiness.md, dr-readiness.json beside the stack; cost estimate idle"
+                + " $197.63/month (budget $200.00), at 1 payment(s)/s $274.97/month",
+                first.out().lines().reduce((a, b) -> b).orElseThrow());
+    }
+
+    @Test
+    void anEstimateOverTheBudgetStopsTheSynthWithOneLineAndWritesNothing() {
+        Path outdir = dir.resolve("over-budget");
+        Result over = run(Map.of("DR_DB_INSTANCES", "2"), "--outdir", outdir.toString());
+        assertEquals(Cli.BAD_INPUT, over.code());
+        assertEquals("", over.out());
+        assertEquals("error: estimated idle cost $241.43/month exceeds MONTHLY_BUDGET_USD=200 (largest: Aurora"
+                + " Serverless v2 instances, primary us-east-1, $87.60); reduce the configuration or raise"
+                + " MONTHLY_BUDGET_USD explicitly\n", over.err());
+        assertFalse(Files.exists(outdir));
+    }
+
+    @Test
+    void aDrillFileThatIsNotTheDrillsSchemaIsABadInput() throws IOException {
+        Path drill = dir.resolve("docs/drill-results.json");
+        Files.createDirectories(drill.getParent());
+        Files.writeString(drill, "{}");
+        try {
+            Result bad = run(Map.of(), "--outdir", dir.resolve("bad-drill").toString());
+            assertEquals(Cli.BAD_INPUT, bad.code());
+            assertEquals("error: " + drill + " is not a drill result (IllegalStateException: missing \"scenarios\")\n",
+                    bad.err());
+            assertFalse(Files.exists(dir.resolve("bad-drill")));
+        } finally {
+            Files.delete(drill);
+        }
+    }
+
+    @Test
     void firstLineCopesWithMessagelessErrors() {
         assertEquals("NullPointerException", Cli.firstLine(new NullPointerException()));
         assertEquals("one line", Cli.firstLine(new RuntimeException("  one line  ")));

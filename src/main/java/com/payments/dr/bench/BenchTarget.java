@@ -3,6 +3,8 @@ package com.payments.dr.bench;
 import com.payments.dr.Synthesizer;
 import com.payments.dr.config.DrConfig;
 import com.payments.dr.policy.PolicyGate;
+import com.payments.dr.report.DrillResults;
+import com.payments.dr.report.ReadinessReport;
 import com.payments.dr.stack.DrStack;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -44,16 +46,19 @@ public final class BenchTarget {
         engine.loadModule(com.hashicorp.cdktf.providers.aws.$Module.class);
         mark(out, "provider", System.currentTimeMillis());
         DrConfig config = DrConfig.builder().build();
-        Consumer<Construct> stack = args[0].equals("empty")
+        boolean empty = args[0].equals("empty");
+        Consumer<Construct> stack = empty
                 ? app -> new EmptyStack(app, config)
                 : app -> new DrStack(app, config);
-        // the full stack goes through the policy gate, as ./main does
-        Consumer<Path> gate = args[0].equals("empty") ? written -> { }
-                : written -> PolicyGate.evaluate(Synthesizer.readStack(written, DrStack.NAME), config.environmentSuffix());
+        // the full synthesis is what ./main does: the policy gate and the readiness report
+        Consumer<Path> check = empty ? written -> { } : written -> {
+            PolicyGate.evaluate(Synthesizer.readStack(written, DrStack.NAME), config.environmentSuffix());
+            ReadinessReport.of(config, DrillResults.PATH).writeInto(written);
+        };
         Synthesizer.synthesize(app -> {
             stack.accept(app);
             mark(out, "construct", System.currentTimeMillis());
-        }, Path.of(args[1]), true, gate);
+        }, Path.of(args[1]), true, check);
         mark(out, "synth", System.currentTimeMillis());
     }
 

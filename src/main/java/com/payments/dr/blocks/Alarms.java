@@ -1,7 +1,6 @@
 package com.payments.dr.blocks;
 
 import com.hashicorp.cdktf.providers.aws.cloudwatch_metric_alarm.CloudwatchMetricAlarm;
-import com.payments.dr.naming.ResourceType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +25,7 @@ public final class Alarms extends Construct {
         for (WatchedMetric m : metrics) {
             CloudwatchMetricAlarm.Builder alarm = CloudwatchMetricAlarm.Builder.create(this, m.key().replace('-', '_'))
                     .provider(region.provider())
-                    .alarmName(region.naming().name(ResourceType.CLOUDWATCH_ALARM, m.key()))
+                    .alarmName(m.alarmName(region.naming()))
                     .alarmDescription(m.title() + " in " + region.region() + " (" + region.role().label() + ")")
                     .namespace(m.namespace())
                     .metricName(m.metric())

@@ -26,6 +26,12 @@ public final class FailoverDns extends Construct {
 
     /** Seconds resolvers may cache an answer: a failover reaches clients within a minute. */
     public static final int TTL_SECONDS = 60;
+    /**
+     * Qualifier of a region's health-check alarm after its label ({@code primary-unhealthy}) and of
+     * the composite: constants, so the readiness report names these alarms without building them.
+     */
+    public static final String UNHEALTHY_ALARM = "-unhealthy";
+    public static final String FAIL_OVER_NOW_ALARM = "fail-over-now";
     /** The only region where Route 53 publishes health-check metrics. */
     public static final String METRICS_REGION = "us-east-1";
 
@@ -69,7 +75,7 @@ public final class FailoverDns extends Construct {
         CloudwatchMetricAlarm drDown = healthAlarm("dr_unhealthy", props, props.dr(), drCheck);
         failOverNow = CloudwatchCompositeAlarm.Builder.create(this, "fail_over_now")
                 .provider(props.metricsProvider())
-                .alarmName(props.naming().name(ResourceType.CLOUDWATCH_ALARM, "fail-over-now"))
+                .alarmName(props.naming().name(ResourceType.CLOUDWATCH_ALARM, FAIL_OVER_NOW_ALARM))
                 .alarmDescription("FAIL OVER NOW: the primary region's /health is failing and the DR region's "
                         + "is healthy (README Runbook)")
                 .alarmRule("ALARM(\"" + primaryDown.getAlarmName() + "\") AND OK(\"" + drDown.getAlarmName() + "\")")
@@ -114,7 +120,7 @@ public final class FailoverDns extends Construct {
     private CloudwatchMetricAlarm healthAlarm(String id, Props props, Endpoint endpoint, Route53HealthCheck check) {
         return CloudwatchMetricAlarm.Builder.create(this, id)
                 .provider(props.metricsProvider())
-                .alarmName(props.naming().name(ResourceType.CLOUDWATCH_ALARM, endpoint.label() + "-unhealthy"))
+                .alarmName(props.naming().name(ResourceType.CLOUDWATCH_ALARM, endpoint.label() + UNHEALTHY_ALARM))
                 .alarmDescription("Route 53 health check of the " + endpoint.label() + " region's /health failing")
                 .namespace("AWS/Route53")
                 .metricName("HealthCheckStatus")

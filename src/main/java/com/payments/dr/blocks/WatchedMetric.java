@@ -1,5 +1,7 @@
 package com.payments.dr.blocks;
 
+import com.payments.dr.naming.Naming;
+import com.payments.dr.naming.ResourceType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +43,14 @@ public record WatchedMetric(
 
     public WatchedMetric {
         dimensions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(dimensions));
+    }
+
+    /**
+     * The alarm's name in any region (alarm names are unique per region): {@link Alarms} names its
+     * alarms with it, and the readiness report names them with it, so the two cannot drift apart.
+     */
+    public String alarmName(Naming naming) {
+        return naming.name(ResourceType.CLOUDWATCH_ALARM, key);
     }
 
     /** Percentiles go to {@code extended_statistic}, the rest to {@code statistic}. */

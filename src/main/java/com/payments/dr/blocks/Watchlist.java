@@ -1,6 +1,7 @@
 package com.payments.dr.blocks;
 
 import com.payments.dr.config.AlarmSettings;
+import com.payments.dr.naming.RegionRole;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -159,6 +160,14 @@ public final class Watchlist {
                     WatchedMetric.NOT_BREACHING);
         });
         return List.copyOf(w.metrics);
+    }
+
+    /**
+     * Only a secondary reports global-database lag ({@code AuroraGlobalDBReplicationLag} lives on
+     * the secondary cluster): the DR region watches it, the primary has nothing to watch.
+     */
+    public static boolean watchesGlobalDatabaseLag(RegionRole role) {
+        return role == RegionRole.DR;
     }
 
     /** Aurora PostgreSQL's default max_connections for Serverless v2 at {@code maxAcu}. */

@@ -28,7 +28,8 @@ public record DrConfig(
         ApiSettings api,
         java.nio.file.Path eventsPackage,
         AlarmSettings alarms,
-        HealthCheckSettings healthChecks) {
+        HealthCheckSettings healthChecks,
+        CostSettings cost) {
 
     /** Retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
     public static final Set<Integer> LOG_RETENTION_VALUES = Set.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180,
@@ -227,7 +228,8 @@ public record DrConfig(
                             integer(Setting.ALARM_EVALUATION_PERIODS), integer(Setting.ALARM_LATENCY_MS)),
                     new HealthCheckSettings(integer(Setting.HEALTH_CHECK_INTERVAL),
                             integer(Setting.HEALTH_CHECK_FAILURE_THRESHOLD),
-                            List.of(values.get(Setting.HEALTH_CHECK_REGIONS).split(",", -1))));
+                            List.of(values.get(Setting.HEALTH_CHECK_REGIONS).split(",", -1))),
+                    new CostSettings(decimal(Setting.MONTHLY_BUDGET_USD), decimal(Setting.COST_PAYMENTS_PER_SECOND)));
         }
 
         private double decimal(Setting setting) {

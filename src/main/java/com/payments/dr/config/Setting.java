@@ -55,7 +55,11 @@ public enum Setting {
             "1 to 10 failed calls in a row that make a region unhealthy"),
     HEALTH_CHECK_REGIONS("healthCheckRegions", "us-east-1,us-west-2,eu-west-1",
             "3 to 8 distinct Route 53 checker regions, comma-separated (us-east-1, us-west-1, us-west-2, eu-west-1, "
-                    + "ap-southeast-1, ap-southeast-2, ap-northeast-1, sa-east-1)");
+                    + "ap-southeast-1, ap-southeast-2, ap-northeast-1, sa-east-1)"),
+    MONTHLY_BUDGET_USD("monthlyBudgetUsd", "200",
+            "1 to 1000000 US dollars a month: a synth whose idle cost estimate exceeds it stops (exit 2)"),
+    COST_PAYMENTS_PER_SECOND("costPaymentsPerSecond", "1",
+            "0 to 10000 payments per second: the load the cost estimate prices besides idle");
 
     private final String contextKey;
     private final String defaultValue;

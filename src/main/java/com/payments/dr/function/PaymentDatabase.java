@@ -76,7 +76,7 @@ public final class PaymentDatabase implements AutoCloseable {
     static final Duration LOCK_TIMEOUT = Duration.ofSeconds(2);
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** How long a writability answer is reused: promotion is noticed within this, at one query per period. */
-    static final Duration WRITABLE_CACHE = Duration.ofSeconds(5);
+    public static final Duration WRITABLE_CACHE = Duration.ofSeconds(5);
     /** The liveness check of a kept connection (the driver's unit is seconds). */
     private static final int VALIDATION_TIMEOUT_SECONDS = 1;
 

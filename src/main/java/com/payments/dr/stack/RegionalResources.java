@@ -55,7 +55,7 @@ public abstract class RegionalResources extends Construct {
      * runs as the owner, whose password only the master secret holds. The payment function never
      * reaches it (its application role logs in with an IAM token signed locally); see README.
      */
-    static final List<String> INTERFACE_ENDPOINTS = List.of("secretsmanager");
+    public static final List<String> INTERFACE_ENDPOINTS = List.of("secretsmanager");
     /** The gateway endpoints the function calls (it uses no S3): the only ones its group may reach. */
     static final List<String> FUNCTION_GATEWAY_SERVICES = List.of("dynamodb");
     /** The function's database role for payments (DML only); migration 3 creates it. */
@@ -297,7 +297,8 @@ public abstract class RegionalResources extends Construct {
                 function.functionName(), events.receiptFunctionName(), events.opsNotifierFunctionName(),
                 events.paymentDlqName(), events.opsDlqName(), api.name(),
                 api.stageName(), database.clusterIdentifier(), config.database().maxAcu(),
-                secondary ? java.util.Optional.of(database.clusterIdentifier()) : java.util.Optional.empty(),
+                Watchlist.watchesGlobalDatabaseLag(region.role()) ? java.util.Optional.of(database.clusterIdentifier())
+                        : java.util.Optional.empty(),
                 global.tableName(), config.api().throttleRate(), replication);
         alarms = new Alarms(this, "alarms", region, Watchlist.of(targets, config.alarms()), alerts.arn());
         return alarms;

@@ -1,0 +1,295 @@
+package com.payments.dr.report;
+
+import com.payments.dr.config.DrConfig;
+import com.payments.dr.naming.RegionRole;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The monthly cost of one configuration, per resource and region, at idle and at a steady load of
+ * {@code COST_PAYMENTS_PER_SECOND} payments in the primary region, from the dated {@link Prices}
+ * and the {@link Inventory}. Most lines are a fixed part plus a cost per payment; X-Ray's sampling
+ * and API Gateway's per-method metrics are priced at both rates. Only the idle total is held
+ * against {@code MONTHLY_BUDGET_USD}: idle is what the stack costs by existing; the load figure
+ * shows what traffic adds.
+ */
+public final class CostEstimate {
+
+    /** AWS prices monthly items by 730 hours. */
+    static final double HOURS_PER_MONTH = 730;
+    static final double SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
+    static final double MILLION = 1_000_000;
+    static final double GIB = 1024.0 * 1024 * 1024;
+
+    // Assumptions about one payment and about idle, each with its reason; the report prints them.
+    /** A warm payment (claim, INSERT, complete) in the 1024 MB function; cold starts are rare at load. */
+    static final double PAYMENT_FUNCTION_SECONDS = 0.2;
+    static final double PAYMENT_FUNCTION_GB = 1.0;
+    /** /health answers from its 5 s cache nearly always. */
+    static final double HEALTH_FUNCTION_SECONDS = 0.01;
+    /** The receipt function (512 MB) puts one small object. */
+    static final double RECEIPT_FUNCTION_SECONDS = 0.1;
+    static final double RECEIPT_FUNCTION_GB = 0.5;
+    /** The idempotency claim and its completion: two writes, each replicated to the DR region. */
+    static final int TABLE_WRITES_PER_PAYMENT = 2;
+    /** The INSERT's heap page and unique-index page. */
+    static final int DB_WRITE_IOS_PER_PAYMENT = 2;
+    static final double PAYMENT_ROW_BYTES = 512;
+    static final double RECEIPT_BYTES = 1024;
+    /** The function's log line and Lambda's platform lines, the API access log line, the receipt function's lines. */
+    static final double LOG_BYTES_PER_PAYMENT = 2500;
+    /** The access log line and the function's lines of one /health call. */
+    static final double LOG_BYTES_PER_HEALTH_CALL = 1500;
+    /** Storage of one idle cluster (schema, WAL, a few test payments). */
+    static final double IDLE_DB_STORAGE_GB = 5;
+    /** EventBridge Pipes polls each stream shard four times a second, traffic or not (one shard idle). */
+    static final double STREAM_POLLS_PER_SECOND = 4;
+    /** API Gateway detailed metrics: 7 per method and stage, billed only for methods with traffic. */
+    static final int DETAILED_METRICS_PER_METHOD = 7;
+    /** X-Ray's default sampling rule: the first request each second, then 5 % of the rest. */
+    static final double XRAY_RESERVOIR_PER_SECOND = 1;
+    static final double XRAY_FIXED_RATE = 0.05;
+    /** Flow logs, table and bucket storage at idle: too small to model item by item. */
+    static final double IDLE_ALLOWANCE_USD = 1.00;
+
+    /** One resource in one place: its cost at idle and at the stated load, and how it is computed. */
+    public record Line(String item, String where, String basis, double idleUsd, double loadUsd) {
+    }
+
+    private final DrConfig config;
+    private final Prices prices;
+    private final Inventory inventory;
+    private final double paymentsPerSecond;
+    private final List<Line> lines = new ArrayList<>();
+
+    private CostEstimate(DrConfig config, Prices prices, Inventory inventory) {
+        this.config = config;
+        this.prices = prices;
+        this.inventory = inventory;
+        this.paymentsPerSecond = config.cost().paymentsPerSecond();
+        database();
+        network();
+        dataStores();
+        paymentPath();
+        observability();
+        dns();
+    }
+
+    public static CostEstimate of(DrConfig config, Prices prices, Inventory inventory) {
+        return new CostEstimate(config, prices, inventory);
+    }
+
+    private String primary() {
+        return "primary " + config.primaryRegion();
+    }
+
+    private String dr() {
+        return "dr " + config.drRegion();
+    }
+
+    private void add(String item, String where, String basis, double idleUsd, double loadUsd) {
+        lines.add(new Line(item, where, basis, idleUsd, loadUsd));
+    }
+
+    /** A cost that does not depend on the load. */
+    private void fixed(String item, String where, String basis, double usd) {
+        add(item, where, basis, usd, usd);
+    }
+
+    /** A fixed part plus a cost per payment. */
+    private void linear(String item, String where, String basis, double fixedUsd, double perPaymentUsd) {
+        add(item, where, basis, fixedUsd, fixedUsd + perMonth(paymentsPerSecond) * perPaymentUsd);
+    }
+
+    private double price(String key) {
+        return prices.usd(key);
+    }
+
+    private static double perMonth(double perSecond) {
+        return perSecond * SECONDS_PER_MONTH;
+    }
+
+    private void database() {
+        double acu = config.database().minAcu();
+        double instanceMonth = acu * HOURS_PER_MONTH * price("aurora.acuHour");
+        fixed("Aurora Serverless v2 instances", primary(), inventory.primaryDbInstances() + " (writer, reader) x "
+                + num(acu) + " ACU (AURORA_MIN_ACU) x 730 h; load assumed within the minimum",
+                inventory.primaryDbInstances() * instanceMonth);
+        fixed("Aurora Serverless v2 instances", dr(), inventory.drDbInstances() + " (DR_DB_INSTANCES) x " + num(acu)
+                + " ACU x 730 h", inventory.drDbInstances() * instanceMonth);
+        double storage = IDLE_DB_STORAGE_GB * price("aurora.storageGbMonth");
+        double rowGb = PAYMENT_ROW_BYTES / GIB;
+        linear("Aurora storage and I/O", primary(), num(IDLE_DB_STORAGE_GB) + " GB idle; per payment "
+                + DB_WRITE_IOS_PER_PAYMENT + " write I/Os, " + DB_WRITE_IOS_PER_PAYMENT
+                + " replicated write I/Os and a " + num(PAYMENT_ROW_BYTES) + "-byte row (one month's rows)",
+                storage, DB_WRITE_IOS_PER_PAYMENT * (price("aurora.ioMillion")
+                        + price("aurora.replicatedWriteIoMillion")) / MILLION + rowGb * price("aurora.storageGbMonth"));
+        linear("Aurora storage", dr(), num(IDLE_DB_STORAGE_GB) + " GB idle; the replicated rows",
+                storage, rowGb * price("aurora.storageGbMonth"));
+    }
+
+    private void network() {
+        for (String where : List.of(primary(), dr())) {
+            int endpoints = inventory.interfaceEndpointsPerRegion();
+            fixed("Interface VPC endpoints", where, endpoints + " (secretsmanager) x " + config.azCount()
+                    + " AZs (AZ_COUNT) x 730 h; no NAT gateway", endpoints * config.azCount()
+                    * HOURS_PER_MONTH * price("vpc.interfaceEndpointAzHour"));
+        }
+        fixed("KMS customer-managed keys", "all regions", inventory.kmsKeys() + " keys (logs, data, alerts per region"
+                + (inventory.separateMetricsRegion() ? ", the us-east-1 alert topic's" : "") + ")",
+                inventory.kmsKeys() * price("kms.keyMonth"));
+        fixed("Secrets Manager", "all regions", "the master secret and its DR replica",
+                2 * price("secretsManager.secretMonth"));
+    }
+
+    private void dataStores() {
+        double tableWrites = TABLE_WRITES_PER_PAYMENT / MILLION;
+        linear("DynamoDB global table writes", primary(), TABLE_WRITES_PER_PAYMENT + " on-demand writes per payment",
+                0, tableWrites * price("dynamodb.writeMillion"));
+        linear("DynamoDB global table replicated writes", dr(), TABLE_WRITES_PER_PAYMENT
+                + " replicated writes per payment", 0, tableWrites * price("dynamodb.replicatedWriteMillion"));
+        for (String where : List.of(primary(), dr())) {
+            fixed("Pipe polling the table's stream", where, num(STREAM_POLLS_PER_SECOND)
+                    + " GetRecords/s on one shard, traffic or not", perMonth(STREAM_POLLS_PER_SECOND)
+                    * price("dynamodb.streamReadMillion") / MILLION);
+        }
+        double receiptGb = RECEIPT_BYTES / GIB;
+        double replication = price("s3.crossRegionTransferGb")
+                + (config.replicationTimeControl() ? price("s3.rtcGb") : 0);
+        linear("S3 receipts and their replication", "both regions", "per payment a " + num(RECEIPT_BYTES)
+                + "-byte receipt: its PUT, the replication PUT, transfer" + (config.replicationTimeControl()
+                ? " and RTC" : "") + ", a month of storage in both buckets", 0,
+                2 * price("s3.putMillion") / MILLION + receiptGb * (replication + 2 * price("s3.storageGbMonth")));
+        fixed("Allowance at idle", "both regions", "flow logs, table and bucket storage", IDLE_ALLOWANCE_USD);
+    }
+
+    private void paymentPath() {
+        long health = config.healthChecks().requestsPerMonth();
+        double lambdaGbSecond = price("lambda.gbSecond");
+        double healthCall = price("apiGateway.restRequestMillion") / MILLION + price("lambda.requestMillion") / MILLION
+                + HEALTH_FUNCTION_SECONDS * PAYMENT_FUNCTION_GB * lambdaGbSecond
+                + LOG_BYTES_PER_HEALTH_CALL / GIB * price("cloudwatch.logsIngestGb");
+        double payment = price("apiGateway.restRequestMillion") / MILLION + price("lambda.requestMillion") / MILLION
+                + PAYMENT_FUNCTION_SECONDS * PAYMENT_FUNCTION_GB * lambdaGbSecond
+                + LOG_BYTES_PER_PAYMENT / GIB * price("cloudwatch.logsIngestGb");
+        String healthBasis = health + " /health calls (" + config.healthChecks().regions().size()
+                + " checker regions, every " + config.healthChecks().intervalSeconds()
+                + " s): API request, Lambda request and " + num(HEALTH_FUNCTION_SECONDS * 1000) + " ms at 1 GB, logs";
+        linear("API Gateway, Lambda and logs", primary(), healthBasis + "; per payment an API request, Lambda request, "
+                + num(PAYMENT_FUNCTION_SECONDS * 1000) + " ms at 1 GB, " + num(LOG_BYTES_PER_PAYMENT)
+                + " bytes of logs", health * healthCall, payment);
+        fixed("API Gateway, Lambda and logs", dr(), healthBasis, health * healthCall);
+        double event = price("pipes.requestMillion") / MILLION + price("eventBridge.customEventMillion") / MILLION
+                + price("lambda.requestMillion") / MILLION
+                + RECEIPT_FUNCTION_SECONDS * RECEIPT_FUNCTION_GB * lambdaGbSecond;
+        linear("Payment events (pipe, bus, receipt function)", primary(), "per payment one pipe request, one custom"
+                + " event, one receipt invocation of " + num(RECEIPT_FUNCTION_SECONDS * 1000) + " ms at 512 MB",
+                0, event);
+        double healthPerSecond = health / SECONDS_PER_MONTH;
+        double perTrace = price("xray.traceMillion") / MILLION;
+        // not linear: the sampling rule's reservoir takes the first request each second
+        add("X-Ray traces (API stage tracing)", primary(), "default sampling (1/s, then 5 %) of /health and payments",
+                traces(healthPerSecond) * perTrace, traces(healthPerSecond + paymentsPerSecond) * perTrace);
+        fixed("X-Ray traces (API stage tracing)", dr(), "default sampling of /health",
+                traces(healthPerSecond) * perTrace);
+        double metricsPerMethod = DETAILED_METRICS_PER_METHOD * price("cloudwatch.metricMonth");
+        // a step: POST /payments' metrics exist as soon as it has any traffic
+        add("API Gateway detailed metrics", primary(), DETAILED_METRICS_PER_METHOD + " metrics per busy method: "
+                + "GET /health, and POST /payments under load", metricsPerMethod,
+                metricsPerMethod * (paymentsPerSecond > 0 ? 2 : 1));
+        fixed("API Gateway detailed metrics", dr(), DETAILED_METRICS_PER_METHOD + " metrics for GET /health",
+                metricsPerMethod);
+    }
+
+    /** Traces a month at {@code requestsPerSecond}, as X-Ray's default rule samples them. */
+    static double traces(double requestsPerSecond) {
+        double sampled = Math.min(requestsPerSecond, XRAY_RESERVOIR_PER_SECOND)
+                + XRAY_FIXED_RATE * Math.max(0, requestsPerSecond - XRAY_RESERVOIR_PER_SECOND);
+        return perMonth(sampled);
+    }
+
+    private void observability() {
+        for (RegionRole role : List.of(RegionRole.PRIMARY, RegionRole.DR)) {
+            int alarms = inventory.metricAlarms(role);
+            fixed("CloudWatch metric alarms", role == RegionRole.PRIMARY ? primary() : dr(), alarms
+                    + " alarms from the region's watchlist", alarms * price("cloudwatch.alarmMonth"));
+        }
+        fixed("CloudWatch dashboard", primary(), "one dashboard of both regions", price("cloudwatch.dashboardMonth"));
+    }
+
+    private void dns() {
+        int checks = inventory.healthChecks();
+        boolean fast = config.healthChecks().intervalSeconds() == 10;
+        fixed("Route 53 hosted zone", "global", config.zoneName(), price("route53.hostedZoneMonth"));
+        fixed("Route 53 health checks", "global", checks + " HTTPS checks" + (fast ? " at the fast 10 s interval" : "")
+                + ", priced as non-AWS endpoints", checks * (price("route53.healthCheckMonth")
+                + (fast ? 2 : 1) * price("route53.healthCheckOptionMonth")));
+        fixed("Health-check alarms", "us-east-1", inventory.healthCheckAlarms().size()
+                + " metric alarms and the composite fail-over-now", inventory.healthCheckAlarms().size()
+                * price("cloudwatch.alarmMonth") + price("cloudwatch.compositeAlarmMonth"));
+    }
+
+    public List<Line> lines() {
+        return List.copyOf(lines);
+    }
+
+    public double idleUsd() {
+        return lines.stream().mapToDouble(Line::idleUsd).sum();
+    }
+
+    public double loadUsd() {
+        return lines.stream().mapToDouble(Line::loadUsd).sum();
+    }
+
+    public double paymentsPerSecond() {
+        return paymentsPerSecond;
+    }
+
+    /** What one more payment costs on average at the stated load (traffic cost / payments); 0 without load. */
+    public double perPaymentUsd() {
+        return paymentsPerSecond == 0 ? 0 : (loadUsd() - idleUsd()) / perMonth(paymentsPerSecond);
+    }
+
+    public double budgetUsd() {
+        return config.cost().monthlyBudgetUsd();
+    }
+
+    /** The line naming the largest item, so an over-budget error says where the money goes. */
+    Line largest() {
+        return lines.stream().max(java.util.Comparator.comparingDouble(Line::idleUsd)).orElseThrow();
+    }
+
+    /**
+     * {@code null} within the budget, else the one line the synth stops with: the estimate, the
+     * budget, the biggest item and the setting to raise.
+     */
+    public String overBudget() {
+        if (cents(idleUsd()).compareTo(cents(budgetUsd())) <= 0) {
+            return null;
+        }
+        Line top = largest();
+        return "estimated idle cost " + usd(idleUsd()) + "/month exceeds MONTHLY_BUDGET_USD=" + num(budgetUsd())
+                + " (largest: " + top.item() + ", " + top.where() + ", " + usd(top.idleUsd())
+                + "); reduce the configuration or raise MONTHLY_BUDGET_USD explicitly";
+    }
+
+    static BigDecimal cents(double usd) {
+        return BigDecimal.valueOf(usd).setScale(2, RoundingMode.HALF_UP);
+    }
+
+    static String usd(double usd) {
+        return "$" + cents(usd).toPlainString();
+    }
+
+    static String num(double value) {
+        return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+    }
+
+    /** One line for the synth's output. */
+    public String summary() {
+        return "idle " + usd(idleUsd()) + "/month (budget " + usd(budgetUsd()) + "), at " + num(paymentsPerSecond)
+                + " payment(s)/s " + usd(loadUsd()) + "/month";
+    }
+}

@@ -1,0 +1,96 @@
+package com.payments.dr.report;
+
+import com.payments.dr.blocks.FailoverDns;
+import com.payments.dr.blocks.WatchedMetric;
+import com.payments.dr.blocks.Watchlist;
+import com.payments.dr.config.DrConfig;
+import com.payments.dr.naming.Naming;
+import com.payments.dr.naming.RegionRole;
+import com.payments.dr.naming.ResourceType;
+import com.payments.dr.stack.PrimaryRegion;
+import com.payments.dr.stack.RegionalResources;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the configuration makes the stack create, counted by the code that creates it, in plain
+ * Java before (and without) any construct: the watchlists {@link Watchlist#of} returns for each
+ * region (the alarms {@code Alarms} creates one for one), the database instances, the interface
+ * endpoints, the health checks and their alarms. The report and the cost estimate read only this,
+ * so a new alarm or endpoint moves both without anyone typing a count.
+ */
+public record Inventory(
+        List<WatchedMetric> primaryWatchlist,
+        List<WatchedMetric> drWatchlist,
+        int primaryDbInstances,
+        int drDbInstances,
+        int interfaceEndpointsPerRegion,
+        int healthChecks,
+        List<String> healthCheckAlarms,
+        String failOverNowAlarm,
+        boolean separateMetricsRegion,
+        Naming naming) {
+
+    /** Customer-managed keys per region: logs and data (RegionalResources), alerts (AlertTopic). */
+    static final int KEYS_PER_REGION = 3;
+
+    public static Inventory of(DrConfig config) {
+        Naming naming = Naming.global(config.environmentSuffix());
+        List<String> checkAlarms = List.of(RegionRole.PRIMARY, RegionRole.DR).stream()
+                .map(role -> naming.name(ResourceType.CLOUDWATCH_ALARM, role.label() + FailoverDns.UNHEALTHY_ALARM))
+                .toList();
+        // without a region in us-east-1, the health-check alarms get a third provider and an alert
+        // topic of their own there, with its own key (DrStack.routeMetricsHome)
+        boolean separate = !config.primaryRegion().equals(FailoverDns.METRICS_REGION)
+                && !config.drRegion().equals(FailoverDns.METRICS_REGION);
+        return new Inventory(watchlist(RegionRole.PRIMARY, config), watchlist(RegionRole.DR, config),
+                PrimaryRegion.DB_INSTANCES, config.database().drInstances(),
+                RegionalResources.INTERFACE_ENDPOINTS.size(), checkAlarms.size(), checkAlarms,
+                naming.name(ResourceType.CLOUDWATCH_ALARM, FailoverDns.FAIL_OVER_NOW_ALARM), separate, naming);
+    }
+
+    /**
+     * A region's watchlist as {@code RegionalResources.addAlarms} builds it. The dimension values
+     * (resource names, known only to the constructs) are placeholders: which metrics are watched,
+     * with what threshold, depends on the role and the settings alone.
+     */
+    private static List<WatchedMetric> watchlist(RegionRole role, DrConfig config) {
+        boolean dr = role == RegionRole.DR;
+        String region = dr ? config.drRegion() : config.primaryRegion();
+        String other = dr ? config.primaryRegion() : config.drRegion();
+        Optional<Watchlist.BucketReplication> replication = config.replicationTimeControl()
+                ? Optional.of(new Watchlist.BucketReplication("source-bucket", "destination-bucket", "rule"))
+                : Optional.empty();
+        Watchlist.Targets targets = new Watchlist.Targets(region, other, "payment-function", "receipt-function",
+                "ops-function", "payment-dlq", "ops-dlq", "api", "stage", "cluster", config.database().maxAcu(),
+                Watchlist.watchesGlobalDatabaseLag(role) ? Optional.of("secondary-cluster") : Optional.empty(),
+                "table", config.api().throttleRate(), replication);
+        return Watchlist.of(targets, config.alarms());
+    }
+
+    /** Metric alarms in one region, one per watched metric. */
+    public int metricAlarms(RegionRole role) {
+        return (role == RegionRole.DR ? drWatchlist : primaryWatchlist).size();
+    }
+
+    public int dbInstances() {
+        return primaryDbInstances + drDbInstances;
+    }
+
+    public int kmsKeys() {
+        return 2 * KEYS_PER_REGION + (separateMetricsRegion ? 1 : 0);
+    }
+
+    /** The alarm names (in both regions) watching the metrics whose keys start with {@code prefix}. */
+    public List<String> alarmNames(RegionRole role, String prefix) {
+        return (role == RegionRole.DR ? drWatchlist : primaryWatchlist).stream()
+                .filter(m -> m.key().startsWith(prefix))
+                .map(m -> m.alarmName(naming))
+                .toList();
+    }
+
+    /** The watched metric with {@code key} in the DR region's list, if watched there. */
+    public Optional<WatchedMetric> drMetric(String key) {
+        return drWatchlist.stream().filter(m -> m.key().equals(key)).findFirst();
+    }
+}

@@ -1,0 +1,265 @@
+package com.payments.dr.report;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import com.payments.dr.config.DrConfig;
+import com.payments.dr.stack.DrStack;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The DR readiness report every synth writes next to the stack ({@link #MARKDOWN} for people,
+ * {@link #JSON} for tools): per tier the replication, designed RPO/RTO, the latest drill's
+ * measurements, the alarms and the failover steps, then the cost estimate. Plain Java from
+ * {@link DrConfig}, no construct: it is computed before jsii starts, so the budget check can stop a
+ * synth before anything is written. Byte-deterministic: ordered maps, no clock (only the drill's
+ * own timestamp).
+ */
+public final class ReadinessReport {
+
+    public static final String MARKDOWN = "dr-readiness.md";
+    public static final String JSON = "dr-readiness.json";
+
+    private final DrConfig config;
+    private final Prices prices;
+    private final CostEstimate cost;
+    private final Optional<DrillResults> drill;
+    private final List<Tier> tiers;
+
+    private ReadinessReport(DrConfig config, Prices prices, Optional<DrillResults> drill) {
+        this.config = config;
+        this.prices = prices;
+        this.drill = drill;
+        Inventory inventory = Inventory.of(config);
+        this.cost = CostEstimate.of(config, prices, inventory);
+        this.tiers = Tiers.of(config, inventory, drill);
+    }
+
+    /** The report of {@code config}, with the drill results at {@code drillResults} if there are any. */
+    public static ReadinessReport of(DrConfig config, Path drillResults) {
+        return of(config, Prices.load(), DrillResults.read(drillResults));
+    }
+
+    static ReadinessReport of(DrConfig config, Prices prices, Optional<DrillResults> drill) {
+        return new ReadinessReport(config, prices, drill);
+    }
+
+    public CostEstimate cost() {
+        return cost;
+    }
+
+    public List<Tier> tiers() {
+        return tiers;
+    }
+
+    /** Writes both files into the synthesized stack's directory under {@code outdir}. */
+    public void writeInto(Path outdir) {
+        Path dir = outdir.resolve("stacks").resolve(DrStack.NAME);
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve(MARKDOWN), markdown(), StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve(JSON), json(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the readiness report into " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("# DR readiness: ").append(DrStack.NAME).append(" (suffix ").append(config.environmentSuffix())
+                .append(")\n\n")
+                .append("Primary ").append(config.primaryRegion()).append(", DR ").append(config.drRegion())
+                .append(". Written by the synth from the configuration; designed figures follow from the settings ")
+                .append("and AWS's documented behaviour (sources below), measured ones from the latest failover ")
+                .append("drill (`").append(DrillResults.PATH).append("`).\n\n")
+                .append("| tier | replication | designed RPO | designed RTO | measured (latest drill) | watched by "
+                        + "| a failover must |\n|---|---|---|---|---|---|---|\n");
+        for (Tier t : tiers) {
+            md.append("| ").append(t.name()).append(" | ").append(t.replication()).append(" | ")
+                    .append(t.rpo().text()).append(" | ").append(t.rto().text()).append(" | ")
+                    .append(measuredText(t)).append(" | ").append(alarmsText(t)).append(" | ")
+                    .append(t.failover()).append(" |\n");
+        }
+        md.append("\n## Latest drill\n\n");
+        drill.ifPresentOrElse(d -> drillSection(md, d),
+                () -> md.append("No drill recorded (`").append(DrillResults.PATH).append("` is absent).\n"));
+        md.append("\n## Cost\n\n").append(costSummary()).append("\n\n").append(costTable(cost))
+                .append("\nPrices (").append(prices.file()).append(", checked ").append(prices.checked())
+                .append("):\n\n| price | USD | per | source |\n|---|---|---|---|\n");
+        prices.all().forEach((key, p) -> md.append("| ").append(key).append(" | ")
+                .append(BigDecimal.valueOf(p.usd()).toPlainString()).append(" | ").append(p.unit()).append(" | ")
+                .append(p.source()).append(" |\n"));
+        md.append("\n## Sources\n\n");
+        Tiers.SOURCES.forEach((what, url) -> md.append("- ").append(what).append(": ").append(url).append('\n'));
+        return md.toString();
+    }
+
+    private static String measuredText(Tier t) {
+        if (t.measured().isEmpty()) {
+            return "-";
+        }
+        StringBuilder text = new StringBuilder();
+        t.measured().forEach((k, v) -> text.append(text.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
+        return text.toString();
+    }
+
+    private static String alarmsText(Tier t) {
+        if (t.alarms().isEmpty()) {
+            return "no alarm";
+        }
+        return String.join(", ", t.alarms().stream().map(a -> "`" + a.name() + "` (" + a.region() + ")").toList());
+    }
+
+    private static void drillSection(StringBuilder md, DrillResults d) {
+        md.append("Measured at ").append(d.measuredAt()).append(" by `").append(d.command()).append("`: ")
+                .append(CostEstimate.num(d.durationSeconds())).append(" s at ")
+                .append(CostEstimate.num(d.ratePerSecond())).append(" payments/s, table replication delay ")
+                .append(d.stateReplicationDelayMs()).append(" ms, database apply delay ")
+                .append(d.databaseApplyDelayMs()).append(" ms.\n\n")
+                .append("| scenario | RTO (ms) | acknowledged | lost payments | lost window (ms) | duplicates "
+                        + "| clean 503 | errors |\n|---|---|---|---|---|---|---|---|\n");
+        for (DrillResults.Scenario s : d.scenarios()) {
+            md.append("| ").append(s.name()).append(" | ").append(s.rtoMs()).append(" | ").append(s.acknowledged())
+                    .append(" | ").append(s.lostPayments()).append(" | ").append(s.lostWindowMs()).append(" | ")
+                    .append(s.duplicates()).append(" | ").append(s.clean503()).append(" | ").append(s.errors())
+                    .append(" |\n");
+        }
+    }
+
+    private String costSummary() {
+        return "Idle **" + CostEstimate.usd(cost.idleUsd()) + "/month** against the budget of "
+                + CostEstimate.usd(cost.budgetUsd()) + " (MONTHLY_BUDGET_USD); at "
+                + CostEstimate.num(cost.paymentsPerSecond()) + " payment(s)/s (COST_PAYMENTS_PER_SECOND) **"
+                + CostEstimate.usd(cost.loadUsd()) + "/month**, "
+                + CostEstimate.usd(cost.perPaymentUsd() * CostEstimate.MILLION) + " per million payments. On-demand "
+                + "list prices, no free tier; the basis column states each assumption.";
+    }
+
+    /** The estimate as a Markdown table: the README's cost table is this table for the defaults. */
+    public static String costTable(CostEstimate cost) {
+        String load = "at " + CostEstimate.num(cost.paymentsPerSecond()) + "/s";
+        StringBuilder md = new StringBuilder("| item | where | basis | idle | " + load + " |\n|---|---|---|---|---|\n");
+        for (CostEstimate.Line line : cost.lines()) {
+            md.append("| ").append(line.item()).append(" | ").append(line.where()).append(" | ").append(line.basis())
+                    .append(" | ").append(CostEstimate.usd(line.idleUsd())).append(" | ")
+                    .append(CostEstimate.usd(line.loadUsd())).append(" |\n");
+        }
+        return md.append("| **total** | | | **").append(CostEstimate.usd(cost.idleUsd())).append("** | **")
+                .append(CostEstimate.usd(cost.loadUsd())).append("** |\n").toString();
+    }
+
+    public String json() {
+        JsonObject root = new JsonObject();
+        root.addProperty("stack", DrStack.NAME);
+        root.addProperty("environmentSuffix", config.environmentSuffix());
+        root.addProperty("primaryRegion", config.primaryRegion());
+        root.addProperty("drRegion", config.drRegion());
+        JsonArray tierArray = new JsonArray();
+        for (Tier t : tiers) {
+            JsonObject o = new JsonObject();
+            o.addProperty("id", t.id());
+            o.addProperty("name", t.name());
+            o.addProperty("replication", t.replication());
+            o.add("rpo", objective(t.rpo()));
+            o.add("rto", objective(t.rto()));
+            o.add("measured", t.measured().isEmpty() ? JsonNull.INSTANCE : longs(t.measured()));
+            JsonArray alarms = new JsonArray();
+            t.alarms().forEach(a -> {
+                JsonObject alarm = new JsonObject();
+                alarm.addProperty("name", a.name());
+                alarm.addProperty("region", a.region());
+                alarms.add(alarm);
+            });
+            o.add("alarms", alarms);
+            o.addProperty("failover", t.failover());
+            tierArray.add(o);
+        }
+        root.add("tiers", tierArray);
+        root.add("drill", drill.<JsonElement>map(ReadinessReport::drillJson).orElse(JsonNull.INSTANCE));
+        root.add("cost", costJson());
+        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create().toJson(root)
+                + "\n";
+    }
+
+    private static JsonObject objective(Tier.Objective objective) {
+        JsonObject o = new JsonObject();
+        o.add("seconds", objective.seconds() == null ? JsonNull.INSTANCE : exact(objective.seconds()));
+        o.addProperty("text", objective.text());
+        return o;
+    }
+
+    private static JsonObject longs(Map<String, Long> values) {
+        JsonObject o = new JsonObject();
+        values.forEach(o::addProperty);
+        return o;
+    }
+
+    private static JsonObject drillJson(DrillResults d) {
+        JsonObject o = new JsonObject();
+        o.addProperty("measuredAt", d.measuredAt());
+        o.addProperty("command", d.command());
+        o.add("durationSeconds", exact(d.durationSeconds()));
+        o.add("ratePerSecond", exact(d.ratePerSecond()));
+        o.addProperty("stateReplicationDelayMs", d.stateReplicationDelayMs());
+        o.addProperty("databaseApplyDelayMs", d.databaseApplyDelayMs());
+        JsonArray scenarios = new JsonArray();
+        d.scenarios().forEach(s -> {
+            JsonObject so = new JsonObject();
+            so.addProperty("name", s.name());
+            so.addProperty("rtoMs", s.rtoMs());
+            so.addProperty("acknowledged", s.acknowledged());
+            so.addProperty("lostPayments", s.lostPayments());
+            so.addProperty("lostWindowMs", s.lostWindowMs());
+            so.addProperty("duplicates", s.duplicates());
+            so.addProperty("clean503", s.clean503());
+            so.addProperty("errors", s.errors());
+            scenarios.add(so);
+        });
+        o.add("scenarios", scenarios);
+        return o;
+    }
+
+    private JsonObject costJson() {
+        JsonObject o = new JsonObject();
+        o.addProperty("priceTable", prices.file());
+        o.addProperty("pricesChecked", prices.checked());
+        o.add("paymentsPerSecond", exact(cost.paymentsPerSecond()));
+        o.add("budgetUsd", money(cost.budgetUsd()));
+        o.add("idleUsd", money(cost.idleUsd()));
+        o.add("loadUsd", money(cost.loadUsd()));
+        o.add("perMillionPaymentsUsd", money(cost.perPaymentUsd() * CostEstimate.MILLION));
+        JsonArray lines = new JsonArray();
+        cost.lines().forEach(line -> {
+            JsonObject l = new JsonObject();
+            l.addProperty("item", line.item());
+            l.addProperty("where", line.where());
+            l.addProperty("basis", line.basis());
+            l.add("idleUsd", money(line.idleUsd()));
+            l.add("loadUsd", money(line.loadUsd()));
+            lines.add(l);
+        });
+        o.add("lines", lines);
+        return o;
+    }
+
+    private static JsonElement money(double usd) {
+        return new JsonPrimitive(CostEstimate.cents(usd));
+    }
+
+    /** A number as written (0.5, 150), never gson's 150.0. */
+    private static JsonElement exact(double value) {
+        // toPlainString: a stripped 150 would print as 1.5E+2
+        return new JsonPrimitive(new BigDecimal(BigDecimal.valueOf(value).stripTrailingZeros().toPlainString()));
+    }
+}

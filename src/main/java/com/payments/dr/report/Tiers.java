@@ -1,0 +1,176 @@
+package com.payments.dr.report;
+
+import com.payments.dr.blocks.FailoverDns;
+import com.payments.dr.blocks.WatchedMetric;
+import com.payments.dr.config.DrConfig;
+import com.payments.dr.function.PaymentDatabase;
+import com.payments.dr.naming.RegionRole;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The tiers of the payment system with their designed RPO and RTO, derived from the configuration
+ * and from AWS's documented behaviour (the sources are listed in {@link #SOURCES}).
+ */
+final class Tiers {
+
+    /** Aurora global database failover or switchover: AWS documents RTO "in the order of minutes"; 1-2 min measured in AWS's labs. */
+    static final double DATABASE_FAILOVER_SECONDS = 120;
+    /** Aurora's cross-region storage replication lag, typically under a second. */
+    static final double DATABASE_TYPICAL_LAG_SECONDS = 1;
+    /** DynamoDB global tables replicate typically within a second. */
+    static final double TABLE_TYPICAL_LAG_SECONDS = 1;
+    /** S3 RTC: 99.99 % of objects within 15 minutes (the SLA). */
+    static final double S3_RTC_SECONDS = 900;
+
+    /** Where the designed figures come from. */
+    static final Map<String, String> SOURCES = sources();
+
+    private static Map<String, String> sources() {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("Aurora global database: switchover (RPO 0) and failover (RPO = lag), RTO in the order of minutes",
+                "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html");
+        s.put("Aurora global database: RPO lag and the rds.global_db_rpo cap (PostgreSQL)",
+                "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora_global_db_status.html");
+        s.put("DynamoDB global tables: asynchronous replication, typically within a second, last writer wins",
+                "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html");
+        s.put("S3 Replication Time Control: 99.99 % of objects within 15 minutes",
+                "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-time-control.html");
+        s.put("Route 53 failover: health-check interval, failure threshold, record TTL",
+                "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html");
+        return java.util.Collections.unmodifiableMap(s);
+    }
+
+    private Tiers() {
+    }
+
+    static List<Tier> of(DrConfig config, Inventory inventory, Optional<DrillResults> drill) {
+        List<Tier> tiers = new ArrayList<>();
+        tiers.add(traffic(config, inventory));
+        tiers.add(database(config, inventory, drill));
+        tiers.add(table(config, inventory, drill));
+        tiers.add(bucket(config, inventory));
+        tiers.add(secrets(config));
+        tiers.add(functions(config, inventory, drill));
+        return List.copyOf(tiers);
+    }
+
+    private static Tier traffic(DrConfig config, Inventory inventory) {
+        int interval = config.healthChecks().intervalSeconds();
+        int threshold = config.healthChecks().failureThreshold();
+        double rto = interval * threshold + FailoverDns.TTL_SECONDS;
+        List<Tier.Alarm> alarms = new ArrayList<>();
+        inventory.healthCheckAlarms().forEach(name -> alarms.add(new Tier.Alarm(name, FailoverDns.METRICS_REGION)));
+        alarms.add(new Tier.Alarm(inventory.failOverNowAlarm(), FailoverDns.METRICS_REGION));
+        return new Tier("traffic", "Traffic (Route 53 failover)",
+                "failover records on api." + config.zoneName() + ": PRIMARY with the primary's health check, SECONDARY "
+                        + "with the DR region's; " + config.healthChecks().regions().size() + " checker regions call "
+                        + "each region's /health",
+                new Tier.Objective(null, "none: DNS holds no data"),
+                new Tier.Objective(rto, interval + " s interval x " + threshold + " failures (HEALTH_CHECK_INTERVAL, "
+                        + "HEALTH_CHECK_FAILURE_THRESHOLD) + " + FailoverDns.TTL_SECONDS + " s record TTL = "
+                        + CostEstimate.num(rto) + " s until resolvers answer with the DR region"),
+                Map.of(), alarms,
+                "nothing by hand: Route 53 answers with the DR region once the primary's check fails and the DR "
+                        + "region's passes (its /health passes only after the database promotion)");
+    }
+
+    private static Tier database(DrConfig config, Inventory inventory, Optional<DrillResults> drill) {
+        Optional<WatchedMetric> lag = inventory.drMetric("db-global-replication-lag");
+        String alarmAt = lag.map(m -> ", alarm at " + CostEstimate.num(m.threshold() / 1000) + " s").orElse("");
+        Map<String, Long> measured = new LinkedHashMap<>();
+        drill.ifPresent(d -> {
+            measured.put("databaseApplyDelayMs", d.databaseApplyDelayMs());
+            d.scenario("planned-switchover").ifPresent(s -> {
+                measured.put("plannedRtoMs", s.rtoMs());
+                measured.put("plannedLostPayments", s.lostPayments());
+            });
+            d.scenario("unplanned-failover").ifPresent(s -> {
+                measured.put("unplannedRtoMs", s.rtoMs());
+                measured.put("unplannedLostPayments", s.lostPayments());
+                measured.put("unplannedLostWindowMs", s.lostWindowMs());
+            });
+        });
+        return new Tier("database", "Aurora PostgreSQL global database",
+                "asynchronous storage-level replication " + config.primaryRegion() + " -> " + config.drRegion()
+                        + " into a secondary cluster of " + inventory.drDbInstances() + " instance(s) (DR_DB_INSTANCES)",
+                new Tier.Objective(DATABASE_TYPICAL_LAG_SECONDS, "planned switchover: 0 (the secondary catches up "
+                        + "first); unplanned failover: the replication lag at the fault, typically under "
+                        + CostEstimate.num(DATABASE_TYPICAL_LAG_SECONDS) + " s" + alarmAt + "; no cap: the stack "
+                        + "does not set rds.global_db_rpo"),
+                new Tier.Objective(DATABASE_FAILOVER_SECONDS, "about 1-2 min for switchover-global-cluster or "
+                        + "failover-global-cluster once started (AWS: in the order of minutes)"),
+                measured, alarms(inventory, RegionRole.DR, config.drRegion(), "db-global-replication-lag"),
+                "planned: aws rds switchover-global-cluster; outage: aws rds failover-global-cluster "
+                        + "--allow-data-loss; then invoke the DR migrator if a deploy is pending");
+    }
+
+    private static Tier table(DrConfig config, Inventory inventory, Optional<DrillResults> drill) {
+        Map<String, Long> measured = new LinkedHashMap<>();
+        drill.ifPresent(d -> {
+            measured.put("stateReplicationDelayMs", d.stateReplicationDelayMs());
+            measured.put("duplicates", d.scenarios().stream().mapToLong(DrillResults.Scenario::duplicates).sum());
+        });
+        List<Tier.Alarm> alarms = new ArrayList<>(alarms(inventory, RegionRole.PRIMARY, config.primaryRegion(),
+                "table-replication-latency"));
+        alarms.addAll(alarms(inventory, RegionRole.DR, config.drRegion(), "table-replication-latency"));
+        return new Tier("table", "DynamoDB global table (idempotency state)",
+                "asynchronous multi-active replication between " + config.primaryRegion() + " and "
+                        + config.drRegion() + ", last writer wins",
+                new Tier.Objective(TABLE_TYPICAL_LAG_SECONDS, "the replication latency at the fault, typically "
+                        + "under " + CostEstimate.num(TABLE_TYPICAL_LAG_SECONDS) + " s; a replay re-asserts a payment "
+                        + "the promoted database lost"),
+                new Tier.Objective(0.0, "0: the replica takes writes at all times"),
+                measured, alarms, "nothing: the DR replica is already writable");
+    }
+
+    private static Tier bucket(DrConfig config, Inventory inventory) {
+        boolean rtc = config.replicationTimeControl();
+        List<Tier.Alarm> alarms = new ArrayList<>(alarms(inventory, RegionRole.PRIMARY, config.primaryRegion(),
+                "s3-replication"));
+        alarms.addAll(alarms(inventory, RegionRole.DR, config.drRegion(), "s3-replication"));
+        return new Tier("bucket", "S3 buckets (receipts)",
+                "replication both ways, delete markers and replica modifications included"
+                        + (rtc ? ", with Replication Time Control" : ", without Replication Time Control"),
+                rtc ? new Tier.Objective(S3_RTC_SECONDS, "15 min for 99.99 % of objects (RTC SLA)")
+                        : new Tier.Objective(null, "no SLA without RTC (S3_REPLICATION_TIME_CONTROL=false): most "
+                                + "objects within minutes, some later"),
+                new Tier.Objective(0.0, "0: the DR bucket is readable and writable at all times"),
+                Map.of(), alarms, "nothing: objects written in the DR region replicate back on their own");
+    }
+
+    private static Tier secrets(DrConfig config) {
+        return new Tier("secrets", "Secrets Manager (database owner's secret)",
+                "a replica in " + config.drRegion() + " under the DR region's key; the apply waits until it is InSync",
+                new Tier.Objective(0.0, "0: the secret changes only by deliberate rotation, which replicates"),
+                new Tier.Objective(0.0, "0: the DR migrator reads the replica"),
+                Map.of(), List.of(), "nothing while the primary region lives; after losing it for good, promote the "
+                        + "replica (aws secretsmanager stop-replication-to-replica); status in the output "
+                        + "db_secret_replica_status");
+    }
+
+    private static Tier functions(DrConfig config, Inventory inventory, Optional<DrillResults> drill) {
+        double cache = PaymentDatabase.WRITABLE_CACHE.toSeconds();
+        Map<String, Long> measured = new LinkedHashMap<>();
+        drill.ifPresent(d -> {
+            measured.put("clean503", d.scenarios().stream().mapToLong(DrillResults.Scenario::clean503).sum());
+            measured.put("errors", d.scenarios().stream().mapToLong(DrillResults.Scenario::errors).sum());
+        });
+        List<Tier.Alarm> alarms = new ArrayList<>(alarms(inventory, RegionRole.DR, config.drRegion(), "payment-"));
+        alarms.addAll(alarms(inventory, RegionRole.DR, config.drRegion(), "api-5xx"));
+        return new Tier("functions", "Functions and API",
+                "none needed: the same package and API are deployed in both regions, warm (SnapStart)",
+                new Tier.Objective(null, "none: stateless"),
+                new Tier.Objective(DATABASE_FAILOVER_SECONDS + cache, "the database's RTO + " + CostEstimate.num(cache)
+                        + " s: the DR function answers 503 region_read_only (Retry-After) until its database is "
+                        + "writable and notices within its writability cache"),
+                measured, alarms, "nothing: clients retry with the same Idempotency-Key");
+    }
+
+    private static List<Tier.Alarm> alarms(Inventory inventory, RegionRole role, String region, String prefix) {
+        return inventory.alarmNames(role, prefix).stream().map(name -> new Tier.Alarm(name, region)).toList();
+    }
+}

@@ -1,0 +1,144 @@
+package com.payments.dr.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.payments.dr.config.DrConfig;
+import com.payments.dr.config.Setting;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The estimate's arithmetic, and settings moving it the right way. */
+class CostEstimateTest {
+
+    static final Prices PRICES = Prices.load();
+
+    static CostEstimate estimate(String... settings) {
+        DrConfig.Builder builder = DrConfig.builder();
+        for (int i = 0; i < settings.length; i += 2) {
+            builder.set(Setting.valueOf(settings[i]), settings[i + 1]);
+        }
+        DrConfig config = builder.build();
+        return CostEstimate.of(config, PRICES, Inventory.of(config));
+    }
+
+    static CostEstimate.Line line(CostEstimate e, String item, String where) {
+        return e.lines().stream().filter(l -> l.item().equals(item) && l.where().startsWith(where))
+                .findFirst().orElseThrow(() -> new AssertionError(item + " in " + where + ": " + e.lines()));
+    }
+
+    @Test
+    void theDefaultIdleEstimateLineByLine() {
+        CostEstimate e = estimate();
+        // 2 primary instances and 1 DR instance x 0.5 ACU x 730 h x $0.12
+        assertEquals(87.60, line(e, "Aurora Serverless v2 instances", "primary").idleUsd(), 1e-9);
+        assertEquals(43.80, line(e, "Aurora Serverless v2 instances", "dr").idleUsd(), 1e-9);
+        // 1 interface endpoint x 2 zones x 730 h x $0.01, per region
+        assertEquals(14.60, line(e, "Interface VPC endpoints", "primary").idleUsd(), 1e-9);
+        assertEquals(14.60, line(e, "Interface VPC endpoints", "dr").idleUsd(), 1e-9);
+        assertEquals(6.00, line(e, "KMS customer-managed keys", "all").idleUsd(), 1e-9);
+        // the watchlists: 25 alarms in the primary, 26 in DR (the secondary's lag) x $0.10
+        assertEquals(2.50, line(e, "CloudWatch metric alarms", "primary").idleUsd(), 1e-9);
+        assertEquals(2.60, line(e, "CloudWatch metric alarms", "dr").idleUsd(), 1e-9);
+        // 2 x $0.10 + the composite $0.50; 2 checks x ($0.75 + $2.00 HTTPS)
+        assertEquals(0.70, line(e, "Health-check alarms", "us-east-1").idleUsd(), 1e-9);
+        assertEquals(5.50, line(e, "Route 53 health checks", "global").idleUsd(), 1e-9);
+        // 262 800 /health calls: API $3.50/M + Lambda $0.20/M + 10 ms at 1 GB + 1500 bytes of logs
+        double health = 262_800 * (3.5e-6 + 0.2e-6 + 0.01 * 0.0000166667 + 1500 / Math.pow(1024, 3) * 0.5);
+        assertEquals(health, line(e, "API Gateway, Lambda and logs", "dr").idleUsd(), 1e-9);
+        // 4 polls a second, 2 628 000 s, $0.20 per million
+        assertEquals(2.1024, line(e, "Pipe polling the table's stream", "primary").idleUsd(), 1e-9);
+        // X-Ray: 0.1 requests/s, all within the 1/s reservoir: 262 800 traces x $5/M
+        assertEquals(1.314, line(e, "X-Ray traces (API stage tracing)", "dr").idleUsd(), 1e-9);
+        assertEquals(e.lines().stream().mapToDouble(CostEstimate.Line::idleUsd).sum(), e.idleUsd(), 1e-9);
+        assertEquals("$197.63", CostEstimate.usd(e.idleUsd()));
+        assertTrue(e.idleUsd() < e.budgetUsd());
+        assertNull(e.overBudget());
+    }
+
+    @Test
+    void theLoadAddsWhatEachPaymentCosts() {
+        CostEstimate e = estimate();
+        double payments = 2_628_000;
+        // 2 writes and 2 replicated writes per payment, $0.625 per million each
+        assertEquals(payments * 2 * 0.625e-6, line(e, "DynamoDB global table writes", "primary").loadUsd(), 1e-9);
+        assertEquals(payments * 2 * 0.625e-6, line(e, "DynamoDB global table replicated writes", "dr").loadUsd(),
+                1e-9);
+        assertEquals(0, line(e, "DynamoDB global table writes", "primary").idleUsd());
+        // 1/s of payments + 0.1/s of /health: 1 a second in the reservoir, 5 % of the other 0.1
+        assertEquals(payments * 1.005 * 5e-6, line(e, "X-Ray traces (API stage tracing)", "primary").loadUsd(), 1e-6);
+        assertEquals(4.20, line(e, "API Gateway detailed metrics", "primary").loadUsd(), 1e-9);
+        assertEquals(2.10, line(e, "API Gateway detailed metrics", "primary").idleUsd(), 1e-9);
+        assertEquals((e.loadUsd() - e.idleUsd()) / payments, e.perPaymentUsd(), 1e-12);
+        assertEquals("$274.97", CostEstimate.usd(e.loadUsd()));
+        assertEquals("idle $197.63/month (budget $200.00), at 1 payment(s)/s $274.97/month", e.summary());
+
+        CostEstimate none = estimate("COST_PAYMENTS_PER_SECOND", "0");
+        assertEquals(none.idleUsd(), none.loadUsd(), 1e-9);
+        assertEquals(0, none.perPaymentUsd());
+        assertEquals(e.idleUsd(), none.idleUsd(), 1e-9);
+        assertTrue(estimate("COST_PAYMENTS_PER_SECOND", "10").loadUsd() > e.loadUsd());
+    }
+
+    @Test
+    void xrayTracesFollowTheDefaultSamplingRule() {
+        assertEquals(0.5 * 2_628_000, CostEstimate.traces(0.5), 1e-6);
+        assertEquals((1 + 0.05 * 2) * 2_628_000, CostEstimate.traces(3), 1e-6);
+    }
+
+    @ParameterizedTest(name = "{0}={1}: +{2}")
+    @CsvSource({
+        "DR_DB_INSTANCES, 2, 43.80",
+        "DR_DB_INSTANCES, 3, 87.60",
+        "AZ_COUNT, 3, 14.60",
+        // 3 instances x 0.5 more ACU x 730 h x $0.12
+        "AURORA_MIN_ACU, 1, 131.40",
+        // the fast-interval option on both checks ($4.00), three times the health-check traffic
+        // (+$4.80) and its traces (+$5.26)
+        "HEALTH_CHECK_INTERVAL, 10, 14.05",
+        // a fourth checker region: a third more health-check traffic (+$0.80) and traces (+$0.88)
+        "HEALTH_CHECK_REGIONS, 'us-east-1,us-west-2,eu-west-1,sa-east-1', 1.68",
+        // the us-east-1 alert topic's key when neither region is in us-east-1
+        "PRIMARY_REGION, us-west-2, 1.00",
+    })
+    void settingsMoveTheIdleFigureUp(String setting, String value, double more) {
+        CostEstimate base = estimate();
+        CostEstimate changed = estimate(setting, value);
+        assertEquals(more, changed.idleUsd() - base.idleUsd(), 0.005);
+        assertTrue(changed.loadUsd() > base.loadUsd());
+    }
+
+    @Test
+    void withoutReplicationTimeControlTheS3AlarmsAndRtcChargesGo() {
+        CostEstimate base = estimate();
+        CostEstimate off = estimate("S3_REPLICATION_TIME_CONTROL", "false");
+        // two S3 replication alarms fewer per region
+        assertEquals(2.30, line(off, "CloudWatch metric alarms", "primary").idleUsd(), 1e-9);
+        assertTrue(line(off, "S3 receipts and their replication", "both").loadUsd()
+                < line(base, "S3 receipts and their replication", "both").loadUsd());
+        assertTrue(line(off, "S3 receipts and their replication", "both").basis().contains("transfer, a month"));
+    }
+
+    @Test
+    void overBudgetIsOneLineNamingTheEstimateTheBudgetTheLargestItemAndTheSetting() {
+        assertEquals("estimated idle cost $241.43/month exceeds MONTHLY_BUDGET_USD=200 (largest: Aurora Serverless v2"
+                + " instances, primary us-east-1, $87.60); reduce the configuration or raise MONTHLY_BUDGET_USD"
+                + " explicitly", estimate("DR_DB_INSTANCES", "2").overBudget());
+        assertNull(estimate("DR_DB_INSTANCES", "2", "MONTHLY_BUDGET_USD", "250").overBudget());
+        // the budget is compared in cents: exactly the estimate is within it
+        assertNull(estimate("MONTHLY_BUDGET_USD", "197.63").overBudget());
+        assertTrue(estimate("MONTHLY_BUDGET_USD", "197.62").overBudget().startsWith(
+                "estimated idle cost $197.63/month exceeds MONTHLY_BUDGET_USD=197.62 (largest: "));
+    }
+
+    @Test
+    void everyLineStatesItsBasisAndPlace() {
+        List<CostEstimate.Line> lines = estimate().lines();
+        assertEquals(27, lines.size());
+        lines.forEach(l -> assertTrue(!l.basis().isBlank() && !l.where().isBlank() && l.loadUsd() >= l.idleUsd(),
+                l.toString()));
+    }
+}
