@@ -5,6 +5,7 @@ import com.hashicorp.cdktf.providers.aws.cloudwatch_metric_alarm.CloudwatchMetri
 import com.hashicorp.cdktf.providers.aws.provider.AwsProvider;
 import com.hashicorp.cdktf.providers.aws.route53_health_check.Route53HealthCheck;
 import com.hashicorp.cdktf.providers.aws.route53_record.Route53Record;
+import com.hashicorp.cdktf.providers.aws.route53_record.Route53RecordAlias;
 import com.hashicorp.cdktf.providers.aws.route53_record.Route53RecordFailoverRoutingPolicy;
 import com.hashicorp.cdktf.providers.aws.route53_zone.Route53Zone;
 import com.payments.dr.config.HealthCheckSettings;
@@ -29,8 +30,12 @@ public final class FailoverDns extends Construct {
     /** The only region where Route 53 publishes health-check metrics. */
     public static final String METRICS_REGION = "us-east-1";
 
-    /** One region's API as the health checks and records see it. */
-    public record Endpoint(String label, String host, String stagePath) {
+    /**
+     * One region's API as the health checks and records see it.
+     *
+     * @param provider creates the region's custom domain and certificate (CUSTOM_DOMAINS=true)
+     */
+    public record Endpoint(String label, String host, String stagePath, AwsProvider provider, String apiId) {
     }
 
     /**
@@ -39,7 +44,8 @@ public final class FailoverDns extends Construct {
      * @param metricsTopicArn the alert topic in us-east-1
      */
     public record Props(AwsProvider provider, AwsProvider metricsProvider, String metricsTopicArn, Naming naming,
-                        String zoneName, HealthCheckSettings settings, Endpoint primary, Endpoint dr) {
+                        String zoneName, HealthCheckSettings settings, Endpoint primary, Endpoint dr,
+                        boolean customDomains) {
     }
 
     private final Route53Zone zone;
@@ -47,6 +53,8 @@ public final class FailoverDns extends Construct {
     private final Route53HealthCheck drCheck;
     private final String failoverName;
     private final CloudwatchCompositeAlarm failOverNow;
+    private final ApiCustomDomains customDomains;
+    private final List<String> healthAlarmArns;
 
     public FailoverDns(Construct scope, String id, Props props) {
         super(scope, id);
@@ -60,10 +68,23 @@ public final class FailoverDns extends Construct {
         primaryCheck = healthCheck("primary_health_check", props, props.primary());
         drCheck = healthCheck("dr_health_check", props, props.dr());
         failoverName = "api." + props.zoneName();
-        record("primary_record", props.primary().label() + ".api." + props.zoneName(), props.primary(), null, null);
-        record("dr_record", props.dr().label() + ".api." + props.zoneName(), props.dr(), null, null);
-        record("failover_primary", failoverName, props.primary(), "PRIMARY", primaryCheck);
-        record("failover_secondary", failoverName, props.dr(), "SECONDARY", drCheck);
+        Endpoint primary = props.primary();
+        Endpoint dr = props.dr();
+        // The health checks keep calling each region's execute-api host, not a custom name: that
+        // host needs neither delegation nor a certificate of ours (no false failover while ACM
+        // validates), and a check on api.<zone> would follow the failover it decides.
+        customDomains = props.customDomains()
+                ? new ApiCustomDomains(this, "custom_domains", props.provider(), zone.getZoneId(), failoverName,
+                        regionalApi(primary), regionalApi(dr))
+                : null;
+        record("primary_record", primary.label() + ".api." + props.zoneName(), primary,
+                customDomains == null ? null : customDomains.regional(primary.label()), null, null);
+        record("dr_record", dr.label() + ".api." + props.zoneName(), dr,
+                customDomains == null ? null : customDomains.regional(dr.label()), null, null);
+        record("failover_primary", failoverName, primary,
+                customDomains == null ? null : customDomains.shared(primary.label()), "PRIMARY", primaryCheck);
+        record("failover_secondary", failoverName, dr,
+                customDomains == null ? null : customDomains.shared(dr.label()), "SECONDARY", drCheck);
 
         CloudwatchMetricAlarm primaryDown = healthAlarm("primary_unhealthy", props, props.primary(), primaryCheck);
         CloudwatchMetricAlarm drDown = healthAlarm("dr_unhealthy", props, props.dr(), drCheck);
@@ -76,6 +97,12 @@ public final class FailoverDns extends Construct {
                 .alarmActions(List.of(props.metricsTopicArn()))
                 .okActions(List.of(props.metricsTopicArn()))
                 .build();
+        healthAlarmArns = List.of(primaryDown.getArn(), drDown.getArn());
+    }
+
+    private static ApiCustomDomains.RegionalApi regionalApi(Endpoint endpoint) {
+        return new ApiCustomDomains.RegionalApi(endpoint.label(), endpoint.provider(), endpoint.apiId(),
+                endpoint.stagePath());
     }
 
     private Route53HealthCheck healthCheck(String id, Props props, Endpoint endpoint) {
@@ -95,14 +122,26 @@ public final class FailoverDns extends Construct {
                 .build();
     }
 
-    private void record(String id, String name, Endpoint endpoint, String failover, Route53HealthCheck check) {
+    /**
+     * A CNAME to the region's execute-api host, or with custom domains an alias A record to the
+     * region's API Gateway domain name. The alias does not evaluate target health: API Gateway
+     * offers Route 53 none, the attached health check (through function and database) decides.
+     */
+    private void record(String id, String name, Endpoint endpoint, ApiCustomDomains.AliasTarget alias,
+                        String failover, Route53HealthCheck check) {
         Route53Record.Builder record = Route53Record.Builder.create(this, id)
                 .provider(zone.getProvider())
                 .zoneId(zone.getZoneId())
-                .name(name)
-                .type("CNAME")
-                .ttl(TTL_SECONDS)
-                .records(List.of(endpoint.host()));
+                .name(name);
+        if (alias == null) {
+            record.type("CNAME").ttl(TTL_SECONDS).records(List.of(endpoint.host()));
+        } else {
+            record.type("A").alias(Route53RecordAlias.builder()
+                    .name(alias.name())
+                    .zoneId(alias.zoneId())
+                    .evaluateTargetHealth(false)
+                    .build());
+        }
         if (failover != null) {
             record.setIdentifier(endpoint.label())
                     .failoverRoutingPolicy(Route53RecordFailoverRoutingPolicy.builder().type(failover).build())
@@ -153,5 +192,15 @@ public final class FailoverDns extends Construct {
 
     public String failOverNowAlarmArn() {
         return failOverNow.getArn();
+    }
+
+    /** The health-check alarms (us-east-1): primary's, then the DR region's. */
+    public List<String> healthAlarmArns() {
+        return healthAlarmArns;
+    }
+
+    /** The custom domains, if CUSTOM_DOMAINS=true. */
+    public java.util.Optional<ApiCustomDomains> customDomains() {
+        return java.util.Optional.ofNullable(customDomains);
     }
 }

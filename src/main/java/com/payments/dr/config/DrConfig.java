@@ -28,7 +28,8 @@ public record DrConfig(
         ApiSettings api,
         java.nio.file.Path eventsPackage,
         AlarmSettings alarms,
-        HealthCheckSettings healthChecks) {
+        HealthCheckSettings healthChecks,
+        boolean customDomains) {
 
     /** Retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
     public static final Set<Integer> LOG_RETENTION_VALUES = Set.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180,
@@ -169,6 +170,20 @@ public record DrConfig(
         return dnsDomain.orElse("payments-dr-" + environmentSuffix + ".com");
     }
 
+    /**
+     * What a synth warns about: settings that are valid but will not work as they stand. One line
+     * each, printed on stderr; the synth goes on.
+     */
+    public List<String> warnings() {
+        if (customDomains && dnsDomain.isEmpty()) {
+            return List.of("warning: CUSTOM_DOMAINS=true with the derived zone " + zoneName() + ", which nobody has"
+                    + " delegated: ACM validates the certificates only through a delegated zone, so the apply waits"
+                    + " for validation until it times out; set DNS_DOMAIN to a domain you own (or register this one"
+                    + " and enter output dns_name_servers at its parent)");
+        }
+        return List.of();
+    }
+
     /** Terraform state key: one state per environment suffix. */
     public static String stateKey(String suffix) {
         return "payments-dr/" + suffix + "/terraform.tfstate";
@@ -227,7 +242,8 @@ public record DrConfig(
                             integer(Setting.ALARM_EVALUATION_PERIODS), integer(Setting.ALARM_LATENCY_MS)),
                     new HealthCheckSettings(integer(Setting.HEALTH_CHECK_INTERVAL),
                             integer(Setting.HEALTH_CHECK_FAILURE_THRESHOLD),
-                            List.of(values.get(Setting.HEALTH_CHECK_REGIONS).split(",", -1))));
+                            List.of(values.get(Setting.HEALTH_CHECK_REGIONS).split(",", -1))),
+                    bool(Setting.CUSTOM_DOMAINS));
         }
 
         private double decimal(Setting setting) {

@@ -55,7 +55,10 @@ public enum Setting {
             "1 to 10 failed calls in a row that make a region unhealthy"),
     HEALTH_CHECK_REGIONS("healthCheckRegions", "us-east-1,us-west-2,eu-west-1",
             "3 to 8 distinct Route 53 checker regions, comma-separated (us-east-1, us-west-1, us-west-2, eu-west-1, "
-                    + "ap-southeast-1, ap-southeast-2, ap-northeast-1, sa-east-1)");
+                    + "ap-southeast-1, ap-southeast-2, ap-northeast-1, sa-east-1)"),
+    CUSTOM_DOMAINS("customDomains", "false",
+            "true or false: an ACM certificate and a regional API Gateway custom domain per region, and api.<zone> as "
+                    + "alias failover records (needs a delegated zone: ACM validates through it)");
 
     private final String contextKey;
     private final String defaultValue;

@@ -87,7 +87,7 @@ public final class DrStack extends TerraformStack {
         RouteMetricsHome home = routeMetricsHome(primaryRegion, drRegion, config);
         dns = new FailoverDns(this, "dns", new FailoverDns.Props(primaryRegion.provider(),
                 home.region().provider(), home.topicArn(), naming, config.zoneName(), config.healthChecks(),
-                endpoint(primary), endpoint(dr)));
+                endpoint(primary), endpoint(dr), config.customDomains()));
         Outputs.add(this, "dns_zone_id", "Route 53 hosted zone of " + config.zoneName()
                 + (config.dnsDomain().isPresent() ? "" : " (derived from the suffix, not delegated)"), dns.zoneId());
         Outputs.add(this, "dns_name_servers", "Name servers to delegate " + config.zoneName() + " to",
@@ -98,6 +98,15 @@ public final class DrStack extends TerraformStack {
                 dns.primaryHealthCheckId());
         Outputs.add(this, "dr_health_check_id", "Route 53 health check of the DR region's /health",
                 dns.drHealthCheckId());
+        dns.customDomains().ifPresent(domains -> {
+            Outputs.add(this, "api_failover_url", "Base URL for clients (custom domains): follows the failover, "
+                    + "e.g. POST <url>/payments", "https://" + dns.failoverName());
+            for (RegionalResources region : java.util.List.of(primary, dr)) {
+                String label = region.region().role().label();
+                Outputs.add(this, label + "_api_custom_domain", "The " + label + " region's own custom name "
+                        + "(its API only, whatever the failover)", domains.regionalName(label));
+            }
+        });
         Outputs.add(this, "fail_over_now_alarm_arn", "Composite alarm (us-east-1): primary down, DR healthy",
                 dns.failOverNowAlarmArn());
         // 9. one dashboard of both regions: the watchlists, alarm states and health checks
@@ -132,7 +141,7 @@ public final class DrStack extends TerraformStack {
     private static FailoverDns.Endpoint endpoint(RegionalResources region) {
         return new FailoverDns.Endpoint(region.region().role().label(),
                 region.api().id() + ".execute-api." + region.region().region() + ".amazonaws.com",
-                region.api().stageName());
+                region.api().stageName(), region.region().provider(), region.api().id());
     }
 
     private RegionContext region(RegionRole role, String regionName, Naming naming, DrConfig config) {
