@@ -49,6 +49,8 @@ public enum Setting {
             "1 to 10 periods, all of which must breach before an alarm fires"),
     ALARM_LATENCY_MS("alarmLatencyMs", "3000",
             "100 to 29000 milliseconds: the p99 API latency and integration latency that alarm"),
+    ALARM_RPO_SECONDS("alarmRpoSeconds", "10",
+            "1 to 3600 seconds: the DR cluster's global-database replication lag and RPO lag that alarm"),
     HEALTH_CHECK_INTERVAL("healthCheckInterval", "30",
             "10 or 30 seconds between one checker region's calls to each region's /health"),
     HEALTH_CHECK_FAILURE_THRESHOLD("healthCheckFailureThreshold", "3",

@@ -292,9 +292,10 @@ public abstract class RegionalResources extends Construct {
         Watchlist.Targets targets = new Watchlist.Targets(region.region(), other.region().region(),
                 function.functionName(), events.receiptFunctionName(), events.opsNotifierFunctionName(),
                 events.paymentDlqName(), events.opsDlqName(), api.name(),
-                api.stageName(), database.clusterIdentifier(), config.database().maxAcu(),
+                api.stageName(), database.clusterIdentifier(), config.database().minAcu(),
+                config.database().maxAcu(),
                 secondary ? java.util.Optional.of(database.clusterIdentifier()) : java.util.Optional.empty(),
-                global.tableName(), config.api().throttleRate(), replication);
+                global.tableName(), replication);
         alarms = new Alarms(this, "alarms", region, Watchlist.of(targets, config.alarms()), alerts.arn());
         return alarms;
     }
