@@ -54,7 +54,7 @@ public final class FailoverDns extends Construct {
     private final String failoverName;
     private final CloudwatchCompositeAlarm failOverNow;
     private final ApiCustomDomains customDomains;
-    private final List<String> healthAlarmArns;
+    private final List<String> failoverAlarmArns;
 
     public FailoverDns(Construct scope, String id, Props props) {
         super(scope, id);
@@ -97,7 +97,7 @@ public final class FailoverDns extends Construct {
                 .alarmActions(List.of(props.metricsTopicArn()))
                 .okActions(List.of(props.metricsTopicArn()))
                 .build();
-        healthAlarmArns = List.of(primaryDown.getArn(), drDown.getArn());
+        failoverAlarmArns = List.of(failOverNow.getArn(), primaryDown.getArn(), drDown.getArn());
     }
 
     private static ApiCustomDomains.RegionalApi regionalApi(Endpoint endpoint) {
@@ -194,9 +194,9 @@ public final class FailoverDns extends Construct {
         return failOverNow.getArn();
     }
 
-    /** The health-check alarms (us-east-1): primary's, then the DR region's. */
-    public List<String> healthAlarmArns() {
-        return healthAlarmArns;
+    /** The failover decision's alarms (us-east-1): "fail over now", then the primary's and the DR region's health. */
+    public List<String> failoverAlarmArns() {
+        return failoverAlarmArns;
     }
 
     /** The custom domains, if CUSTOM_DOMAINS=true. */

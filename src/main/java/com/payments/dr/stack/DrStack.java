@@ -113,7 +113,8 @@ public final class DrStack extends TerraformStack {
         dashboard = new Dashboard(this, "dashboard", primaryRegion.provider(), config.primaryRegion(),
                 naming.name(ResourceType.DASHBOARD), java.util.List.of(primary.alarms(), dr.alarms()),
                 java.util.List.of(new Dashboard.HealthCheck("primary", dns.primaryHealthCheckId(), FailoverDns.METRICS_REGION),
-                        new Dashboard.HealthCheck("dr", dns.drHealthCheckId(), FailoverDns.METRICS_REGION)));
+                        new Dashboard.HealthCheck("dr", dns.drHealthCheckId(), FailoverDns.METRICS_REGION)),
+                new Dashboard.FailoverAlarms(FailoverDns.METRICS_REGION, dns.failoverAlarmArns()));
         Outputs.add(this, "dashboard_name", "CloudWatch dashboard of both regions", dashboard.name());
         Outputs.add(this, "dashboard_url", "Console link to the dashboard of both regions", dashboard.url());
         // checked at synth, before anything is written: security, DR and convention rules

@@ -348,9 +348,20 @@ class ObservabilityTest {
                 assertFalse(properties.get("stat").getAsString().isBlank());
                 assertEquals("timeSeries", properties.get("view").getAsString());
             } else {
+                // an alarm status widget: alarms (1-100 ARNs), optional sortBy, states and title
                 assertEquals("alarm", widget.get("type").getAsString());
+                assertTrue(Set.of("alarms", "sortBy", "states", "title").containsAll(properties.keySet()),
+                        properties.keySet().toString());
                 JsonArray alarms = properties.getAsJsonArray("alarms");
                 assertTrue(alarms.size() >= 1 && alarms.size() <= 100);
+                for (JsonElement alarm : alarms) {
+                    assertTrue(alarm.getAsString().matches("\\$\\{aws_cloudwatch_(metric|composite)_alarm\\.[^.]+\\.arn}"),
+                            alarm.toString());
+                }
+                if (properties.has("sortBy")) {
+                    assertTrue(Set.of("default", "stateUpdatedTimestamp", "timestamp")
+                            .contains(properties.get("sortBy").getAsString()), properties.toString());
+                }
             }
         }
     }
@@ -405,9 +416,36 @@ class ObservabilityTest {
     }
 
     @Test
+    void theFailoverDecisionsAlarmsAreOnTopAcrossTheFullWidth() {
+        JsonObject top = widgets(synth).get(0);
+        assertEquals("alarm", top.get("type").getAsString());
+        assertEquals(List.of(0, 0, 24), List.of(top.get("x").getAsInt(), top.get("y").getAsInt(),
+                top.get("width").getAsInt()));
+        JsonObject properties = top.getAsJsonObject("properties");
+        assertTrue(properties.get("title").getAsString().contains("us-east-1"), properties.toString());
+        assertEquals(List.of(synth.ref("aws_cloudwatch_composite_alarm", "dns_fail_over_now", "arn"),
+                synth.ref("aws_cloudwatch_metric_alarm", "dns_primary_unhealthy", "arn"),
+                synth.ref("aws_cloudwatch_metric_alarm", "dns_dr_unhealthy", "arn")),
+                Synth.strings(properties.getAsJsonArray("alarms")));
+        int height = top.get("height").getAsInt();
+        for (JsonObject widget : widgets(synth).subList(1, widgets(synth).size())) {
+            assertTrue(widget.get("y").getAsInt() >= height, "below the failover row: " + widget);
+        }
+    }
+
+    @Test
+    void theBodysKeysKeepTheirOrder() {
+        // ordered maps only: a Map.of or Set.of would iterate in a per-JVM order
+        String body = dashboard(synth).get("dashboard_body").getAsString();
+        assertTrue(body.startsWith("{\"widgets\":[{\"type\":\"alarm\",\"x\":0,\"y\":0,\"width\":24,\"height\":3,"
+                + "\"properties\":{\"title\":"), body.substring(0, 120));
+        assertTrue(body.contains("\"annotations\":{\"horizontal\":[{\"label\":\"alarm\",\"value\":"), body);
+    }
+
+    @Test
     void alarmWidgetsShowEachRegionsAlarmStates() {
         List<JsonObject> alarmWidgets = widgets(synth).stream()
-                .filter(w -> w.get("type").getAsString().equals("alarm")).toList();
+                .filter(w -> w.get("type").getAsString().equals("alarm")).skip(1).toList();
         assertEquals(2, alarmWidgets.size());
         for (int i = 0; i < ROLES.size(); i++) {
             String role = ROLES.get(i);
