@@ -19,12 +19,18 @@ import software.constructs.Construct;
  * DNS failover between the two regions' APIs: the hosted zone, a health check per region on its
  * {@code /health}, a record per region ({@code primary.api.<zone>}, {@code dr.api.<zone>}) and the
  * failover pair on {@code api.<zone>}: PRIMARY with the primary's health check, SECONDARY with the
- * DR region's own, so a dead DR region is never the answer either. Route 53 publishes health-check
- * metrics only in us-east-1: the alarms on them, and the composite "primary down, DR healthy:
- * fail over now", live there and notify the alert topic there.
+ * DR region's own, so a dead DR region is never the answer either. The DR region's /health is 503
+ * until its database is promoted (it cannot take a payment before), so DNS moves only once the
+ * promotion is done; a third check asks the DR region {@code /health?probe=standby} (could it take
+ * over once promoted?) for the alarms. Route 53 publishes health-check metrics only in us-east-1:
+ * the alarms on them, and the composite "primary down, DR ready: fail over now", live there and
+ * notify the alert topic there.
  */
 public final class FailoverDns extends Construct {
 
+    /** What the DR readiness check asks the payment function. */
+    public static final String READINESS_QUERY = "?" + com.payments.dr.function.HealthService.PROBE + "="
+            + com.payments.dr.function.HealthService.STANDBY;
     /** Seconds resolvers may cache an answer: a failover reaches clients within a minute. */
     public static final int TTL_SECONDS = 60;
     /** The only region where Route 53 publishes health-check metrics. */
@@ -51,6 +57,7 @@ public final class FailoverDns extends Construct {
     private final Route53Zone zone;
     private final Route53HealthCheck primaryCheck;
     private final Route53HealthCheck drCheck;
+    private final Route53HealthCheck drReadinessCheck;
     private final String failoverName;
     private final CloudwatchCompositeAlarm failOverNow;
     private final ApiCustomDomains customDomains;
@@ -65,8 +72,9 @@ public final class FailoverDns extends Construct {
                 // the records are this stack's own: nothing may keep the zone from being destroyed
                 .forceDestroy(true)
                 .build();
-        primaryCheck = healthCheck("primary_health_check", props, props.primary());
-        drCheck = healthCheck("dr_health_check", props, props.dr());
+        primaryCheck = healthCheck("primary_health_check", props, props.primary(), "", props.primary().label());
+        drCheck = healthCheck("dr_health_check", props, props.dr(), "", props.dr().label());
+        drReadinessCheck = healthCheck("dr_readiness_check", props, props.dr(), READINESS_QUERY, "standby");
         failoverName = "api." + props.zoneName();
         Endpoint primary = props.primary();
         Endpoint dr = props.dr();
@@ -86,18 +94,23 @@ public final class FailoverDns extends Construct {
         record("failover_secondary", failoverName, dr,
                 customDomains == null ? null : customDomains.shared(dr.label()), "SECONDARY", drCheck);
 
-        CloudwatchMetricAlarm primaryDown = healthAlarm("primary_unhealthy", props, props.primary(), primaryCheck);
-        CloudwatchMetricAlarm drDown = healthAlarm("dr_unhealthy", props, props.dr(), drCheck);
+        CloudwatchMetricAlarm primaryDown = healthAlarm("primary_unhealthy", props, "primary-unhealthy",
+                "Route 53 health check of the primary region's /health failing", primaryCheck);
+        // not on the DR region's own /health: that one fails every day until a promotion
+        CloudwatchMetricAlarm drNotReady = healthAlarm("dr_not_ready", props, "dr-not-ready",
+                "The DR region could not take over: /health?probe=standby failing (table or database "
+                        + "unreachable)", drReadinessCheck);
         failOverNow = CloudwatchCompositeAlarm.Builder.create(this, "fail_over_now")
                 .provider(props.metricsProvider())
                 .alarmName(props.naming().name(ResourceType.CLOUDWATCH_ALARM, "fail-over-now"))
-                .alarmDescription("FAIL OVER NOW: the primary region's /health is failing and the DR region's "
-                        + "is healthy (README Runbook)")
-                .alarmRule("ALARM(\"" + primaryDown.getAlarmName() + "\") AND OK(\"" + drDown.getAlarmName() + "\")")
+                .alarmDescription("FAIL OVER NOW: the primary region's /health is failing and the DR region is "
+                        + "ready to take over: promote it (README Runbook); DNS follows once its /health passes")
+                .alarmRule("ALARM(\"" + primaryDown.getAlarmName() + "\") AND OK(\"" + drNotReady.getAlarmName()
+                        + "\")")
                 .alarmActions(List.of(props.metricsTopicArn()))
                 .okActions(List.of(props.metricsTopicArn()))
                 .build();
-        failoverAlarmArns = List.of(failOverNow.getArn(), primaryDown.getArn(), drDown.getArn());
+        failoverAlarmArns = List.of(failOverNow.getArn(), primaryDown.getArn(), drNotReady.getArn());
     }
 
     private static ApiCustomDomains.RegionalApi regionalApi(Endpoint endpoint) {
@@ -105,20 +118,20 @@ public final class FailoverDns extends Construct {
                 endpoint.stagePath());
     }
 
-    private Route53HealthCheck healthCheck(String id, Props props, Endpoint endpoint) {
+    private Route53HealthCheck healthCheck(String id, Props props, Endpoint endpoint, String query, String name) {
         HealthCheckSettings settings = props.settings();
         return Route53HealthCheck.Builder.create(this, id)
                 .provider(props.provider())
                 .type("HTTPS")
                 .fqdn(endpoint.host())
                 .port(443)
-                .resourcePath("/" + endpoint.stagePath() + "/health")
+                .resourcePath("/" + endpoint.stagePath() + "/health" + query)
                 // API Gateway serves several APIs on one address: without SNI the handshake fails
                 .enableSni(true)
                 .requestInterval(settings.intervalSeconds())
                 .failureThreshold(settings.failureThreshold())
                 .regions(settings.regions())
-                .tags(Map.of("Name", props.naming().name(ResourceType.HEALTH_CHECK, endpoint.label())))
+                .tags(Map.of("Name", props.naming().name(ResourceType.HEALTH_CHECK, name)))
                 .build();
     }
 
@@ -150,11 +163,12 @@ public final class FailoverDns extends Construct {
         record.build();
     }
 
-    private CloudwatchMetricAlarm healthAlarm(String id, Props props, Endpoint endpoint, Route53HealthCheck check) {
+    private CloudwatchMetricAlarm healthAlarm(String id, Props props, String qualifier, String description,
+                                              Route53HealthCheck check) {
         return CloudwatchMetricAlarm.Builder.create(this, id)
                 .provider(props.metricsProvider())
-                .alarmName(props.naming().name(ResourceType.CLOUDWATCH_ALARM, endpoint.label() + "-unhealthy"))
-                .alarmDescription("Route 53 health check of the " + endpoint.label() + " region's /health failing")
+                .alarmName(props.naming().name(ResourceType.CLOUDWATCH_ALARM, qualifier))
+                .alarmDescription(description)
                 .namespace("AWS/Route53")
                 .metricName("HealthCheckStatus")
                 .dimensions(Map.of("HealthCheckId", check.getId()))
@@ -188,6 +202,10 @@ public final class FailoverDns extends Construct {
 
     public String drHealthCheckId() {
         return drCheck.getId();
+    }
+
+    public String drReadinessCheckId() {
+        return drReadinessCheck.getId();
     }
 
     public String failOverNowAlarmArn() {

@@ -96,8 +96,10 @@ public final class DrStack extends TerraformStack {
                 + "passes, else the DR region's", dns.failoverName());
         Outputs.add(this, "primary_health_check_id", "Route 53 health check of the primary region's /health",
                 dns.primaryHealthCheckId());
-        Outputs.add(this, "dr_health_check_id", "Route 53 health check of the DR region's /health",
-                dns.drHealthCheckId());
+        Outputs.add(this, "dr_health_check_id", "Route 53 health check of the DR region's /health (fails until "
+                + "its database is promoted; the failover record follows it)", dns.drHealthCheckId());
+        Outputs.add(this, "dr_readiness_check_id", "Route 53 health check of the DR region's "
+                + "/health?probe=standby: could it take over once promoted", dns.drReadinessCheckId());
         dns.customDomains().ifPresent(domains -> {
             Outputs.add(this, "api_failover_url", "Base URL for clients (custom domains): follows the failover, "
                     + "e.g. POST <url>/payments", "https://" + dns.failoverName());

@@ -425,7 +425,7 @@ class ObservabilityTest {
         assertTrue(properties.get("title").getAsString().contains("us-east-1"), properties.toString());
         assertEquals(List.of(synth.ref("aws_cloudwatch_composite_alarm", "dns_fail_over_now", "arn"),
                 synth.ref("aws_cloudwatch_metric_alarm", "dns_primary_unhealthy", "arn"),
-                synth.ref("aws_cloudwatch_metric_alarm", "dns_dr_unhealthy", "arn")),
+                synth.ref("aws_cloudwatch_metric_alarm", "dns_dr_not_ready", "arn")),
                 Synth.strings(properties.getAsJsonArray("alarms")));
         int height = top.get("height").getAsInt();
         for (JsonObject widget : widgets(synth).subList(1, widgets(synth).size())) {

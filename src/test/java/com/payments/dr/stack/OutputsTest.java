@@ -25,7 +25,7 @@ class OutputsTest {
             "events_pipe_name", "receipt_function_name", "receipt_function_arn", "ops_notifier_function_name",
             "ops_notifier_function_arn", "payment_events_dlq_url", "ops_events_dlq_url");
     static final List<String> GLOBAL = List.of("dns_zone_id", "dns_name_servers", "api_failover_name",
-            "primary_health_check_id", "dr_health_check_id", "fail_over_now_alarm_arn", "dashboard_name",
+            "primary_health_check_id", "dr_health_check_id", "dr_readiness_check_id", "fail_over_now_alarm_arn", "dashboard_name",
             "dashboard_url", "state_table_name", "state_table_arn", "global_cluster_id", "db_secret_arn",
             "db_secret_replica_status");
     /** What the post-deploy suite reads (by these names: renaming one breaks it). */
