@@ -50,11 +50,7 @@ public final class HealthService {
         this.clock = clock;
     }
 
-    public synchronized ApiResponse check(Deadline deadline) {
-        return check(deadline, false);
-    }
-
-    /** One evaluation (cached) answers both questions. */
+    /** {@code standby}: the readiness question ({@code ?probe=standby}); one cached evaluation answers both. */
     public synchronized ApiResponse check(Deadline deadline, boolean standby) {
         Instant now = clock.instant();
         if (!now.isBefore(cachedUntil)) {

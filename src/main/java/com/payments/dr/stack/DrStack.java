@@ -93,7 +93,7 @@ public final class DrStack extends TerraformStack {
         Outputs.add(this, "dns_name_servers", "Name servers to delegate " + config.zoneName() + " to",
                 dns.nameServers());
         Outputs.add(this, "api_failover_name", "The failover name: the primary's API while its health check "
-                + "passes, else the DR region's", dns.failoverName());
+                + "passes, else the DR region's once its own passes (after the promotion)", dns.failoverName());
         Outputs.add(this, "primary_health_check_id", "Route 53 health check of the primary region's /health",
                 dns.primaryHealthCheckId());
         Outputs.add(this, "dr_health_check_id", "Route 53 health check of the DR region's /health (fails until "

@@ -41,6 +41,16 @@ class CustomDomainsTest {
     }
 
     @Test
+    void theVariantPassesTheProvidersValidation() throws Exception {
+        ValidateTest.assumeTerraform();
+        java.nio.file.Path outdir = java.nio.file.Path.of(com.hashicorp.cdktf.Testing.fullSynth(synth.stack()));
+        ValidateTest.Result result = ValidateTest.validate(outdir.resolve("stacks").resolve(DrStack.NAME));
+        assertEquals(0, result.exitCode(), result.output());
+        assertTrue(result.output().contains("Success! The configuration is valid."), result.output());
+        assertFalse(result.output().contains("Warning:"), result.output());
+    }
+
+    @Test
     void theDefaultHasNoCustomDomain() {
         Synth defaults = Synth.defaults();
         defaults.assertNoResource("aws_acm_certificate");
