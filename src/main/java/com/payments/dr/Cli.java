@@ -73,6 +73,7 @@ public final class Cli {
             // a warning, not an error: the default is right on a developer's machine
             err.println(CORS_WARNING);
         }
+        config.warnings().forEach(err::println);
         String fromEnv = env.getOrDefault(OUTDIR_ENV, "");
         String outdirSetting = outdirArg != null ? outdirArg : fromEnv.isBlank() ? "cdktf.out" : fromEnv;
         Path outdir = workingDir.resolve(outdirSetting);

@@ -13,15 +13,18 @@ import software.constructs.Construct;
 
 /**
  * One dashboard for both regions, side by side (a column per region), generated from the same
- * watchlists as the alarms: first each region's alarm states, then per watched metric one graph in
- * each region that watches it, with the alarm's threshold drawn on it. Every metric widget names
- * its region, so a graph never silently shows the console's current region.
+ * watchlists as the alarms: at the top the failover's alarm states across the full width ("fail
+ * over now" and each region's health check), then each region's alarm states, then per watched
+ * metric one graph in each region that watches it, with the alarm's threshold drawn on it. Every
+ * metric widget names its region, so a graph never silently shows the console's current region.
  */
 public final class Dashboard extends Construct {
 
     /** The dashboard grid is 24 units wide: two columns of 12. */
     static final int GRID_WIDTH = 24;
     static final int HEIGHT = 6;
+    /** Three alarms fit in a short row. */
+    static final int FAILOVER_HEIGHT = 3;
 
     private final CloudwatchDashboard dashboard;
     private final String consoleRegion;
@@ -34,28 +37,37 @@ public final class Dashboard extends Construct {
     public record HealthCheck(String label, String healthCheckId, String metricsRegion) {
     }
 
+    /** The failover decision's alarms, all in {@code region}: the composite first, then the health checks'. */
+    public record FailoverAlarms(String region, List<String> arns) {
+    }
+
     public Dashboard(Construct scope, String id, AwsProvider provider, String consoleRegion, String name,
-                     List<Alarms> regions, List<HealthCheck> healthChecks) {
+                     List<Alarms> regions, List<HealthCheck> healthChecks, FailoverAlarms failover) {
         super(scope, id);
         this.consoleRegion = consoleRegion;
         dashboard = CloudwatchDashboard.Builder.create(this, "dashboard")
                 .provider(provider)
                 .dashboardName(name)
-                .dashboardBody(body(regions, healthChecks))
+                .dashboardBody(body(regions, healthChecks, failover))
                 .build();
     }
 
     /** The dashboard body as CloudWatch documents it: {@code {"widgets": [...]}}. */
-    static String body(List<Alarms> regions, List<HealthCheck> healthChecks) {
+    static String body(List<Alarms> regions, List<HealthCheck> healthChecks, FailoverAlarms failover) {
         int width = GRID_WIDTH / regions.size();
         List<Map<String, Object>> widgets = new ArrayList<>();
+        Map<String, Object> decision = new LinkedHashMap<>();
+        decision.put("title", "Failover (" + failover.region() + "): fail over now, and each region's health check");
+        decision.put("alarms", failover.arns());
+        widgets.add(widget("alarm", 0, 0, GRID_WIDTH, FAILOVER_HEIGHT, decision));
+        int top = FAILOVER_HEIGHT;
         for (int column = 0; column < regions.size(); column++) {
             Alarms alarms = regions.get(column);
             Map<String, Object> properties = new LinkedHashMap<>();
             properties.put("title", "Alarms: " + label(alarms.region()));
             properties.put("alarms", alarms.arns());
             properties.put("sortBy", "stateUpdatedTimestamp");
-            widgets.add(widget("alarm", column * width, 0, width, properties));
+            widgets.add(widget("alarm", column * width, top, width, properties));
         }
         // each region's /health as Route 53 sees it (1 healthy, 0 not), in the same columns
         for (int column = 0; column < healthChecks.size(); column++) {
@@ -69,11 +81,11 @@ public final class Dashboard extends Construct {
             properties.put("stat", "Minimum");
             properties.put("period", 60);
             properties.put("view", "timeSeries");
-            widgets.add(widget("metric", column * width, HEIGHT, width, properties));
+            widgets.add(widget("metric", column * width, top + HEIGHT, width, properties));
         }
         Set<String> keys = new LinkedHashSet<>();
         regions.forEach(r -> r.metrics().forEach(m -> keys.add(m.key())));
-        int y = healthChecks.isEmpty() ? HEIGHT : 2 * HEIGHT;
+        int y = top + (healthChecks.isEmpty() ? HEIGHT : 2 * HEIGHT);
         for (String key : keys) {
             for (int column = 0; column < regions.size(); column++) {
                 Alarms alarms = regions.get(column);
@@ -106,12 +118,17 @@ public final class Dashboard extends Construct {
     }
 
     private static Map<String, Object> widget(String type, int x, int y, int width, Map<String, Object> properties) {
+        return widget(type, x, y, width, HEIGHT, properties);
+    }
+
+    private static Map<String, Object> widget(String type, int x, int y, int width, int height,
+                                              Map<String, Object> properties) {
         Map<String, Object> widget = new LinkedHashMap<>();
         widget.put("type", type);
         widget.put("x", x);
         widget.put("y", y);
         widget.put("width", width);
-        widget.put("height", HEIGHT);
+        widget.put("height", height);
         widget.put("properties", properties);
         return widget;
     }

@@ -375,6 +375,14 @@ public final class EventWorkflows extends Construct {
         return notifier.getFunctionName();
     }
 
+    public String receiptFunctionArn() {
+        return receipt.getArn();
+    }
+
+    public String opsNotifierFunctionArn() {
+        return notifier.getArn();
+    }
+
     public String paymentDlqUrl() {
         return paymentDlq.getUrl();
     }

@@ -5,6 +5,7 @@ import com.hashicorp.cdktf.providers.aws.cloudwatch_metric_alarm.CloudwatchMetri
 import com.hashicorp.cdktf.providers.aws.provider.AwsProvider;
 import com.hashicorp.cdktf.providers.aws.route53_health_check.Route53HealthCheck;
 import com.hashicorp.cdktf.providers.aws.route53_record.Route53Record;
+import com.hashicorp.cdktf.providers.aws.route53_record.Route53RecordAlias;
 import com.hashicorp.cdktf.providers.aws.route53_record.Route53RecordFailoverRoutingPolicy;
 import com.hashicorp.cdktf.providers.aws.route53_zone.Route53Zone;
 import com.payments.dr.config.HealthCheckSettings;
@@ -18,25 +19,39 @@ import software.constructs.Construct;
  * DNS failover between the two regions' APIs: the hosted zone, a health check per region on its
  * {@code /health}, a record per region ({@code primary.api.<zone>}, {@code dr.api.<zone>}) and the
  * failover pair on {@code api.<zone>}: PRIMARY with the primary's health check, SECONDARY with the
- * DR region's own, so a dead DR region is never the answer either. Route 53 publishes health-check
- * metrics only in us-east-1: the alarms on them, and the composite "primary down, DR healthy:
- * fail over now", live there and notify the alert topic there.
+ * DR region's own, so a dead DR region is never the answer either. The DR region's /health is 503
+ * until its database is promoted (it cannot take a payment before), so DNS moves only once the
+ * promotion is done; a third check asks the DR region {@code /health?probe=standby} (could it take
+ * over once promoted?) for the alarms. Route 53 publishes health-check metrics only in us-east-1:
+ * the alarms on them, and the composite "primary down, DR ready: fail over now", live there and
+ * notify the alert topic there.
  */
 public final class FailoverDns extends Construct {
 
+    /** What the DR readiness check asks the payment function. */
+    public static final String READINESS_QUERY = "?" + com.payments.dr.function.HealthService.PROBE + "="
+            + com.payments.dr.function.HealthService.STANDBY;
     /** Seconds resolvers may cache an answer: a failover reaches clients within a minute. */
     public static final int TTL_SECONDS = 60;
     /**
      * Qualifier of a region's health-check alarm after its label ({@code primary-unhealthy}) and of
      * the composite: constants, so the readiness report names these alarms without building them.
      */
-    public static final String UNHEALTHY_ALARM = "-unhealthy";
+    /** The alarms on the health checks (us-east-1): their names' qualifiers, for the readiness report. */
+    public static final String PRIMARY_UNHEALTHY_ALARM = "primary-unhealthy";
+    public static final String DR_NOT_READY_ALARM = "dr-not-ready";
+    /** Each region's /health and the DR region's readiness probe. */
+    public static final int HEALTH_CHECKS = 3;
     public static final String FAIL_OVER_NOW_ALARM = "fail-over-now";
     /** The only region where Route 53 publishes health-check metrics. */
     public static final String METRICS_REGION = "us-east-1";
 
-    /** One region's API as the health checks and records see it. */
-    public record Endpoint(String label, String host, String stagePath) {
+    /**
+     * One region's API as the health checks and records see it.
+     *
+     * @param provider creates the region's custom domain and certificate (CUSTOM_DOMAINS=true)
+     */
+    public record Endpoint(String label, String host, String stagePath, AwsProvider provider, String apiId) {
     }
 
     /**
@@ -45,14 +60,18 @@ public final class FailoverDns extends Construct {
      * @param metricsTopicArn the alert topic in us-east-1
      */
     public record Props(AwsProvider provider, AwsProvider metricsProvider, String metricsTopicArn, Naming naming,
-                        String zoneName, HealthCheckSettings settings, Endpoint primary, Endpoint dr) {
+                        String zoneName, HealthCheckSettings settings, Endpoint primary, Endpoint dr,
+                        boolean customDomains) {
     }
 
     private final Route53Zone zone;
     private final Route53HealthCheck primaryCheck;
     private final Route53HealthCheck drCheck;
+    private final Route53HealthCheck drReadinessCheck;
     private final String failoverName;
     private final CloudwatchCompositeAlarm failOverNow;
+    private final ApiCustomDomains customDomains;
+    private final List<String> failoverAlarmArns;
 
     public FailoverDns(Construct scope, String id, Props props) {
         super(scope, id);
@@ -63,52 +82,89 @@ public final class FailoverDns extends Construct {
                 // the records are this stack's own: nothing may keep the zone from being destroyed
                 .forceDestroy(true)
                 .build();
-        primaryCheck = healthCheck("primary_health_check", props, props.primary());
-        drCheck = healthCheck("dr_health_check", props, props.dr());
+        primaryCheck = healthCheck("primary_health_check", props, props.primary(), "", props.primary().label());
+        drCheck = healthCheck("dr_health_check", props, props.dr(), "", props.dr().label());
+        drReadinessCheck = healthCheck("dr_readiness_check", props, props.dr(), READINESS_QUERY, "standby");
         failoverName = "api." + props.zoneName();
-        record("primary_record", props.primary().label() + ".api." + props.zoneName(), props.primary(), null, null);
-        record("dr_record", props.dr().label() + ".api." + props.zoneName(), props.dr(), null, null);
-        record("failover_primary", failoverName, props.primary(), "PRIMARY", primaryCheck);
-        record("failover_secondary", failoverName, props.dr(), "SECONDARY", drCheck);
+        Endpoint primary = props.primary();
+        Endpoint dr = props.dr();
+        // The health checks keep calling each region's execute-api host, not a custom name: that
+        // host needs neither delegation nor a certificate of ours (no false failover while ACM
+        // validates), and a check on api.<zone> would follow the failover it decides.
+        customDomains = props.customDomains()
+                ? new ApiCustomDomains(this, "custom_domains", props.provider(), zone.getZoneId(), failoverName,
+                        regionalApi(primary), regionalApi(dr))
+                : null;
+        record("primary_record", primary.label() + ".api." + props.zoneName(), primary,
+                customDomains == null ? null : customDomains.regional(primary.label()), null, null);
+        record("dr_record", dr.label() + ".api." + props.zoneName(), dr,
+                customDomains == null ? null : customDomains.regional(dr.label()), null, null);
+        record("failover_primary", failoverName, primary,
+                customDomains == null ? null : customDomains.shared(primary.label()), "PRIMARY", primaryCheck);
+        record("failover_secondary", failoverName, dr,
+                customDomains == null ? null : customDomains.shared(dr.label()), "SECONDARY", drCheck);
 
-        CloudwatchMetricAlarm primaryDown = healthAlarm("primary_unhealthy", props, props.primary(), primaryCheck);
-        CloudwatchMetricAlarm drDown = healthAlarm("dr_unhealthy", props, props.dr(), drCheck);
+        CloudwatchMetricAlarm primaryDown = healthAlarm("primary_unhealthy", props, PRIMARY_UNHEALTHY_ALARM,
+                "Route 53 health check of the primary region's /health failing", primaryCheck);
+        // not on the DR region's own /health: that one fails every day until a promotion
+        CloudwatchMetricAlarm drNotReady = healthAlarm("dr_not_ready", props, DR_NOT_READY_ALARM,
+                "The DR region could not take over: /health?probe=standby failing (table or database "
+                        + "unreachable)", drReadinessCheck);
         failOverNow = CloudwatchCompositeAlarm.Builder.create(this, "fail_over_now")
                 .provider(props.metricsProvider())
                 .alarmName(props.naming().name(ResourceType.CLOUDWATCH_ALARM, FAIL_OVER_NOW_ALARM))
-                .alarmDescription("FAIL OVER NOW: the primary region's /health is failing and the DR region's "
-                        + "is healthy (README Runbook)")
-                .alarmRule("ALARM(\"" + primaryDown.getAlarmName() + "\") AND OK(\"" + drDown.getAlarmName() + "\")")
+                .alarmDescription("FAIL OVER NOW: the primary region's /health is failing and the DR region is "
+                        + "ready to take over: promote it (README Runbook); DNS follows once its /health passes")
+                .alarmRule("ALARM(\"" + primaryDown.getAlarmName() + "\") AND OK(\"" + drNotReady.getAlarmName()
+                        + "\")")
                 .alarmActions(List.of(props.metricsTopicArn()))
                 .okActions(List.of(props.metricsTopicArn()))
                 .build();
+        failoverAlarmArns = List.of(failOverNow.getArn(), primaryDown.getArn(), drNotReady.getArn());
     }
 
-    private Route53HealthCheck healthCheck(String id, Props props, Endpoint endpoint) {
+    private static ApiCustomDomains.RegionalApi regionalApi(Endpoint endpoint) {
+        return new ApiCustomDomains.RegionalApi(endpoint.label(), endpoint.provider(), endpoint.apiId(),
+                endpoint.stagePath());
+    }
+
+    private Route53HealthCheck healthCheck(String id, Props props, Endpoint endpoint, String query, String name) {
         HealthCheckSettings settings = props.settings();
         return Route53HealthCheck.Builder.create(this, id)
                 .provider(props.provider())
                 .type("HTTPS")
                 .fqdn(endpoint.host())
                 .port(443)
-                .resourcePath("/" + endpoint.stagePath() + "/health")
+                .resourcePath("/" + endpoint.stagePath() + "/health" + query)
                 // API Gateway serves several APIs on one address: without SNI the handshake fails
                 .enableSni(true)
                 .requestInterval(settings.intervalSeconds())
                 .failureThreshold(settings.failureThreshold())
                 .regions(settings.regions())
-                .tags(Map.of("Name", props.naming().name(ResourceType.HEALTH_CHECK, endpoint.label())))
+                .tags(Map.of("Name", props.naming().name(ResourceType.HEALTH_CHECK, name)))
                 .build();
     }
 
-    private void record(String id, String name, Endpoint endpoint, String failover, Route53HealthCheck check) {
+    /**
+     * A CNAME to the region's execute-api host, or with custom domains an alias A record to the
+     * region's API Gateway domain name. The alias does not evaluate target health: API Gateway
+     * offers Route 53 none, the attached health check (through function and database) decides.
+     */
+    private void record(String id, String name, Endpoint endpoint, ApiCustomDomains.AliasTarget alias,
+                        String failover, Route53HealthCheck check) {
         Route53Record.Builder record = Route53Record.Builder.create(this, id)
                 .provider(zone.getProvider())
                 .zoneId(zone.getZoneId())
-                .name(name)
-                .type("CNAME")
-                .ttl(TTL_SECONDS)
-                .records(List.of(endpoint.host()));
+                .name(name);
+        if (alias == null) {
+            record.type("CNAME").ttl(TTL_SECONDS).records(List.of(endpoint.host()));
+        } else {
+            record.type("A").alias(Route53RecordAlias.builder()
+                    .name(alias.name())
+                    .zoneId(alias.zoneId())
+                    .evaluateTargetHealth(false)
+                    .build());
+        }
         if (failover != null) {
             record.setIdentifier(endpoint.label())
                     .failoverRoutingPolicy(Route53RecordFailoverRoutingPolicy.builder().type(failover).build())
@@ -117,11 +173,12 @@ public final class FailoverDns extends Construct {
         record.build();
     }
 
-    private CloudwatchMetricAlarm healthAlarm(String id, Props props, Endpoint endpoint, Route53HealthCheck check) {
+    private CloudwatchMetricAlarm healthAlarm(String id, Props props, String qualifier, String description,
+                                              Route53HealthCheck check) {
         return CloudwatchMetricAlarm.Builder.create(this, id)
                 .provider(props.metricsProvider())
-                .alarmName(props.naming().name(ResourceType.CLOUDWATCH_ALARM, endpoint.label() + UNHEALTHY_ALARM))
-                .alarmDescription("Route 53 health check of the " + endpoint.label() + " region's /health failing")
+                .alarmName(props.naming().name(ResourceType.CLOUDWATCH_ALARM, qualifier))
+                .alarmDescription(description)
                 .namespace("AWS/Route53")
                 .metricName("HealthCheckStatus")
                 .dimensions(Map.of("HealthCheckId", check.getId()))
@@ -157,7 +214,21 @@ public final class FailoverDns extends Construct {
         return drCheck.getId();
     }
 
+    public String drReadinessCheckId() {
+        return drReadinessCheck.getId();
+    }
+
     public String failOverNowAlarmArn() {
         return failOverNow.getArn();
+    }
+
+    /** The failover decision's alarms (us-east-1): "fail over now", then the primary's and the DR region's health. */
+    public List<String> failoverAlarmArns() {
+        return failoverAlarmArns;
+    }
+
+    /** The custom domains, if CUSTOM_DOMAINS=true. */
+    public java.util.Optional<ApiCustomDomains> customDomains() {
+        return java.util.Optional.ofNullable(customDomains);
     }
 }

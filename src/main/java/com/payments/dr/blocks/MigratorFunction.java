@@ -136,6 +136,10 @@ public final class MigratorFunction extends Construct {
         return function.getFunctionName();
     }
 
+    public String functionArn() {
+        return function.getArn();
+    }
+
     /** The role the endpoint policy admits for Secrets Manager. */
     public String roleArn() {
         return role.arn();

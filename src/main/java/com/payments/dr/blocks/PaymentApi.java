@@ -237,10 +237,12 @@ public final class PaymentApi extends Construct {
                         .build())
                 .dependsOn(List.of(account, executionLogs))
                 .build();
-        ApiGatewayMethodSettings all = methodSettings(region, "all_settings", "*/*",
+        ApiGatewayMethodSettings all = methodSettings(region, "all_settings", "*/*", true,
                 props.settings().throttleRate(), props.settings().throttleBurst(), List.of(account));
-        // settings of one stage are updated one at a time: concurrent updates conflict
-        methodSettings(region, "health_settings", "health/GET", HEALTH_RATE, HEALTH_BURST, List.of(all));
+        // settings of one stage are updated one at a time: concurrent updates conflict. No detailed
+        // (per-method) metrics for /health: Route 53 calls it around the clock, so its 7 custom
+        // metrics would be billed every month ($2.10 per region) for what the health checks show
+        methodSettings(region, "health_settings", "health/GET", false, HEALTH_RATE, HEALTH_BURST, List.of(all));
 
         ApiGatewayUsagePlan plan = ApiGatewayUsagePlan.Builder.create(this, "usage_plan")
                 .provider(region.provider())
@@ -311,7 +313,8 @@ public final class PaymentApi extends Construct {
                 .build();
     }
 
-    private ApiGatewayMethodSettings methodSettings(RegionContext region, String id, String path, int rate, int burst,
+    private ApiGatewayMethodSettings methodSettings(RegionContext region, String id, String path,
+                                                    boolean detailedMetrics, int rate, int burst,
                                                     List<ITerraformDependable> after) {
         return ApiGatewayMethodSettings.Builder.create(this, id)
                 .provider(region.provider())
@@ -319,7 +322,7 @@ public final class PaymentApi extends Construct {
                 .stageName(stage.getStageName())
                 .methodPath(path)
                 .settings(ApiGatewayMethodSettingsSettings.builder()
-                        .metricsEnabled(true)
+                        .metricsEnabled(detailedMetrics)
                         .loggingLevel(props.settings().logLevel())
                         // the full data trace would log card payloads and API keys
                         .dataTraceEnabled(false)

@@ -163,6 +163,10 @@ public final class PaymentFunction extends Construct {
         return function.getFunctionName();
     }
 
+    public String functionArn() {
+        return function.getArn();
+    }
+
     /** What API Gateway and EventBridge invoke: the alias, so SnapStart snapshots are used. */
     public String aliasArn() {
         return alias.getArn();

@@ -21,15 +21,24 @@ public final class Watchlist {
     static final double DURATION_NEAR_TIMEOUT = 0.8;
     /** Fraction of AURORA_MAX_ACU (and of max_connections, CPU, ACU utilisation) that alarms. */
     static final double NEAR_MAX = 0.8;
-    /** Aurora PostgreSQL: max_connections = LEAST(memory / 9531392, 5000), 2 GiB per ACU at max ACU. */
-    static final long BYTES_PER_CONNECTION = 9_531_392L;
-    static final long BYTES_PER_ACU = 2L * 1024 * 1024 * 1024;
+    /**
+     * Aurora PostgreSQL Serverless v2's default max_connections by maximum ACU, as AWS documents it
+     * (Aurora User Guide, "Maximum connections for Aurora Serverless v2"): LEAST(memory / 9531392,
+     * 5000) of the memory at the maximum capacity, which grows linearly with the ACUs.
+     */
+    static final double[][] MAX_CONNECTIONS_BY_MAX_ACU = {{1, 189}, {4, 823}, {8, 1669}, {16, 3360}, {32, 5000}};
+    static final long MAX_CONNECTIONS_LIMIT = 5000;
+    /** With a minimum capacity of 0.5 ACU (or 0), PostgreSQL's max_connections is capped at 2000. */
+    static final long MAX_CONNECTIONS_AT_LOW_MIN_ACU = 2000;
+    /**
+     * Lambda's default concurrency quota per account and region. The payment function reserves
+     * none, so it shares this pool with the account's other functions.
+     */
+    static final int LAMBDA_ACCOUNT_CONCURRENCY = 1000;
     /** 5XX share of requests that alarms: one in twenty payments failing server-side. */
     static final double SERVER_ERROR_RATE = 0.05;
     /** 4XX share that alarms: clients suddenly refused far more than the usual bad requests. */
     static final double CLIENT_ERROR_RATE = 0.25;
-    /** Secondary lag (ms) that alarms: Aurora's typical lag is under a second; 10 s is lost data. */
-    static final int GLOBAL_DB_LAG_MS = 10_000;
     /** DynamoDB global table replication latency (ms, average) that alarms. */
     static final int TABLE_REPLICATION_MS = 10_000;
     /** S3 RTC replicates 99.99 % within 15 minutes; later than that is an SLA miss. */
@@ -56,10 +65,10 @@ public final class Watchlist {
             String apiName,
             String stageName,
             String clusterId,
+            double minAcu,
             double maxAcu,
             Optional<String> replicationLagOf,
             String tableName,
-            int concurrencyThreshold,
             Optional<BucketReplication> bucketReplication) {
     }
 
@@ -85,8 +94,10 @@ public final class Watchlist {
         w.add("payment-duration-p99", "Payment function p99 duration (ms) near its timeout", "AWS/Lambda",
                 "Duration", payment, "p99", PaymentFunction.TIMEOUT_SECONDS * 1000 * DURATION_NEAR_TIMEOUT,
                 WatchedMetric.GREATER_OR_EQUAL, WatchedMetric.NOT_BREACHING);
+        // every execution holds its own database connection: the function runs out of the account's
+        // concurrency or of max_connections, whichever comes first
         w.add("payment-concurrency", "Payment function concurrent executions", "AWS/Lambda",
-                "ConcurrentExecutions", payment, "Maximum", t.concurrencyThreshold(),
+                "ConcurrentExecutions", payment, "Maximum", concurrencyThreshold(t.minAcu(), t.maxAcu()),
                 WatchedMetric.GREATER_OR_EQUAL, WatchedMetric.NOT_BREACHING);
         w.add("receipt-errors", "Receipt function errors", "AWS/Lambda", "Errors",
                 Map.of("FunctionName", t.receiptFunction()), "Sum", 1, WatchedMetric.GREATER_OR_EQUAL,
@@ -121,13 +132,20 @@ public final class Watchlist {
         w.add("db-cpu", "Aurora CPU utilisation (%)", "AWS/RDS", "CPUUtilization", cluster, "Average",
                 100 * NEAR_MAX, WatchedMetric.GREATER_OR_EQUAL, WatchedMetric.IGNORE);
         w.add("db-connections", "Aurora connections near max_connections", "AWS/RDS", "DatabaseConnections",
-                cluster, "Maximum", Math.floor(maxConnections(t.maxAcu()) * NEAR_MAX),
+                cluster, "Maximum", Math.floor(maxConnections(t.minAcu(), t.maxAcu()) * NEAR_MAX),
                 WatchedMetric.GREATER_OR_EQUAL, WatchedMetric.IGNORE);
-        // a secondary that stops reporting its lag is not replicating: silence is an outage
-        t.replicationLagOf().ifPresent(secondary -> w.add("db-global-replication-lag",
-                "Aurora global database replication lag (ms)", "AWS/RDS", "AuroraGlobalDBReplicationLag",
-                Map.of("DBClusterIdentifier", secondary), "Maximum", GLOBAL_DB_LAG_MS,
-                WatchedMetric.GREATER_OR_EQUAL, WatchedMetric.BREACHING));
+        t.replicationLagOf().ifPresent(secondary -> {
+            Map<String, String> member = Map.of("DBClusterIdentifier", secondary);
+            // a secondary that stops reporting its lag is not replicating: silence is an outage
+            w.add("db-global-replication-lag", "Aurora global database replication lag (ms)", "AWS/RDS",
+                    "AuroraGlobalDBReplicationLag", member, "Maximum", settings.rpoSeconds() * 1000.0,
+                    WatchedMetric.GREATER_OR_EQUAL, WatchedMetric.BREACHING);
+            // the commits a failover now would lose (published for secondaries of Aurora PostgreSQL);
+            // a silent secondary already alarms above, and a primary without commits has none to lose
+            w.add("db-global-rpo-lag", "Aurora global database RPO lag (ms)", "AWS/RDS", "AuroraGlobalDBRPOLag",
+                    member, "Maximum", settings.rpoSeconds() * 1000.0, WatchedMetric.GREATER_OR_EQUAL,
+                    WatchedMetric.NOT_BREACHING);
+        });
 
         // published in the region where the write happened, only while writes replicate
         w.add("table-replication-latency", "DynamoDB replication latency to " + t.otherRegion() + " (ms)",
@@ -170,9 +188,25 @@ public final class Watchlist {
         return role == RegionRole.DR;
     }
 
-    /** Aurora PostgreSQL's default max_connections for Serverless v2 at {@code maxAcu}. */
-    static long maxConnections(double maxAcu) {
-        return Math.min(5000, (long) (maxAcu * BYTES_PER_ACU) / BYTES_PER_CONNECTION);
+    /**
+     * Aurora PostgreSQL Serverless v2's default max_connections for this capacity range: AWS's table,
+     * linear between its rows (memory grows linearly with ACUs), proportional below 1 ACU, capped at
+     * 2000 when the minimum is 0.5 ACU.
+     */
+    static long maxConnections(double minAcu, double maxAcu) {
+        double[][] table = MAX_CONNECTIONS_BY_MAX_ACU;
+        double connections = table[0][1] * maxAcu / table[0][0];
+        for (int i = 1; i < table.length && maxAcu > table[i - 1][0]; i++) {
+            double share = Math.min(1, (maxAcu - table[i - 1][0]) / (table[i][0] - table[i - 1][0]));
+            connections = table[i - 1][1] + share * (table[i][1] - table[i - 1][1]);
+        }
+        long limit = minAcu <= 0.5 ? MAX_CONNECTIONS_AT_LOW_MIN_ACU : MAX_CONNECTIONS_LIMIT;
+        return Math.min(limit, (long) Math.floor(connections));
+    }
+
+    /** Concurrent executions that alarm: near the account's concurrency or the database's connections. */
+    static long concurrencyThreshold(double minAcu, double maxAcu) {
+        return (long) Math.floor(Math.min(LAMBDA_ACCOUNT_CONCURRENCY, maxConnections(minAcu, maxAcu)) * NEAR_MAX);
     }
 
     private void add(String key, String title, String namespace, String metric, Map<String, String> dimensions,

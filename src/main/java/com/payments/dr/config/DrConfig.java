@@ -29,7 +29,8 @@ public record DrConfig(
         java.nio.file.Path eventsPackage,
         AlarmSettings alarms,
         HealthCheckSettings healthChecks,
-        CostSettings cost) {
+        CostSettings cost,
+        boolean customDomains) {
 
     /** Retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
     public static final Set<Integer> LOG_RETENTION_VALUES = Set.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180,
@@ -170,6 +171,20 @@ public record DrConfig(
         return dnsDomain.orElse("payments-dr-" + environmentSuffix + ".com");
     }
 
+    /**
+     * What a synth warns about: settings that are valid but will not work as they stand. One line
+     * each, printed on stderr; the synth goes on.
+     */
+    public List<String> warnings() {
+        if (customDomains && dnsDomain.isEmpty()) {
+            return List.of("warning: CUSTOM_DOMAINS=true with the derived zone " + zoneName() + ", which nobody has"
+                    + " delegated: ACM validates the certificates only through a delegated zone, so the apply waits"
+                    + " for validation until it times out; set DNS_DOMAIN to a domain you own (or register this one"
+                    + " and enter output dns_name_servers at its parent)");
+        }
+        return List.of();
+    }
+
     /** Terraform state key: one state per environment suffix. */
     public static String stateKey(String suffix) {
         return "payments-dr/" + suffix + "/terraform.tfstate";
@@ -225,11 +240,13 @@ public record DrConfig(
                             integer(Setting.API_QUOTA_PER_DAY), values.get(Setting.API_LOG_LEVEL)),
                     java.nio.file.Path.of(values.get(Setting.EVENTS_PACKAGE)),
                     new AlarmSettings(integer(Setting.ALARM_PERIOD_SECONDS),
-                            integer(Setting.ALARM_EVALUATION_PERIODS), integer(Setting.ALARM_LATENCY_MS)),
+                            integer(Setting.ALARM_EVALUATION_PERIODS), integer(Setting.ALARM_LATENCY_MS),
+                            integer(Setting.ALARM_RPO_SECONDS)),
                     new HealthCheckSettings(integer(Setting.HEALTH_CHECK_INTERVAL),
                             integer(Setting.HEALTH_CHECK_FAILURE_THRESHOLD),
                             List.of(values.get(Setting.HEALTH_CHECK_REGIONS).split(",", -1))),
-                    new CostSettings(decimal(Setting.MONTHLY_BUDGET_USD), decimal(Setting.COST_PAYMENTS_PER_SECOND)));
+                    new CostSettings(decimal(Setting.MONTHLY_BUDGET_USD), decimal(Setting.COST_PAYMENTS_PER_SECOND)),
+                    bool(Setting.CUSTOM_DOMAINS));
         }
 
         private double decimal(Setting setting) {

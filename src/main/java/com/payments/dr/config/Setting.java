@@ -49,6 +49,8 @@ public enum Setting {
             "1 to 10 periods, all of which must breach before an alarm fires"),
     ALARM_LATENCY_MS("alarmLatencyMs", "3000",
             "100 to 29000 milliseconds: the p99 API latency and integration latency that alarm"),
+    ALARM_RPO_SECONDS("alarmRpoSeconds", "10",
+            "1 to 3600 seconds: the DR cluster's global-database replication lag and RPO lag that alarm"),
     HEALTH_CHECK_INTERVAL("healthCheckInterval", "30",
             "10 or 30 seconds between one checker region's calls to each region's /health"),
     HEALTH_CHECK_FAILURE_THRESHOLD("healthCheckFailureThreshold", "3",
@@ -59,7 +61,10 @@ public enum Setting {
     MONTHLY_BUDGET_USD("monthlyBudgetUsd", "200",
             "1 to 1000000 US dollars a month: a synth whose idle cost estimate exceeds it stops (exit 2)"),
     COST_PAYMENTS_PER_SECOND("costPaymentsPerSecond", "1",
-            "0 to 10000 payments per second: the load the cost estimate prices besides idle");
+            "0 to 10000 payments per second: the load the cost estimate prices besides idle"),
+    CUSTOM_DOMAINS("customDomains", "false",
+            "true or false: an ACM certificate and a regional API Gateway custom domain per region, and api.<zone> as "
+                    + "alias failover records (needs a delegated zone: ACM validates through it)");
 
     private final String contextKey;
     private final String defaultValue;

@@ -18,16 +18,26 @@ import java.util.TreeMap;
  * {@code Idempotency-Key}. {@code requestId} is API Gateway's id of the request, for the log.
  */
 public record ApiRequest(String method, String path, Map<String, String> headers, String body,
-        String requestId) {
+        String requestId, Map<String, String> query) {
 
     public ApiRequest(String method, String path, Map<String, String> headers, String body) {
         this(method, path, headers, body, null);
+    }
+
+    public ApiRequest(String method, String path, Map<String, String> headers, String body, String requestId) {
+        this(method, path, headers, body, requestId, Map.of());
     }
 
     public ApiRequest {
         TreeMap<String, String> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         copy.putAll(headers);
         headers = copy;
+        query = Map.copyOf(query);
+    }
+
+    /** A query string parameter ({@code queryStringParameters}: the last value of a repeated one). */
+    public Optional<String> query(String name) {
+        return Optional.ofNullable(query.get(name));
     }
 
     public Optional<String> header(String name) {
@@ -75,7 +85,16 @@ public record ApiRequest(String method, String path, Map<String, String> headers
         JsonElement context = event.get("requestContext");
         String requestId = context != null && context.isJsonObject()
                 ? string(context.getAsJsonObject(), "requestId") : null;
-        return new ApiRequest(method.toUpperCase(), normalizedPath, headers, body, requestId);
+        Map<String, String> query = new TreeMap<>();
+        JsonElement rawQuery = event.get("queryStringParameters");
+        if (rawQuery != null && rawQuery.isJsonObject()) {
+            for (Map.Entry<String, JsonElement> q : rawQuery.getAsJsonObject().entrySet()) {
+                if (q.getValue().isJsonPrimitive()) {
+                    query.put(q.getKey(), q.getValue().getAsString());
+                }
+            }
+        }
+        return new ApiRequest(method.toUpperCase(), normalizedPath, headers, body, requestId, query);
     }
 
     /**

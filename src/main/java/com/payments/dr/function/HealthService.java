@@ -1,6 +1,7 @@
 package com.payments.dr.function;
 
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.payments.dr.function.FunctionConfig.RegionRole;
 import com.payments.dr.function.PaymentDatabase.DatabaseException;
 import com.payments.dr.function.PaymentDatabase.Status;
@@ -16,11 +17,20 @@ import software.amazon.awssdk.core.exception.SdkException;
  * per container (a dozen checkers would otherwise each cost a table read and a query), never runs
  * migrations (it is an unauthenticated GET), and reports the database's current role (writer or
  * reader) next to the configured region role, so a promoted DR region shows as writer.
+ *
+ * <p>{@code GET /health?probe=standby} asks another question, for the alarms rather than for DNS:
+ * could this region take over once its database is promoted? 200 ({@code "status": "standby"}) as
+ * well for a reachable read-only database, 503 only for an unreachable table or database. The DR
+ * region answers it 200 every day, so its readiness can alarm, while plain {@code /health} (what
+ * the failover record follows) stays 503 there until the promotion.
  */
 public final class HealthService {
 
     static final Duration BUDGET = Duration.ofMillis(1500);
     static final Duration CACHE = Duration.ofSeconds(5);
+    /** The query parameter (and its one value) that asks for readiness rather than writability. */
+    public static final String PROBE = "probe";
+    public static final String STANDBY = "standby";
 
     private final IdempotencyStore store;
     private final PaymentDatabase database;
@@ -28,6 +38,7 @@ public final class HealthService {
     private final RegionRole role;
     private final Clock clock;
     private ApiResponse cached;
+    private ApiResponse cachedStandby;
     private Instant cachedUntil = Instant.MIN;
 
     public HealthService(IdempotencyStore store, PaymentDatabase database, String region,
@@ -39,14 +50,27 @@ public final class HealthService {
         this.clock = clock;
     }
 
-    public synchronized ApiResponse check(Deadline deadline) {
+    /** {@code standby}: the readiness question ({@code ?probe=standby}); one cached evaluation answers both. */
+    public synchronized ApiResponse check(Deadline deadline, boolean standby) {
         Instant now = clock.instant();
-        if (now.isBefore(cachedUntil)) {
-            return cached;
+        if (!now.isBefore(cachedUntil)) {
+            cached = evaluate(deadline.within(BUDGET));
+            cachedStandby = standby(cached);
+            cachedUntil = now.plus(CACHE);
         }
-        cached = evaluate(deadline.within(BUDGET));
-        cachedUntil = now.plus(CACHE);
-        return cached;
+        return standby ? cachedStandby : cached;
+    }
+
+    /** Ready to take over: the writable answer, or the read-only one turned into a 200. */
+    private static ApiResponse standby(ApiResponse strict) {
+        JsonObject body = JsonParser.parseString(strict.body()).getAsJsonObject();
+        if (strict.statusCode() != 503 || !"database_writable".equals(body.get("failed_check").getAsString())) {
+            return strict;
+        }
+        body.addProperty("status", STANDBY);
+        body.remove("failed_check");
+        body.addProperty("message", "ready to take over once the database is promoted (it is read-only now)");
+        return ApiResponse.json(200, body);
     }
 
     private ApiResponse evaluate(Deadline deadline) {

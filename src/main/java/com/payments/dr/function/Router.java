@@ -19,7 +19,10 @@ public final class Router {
             case "/payments":
                 return "POST".equals(method) ? payments.create(request, deadline) : other(method, "POST,OPTIONS");
             case "/health":
-                return "GET".equals(method) ? health.check(deadline) : other(method, "GET,OPTIONS");
+                return "GET".equals(method)
+                        ? health.check(deadline, request.query(HealthService.PROBE).filter(HealthService.STANDBY::equals)
+                                .isPresent())
+                        : other(method, "GET,OPTIONS");
             default:
                 return ApiResponse.error(404, "not_found", "No route for " + request.path());
         }

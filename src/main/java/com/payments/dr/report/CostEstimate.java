@@ -180,7 +180,9 @@ public final class CostEstimate {
         linear("API Gateway, Lambda and logs", primary(), healthBasis + "; per payment an API request, Lambda request, "
                 + num(PAYMENT_FUNCTION_SECONDS * 1000) + " ms at 1 GB, " + num(LOG_BYTES_PER_PAYMENT)
                 + " bytes of logs", health * healthCall, payment);
-        fixed("API Gateway, Lambda and logs", dr(), healthBasis, health * healthCall);
+        // the DR region answers two health checks: its /health and the readiness probe
+        fixed("API Gateway, Lambda and logs", dr(), "twice " + healthBasis + " (/health and ?probe=standby)",
+                2 * health * healthCall);
         double event = price("pipes.requestMillion") / MILLION + price("eventBridge.customEventMillion") / MILLION
                 + price("lambda.requestMillion") / MILLION
                 + RECEIPT_FUNCTION_SECONDS * RECEIPT_FUNCTION_GB * lambdaGbSecond;
@@ -192,15 +194,13 @@ public final class CostEstimate {
         // not linear: the sampling rule's reservoir takes the first request each second
         add("X-Ray traces (API stage tracing)", primary(), "default sampling (1/s, then 5 %) of /health and payments",
                 traces(healthPerSecond) * perTrace, traces(healthPerSecond + paymentsPerSecond) * perTrace);
-        fixed("X-Ray traces (API stage tracing)", dr(), "default sampling of /health",
-                traces(healthPerSecond) * perTrace);
+        fixed("X-Ray traces (API stage tracing)", dr(), "default sampling of /health and ?probe=standby",
+                traces(2 * healthPerSecond) * perTrace);
         double metricsPerMethod = DETAILED_METRICS_PER_METHOD * price("cloudwatch.metricMonth");
         // a step: POST /payments' metrics exist as soon as it has any traffic
-        add("API Gateway detailed metrics", primary(), DETAILED_METRICS_PER_METHOD + " metrics per busy method: "
-                + "GET /health, and POST /payments under load", metricsPerMethod,
-                metricsPerMethod * (paymentsPerSecond > 0 ? 2 : 1));
-        fixed("API Gateway detailed metrics", dr(), DETAILED_METRICS_PER_METHOD + " metrics for GET /health",
-                metricsPerMethod);
+        // GET /health has detailed metrics off (PaymentApi): only POST /payments' are billed, under load
+        add("API Gateway detailed metrics", primary(), DETAILED_METRICS_PER_METHOD + " metrics for POST /payments "
+                + "once it has traffic (none for GET /health)", 0, paymentsPerSecond > 0 ? metricsPerMethod : 0);
     }
 
     /** Traces a month at {@code requestsPerSecond}, as X-Ray's default rule samples them. */

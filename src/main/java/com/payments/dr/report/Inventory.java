@@ -36,8 +36,8 @@ public record Inventory(
 
     public static Inventory of(DrConfig config) {
         Naming naming = Naming.global(config.environmentSuffix());
-        List<String> checkAlarms = List.of(RegionRole.PRIMARY, RegionRole.DR).stream()
-                .map(role -> naming.name(ResourceType.CLOUDWATCH_ALARM, role.label() + FailoverDns.UNHEALTHY_ALARM))
+        List<String> checkAlarms = List.of(FailoverDns.PRIMARY_UNHEALTHY_ALARM, FailoverDns.DR_NOT_READY_ALARM).stream()
+                .map(qualifier -> naming.name(ResourceType.CLOUDWATCH_ALARM, qualifier))
                 .toList();
         // without a region in us-east-1, the health-check alarms get a third provider and an alert
         // topic of their own there, with its own key (DrStack.routeMetricsHome)
@@ -45,7 +45,7 @@ public record Inventory(
                 && !config.drRegion().equals(FailoverDns.METRICS_REGION);
         return new Inventory(watchlist(RegionRole.PRIMARY, config), watchlist(RegionRole.DR, config),
                 PrimaryRegion.DB_INSTANCES, config.database().drInstances(),
-                RegionalResources.INTERFACE_ENDPOINTS.size(), checkAlarms.size(), checkAlarms,
+                RegionalResources.INTERFACE_ENDPOINTS.size(), FailoverDns.HEALTH_CHECKS, checkAlarms,
                 naming.name(ResourceType.CLOUDWATCH_ALARM, FailoverDns.FAIL_OVER_NOW_ALARM), separate, naming);
     }
 
@@ -62,9 +62,10 @@ public record Inventory(
                 ? Optional.of(new Watchlist.BucketReplication("source-bucket", "destination-bucket", "rule"))
                 : Optional.empty();
         Watchlist.Targets targets = new Watchlist.Targets(region, other, "payment-function", "receipt-function",
-                "ops-function", "payment-dlq", "ops-dlq", "api", "stage", "cluster", config.database().maxAcu(),
+                "ops-function", "payment-dlq", "ops-dlq", "api", "stage", "cluster", config.database().minAcu(),
+                config.database().maxAcu(),
                 Watchlist.watchesGlobalDatabaseLag(role) ? Optional.of("secondary-cluster") : Optional.empty(),
-                "table", config.api().throttleRate(), replication);
+                "table", replication);
         return Watchlist.of(targets, config.alarms());
     }
 

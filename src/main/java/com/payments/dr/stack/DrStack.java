@@ -85,24 +85,36 @@ public final class DrStack extends TerraformStack {
         RouteMetricsHome home = routeMetricsHome(primaryRegion, drRegion, config);
         dns = new FailoverDns(this, "dns", new FailoverDns.Props(primaryRegion.provider(),
                 home.region().provider(), home.topicArn(), naming, config.zoneName(), config.healthChecks(),
-                endpoint(primary), endpoint(dr)));
+                endpoint(primary), endpoint(dr), config.customDomains()));
         Outputs.add(this, "dns_zone_id", "Route 53 hosted zone of " + config.zoneName()
                 + (config.dnsDomain().isPresent() ? "" : " (derived from the suffix, not delegated)"), dns.zoneId());
         Outputs.add(this, "dns_name_servers", "Name servers to delegate " + config.zoneName() + " to",
                 dns.nameServers());
         Outputs.add(this, "api_failover_name", "The failover name: the primary's API while its health check "
-                + "passes, else the DR region's", dns.failoverName());
+                + "passes, else the DR region's once its own passes (after the promotion)", dns.failoverName());
         Outputs.add(this, "primary_health_check_id", "Route 53 health check of the primary region's /health",
                 dns.primaryHealthCheckId());
-        Outputs.add(this, "dr_health_check_id", "Route 53 health check of the DR region's /health",
-                dns.drHealthCheckId());
+        Outputs.add(this, "dr_health_check_id", "Route 53 health check of the DR region's /health (fails until "
+                + "its database is promoted; the failover record follows it)", dns.drHealthCheckId());
+        Outputs.add(this, "dr_readiness_check_id", "Route 53 health check of the DR region's "
+                + "/health?probe=standby: could it take over once promoted", dns.drReadinessCheckId());
+        dns.customDomains().ifPresent(domains -> {
+            Outputs.add(this, "api_failover_url", "Base URL for clients (custom domains): follows the failover, "
+                    + "e.g. POST <url>/payments", "https://" + dns.failoverName());
+            for (RegionalResources region : java.util.List.of(primary, dr)) {
+                String label = region.region().role().label();
+                Outputs.add(this, label + "_api_custom_domain", "The " + label + " region's own custom name "
+                        + "(its API only, whatever the failover)", domains.regionalName(label));
+            }
+        });
         Outputs.add(this, "fail_over_now_alarm_arn", "Composite alarm (us-east-1): primary down, DR healthy",
                 dns.failOverNowAlarmArn());
         // 9. one dashboard of both regions: the watchlists, alarm states and health checks
         dashboard = new Dashboard(this, "dashboard", primaryRegion.provider(), config.primaryRegion(),
                 naming.name(ResourceType.DASHBOARD), java.util.List.of(primary.alarms(), dr.alarms()),
                 java.util.List.of(new Dashboard.HealthCheck("primary", dns.primaryHealthCheckId(), FailoverDns.METRICS_REGION),
-                        new Dashboard.HealthCheck("dr", dns.drHealthCheckId(), FailoverDns.METRICS_REGION)));
+                        new Dashboard.HealthCheck("dr", dns.drHealthCheckId(), FailoverDns.METRICS_REGION)),
+                new Dashboard.FailoverAlarms(FailoverDns.METRICS_REGION, dns.failoverAlarmArns()));
         Outputs.add(this, "dashboard_name", "CloudWatch dashboard of both regions", dashboard.name());
         Outputs.add(this, "dashboard_url", "Console link to the dashboard of both regions", dashboard.url());
     }
@@ -128,7 +140,7 @@ public final class DrStack extends TerraformStack {
     private static FailoverDns.Endpoint endpoint(RegionalResources region) {
         return new FailoverDns.Endpoint(region.region().role().label(),
                 region.api().id() + ".execute-api." + region.region().region() + ".amazonaws.com",
-                region.api().stageName());
+                region.api().stageName(), region.region().provider(), region.api().id());
     }
 
     private RegionContext region(RegionRole role, String regionName, Naming naming, DrConfig config) {

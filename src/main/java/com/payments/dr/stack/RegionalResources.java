@@ -211,10 +211,14 @@ public abstract class RegionalResources extends Construct {
         network.restrictEndpoints(endpointAccess(global));
         String role = region.role().label();
         output("function_name", "Payment function of the " + role + " region", function.functionName());
+        output("function_arn", "ARN of the payment function of the " + role + " region (unqualified)",
+                function.functionArn());
         output("function_alias_arn", "The payment function's live alias in the " + role + " region",
                 function.aliasArn());
         output("migrator_function_name", "Schema migrator of the " + role + " region (invoke after a failover"
                 + " if a deploy is needed)", migrator.functionName());
+        output("migrator_function_arn", "ARN of the schema migrator of the " + role + " region",
+                migrator.functionArn());
         return function;
     }
 
@@ -272,8 +276,12 @@ public abstract class RegionalResources extends Construct {
         output("events_pipe_name", "Pipe from the state table's stream to the bus in the " + role + " region",
                 events.pipeName());
         output("receipt_function_name", "Receipt function of the " + role + " region", events.receiptFunctionName());
+        output("receipt_function_arn", "ARN of the receipt function of the " + role + " region",
+                events.receiptFunctionArn());
         output("ops_notifier_function_name", "Ops notifier function of the " + role + " region",
                 events.opsNotifierFunctionName());
+        output("ops_notifier_function_arn", "ARN of the ops notifier function of the " + role + " region",
+                events.opsNotifierFunctionArn());
         output("payment_events_dlq_url", "Dead letters of the payment workflow in the " + role + " region",
                 events.paymentDlqUrl());
         output("ops_events_dlq_url", "Dead letters of the operations workflow in the " + role + " region",
@@ -296,10 +304,10 @@ public abstract class RegionalResources extends Construct {
         Watchlist.Targets targets = new Watchlist.Targets(region.region(), other.region().region(),
                 function.functionName(), events.receiptFunctionName(), events.opsNotifierFunctionName(),
                 events.paymentDlqName(), events.opsDlqName(), api.name(),
-                api.stageName(), database.clusterIdentifier(), config.database().maxAcu(),
-                Watchlist.watchesGlobalDatabaseLag(region.role()) ? java.util.Optional.of(database.clusterIdentifier())
-                        : java.util.Optional.empty(),
-                global.tableName(), config.api().throttleRate(), replication);
+                api.stageName(), database.clusterIdentifier(), config.database().minAcu(),
+                config.database().maxAcu(),
+                Watchlist.watchesGlobalDatabaseLag(region.role()) ? java.util.Optional.of(database.clusterIdentifier()) : java.util.Optional.empty(),
+                global.tableName(), replication);
         alarms = new Alarms(this, "alarms", region, Watchlist.of(targets, config.alarms()), alerts.arn());
         return alarms;
     }

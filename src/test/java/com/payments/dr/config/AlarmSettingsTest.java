@@ -14,7 +14,7 @@ class AlarmSettingsTest {
 
     @Test
     void defaults() {
-        assertEquals(new AlarmSettings(60, 3, 3000), DrConfig.builder().build().alarms());
+        assertEquals(new AlarmSettings(60, 3, 3000, 10), DrConfig.builder().build().alarms());
     }
 
     @Test
@@ -23,12 +23,14 @@ class AlarmSettingsTest {
                 .set(Setting.ALARM_PERIOD_SECONDS, "3600")
                 .set(Setting.ALARM_EVALUATION_PERIODS, "10")
                 .set(Setting.ALARM_LATENCY_MS, "29000")
+                .set(Setting.ALARM_RPO_SECONDS, "3600")
                 .build().alarms();
-        assertEquals(new AlarmSettings(3600, 10, 29_000), alarms);
-        assertEquals(new AlarmSettings(300, 1, 100), DrConfig.builder()
+        assertEquals(new AlarmSettings(3600, 10, 29_000, 3600), alarms);
+        assertEquals(new AlarmSettings(300, 1, 100, 1), DrConfig.builder()
                 .set(Setting.ALARM_PERIOD_SECONDS, "300")
                 .set(Setting.ALARM_EVALUATION_PERIODS, "1")
                 .set(Setting.ALARM_LATENCY_MS, "100")
+                .set(Setting.ALARM_RPO_SECONDS, "1")
                 .build().alarms());
     }
 
@@ -41,6 +43,8 @@ class AlarmSettingsTest {
         "ALARM_EVALUATION_PERIODS | 11    | 1 to 10 periods",
         "ALARM_LATENCY_MS         | 99    | 100 to 29000",
         "ALARM_LATENCY_MS         | 29001 | 100 to 29000",
+        "ALARM_RPO_SECONDS        | 0     | 1 to 3600 seconds",
+        "ALARM_RPO_SECONDS        | 3601  | 1 to 3600 seconds",
     })
     void eachRuleFailsWithOneLine(Setting setting, String value, String allowed) {
         ConfigException e = assertThrows(ConfigException.class, () -> DrConfig.builder().set(setting, value).build());

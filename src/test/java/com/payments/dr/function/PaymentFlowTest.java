@@ -105,6 +105,16 @@ class PaymentFlowTest {
         return handler.handle(Fixtures.event("GET", "/health", Map.of(), null));
     }
 
+    /** The readiness probe of the DR region's second health check ({@code ?probe=standby}). */
+    private static ApiResponse standby(PaymentHandler handler) {
+        com.google.gson.JsonObject event = com.google.gson.JsonParser.parseString(
+                Fixtures.event("GET", "/health", Map.of(), null)).getAsJsonObject();
+        com.google.gson.JsonObject query = new com.google.gson.JsonObject();
+        query.addProperty(HealthService.PROBE, HealthService.STANDBY);
+        event.add("queryStringParameters", query);
+        return handler.handle(event.toString());
+    }
+
     private static String key() {
         return "flow-" + UUID.randomUUID();
     }
@@ -596,6 +606,7 @@ class PaymentFlowTest {
         PaymentHandler handler = container("payments_flow_fresh");
         ApiResponse health = health(handler);
         assertEquals(200, health.statusCode(), health.body());
+        assertEquals(health, standby(handler), "a writer is ready, with the same answer");
         JsonObject body = Fixtures.body(health);
         assertEquals("ok", body.get("status").getAsString());
         assertEquals("primary", body.get("role").getAsString());
@@ -640,6 +651,15 @@ class PaymentFlowTest {
         assertEquals("database_writable", body.get("failed_check").getAsString());
         assertEquals("fail", body.getAsJsonObject("checks").get("database_writable").getAsString());
         assertEquals("pass", body.getAsJsonObject("checks").get("database_connection").getAsString());
+        // ready to take over once promoted: what the DR readiness check and its alarm follow
+        ApiResponse ready = standby(dr);
+        assertEquals(200, ready.statusCode(), ready.body());
+        JsonObject readiness = Fixtures.body(ready);
+        assertEquals("standby", readiness.get("status").getAsString());
+        assertEquals("reader", readiness.get("database_role").getAsString());
+        assertFalse(readiness.has("failed_check"));
+        assertEquals("fail", readiness.getAsJsonObject("checks").get("database_writable").getAsString());
+        assertEquals(503, health(dr).statusCode(), "plain /health still refuses a reader");
 
         for (int i = 0; i < 3; i++) {
             String key = key();
@@ -659,6 +679,8 @@ class PaymentFlowTest {
         ApiResponse missing = health(noTable);
         assertEquals(503, missing.statusCode());
         assertEquals("idempotency_table", Fixtures.body(missing).get("failed_check").getAsString());
+        // not ready to take over either: the probe passes only a read-only database
+        assertEquals(missing, standby(noTable));
 
         PaymentHandler handler = primary();
         pg.stop();

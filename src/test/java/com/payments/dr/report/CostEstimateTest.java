@@ -40,21 +40,22 @@ class CostEstimateTest {
         assertEquals(14.60, line(e, "Interface VPC endpoints", "primary").idleUsd(), 1e-9);
         assertEquals(14.60, line(e, "Interface VPC endpoints", "dr").idleUsd(), 1e-9);
         assertEquals(6.00, line(e, "KMS customer-managed keys", "all").idleUsd(), 1e-9);
-        // the watchlists: 25 alarms in the primary, 26 in DR (the secondary's lag) x $0.10
+        // the watchlists: 25 alarms in the primary, 27 in DR (the secondary's replication and RPO lag) x $0.10
         assertEquals(2.50, line(e, "CloudWatch metric alarms", "primary").idleUsd(), 1e-9);
-        assertEquals(2.60, line(e, "CloudWatch metric alarms", "dr").idleUsd(), 1e-9);
-        // 2 x $0.10 + the composite $0.50; 2 checks x ($0.75 + $2.00 HTTPS)
+        assertEquals(2.70, line(e, "CloudWatch metric alarms", "dr").idleUsd(), 1e-9);
+        // 2 x $0.10 + the composite $0.50; 3 checks (both /health, the DR readiness probe) x ($0.75 + $2.00 HTTPS)
         assertEquals(0.70, line(e, "Health-check alarms", "us-east-1").idleUsd(), 1e-9);
-        assertEquals(5.50, line(e, "Route 53 health checks", "global").idleUsd(), 1e-9);
+        assertEquals(8.25, line(e, "Route 53 health checks", "global").idleUsd(), 1e-9);
         // 262 800 /health calls: API $3.50/M + Lambda $0.20/M + 10 ms at 1 GB + 1500 bytes of logs
         double health = 262_800 * (3.5e-6 + 0.2e-6 + 0.01 * 0.0000166667 + 1500 / Math.pow(1024, 3) * 0.5);
-        assertEquals(health, line(e, "API Gateway, Lambda and logs", "dr").idleUsd(), 1e-9);
+        // the DR region answers two checks: its /health and ?probe=standby
+        assertEquals(2 * health, line(e, "API Gateway, Lambda and logs", "dr").idleUsd(), 1e-9);
         // 4 polls a second, 2 628 000 s, $0.20 per million
         assertEquals(2.1024, line(e, "Pipe polling the table's stream", "primary").idleUsd(), 1e-9);
-        // X-Ray: 0.1 requests/s, all within the 1/s reservoir: 262 800 traces x $5/M
-        assertEquals(1.314, line(e, "X-Ray traces (API stage tracing)", "dr").idleUsd(), 1e-9);
+        // X-Ray: 0.2 requests/s, all within the 1/s reservoir: 525 600 traces x $5/M
+        assertEquals(2.628, line(e, "X-Ray traces (API stage tracing)", "dr").idleUsd(), 1e-9);
         assertEquals(e.lines().stream().mapToDouble(CostEstimate.Line::idleUsd).sum(), e.idleUsd(), 1e-9);
-        assertEquals("$197.63", CostEstimate.usd(e.idleUsd()));
+        assertEquals("$198.80", CostEstimate.usd(e.idleUsd()));
         assertTrue(e.idleUsd() < e.budgetUsd());
         assertNull(e.overBudget());
     }
@@ -70,11 +71,12 @@ class CostEstimateTest {
         assertEquals(0, line(e, "DynamoDB global table writes", "primary").idleUsd());
         // 1/s of payments + 0.1/s of /health: 1 a second in the reservoir, 5 % of the other 0.1
         assertEquals(payments * 1.005 * 5e-6, line(e, "X-Ray traces (API stage tracing)", "primary").loadUsd(), 1e-6);
-        assertEquals(4.20, line(e, "API Gateway detailed metrics", "primary").loadUsd(), 1e-9);
-        assertEquals(2.10, line(e, "API Gateway detailed metrics", "primary").idleUsd(), 1e-9);
+        // detailed metrics only for POST /payments once it has traffic, never for the health checks' GET
+        assertEquals(2.10, line(e, "API Gateway detailed metrics", "primary").loadUsd(), 1e-9);
+        assertEquals(0, line(e, "API Gateway detailed metrics", "primary").idleUsd(), 1e-9);
         assertEquals((e.loadUsd() - e.idleUsd()) / payments, e.perPaymentUsd(), 1e-12);
-        assertEquals("$274.97", CostEstimate.usd(e.loadUsd()));
-        assertEquals("idle $197.63/month (budget $200.00), at 1 payment(s)/s $274.97/month", e.summary());
+        assertEquals("$276.13", CostEstimate.usd(e.loadUsd()));
+        assertEquals("idle $198.80/month (budget $200.00), at 1 payment(s)/s $276.13/month", e.summary());
 
         CostEstimate none = estimate("COST_PAYMENTS_PER_SECOND", "0");
         assertEquals(none.idleUsd(), none.loadUsd(), 1e-9);
@@ -96,11 +98,11 @@ class CostEstimateTest {
         "AZ_COUNT, 3, 14.60",
         // 3 instances x 0.5 more ACU x 730 h x $0.12
         "AURORA_MIN_ACU, 1, 131.40",
-        // the fast-interval option on both checks ($4.00), three times the health-check traffic
-        // (+$4.80) and its traces (+$5.26)
-        "HEALTH_CHECK_INTERVAL, 10, 14.05",
-        // a fourth checker region: a third more health-check traffic (+$0.80) and traces (+$0.88)
-        "HEALTH_CHECK_REGIONS, 'us-east-1,us-west-2,eu-west-1,sa-east-1', 1.68",
+        // the fast-interval option on the three checks ($6.00), three times the health-check traffic
+        // (+$7.20) and its traces (+$7.88)
+        "HEALTH_CHECK_INTERVAL, 10, 21.08",
+        // a fourth checker region: a third more health-check traffic (+$1.20) and traces (+$1.31)
+        "HEALTH_CHECK_REGIONS, 'us-east-1,us-west-2,eu-west-1,sa-east-1', 2.51",
         // the us-east-1 alert topic's key when neither region is in us-east-1
         "PRIMARY_REGION, us-west-2, 1.00",
     })
@@ -124,20 +126,20 @@ class CostEstimateTest {
 
     @Test
     void overBudgetIsOneLineNamingTheEstimateTheBudgetTheLargestItemAndTheSetting() {
-        assertEquals("estimated idle cost $241.43/month exceeds MONTHLY_BUDGET_USD=200 (largest: Aurora Serverless v2"
+        assertEquals("estimated idle cost $242.60/month exceeds MONTHLY_BUDGET_USD=200 (largest: Aurora Serverless v2"
                 + " instances, primary us-east-1, $87.60); reduce the configuration or raise MONTHLY_BUDGET_USD"
                 + " explicitly", estimate("DR_DB_INSTANCES", "2").overBudget());
         assertNull(estimate("DR_DB_INSTANCES", "2", "MONTHLY_BUDGET_USD", "250").overBudget());
         // the budget is compared in cents: exactly the estimate is within it
-        assertNull(estimate("MONTHLY_BUDGET_USD", "197.63").overBudget());
-        assertTrue(estimate("MONTHLY_BUDGET_USD", "197.62").overBudget().startsWith(
-                "estimated idle cost $197.63/month exceeds MONTHLY_BUDGET_USD=197.62 (largest: "));
+        assertNull(estimate("MONTHLY_BUDGET_USD", "198.80").overBudget());
+        assertTrue(estimate("MONTHLY_BUDGET_USD", "198.79").overBudget().startsWith(
+                "estimated idle cost $198.80/month exceeds MONTHLY_BUDGET_USD=198.79 (largest: "));
     }
 
     @Test
     void everyLineStatesItsBasisAndPlace() {
         List<CostEstimate.Line> lines = estimate().lines();
-        assertEquals(27, lines.size());
+        assertEquals(26, lines.size());
         lines.forEach(l -> assertTrue(!l.basis().isBlank() && !l.where().isBlank() && l.loadUsd() >= l.idleUsd(),
                 l.toString()));
     }

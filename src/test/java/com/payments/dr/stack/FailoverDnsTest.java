@@ -63,7 +63,12 @@ class FailoverDnsTest {
                     "failure_threshold", 3, "regions", List.of("us-east-1", "us-west-2", "eu-west-1"),
                     "tags", Map.of("Name", "healthcheck-api-" + role + "-dev")));
         }
-        assertEquals(2, synth.resources("aws_route53_health_check").size());
+        // the DR region's readiness: could it take over once promoted (the alarms', not DNS's)
+        synth.assertResource("aws_route53_health_check", Synth.props("provider", "aws.primary",
+                "type", "HTTPS", "fqdn", host(synth, "dr", "us-east-2"), "port", 443,
+                "resource_path", "/v1-dev/health?probe=standby", "enable_sni", true, "request_interval", 30,
+                "failure_threshold", 3, "tags", Map.of("Name", "healthcheck-api-standby-dev")));
+        assertEquals(3, synth.resources("aws_route53_health_check").size());
         elsewhere.assertResource("aws_route53_health_check", Synth.props("fqdn", host(elsewhere, "primary", "us-west-2"),
                 "request_interval", 10, "failure_threshold", 2,
                 "regions", List.of("us-west-1", "us-west-2", "eu-west-1", "sa-east-1")));
@@ -95,19 +100,23 @@ class FailoverDnsTest {
     @Test
     void healthAlarmsAndTheCompositeLiveInUsEast1AndNotifyTheTopicThere() {
         String topic = synth.ref("aws_sns_topic", "primary_alerts_topic", "arn");
-        for (String role : List.of("primary", "dr")) {
-            synth.assertResource("aws_cloudwatch_metric_alarm", Synth.props("provider", "aws.primary",
-                    "alarm_name", "alarm-" + role + "-unhealthy-dev", "namespace", "AWS/Route53",
-                    "metric_name", "HealthCheckStatus", "statistic", "Minimum", "threshold", 1,
-                    "comparison_operator", "LessThanThreshold", "treat_missing_data", "breaching",
-                    "dimensions", Map.of("HealthCheckId",
-                            synth.ref("aws_route53_health_check", "dns_" + role + "_health_check", "id")),
-                    "alarm_actions", List.of(topic), "ok_actions", List.of(topic)));
+        // the primary's /health, and the DR region's readiness (its own /health fails until promoted)
+        Map<String, String> checks = Map.of("primary-unhealthy", "dns_primary_health_check",
+                "dr-not-ready", "dns_dr_readiness_check");
+        checks.forEach((name, check) -> synth.assertResource("aws_cloudwatch_metric_alarm", Synth.props(
+                "provider", "aws.primary", "alarm_name", "alarm-" + name + "-dev", "namespace", "AWS/Route53",
+                "metric_name", "HealthCheckStatus", "statistic", "Minimum", "threshold", 1,
+                "comparison_operator", "LessThanThreshold", "treat_missing_data", "breaching",
+                "dimensions", Map.of("HealthCheckId", synth.ref("aws_route53_health_check", check, "id")),
+                "alarm_actions", List.of(topic), "ok_actions", List.of(topic))));
+        for (JsonObject alarm : synth.resources("aws_cloudwatch_metric_alarm")) {
+            assertFalse(alarm.toString().contains(synth.ref("aws_route53_health_check", "dns_dr_health_check", "id")),
+                    "no alarm on the DR region's /health, which fails every day until a promotion: " + alarm);
         }
         synth.assertResource("aws_cloudwatch_composite_alarm", Synth.props("provider", "aws.primary",
                 "alarm_name", "alarm-fail-over-now-dev",
                 "alarm_rule", "ALARM(\"" + synth.ref("aws_cloudwatch_metric_alarm", "dns_primary_unhealthy", "alarm_name")
-                        + "\") AND OK(\"" + synth.ref("aws_cloudwatch_metric_alarm", "dns_dr_unhealthy", "alarm_name")
+                        + "\") AND OK(\"" + synth.ref("aws_cloudwatch_metric_alarm", "dns_dr_not_ready", "alarm_name")
                         + "\")",
                 "alarm_actions", List.of(topic), "ok_actions", List.of(topic)));
     }
@@ -121,9 +130,9 @@ class FailoverDnsTest {
         String arn = elsewhere.ref("aws_sns_topic", "route53_alerts_topic", "arn");
         elsewhere.assertResource("aws_cloudwatch_composite_alarm", Synth.props("provider", "aws.route53_metrics",
                 "alarm_actions", List.of(arn)));
-        for (String role : List.of("primary", "dr")) {
+        for (String name : List.of("primary-unhealthy", "dr-not-ready")) {
             elsewhere.assertResource("aws_cloudwatch_metric_alarm", Synth.props("provider", "aws.route53_metrics",
-                    "alarm_name", "alarm-" + role + "-unhealthy-dev", "alarm_actions", List.of(arn)));
+                    "alarm_name", "alarm-" + name + "-dev", "alarm_actions", List.of(arn)));
         }
         // the primary's own alarms stay in the primary region
         for (JsonObject alarm : elsewhere.resources("aws_cloudwatch_metric_alarm")) {
@@ -138,9 +147,9 @@ class FailoverDnsTest {
         String arn = drInUsEast1.ref("aws_sns_topic", "dr_alerts_topic", "arn");
         drInUsEast1.assertResource("aws_cloudwatch_composite_alarm", Synth.props("provider", "aws.dr",
                 "alarm_actions", List.of(arn), "ok_actions", List.of(arn)));
-        for (String role : List.of("primary", "dr")) {
+        for (String name : List.of("primary-unhealthy", "dr-not-ready")) {
             drInUsEast1.assertResource("aws_cloudwatch_metric_alarm", Synth.props("provider", "aws.dr",
-                    "alarm_name", "alarm-" + role + "-unhealthy-dev", "alarm_actions", List.of(arn)));
+                    "alarm_name", "alarm-" + name + "-dev", "alarm_actions", List.of(arn)));
         }
         assertEquals(2, drInUsEast1.json().getAsJsonObject("provider").getAsJsonArray("aws").size());
         // the dashboard still graphs the health checks from us-east-1
@@ -164,6 +173,7 @@ class FailoverDnsTest {
                 "api_failover_name", "api.payments-dr-dev.com",
                 "primary_health_check_id", synth.ref("aws_route53_health_check", "dns_primary_health_check", "id"),
                 "dr_health_check_id", synth.ref("aws_route53_health_check", "dns_dr_health_check", "id"),
+                "dr_readiness_check_id", synth.ref("aws_route53_health_check", "dns_dr_readiness_check", "id"),
                 "fail_over_now_alarm_arn", synth.ref("aws_cloudwatch_composite_alarm", "dns_fail_over_now", "arn"));
         expected.forEach((name, value) -> {
             JsonObject output = outputs.getAsJsonObject(name);

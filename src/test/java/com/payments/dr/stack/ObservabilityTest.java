@@ -51,6 +51,7 @@ class ObservabilityTest {
                 .set(Setting.ALARM_EVALUATION_PERIODS, "5")
                 .set(Setting.ALARM_LATENCY_MS, "1500")
                 .set(Setting.AURORA_MAX_ACU, "16")
+                .set(Setting.ALARM_RPO_SECONDS, "30")
                 .set(Setting.API_THROTTLE_RATE, "200")
                 .set(Setting.API_THROTTLE_BURST, "400")
                 .build());
@@ -80,9 +81,10 @@ class ObservabilityTest {
         assertEquals(new TreeSet<>(COMMON_KEYS), new TreeSet<>(alarms(synth, "primary").keySet()));
         Set<String> drKeys = new TreeSet<>(COMMON_KEYS);
         drKeys.add("db-global-replication-lag");
+        drKeys.add("db-global-rpo-lag");
         assertEquals(drKeys, new TreeSet<>(alarms(synth, "dr").keySet()));
         // and the two health-check alarms of FailoverDns
-        assertEquals(COMMON_KEYS.size() * 2 + 1 + 2, synth.resources("aws_cloudwatch_metric_alarm").size());
+        assertEquals(COMMON_KEYS.size() * 2 + 2 + 2, synth.resources("aws_cloudwatch_metric_alarm").size());
     }
 
     @Test
@@ -126,7 +128,8 @@ class ObservabilityTest {
                     "comparison_operator", "GreaterThanOrEqualToThreshold", "treat_missing_data", "notBreaching",
                     "dimensions", Map.of("FunctionName", payment)));
             synth.assertResource("aws_cloudwatch_metric_alarm", Synth.props("provider", "aws." + role,
-                    "metric_name", "ConcurrentExecutions", "statistic", "Maximum", "threshold", 50,
+                    // 80 % of the lesser of Lambda's 1000 and max_connections at 0.5-4 ACU (823)
+                    "metric_name", "ConcurrentExecutions", "statistic", "Maximum", "threshold", 658,
                     "dimensions", Map.of("FunctionName", payment)));
             synth.assertResource("aws_cloudwatch_metric_alarm", Synth.props("provider", "aws." + role,
                     "metric_name", "Errors", "statistic", "Sum", "threshold", 1,
@@ -181,14 +184,29 @@ class ObservabilityTest {
             // 80 % of AURORA_MAX_ACU (4)
             assertEquals(3.2, alarms.get("db-capacity").get("threshold").getAsDouble(), 1e-9);
             assertEquals("ACUUtilization", alarms.get("db-acu-utilization").get("metric_name").getAsString());
-            // max_connections at 4 ACU = 8 GiB / 9531392 = 901; 80 % of it
-            assertEquals(720, alarms.get("db-connections").get("threshold").getAsInt());
+            // AWS's documented max_connections at a maximum of 4 ACU: 823; 80 % of it
+            assertEquals(658, alarms.get("db-connections").get("threshold").getAsInt());
         }
+        Map<String, String> secondary = Map.of("DBClusterIdentifier",
+                synth.ref("aws_rds_cluster", "dr_database_cluster", "cluster_identifier"));
+        String topic = synth.ref("aws_sns_topic", "dr_alerts_topic", "arn");
         synth.assertResource("aws_cloudwatch_metric_alarm", Synth.props("provider", "aws.dr",
                 "namespace", "AWS/RDS", "metric_name", "AuroraGlobalDBReplicationLag", "statistic", "Maximum",
-                "threshold", 10000, "treat_missing_data", "breaching",
-                "dimensions", Map.of("DBClusterIdentifier",
-                        synth.ref("aws_rds_cluster", "dr_database_cluster", "cluster_identifier"))));
+                "threshold", 10000, "comparison_operator", "GreaterThanOrEqualToThreshold",
+                "treat_missing_data", "breaching", "dimensions", secondary,
+                "alarm_actions", List.of(topic), "ok_actions", List.of(topic)));
+        // ALARM_RPO_SECONDS (10) for the commits a failover would lose; a silent secondary is the other alarm's
+        synth.assertResource("aws_cloudwatch_metric_alarm", Synth.props("provider", "aws.dr",
+                "alarm_name", "alarm-db-global-rpo-lag-dev",
+                "namespace", "AWS/RDS", "metric_name", "AuroraGlobalDBRPOLag", "statistic", "Maximum",
+                "threshold", 10000, "comparison_operator", "GreaterThanOrEqualToThreshold",
+                "treat_missing_data", "notBreaching", "dimensions", secondary,
+                "alarm_actions", List.of(topic), "ok_actions", List.of(topic)));
+        for (JsonObject alarm : synth.resources("aws_cloudwatch_metric_alarm")) {
+            if (alarm.get("metric_name").getAsString().startsWith("AuroraGlobalDB")) {
+                assertEquals("aws.dr", alarm.get("provider").getAsString(), "the secondary's metrics only");
+            }
+        }
     }
 
     @Test
@@ -238,7 +256,7 @@ class ObservabilityTest {
             Map<String, JsonObject> alarms = alarms(variant, role);
             assertFalse(alarms.containsKey("s3-replication-latency"));
             assertFalse(alarms.containsKey("s3-replication-failed"));
-            assertEquals(COMMON_KEYS.size() - 2 + (role.equals("dr") ? 1 : 0), alarms.size());
+            assertEquals(COMMON_KEYS.size() - 2 + (role.equals("dr") ? 2 : 0), alarms.size());
             for (JsonObject alarm : alarms.values()) {
                 assertEquals(300, alarm.get("period").getAsInt());
             }
@@ -246,9 +264,14 @@ class ObservabilityTest {
             assertEquals(1, alarms.get("payment-dlq-depth").get("evaluation_periods").getAsInt());
             assertEquals(1500, alarms.get("api-latency-p99").get("threshold").getAsInt());
             assertEquals(12.8, alarms.get("db-capacity").get("threshold").getAsDouble(), 1e-9);
-            // 16 ACU = 32 GiB: 3604 connections, 80 % of it
-            assertEquals(2883, alarms.get("db-connections").get("threshold").getAsInt());
-            assertEquals(200, alarms.get("payment-concurrency").get("threshold").getAsInt());
+            // 16 ACU: 3360 in AWS's table, but a minimum of 0.5 ACU caps it at 2000; 80 % of it
+            assertEquals(1600, alarms.get("db-connections").get("threshold").getAsInt());
+            // Lambda's 1000 comes first now; the API throttle plays no part
+            assertEquals(800, alarms.get("payment-concurrency").get("threshold").getAsInt());
+            if (role.equals("dr")) {
+                assertEquals(30_000, alarms.get("db-global-rpo-lag").get("threshold").getAsInt());
+                assertEquals(30_000, alarms.get("db-global-replication-lag").get("threshold").getAsInt());
+            }
         }
     }
 
@@ -325,9 +348,20 @@ class ObservabilityTest {
                 assertFalse(properties.get("stat").getAsString().isBlank());
                 assertEquals("timeSeries", properties.get("view").getAsString());
             } else {
+                // an alarm status widget: alarms (1-100 ARNs), optional sortBy, states and title
                 assertEquals("alarm", widget.get("type").getAsString());
+                assertTrue(Set.of("alarms", "sortBy", "states", "title").containsAll(properties.keySet()),
+                        properties.keySet().toString());
                 JsonArray alarms = properties.getAsJsonArray("alarms");
                 assertTrue(alarms.size() >= 1 && alarms.size() <= 100);
+                for (JsonElement alarm : alarms) {
+                    assertTrue(alarm.getAsString().matches("\\$\\{aws_cloudwatch_(metric|composite)_alarm\\.[^.]+\\.arn}"),
+                            alarm.toString());
+                }
+                if (properties.has("sortBy")) {
+                    assertTrue(Set.of("default", "stateUpdatedTimestamp", "timestamp")
+                            .contains(properties.get("sortBy").getAsString()), properties.toString());
+                }
             }
         }
     }
@@ -382,9 +416,36 @@ class ObservabilityTest {
     }
 
     @Test
+    void theFailoverDecisionsAlarmsAreOnTopAcrossTheFullWidth() {
+        JsonObject top = widgets(synth).get(0);
+        assertEquals("alarm", top.get("type").getAsString());
+        assertEquals(List.of(0, 0, 24), List.of(top.get("x").getAsInt(), top.get("y").getAsInt(),
+                top.get("width").getAsInt()));
+        JsonObject properties = top.getAsJsonObject("properties");
+        assertTrue(properties.get("title").getAsString().contains("us-east-1"), properties.toString());
+        assertEquals(List.of(synth.ref("aws_cloudwatch_composite_alarm", "dns_fail_over_now", "arn"),
+                synth.ref("aws_cloudwatch_metric_alarm", "dns_primary_unhealthy", "arn"),
+                synth.ref("aws_cloudwatch_metric_alarm", "dns_dr_not_ready", "arn")),
+                Synth.strings(properties.getAsJsonArray("alarms")));
+        int height = top.get("height").getAsInt();
+        for (JsonObject widget : widgets(synth).subList(1, widgets(synth).size())) {
+            assertTrue(widget.get("y").getAsInt() >= height, "below the failover row: " + widget);
+        }
+    }
+
+    @Test
+    void theBodysKeysKeepTheirOrder() {
+        // ordered maps only: a Map.of or Set.of would iterate in a per-JVM order
+        String body = dashboard(synth).get("dashboard_body").getAsString();
+        assertTrue(body.startsWith("{\"widgets\":[{\"type\":\"alarm\",\"x\":0,\"y\":0,\"width\":24,\"height\":3,"
+                + "\"properties\":{\"title\":"), body.substring(0, 120));
+        assertTrue(body.contains("\"annotations\":{\"horizontal\":[{\"label\":\"alarm\",\"value\":"), body);
+    }
+
+    @Test
     void alarmWidgetsShowEachRegionsAlarmStates() {
         List<JsonObject> alarmWidgets = widgets(synth).stream()
-                .filter(w -> w.get("type").getAsString().equals("alarm")).toList();
+                .filter(w -> w.get("type").getAsString().equals("alarm")).skip(1).toList();
         assertEquals(2, alarmWidgets.size());
         for (int i = 0; i < ROLES.size(); i++) {
             String role = ROLES.get(i);

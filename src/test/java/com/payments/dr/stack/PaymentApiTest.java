@@ -310,6 +310,8 @@ class PaymentApiTest {
             JsonObject health = synth.resource("aws_api_gateway_method_settings", role + "_api_health_settings");
             assertEquals("health/GET", health.get("method_path").getAsString());
             assertEquals(10, health.getAsJsonObject("settings").get("throttling_rate_limit").getAsInt());
+            assertFalse(health.getAsJsonObject("settings").get("metrics_enabled").getAsBoolean(),
+                    "no billed per-method metrics for the health checks' calls");
             assertFalse(health.getAsJsonObject("settings").get("data_trace_enabled").getAsBoolean());
             assertTrue(Synth.strings(health.getAsJsonArray("depends_on")).get(0)
                     .startsWith("aws_api_gateway_method_settings." + role + "_api_all_settings"), "one update at a time");

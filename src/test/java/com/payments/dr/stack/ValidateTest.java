@@ -32,6 +32,11 @@ class ValidateTest {
 
     @BeforeAll
     static void needsTerraformAndTheProvider() {
+        assumeTerraform();
+    }
+
+    /** Skips the calling test with one line when terraform or the provider mirror is missing. */
+    static void assumeTerraform() {
         Assumptions.assumeTrue(onPath("terraform") && Files.isDirectory(MIRROR),
                 "skipped: needs terraform on PATH and the AWS provider " + Providers.AWS_PROVIDER_VERSION
                         + " in " + MIRROR.getParent().getParent());
@@ -60,10 +65,10 @@ class ValidateTest {
         assertTrue(result.output().contains("invalid value for name (cannot begin with sg-)"), result.output());
     }
 
-    private record Result(int exitCode, String output) {
+    record Result(int exitCode, String output) {
     }
 
-    private static Result validate(Path stackDir) throws IOException, InterruptedException {
+    static Result validate(Path stackDir) throws IOException, InterruptedException {
         Process process = new ProcessBuilder("bash", "./main", "--validate-dir", stackDir.toString())
                 .redirectErrorStream(true)
                 .start();
