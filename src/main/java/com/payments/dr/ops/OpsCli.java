@@ -21,10 +21,6 @@ public final class OpsCli {
     private OpsCli() {
     }
 
-    public static void main(String[] args) {
-        System.exit(run(args, System.getenv(), Path.of("").toAbsolutePath(), System.out, System.err));
-    }
-
     /** Exit codes as {@code ./main}'s: 0 done, 1 failed, 2 bad input. */
     public static int run(String[] args, Map<String, String> env, Path dir, PrintStream out, PrintStream err) {
         try {
@@ -34,7 +30,7 @@ public final class OpsCli {
             if (args.length == 2 && args[0].equals("diagram")) {
                 return diagram(dir.resolve(args[1]), dir.resolve(README), out);
             }
-            err.println("error: usage: OpsCli runbook | OpsCli diagram STACK_JSON (see ./main --help)");
+            err.println("error: usage: OpsMain runbook | OpsMain diagram STACK_JSON (see ./main --help)");
             return 2;
         } catch (IllegalArgumentException e) {
             err.println("error: " + e.getMessage());

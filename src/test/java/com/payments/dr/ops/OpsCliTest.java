@@ -89,7 +89,7 @@ class OpsCliTest {
         assertEquals(2, run(Map.of(), dir));
         assertEquals(2, run(Map.of(), dir, "diagram"));
         assertEquals(2, run(Map.of(), dir, "runbook", "extra"));
-        assertTrue(err().startsWith("error: usage: OpsCli runbook | OpsCli diagram STACK_JSON"), err());
+        assertTrue(err().startsWith("error: usage: OpsMain runbook | OpsMain diagram STACK_JSON"), err());
     }
 
     @Test
