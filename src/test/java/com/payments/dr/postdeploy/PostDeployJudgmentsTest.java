@@ -18,8 +18,8 @@ import software.amazon.awssdk.services.route53.model.HealthCheckConfig;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 
 /**
- * The suite's judgments on what Route 53 and CloudWatch answer (no local servers exist for those
- * APIs): the answers a correct deployment gives pass, each kind of wrong answer fails. And the
+ * The suite's judgments on what Route 53 and CloudWatch answer, on their own: the answers a correct
+ * deployment gives pass, each kind of wrong answer fails. And the
  * suite's start: skipped with one line without an outputs file, an error with a bad one.
  */
 class PostDeployJudgmentsTest {
