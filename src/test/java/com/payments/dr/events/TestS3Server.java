@@ -16,16 +16,16 @@ import java.time.Instant;
  * the test's credentials) as a separate process on a free loopback port. Its own JVM keeps its
  * libraries (jclouds, an older gson, Jetty) apart from the functions' and DynamoDB Local's.
  */
-final class TestS3Server implements AutoCloseable {
+public final class TestS3Server implements AutoCloseable {
 
-    static final String ACCESS_KEY = "AKIDEXAMPLE";
-    static final String SECRET_KEY = "test-secret-key";
+    public static final String ACCESS_KEY = "AKIDEXAMPLE";
+    public static final String SECRET_KEY = "test-secret-key";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final Process process;
     private final int port;
 
-    TestS3Server() throws IOException, InterruptedException {
+    public TestS3Server() throws IOException, InterruptedException {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
         }
@@ -65,7 +65,7 @@ final class TestS3Server implements AutoCloseable {
         }
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + port);
     }
 

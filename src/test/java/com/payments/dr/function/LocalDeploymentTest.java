@@ -1,0 +1,322 @@
+package com.payments.dr.function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.payments.dr.events.TestS3Server;
+import com.payments.dr.ops.DeploymentOutputs;
+import com.payments.dr.postdeploy.AwsClients;
+import com.payments.dr.postdeploy.PostDeployChecks;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The post-deploy suite's checks against a local stand-in of a deployment, through the same SDK
+ * calls and HTTP requests as against AWS: both regions' payment functions (the real handler, each
+ * on its own database of the test PostgreSQL server, the DR one read-only like a secondary cluster)
+ * behind a loopback server that does what API Gateway does for them (the stage path, the API key on
+ * POST /payments, GetApiKey with includeValue), the idempotency table in two DynamoDB Local regions,
+ * and two buckets on S3Proxy. The test replicates table records and objects itself, so it can also
+ * stop doing so: each check must fail on the broken deployment, not only pass on the working one.
+ */
+class LocalDeploymentTest {
+
+    private static final String TABLE = "dynamodb-payment-state-local";
+    private static final String PRIMARY_BUCKET = "s3-payments-123456789012-primary-local";
+    private static final String DR_BUCKET = "s3-payments-123456789012-dr-local";
+    private static final Map<String, String> KEYS = Map.of("primarykey1", "primary-key-value", "drkey1", "dr-key-value");
+
+    private static TestS3Server s3Server;
+    private static HttpServer gateway;
+    private static AwsClients aws;
+    private static PaymentHandler primary;
+    private static PaymentHandler dr;
+    private static final List<AutoCloseable> OPENED = new java.util.ArrayList<>();
+    /** What the loopback gateway routes each region's stage to (a test may misroute it). */
+    private static final Map<String, PaymentHandler> ROUTES = new HashMap<>();
+    private static final AtomicBoolean DROP_IDEMPOTENCY_KEY = new AtomicBoolean();
+
+    private final AtomicBoolean replicating = new AtomicBoolean(true);
+    private Thread replicator;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void deployment() throws Exception {
+        TestPostgres pg = TestPostgres.shared();
+        pg.createDatabase("postdeploy_primary");
+        pg.createDatabase("postdeploy_dr");
+        FunctionConfig primaryConfig = Fixtures.localConfig(TABLE, "postdeploy_primary");
+        FunctionConfig drConfig = Fixtures.localConfig(TABLE, "postdeploy_dr", "REGION_ROLE", "dr",
+                "AWS_REGION", "us-east-2");
+        Fixtures.migrate(primaryConfig);
+        Fixtures.migrate(drConfig);
+        pg.makeReadOnly("postdeploy_dr");
+
+        s3Server = new TestS3Server();
+        gateway = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        gateway.createContext("/", LocalDeploymentTest::serve);
+        gateway.start();
+        URI gatewayUri = URI.create("http://127.0.0.1:" + gateway.getAddress().getPort());
+        aws = clients(gatewayUri);
+        // DynamoDB Local keeps a database per credentials and region: the global table's two replicas
+        for (String region : List.of("us-east-1", "us-east-2")) {
+            try (DynamoDbClient dynamo = aws.dynamo(region)) {
+                dynamo.createTable(b -> b.tableName(TABLE).billingMode("PAY_PER_REQUEST")
+                        .attributeDefinitions(a -> a.attributeName("pk").attributeType("S"))
+                        .keySchema(k -> k.attributeName("pk").keyType("HASH")));
+            }
+        }
+        try (S3Client s3 = s3()) {
+            s3.createBucket(b -> b.bucket(PRIMARY_BUCKET));
+            s3.createBucket(b -> b.bucket(DR_BUCKET));
+        }
+        primary = handler(primaryConfig);
+        dr = handler(drConfig);
+        // warm, as a deployed function is after its first request: the first SDK call of a JVM
+        // loads and initializes the client, which on a busy machine alone can spend a request's budget
+        for (PaymentHandler handler : List.of(primary, dr)) {
+            handler.handle(Fixtures.event("GET", "/health", Map.of(), null));
+        }
+    }
+
+    private static PaymentHandler handler(FunctionConfig config) {
+        DynamoDbClient client = TestDynamo.shared().functionClient(config);
+        PaymentHandler handler = new PaymentHandler(new FunctionRuntime(config, client, Fixtures.appCredentials(),
+                java.time.Clock.systemUTC()));
+        OPENED.add(handler);
+        OPENED.add(client);
+        return handler;
+    }
+
+    /**
+     * The local servers: DynamoDB Local under the function's credentials (it keeps one database per
+     * access key and region), S3Proxy under its own (it checks signatures), the loopback gateway.
+     */
+    private static AwsClients clients(URI gatewayUri) {
+        AwsCredentialsProvider local = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+        return AwsClients.local(Map.of(
+                "dynamodb", new AwsClients.Endpoint(TestDynamo.shared().endpoint(), local),
+                "s3", new AwsClients.Endpoint(s3Server.endpoint(), StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(TestS3Server.ACCESS_KEY, TestS3Server.SECRET_KEY))),
+                "apigateway", new AwsClients.Endpoint(gatewayUri, local)));
+    }
+
+    private static S3Client s3() {
+        return aws.s3("us-east-1");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        gateway.stop(0);
+        s3Server.close();
+        for (AutoCloseable resource : OPENED) {
+            resource.close();
+        }
+    }
+
+    @BeforeEach
+    void routesAndReplication() {
+        ROUTES.put("primary", primary);
+        ROUTES.put("dr", dr);
+        DROP_IDEMPOTENCY_KEY.set(false);
+        replicator = new Thread(this::replicate, "local-replication");
+        replicator.setDaemon(true);
+        replicator.start();
+    }
+
+    @AfterEach
+    void stopReplication() throws InterruptedException {
+        replicator.interrupt();
+        replicator.join();
+    }
+
+    /** What the global table and the bucket replication do, every 200 ms while {@link #replicating}. */
+    private void replicate() {
+        try (DynamoDbClient from = aws.dynamo("us-east-1"); DynamoDbClient to = aws.dynamo("us-east-2"); S3Client s3 = s3()) {
+            while (!Thread.currentThread().isInterrupted()) {
+                if (replicating.get()) {
+                    from.scan(b -> b.tableName(TABLE)).items().forEach(item -> to.putItem(b -> b.tableName(TABLE).item(item)));
+                    for (S3Object object : s3.listObjectsV2(b -> b.bucket(PRIMARY_BUCKET)).contents()) {
+                        s3.copyObject(b -> b.sourceBucket(PRIMARY_BUCKET).sourceKey(object.key())
+                                .destinationBucket(DR_BUCKET).destinationKey(object.key()));
+                    }
+                }
+                Thread.sleep(200);
+            }
+        } catch (InterruptedException | software.amazon.awssdk.core.exception.AbortedException e) {
+            // the test is over: an SDK call interrupted mid-flight ends the same way
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** API Gateway's part: stage path, API key on POST /payments, the proxy event, GetApiKey. */
+    private static void serve(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        String[] parts = path.split("/", 4);
+        int status;
+        String body;
+        Map<String, String> headers = new HashMap<>();
+        if (parts.length == 3 && parts[1].equals("apikeys") && exchange.getRequestMethod().equals("GET")) {
+            JsonObject key = new JsonObject();
+            key.addProperty("id", parts[2]);
+            key.addProperty("enabled", true);
+            if ("includeValue=true".equals(exchange.getRequestURI().getQuery())) {
+                key.addProperty("value", KEYS.get(parts[2]));
+            }
+            status = KEYS.containsKey(parts[2]) ? 200 : 404;
+            body = key.toString();
+        } else if (parts.length == 4 && ROUTES.containsKey(parts[1]) && parts[2].equals("v1-local")) {
+            String resource = "/" + parts[3];
+            String expectedKey = KEYS.get(parts[1].equals("primary") ? "primarykey1" : "drkey1");
+            if (resource.equals("/payments") && !expectedKey.equals(exchange.getRequestHeaders().getFirst("x-api-key"))) {
+                status = 403;
+                body = "{\"message\":\"Forbidden\"}";
+            } else {
+                Map<String, String> eventHeaders = new HashMap<>();
+                exchange.getRequestHeaders().forEach((name, values) -> eventHeaders.put(name, values.get(0)));
+                if (DROP_IDEMPOTENCY_KEY.get()) {
+                    eventHeaders.remove("Idempotency-key");
+                }
+                String requestBody = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                ApiResponse response = ROUTES.get(parts[1]).handle(Fixtures.event(exchange.getRequestMethod(), resource,
+                        eventHeaders, requestBody.isEmpty() ? null : requestBody));
+                status = response.statusCode();
+                body = response.body();
+                headers.putAll(response.headers());
+            }
+        } else {
+            status = 404;
+            body = "{\"message\":\"Not Found\"}";
+        }
+        headers.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+    }
+
+    private PostDeployChecks checks(Duration bound) throws IOException {
+        String base = "http://127.0.0.1:" + gateway.getAddress().getPort();
+        JsonObject stack = new JsonObject();
+        Map<String, String> values = Map.ofEntries(
+                Map.entry("primary_api_invoke_url", base + "/primary/v1-local"),
+                Map.entry("dr_api_invoke_url", base + "/dr/v1-local"),
+                Map.entry("primary_api_health_url", base + "/primary/v1-local/health"),
+                Map.entry("dr_api_health_url", base + "/dr/v1-local/health"),
+                Map.entry("primary_api_key_id", "primarykey1"),
+                Map.entry("dr_api_key_id", "drkey1"),
+                Map.entry("state_table_name", TABLE),
+                Map.entry("primary_bucket_name", PRIMARY_BUCKET),
+                Map.entry("dr_bucket_name", DR_BUCKET),
+                Map.entry("primary_alerts_topic_arn", "arn:aws:sns:us-east-1:123456789012:sns-alerts-local"),
+                Map.entry("dr_alerts_topic_arn", "arn:aws:sns:us-east-2:123456789012:sns-alerts-local"));
+        values.forEach(stack::addProperty);
+        JsonObject file = new JsonObject();
+        file.add("payments-dr", stack);
+        Path outputs = dir.resolve("outputs.json");
+        Files.writeString(outputs, file.toString());
+        return new PostDeployChecks(DeploymentOutputs.read(outputs), aws, bound, bound, Duration.ofMillis(100));
+    }
+
+    @Test
+    void aWorkingDeploymentPassesThePaymentAndReplicaChecks() throws IOException {
+        PostDeployChecks checks = checks(Duration.ofSeconds(20));
+        PostDeployChecks.Payment payment = checks.primaryTakesAPaymentOnceAndReplaysIt();
+        assertTrue(payment.partitionKey().startsWith("IDEMPOTENCY#post-deploy-suite/post-deploy-"), payment.toString());
+        assertTrue(checks.recordReachesTheDrReplica(payment).compareTo(Duration.ofSeconds(20)) < 0);
+    }
+
+    @Test
+    void aRecordThatNeverReachesTheReplicaFailsWithinTheBound() throws IOException {
+        PostDeployChecks checks = checks(Duration.ofSeconds(1));
+        PostDeployChecks.Payment payment = checks.primaryTakesAPaymentOnceAndReplaysIt();
+        replicating.set(false);
+        try (DynamoDbClient drTable = aws.dynamo("us-east-2")) {
+            // as a replica that has not caught up: the record is gone from the DR region's copy
+            drTable.deleteItem(b -> b.tableName(TABLE).key(Map.of("pk", AttributeValue.fromS(payment.partitionKey()))));
+        }
+        long start = System.nanoTime();
+        AssertionError e = assertThrows(AssertionError.class, () -> checks.recordReachesTheDrReplica(payment));
+        assertTrue(e.getMessage().contains("completed in the DR replica (us-east-2) not there within 1 s"), e.getMessage());
+        assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(5)) < 0);
+    }
+
+    @Test
+    void anApiThatLosesTheIdempotencyKeyFailsThePaymentCheck() throws IOException {
+        DROP_IDEMPOTENCY_KEY.set(true);
+        AssertionError e = assertThrows(AssertionError.class, () -> checks(Duration.ofSeconds(1))
+                .primaryTakesAPaymentOnceAndReplaysIt());
+        assertTrue(e.getMessage().startsWith("primary POST /payments: "), e.getMessage());
+    }
+
+    @Test
+    void anObjectReachesTheDrBucketAndBothCopiesAreRemoved() throws Exception {
+        assertTrue(checks(Duration.ofSeconds(20)).objectReachesTheDrBucket().compareTo(Duration.ofSeconds(20)) < 0);
+        replicating.set(false);
+        Thread.sleep(300);
+        try (S3Client s3 = s3()) {
+            assertEquals(List.of(), s3.listObjectsV2(b -> b.bucket(PRIMARY_BUCKET)).contents());
+            assertEquals(List.of(), s3.listObjectsV2(b -> b.bucket(DR_BUCKET)).contents());
+        }
+    }
+
+    @Test
+    void anObjectThatIsNotReplicatedFailsTheBucketCheckAndIsRemoved() throws IOException {
+        replicating.set(false);
+        AssertionError e = assertThrows(AssertionError.class, () -> checks(Duration.ofSeconds(1)).objectReachesTheDrBucket());
+        assertTrue(e.getMessage().contains("in the DR bucket " + DR_BUCKET + " not there within 1 s"), e.getMessage());
+        try (S3Client s3 = s3()) {
+            assertEquals(List.of(), s3.listObjectsV2(b -> b.bucket(PRIMARY_BUCKET)).contents());
+        }
+    }
+
+    @Test
+    void theReadOnlyDrRegionRefusesPaymentsAndThePrimaryIsHealthy() throws IOException {
+        checks(Duration.ofSeconds(1)).drRefusesPaymentsWhileNotWritable();
+    }
+
+    @Test
+    void aDrStageThatTakesPaymentsFailsTheDrCheck() throws IOException {
+        ROUTES.put("dr", primary);
+        AssertionError e = assertThrows(AssertionError.class, () -> checks(Duration.ofSeconds(1))
+                .drRefusesPaymentsWhileNotWritable());
+        assertTrue(e.getMessage().startsWith("DR POST /payments: "), e.getMessage());
+    }
+
+    @Test
+    void aPrimaryStageServedByTheReadOnlyRegionFailsThePaymentCheck() throws IOException {
+        ROUTES.put("primary", dr);
+        AssertionError e = assertThrows(AssertionError.class, () -> checks(Duration.ofSeconds(1))
+                .primaryTakesAPaymentOnceAndReplaysIt());
+        assertTrue(e.getMessage().contains("region_read_only"), e.getMessage());
+    }
+}

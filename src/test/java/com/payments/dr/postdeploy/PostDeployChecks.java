@@ -1,0 +1,391 @@
+package com.payments.dr.postdeploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.payments.dr.ops.DeploymentOutputs;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.AlarmType;
+import software.amazon.awssdk.services.cloudwatch.model.CompositeAlarm;
+import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.route53.model.HealthCheckConfig;
+import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.sns.SnsClient;
+
+/**
+ * The checks of the post-deploy suite: what a deployed stack must do, asked of AWS through the SDK
+ * and the public APIs, with every name taken from the deployment's outputs. Each check fails with
+ * an assertion naming what is wrong. The judgments on what AWS answered are static methods, so the
+ * suite's own tests can put them before wrong answers too.
+ */
+public final class PostDeployChecks {
+
+    /** The payment the suite posts; USD is among the default PAYMENT_CURRENCIES. */
+    static final String MERCHANT = "post-deploy-suite";
+    static final String PAYMENT = "{\"amount\": \"1.00\", \"currency\": \"USD\", \"merchant_id\": \"" + MERCHANT
+            + "\", \"description\": \"post-deploy suite\"}";
+    /** What a region that cannot write answers a payment (README "The payment function"). */
+    static final Set<String> NOT_WRITABLE = Set.of("region_read_only", "database_unavailable");
+    /** The health checks a reader region fails (a secondary's writer endpoint may not resolve). */
+    static final Set<String> READER_HEALTH = Set.of("database_writable", "database_connection");
+
+    private final DeploymentOutputs outputs;
+    private final AwsClients aws;
+    private final Duration tableBound;
+    private final Duration bucketBound;
+    private final Duration pollEvery;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    /**
+     * @param tableBound  how long a record may take to reach the DR replica
+     * @param bucketBound how long an object may take to reach the DR bucket
+     */
+    public PostDeployChecks(DeploymentOutputs outputs, AwsClients aws, Duration tableBound, Duration bucketBound,
+                            Duration pollEvery) {
+        this.outputs = outputs;
+        this.aws = aws;
+        this.tableBound = tableBound;
+        this.bucketBound = bucketBound;
+        this.pollEvery = pollEvery;
+    }
+
+    /** A payment the primary API took, as the idempotency table holds it. */
+    public record Payment(String idempotencyKey, String partitionKey, String response) {
+    }
+
+    /**
+     * Posts a payment through the primary API with its key, then the same request again: 201 both
+     * times with the same body, the second marked as a replay, and one completed idempotency record
+     * holding that response.
+     */
+    public Payment primaryTakesAPaymentOnceAndReplaysIt() {
+        String region = outputs.primaryRegion();
+        String apiKey = apiKey(region, outputs.get("primary_api_key_id"));
+        String key = "post-deploy-" + UUID.randomUUID();
+        HttpResponse<String> first = postPayment(outputs.get("primary_api_invoke_url"), apiKey, key);
+        assertEquals(201, first.statusCode(), "primary POST /payments: " + first.body());
+        JsonObject created = JsonParser.parseString(first.body()).getAsJsonObject();
+        assertEquals(region, created.get("region").getAsString(), first.body());
+        HttpResponse<String> replay = postPayment(outputs.get("primary_api_invoke_url"), apiKey, key);
+        assertEquals(201, replay.statusCode(), "replay: " + replay.body());
+        assertEquals(first.body(), replay.body(), "a replay answers the stored response");
+        assertEquals("true", replay.headers().firstValue("Idempotent-Replayed").orElse(null),
+                "the replay is marked as one");
+        String pk = "IDEMPOTENCY#" + MERCHANT + "/" + key;
+        try (DynamoDbClient dynamo = aws.dynamo(region)) {
+            Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(outputs.get("state_table_name"))
+                    .key(Map.of("pk", AttributeValue.fromS(pk))).consistentRead(true)).item();
+            assertTrue(item != null && !item.isEmpty(), "no idempotency record " + pk);
+            assertCompletedRecord(item, first.body());
+        }
+        return new Payment(key, pk, first.body());
+    }
+
+    /** The payment's idempotency record reaches the table's replica in the DR region within the bound. */
+    public Duration recordReachesTheDrReplica(Payment payment) {
+        Instant start = Instant.now();
+        try (DynamoDbClient dynamo = aws.dynamo(outputs.drRegion())) {
+            Map<String, AttributeValue> item = poll(tableBound, () -> {
+                Map<String, AttributeValue> found = dynamo.getItem(r -> r.tableName(outputs.get("state_table_name"))
+                        .key(Map.of("pk", AttributeValue.fromS(payment.partitionKey())))).item();
+                return found != null && !found.isEmpty() && "COMPLETED".equals(text(found, "status")) ? found : null;
+            }, "idempotency record " + payment.partitionKey() + " completed in the DR replica ("
+                    + outputs.drRegion() + ")");
+            assertCompletedRecord(item, payment.response());
+        }
+        return Duration.between(start, Instant.now());
+    }
+
+    static void assertCompletedRecord(Map<String, AttributeValue> item, String response) {
+        assertEquals("COMPLETED", text(item, "status"), item.toString());
+        assertEquals("201", item.get("response_status") == null ? null : item.get("response_status").n(), item.toString());
+        assertEquals(response, text(item, "response_body"), "the record holds the response the API gave");
+    }
+
+    /**
+     * An object written to the primary bucket appears in the DR bucket within the bound, with the
+     * same content; both versions are deleted afterwards (a version-specific delete is not replicated).
+     */
+    public Duration objectReachesTheDrBucket() {
+        String key = "post-deploy/" + UUID.randomUUID() + ".txt";
+        String content = "post-deploy suite " + Instant.now();
+        Instant start = Instant.now();
+        try (S3Client primary = aws.s3(outputs.primaryRegion()); S3Client dr = aws.s3(outputs.drRegion())) {
+            PutObjectResponse put = primary.putObject(r -> r.bucket(outputs.get("primary_bucket_name")).key(key),
+                    RequestBody.fromString(content, StandardCharsets.UTF_8));
+            HeadObjectResponse replica = null;
+            try {
+                replica = poll(bucketBound, () -> head(dr, outputs.get("dr_bucket_name"), key),
+                        "object " + key + " in the DR bucket " + outputs.get("dr_bucket_name"));
+                assertEquals(put.eTag(), replica.eTag(), "the replica has the object's content");
+                return Duration.between(start, Instant.now());
+            } finally {
+                String replicaVersion = replica == null ? null : replica.versionId();
+                primary.deleteObject(r -> r.bucket(outputs.get("primary_bucket_name")).key(key).versionId(put.versionId()));
+                if (replica != null) {
+                    dr.deleteObject(r -> r.bucket(outputs.get("dr_bucket_name")).key(key).versionId(replicaVersion));
+                }
+            }
+        }
+    }
+
+    private static HeadObjectResponse head(S3Client s3, String bucket, String key) {
+        try {
+            return s3.headObject(r -> r.bucket(bucket).key(key));
+        } catch (NoSuchKeyException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Both health checks exist and call their region's {@code /health} over HTTPS, and the failover
+     * name has a PRIMARY record with the primary's health check and a SECONDARY with the DR region's.
+     */
+    public void healthChecksAndTheFailoverPairExist() {
+        try (Route53Client route53 = aws.route53()) {
+            String primaryCheck = outputs.get("primary_health_check_id");
+            String drCheck = outputs.get("dr_health_check_id");
+            assertHealthCheck(route53.getHealthCheck(r -> r.healthCheckId(primaryCheck)).healthCheck().healthCheckConfig(),
+                    outputs.get("primary_api_health_url"));
+            assertHealthCheck(route53.getHealthCheck(r -> r.healthCheckId(drCheck)).healthCheck().healthCheckConfig(),
+                    outputs.get("dr_api_health_url"));
+            String name = outputs.get("api_failover_name");
+            List<ResourceRecordSet> sets = route53.listResourceRecordSets(r -> r.hostedZoneId(outputs.get("dns_zone_id"))
+                    .startRecordName(name)).resourceRecordSets();
+            assertFailoverPair(sets, name, primaryCheck, drCheck);
+        }
+    }
+
+    static void assertHealthCheck(HealthCheckConfig config, String healthUrl) {
+        URI url = URI.create(healthUrl);
+        assertTrue(config.typeAsString().startsWith("HTTPS"), "health check type " + config.typeAsString());
+        assertEquals(url.getHost(), config.fullyQualifiedDomainName(), "health check host");
+        assertEquals(url.getPath(), config.resourcePath(), "health check path");
+        assertEquals(443, config.port() == null ? 443 : config.port(), "health check port");
+        assertEquals(Boolean.TRUE, config.enableSNI(), "health check SNI (API Gateway needs it)");
+    }
+
+    static void assertFailoverPair(List<ResourceRecordSet> sets, String name, String primaryCheck, String drCheck) {
+        Map<String, String> checkByRole = new TreeMap<>();
+        for (ResourceRecordSet set : sets) {
+            if (set.name().replaceAll("\\.$", "").equalsIgnoreCase(name) && set.failover() != null) {
+                assertNotNull(set.healthCheckId(), set.failoverAsString() + " record without a health check");
+                assertEquals(null, checkByRole.put(set.failoverAsString(), set.healthCheckId()),
+                        "two " + set.failoverAsString() + " records for " + name);
+            }
+        }
+        assertEquals(Map.of("PRIMARY", primaryCheck, "SECONDARY", drCheck), checkByRole,
+                "failover records of " + name + " and their health checks");
+    }
+
+    /**
+     * The dashboard exists; every alarm it shows exists and sends both its ALARM and OK
+     * notifications to the alert topic of its own region, with alarms of both regions among them;
+     * the composite "fail over now" alarm exists and notifies its region's topic; both topics exist.
+     */
+    public int alarmsAndDashboardAreWiredToTheTopics() {
+        List<String> topics = List.of(outputs.get("primary_alerts_topic_arn"), outputs.get("dr_alerts_topic_arn"));
+        String dashboardRegion = URI.create(outputs.get("dashboard_url")).getQuery().replaceAll(".*region=([a-z0-9-]+).*",
+                "$1");
+        String body;
+        try (CloudWatchClient cloudWatch = aws.cloudWatch(dashboardRegion)) {
+            body = cloudWatch.getDashboard(r -> r.dashboardName(outputs.get("dashboard_name"))).dashboardBody();
+        }
+        Map<String, List<String>> alarmsByRegion = new TreeMap<>();
+        for (String arn : dashboardAlarms(body)) {
+            alarmsByRegion.computeIfAbsent(DeploymentOutputs.regionOf(arn), r -> new ArrayList<>())
+                    .add(arn.substring(arn.lastIndexOf(':') + 1));
+        }
+        assertTrue(alarmsByRegion.containsKey(outputs.primaryRegion()) && alarmsByRegion.containsKey(outputs.drRegion()),
+                "the dashboard shows alarms of both regions: " + alarmsByRegion.keySet());
+        int checked = 0;
+        for (Map.Entry<String, List<String>> region : alarmsByRegion.entrySet()) {
+            try (CloudWatchClient cloudWatch = aws.cloudWatch(region.getKey())) {
+                List<String> names = region.getValue();
+                for (int i = 0; i < names.size(); i += 100) {
+                    List<String> batch = names.subList(i, Math.min(names.size(), i + 100));
+                    List<MetricAlarm> found = cloudWatch.describeAlarms(r -> r.alarmNames(batch)
+                            .alarmTypes(AlarmType.METRIC_ALARM).maxRecords(100)).metricAlarms();
+                    assertEquals(new java.util.TreeSet<>(batch), new java.util.TreeSet<>(found.stream()
+                            .map(MetricAlarm::alarmName).toList()), "the dashboard's alarms in " + region.getKey());
+                    for (MetricAlarm alarm : found) {
+                        assertNotifies(alarm.alarmName(), alarm.alarmActions(), alarm.okActions(), region.getKey(), topics);
+                        checked++;
+                    }
+                }
+            }
+        }
+        String composite = outputs.get("fail_over_now_alarm_arn");
+        String compositeRegion = DeploymentOutputs.regionOf(composite);
+        try (CloudWatchClient cloudWatch = aws.cloudWatch(compositeRegion)) {
+            String name = composite.substring(composite.lastIndexOf(':') + 1);
+            List<CompositeAlarm> found = cloudWatch.describeAlarms(r -> r.alarmNames(name)
+                    .alarmTypes(AlarmType.COMPOSITE_ALARM)).compositeAlarms();
+            assertEquals(1, found.size(), "composite alarm " + name + " in " + compositeRegion);
+            assertTrue(found.get(0).alarmRule().contains("ALARM(") && found.get(0).alarmRule().contains("OK("),
+                    found.get(0).alarmRule());
+            assertNotifies(name, found.get(0).alarmActions(), found.get(0).okActions(), compositeRegion, topics);
+            checked++;
+        }
+        for (String topic : topics) {
+            try (SnsClient sns = aws.sns(DeploymentOutputs.regionOf(topic))) {
+                assertEquals(topic, sns.getTopicAttributes(r -> r.topicArn(topic)).attributes().get("TopicArn"));
+            }
+        }
+        return checked;
+    }
+
+    /** The alarm ARNs of a dashboard body's alarm widgets. */
+    static List<String> dashboardAlarms(String body) {
+        List<String> arns = new ArrayList<>();
+        for (JsonElement widget : JsonParser.parseString(body).getAsJsonObject().getAsJsonArray("widgets")) {
+            JsonObject w = widget.getAsJsonObject();
+            if (w.get("type").getAsString().equals("alarm")) {
+                w.getAsJsonObject("properties").getAsJsonArray("alarms").forEach(a -> arns.add(a.getAsString()));
+            }
+        }
+        return arns;
+    }
+
+    /**
+     * Both the alarm and the OK actions include the alert topic of the alarm's region: the stack's
+     * topic there, or (for the Route 53 alarms in us-east-1 when neither region is) an SNS topic in
+     * that region.
+     */
+    static void assertNotifies(String alarm, List<String> alarmActions, List<String> okActions, String region,
+                               List<String> topics) {
+        List<String> expected = topics.stream().filter(t -> DeploymentOutputs.regionOf(t).equals(region)).toList();
+        for (List<String> actions : List.of(alarmActions, okActions)) {
+            boolean notifies = actions.stream().anyMatch(a -> expected.isEmpty()
+                    ? a.startsWith("arn:") && a.split(":")[2].equals("sns") && DeploymentOutputs.regionOf(a).equals(region)
+                    : expected.contains(a));
+            assertTrue(notifies, "alarm " + alarm + " (" + region + ") notifies " + actions + ", not its region's topic "
+                    + expected);
+        }
+    }
+
+    /**
+     * The DR API refuses a payment with 503 while its database is not writable, and writes nothing
+     * to the table for it; its {@code /health} answers as the README documents (503 naming the
+     * reader's failing check, or 200 only with a writer database); the primary's answers 200.
+     */
+    public void drRefusesPaymentsWhileNotWritable() {
+        String region = outputs.drRegion();
+        String key = "post-deploy-dr-" + UUID.randomUUID();
+        HttpResponse<String> refused = postPayment(outputs.get("dr_api_invoke_url"),
+                apiKey(region, outputs.get("dr_api_key_id")), key);
+        assertEquals(503, refused.statusCode(), "DR POST /payments: " + refused.body());
+        String error = JsonParser.parseString(refused.body()).getAsJsonObject().get("error").getAsString();
+        assertTrue(NOT_WRITABLE.contains(error), "DR refusal " + error + ", expected one of " + NOT_WRITABLE);
+        assertTrue(refused.headers().firstValue("Retry-After").isPresent(), "a 503 says when to retry");
+        try (DynamoDbClient dynamo = aws.dynamo(region)) {
+            Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(outputs.get("state_table_name"))
+                    .key(Map.of("pk", AttributeValue.fromS("IDEMPOTENCY#" + MERCHANT + "/" + key))).consistentRead(true))
+                    .item();
+            assertTrue(item == null || item.isEmpty(), "the refused payment left a record: " + item);
+        }
+        HttpResponse<String> drHealth = get(outputs.get("dr_api_health_url"));
+        assertHealth(drHealth.statusCode(), drHealth.body(), region, true);
+        HttpResponse<String> primaryHealth = get(outputs.get("primary_api_health_url"));
+        assertHealth(primaryHealth.statusCode(), primaryHealth.body(), outputs.primaryRegion(), false);
+    }
+
+    /** {@code /health} of a region: a reader may answer 503 naming its failing check, a writer 200. */
+    static void assertHealth(int status, String response, String region, boolean mayBeReader) {
+        JsonObject body = JsonParser.parseString(response).getAsJsonObject();
+        assertEquals(region, body.get("region").getAsString(), response);
+        if (status == 503 && mayBeReader) {
+            String failed = body.get("failed_check").getAsString();
+            assertTrue(READER_HEALTH.contains(failed), "health of " + region + " failed " + failed);
+        } else {
+            assertEquals(200, status, "health of " + region + ": " + response);
+            assertEquals("writer", body.get("database_role").getAsString(), response);
+        }
+    }
+
+    private String apiKey(String region, String keyId) {
+        try (ApiGatewayClient apiGateway = aws.apiGateway(region)) {
+            String value = apiGateway.getApiKey(r -> r.apiKey(keyId).includeValue(true)).value();
+            assertFalse(value == null || value.isEmpty(), "API key " + keyId + " has no value");
+            return value;
+        }
+    }
+
+    private HttpResponse<String> postPayment(String invokeUrl, String apiKey, String idempotencyKey) {
+        return send(HttpRequest.newBuilder(URI.create(invokeUrl + "/payments"))
+                .header("x-api-key", apiKey)
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofString(PAYMENT)));
+    }
+
+    private HttpResponse<String> get(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).GET());
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        // API Gateway gives up on an integration at 29 s
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(35)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError("request failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    private <T> T poll(Duration bound, Supplier<T> probe, String what) {
+        Instant deadline = Instant.now().plus(bound);
+        while (true) {
+            T found = probe.get();
+            if (found != null) {
+                return found;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                return fail(what + " not there within " + bound.toSeconds() + " s");
+            }
+            try {
+                Thread.sleep(pollEvery.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return fail("interrupted while waiting for " + what);
+            }
+        }
+    }
+
+    private static String text(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? null : value.s();
+    }
+}
