@@ -58,4 +58,50 @@ class TestPostgresTest {
             assertTrue(c.isValid(5));
         }
     }
+
+    @Test
+    void aStandbyStreamsStaysReadOnlyPromotesAndTheOldPrimaryIsReseededAsItsStandby() throws Exception {
+        try (TestPostgres primary = TestPostgres.startNewReplicated();
+             DelayedLink link = new DelayedLink(primary.port(), 0);
+             TestPostgres standby = TestPostgres.standbyOf(primary, link.port(), "smoke_standby")) {
+            try (Connection c = primary.admin("postgres"); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE replicated (n int)");
+                s.execute("INSERT INTO replicated VALUES (1)");
+            }
+            assertEquals(1, waitForRows(standby, 1));
+            try (Connection c = standby.admin("postgres"); Statement s = c.createStatement()) {
+                SQLException readOnly = assertThrows(SQLException.class, () -> s.execute("INSERT INTO replicated VALUES (2)"));
+                assertEquals("25006", readOnly.getSQLState());
+            }
+            primary.stop();
+            standby.promote();
+            try (Connection c = standby.admin("postgres"); Statement s = c.createStatement()) {
+                s.execute("INSERT INTO replicated VALUES (2)");
+            }
+            // fail back: the old primary, re-seeded from the new one, follows it onto its timeline
+            try (DelayedLink back = new DelayedLink(standby.port(), 0)) {
+                primary.seedFrom(standby, back.port(), "smoke_old_primary");
+                assertEquals(2, waitForRows(primary, 2));
+            }
+        }
+    }
+
+    private static int waitForRows(TestPostgres server, int expected) throws Exception {
+        int rows = -1;
+        for (int i = 0; i < 100 && rows != expected; i++) {
+            try (Connection c = server.admin("postgres"); Statement s = c.createStatement();
+                 ResultSet r = s.executeQuery("SELECT count(*) FROM replicated")) {
+                r.next();
+                rows = r.getInt(1);
+            } catch (SQLException e) {
+                if (!"42P01".equals(e.getSQLState())) {
+                    throw e;
+                }
+            }
+            if (rows != expected) {
+                Thread.sleep(100);
+            }
+        }
+        return rows;
+    }
 }
