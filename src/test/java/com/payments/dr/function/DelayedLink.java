@@ -26,7 +26,7 @@ final class DelayedLink implements AutoCloseable {
 
     private final ServerSocket server;
     private final int upstreamPort;
-    private final long delayMillis;
+    private volatile long delayMillis;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
     private volatile boolean closed;
@@ -46,6 +46,14 @@ final class DelayedLink implements AutoCloseable {
 
     long delayMillis() {
         return delayMillis;
+    }
+
+    /**
+     * Changes the delay for what is read from now on. A standby is seeded over an undelayed link:
+     * its connection set-up is a dozen round trips that a delay would only lengthen.
+     */
+    void delay(long millis) {
+        delayMillis = millis;
     }
 
     /** Drops every connection and what is in transit on it; refuses new ones until {@link #restore()}. */
@@ -78,8 +86,8 @@ final class DelayedLink implements AutoCloseable {
                 upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), upstreamPort), 2000);
                 sockets.add(downstream);
                 sockets.add(upstream);
-                pump(downstream, upstream, 0);
-                pump(upstream, downstream, delayMillis);
+                pump(downstream, upstream, false);
+                pump(upstream, downstream, true);
             } catch (IOException e) {
                 closeQuietly(downstream);
             }
@@ -89,8 +97,8 @@ final class DelayedLink implements AutoCloseable {
     private record Chunk(long dueNanos, byte[] bytes) {
     }
 
-    /** Copies {@code from} to {@code to}, each chunk held until {@code delay} after it was read. */
-    private void pump(Socket from, Socket to, long delay) {
+    /** Copies {@code from} to {@code to}, each chunk held for the current delay if {@code delayed}. */
+    private void pump(Socket from, Socket to, boolean delayed) {
         LinkedBlockingQueue<Chunk> transit = new LinkedBlockingQueue<>();
         Chunk end = new Chunk(0, new byte[0]);
         Thread reader = new Thread(() -> {
@@ -98,6 +106,7 @@ final class DelayedLink implements AutoCloseable {
             try (InputStream in = from.getInputStream()) {
                 int n;
                 while ((n = in.read(buffer)) > 0) {
+                    long delay = delayed ? delayMillis : 0;
                     transit.add(new Chunk(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay),
                             Arrays.copyOf(buffer, n)));
                 }

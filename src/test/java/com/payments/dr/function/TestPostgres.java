@@ -130,7 +130,9 @@ final class TestPostgres implements AutoCloseable {
 
     private static final String REPLICATED_OPTIONS = " -c synchronous_commit=on -c wal_level=replica"
             + " -c max_wal_senders=4 -c max_replication_slots=4 -c hot_standby=on"
-            + " -c wal_receiver_status_interval=1 -c wal_sender_timeout=10s -c wal_receiver_timeout=10s";
+            + " -c wal_receiver_status_interval=1 -c wal_sender_timeout=10s -c wal_receiver_timeout=10s"
+            // a standby whose upstream went away retries every 200 ms, not every 5 s
+            + " -c wal_retrieve_retry_interval=200ms";
 
     /**
      * A hot standby of {@code upstream}, streaming its WAL over {@code link} (a loopback address and

@@ -62,7 +62,7 @@ class TestPostgresTest {
     @Test
     void aStandbyStreamsStaysReadOnlyPromotesAndTheOldPrimaryIsReseededAsItsStandby() throws Exception {
         try (TestPostgres primary = TestPostgres.startNewReplicated();
-             DelayedLink link = new DelayedLink(primary.port(), 0);
+             DelayedLink link = new DelayedLink(primary.port(), 500);
              TestPostgres standby = TestPostgres.standbyOf(primary, link.port(), "smoke_standby")) {
             try (Connection c = primary.admin("postgres"); Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE replicated (n int)");
