@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class DrillClient implements AutoCloseable {
 
-    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** API Gateway answers within 29 s (its integration timeout), so a client waits no longer than that. */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     static final Duration GIVE_UP = Duration.ofSeconds(60);
     static final Duration MAX_BACKOFF = Duration.ofMillis(250);
     static final String MERCHANT = "m-drill";

@@ -45,7 +45,8 @@ final class FailoverDrill implements AutoCloseable {
     static final String DR_REGION = "us-east-2";
     /** Beyond the link's delay, what may still separate an acknowledged commit from the standby. */
     static final long LOSS_WINDOW_SLACK_MILLIS = 250;
-    static final int CONTAINERS = 3;
+    /** Warm containers per region: enough that requests never queue for one at the drill's rates. */
+    static final int CONTAINERS = 8;
     /** How long the drill waits for the first payment in the new writer region before failing. */
     static final Duration RECOVERY_LIMIT = Duration.ofSeconds(60);
 
@@ -175,7 +176,7 @@ final class FailoverDrill implements AutoCloseable {
                 fault - start, System.currentTimeMillis() - fault);
         long rto = awaitFirstPayment("dr", fault);
         steady();
-        return measure("unplanned-failover", start, fault, rto, drDb, null);
+        return measure("unplanned-failover", start, fault, rto, drDb, null, drDynamo, DR_REGION, DR_TABLE);
     }
 
     /** Re-seed the old primary from the new writer, then switch back, planned. */
@@ -193,7 +194,8 @@ final class FailoverDrill implements AutoCloseable {
         switchover(drDb, primaryDb, 0);
         long rto = awaitFirstPayment("primary", fault);
         steady();
-        return measure("fail-back", start, fault, rto, primaryDb, drDb);
+        return measure("fail-back", start, fault, rto, primaryDb, drDb, primaryDynamo, PRIMARY_REGION,
+                PRIMARY_TABLE);
     }
 
     /** With the DR server re-seeded as the primary's standby: stop writes, catch up, promote, repoint. */
@@ -211,7 +213,7 @@ final class FailoverDrill implements AutoCloseable {
         switchover(primaryDb, drDb, 1);
         long rto = awaitFirstPayment("dr", fault);
         steady();
-        return measure("planned-switchover", start, fault, rto, drDb, primaryDb);
+        return measure("planned-switchover", start, fault, rto, drDb, primaryDb, drDynamo, DR_REGION, DR_TABLE);
     }
 
     /**
@@ -290,8 +292,8 @@ final class FailoverDrill implements AutoCloseable {
      * writer's rows (and the old writer's, when it still answers): lost = acknowledged but absent,
      * duplicate = a key with more than one row or a row whose id is not the acknowledged one.
      */
-    private Result measure(String name, long start, long fault, long rto, TestPostgres writer, TestPostgres old)
-            throws Exception {
+    private Result measure(String name, long start, long fault, long rto, TestPostgres writer, TestPostgres old,
+            TestDynamo engine, String region, String table) throws Exception {
         long end = System.currentTimeMillis();
         List<Ack> acks = List.copyOf(client.acks);
         Map<String, List<String>> rows = rows(writer);
@@ -344,10 +346,16 @@ final class FailoverDrill implements AutoCloseable {
             }
         }
         int acknowledged = (int) acks.stream().filter(a -> a.atMillis() >= start && a.atMillis() < end).count();
-        List<String> lostLines = lost.stream().map(a -> a.key() + " acknowledged by " + a.region() + " "
-                + (a.atMillis() <= fault ? (fault - a.atMillis()) + " ms before the link was cut"
-                        : (a.atMillis() - fault) + " ms after the link was cut (the server was still dying)"))
-                .toList();
+        List<String> lostLines = new ArrayList<>();
+        try (software.amazon.awssdk.services.dynamodb.DynamoDbClient writerTable =
+                     TestDynamo.clientFor(engine.endpoint(), Region.of(region))) {
+            for (Ack a : lost) {
+                lostLines.add(a.key() + " acknowledged by " + a.region() + " "
+                        + (a.atMillis() <= fault ? (fault - a.atMillis()) + " ms before the link was cut"
+                                : (a.atMillis() - fault) + " ms after the link was cut (the server was still dying)")
+                        + "; " + remembered(writerTable, table, a.key()));
+            }
+        }
         Result result = new Result(name, rto, acknowledged, lost.size(), window, duplicates, clean, errors,
                 inProgress, lostLines, outcomes);
         report.printf("  %s: RTO %d ms, %d acknowledged, %d lost (window %d ms), %d duplicates, %d clean 503,"
@@ -358,6 +366,21 @@ final class FailoverDrill implements AutoCloseable {
         }
         report.println("    outcomes: " + outcomes);
         return result;
+    }
+
+    /**
+     * Whether the new writer region's idempotency table still knows the payment: its COMPLETED
+     * record (replicated before the fault) holds the answer the client got, so a reconciliation of
+     * the table against the database finds the loss, and a replay with the same key re-asserts it.
+     */
+    private static String remembered(software.amazon.awssdk.services.dynamodb.DynamoDbClient client, String table,
+            String key) {
+        var item = client.getItem(b -> b.tableName(table).consistentRead(true).key(java.util.Map.of("pk",
+                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                        IdempotencyStore.partitionKey(DrillClient.MERCHANT + "/" + key))))).item();
+        String status = item == null || item.isEmpty() ? null : item.get("status").s();
+        return status == null ? "unknown to the region's idempotency table"
+                : "the region's idempotency table holds it " + status;
     }
 
     /** Every stored payment of the drill's merchant: scoped key → payment ids. */
@@ -399,7 +422,8 @@ final class FailoverDrill implements AutoCloseable {
         root.addProperty("measuredAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         root.addProperty("command", command);
         root.addProperty("durationSeconds", settings.durationSeconds());
-        root.addProperty("ratePerSecond", settings.ratePerSecond());
+        double rate = settings.ratePerSecond();
+        root.addProperty("ratePerSecond", rate == Math.rint(rate) ? (Number) (long) rate : (Number) rate);
         root.addProperty("stateReplicationDelayMs", settings.stateDelayMs());
         root.addProperty("databaseApplyDelayMs", settings.dbDelayMs());
         JsonArray scenarios = new JsonArray();
@@ -417,7 +441,7 @@ final class FailoverDrill implements AutoCloseable {
             scenarios.add(s);
         }
         root.add("scenarios", scenarios);
-        return new GsonBuilder().setPrettyPrinting().create().toJson(root) + "\n";
+        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(root) + "\n";
     }
 
     static void write(Path file, String json) throws IOException {

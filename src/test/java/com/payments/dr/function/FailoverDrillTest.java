@@ -17,6 +17,19 @@ import org.junit.jupiter.api.Test;
 class FailoverDrillTest {
 
     static final String LONG_COMMAND = "mvn -B -o test -Dtest=FailoverDrillTest -Djacoco.skip=true -Ddrill.mode=long";
+    static final java.util.List<String> OVERRIDES = java.util.List.of("drill.durationSeconds", "drill.ratePerSecond",
+            "drill.stateDelayMs", "drill.dbDelayMs");
+
+    /** The command that ran, as docs/drill-results.json records it: the long command and any override. */
+    static String command() {
+        StringBuilder command = new StringBuilder(LONG_COMMAND);
+        for (String name : OVERRIDES) {
+            if (System.getProperty(name) != null) {
+                command.append(" -D").append(name).append('=').append(System.getProperty(name));
+            }
+        }
+        return command.toString();
+    }
 
     static Settings settings() {
         boolean isLong = "long".equals(System.getProperty("drill.mode"));
@@ -43,7 +56,7 @@ class FailoverDrillTest {
                 + " in %d ms%n%s", settings.durationSeconds(), settings.ratePerSecond(), settings.stateDelayMs(),
                 settings.dbDelayMs(), (System.nanoTime() - started) / 1_000_000, FailoverDrill.table(results));
         FailoverDrill.write(Path.of(isLong ? "docs/drill-results.json" : "target/drill-results.json"),
-                FailoverDrill.json(settings, isLong ? LONG_COMMAND : "mvn -B verify", results));
+                FailoverDrill.json(settings, isLong ? command() : "mvn -B verify", results));
 
         for (Result r : results) {
             assertEquals(0, r.duplicates(), r.name() + ": same key, one payment");
@@ -64,5 +77,7 @@ class FailoverDrillTest {
         assertTrue(unplanned.lostWindowMs() <= settings.dbDelayMs() + FailoverDrill.LOSS_WINDOW_SLACK_MILLIS,
                 unplanned.lost().toString());
         assertEquals(unplanned.lostPayments(), unplanned.lost().size());
+        // before its promotion the standby refused payments as read-only, without touching its table
+        assertTrue(planned.outcomes().containsKey("dr 503 region_read_only"), planned.outcomes().toString());
     }
 }

@@ -30,8 +30,9 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  *
  * <p>Conflicts: <b>last writer wins on the write's time</b>, as global tables reconcile concurrent
  * writes to one item (the later write survives in every region). A write's time is when its stream
- * record was first seen (DynamoDB Local's ApproximateCreationDateTime has whole seconds only); a
- * replicated write is skipped when the target's copy of the item was written later. The
+ * record was first seen, ties broken by the order seen (DynamoDB Local's ApproximateCreationDateTime
+ * has whole seconds only); a replicated write is skipped when the target's copy of the item was
+ * written later. The
  * replicator's own writes come back on the target's stream and are recognised (same image) so they
  * are not sent back. Limit: a local write that lands in the last {@link #POLL_MILLIS} before a
  * replicated write of the same item, not yet seen on its stream, is overwritten by the older one.
@@ -48,8 +49,8 @@ final class GlobalTableReplication implements AutoCloseable {
         final String table;
         final String streamArn;
         final DelayQueue<Pending> inbound = new DelayQueue<>();
-        /** pk → time of the write its current copy came from. */
-        final Map<String, Long> written = new ConcurrentHashMap<>();
+        /** pk → version (time, order seen) of the write its current copy came from. */
+        final Map<String, long[]> written = new ConcurrentHashMap<>();
         /** pk → images this replicator wrote there, to be recognised on its stream. */
         final Map<String, String> echoes = new ConcurrentHashMap<>();
         final Map<String, String> iterators = new HashMap<>();
@@ -67,7 +68,11 @@ final class GlobalTableReplication implements AutoCloseable {
         }
     }
 
-    private record Pending(String pk, Map<String, AttributeValue> image, long writtenAt, long dueMillis)
+    /**
+     * A write to apply. {@code order} breaks ties of {@code writtenAt}: the records of one poll share
+     * a time, and a claim and its release applied the other way round would leave a stale claim.
+     */
+    private record Pending(String pk, Map<String, AttributeValue> image, long writtenAt, long order, long dueMillis)
             implements Delayed {
         @Override
         public long getDelay(TimeUnit unit) {
@@ -76,7 +81,13 @@ final class GlobalTableReplication implements AutoCloseable {
 
         @Override
         public int compareTo(Delayed other) {
-            return Long.compare(dueMillis, ((Pending) other).dueMillis);
+            Pending that = (Pending) other;
+            return dueMillis != that.dueMillis ? Long.compare(dueMillis, that.dueMillis) : Long.compare(order, that.order);
+        }
+
+        /** The write's version: its time, then the order it was seen in. */
+        long[] version() {
+            return new long[] {writtenAt, order};
         }
     }
 
@@ -85,6 +96,7 @@ final class GlobalTableReplication implements AutoCloseable {
     private final End dr;
     private final List<Thread> threads;
     private final AtomicLong applied = new AtomicLong();
+    private final AtomicLong seenOrder = new AtomicLong();
     private final AtomicLong superseded = new AtomicLong();
     private volatile boolean running = true;
     private volatile RuntimeException failure;
@@ -181,8 +193,13 @@ final class GlobalTableReplication implements AutoCloseable {
         if (from.echoes.remove(pk, fingerprint)) {
             return;
         }
-        from.written.merge(pk, seen, Math::max);
-        from.other.inbound.add(new Pending(pk, image, seen, seen + delayMillis));
+        Pending write = new Pending(pk, image, seen, seenOrder.incrementAndGet(), seen + delayMillis);
+        from.written.merge(pk, write.version(), (a, b) -> later(a, b) ? a : b);
+        from.other.inbound.add(write);
+    }
+
+    private static boolean later(long[] a, long[] b) {
+        return a[0] != b[0] ? a[0] > b[0] : a[1] > b[1];
     }
 
     private static String fingerprint(Map<String, AttributeValue> image) {
@@ -196,13 +213,13 @@ final class GlobalTableReplication implements AutoCloseable {
                 if (p == null) {
                     continue;
                 }
-                Long current = to.written.get(p.pk());
-                if (current != null && current > p.writtenAt()) {
+                long[] current = to.written.get(p.pk());
+                if (current != null && later(current, p.version())) {
                     superseded.incrementAndGet();
                     continue;
                 }
                 to.echoes.put(p.pk(), fingerprint(p.image()));
-                to.written.put(p.pk(), p.writtenAt());
+                to.written.put(p.pk(), p.version());
                 if (p.image() == null) {
                     to.client.deleteItem(b -> b.tableName(to.table).key(Map.of("pk", AttributeValue.fromS(p.pk()))));
                 } else {

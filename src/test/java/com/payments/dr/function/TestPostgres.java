@@ -63,6 +63,12 @@ import org.tukaani.xz.XZInputStream;
  * <p>The server accepts only TLS connections with a password (hostssl + scram-sha-256), like Aurora
  * with rds.force_ssl, presenting a self-signed certificate for 127.0.0.1 made here with BouncyCastle;
  * a second, unrelated certificate serves as the wrong CA.
+ *
+ * <p>For the failover drill, {@link #startNewReplicated()} starts a primary that takes standbys,
+ * {@link #standbyOf} a streaming-replication hot standby of it (a base backup through the
+ * low-level backup API, the packaged binaries having no {@code pg_basebackup}), {@link #promote()}
+ * ends its recovery and {@link #seedFrom} turns any server, a failed old primary included, into a
+ * standby of another.
  */
 final class TestPostgres implements AutoCloseable {
 
