@@ -168,6 +168,7 @@ final class FailoverDrill implements AutoCloseable {
     private Result unplanned() throws Exception {
         long start = System.currentTimeMillis();
         steady();
+        awaitRecentAck("primary");
         long fault = System.currentTimeMillis();
         link.cut();
         primaryDb.stop();
@@ -272,6 +273,21 @@ final class FailoverDrill implements AutoCloseable {
             }
         }
         throw new IllegalStateException("writes did not stop within 30 s");
+    }
+
+    /**
+     * Mid-stream: waits (at most 5 s) until the primary has just acknowledged a payment, so the
+     * kill finds commits on the link and the loss the drill must report is there to be seen.
+     */
+    private void awaitRecentAck(String region) throws InterruptedException {
+        long limit = System.currentTimeMillis() + 5000;
+        while (System.currentTimeMillis() < limit) {
+            long now = System.currentTimeMillis();
+            if (client.acks.stream().anyMatch(a -> a.region().equals(region) && a.atMillis() > now - 50)) {
+                return;
+            }
+            Thread.sleep(5);
+        }
     }
 
     private long awaitFirstPayment(String region, long fault) throws InterruptedException {
