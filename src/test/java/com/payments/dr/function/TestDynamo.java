@@ -41,6 +41,45 @@ final class TestDynamo {
         return shared;
     }
 
+    /** Another engine, on its own port, sharing nothing with the others (a second region). */
+    static TestDynamo startNew() {
+        try {
+            return new TestDynamo();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not start DynamoDB Local", e);
+        }
+    }
+
+    /** Stops an engine from {@link #startNew()}. */
+    void stop() {
+        client.close();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not stop DynamoDB Local", e);
+        }
+    }
+
+    /** A table as the stack creates it, with the global table's stream (new and old images); its stream ARN. */
+    String createTableWithStream(String name, Region region) {
+        try (DynamoDbClient regional = clientFor(endpoint, region)) {
+            return createTableWithStream(regional, name);
+        }
+    }
+
+    private static String createTableWithStream(DynamoDbClient client, String name) {
+        return client.createTable(b -> b.tableName(name)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(AttributeDefinition.builder().attributeName("pk")
+                        .attributeType(ScalarAttributeType.S).build())
+                .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build())
+                .streamSpecification(software.amazon.awssdk.services.dynamodb.model.StreamSpecification.builder()
+                        .streamEnabled(true)
+                        .streamViewType(software.amazon.awssdk.services.dynamodb.model.StreamViewType.NEW_AND_OLD_IMAGES)
+                        .build()))
+                .tableDescription().latestStreamArn();
+    }
+
     private TestDynamo() throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -61,9 +100,17 @@ final class TestDynamo {
     }
 
     static DynamoDbClient clientFor(URI endpoint) {
+        return clientFor(endpoint, Region.US_EAST_1);
+    }
+
+    /**
+     * DynamoDB Local keeps one namespace per region (and access key): a client, a table and its
+     * stream must all use the region of the function that reads them.
+     */
+    static DynamoDbClient clientFor(URI endpoint, Region region) {
         return DynamoDbClient.builder()
                 .endpointOverride(endpoint)
-                .region(Region.US_EAST_1)
+                .region(region)
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create("local", "local")))
                 .httpClient(UrlConnectionHttpClient.create())

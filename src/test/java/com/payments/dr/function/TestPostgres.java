@@ -63,6 +63,12 @@ import org.tukaani.xz.XZInputStream;
  * <p>The server accepts only TLS connections with a password (hostssl + scram-sha-256), like Aurora
  * with rds.force_ssl, presenting a self-signed certificate for 127.0.0.1 made here with BouncyCastle;
  * a second, unrelated certificate serves as the wrong CA.
+ *
+ * <p>For the failover drill, {@link #startNewReplicated()} starts a primary that takes standbys,
+ * {@link #standbyOf} a streaming-replication hot standby of it (a base backup through the
+ * low-level backup API, the packaged binaries having no {@code pg_basebackup}), {@link #promote()}
+ * ends its recovery and {@link #seedFrom} turns any server, a failed old primary included, into a
+ * standby of another.
  */
 final class TestPostgres implements AutoCloseable {
 
@@ -78,9 +84,15 @@ final class TestPostgres implements AutoCloseable {
     private static Path binaries;
     private static TestPostgres shared;
 
+    /** The role standbys stream WAL as (REPLICATION, nothing else). */
+    static final String REPLICATION_USER = "replicator";
+    static final String REPLICATION_PASSWORD = "test-replication-password";
+
     private final Path dir;
     private final Path data;
     private final int port;
+    /** Extra server settings, e.g. synchronous_commit for a replicated primary. */
+    private final String extraOptions;
 
     /** The server most test classes share, started on first use. */
     static synchronized TestPostgres shared() {
@@ -104,23 +116,76 @@ final class TestPostgres implements AutoCloseable {
         }
     }
 
+    /**
+     * A server for a replication drill: like {@link #startNew()}, but commits wait for the local WAL
+     * flush ({@code synchronous_commit=on}, as Aurora acknowledges only durable commits), so a WAL
+     * sender ships a commit as soon as it is acknowledged rather than up to 3 x wal_writer_delay later.
+     */
+    static synchronized TestPostgres startNewReplicated() {
+        try {
+            TestPostgres server = new TestPostgres(binaries(), true, REPLICATED_OPTIONS);
+            RUNNING.add(server);
+            server.start();
+            server.createAppRole();
+            return server;
+        } catch (IOException | InterruptedException | SQLException | GeneralSecurityException
+                 | OperatorCreationException e) {
+            throw new IllegalStateException("could not start a test PostgreSQL server", e);
+        }
+    }
+
+    private static final String REPLICATED_OPTIONS = " -c synchronous_commit=on -c wal_level=replica"
+            + " -c max_wal_senders=4 -c max_replication_slots=4 -c hot_standby=on"
+            + " -c wal_receiver_status_interval=1 -c wal_sender_timeout=10s -c wal_receiver_timeout=10s"
+            // a standby whose upstream went away retries every 200 ms, not every 5 s
+            + " -c wal_retrieve_retry_interval=200ms";
+
+    /**
+     * A hot standby of {@code upstream}, streaming its WAL over {@code link} (a loopback address and
+     * port that lead to the upstream, directly or through a delaying proxy): a base backup taken with
+     * the low-level API, then {@code standby.signal} and {@code primary_conninfo} with a physical
+     * replication slot. It has its own directory, port and certificate; read-only until promoted.
+     */
+    static synchronized TestPostgres standbyOf(TestPostgres upstream, int linkPort, String slot) {
+        try {
+            TestPostgres server = new TestPostgres(binaries(), false, REPLICATED_OPTIONS);
+            RUNNING.add(server);
+            server.seedFrom(upstream, linkPort, slot);
+            return server;
+        } catch (IOException | InterruptedException | SQLException | GeneralSecurityException
+                 | OperatorCreationException e) {
+            throw new IllegalStateException("could not start a standby PostgreSQL server", e);
+        }
+    }
+
     private TestPostgres(Path bin) throws IOException, InterruptedException, GeneralSecurityException,
             OperatorCreationException {
+        this(bin, true, "");
+    }
+
+    private TestPostgres(Path bin, boolean initdb, String extraOptions) throws IOException, InterruptedException,
+            GeneralSecurityException, OperatorCreationException {
+        this.extraOptions = extraOptions;
         dir = Files.createTempDirectory("function-pg");
         data = dir.resolve("data");
         handToServer(dir);
+        writeSelfSignedCertificate("server");
+        writeSelfSignedCertificate("other");
+        port = freePort();
+        if (!initdb) {
+            return;
+        }
         Path pwfile = dir.resolve("pwfile");
         Files.writeString(pwfile, SUPERUSER_PASSWORD + "\n");
         handToServer(pwfile);
         run(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres",
                 "--auth=scram-sha-256", "--pwfile=" + pwfile, "--encoding=UTF8", "--locale=C",
                 "--no-sync"));
-        writeSelfSignedCertificate("server");
-        writeSelfSignedCertificate("other");
         Path hba = data.resolve("pg_hba.conf");
-        Files.writeString(hba, "hostssl all all 127.0.0.1/32 scram-sha-256\n");
+        // "all" does not cover replication connections: those need their own line, TLS as well
+        Files.writeString(hba, "hostssl all all 127.0.0.1/32 scram-sha-256\n"
+                + "hostssl replication " + REPLICATION_USER + " 127.0.0.1/32 scram-sha-256\n");
         handToServer(hba);
-        port = freePort();
     }
 
     /** The certificate the server presents; a valid sslrootcert for verify-full. */
@@ -144,8 +209,139 @@ final class TestPostgres implements AutoCloseable {
                         + " -c ssl=on -c ssl_cert_file=" + dir.resolve("server.crt")
                         + " -c ssl_key_file=" + dir.resolve("server.key")
                         + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-                        + " -c max_connections=60 -c shared_buffers=32MB",
+                        + " -c max_connections=60 -c shared_buffers=32MB" + extraOptions,
                 "start"));
+    }
+
+    /**
+     * Replaces this server's data with a base backup of {@code upstream} and starts it as a hot
+     * standby of it: the first seeding of a standby and the re-seeding of a failed old primary.
+     * {@code pg_basebackup} is not among the packaged binaries, so this is the low-level API it
+     * wraps: {@code pg_backup_start} in one session, a copy of the data directory without what
+     * the documentation lists as excluded, {@code pg_backup_stop} in the same session and its label
+     * written as {@code backup_label}. The copy holds no WAL segments: the standby streams them from
+     * the backup's start on, kept for it by a slot created (reserving WAL) before the backup starts.
+     */
+    synchronized void seedFrom(TestPostgres upstream, int linkPort, String slot) throws IOException,
+            InterruptedException, SQLException {
+        if (Files.exists(data.resolve("postmaster.pid"))) {
+            try {
+                stop();
+            } catch (IOException e) {
+                // A server stopped by a crash leaves its pid file: nothing to stop.
+            }
+        }
+        delete(data);
+        upstream.createReplicationRole();
+        try (Connection c = upstream.admin("postgres"); Statement s = c.createStatement()) {
+            s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+                    + " WHERE slot_name = '" + slot + "' AND NOT active");
+            s.execute("SELECT pg_create_physical_replication_slot('" + slot + "', true)");
+            s.execute("SELECT pg_backup_start('drill', true)");
+            copyDataDirectory(upstream.data, data);
+            try (java.sql.ResultSet rs = s.executeQuery("SELECT labelfile, spcmapfile FROM pg_backup_stop(true)")) {
+                rs.next();
+                Files.writeString(data.resolve("backup_label"), rs.getString(1));
+                String spcmap = rs.getString(2);
+                if (spcmap != null && !spcmap.isEmpty()) {
+                    Files.writeString(data.resolve("tablespace_map"), spcmap);
+                }
+            }
+        }
+        Files.copy(upstream.serverCertificate(), dir.resolve("upstream.crt"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(data.resolve("standby.signal"), "");
+        // the copy's own settings are the upstream's; a standby's are written whole, as pg_basebackup -R does
+        Files.writeString(data.resolve("postgresql.auto.conf"), "primary_conninfo = 'host=127.0.0.1 port=" + linkPort
+                + " user=" + REPLICATION_USER + " password=" + REPLICATION_PASSWORD
+                + " sslmode=verify-full sslrootcert=" + dir.resolve("upstream.crt")
+                // no client certificate: libpq would otherwise look in $HOME/.postgresql (root's, unreadable)
+                + " sslcert=" + dir.resolve("no-client.crt") + " sslkey=" + dir.resolve("no-client.key")
+                + " application_name=" + slot + " connect_timeout=2'\n"
+                + "primary_slot_name = '" + slot + "'\n"
+                + "recovery_target_timeline = 'latest'\n");
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
+        if (ROOT) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path p : (Iterable<Path>) files::iterator) {
+                    if (!Files.isSymbolicLink(p)) {
+                        handToServer(p);
+                    }
+                }
+            }
+        }
+        start();
+    }
+
+    /** Directories whose contents a base backup leaves out (PostgreSQL's "Backing Up the Data Directory"). */
+    private static final Set<String> EMPTIED = Set.of("pg_wal", "pg_replslot", "pg_dynshmem", "pg_notify",
+            "pg_serial", "pg_snapshots", "pg_stat_tmp", "pg_subtrans");
+    /** Files a base backup leaves out: the running server's own, and any recovery state of the source. */
+    private static final Set<String> LEFT_OUT = Set.of("postmaster.pid", "postmaster.opts", "standby.signal",
+            "recovery.signal", "backup_label", "tablespace_map", "backup_label.old");
+
+    private static void copyDataDirectory(Path from, Path to) throws IOException {
+        Files.walkFileTree(from, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult preVisitDirectory(Path d,
+                    java.nio.file.attribute.BasicFileAttributes attributes) throws IOException {
+                String relative = from.relativize(d).toString();
+                Path parent = from.relativize(d).getParent();
+                // inside an emptied directory only pg_wal/archive_status stays, itself empty
+                if (parent != null && EMPTIED.contains(parent.toString()) && !relative.equals("pg_wal/archive_status")) {
+                    return java.nio.file.FileVisitResult.SKIP_SUBTREE;
+                }
+                Files.createDirectories(to.resolve(relative));
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes attributes)
+                    throws IOException {
+                Path relative = from.relativize(f);
+                String name = f.getFileName().toString();
+                String parent = relative.getParent() == null ? "" : relative.getParent().toString();
+                // timeline history files are kept: a standby of a promoted server needs them to follow it
+                boolean history = parent.equals("pg_wal") && name.endsWith(".history");
+                if ((EMPTIED.contains(parent) && !history) || parent.equals("pg_wal/archive_status")
+                        || (parent.isEmpty() && LEFT_OUT.contains(name)) || name.startsWith("pgsql_tmp")) {
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+                try {
+                    Files.copy(f, to.resolve(relative.toString()), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // removed by the running server meanwhile (a temporary file): WAL replay recreates what matters
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+                if (e instanceof java.nio.file.NoSuchFileException) {
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** The role standbys log in as, once per server (a promoted standby has it already, by replication). */
+    void createReplicationRole() throws SQLException {
+        try (Connection c = admin("postgres"); Statement s = c.createStatement()) {
+            s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + REPLICATION_USER
+                    + "') THEN CREATE ROLE " + REPLICATION_USER + " REPLICATION LOGIN PASSWORD '"
+                    + REPLICATION_PASSWORD + "'; END IF; END $$");
+        }
+    }
+
+    /** Ends recovery: the standby becomes a writer on a new timeline ({@code pg_ctl promote -w} waits for it). */
+    synchronized void promote() throws IOException, InterruptedException {
+        run(List.of(binaries.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-t", "60", "promote"));
+    }
+
+    /** Stops a server cleanly (a shutdown checkpoint; its WAL senders ship everything first). */
+    synchronized void stopFast() throws IOException, InterruptedException {
+        run(List.of(binaries.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "fast", "-w", "stop"));
     }
 
     /** Stops the server at once, as a crash or a network cut would look to a client. */

@@ -1,0 +1,167 @@
+package com.payments.dr.function;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The network between two regions, for a standby's replication connection: a loopback TCP proxy
+ * that delivers what the upstream sends {@code delayMillis} late (what the standby sends back goes
+ * straight through). This is where a global database's lag lives: WAL the primary has committed
+ * and sent but the secondary has not received. {@link #cut()} is the regional failure: every
+ * connection is dropped with whatever is still in transit, and new ones are refused until
+ * {@link #restore()}. A standby's own apply delay would not do: promotion ends any apply delay or
+ * replay pause and applies everything received first, so nothing would be lost.
+ */
+final class DelayedLink implements AutoCloseable {
+
+    private final ServerSocket server;
+    private final int upstreamPort;
+    private volatile long delayMillis;
+    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private volatile boolean cut;
+    private volatile boolean closed;
+
+    DelayedLink(int upstreamPort, long delayMillis) throws IOException {
+        this.upstreamPort = upstreamPort;
+        this.delayMillis = delayMillis;
+        server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(this::accept, "delayed-link-" + server.getLocalPort());
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    long delayMillis() {
+        return delayMillis;
+    }
+
+    /**
+     * Changes the delay for what is read from now on. A standby is seeded over an undelayed link:
+     * its connection set-up is a dozen round trips that a delay would only lengthen.
+     */
+    void delay(long millis) {
+        delayMillis = millis;
+    }
+
+    /** Drops every connection and what is in transit on it; refuses new ones until {@link #restore()}. */
+    void cut() {
+        cut = true;
+        for (Socket socket : sockets) {
+            closeQuietly(socket);
+        }
+        sockets.clear();
+    }
+
+    void restore() {
+        cut = false;
+    }
+
+    private void accept() {
+        while (!closed) {
+            Socket downstream;
+            try {
+                downstream = server.accept();
+            } catch (IOException e) {
+                return;
+            }
+            if (cut) {
+                closeQuietly(downstream);
+                continue;
+            }
+            try {
+                Socket upstream = new Socket();
+                upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), upstreamPort), 2000);
+                sockets.add(downstream);
+                sockets.add(upstream);
+                pump(downstream, upstream, false);
+                pump(upstream, downstream, true);
+            } catch (IOException e) {
+                closeQuietly(downstream);
+            }
+        }
+    }
+
+    private record Chunk(long dueNanos, byte[] bytes) {
+    }
+
+    /** Copies {@code from} to {@code to}, each chunk held for the current delay if {@code delayed}. */
+    private void pump(Socket from, Socket to, boolean delayed) {
+        LinkedBlockingQueue<Chunk> transit = new LinkedBlockingQueue<>();
+        Chunk end = new Chunk(0, new byte[0]);
+        Thread reader = new Thread(() -> {
+            byte[] buffer = new byte[65536];
+            try (InputStream in = from.getInputStream()) {
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    long delay = delayed ? delayMillis : 0;
+                    transit.add(new Chunk(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay),
+                            Arrays.copyOf(buffer, n)));
+                }
+            } catch (IOException e) {
+                // the connection ended or was cut
+            }
+            transit.add(end);
+        }, "delayed-link-read");
+        Thread writer = new Thread(() -> {
+            try (OutputStream out = to.getOutputStream()) {
+                while (true) {
+                    Chunk chunk = transit.take();
+                    if (chunk == end) {
+                        break;
+                    }
+                    long wait = chunk.dueNanos() - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    }
+                    if (cut) {
+                        break;
+                    }
+                    out.write(chunk.bytes());
+                    out.flush();
+                }
+            } catch (IOException | InterruptedException e) {
+                // the connection ended or was cut
+            }
+            closeQuietly(from);
+            closeQuietly(to);
+            sockets.remove(from);
+            sockets.remove(to);
+        }, "delayed-link-write");
+        reader.setDaemon(true);
+        writer.setDaemon(true);
+        reader.start();
+        writer.start();
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        cut();
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+    }
+}

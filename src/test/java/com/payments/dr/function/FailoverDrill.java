@@ -1,0 +1,483 @@
+package com.payments.dr.function;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.payments.dr.function.DrillClient.Ack;
+import com.payments.dr.function.DrillClient.Attempt;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * The failover drill (README "Failover drill"): two regions on loopback, each with its payment
+ * function, its PostgreSQL server and its DynamoDB engine; the DR server a streaming-replication
+ * hot standby of the primary over a {@link DelayedLink}; the idempotency tables joined by
+ * {@link GlobalTableReplication}; a {@link DrillClient} paying at a steady rate throughout.
+ *
+ * <p>The scenarios run in the order the infrastructure allows, each starting from where the last
+ * one left it: unplanned failover (primary → DR), fail back (the old primary re-seeded as the
+ * standby of the new one, then a planned switch back), planned switchover (the DR server re-seeded
+ * as the primary's standby again, then primary → DR).
+ */
+final class FailoverDrill implements AutoCloseable {
+
+    static final String DB = "payments";
+    static final String PRIMARY_TABLE = "idempotency-primary-" + Long.toString(System.nanoTime(), 36);
+    static final String DR_TABLE = "idempotency-dr";
+    static final String PRIMARY_REGION = "us-east-1";
+    static final String DR_REGION = "us-east-2";
+    /** Beyond the link's delay, what may still separate an acknowledged commit from the standby. */
+    static final long LOSS_WINDOW_SLACK_MILLIS = 250;
+    /** Warm containers per region: enough that requests never queue for one at the drill's rates. */
+    static final int CONTAINERS = 8;
+    /** How long the drill waits for the first payment in the new writer region before failing. */
+    static final Duration RECOVERY_LIMIT = Duration.ofSeconds(60);
+
+    /** What a run is: sending time before each fault and after recovery, rate, and the two lags. */
+    record Settings(int durationSeconds, double ratePerSecond, long stateDelayMs, long dbDelayMs) {
+    }
+
+    /** One scenario's numbers, as docs/drill-results.json holds them. */
+    record Result(String name, long rtoMs, int acknowledged, int lostPayments, long lostWindowMs,
+            int duplicates, int clean503, int errors, int inProgress409, List<String> lost,
+            Map<String, Integer> outcomes) {
+    }
+
+    private final Settings settings;
+    private final List<AutoCloseable> closeLast = new ArrayList<>();
+    private final PrintStream report;
+    private PrintStream functionLog;
+    private TestPostgres primaryDb;
+    private TestPostgres drDb;
+    private DelayedLink link;
+    private TestDynamo primaryDynamo;
+    private TestDynamo drDynamo;
+    private GlobalTableReplication replication;
+    private DrillRegion primary;
+    private DrillRegion dr;
+    private DrillClient client;
+    /** Acknowledged keys already reported lost by an earlier scenario (not counted again). */
+    private final Set<String> reportedLost = new HashSet<>();
+
+    FailoverDrill(Settings settings, PrintStream report) {
+        this.settings = settings;
+        this.report = report;
+    }
+
+    /** Builds both regions. Everything started is stopped by {@link #close()}, also after a failure here. */
+    void start() throws Exception {
+        long begun = System.currentTimeMillis();
+        // the functions' log lines (one per request) go to a file next to the results, not the console
+        Files.createDirectories(Path.of("target"));
+        functionLog = new PrintStream(Files.newOutputStream(Path.of("target/drill-function.log")), true,
+                StandardCharsets.UTF_8);
+        Log.redirect(functionLog);
+        primaryDb = TestPostgres.startNewReplicated();
+        closeLast.add(primaryDb);
+        primaryDb.createDatabase(DB);
+        Fixtures.prepareRoles(primaryDb);
+        // as at deploy time: the migrator in the writer region; the DR region receives it by replication
+        Fixtures.migrate(FunctionConfig.fromEnvironment(env("primary", PRIMARY_REGION, primaryDb, PRIMARY_TABLE,
+                null)));
+        report.printf("  primary database up in %d ms%n", System.currentTimeMillis() - begun);
+        link = new DelayedLink(primaryDb.port(), 0);
+        closeLast.add(link);
+        drDb = TestPostgres.standbyOf(primaryDb, link.port(), "drill_dr");
+        closeLast.add(drDb);
+        link.delay(settings.dbDelayMs());
+        report.printf("  standby up in %d ms%n", System.currentTimeMillis() - begun);
+        // the primary region's tables live in the engine the other tests share (us-east-1), the DR
+        // region's in an engine of its own
+        primaryDynamo = TestDynamo.shared();
+        drDynamo = TestDynamo.startNew();
+        closeLast.add(drDynamo::stop);
+        report.printf("  DynamoDB engines up in %d ms%n", System.currentTimeMillis() - begun);
+        String primaryStream = primaryDynamo.createTableWithStream(PRIMARY_TABLE, Region.of(PRIMARY_REGION));
+        String drStream = drDynamo.createTableWithStream(DR_TABLE, Region.of(DR_REGION));
+        replication = new GlobalTableReplication(primaryDynamo, Region.of(PRIMARY_REGION), PRIMARY_TABLE, primaryStream,
+                drDynamo, Region.of(DR_REGION), DR_TABLE, drStream, settings.stateDelayMs());
+        closeLast.add(replication);
+        primary = new DrillRegion("primary", env("primary", PRIMARY_REGION, primaryDb, PRIMARY_TABLE, primaryDynamo),
+                CONTAINERS);
+        closeLast.add(primary);
+        dr = new DrillRegion("dr", env("dr", DR_REGION, drDb, DR_TABLE, drDynamo), CONTAINERS);
+        closeLast.add(dr);
+        client = new DrillClient(primary, dr);
+        closeLast.add(client);
+        report.printf("drill regions up in %d ms%n", System.currentTimeMillis() - begun);
+    }
+
+    /** The function's environment as the stack sets it, pointed at this region's engines. */
+    private static Map<String, String> env(String role, String region, TestPostgres db, String table,
+            TestDynamo dynamo) {
+        Map<String, String> env = new HashMap<>();
+        env.put("REGION_ROLE", role);
+        env.put("AWS_REGION", region);
+        env.put("IDEMPOTENCY_TABLE", table);
+        env.put("DB_HOST", "127.0.0.1");
+        env.put("DB_PORT", Integer.toString(db.port()));
+        env.put("DB_NAME", DB);
+        env.put("DB_SSL_MODE", "verify-full");
+        env.put("DB_SSL_ROOT_CERT", db.serverCertificate().toString());
+        env.put("ALLOWED_ORIGIN", "https://pay.example.test");
+        if (dynamo != null) {
+            env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString());
+        }
+        return env;
+    }
+
+    /** The three scenarios, in the order they run. */
+    List<Result> run() throws Exception {
+        List<Result> results = new ArrayList<>();
+        client.pointAt(0);
+        client.startSending(settings.ratePerSecond());
+        // the first payments meet cold containers (TLS, class loading): the drill starts when they are warm
+        long warm = System.currentTimeMillis();
+        awaitFirstPayment("primary", warm);
+        report.printf("first payment in the primary region after %d ms%n", System.currentTimeMillis() - warm);
+        results.add(unplanned());
+        results.add(failBack());
+        results.add(planned());
+        client.stopSending(DrillClient.GIVE_UP.plusSeconds(5));
+        replication.check();
+        return results;
+    }
+
+    private void steady() throws InterruptedException {
+        Thread.sleep(settings.durationSeconds() * 1000L);
+    }
+
+    /** Kill the primary server mid-stream (the link cut with it: the region is gone), promote the standby. */
+    private Result unplanned() throws Exception {
+        long start = System.currentTimeMillis();
+        steady();
+        awaitRecentAck("primary");
+        long fault = System.currentTimeMillis();
+        link.cut();
+        primaryDb.stop();
+        drDb.promote();
+        report.printf("unplanned-failover: primary killed at +%d ms, standby promoted after %d ms%n",
+                fault - start, System.currentTimeMillis() - fault);
+        long rto = awaitFirstPayment("dr", fault);
+        steady();
+        return measure("unplanned-failover", start, fault, rto, drDb, null, drDynamo, DR_REGION, DR_TABLE);
+    }
+
+    /** Re-seed the old primary from the new writer, then switch back, planned. */
+    private Result failBack() throws Exception {
+        long start = System.currentTimeMillis();
+        link.close();
+        link = new DelayedLink(drDb.port(), 0);
+        closeLast.add(link);
+        primaryDb.seedFrom(drDb, link.port(), "drill_primary");
+        link.delay(settings.dbDelayMs());
+        report.printf("fail-back: old primary re-seeded as a standby of the DR server in %d ms%n",
+                System.currentTimeMillis() - start);
+        steady();
+        long fault = System.currentTimeMillis();
+        switchover(drDb, primaryDb, 0);
+        long rto = awaitFirstPayment("primary", fault);
+        steady();
+        return measure("fail-back", start, fault, rto, primaryDb, drDb, primaryDynamo, PRIMARY_REGION,
+                PRIMARY_TABLE);
+    }
+
+    /** With the DR server re-seeded as the primary's standby: stop writes, catch up, promote, repoint. */
+    private Result planned() throws Exception {
+        long start = System.currentTimeMillis();
+        link.close();
+        link = new DelayedLink(primaryDb.port(), 0);
+        closeLast.add(link);
+        drDb.seedFrom(primaryDb, link.port(), "drill_dr");
+        link.delay(settings.dbDelayMs());
+        report.printf("planned-switchover: DR server re-seeded as a standby of the primary in %d ms%n",
+                System.currentTimeMillis() - start);
+        steady();
+        long fault = System.currentTimeMillis();
+        switchover(primaryDb, drDb, 1);
+        long rto = awaitFirstPayment("dr", fault);
+        steady();
+        return measure("planned-switchover", start, fault, rto, drDb, primaryDb, drDynamo, DR_REGION, DR_TABLE);
+    }
+
+    /**
+     * The planned move: the writer stops taking writes (read-only for every session, as a
+     * switchover demotes it), the standby replays up to the writer's last WAL position, is promoted,
+     * and the clients' name is pointed at it.
+     */
+    private void switchover(TestPostgres from, TestPostgres to, int region) throws Exception {
+        long t0 = System.currentTimeMillis();
+        try (Connection c = from.admin("postgres"); Statement s = c.createStatement()) {
+            s.execute("ALTER SYSTEM SET default_transaction_read_only = on");
+            s.execute("SELECT pg_reload_conf()");
+        }
+        String target = quiescedLsn(from);
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (true) {
+            try (Connection c = to.admin("postgres"); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT pg_last_wal_replay_lsn() >= '" + target + "'::pg_lsn")) {
+                rs.next();
+                if (rs.getBoolean(1)) {
+                    break;
+                }
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("the standby did not reach " + target + " within 30 s");
+            }
+            Thread.sleep(20);
+        }
+        long caughtUp = System.currentTimeMillis();
+        to.promote();
+        client.pointAt(region);
+        report.printf("  writes stopped; standby caught up to %s in %d ms; promoted in %d ms%n", target,
+                caughtUp - t0, System.currentTimeMillis() - caughtUp);
+    }
+
+    /**
+     * The writer's last WAL position once no transaction can still write: sessions pick up the
+     * read-only default at their next statement, and one already executing an INSERT may commit
+     * after the reload. So: no backend holds a transaction id, twice, with the position unchanged.
+     */
+    private static String quiescedLsn(TestPostgres writer) throws Exception {
+        String last = null;
+        long deadline = System.currentTimeMillis() + 30_000;
+        try (Connection c = writer.admin("postgres"); Statement s = c.createStatement()) {
+            while (System.currentTimeMillis() < deadline) {
+                try (ResultSet rs = s.executeQuery("SELECT pg_current_wal_lsn()::text, (SELECT count(*) FROM"
+                        + " pg_stat_activity WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid())")) {
+                    rs.next();
+                    String lsn = rs.getString(1);
+                    if (rs.getLong(2) == 0 && lsn.equals(last)) {
+                        return lsn;
+                    }
+                    last = rs.getLong(2) == 0 ? lsn : null;
+                }
+                Thread.sleep(50);
+            }
+        }
+        throw new IllegalStateException("writes did not stop within 30 s");
+    }
+
+    /**
+     * Mid-stream: waits (at most 5 s) until the primary has just acknowledged a payment, so the
+     * kill finds commits on the link and the loss the drill must report is there to be seen.
+     */
+    private void awaitRecentAck(String region) throws InterruptedException {
+        long limit = System.currentTimeMillis() + 5000;
+        while (System.currentTimeMillis() < limit) {
+            long now = System.currentTimeMillis();
+            if (client.acks.stream().anyMatch(a -> a.region().equals(region) && a.atMillis() > now - 50)) {
+                return;
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private long awaitFirstPayment(String region, long fault) throws InterruptedException {
+        long limit = System.currentTimeMillis() + RECOVERY_LIMIT.toMillis();
+        while (System.currentTimeMillis() < limit) {
+            long first = client.acks.stream().filter(a -> a.region().equals(region) && a.atMillis() > fault)
+                    .mapToLong(Ack::atMillis).min().orElse(-1);
+            if (first > 0) {
+                return first - fault;
+            }
+            Thread.sleep(10);
+        }
+        throw new IllegalStateException("no payment succeeded in " + region + " within " + RECOVERY_LIMIT);
+    }
+
+    /**
+     * Counts the scenario's attempts, and checks every payment acknowledged so far against the new
+     * writer's rows (and the old writer's, when it still answers): lost = acknowledged but absent,
+     * duplicate = a key with more than one row or a row whose id is not the acknowledged one.
+     */
+    private Result measure(String name, long start, long fault, long rto, TestPostgres writer, TestPostgres old,
+            TestDynamo engine, String region, String table) throws Exception {
+        long end = System.currentTimeMillis();
+        List<Ack> acks = List.copyOf(client.acks);
+        Map<String, List<String>> rows = rows(writer);
+        Map<String, List<String>> oldRows = old == null ? Map.of() : rows(old);
+        int duplicates = 0;
+        for (Map.Entry<String, List<String>> e : rows.entrySet()) {
+            if (e.getValue().size() > 1) {
+                duplicates++;
+            }
+        }
+        Map<String, String> acked = new HashMap<>();
+        List<Ack> lost = new ArrayList<>();
+        for (Ack a : acks) {
+            String scoped = DrillClient.MERCHANT + "/" + a.key();
+            String before = acked.putIfAbsent(scoped, a.paymentId());
+            if (before != null && !before.equals(a.paymentId())) {
+                duplicates++;
+            }
+            List<String> ids = rows.get(scoped);
+            if (ids == null) {
+                if (reportedLost.add(a.key())) {
+                    lost.add(a);
+                }
+            } else if (!ids.contains(a.paymentId())) {
+                duplicates++;
+            }
+            List<String> elsewhere = oldRows.get(scoped);
+            if (elsewhere != null && ids != null && !elsewhere.equals(ids)) {
+                duplicates++;
+            }
+        }
+        // RPO in time: how far before the fault the oldest lost acknowledgement lies
+        long window = lost.stream().mapToLong(a -> Math.max(0, fault - a.atMillis())).max().orElse(0);
+        List<Attempt> attempts = client.attemptsBetween(start, end);
+        Map<String, Integer> outcomes = new java.util.TreeMap<>();
+        int clean = 0;
+        int inProgress = 0;
+        int errors = 0;
+        for (Attempt a : attempts) {
+            outcomes.merge(a.region() + " " + (a.ok() ? "2xx" : a.status() + " " + a.code()), 1, Integer::sum);
+            if (a.ok()) {
+                continue;
+            }
+            if (a.clean503()) {
+                clean++;
+            } else if (a.inProgress409()) {
+                inProgress++;
+            } else {
+                errors++;
+            }
+        }
+        int acknowledged = (int) acks.stream().filter(a -> a.atMillis() >= start && a.atMillis() < end).count();
+        List<String> lostLines = new ArrayList<>();
+        try (software.amazon.awssdk.services.dynamodb.DynamoDbClient writerTable =
+                     TestDynamo.clientFor(engine.endpoint(), Region.of(region))) {
+            for (Ack a : lost) {
+                lostLines.add(a.key() + " acknowledged by " + a.region() + " "
+                        + (a.atMillis() <= fault ? (fault - a.atMillis()) + " ms before the link was cut"
+                                : (a.atMillis() - fault) + " ms after the link was cut (the server was still dying)")
+                        + "; " + remembered(writerTable, table, a.key()));
+            }
+        }
+        Result result = new Result(name, rto, acknowledged, lost.size(), window, duplicates, clean, errors,
+                inProgress, lostLines, outcomes);
+        report.printf("  %s: RTO %d ms, %d acknowledged, %d lost (window %d ms), %d duplicates, %d clean 503,"
+                + " %d other errors, %d request_in_progress 409%n", name, rto, acknowledged, lost.size(), window,
+                duplicates, clean, errors, inProgress);
+        for (String line : lostLines) {
+            report.println("    LOST: " + line);
+        }
+        report.println("    outcomes: " + outcomes);
+        return result;
+    }
+
+    /**
+     * Whether the new writer region's idempotency table still knows the payment: its COMPLETED
+     * record (replicated before the fault) holds the answer the client got, so a reconciliation of
+     * the table against the database finds the loss, and a replay with the same key re-asserts it.
+     */
+    private static String remembered(software.amazon.awssdk.services.dynamodb.DynamoDbClient client, String table,
+            String key) {
+        var item = client.getItem(b -> b.tableName(table).consistentRead(true).key(java.util.Map.of("pk",
+                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                        IdempotencyStore.partitionKey(DrillClient.MERCHANT + "/" + key))))).item();
+        String status = item == null || item.isEmpty() ? null : item.get("status").s();
+        return status == null ? "unknown to the region's idempotency table"
+                : "the region's idempotency table holds it " + status;
+    }
+
+    /** Every stored payment of the drill's merchant: scoped key → payment ids. */
+    private static Map<String, List<String>> rows(TestPostgres server) throws SQLException {
+        Map<String, List<String>> rows = new HashMap<>();
+        try (Connection c = server.admin(DB); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT idempotency_key, payment_id FROM payments"
+                     + " WHERE merchant_id = '" + DrillClient.MERCHANT + "'")) {
+            while (rs.next()) {
+                rows.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+            }
+        }
+        return rows;
+    }
+
+    long stateDelayMs() {
+        return settings.stateDelayMs();
+    }
+
+    List<String> abandoned() {
+        return List.copyOf(client.abandoned);
+    }
+
+    /** The table the long command prints. */
+    static String table(List<Result> results) {
+        StringBuilder out = new StringBuilder(String.format("%-20s %8s %6s %6s %9s %5s %8s %6s %8s%n",
+                "scenario", "RTO ms", "acked", "lost", "window ms", "dups", "503+RA", "errors", "409 busy"));
+        for (Result r : results) {
+            out.append(String.format("%-20s %8d %6d %6d %9d %5d %8d %6d %8d%n", r.name(), r.rtoMs(),
+                    r.acknowledged(), r.lostPayments(), r.lostWindowMs(), r.duplicates(), r.clean503(),
+                    r.errors(), r.inProgress409()));
+        }
+        return out.toString();
+    }
+
+    /** docs/drill-results.json's schema, scenarios in the fixed order. */
+    static String json(Settings settings, String command, List<Result> results) {
+        JsonObject root = new JsonObject();
+        root.addProperty("measuredAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        root.addProperty("command", command);
+        root.addProperty("durationSeconds", settings.durationSeconds());
+        double rate = settings.ratePerSecond();
+        root.addProperty("ratePerSecond", rate == Math.rint(rate) ? (Number) (long) rate : (Number) rate);
+        root.addProperty("stateReplicationDelayMs", settings.stateDelayMs());
+        root.addProperty("databaseApplyDelayMs", settings.dbDelayMs());
+        JsonArray scenarios = new JsonArray();
+        for (String name : List.of("planned-switchover", "unplanned-failover", "fail-back")) {
+            Result r = results.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+            JsonObject s = new JsonObject();
+            s.addProperty("name", r.name());
+            s.addProperty("rtoMs", r.rtoMs());
+            s.addProperty("acknowledged", r.acknowledged());
+            s.addProperty("lostPayments", r.lostPayments());
+            s.addProperty("lostWindowMs", r.lostWindowMs());
+            s.addProperty("duplicates", r.duplicates());
+            s.addProperty("clean503", r.clean503());
+            s.addProperty("errors", r.errors());
+            scenarios.add(s);
+        }
+        root.add("scenarios", scenarios);
+        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(root) + "\n";
+    }
+
+    static void write(Path file, String json) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(file, json);
+    }
+
+    /** Stops everything this drill started, the last first, whatever failed before. */
+    @Override
+    public void close() {
+        for (int i = closeLast.size() - 1; i >= 0; i--) {
+            try {
+                closeLast.get(i).close();
+            } catch (Exception e) {
+                report.println("cleanup: " + e);
+            }
+        }
+        Log.redirect(System.out);
+        if (functionLog != null) {
+            functionLog.close();
+        }
+    }
+}
