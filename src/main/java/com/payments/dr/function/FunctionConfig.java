@@ -22,6 +22,7 @@ public record FunctionConfig(
         String idempotencyTable,
         Optional<String> dbSecretArn,
         String dbHost,
+        String dbReaderHost,
         int dbPort,
         String dbName,
         String dbUser,
@@ -103,6 +104,10 @@ public record FunctionConfig(
         Optional<String> secretArn = r.optional("DB_SECRET_ARN", SECRET_ARN,
                 "unset, or a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)");
         String host = r.matching("DB_HOST", null, HOST, "a DNS host name or IP address");
+        // An Aurora global secondary's cluster (writer) endpoint is inactive until promotion; its
+        // reader endpoint answers. Without one (a single server, the migrator) the writer's host serves.
+        String readerHost = r.optional("DB_READER_HOST", HOST, "unset (then DB_HOST), or a DNS host name or IP address")
+                .orElse(host);
         int port = r.port();
         String dbName = r.matching("DB_NAME", null, DB_NAME,
                 "a PostgreSQL identifier: a letter or _ then up to 62 letters, digits or _");
@@ -119,8 +124,15 @@ public record FunctionConfig(
         Optional<URI> dynamoEndpoint = r.optional("AWS_ENDPOINT_URL_DYNAMODB", LOCAL_ENDPOINT,
                 "unset, or http://127.0.0.1:<port> for a local DynamoDB").map(URI::create);
         r.failIfProblems();
-        return new FunctionConfig(role, region, table, secretArn, host, port, dbName, dbUser, sslMode, rootCert,
+        return new FunctionConfig(role, region, table, secretArn, host, readerHost, port, dbName, dbUser, sslMode, rootCert,
                 origin, currencies, maxAmount, dynamoEndpoint);
+    }
+
+    /** The same settings aimed at the reader endpoint: what the readiness probe connects to. */
+    public FunctionConfig reader() {
+        return new FunctionConfig(regionRole, awsRegion, idempotencyTable, dbSecretArn, dbReaderHost, dbReaderHost,
+                dbPort, dbName, dbUser, dbSslMode, dbSslRootCert, allowedOrigin, allowedCurrencies, maxAmount,
+                dynamoEndpoint);
     }
 
     /** Collects problems instead of stopping at the first. */

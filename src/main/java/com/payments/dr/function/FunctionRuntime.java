@@ -45,18 +45,31 @@ public final class FunctionRuntime implements AutoCloseable {
 
     private final FunctionConfig config;
     private final PaymentDatabase database;
+    private final PaymentDatabase reader;
     private final Router router;
 
+    /** The readiness probe reaches {@link FunctionConfig#reader()} with the same credentials. */
     public FunctionRuntime(FunctionConfig config, DynamoDbClient dynamo, DbCredentials.Provider app, Clock clock) {
+        this(config, config.reader(), dynamo, app, app, clock);
+    }
+
+    /**
+     * @param readerConfig the reader endpoint's settings, for the readiness probe
+     * @param readerApp    the application role's credentials there (an IAM token names its host)
+     */
+    FunctionRuntime(FunctionConfig config, FunctionConfig readerConfig, DynamoDbClient dynamo,
+            DbCredentials.Provider app, DbCredentials.Provider readerApp, Clock clock) {
         this.config = config;
         String region = config.awsRegion();
         IdempotencyStore store = new IdempotencyStore(dynamo, config.idempotencyTable(), clock);
         database = new PaymentDatabase(config, app, clock);
+        // its own connection: the reader endpoint answers on a global secondary, the writer's does not
+        reader = new PaymentDatabase(readerConfig, readerApp, clock);
         PaymentValidator validator =
                 new PaymentValidator(config.allowedCurrencies(), config.maxAmount());
         this.router = new Router(
                 new PaymentService(validator, store, database, region, config.regionRole()),
-                new HealthService(store, database, region, config.regionRole(), clock));
+                new HealthService(store, database, reader, region, config.regionRole(), clock));
     }
 
     /**
@@ -69,10 +82,16 @@ public final class FunctionRuntime implements AutoCloseable {
         FunctionConfig config = FunctionConfig.fromEnvironment(env);
         AwsCredentialsProvider aws = lambdaCredentials();
         DynamoDbClient dynamo = dynamoClient(config, aws, List.of());
-        DbCredentials.Provider app = new IamAuthToken(config.dbHost(), config.dbPort(), config.dbUser(),
-                Region.of(config.awsRegion()), aws, Clock.systemUTC());
+        DbCredentials.Provider app = iamToken(config, config.dbHost(), aws);
+        DbCredentials.Provider readerApp = iamToken(config, config.dbReaderHost(), aws);
         Log.info("function_init", "region", config.awsRegion(), "role", config.regionRole().label());
-        return new FunctionRuntime(config, dynamo, app, Clock.systemUTC());
+        return new FunctionRuntime(config, config.reader(), dynamo, app, readerApp, Clock.systemUTC());
+    }
+
+    /** A token is signed for one host name: the reader endpoint gets its own. */
+    static IamAuthToken iamToken(FunctionConfig config, String host, AwsCredentialsProvider aws) {
+        return new IamAuthToken(host, config.dbPort(), config.dbUser(), Region.of(config.awsRegion()), aws,
+                Clock.systemUTC());
     }
 
     /**
@@ -130,9 +149,10 @@ public final class FunctionRuntime implements AutoCloseable {
         return router;
     }
 
-    /** Closes the database connection (tests run many containers in one JVM). */
+    /** Closes the database connections (tests run many containers in one JVM). */
     @Override
     public void close() {
         database.close();
+        reader.close();
     }
 }

@@ -1,7 +1,6 @@
 package com.payments.dr.function;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import com.payments.dr.function.FunctionConfig.RegionRole;
 import com.payments.dr.function.PaymentDatabase.DatabaseException;
 import com.payments.dr.function.PaymentDatabase.Status;
@@ -19,10 +18,16 @@ import software.amazon.awssdk.core.exception.SdkException;
  * reader) next to the configured region role, so a promoted DR region shows as writer.
  *
  * <p>{@code GET /health?probe=standby} asks another question, for the alarms rather than for DNS:
- * could this region take over once its database is promoted? 200 ({@code "status": "standby"}) as
- * well for a reachable read-only database, 503 only for an unreachable table or database. The DR
- * region answers it 200 every day, so its readiness can alarm, while plain {@code /health} (what
- * the failover record follows) stays 503 there until the promotion.
+ * could this region take over once its database is promoted? It connects to the cluster's
+ * <em>reader</em> endpoint, not the writer's: an Aurora global secondary's cluster (writer)
+ * endpoint is inactive until promotion, so a probe through it would fail every day. 200
+ * ({@code "status": "standby"}) when the table and the reader endpoint answer, whatever the
+ * writer does; 503 when either does not. The DR region answers it 200 every day, so its readiness
+ * can alarm, while plain {@code /health} (what the failover record follows) stays 503 there until
+ * the promotion.
+ *
+ * <p>The endpoint is unauthenticated: answers carry fixed messages and the machine-readable
+ * {@code failed_check}; what went wrong in detail goes to the function's log only.
  */
 public final class HealthService {
 
@@ -34,66 +39,94 @@ public final class HealthService {
 
     private final IdempotencyStore store;
     private final PaymentDatabase database;
+    private final PaymentDatabase reader;
     private final String region;
     private final RegionRole role;
     private final Clock clock;
-    private ApiResponse cached;
-    private ApiResponse cachedStandby;
-    private Instant cachedUntil = Instant.MIN;
+    private final Cached strict = new Cached();
+    private final Cached standby = new Cached();
 
-    public HealthService(IdempotencyStore store, PaymentDatabase database, String region,
+    /** One question's answer and until when it is reused. */
+    private static final class Cached {
+        private ApiResponse answer;
+        private Instant until = Instant.MIN;
+    }
+
+    /**
+     * @param database the writer endpoint's connection (payments use the same)
+     * @param reader   the reader endpoint's connection, for the readiness probe
+     */
+    public HealthService(IdempotencyStore store, PaymentDatabase database, PaymentDatabase reader, String region,
             RegionRole role, Clock clock) {
         this.store = store;
         this.database = database;
+        this.reader = reader;
         this.region = region;
         this.role = role;
         this.clock = clock;
     }
 
-    /** {@code standby}: the readiness question ({@code ?probe=standby}); one cached evaluation answers both. */
+    /** {@code standby}: the readiness question ({@code ?probe=standby}), answered and cached on its own. */
     public synchronized ApiResponse check(Deadline deadline, boolean standby) {
+        Cached cache = standby ? this.standby : strict;
         Instant now = clock.instant();
-        if (!now.isBefore(cachedUntil)) {
-            cached = evaluate(deadline.within(BUDGET));
-            cachedStandby = standby(cached);
-            cachedUntil = now.plus(CACHE);
+        if (!now.isBefore(cache.until)) {
+            Deadline bounded = deadline.within(BUDGET);
+            cache.answer = standby ? evaluateStandby(bounded) : evaluate(bounded);
+            cache.until = now.plus(CACHE);
         }
-        return standby ? cachedStandby : cached;
+        return cache.answer;
     }
 
-    /** Ready to take over: the writable answer, or the read-only one turned into a 200. */
-    private static ApiResponse standby(ApiResponse strict) {
-        JsonObject body = JsonParser.parseString(strict.body()).getAsJsonObject();
-        if (strict.statusCode() != 503 || !"database_writable".equals(body.get("failed_check").getAsString())) {
-            return strict;
+    /** Whether the idempotency table answers; records the check's result in {@code checks}. */
+    private boolean tableReachable(JsonObject checks, Deadline deadline) {
+        try {
+            store.probe(deadline);
+        } catch (SdkException e) {
+            Log.warn("health_check_failed", "check", "idempotency_table", "error", e.getClass().getName());
+            return false;
         }
-        body.addProperty("status", STANDBY);
-        body.remove("failed_check");
-        body.addProperty("message", "ready to take over once the database is promoted (it is read-only now)");
+        checks.addProperty("idempotency_table", "pass");
+        return true;
+    }
+
+    private ApiResponse evaluateStandby(Deadline deadline) {
+        JsonObject checks = new JsonObject();
+        if (!tableReachable(checks, deadline)) {
+            return failed(checks, "idempotency_table", "idempotency table unreachable", null);
+        }
+        Status status;
+        try {
+            status = reader.status(deadline);
+        } catch (DatabaseException e) {
+            Log.warn("health_check_failed", "check", "database_reader", "error", e.getMessage());
+            return failed(checks, "database_reader", "database reader endpoint unreachable", null);
+        }
+        checks.addProperty("database_reader", "pass");
+        checks.addProperty("schema_version", Integer.toString(status.schemaVersion()));
+        JsonObject body = base(STANDBY, status.writable() ? "writer" : "reader");
+        body.add("checks", checks);
+        body.addProperty("message", "ready to take over once the database is promoted");
         return ApiResponse.json(200, body);
     }
 
     private ApiResponse evaluate(Deadline deadline) {
         JsonObject checks = new JsonObject();
-        try {
-            store.probe(deadline);
-        } catch (SdkException e) {
-            return failed(checks, "idempotency_table", "DynamoDB table unreachable: "
-                    + e.getClass().getSimpleName(), null);
+        if (!tableReachable(checks, deadline)) {
+            return failed(checks, "idempotency_table", "idempotency table unreachable", null);
         }
-        checks.addProperty("idempotency_table", "pass");
         Status status;
         try {
             status = database.status(deadline);
         } catch (DatabaseException e) {
-            return failed(checks, "database_connection", "database unreachable: " + e.getMessage(), null);
+            Log.warn("health_check_failed", "check", "database_connection", "error", e.getMessage());
+            return failed(checks, "database_connection", "database unreachable", null);
         }
         checks.addProperty("database_connection", "pass");
         // Informational: the first write in a writable region brings the schema up to date.
         checks.addProperty("schema_version", Integer.toString(status.schemaVersion()));
         if (!status.writable()) {
-            return failed(checks, "database_writable",
-                    "database is read-only (an Aurora global secondary or a standby)", "reader");
+            return failed(checks, "database_writable", "database is read-only", "reader");
         }
         checks.addProperty("database_writable", "pass");
         JsonObject body = base("ok", "writer");

@@ -190,6 +190,8 @@ public abstract class RegionalResources extends Construct {
         environment.put("REGION_ROLE", region.role().label());
         environment.put("IDEMPOTENCY_TABLE", global.tableName());
         environment.put("DB_HOST", database.writerEndpoint());
+        // the readiness probe's: a global secondary's writer endpoint is inactive until promotion
+        environment.put("DB_READER_HOST", database.readerEndpoint());
         environment.put("DB_PORT", Integer.toString(AuroraCluster.PORT));
         environment.put("DB_NAME", GlobalResources.DATABASE_NAME);
         environment.put("DB_USER", FUNCTION_DB_USER);

@@ -35,6 +35,21 @@ class FunctionConfigTest {
         assertEquals(new BigDecimal("1000000.00"), c.maxAmount());
         assertEquals("payments_api", c.dbUser());
         assertEquals(Optional.empty(), c.dynamoEndpoint());
+        assertEquals("payments.cluster-abc.us-east-1.rds.amazonaws.com", c.dbReaderHost(),
+                "without a reader endpoint the writer's host serves the readiness probe");
+    }
+
+    @Test
+    void theReaderConfigurationDiffersOnlyInItsHost() {
+        String reader = "payments.cluster-ro-abc.us-east-2.rds.amazonaws.com";
+        FunctionConfig c = Fixtures.config("REGION_ROLE", "dr", "DB_READER_HOST", reader, "DB_PORT", "6432");
+        assertEquals("payments.cluster-abc.us-east-1.rds.amazonaws.com", c.dbHost());
+        assertEquals(reader, c.dbReaderHost());
+        FunctionConfig r = c.reader();
+        assertEquals(reader, r.dbHost());
+        assertEquals(new FunctionConfig(c.regionRole(), c.awsRegion(), c.idempotencyTable(), c.dbSecretArn(),
+                reader, reader, c.dbPort(), c.dbName(), c.dbUser(), c.dbSslMode(), c.dbSslRootCert(),
+                c.allowedOrigin(), c.allowedCurrencies(), c.maxAmount(), c.dynamoEndpoint()), r);
     }
 
     @Test
@@ -77,6 +92,7 @@ class FunctionConfigTest {
             "DB_SECRET_ARN|my-secret|DB_SECRET_ARN='my-secret' is invalid; allowed: unset, or a Secrets Manager",
             "DB_HOST|NULL|DB_HOST is not set",
             "DB_HOST|bad host|DB_HOST='bad host' is invalid",
+            "DB_READER_HOST|bad host|DB_READER_HOST='bad host' is invalid; allowed: unset (then DB_HOST)",
             "DB_PORT|0|DB_PORT='0' is invalid; allowed: an integer from 1 to 65535",
             "DB_PORT|70000|DB_PORT='70000' is invalid",
             "DB_PORT|54x|DB_PORT='54x' is invalid",

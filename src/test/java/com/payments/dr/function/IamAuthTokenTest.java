@@ -55,4 +55,16 @@ class IamAuthTokenTest {
         clock.advance(java.time.Duration.ofMinutes(1));
         assertNotEquals(first, provider.current().password());
     }
+
+    @Test
+    void theReadinessProbeSignsForTheReaderEndpointItConnectsTo() {
+        String reader = "cluster-payments.cluster-ro-abc.us-east-2.rds.amazonaws.com";
+        FunctionConfig config = Fixtures.config("DB_READER_HOST", reader, "AWS_REGION", "us-east-2");
+        DbCredentials writer = FunctionRuntime.iamToken(config, config.dbHost(), CREDENTIALS).current();
+        DbCredentials standby = FunctionRuntime.iamToken(config, config.dbReaderHost(), CREDENTIALS).current();
+        assertTrue(writer.password().startsWith(config.dbHost() + ":5432/?"), writer.password());
+        assertTrue(standby.password().startsWith(reader + ":5432/?"), standby.password());
+        assertTrue(standby.password().contains("DBUser=payments_api"));
+        assertTrue(standby.password().contains("%2Fus-east-2%2Frds-db%2Faws4_request"));
+    }
 }

@@ -606,7 +606,10 @@ class PaymentFlowTest {
         PaymentHandler handler = container("payments_flow_fresh");
         ApiResponse health = health(handler);
         assertEquals(200, health.statusCode(), health.body());
-        assertEquals(health, standby(handler), "a writer is ready, with the same answer");
+        ApiResponse ready = standby(handler);
+        assertEquals(200, ready.statusCode(), ready.body());
+        assertEquals("standby", Fixtures.body(ready).get("status").getAsString());
+        assertEquals("writer", Fixtures.body(ready).get("database_role").getAsString());
         JsonObject body = Fixtures.body(health);
         assertEquals("ok", body.get("status").getAsString());
         assertEquals("primary", body.get("role").getAsString());
@@ -658,7 +661,8 @@ class PaymentFlowTest {
         assertEquals("standby", readiness.get("status").getAsString());
         assertEquals("reader", readiness.get("database_role").getAsString());
         assertFalse(readiness.has("failed_check"));
-        assertEquals("fail", readiness.getAsJsonObject("checks").get("database_writable").getAsString());
+        assertEquals("pass", readiness.getAsJsonObject("checks").get("database_reader").getAsString());
+        assertFalse(readiness.getAsJsonObject("checks").has("database_writable"), "the writer is not its question");
         assertEquals(503, health(dr).statusCode(), "plain /health still refuses a reader");
 
         for (int i = 0; i < 3; i++) {
@@ -673,12 +677,64 @@ class PaymentFlowTest {
         assertEquals(0, faults.writes(), "a read-only region never writes the global table");
     }
 
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /**
+     * A DR container as an Aurora global secondary presents itself: its cluster (writer) endpoint
+     * does not answer, its reader endpoint does ({@code reader}).
+     */
+    private PaymentHandler secondary(FunctionConfig reader) throws IOException {
+        FunctionConfig writer = Fixtures.localConfig(TABLE, DB_READ_ONLY, "REGION_ROLE", "dr",
+                "DB_PORT", Integer.toString(closedPort()));
+        DynamoDbClient client = dynamo.functionClient(writer, faults);
+        PaymentHandler handler = new PaymentHandler(new FunctionRuntime(writer, reader, client,
+                Fixtures.appCredentials(), Fixtures.appCredentials(), clock));
+        opened.add(handler);
+        opened.add(client);
+        return handler;
+    }
+
+    @Test
+    void theReadinessProbeAsksTheReaderEndpointBecauseASecondarysWriterEndpointIsInactive() throws Exception {
+        PaymentHandler dr = secondary(Fixtures.localConfig(TABLE, DB_READ_ONLY, "REGION_ROLE", "dr"));
+        ApiResponse health = health(dr);
+        assertEquals(503, health.statusCode());
+        assertEquals("database_connection", Fixtures.body(health).get("failed_check").getAsString());
+        ApiResponse ready = standby(dr);
+        assertEquals(200, ready.statusCode(), ready.body());
+        JsonObject body = Fixtures.body(ready);
+        assertEquals("standby", body.get("status").getAsString());
+        assertEquals("reader", body.get("database_role").getAsString());
+        assertEquals("pass", body.getAsJsonObject("checks").get("database_reader").getAsString());
+        assertEquals(Integer.toString(SchemaMigrator.LATEST_VERSION),
+                body.getAsJsonObject("checks").get("schema_version").getAsString());
+        assertEquals(503, health(dr).statusCode(), "each question has its own cached answer");
+
+        PaymentHandler dead = secondary(Fixtures.localConfig(TABLE, DB_READ_ONLY, "REGION_ROLE", "dr",
+                "DB_PORT", Integer.toString(closedPort())));
+        ApiResponse notReady = standby(dead);
+        assertEquals(503, notReady.statusCode());
+        JsonObject failed = Fixtures.body(notReady);
+        assertEquals("unavailable", failed.get("status").getAsString());
+        assertEquals("database_reader", failed.get("failed_check").getAsString());
+        assertEquals("fail", failed.getAsJsonObject("checks").get("database_reader").getAsString());
+        assertEquals("pass", failed.getAsJsonObject("checks").get("idempotency_table").getAsString());
+        assertEquals("database reader endpoint unreachable", failed.get("message").getAsString());
+        assertEquals(503, health(dead).statusCode());
+    }
+
     @Test
     void healthNamesTheFailingDependency() throws Exception {
         PaymentHandler noTable = containerOn("no-such-table", DB);
         ApiResponse missing = health(noTable);
         assertEquals(503, missing.statusCode());
         assertEquals("idempotency_table", Fixtures.body(missing).get("failed_check").getAsString());
+        // unauthenticated: a fixed message, never an exception's class or text
+        assertEquals("idempotency table unreachable", Fixtures.body(missing).get("message").getAsString());
         // not ready to take over either: the probe passes only a read-only database
         assertEquals(missing, standby(noTable));
 
@@ -695,6 +751,7 @@ class PaymentFlowTest {
         assertEquals("database_connection", body.get("failed_check").getAsString());
         assertEquals("pass", body.getAsJsonObject("checks").get("idempotency_table").getAsString());
         assertFalse(body.has("database_role"));
+        assertEquals("database unreachable", body.get("message").getAsString());
     }
 
     @Test

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.payments.dr.blocks.FailoverDns;
 import com.payments.dr.ops.DeploymentOutputs;
 import java.io.IOException;
 import java.net.URI;
@@ -318,6 +319,18 @@ public final class PostDeployChecks {
         assertHealth(drHealth.statusCode(), drHealth.body(), region, true);
         HttpResponse<String> primaryHealth = get(outputs.get("primary_api_health_url"));
         assertHealth(primaryHealth.statusCode(), primaryHealth.body(), outputs.primaryRegion(), false);
+        // what alarm-dr-not-ready follows: 200 every day through the reader endpoint, or it can never clear
+        HttpResponse<String> readiness = get(outputs.get("dr_api_health_url") + FailoverDns.READINESS_QUERY);
+        assertReady(readiness.statusCode(), readiness.body(), region);
+    }
+
+    /** {@code /health?probe=standby} of a region ready to take over: 200, its reader endpoint answering. */
+    static void assertReady(int status, String response, String region) {
+        JsonObject body = JsonParser.parseString(response).getAsJsonObject();
+        assertEquals(200, status, "readiness of " + region + ": " + response);
+        assertEquals(region, body.get("region").getAsString(), response);
+        assertEquals("standby", body.get("status").getAsString(), response);
+        assertEquals("pass", body.getAsJsonObject("checks").get("database_reader").getAsString(), response);
     }
 
     /** {@code /health} of a region: a reader may answer 503 naming its failing check, a writer 200. */

@@ -100,6 +100,18 @@ class PostDeployJudgmentsTest {
     }
 
     @Test
+    void readinessPassesOnlyThroughTheReaderEndpoint() {
+        String ready = "{\"status\":\"standby\",\"region\":\"us-east-2\",\"database_role\":\"reader\","
+                + "\"checks\":{\"idempotency_table\":\"pass\",\"database_reader\":\"pass\"}}";
+        PostDeployChecks.assertReady(200, ready, "us-east-2");
+        fails(() -> PostDeployChecks.assertReady(503, ready, "us-east-2"));
+        fails(() -> PostDeployChecks.assertReady(200, ready, "us-east-1"));
+        fails(() -> PostDeployChecks.assertReady(200, ready.replace("standby", "ok"), "us-east-2"));
+        fails(() -> PostDeployChecks.assertReady(200, ready.replace("database_reader\":\"pass", "database_reader\":\"fail"),
+                "us-east-2"));
+    }
+
+    @Test
     void healthAnswersAsTheReadmeDocuments() {
         String writer = "{\"status\":\"ok\",\"region\":\"us-east-1\",\"database_role\":\"writer\"}";
         String reader = "{\"status\":\"unhealthy\",\"region\":\"us-east-2\",\"failed_check\":\"database_writable\"}";

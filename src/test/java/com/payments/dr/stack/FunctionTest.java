@@ -77,6 +77,8 @@ class FunctionTest {
         synth.assertResource("aws_lambda_function", props("provider", "aws." + role,
                 "environment", Map.of("variables", props("REGION_ROLE", role,
                         "DB_HOST", synth.ref("aws_rds_cluster", role + "_database_cluster", "endpoint"),
+                        // the readiness probe's: active on a global secondary, the writer's is not
+                        "DB_READER_HOST", synth.ref("aws_rds_cluster", role + "_database_cluster", "reader_endpoint"),
                         "DB_NAME", "payments", "DB_PORT", "5432", "DB_SSL_MODE", "verify-full",
                         "DB_SSL_ROOT_CERT", "/var/task/rds-ca/rds-ca-bundle.pem", "DB_USER", "payments_api",
                         "JAVA_TOOL_OPTIONS", "-Dsun.net.inetaddr.ttl=5 -Dsun.net.inetaddr.negative.ttl=1",
