@@ -23,7 +23,7 @@ public final class Dashboard extends Construct {
     /** The dashboard grid is 24 units wide: two columns of 12. */
     static final int GRID_WIDTH = 24;
     static final int HEIGHT = 6;
-    /** Three alarms fit in a short row. */
+    /** The failover decision's four alarms fit in a short row. */
     static final int FAILOVER_HEIGHT = 3;
 
     private final CloudwatchDashboard dashboard;
@@ -33,8 +33,15 @@ public final class Dashboard extends Construct {
      * @param provider the provider that creates it (dashboards are global; the console link opens
      *                 in that provider's region)
      */
-    /** A Route 53 health check to graph: its status is published in {@code metricsRegion} only. */
-    public record HealthCheck(String label, String healthCheckId, String metricsRegion) {
+    /**
+     * A region's Route 53 health checks to graph: its /health and, if not {@code null}, its
+     * readiness probe in the same graph; their status is published in {@code metricsRegion} only.
+     */
+    public record HealthCheck(String label, String healthCheckId, String metricsRegion, String readinessCheckId) {
+
+        public HealthCheck(String label, String healthCheckId, String metricsRegion) {
+            this(label, healthCheckId, metricsRegion, null);
+        }
     }
 
     /** The failover decision's alarms, all in {@code region}: the composite first, then the health checks'. */
@@ -57,7 +64,8 @@ public final class Dashboard extends Construct {
         int width = GRID_WIDTH / regions.size();
         List<Map<String, Object>> widgets = new ArrayList<>();
         Map<String, Object> decision = new LinkedHashMap<>();
-        decision.put("title", "Failover (" + failover.region() + "): fail over now, and each region's health check");
+        decision.put("title", "Failover (" + failover.region() + "): fail over now = primary unhealthy AND DR ready "
+                + "AND NOT DR serving");
         decision.put("alarms", failover.arns());
         widgets.add(widget("alarm", 0, 0, GRID_WIDTH, FAILOVER_HEIGHT, decision));
         int top = FAILOVER_HEIGHT;
@@ -73,11 +81,21 @@ public final class Dashboard extends Construct {
         for (int column = 0; column < healthChecks.size(); column++) {
             HealthCheck check = healthChecks.get(column);
             Map<String, Object> properties = new LinkedHashMap<>();
-            properties.put("title", "Route 53 health check of the " + check.label() + " region's /health ("
-                    + check.metricsRegion() + ")");
             properties.put("region", check.metricsRegion());
-            properties.put("metrics", List.of(List.of("AWS/Route53", "HealthCheckStatus", "HealthCheckId",
-                    check.healthCheckId())));
+            List<List<Object>> metrics = new ArrayList<>();
+            metrics.add(List.of("AWS/Route53", "HealthCheckStatus", "HealthCheckId", check.healthCheckId()));
+            if (check.readinessCheckId() == null) {
+                properties.put("title", "Route 53 health check of the " + check.label() + " region's /health ("
+                        + check.metricsRegion() + ")");
+            } else {
+                properties.put("title", "Route 53 health checks of the " + check.label() + " region: /health and "
+                        + "readiness (?probe=standby) (" + check.metricsRegion() + ")");
+                Map<String, Object> label = new LinkedHashMap<>();
+                label.put("label", "readiness (?probe=standby)");
+                metrics.add(List.of("AWS/Route53", "HealthCheckStatus", "HealthCheckId", check.readinessCheckId(),
+                        label));
+            }
+            properties.put("metrics", metrics);
             properties.put("stat", "Minimum");
             properties.put("period", 60);
             properties.put("view", "timeSeries");

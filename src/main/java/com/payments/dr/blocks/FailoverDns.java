@@ -23,8 +23,16 @@ import software.constructs.Construct;
  * until its database is promoted (it cannot take a payment before), so DNS moves only once the
  * promotion is done; a third check asks the DR region {@code /health?probe=standby} (could it take
  * over once promoted?) for the alarms. Route 53 publishes health-check metrics only in us-east-1:
- * the alarms on them, and the composite "primary down, DR ready: fail over now", live there and
- * notify the alert topic there.
+ * the alarms on them, and the composite "primary down, DR ready, DR not yet serving: fail over
+ * now", live there and notify the alert topic there.
+ *
+ * <p>The composite's third term is what makes it clear again: after a promotion (or a planned
+ * switchover) the old primary comes back read-only, so its /health stays 503 and the DR region
+ * stays ready for good; only "the DR region serves" changes. That alarm ({@link #DR_SERVING_ALARM})
+ * is the DR region's own /health seen the other way round: ALARM while it passes, which happens
+ * only after a promotion, so its steady state is OK and its two notifications (the DR region took
+ * over, it handed back) are events an operator wants. An alarm on the same check the usual way
+ * round would sit in ALARM every day and could notify no one.
  */
 public final class FailoverDns extends Construct {
 
@@ -33,13 +41,20 @@ public final class FailoverDns extends Construct {
             + com.payments.dr.function.HealthService.STANDBY;
     /** Seconds resolvers may cache an answer: a failover reaches clients within a minute. */
     public static final int TTL_SECONDS = 60;
-    /**
-     * Qualifier of a region's health-check alarm after its label ({@code primary-unhealthy}) and of
-     * the composite: constants, so the readiness report names these alarms without building them.
-     */
     /** The alarms on the health checks (us-east-1): their names' qualifiers, for the readiness report. */
     public static final String PRIMARY_UNHEALTHY_ALARM = "primary-unhealthy";
     public static final String DR_NOT_READY_ALARM = "dr-not-ready";
+    /** On the DR region's own /health, in ALARM while it passes: the DR region serves. */
+    public static final String DR_SERVING_ALARM = "dr-serving";
+    /**
+     * The health-check alarms fire on {@link #DATAPOINTS_TO_ALARM} failing minutes out of
+     * {@link #EVALUATION_PERIODS}: Route 53 has already applied HEALTH_CHECK_FAILURE_THRESHOLD
+     * before a minute counts as failing (its Minimum is 0 as soon as the check was unhealthy once
+     * in it), so one bad minute (a cold start, a brief throttle, one flapping checker) must not page
+     * "fail over now"; a real outage still pages within about 3 minutes of Route 53's verdict.
+     */
+    public static final int EVALUATION_PERIODS = 5;
+    public static final int DATAPOINTS_TO_ALARM = 3;
     /** Each region's /health and the DR region's readiness probe. */
     public static final int HEALTH_CHECKS = 3;
     public static final String FAIL_OVER_NOW_ALARM = "fail-over-now";
@@ -105,22 +120,27 @@ public final class FailoverDns extends Construct {
                 customDomains == null ? null : customDomains.shared(dr.label()), "SECONDARY", drCheck);
 
         CloudwatchMetricAlarm primaryDown = healthAlarm("primary_unhealthy", props, PRIMARY_UNHEALTHY_ALARM,
-                "Route 53 health check of the primary region's /health failing", primaryCheck);
-        // not on the DR region's own /health: that one fails every day until a promotion
+                "Route 53 health check of the primary region's /health failing", primaryCheck, false);
         CloudwatchMetricAlarm drNotReady = healthAlarm("dr_not_ready", props, DR_NOT_READY_ALARM,
-                "The DR region could not take over: /health?probe=standby failing (table or database "
-                        + "unreachable)", drReadinessCheck);
+                "The DR region could not take over: /health?probe=standby failing (table or database reader "
+                        + "endpoint unreachable)", drReadinessCheck, false);
+        CloudwatchMetricAlarm drServing = healthAlarm("dr_serving", props, DR_SERVING_ALARM,
+                "The DR region serves payments (its /health passes: its database was promoted, by a failover or "
+                        + "a switchover); OK again once it hands back", drCheck, true);
         failOverNow = CloudwatchCompositeAlarm.Builder.create(this, "fail_over_now")
                 .provider(props.metricsProvider())
                 .alarmName(props.naming().name(ResourceType.CLOUDWATCH_ALARM, FAIL_OVER_NOW_ALARM))
-                .alarmDescription("FAIL OVER NOW: the primary region's /health is failing and the DR region is "
-                        + "ready to take over: promote it (README Runbook); DNS follows once its /health passes")
+                .alarmDescription("FAIL OVER NOW: the primary region's /health is failing, the DR region is "
+                        + "ready to take over and not yet serving: promote it (managed failover, docs/runbook.md); "
+                        + "DNS follows once its /health passes, and this alarm clears then")
+                // NOT ALARM: also true while the DR-serving alarm has no data yet (a fresh stack)
                 .alarmRule("ALARM(\"" + primaryDown.getAlarmName() + "\") AND OK(\"" + drNotReady.getAlarmName()
-                        + "\")")
+                        + "\") AND NOT ALARM(\"" + drServing.getAlarmName() + "\")")
                 .alarmActions(List.of(props.metricsTopicArn()))
                 .okActions(List.of(props.metricsTopicArn()))
                 .build();
-        failoverAlarmArns = List.of(failOverNow.getArn(), primaryDown.getArn(), drNotReady.getArn());
+        failoverAlarmArns = List.of(failOverNow.getArn(), primaryDown.getArn(), drNotReady.getArn(),
+                drServing.getArn());
     }
 
     private static ApiCustomDomains.RegionalApi regionalApi(Endpoint endpoint) {
@@ -174,7 +194,7 @@ public final class FailoverDns extends Construct {
     }
 
     private CloudwatchMetricAlarm healthAlarm(String id, Props props, String qualifier, String description,
-                                              Route53HealthCheck check) {
+                                              Route53HealthCheck check, boolean whilePassing) {
         return CloudwatchMetricAlarm.Builder.create(this, id)
                 .provider(props.metricsProvider())
                 .alarmName(props.naming().name(ResourceType.CLOUDWATCH_ALARM, qualifier))
@@ -184,11 +204,12 @@ public final class FailoverDns extends Construct {
                 .dimensions(Map.of("HealthCheckId", check.getId()))
                 .statistic("Minimum")
                 .period(60)
-                .evaluationPeriods(1)
+                .evaluationPeriods(EVALUATION_PERIODS)
+                .datapointsToAlarm(DATAPOINTS_TO_ALARM)
                 .threshold(1)
-                .comparisonOperator("LessThanThreshold")
+                .comparisonOperator(whilePassing ? "GreaterThanOrEqualToThreshold" : "LessThanThreshold")
                 // Route 53 reports every minute while the check exists: silence is not health
-                .treatMissingData("breaching")
+                .treatMissingData(whilePassing ? "notBreaching" : "breaching")
                 .alarmActions(List.of(props.metricsTopicArn()))
                 .okActions(List.of(props.metricsTopicArn()))
                 .build();
@@ -222,7 +243,10 @@ public final class FailoverDns extends Construct {
         return failOverNow.getArn();
     }
 
-    /** The failover decision's alarms (us-east-1): "fail over now", then the primary's and the DR region's health. */
+    /**
+     * The failover decision's alarms (us-east-1): "fail over now", then the primary's health, the DR
+     * region's readiness and whether the DR region serves.
+     */
     public List<String> failoverAlarmArns() {
         return failoverAlarmArns;
     }

@@ -36,7 +36,8 @@ public record Inventory(
 
     public static Inventory of(DrConfig config) {
         Naming naming = Naming.global(config.environmentSuffix());
-        List<String> checkAlarms = List.of(FailoverDns.PRIMARY_UNHEALTHY_ALARM, FailoverDns.DR_NOT_READY_ALARM).stream()
+        List<String> checkAlarms = List.of(FailoverDns.PRIMARY_UNHEALTHY_ALARM, FailoverDns.DR_NOT_READY_ALARM,
+                        FailoverDns.DR_SERVING_ALARM).stream()
                 .map(qualifier -> naming.name(ResourceType.CLOUDWATCH_ALARM, qualifier))
                 .toList();
         // without a region in us-east-1, the health-check alarms get a third provider and an alert

@@ -107,13 +107,15 @@ public final class DrStack extends TerraformStack {
                         + "(its API only, whatever the failover)", domains.regionalName(label));
             }
         });
-        Outputs.add(this, "fail_over_now_alarm_arn", "Composite alarm (us-east-1): primary down, DR healthy",
+        Outputs.add(this, "fail_over_now_alarm_arn", "Composite alarm (us-east-1): primary down, DR ready, "
+                + "DR not yet serving (clears once the DR region serves)",
                 dns.failOverNowAlarmArn());
         // 9. one dashboard of both regions: the watchlists, alarm states and health checks
         dashboard = new Dashboard(this, "dashboard", primaryRegion.provider(), config.primaryRegion(),
                 naming.name(ResourceType.DASHBOARD), java.util.List.of(primary.alarms(), dr.alarms()),
                 java.util.List.of(new Dashboard.HealthCheck("primary", dns.primaryHealthCheckId(), FailoverDns.METRICS_REGION),
-                        new Dashboard.HealthCheck("dr", dns.drHealthCheckId(), FailoverDns.METRICS_REGION)),
+                        new Dashboard.HealthCheck("dr", dns.drHealthCheckId(), FailoverDns.METRICS_REGION,
+                                dns.drReadinessCheckId())),
                 new Dashboard.FailoverAlarms(FailoverDns.METRICS_REGION, dns.failoverAlarmArns()));
         Outputs.add(this, "dashboard_name", "CloudWatch dashboard of both regions", dashboard.name());
         Outputs.add(this, "dashboard_url", "Console link to the dashboard of both regions", dashboard.url());

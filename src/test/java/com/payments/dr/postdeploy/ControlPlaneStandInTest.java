@@ -133,7 +133,7 @@ class ControlPlaneStandInTest {
                     String[] alarm = ALARMS.get(name + "@" + region);
                     if (alarm != null && composite == name.contains("fail-over-now")) {
                         members.append("<member><AlarmName>").append(name).append("</AlarmName>")
-                                .append(composite ? "<AlarmRule>ALARM(\"a\") AND OK(\"b\")</AlarmRule>" : "")
+                                .append(composite ? "<AlarmRule>ALARM(\"a\") AND OK(\"b\") AND NOT ALARM(\"alarm-dr-serving-dev\")</AlarmRule>" : "")
                                 .append("<AlarmActions>").append(alarm[0].isEmpty() ? "" : "<member>" + alarm[0] + "</member>")
                                 .append("</AlarmActions><OKActions>")
                                 .append(alarm[1].isEmpty() ? "" : "<member>" + alarm[1] + "</member>")

@@ -103,22 +103,38 @@ class FailoverDnsTest {
         // the primary's /health, and the DR region's readiness (its own /health fails until promoted)
         Map<String, String> checks = Map.of("primary-unhealthy", "dns_primary_health_check",
                 "dr-not-ready", "dns_dr_readiness_check");
+        // one bad minute must not page: 3 failing minutes out of 5
         checks.forEach((name, check) -> synth.assertResource("aws_cloudwatch_metric_alarm", Synth.props(
                 "provider", "aws.primary", "alarm_name", "alarm-" + name + "-dev", "namespace", "AWS/Route53",
-                "metric_name", "HealthCheckStatus", "statistic", "Minimum", "threshold", 1,
+                "metric_name", "HealthCheckStatus", "statistic", "Minimum", "threshold", 1, "period", 60,
+                "evaluation_periods", 5, "datapoints_to_alarm", 3,
                 "comparison_operator", "LessThanThreshold", "treat_missing_data", "breaching",
                 "dimensions", Map.of("HealthCheckId", synth.ref("aws_route53_health_check", check, "id")),
                 "alarm_actions", List.of(topic), "ok_actions", List.of(topic))));
-        for (JsonObject alarm : synth.resources("aws_cloudwatch_metric_alarm")) {
-            assertFalse(alarm.toString().contains(synth.ref("aws_route53_health_check", "dns_dr_health_check", "id")),
-                    "no alarm on the DR region's /health, which fails every day until a promotion: " + alarm);
-        }
+        // the DR region's own /health, the other way round: ALARM only while the DR region serves
+        String drCheck = synth.ref("aws_route53_health_check", "dns_dr_health_check", "id");
+        List<JsonObject> onDrHealth = synth.resources("aws_cloudwatch_metric_alarm").stream()
+                .filter(alarm -> alarm.toString().contains(drCheck)).toList();
+        assertEquals(1, onDrHealth.size());
+        synth.assertResource("aws_cloudwatch_metric_alarm", Synth.props(
+                "provider", "aws.primary", "alarm_name", "alarm-dr-serving-dev", "namespace", "AWS/Route53",
+                "metric_name", "HealthCheckStatus", "statistic", "Minimum", "threshold", 1, "period", 60,
+                "evaluation_periods", 5, "datapoints_to_alarm", 3,
+                "comparison_operator", "GreaterThanOrEqualToThreshold", "treat_missing_data", "notBreaching",
+                "dimensions", Map.of("HealthCheckId", drCheck),
+                "alarm_actions", List.of(topic), "ok_actions", List.of(topic)));
+        // it clears once the DR region serves (after a promotion or a switchover), though the old
+        // primary stays read-only (503) and the DR region stays ready
         synth.assertResource("aws_cloudwatch_composite_alarm", Synth.props("provider", "aws.primary",
                 "alarm_name", "alarm-fail-over-now-dev",
                 "alarm_rule", "ALARM(\"" + synth.ref("aws_cloudwatch_metric_alarm", "dns_primary_unhealthy", "alarm_name")
                         + "\") AND OK(\"" + synth.ref("aws_cloudwatch_metric_alarm", "dns_dr_not_ready", "alarm_name")
+                        + "\") AND NOT ALARM(\"" + synth.ref("aws_cloudwatch_metric_alarm", "dns_dr_serving", "alarm_name")
                         + "\")",
                 "alarm_actions", List.of(topic), "ok_actions", List.of(topic)));
+        String description = synth.resource("aws_cloudwatch_composite_alarm", "dns_fail_over_now")
+                .get("alarm_description").getAsString();
+        assertTrue(description.contains("not yet serving") && description.contains("clears"), description);
     }
 
     @Test
@@ -130,7 +146,7 @@ class FailoverDnsTest {
         String arn = elsewhere.ref("aws_sns_topic", "route53_alerts_topic", "arn");
         elsewhere.assertResource("aws_cloudwatch_composite_alarm", Synth.props("provider", "aws.route53_metrics",
                 "alarm_actions", List.of(arn)));
-        for (String name : List.of("primary-unhealthy", "dr-not-ready")) {
+        for (String name : List.of("primary-unhealthy", "dr-not-ready", "dr-serving")) {
             elsewhere.assertResource("aws_cloudwatch_metric_alarm", Synth.props("provider", "aws.route53_metrics",
                     "alarm_name", "alarm-" + name + "-dev", "alarm_actions", List.of(arn)));
         }
@@ -147,7 +163,7 @@ class FailoverDnsTest {
         String arn = drInUsEast1.ref("aws_sns_topic", "dr_alerts_topic", "arn");
         drInUsEast1.assertResource("aws_cloudwatch_composite_alarm", Synth.props("provider", "aws.dr",
                 "alarm_actions", List.of(arn), "ok_actions", List.of(arn)));
-        for (String name : List.of("primary-unhealthy", "dr-not-ready")) {
+        for (String name : List.of("primary-unhealthy", "dr-not-ready", "dr-serving")) {
             drInUsEast1.assertResource("aws_cloudwatch_metric_alarm", Synth.props("provider", "aws.dr",
                     "alarm_name", "alarm-" + name + "-dev", "alarm_actions", List.of(arn)));
         }

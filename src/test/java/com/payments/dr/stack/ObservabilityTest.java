@@ -83,8 +83,8 @@ class ObservabilityTest {
         drKeys.add("db-global-replication-lag");
         drKeys.add("db-global-rpo-lag");
         assertEquals(drKeys, new TreeSet<>(alarms(synth, "dr").keySet()));
-        // and the two health-check alarms of FailoverDns
-        assertEquals(COMMON_KEYS.size() * 2 + 2 + 2, synth.resources("aws_cloudwatch_metric_alarm").size());
+        // and the three health-check alarms of FailoverDns
+        assertEquals(COMMON_KEYS.size() * 2 + 2 + 3, synth.resources("aws_cloudwatch_metric_alarm").size());
     }
 
     @Test
@@ -413,6 +413,16 @@ class ObservabilityTest {
                     synth.ref("aws_route53_health_check", "dns_" + ROLES.get(i) + "_health_check", "id")),
                     Synth.strings(properties.getAsJsonArray("metrics").get(0).getAsJsonArray()));
         }
+        // the DR region's graph also shows its readiness, which is 1 every day while its /health is 0
+        com.google.gson.JsonArray dr = checks.get(1).getAsJsonObject("properties").getAsJsonArray("metrics");
+        assertEquals(1, checks.get(0).getAsJsonObject("properties").getAsJsonArray("metrics").size());
+        assertEquals(2, dr.size());
+        com.google.gson.JsonArray readiness = dr.get(1).getAsJsonArray();
+        assertEquals(List.of("AWS/Route53", "HealthCheckStatus", "HealthCheckId",
+                synth.ref("aws_route53_health_check", "dns_dr_readiness_check", "id")),
+                java.util.stream.IntStream.range(0, 4).mapToObj(j -> readiness.get(j).getAsString()).toList());
+        assertEquals("readiness (?probe=standby)", readiness.get(4).getAsJsonObject().get("label").getAsString());
+        assertTrue(checks.get(1).getAsJsonObject("properties").get("title").getAsString().contains("readiness"));
     }
 
     @Test
@@ -425,8 +435,10 @@ class ObservabilityTest {
         assertTrue(properties.get("title").getAsString().contains("us-east-1"), properties.toString());
         assertEquals(List.of(synth.ref("aws_cloudwatch_composite_alarm", "dns_fail_over_now", "arn"),
                 synth.ref("aws_cloudwatch_metric_alarm", "dns_primary_unhealthy", "arn"),
-                synth.ref("aws_cloudwatch_metric_alarm", "dns_dr_not_ready", "arn")),
+                synth.ref("aws_cloudwatch_metric_alarm", "dns_dr_not_ready", "arn"),
+                synth.ref("aws_cloudwatch_metric_alarm", "dns_dr_serving", "arn")),
                 Synth.strings(properties.getAsJsonArray("alarms")));
+        assertTrue(properties.get("title").getAsString().contains("NOT DR serving"), properties.toString());
         int height = top.get("height").getAsInt();
         for (JsonObject widget : widgets(synth).subList(1, widgets(synth).size())) {
             assertTrue(widget.get("y").getAsInt() >= height, "below the failover row: " + widget);
