@@ -207,8 +207,19 @@ class LocalDeploymentTest {
                     eventHeaders.remove("Idempotency-key");
                 }
                 String requestBody = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                ApiResponse response = ROUTES.get(parts[1]).handle(Fixtures.event(exchange.getRequestMethod(), resource,
-                        eventHeaders, requestBody.isEmpty() ? null : requestBody));
+                JsonObject event = com.google.gson.JsonParser.parseString(Fixtures.event(exchange.getRequestMethod(),
+                        resource, eventHeaders, requestBody.isEmpty() ? null : requestBody)).getAsJsonObject();
+                // the proxy event's queryStringParameters: one value per name (the last), absent without a query
+                String query = exchange.getRequestURI().getQuery();
+                if (query != null) {
+                    JsonObject parameters = new JsonObject();
+                    for (String pair : query.split("&")) {
+                        String[] nameValue = pair.split("=", 2);
+                        parameters.addProperty(nameValue[0], nameValue.length == 2 ? nameValue[1] : "");
+                    }
+                    event.add("queryStringParameters", parameters);
+                }
+                ApiResponse response = ROUTES.get(parts[1]).handle(event.toString());
                 status = response.statusCode();
                 body = response.body();
                 headers.putAll(response.headers());
