@@ -207,6 +207,8 @@ public abstract class RegionalResources extends Construct {
         // the same settings plus the owner's secret, which only the migrator is given
         Map<String, String> migratorEnvironment = new TreeMap<>(environment);
         migratorEnvironment.put("DB_SECRET_ARN", global.secretArn(region.region()));
+        // it migrates the writer only: the readiness probe's endpoint is the payment function's
+        migratorEnvironment.remove("DB_READER_HOST");
         migrator = new MigratorFunction(this, "migrator", new MigratorFunction.Props(region, code, network, logsKey,
                 dataKey, config.logRetentionDays(), global.secretArn(region.region()), migratorEnvironment,
                 database.instances(), database.clusterResourceId(), SchemaMigrator.digest(SchemaMigrator.MIGRATIONS)));
