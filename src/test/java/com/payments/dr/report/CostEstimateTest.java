@@ -43,8 +43,8 @@ class CostEstimateTest {
         // the watchlists: 25 alarms in the primary, 27 in DR (the secondary's replication and RPO lag) x $0.10
         assertEquals(2.50, line(e, "CloudWatch metric alarms", "primary").idleUsd(), 1e-9);
         assertEquals(2.70, line(e, "CloudWatch metric alarms", "dr").idleUsd(), 1e-9);
-        // 2 x $0.10 + the composite $0.50; 3 checks (both /health, the DR readiness probe) x ($0.75 + $2.00 HTTPS)
-        assertEquals(0.70, line(e, "Health-check alarms", "us-east-1").idleUsd(), 1e-9);
+        // 3 x $0.10 (primary unhealthy, DR not ready, DR serving) + the composite $0.50; 3 checks (both /health, the DR readiness probe) x ($0.75 + $2.00 HTTPS)
+        assertEquals(0.80, line(e, "Health-check alarms", "us-east-1").idleUsd(), 1e-9);
         assertEquals(8.25, line(e, "Route 53 health checks", "global").idleUsd(), 1e-9);
         // 262 800 /health calls: API $3.50/M + Lambda $0.20/M + 10 ms at 1 GB + 1500 bytes of logs
         double health = 262_800 * (3.5e-6 + 0.2e-6 + 0.01 * 0.0000166667 + 1500 / Math.pow(1024, 3) * 0.5);
@@ -55,7 +55,7 @@ class CostEstimateTest {
         // X-Ray: 0.2 requests/s, all within the 1/s reservoir: 525 600 traces x $5/M
         assertEquals(2.628, line(e, "X-Ray traces (API stage tracing)", "dr").idleUsd(), 1e-9);
         assertEquals(e.lines().stream().mapToDouble(CostEstimate.Line::idleUsd).sum(), e.idleUsd(), 1e-9);
-        assertEquals("$198.80", CostEstimate.usd(e.idleUsd()));
+        assertEquals("$198.90", CostEstimate.usd(e.idleUsd()));
         assertTrue(e.idleUsd() < e.budgetUsd());
         assertNull(e.overBudget());
     }
@@ -75,8 +75,8 @@ class CostEstimateTest {
         assertEquals(2.10, line(e, "API Gateway detailed metrics", "primary").loadUsd(), 1e-9);
         assertEquals(0, line(e, "API Gateway detailed metrics", "primary").idleUsd(), 1e-9);
         assertEquals((e.loadUsd() - e.idleUsd()) / payments, e.perPaymentUsd(), 1e-12);
-        assertEquals("$276.13", CostEstimate.usd(e.loadUsd()));
-        assertEquals("idle $198.80/month (budget $200.00), at 1 payment(s)/s $276.13/month", e.summary());
+        assertEquals("$276.23", CostEstimate.usd(e.loadUsd()));
+        assertEquals("idle $198.90/month (budget $200.00), at 1 payment(s)/s $276.23/month", e.summary());
 
         CostEstimate none = estimate("COST_PAYMENTS_PER_SECOND", "0");
         assertEquals(none.idleUsd(), none.loadUsd(), 1e-9);
@@ -126,14 +126,14 @@ class CostEstimateTest {
 
     @Test
     void overBudgetIsOneLineNamingTheEstimateTheBudgetTheLargestItemAndTheSetting() {
-        assertEquals("estimated idle cost $242.60/month exceeds MONTHLY_BUDGET_USD=200 (largest: Aurora Serverless v2"
+        assertEquals("estimated idle cost $242.70/month exceeds MONTHLY_BUDGET_USD=200 (largest: Aurora Serverless v2"
                 + " instances, primary us-east-1, $87.60); reduce the configuration or raise MONTHLY_BUDGET_USD"
                 + " explicitly", estimate("DR_DB_INSTANCES", "2").overBudget());
         assertNull(estimate("DR_DB_INSTANCES", "2", "MONTHLY_BUDGET_USD", "250").overBudget());
         // the budget is compared in cents: exactly the estimate is within it
-        assertNull(estimate("MONTHLY_BUDGET_USD", "198.80").overBudget());
-        assertTrue(estimate("MONTHLY_BUDGET_USD", "198.79").overBudget().startsWith(
-                "estimated idle cost $198.80/month exceeds MONTHLY_BUDGET_USD=198.79 (largest: "));
+        assertNull(estimate("MONTHLY_BUDGET_USD", "198.90").overBudget());
+        assertTrue(estimate("MONTHLY_BUDGET_USD", "198.89").overBudget().startsWith(
+                "estimated idle cost $198.90/month exceeds MONTHLY_BUDGET_USD=198.89 (largest: "));
     }
 
     @Test
