@@ -33,7 +33,12 @@ final class DrillClient implements AutoCloseable {
 
     /** API Gateway answers within 29 s (its integration timeout), so a client waits no longer than that. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
-    static final Duration GIVE_UP = Duration.ofSeconds(60);
+    /**
+     * Longer than the idempotency lease: a claim whose outcome the function could not learn (a
+     * DynamoDB timeout under load, a region that died mid-request) holds its key for the whole
+     * lease, answering 409 request_in_progress, and only then can a retry take it.
+     */
+    static final Duration GIVE_UP = IdempotencyStore.LEASE.plusSeconds(30);
     static final Duration MAX_BACKOFF = Duration.ofMillis(250);
     static final String MERCHANT = "m-drill";
 

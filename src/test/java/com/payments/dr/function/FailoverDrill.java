@@ -90,6 +90,8 @@ final class FailoverDrill implements AutoCloseable {
     private volatile long primaryBackAt = Long.MAX_VALUE;
     /** Acknowledged keys already reported lost by an earlier scenario (not counted again). */
     private final Set<String> reportedLost = new HashSet<>();
+    /** Keys already reported as duplicates by an earlier scenario (not counted again). */
+    private final Set<String> reportedDuplicates = new HashSet<>();
 
     FailoverDrill(Settings settings, PrintStream report) {
         this.settings = settings;
@@ -419,6 +421,8 @@ final class FailoverDrill implements AutoCloseable {
                         + e.getValue().get("response_body").s() + " / " + other.get("response_body").s());
             }
         }
+        // a key found in an earlier scenario is not counted again (its acknowledgements stay on record)
+        reasons.keySet().removeIf(key -> !reportedDuplicates.add(key));
         List<String> duplicateLines = new ArrayList<>();
         int recreated = 0;
         for (Map.Entry<String, Set<String>> e : reasons.entrySet()) {

@@ -230,8 +230,17 @@ final class GlobalTableReplication implements AutoCloseable {
      */
     synchronized void cut() {
         cut = true;
-        dr.inbound.drainTo(primary.held);
-        primary.inbound.drainTo(dr.held);
+        hold(dr.inbound, primary.held);
+        hold(primary.inbound, dr.held);
+    }
+
+    /** Moves every queued write, due or not (a DelayQueue's drainTo takes only the due ones). */
+    private static void hold(DelayQueue<Pending> inbound, List<Pending> held) {
+        for (Delayed d : inbound.toArray(new Delayed[0])) {
+            if (inbound.remove(d)) {
+                held.add((Pending) d);
+            }
+        }
     }
 
     /** The primary's item keys written there and not delivered to DR since the cut. */
