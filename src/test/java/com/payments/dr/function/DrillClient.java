@@ -33,12 +33,17 @@ final class DrillClient implements AutoCloseable {
 
     /** API Gateway answers within 29 s (its integration timeout), so a client waits no longer than that. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
-    static final Duration GIVE_UP = Duration.ofSeconds(60);
+    /**
+     * Longer than the idempotency lease: a claim whose outcome the function could not learn (a
+     * DynamoDB timeout under load, a region that died mid-request) holds its key for the whole
+     * lease, answering 409 request_in_progress, and only then can a retry take it.
+     */
+    static final Duration GIVE_UP = IdempotencyStore.LEASE.plusSeconds(30);
     static final Duration MAX_BACKOFF = Duration.ofMillis(250);
     static final String MERCHANT = "m-drill";
 
     /** One answer (or none: a transport failure or timeout, status 0). */
-    record Attempt(long atMillis, String region, int status, String code, boolean retryAfter) {
+    record Attempt(long atMillis, String key, String region, int status, String code, boolean retryAfter) {
         boolean ok() {
             return status >= 200 && status < 300;
         }
@@ -54,8 +59,27 @@ final class DrillClient implements AutoCloseable {
         }
     }
 
-    /** A payment the client was told is stored. */
-    record Ack(String key, String paymentId, String region, long atMillis, String amount) {
+    /**
+     * A payment the client was told is stored: which region answered, whether the answer said it
+     * repeats an earlier one ({@code Idempotent-Replayed}), and the payment the body describes.
+     */
+    record Ack(String key, String paymentId, String region, long atMillis, String amount, boolean replayed,
+            String bodyRegion) {
+    }
+
+    /**
+     * Every this-many-th payment is sent once more with the same key and body after its
+     * acknowledgement, as a client does that timed out before the answer reached it: the answer
+     * must repeat the first one (same payment, {@code Idempotent-Replayed}), never create another.
+     */
+    static final int REPLAY_EVERY = 5;
+    /** The resend comes this long after the acknowledgement, plus up to {@link #REPLAY_WITHIN_MILLIS}. */
+    static final long REPLAY_AFTER_MILLIS = 100;
+    static final long REPLAY_WITHIN_MILLIS = 500;
+
+    /** Whether the client sends this key again after its acknowledgement. */
+    static boolean resent(String key) {
+        return Integer.parseInt(key.substring(key.lastIndexOf('-') + 1)) % REPLAY_EVERY == 0;
     }
 
     private final DrillRegion[] regions;
@@ -110,35 +134,45 @@ final class DrillClient implements AutoCloseable {
             String key = "drill-" + run + "-" + n;
             String amount = (n % 997 + 1) + "." + String.format("%02d", n % 100);
             String body = "{\"amount\":\"" + amount + "\",\"currency\":\"USD\",\"merchant_id\":\"" + MERCHANT + "\"}";
-            long giveUp = System.nanoTime() + GIVE_UP.toNanos();
-            java.util.Deque<String> history = new java.util.ArrayDeque<>();
-            while (System.nanoTime() < giveUp) {
-                int first = preferred;
-                Attempt a = post(first, key, body, amount);
-                remember(history, a);
-                if (a.ok()) {
-                    return;
-                }
-                long backoff = MAX_BACKOFF.toMillis();
-                if (a.status >= 500 || a.status == 0) {
-                    Attempt b = post(1 - first, key, body, amount);
-                    remember(history, b);
-                    if (b.ok()) {
-                        preferred = 1 - first;
-                        return;
-                    }
-                } else if (!a.inProgress409()) {
-                    abandoned.add(key + " " + a.status + " " + a.code);
-                    return;
-                }
-                Thread.sleep(backoff);
+            if (send(key, body, amount) && resent(key)) {
+                Thread.sleep(REPLAY_AFTER_MILLIS
+                        + java.util.concurrent.ThreadLocalRandom.current().nextLong(REPLAY_WITHIN_MILLIS));
+                send(key, body, amount);
             }
-            abandoned.add(key + " gave up after " + GIVE_UP + "; last answers " + history);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             inFlight.decrementAndGet();
         }
+    }
+
+    /** Sends one payment until it is acknowledged (true) or given up (recorded as abandoned). */
+    private boolean send(String key, String body, String amount) throws InterruptedException {
+        long giveUp = System.nanoTime() + GIVE_UP.toNanos();
+        java.util.Deque<String> history = new java.util.ArrayDeque<>();
+        while (System.nanoTime() < giveUp) {
+            int first = preferred;
+            Attempt a = post(first, key, body, amount);
+            remember(history, a);
+            if (a.ok()) {
+                return true;
+            }
+            long backoff = MAX_BACKOFF.toMillis();
+            if (a.status >= 500 || a.status == 0) {
+                Attempt b = post(1 - first, key, body, amount);
+                remember(history, b);
+                if (b.ok()) {
+                    preferred = 1 - first;
+                    return true;
+                }
+            } else if (!a.inProgress409()) {
+                abandoned.add(key + " " + a.status + " " + a.code);
+                return false;
+            }
+            Thread.sleep(backoff);
+        }
+        abandoned.add(key + " gave up after " + GIVE_UP + "; last answers " + history);
+        return false;
     }
 
     private static void remember(java.util.Deque<String> history, Attempt a) {
@@ -161,20 +195,24 @@ final class DrillClient implements AutoCloseable {
             long at = System.currentTimeMillis();
             String code = null;
             String paymentId = null;
+            String bodyRegion = null;
             try {
                 JsonObject json = JsonParser.parseString(response.body()).getAsJsonObject();
                 code = json.has("error") ? json.get("error").getAsString() : null;
                 paymentId = json.has("payment_id") ? json.get("payment_id").getAsString() : null;
+                bodyRegion = json.has("region") ? json.get("region").getAsString() : null;
             } catch (RuntimeException notJson) {
                 code = "not_json";
             }
             Optional<String> retryAfter = response.headers().firstValue("Retry-After");
-            attempt = new Attempt(at, target.name(), response.statusCode(), code, retryAfter.isPresent());
+            attempt = new Attempt(at, key, target.name(), response.statusCode(), code, retryAfter.isPresent());
             if (attempt.ok()) {
-                acks.add(new Ack(key, paymentId, target.name(), at, amount));
+                acks.add(new Ack(key, paymentId, target.name(), at, amount,
+                        "true".equals(response.headers().firstValue("Idempotent-Replayed").orElse(null)), bodyRegion));
             }
         } catch (IOException e) {
-            attempt = new Attempt(System.currentTimeMillis(), target.name(), 0, e.getClass().getSimpleName(), false);
+            attempt = new Attempt(System.currentTimeMillis(), key, target.name(), 0, e.getClass().getSimpleName(),
+                    false);
         }
         attempts.add(attempt);
         return attempt;

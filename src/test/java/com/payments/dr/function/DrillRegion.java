@@ -39,7 +39,7 @@ final class DrillRegion implements AutoCloseable {
     static final int FUNCTION_TIMEOUT_MILLIS = 25_000;
 
     private final String name;
-    private final HttpServer server;
+    private volatile HttpServer server;
     private final ExecutorService executor;
     private final BlockingQueue<PaymentHandler> containers;
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -63,10 +63,34 @@ final class DrillRegion implements AutoCloseable {
             containers.add(handler);
         }
         executor = Executors.newFixedThreadPool(containerCount * 2);
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        server.createContext("/", this::serve);
-        server.setExecutor(executor);
-        server.start();
+        server = listen(0);
+    }
+
+    private HttpServer listen(int port) throws IOException {
+        HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+        s.createContext("/", this::serve);
+        s.setExecutor(executor);
+        s.start();
+        return s;
+    }
+
+    /**
+     * The region's API goes away at once: the listener and every open connection are closed, so
+     * requests in flight lose their responses (their invocations run on, as a Lambda invocation
+     * does when its caller is gone) and new ones are refused.
+     */
+    void kill() {
+        server.stop(0);
+    }
+
+    /** The region's API is back, on the same address when the port is free again. */
+    void restart() throws IOException {
+        int port = server.getAddress().getPort();
+        try {
+            server = listen(port);
+        } catch (java.net.BindException taken) {
+            server = listen(0);
+        }
     }
 
     String name() {

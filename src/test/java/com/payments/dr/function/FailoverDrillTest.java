@@ -7,7 +7,9 @@ import com.payments.dr.function.FailoverDrill.Result;
 import com.payments.dr.function.FailoverDrill.Settings;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The failover drill (README "Failover drill"). {@code mvn -B verify} runs the short version and
@@ -40,7 +42,12 @@ class FailoverDrillTest {
                 Long.getLong("drill.dbDelayMs", isLong ? 1000 : 500));
     }
 
+    /**
+     * The short run takes about 1.5 min on this 2-core machine under load, the long one about 4 min;
+     * a hung engine or server must not hold the build for ever.
+     */
     @Test
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void unplannedFailoverLosesOnlyWhatTheLagHeldFailBackAndSwitchoverLoseNothingAndNothingIsStoredTwice()
             throws Exception {
         Settings settings = settings();
@@ -51,6 +58,7 @@ class FailoverDrillTest {
             drill.start();
             results = drill.run();
             assertEquals(List.of(), drill.abandoned(), "every payment was acknowledged in the end");
+            assertTrue(drill.replicated() > 0, "the tables replicated writes to each other");
         }
         System.out.printf("failover drill (%d s per phase, %.0f payments/s, table lag %d ms, WAL link delay %d ms)"
                 + " in %d ms%n%s", settings.durationSeconds(), settings.ratePerSecond(), settings.stateDelayMs(),
@@ -59,7 +67,9 @@ class FailoverDrillTest {
                 FailoverDrill.json(settings, isLong ? command() : "mvn -B verify", results));
 
         for (Result r : results) {
-            assertEquals(0, r.duplicates(), r.name() + ": same key, one payment");
+            // same key, one payment: the only kind allowed is the documented loss of unplanned
+            // failover (the primary's copy lost, a later request re-created it in DR under the same id)
+            assertEquals(r.recreated(), r.duplicates(), r.name() + ": same key, one payment: " + r.duplicateLines());
             assertEquals(0, r.errors(), r.name() + ": every refusal is a 503 with Retry-After or a documented"
                     + " 409 request_in_progress with Retry-After: " + r.outcomes());
             assertTrue(r.acknowledged() > 0, r.name());
@@ -76,7 +86,12 @@ class FailoverDrillTest {
         assertTrue(unplanned.lostPayments() > 0, "a kill inside the lag loses acknowledged payments, reported");
         assertTrue(unplanned.lostWindowMs() <= settings.dbDelayMs() + FailoverDrill.LOSS_WINDOW_SLACK_MILLIS,
                 unplanned.lost().toString());
-        assertEquals(unplanned.lostPayments(), unplanned.lost().size());
+        // every acknowledged payment the new writer lacks is in the failed primary's own history
+        assertEquals(0, unplanned.lostNotInOldHistory(), unplanned.lost().toString());
+        assertEquals(0, failBack.recreated() + planned.recreated(), "no loss, nothing to re-create");
+        // the fault comes right after an acknowledgement the client resends: that request reaches DR
+        // for a key whose claim and completion are stranded in the primary's table
+        assertTrue(unplanned.strandedKeyRequests() > 0, "a DR request met a key stranded in the primary's table");
         // before its promotion the standby refused payments as read-only, without touching its table
         assertTrue(planned.outcomes().containsKey("dr 503 region_read_only"), planned.outcomes().toString());
     }

@@ -34,8 +34,9 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * has whole seconds only); a replicated write is skipped when the target's copy of the item was
  * written later. The
  * replicator's own writes come back on the target's stream and are recognised (same image) so they
- * are not sent back. Limit: a local write that lands in the last {@link #POLL_MILLIS} before a
- * replicated write of the same item, not yet seen on its stream, is overwritten by the older one.
+ * are not sent back (one queue of images per item: several replicated writes of an item can land
+ * before its stream shows the first). A replicated write is conditional on the target item being
+ * what replication last knew of it: a local write its stream has not shown yet is later, and wins.
  */
 final class GlobalTableReplication implements AutoCloseable {
 
@@ -51,8 +52,15 @@ final class GlobalTableReplication implements AutoCloseable {
         final DelayQueue<Pending> inbound = new DelayQueue<>();
         /** pk → version (time, order seen) of the write its current copy came from. */
         final Map<String, long[]> written = new ConcurrentHashMap<>();
-        /** pk → images this replicator wrote there, to be recognised on its stream. */
-        final Map<String, String> echoes = new ConcurrentHashMap<>();
+        /**
+         * pk → images this replicator wrote there, to be recognised on its stream: a queue per key,
+         * since two replicated writes of one item can both land before the stream shows the first.
+         */
+        final Map<String, java.util.Queue<String>> echoes = new ConcurrentHashMap<>();
+        /** pk → the item as the latest write seen on this end's stream or applied here left it. */
+        final Map<String, Map<String, AttributeValue>> images = new ConcurrentHashMap<>();
+        /** Writes from this end held back while the regions are cut off from each other. */
+        final List<Pending> held = new java.util.ArrayList<>();
         final Map<String, String> iterators = new HashMap<>();
         final Set<String> finishedShards = new HashSet<>();
         List<Shard> shards = List.of();
@@ -98,7 +106,10 @@ final class GlobalTableReplication implements AutoCloseable {
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong seenOrder = new AtomicLong();
     private final AtomicLong superseded = new AtomicLong();
+    /** Writes taken from an inbound queue and not yet applied or skipped. */
+    private final AtomicLong pending = new AtomicLong();
     private volatile boolean running = true;
+    private boolean cut;
     private volatile RuntimeException failure;
 
     GlobalTableReplication(TestDynamo primaryEngine, Region primaryRegion, String primaryTable, String primaryStream,
@@ -190,12 +201,131 @@ final class GlobalTableReplication implements AutoCloseable {
         String pk = r.dynamodb().keys().get("pk").s();
         Map<String, AttributeValue> image = r.eventName() == OperationType.REMOVE ? null : r.dynamodb().newImage();
         String fingerprint = fingerprint(image);
-        if (from.echoes.remove(pk, fingerprint)) {
+        java.util.Queue<String> echoes = from.echoes.get(pk);
+        if (echoes != null && echoes.remove(fingerprint)) {
             return;
         }
         Pending write = new Pending(pk, image, seen, seenOrder.incrementAndGet(), seen + delayMillis);
+        trace(pk, "seen at " + from.name + " " + seen + "/" + write.order() + " " + (image == null ? "deleted"
+                : image.get("status").s() + " " + image.get("region").s()));
         from.written.merge(pk, write.version(), (a, b) -> later(a, b) ? a : b);
+        if (image == null) {
+            from.images.remove(pk);
+        } else {
+            from.images.put(pk, image);
+        }
+        synchronized (this) {
+            if (cut) {
+                from.held.add(write);
+                return;
+            }
+        }
         from.other.inbound.add(write);
+    }
+
+    /**
+     * The regions lose each other (a regional failure): nothing more is delivered either way, and
+     * what was in transit is held with the writes that follow, as a global table keeps a replica's
+     * unreplicated writes until the region is back.
+     */
+    synchronized void cut() {
+        cut = true;
+        hold(dr.inbound, primary.held);
+        hold(primary.inbound, dr.held);
+    }
+
+    /** Moves every queued write, due or not (a DelayQueue's drainTo takes only the due ones). */
+    private static void hold(DelayQueue<Pending> inbound, List<Pending> held) {
+        for (Delayed d : inbound.toArray(new Delayed[0])) {
+            if (inbound.remove(d)) {
+                held.add((Pending) d);
+            }
+        }
+    }
+
+    /** The primary's item keys written there and not delivered to DR since the cut. */
+    synchronized Set<String> strandedPrimaryKeys() {
+        Set<String> keys = new HashSet<>();
+        primary.held.forEach(p -> keys.add(p.pk()));
+        return keys;
+    }
+
+    /**
+     * The region is back: everything held is delivered now, each write keeping its own time, so
+     * last writer wins decides between a stranded write and what the other region wrote since.
+     * Returns how many writes were held.
+     */
+    synchronized int heal() {
+        int count = primary.held.size() + dr.held.size();
+        long now = System.currentTimeMillis();
+        for (End from : List.of(primary, dr)) {
+            for (Pending p : from.held) {
+                from.other.inbound.add(new Pending(p.pk(), p.image(), p.writtenAt(), p.order(), now));
+            }
+            from.held.clear();
+        }
+        cut = false;
+        return count;
+    }
+
+    /**
+     * Waits until every write seen has been applied (or superseded) and both streams have nothing
+     * new, then returns the items that differ between the two tables (empty when they are equal).
+     */
+    List<String> awaitIdleAndCompare(java.time.Duration limit) throws InterruptedException {
+        long end = System.currentTimeMillis() + limit.toMillis();
+        List<String> differences = List.of();
+        while (System.currentTimeMillis() < end) {
+            check();
+            long before = seenOrder.get() + applied.get() + superseded.get();
+            Thread.sleep(delayMillis + 20 * POLL_MILLIS);
+            if (idle() && pending.get() == 0 && before == seenOrder.get() + applied.get() + superseded.get()) {
+                differences = differences();
+                if (differences.isEmpty()) {
+                    return differences;
+                }
+            }
+        }
+        return differences;
+    }
+
+    private List<String> differences() {
+        Map<String, Map<String, AttributeValue>> left = scan(primary);
+        Map<String, Map<String, AttributeValue>> right = scan(dr);
+        List<String> out = new java.util.ArrayList<>();
+        Set<String> keys = new java.util.TreeSet<>(left.keySet());
+        keys.addAll(right.keySet());
+        for (String pk : keys) {
+            if (!java.util.Objects.equals(left.get(pk), right.get(pk))) {
+                out.add(pk + ": primary " + left.get(pk) + " (version " + version(primary, pk) + ") / dr "
+                        + right.get(pk) + " (version " + version(dr, pk) + "); replication's history of it: " + traces.get(pk));
+            }
+        }
+        return out;
+    }
+
+    /** Every item of one end's table, by pk (a consistent scan). */
+    Map<String, Map<String, AttributeValue>> scan(boolean primarySide) {
+        return scan(primarySide ? primary : dr);
+    }
+
+    private static String version(End end, String pk) {
+        long[] v = end.written.get(pk);
+        return v == null ? "none" : v[0] + "/" + v[1];
+    }
+
+    private static Map<String, Map<String, AttributeValue>> scan(End end) {
+        Map<String, Map<String, AttributeValue>> items = new HashMap<>();
+        end.client.scanPaginator(b -> b.tableName(end.table).consistentRead(true)).items()
+                .forEach(item -> items.put(item.get("pk").s(), item));
+        return items;
+    }
+
+    /** pk → what replication did with each write of the item, for the message when the tables differ. */
+    private final Map<String, java.util.Queue<String>> traces = new ConcurrentHashMap<>();
+
+    private void trace(String pk, String line) {
+        traces.computeIfAbsent(pk, k -> new java.util.concurrent.ConcurrentLinkedQueue<>()).add(line);
     }
 
     private static boolean later(long[] a, long[] b) {
@@ -213,19 +343,38 @@ final class GlobalTableReplication implements AutoCloseable {
                 if (p == null) {
                     continue;
                 }
+                pending.incrementAndGet();
                 long[] current = to.written.get(p.pk());
                 if (current != null && later(current, p.version())) {
+                    trace(p.pk(), "superseded at " + to.name + " " + p.writtenAt() + "/" + p.order() + " by "
+                            + current[0] + "/" + current[1]);
                     superseded.incrementAndGet();
+                    pending.decrementAndGet();
                     continue;
                 }
-                to.echoes.put(p.pk(), fingerprint(p.image()));
-                to.written.put(p.pk(), p.version());
-                if (p.image() == null) {
-                    to.client.deleteItem(b -> b.tableName(to.table).key(Map.of("pk", AttributeValue.fromS(p.pk()))));
+                String fingerprint = fingerprint(p.image());
+                java.util.Queue<String> echoes = to.echoes.computeIfAbsent(p.pk(),
+                        k -> new java.util.concurrent.ConcurrentLinkedQueue<>());
+                echoes.add(fingerprint);
+                Map<String, AttributeValue> expected = to.images.get(p.pk());
+                if (write(to, p, expected)) {
+                    // unless the stream has meanwhile shown a local write that followed this one
+                    to.written.merge(p.pk(), p.version(), (a, b) -> later(a, b) ? a : b);
+                    if (expected == null && p.image() != null) {
+                        to.images.putIfAbsent(p.pk(), p.image());
+                    } else if (expected != null && p.image() == null) {
+                        to.images.remove(p.pk(), expected);
+                    } else if (expected != null) {
+                        to.images.replace(p.pk(), expected, p.image());
+                    }
+                    trace(p.pk(), "applied at " + to.name + " " + p.writtenAt() + "/" + p.order());
+                    applied.incrementAndGet();
                 } else {
-                    to.client.putItem(b -> b.tableName(to.table).item(p.image()));
+                    echoes.remove(fingerprint);
+                    trace(p.pk(), "overtaken at " + to.name + " " + p.writtenAt() + "/" + p.order());
+                    superseded.incrementAndGet();
                 }
-                applied.incrementAndGet();
+                pending.decrementAndGet();
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -234,6 +383,46 @@ final class GlobalTableReplication implements AutoCloseable {
                 }
                 return;
             }
+        }
+    }
+
+    /**
+     * Applies a replicated write only if the target item is still what replication last knew of
+     * it. Otherwise a local write has landed that its stream has not shown yet: it is later than
+     * this replicated write (which was checked against everything seen), so it wins and the
+     * replicated write is dropped, as a global table keeps the later write.
+     */
+    private static boolean write(End to, Pending p, Map<String, AttributeValue> expected) {
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        String condition;
+        if (expected == null) {
+            names.put("#pk", "pk");
+            condition = "attribute_not_exists(#pk)";
+        } else {
+            List<String> terms = new java.util.ArrayList<>();
+            int i = 0;
+            for (Map.Entry<String, AttributeValue> e : expected.entrySet()) {
+                names.put("#a" + i, e.getKey());
+                values.put(":v" + i, e.getValue());
+                terms.add("#a" + i + " = :v" + i);
+                i++;
+            }
+            condition = String.join(" AND ", terms);
+        }
+        Map<String, AttributeValue> conditionValues = values.isEmpty() ? null : values;
+        try {
+            if (p.image() == null) {
+                to.client.deleteItem(b -> b.tableName(to.table).key(Map.of("pk", AttributeValue.fromS(p.pk())))
+                        .conditionExpression(condition).expressionAttributeNames(names)
+                        .expressionAttributeValues(conditionValues));
+            } else {
+                to.client.putItem(b -> b.tableName(to.table).item(p.image()).conditionExpression(condition)
+                        .expressionAttributeNames(names).expressionAttributeValues(conditionValues));
+            }
+            return true;
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException overtaken) {
+            return false;
         }
     }
 

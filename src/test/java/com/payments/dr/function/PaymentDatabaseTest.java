@@ -304,9 +304,21 @@ class PaymentDatabaseTest {
                 s.execute("ALTER DATABASE payments_db_ro SET default_transaction_read_only = off");
             }
             assertFalse(db.writable(D), "cached");
-            clock.advance(PaymentDatabase.WRITABLE_CACHE);
+            // a new session sees the database setting (as a promoted instance's new sessions do)
             db.close();
-            assertTrue(db.writable(D));
+            clock.advance(PaymentDatabase.READ_ONLY_CACHE.minusMillis(1));
+            assertFalse(db.writable(D), "a read-only answer is cached up to READ_ONLY_CACHE");
+            clock.advance(java.time.Duration.ofMillis(1));
+            assertTrue(db.writable(D), "promotion is noticed after READ_ONLY_CACHE, not WRITABLE_CACHE");
+            // a writable answer is kept longer
+            try (Connection c = PG.admin("postgres"); Statement s = c.createStatement()) {
+                s.execute("ALTER DATABASE payments_db_ro SET default_transaction_read_only = on");
+            }
+            db.close();
+            clock.advance(PaymentDatabase.WRITABLE_CACHE.minusMillis(1));
+            assertTrue(db.writable(D), "cached writable");
+            clock.advance(java.time.Duration.ofMillis(1));
+            assertFalse(db.writable(D));
         }
     }
 

@@ -87,6 +87,11 @@ final class TestDynamo {
         }
         server = ServerRunner.createServerFromCommandLineArgs(
                 new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
+        // DynamoDB Local's Jetty connector has a port and no host, so it would listen on every
+        // interface: bound to loopback here, before it starts
+        for (org.eclipse.jetty.server.Connector connector : jetty(server).getConnectors()) {
+            ((org.eclipse.jetty.server.ServerConnector) connector).setHost(LOOPBACK);
+        }
         server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -97,6 +102,25 @@ final class TestDynamo {
         }));
         endpoint = URI.create("http://127.0.0.1:" + port);
         client = clientFor(endpoint);
+    }
+
+    /** The only address a test engine listens on. */
+    static final String LOOPBACK = "127.0.0.1";
+
+    /** The Jetty server inside DynamoDB Local's proxy server, which offers no other way to set its host. */
+    private static org.eclipse.jetty.server.Server jetty(DynamoDBProxyServer proxy) throws ReflectiveOperationException {
+        java.lang.reflect.Field field = DynamoDBProxyServer.class.getDeclaredField("server");
+        field.setAccessible(true);
+        return (org.eclipse.jetty.server.Server) field.get(proxy);
+    }
+
+    /** The hosts the engine's connectors are bound to, as Jetty reports them. */
+    List<String> connectorHosts() throws ReflectiveOperationException {
+        List<String> hosts = new java.util.ArrayList<>();
+        for (org.eclipse.jetty.server.Connector connector : jetty(server).getConnectors()) {
+            hosts.add(((org.eclipse.jetty.server.ServerConnector) connector).getHost());
+        }
+        return hosts;
     }
 
     static DynamoDbClient clientFor(URI endpoint) {

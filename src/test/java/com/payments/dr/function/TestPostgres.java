@@ -147,13 +147,18 @@ final class TestPostgres implements AutoCloseable {
      * replication slot. It has its own directory, port and certificate; read-only until promoted.
      */
     static synchronized TestPostgres standbyOf(TestPostgres upstream, int linkPort, String slot) {
+        TestPostgres server = null;
         try {
-            TestPostgres server = new TestPostgres(binaries(), false, REPLICATED_OPTIONS);
+            server = new TestPostgres(binaries(), false, REPLICATED_OPTIONS);
             RUNNING.add(server);
             server.seedFrom(upstream, linkPort, slot);
             return server;
         } catch (IOException | InterruptedException | SQLException | GeneralSecurityException
-                 | OperatorCreationException e) {
+                 | OperatorCreationException | RuntimeException e) {
+            // the caller never gets the server, so it cannot close it: stopped and removed here
+            if (server != null) {
+                server.close();
+            }
             throw new IllegalStateException("could not start a standby PostgreSQL server", e);
         }
     }

@@ -58,4 +58,34 @@ class TestPostgresTest {
             assertTrue(c.isValid(5));
         }
     }
+
+    @Test
+    void aStandbyRefusesWritesUntilPromotedAndThenTakesThem() throws Exception {
+        try (TestPostgres primary = TestPostgres.startNewReplicated()) {
+            primary.createDatabase("replicated");
+            try (Connection c = primary.admin("replicated"); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE t (v int)");
+                s.execute("INSERT INTO t VALUES (1)");
+            }
+            try (TestPostgres standby = TestPostgres.standbyOf(primary, primary.port(), "unit_standby")) {
+                try (Connection c = standby.admin("replicated"); Statement s = c.createStatement()) {
+                    SQLException readOnly = assertThrows(SQLException.class, () -> s.execute("INSERT INTO t VALUES (2)"));
+                    assertEquals("25006", readOnly.getSQLState(), readOnly.getMessage());
+                    try (ResultSet r = s.executeQuery("SELECT pg_is_in_recovery(), (SELECT count(*) FROM t)")) {
+                        r.next();
+                        assertTrue(r.getBoolean(1));
+                        assertEquals(1, r.getInt(2), "the base backup holds the primary's row");
+                    }
+                }
+                standby.promote();
+                try (Connection c = standby.admin("replicated"); Statement s = c.createStatement()) {
+                    try (ResultSet r = s.executeQuery("SELECT pg_is_in_recovery()")) {
+                        r.next();
+                        assertEquals(false, r.getBoolean(1));
+                    }
+                    assertEquals(1, s.executeUpdate("INSERT INTO t VALUES (2)"));
+                }
+            }
+        }
+    }
 }
