@@ -122,7 +122,9 @@ final class Tiers {
                         + config.drRegion() + ", last writer wins",
                 new Tier.Objective(TABLE_TYPICAL_LAG_SECONDS, "the replication latency at the fault, typically "
                         + "under " + CostEstimate.num(TABLE_TYPICAL_LAG_SECONDS) + " s; a replay re-asserts a payment "
-                        + "the promoted database lost"),
+                        + "the promoted database lost only if its completion reached the DR table first; a key "
+                        + "both lost with the region is stored again under the same payment id (the drill's "
+                        + "duplicates)"),
                 new Tier.Objective(0.0, "0: the replica takes writes at all times"),
                 measured, alarms, "nothing: the DR replica is already writable");
     }
