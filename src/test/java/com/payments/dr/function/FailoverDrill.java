@@ -416,7 +416,11 @@ final class FailoverDrill implements AutoCloseable {
             var other = drTable.get(e.getKey());
             if (other != null && completed(e.getValue()) && completed(other)
                     && !e.getValue().get("response_body").s().equals(other.get("response_body").s())) {
-                reasons.computeIfAbsent(scopedByPk.getOrDefault(e.getKey(), e.getKey()),
+                // a key no answer of this scenario named is still the same key: strip the table's prefix
+                String prefix = IdempotencyStore.partitionKey("");
+                String scoped = scopedByPk.getOrDefault(e.getKey(), e.getKey().startsWith(prefix)
+                        ? e.getKey().substring(prefix.length()) : e.getKey());
+                reasons.computeIfAbsent(scoped,
                         k -> new java.util.LinkedHashSet<>()).add("COMPLETED in both tables with different responses: "
                         + e.getValue().get("response_body").s() + " / " + other.get("response_body").s());
             }
