@@ -83,15 +83,8 @@ public final class Cli {
         boolean staged = !env.containsKey(OUTDIR_ENV);
         Report[] gate = new Report[1];
         try {
-            Synthesizer.synthesize(app -> stackFactory.create(app, config), outdir, staged, written -> {
-                // the policy gate, on exactly what was written, before it is swapped in
-                gate[0] = PolicyGate.evaluate(Synthesizer.readStack(written, DrStack.NAME), config.environmentSuffix());
-                if (!gate[0].passed()) {
-                    throw new IllegalStateException("policy gate failed");
-                }
-                // the readiness report beside the stack: swapped in with it, or not at all
-                readiness.writeInto(written);
-            });
+            Synthesizer.synthesize(app -> stackFactory.create(app, config), outdir, staged,
+                    afterSynth(config, readiness, gate));
         } catch (RuntimeException e) {
             Report report = gate[0];
             if (report == null || report.passed()) {
@@ -117,6 +110,22 @@ public final class Cli {
         out.println("readiness report: " + ReadinessReport.MARKDOWN + ", " + ReadinessReport.JSON + " beside the stack;"
                 + " cost estimate " + readiness.cost().summary());
         return OK;
+    }
+
+    /**
+     * What runs on the written directory before it is swapped in (here and in the benchmark): the
+     * policy gate on exactly what was written (its report into {@code gate[0]}; a failure throws),
+     * then the readiness report beside the stack.
+     */
+    public static java.util.function.Consumer<Path> afterSynth(DrConfig config, ReadinessReport readiness,
+                                                             Report[] gate) {
+        return written -> {
+            gate[0] = PolicyGate.evaluate(Synthesizer.readStack(written, DrStack.NAME), config.environmentSuffix());
+            if (!gate[0].passed()) {
+                throw new IllegalStateException("policy gate failed");
+            }
+            readiness.writeInto(written);
+        };
     }
 
     /** Builds the stack to synthesize (tests substitute one that violates the policy gate). */

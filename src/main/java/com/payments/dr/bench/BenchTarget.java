@@ -1,8 +1,9 @@
 package com.payments.dr.bench;
 
+import com.payments.dr.Cli;
 import com.payments.dr.Synthesizer;
 import com.payments.dr.config.DrConfig;
-import com.payments.dr.policy.PolicyGate;
+import com.payments.dr.policy.Report;
 import com.payments.dr.report.DrillResults;
 import com.payments.dr.report.ReadinessReport;
 import com.payments.dr.stack.DrStack;
@@ -51,10 +52,8 @@ public final class BenchTarget {
                 ? app -> new EmptyStack(app, config)
                 : app -> new DrStack(app, config);
         // the full synthesis is what ./main does: the policy gate and the readiness report
-        Consumer<Path> check = empty ? written -> { } : written -> {
-            PolicyGate.evaluate(Synthesizer.readStack(written, DrStack.NAME), config.environmentSuffix());
-            ReadinessReport.of(config, DrillResults.PATH).writeInto(written);
-        };
+        Consumer<Path> check = empty ? written -> { }
+                : Cli.afterSynth(config, ReadinessReport.of(config, DrillResults.PATH), new Report[1]);
         Synthesizer.synthesize(app -> {
             stack.accept(app);
             mark(out, "construct", System.currentTimeMillis());
