@@ -155,7 +155,7 @@ final class Tiers {
     }
 
     private static Tier functions(DrConfig config, Inventory inventory, Optional<DrillResults> drill) {
-        double cache = PaymentDatabase.WRITABLE_CACHE.toSeconds();
+        double cache = PaymentDatabase.READ_ONLY_CACHE.toSeconds();
         Map<String, Long> measured = new LinkedHashMap<>();
         drill.ifPresent(d -> {
             measured.put("clean503", d.scenarios().stream().mapToLong(DrillResults.Scenario::clean503).sum());
@@ -168,7 +168,7 @@ final class Tiers {
                 new Tier.Objective(null, "none: stateless"),
                 new Tier.Objective(DATABASE_FAILOVER_SECONDS + cache, "the database's RTO + " + CostEstimate.num(cache)
                         + " s: the DR function answers 503 region_read_only (Retry-After) until its database is "
-                        + "writable and notices within its writability cache"),
+                        + "writable and notices within its read-only cache"),
                 measured, alarms, "nothing: clients retry with the same Idempotency-Key");
     }
 

@@ -52,7 +52,7 @@ class ReadinessReportTest {
         assertTrue(tier(r, "database").rpo().text().contains("alarm at 10 s; no cap: the stack does not set "
                 + "rds.global_db_rpo"), tier(r, "database").rpo().text());
         assertEquals(120.0, tier(r, "database").rto().seconds());
-        assertEquals(125.0, tier(r, "functions").rto().seconds());
+        assertEquals(121.0, tier(r, "functions").rto().seconds());
         assertEquals(900.0, tier(r, "bucket").rpo().seconds());
         ReadinessReport noRtc = report(dir.resolve("none.json"), "S3_REPLICATION_TIME_CONTROL", "false");
         assertEquals(null, tier(noRtc, "bucket").rpo().seconds());
