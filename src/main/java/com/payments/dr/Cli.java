@@ -1,5 +1,6 @@
 package com.payments.dr;
 
+import com.payments.dr.blocks.FunctionPackage;
 import com.payments.dr.config.ConfigException;
 import com.payments.dr.config.ConfigLoader;
 import com.payments.dr.config.DrConfig;
@@ -18,7 +19,8 @@ import software.constructs.Construct;
 
 /**
  * The {@code ./main} command: reads and validates the configuration before jsii starts (a bad
- * setting costs no Node start and prints one line), then synthesizes.
+ * setting costs no Node start and prints one line), computes the readiness report while jsii's Node
+ * process loads, then synthesizes.
  */
 public final class Cli {
 
@@ -56,13 +58,18 @@ public final class Cli {
             err.println("error: " + e.getMessage());
             return BAD_INPUT;
         }
-        // plain Java, before jsii starts: an estimate over budget stops here with nothing written
+        // plain Java, while jsii's Node process loads the provider: an estimate over budget stops
+        // here with nothing written (once Node has finished loading, which the JVM's exit waits for)
         ReadinessReport readiness;
         try {
-            readiness = ReadinessReport.of(config, workingDir.resolve(DrillResults.PATH));
+            readiness = Synthesizer.whileJsiiLoads(
+                    () -> prepare(config, workingDir.resolve(DrillResults.PATH)), step -> { });
         } catch (IllegalStateException | UncheckedIOException e) {
             err.println("error: " + e.getMessage());
             return BAD_INPUT;
+        } catch (Synthesizer.StartFailed e) {
+            err.println("error: synthesis failed: " + firstLine(e));
+            return SYNTH_FAILED;
         }
         String overBudget = readiness.cost().overBudget();
         if (overBudget != null) {
@@ -110,6 +117,16 @@ public final class Cli {
         out.println("readiness report: " + ReadinessReport.MARKDOWN + ", " + ReadinessReport.JSON + " beside the stack;"
                 + " cost estimate " + readiness.cost().summary());
         return OK;
+    }
+
+    /**
+     * The plain-Java part of a synthesis, run while jsii's Node process loads (here and in the
+     * benchmark): the function packages' asset hashes, then the readiness report.
+     */
+    public static ReadinessReport prepare(DrConfig config, Path drillResults) {
+        FunctionPackage.assetHash(config.function().packagePath());
+        FunctionPackage.assetHash(config.eventsPackage());
+        return ReadinessReport.of(config, drillResults);
     }
 
     /**

@@ -10,7 +10,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import software.amazon.jsii.JsiiEngine;
 import software.constructs.Construct;
 
 /**
@@ -57,6 +61,58 @@ public final class Synthesizer {
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
         } finally {
             deleteTree(staging);
+        }
+    }
+
+    /**
+     * Runs {@code work} on this thread while another starts jsii's Node process and loads the cdktf
+     * and AWS provider assemblies into it: about 4 s in which the JVM would otherwise only wait
+     * (README "Speed"). {@code loaded} hears {@code node}, {@code cdktf} and {@code provider} as each
+     * step ends (on the loading thread). Returns once both are done: jsii is not thread-safe, so the
+     * loading thread is joined before anything else may call it, also when {@code work} throws
+     * (its exception wins). A failed start throws {@link StartFailed}.
+     */
+    public static <T> T whileJsiiLoads(Supplier<T> work, Consumer<String> loaded) {
+        CompletableFuture<Void> loading = new CompletableFuture<>();
+        Thread loader = new Thread(() -> {
+            try {
+                JsiiEngine engine = JsiiEngine.getInstance();
+                engine.getClient();
+                loaded.accept("node");
+                engine.loadModule(com.hashicorp.cdktf.$Module.class);
+                loaded.accept("cdktf");
+                engine.loadModule(com.hashicorp.cdktf.providers.aws.$Module.class);
+                loaded.accept("provider");
+                loading.complete(null);
+            } catch (Throwable e) {
+                loading.completeExceptionally(e);
+            }
+        }, "jsii-load");
+        loader.setDaemon(true);
+        loader.start();
+        T result;
+        try {
+            result = work.get();
+        } catch (RuntimeException | Error e) {
+            try {
+                loading.join();
+            } catch (CompletionException ignored) {
+                // the work's failure is the one to report
+            }
+            throw e;
+        }
+        try {
+            loading.join();
+        } catch (CompletionException e) {
+            throw new StartFailed(e.getCause());
+        }
+        return result;
+    }
+
+    /** jsii's Node process did not start, or could not load an assembly. */
+    public static final class StartFailed extends RuntimeException {
+        StartFailed(Throwable cause) {
+            super(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
         }
     }
 

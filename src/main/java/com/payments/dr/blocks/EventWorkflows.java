@@ -1,8 +1,6 @@
 package com.payments.dr.blocks;
 
 import com.google.gson.Gson;
-import com.hashicorp.cdktf.Fn;
-import com.hashicorp.cdktf.TerraformAsset;
 import com.hashicorp.cdktf.providers.aws.cloudwatch_event_bus.CloudwatchEventBus;
 import com.hashicorp.cdktf.providers.aws.cloudwatch_event_rule.CloudwatchEventRule;
 import com.hashicorp.cdktf.providers.aws.cloudwatch_event_target.CloudwatchEventTarget;
@@ -79,7 +77,7 @@ public final class EventWorkflows extends Construct {
      * @param globalClusterId the Aurora global cluster's identifier
      * @param clusterId       this region's Aurora cluster identifier
      */
-    public record Props(RegionContext region, TerraformAsset code, EncryptionKey logsKey, EncryptionKey dataKey,
+    public record Props(RegionContext region, FunctionPackage code, EncryptionKey logsKey, EncryptionKey dataKey,
                         int logRetentionDays,
                         String streamArn, String bucketName, String bucketArn, AlertTopic alerts,
                         String globalClusterId, String clusterId) {
@@ -196,8 +194,8 @@ public final class EventWorkflows extends Construct {
                 .runtime(PaymentFunction.RUNTIME)
                 .handler(handler)
                 .architectures(List.of("x86_64"))
-                .filename(props.code().getPath())
-                .sourceCodeHash(Fn.filebase64sha256(props.code().getPath()))
+                .filename(props.code().path())
+                .sourceCodeHash(props.code().sourceCodeHash())
                 .memorySize(MEMORY_MB)
                 .timeout(TIMEOUT_SECONDS)
                 .environment(LambdaFunctionEnvironment.builder().variables(environment).build())

@@ -1,9 +1,7 @@
 package com.payments.dr.blocks;
 
-import com.hashicorp.cdktf.Fn;
 import com.hashicorp.cdktf.ITerraformDependable;
 import com.hashicorp.cdktf.LocalExecProvisioner;
-import com.hashicorp.cdktf.TerraformAsset;
 import com.hashicorp.cdktf.TerraformResource;
 import com.hashicorp.cdktf.TerraformResourceConfig;
 import com.hashicorp.cdktf.providers.aws.cloudwatch_log_group.CloudwatchLogGroup;
@@ -51,7 +49,7 @@ public final class MigratorFunction extends Construct {
      * @param database    what must exist before the first invocation: the cluster's instances
      * @param migrationsHash a digest of the migration list, so a new migration re-runs the invocation
      */
-    public record Props(RegionContext region, TerraformAsset code, Network network, EncryptionKey logsKey,
+    public record Props(RegionContext region, FunctionPackage code, Network network, EncryptionKey logsKey,
                         EncryptionKey dataKey, int logRetentionDays, String secretArn,
                         Map<String, String> environment, List<ITerraformDependable> database,
                         String databaseResourceId, String migrationsHash) {
@@ -96,8 +94,8 @@ public final class MigratorFunction extends Construct {
                 .runtime(PaymentFunction.RUNTIME)
                 .handler(HANDLER)
                 .architectures(List.of("x86_64"))
-                .filename(props.code().getPath())
-                .sourceCodeHash(Fn.filebase64sha256(props.code().getPath()))
+                .filename(props.code().path())
+                .sourceCodeHash(props.code().sourceCodeHash())
                 .memorySize(MEMORY_MB)
                 .timeout(TIMEOUT_SECONDS)
                 .environment(LambdaFunctionEnvironment.builder().variables(props.environment()).build())

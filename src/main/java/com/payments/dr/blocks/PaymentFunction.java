@@ -1,8 +1,6 @@
 package com.payments.dr.blocks;
 
-import com.hashicorp.cdktf.Fn;
 import com.hashicorp.cdktf.LocalExecProvisioner;
-import com.hashicorp.cdktf.TerraformAsset;
 import com.hashicorp.cdktf.TerraformResource;
 import com.hashicorp.cdktf.TerraformResourceConfig;
 import com.hashicorp.cdktf.providers.aws.cloudwatch_log_group.CloudwatchLogGroup;
@@ -56,7 +54,7 @@ public final class PaymentFunction extends Construct {
      * @param databaseUserArn the {@code rds-db:dbuser} ARN of the application role in this region's
      *                        cluster, for IAM database authentication
      */
-    public record Props(RegionContext region, TerraformAsset code, Network network, EncryptionKey logsKey,
+    public record Props(RegionContext region, FunctionPackage code, Network network, EncryptionKey logsKey,
                         EncryptionKey dataKey, int logRetentionDays, String tableName,
                         Map<String, String> environment, String databaseUserArn) {
     }
@@ -101,9 +99,9 @@ public final class PaymentFunction extends Construct {
                 .runtime(RUNTIME)
                 .handler(HANDLER)
                 .architectures(List.of("x86_64"))
-                .filename(props.code().getPath())
+                .filename(props.code().path())
                 // the package's own hash, so a plan shows a change exactly when the code changed
-                .sourceCodeHash(Fn.filebase64sha256(props.code().getPath()))
+                .sourceCodeHash(props.code().sourceCodeHash())
                 .memorySize(MEMORY_MB)
                 .timeout(TIMEOUT_SECONDS)
                 .environment(LambdaFunctionEnvironment.builder().variables(props.environment()).build())

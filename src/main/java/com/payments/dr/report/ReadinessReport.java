@@ -36,6 +36,10 @@ public final class ReadinessReport {
     private final CostEstimate cost;
     private final Optional<DrillResults> drill;
     private final List<Tier> tiers;
+    // rendered once, with the rest: the synthesis then only writes them (./main computes the report
+    // while jsii's Node process loads, README "Speed")
+    private final String markdown;
+    private final String json;
 
     private ReadinessReport(DrConfig config, Prices prices, Optional<DrillResults> drill) {
         this.config = config;
@@ -44,6 +48,8 @@ public final class ReadinessReport {
         Inventory inventory = Inventory.of(config);
         this.cost = CostEstimate.of(config, prices, inventory);
         this.tiers = Tiers.of(config, inventory, drill);
+        this.markdown = renderMarkdown();
+        this.json = renderJson();
     }
 
     /** The report of {@code config}, with the drill results at {@code drillResults} if there are any. */
@@ -76,6 +82,14 @@ public final class ReadinessReport {
     }
 
     public String markdown() {
+        return markdown;
+    }
+
+    public String json() {
+        return json;
+    }
+
+    private String renderMarkdown() {
         StringBuilder md = new StringBuilder();
         md.append("# DR readiness: ").append(DrStack.NAME).append(" (suffix ").append(config.environmentSuffix())
                 .append(")\n\n")
@@ -159,7 +173,7 @@ public final class ReadinessReport {
                 .append(CostEstimate.usd(cost.loadUsd())).append("** |\n").toString();
     }
 
-    public String json() {
+    private String renderJson() {
         JsonObject root = new JsonObject();
         root.addProperty("stack", DrStack.NAME);
         root.addProperty("environmentSuffix", config.environmentSuffix());

@@ -1,9 +1,7 @@
 package com.payments.dr.stack;
 
 import com.payments.dr.blocks.RegionContext;
-import com.hashicorp.cdktf.AssetType;
 import com.hashicorp.cdktf.S3Backend;
-import com.hashicorp.cdktf.TerraformAsset;
 import com.hashicorp.cdktf.TerraformStack;
 import com.hashicorp.cdktf.providers.aws.data_aws_caller_identity.DataAwsCallerIdentity;
 import com.hashicorp.cdktf.providers.aws.data_aws_partition.DataAwsPartition;
@@ -12,6 +10,7 @@ import com.payments.dr.config.DrConfig;
 import com.payments.dr.blocks.AlertTopic;
 import com.payments.dr.blocks.Dashboard;
 import com.payments.dr.blocks.FailoverDns;
+import com.payments.dr.blocks.FunctionPackage;
 import com.payments.dr.naming.Naming;
 import com.payments.dr.naming.ResourceType;
 import com.payments.dr.naming.RegionRole;
@@ -61,20 +60,14 @@ public final class DrStack extends TerraformStack {
         primary.addDatabase(global);
         dr.addDatabase(global, primary);
         // 4. the same function package in both regions, each wired to its own database and secret
-        TerraformAsset code = TerraformAsset.Builder.create(this, "payment_function_package")
-                .path(config.function().packagePath().toAbsolutePath().toString())
-                .type(AssetType.FILE)
-                .build();
+        FunctionPackage code = new FunctionPackage(this, "payment_function_package", config.function().packagePath());
         primary.addPaymentFunction(global, code);
         dr.addPaymentFunction(global, code);
         // 5. an identical REST API in front of each region's function
         primary.addPaymentApi();
         dr.addPaymentApi();
         // 6. the event workflows of each region, from the second package (receipt and ops functions)
-        TerraformAsset events = TerraformAsset.Builder.create(this, "events_function_package")
-                .path(config.eventsPackage().toAbsolutePath().toString())
-                .type(AssetType.FILE)
-                .build();
+        FunctionPackage events = new FunctionPackage(this, "events_function_package", config.eventsPackage());
         primary.addEventWorkflows(global, events);
         dr.addEventWorkflows(global, events);
         // 7. alarms on every tier in each region, from one watchlist per region

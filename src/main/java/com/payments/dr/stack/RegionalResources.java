@@ -4,6 +4,7 @@ import com.hashicorp.cdktf.TerraformStack;
 import com.payments.dr.blocks.RegionContext;
 import com.payments.dr.blocks.AlertTopic;
 import com.payments.dr.blocks.Alarms;
+import com.payments.dr.blocks.FunctionPackage;
 import com.payments.dr.blocks.Watchlist;
 import com.payments.dr.blocks.AuroraCluster;
 import com.payments.dr.blocks.Bucket;
@@ -16,7 +17,6 @@ import com.payments.dr.blocks.PaymentApi;
 import com.payments.dr.blocks.PaymentFunction;
 import com.payments.dr.blocks.MigratorFunction;
 import com.payments.dr.function.SchemaMigrator;
-import com.hashicorp.cdktf.TerraformAsset;
 import com.hashicorp.cdktf.providers.aws.data_aws_rds_orderable_db_instance.DataAwsRdsOrderableDbInstance;
 import java.util.Map;
 import java.util.TreeMap;
@@ -185,7 +185,7 @@ public abstract class RegionalResources extends Construct {
     }
 
     /** Adds this region's payment function, wired to this region's database, secret and table. */
-    public final PaymentFunction addPaymentFunction(GlobalResources global, TerraformAsset code) {
+    public final PaymentFunction addPaymentFunction(GlobalResources global, FunctionPackage code) {
         Map<String, String> environment = new TreeMap<>();
         environment.put("REGION_ROLE", region.role().label());
         environment.put("IDEMPOTENCY_TABLE", global.tableName());
@@ -271,7 +271,7 @@ public abstract class RegionalResources extends Construct {
     }
 
     /** Adds the payment-events and operations workflows of this region. */
-    public final EventWorkflows addEventWorkflows(GlobalResources global, TerraformAsset code) {
+    public final EventWorkflows addEventWorkflows(GlobalResources global, FunctionPackage code) {
         events = new EventWorkflows(this, "events", new EventWorkflows.Props(region, code, logsKey, dataKey,
                 config.logRetentionDays(), global.streamArn(region.region()), bucket.name(), bucket.arn(), alerts,
                 global.globalClusterId(), database.clusterIdentifier()));
