@@ -90,10 +90,12 @@ public final class Network extends Construct {
     private final Vpc vpc;
     private final String vpcId;
     private final List<Subnet> privateSubnets = new ArrayList<>();
-    private final SecurityGroup functionSecurityGroup;
-    private final SecurityGroup databaseSecurityGroup;
-    private final SecurityGroup migratorSecurityGroup;
-    private final DefaultSecurityGroup defaultSecurityGroup;
+    // ids are read from jsii once each, however often the stack wires them (README "Speed")
+    private final List<String> privateSubnetIds = new ArrayList<>();
+    private final String functionSecurityGroupId;
+    private final String databaseSecurityGroupId;
+    private final String migratorSecurityGroupId;
+    private final String defaultSecurityGroupId;
     private final RegionContext region;
     private final java.util.Map<String, VpcEndpoint> endpoints = new java.util.LinkedHashMap<>();
 
@@ -163,47 +165,53 @@ public final class Network extends Construct {
                     .timeouts(SubnetTimeouts.builder().delete(ENI_RELEASE_TIMEOUT).build())
                     .build();
             privateSubnets.add(subnet);
+            privateSubnetIds.add(subnet.getId());
             // one route table per AZ costs nothing and keeps per-AZ egress possible later
             RouteTable table = RouteTable.Builder.create(this, "private_route_table_" + index)
                     .provider(region.provider())
                     .vpcId(vpcId)
                     .tags(Tags.name(naming.name(ResourceType.ROUTE_TABLE_PRIVATE, index)))
                     .build();
+            String tableId = table.getId();
             RouteTableAssociation.Builder.create(this, "private_route_table_association_" + index)
                     .provider(region.provider())
-                    .subnetId(subnet.getId())
-                    .routeTableId(table.getId())
+                    .subnetId(privateSubnetIds.get(i))
+                    .routeTableId(tableId)
                     .build();
-            routeTableIds.add(table.getId());
+            routeTableIds.add(tableId);
         }
 
         for (String service : GATEWAY_SERVICES) {
             endpoints.put(service, gatewayEndpoint(service, region, routeTableIds));
         }
 
-        defaultSecurityGroup = DefaultSecurityGroup.Builder.create(this, "default_security_group")
+        defaultSecurityGroupId = DefaultSecurityGroup.Builder.create(this, "default_security_group")
                 .provider(region.provider())
                 .vpcId(vpcId)
                 // no ingress or egress blocks: Terraform removes every rule AWS put there
                 .tags(Tags.name(naming.name(ResourceType.SECURITY_GROUP, "default")))
-                .build();
+                .build()
+                .getId();
 
-        functionSecurityGroup = securityGroup("function", "Payment function ENIs: egress to the database and AWS endpoints only", region);
+        SecurityGroup functionSecurityGroup = securityGroup("function", "Payment function ENIs: egress to the database and AWS endpoints only", region);
         // an ENI of a published SnapStart version may still hold the group when the destroy reaches it
         functionSecurityGroup.putTimeouts(SecurityGroupTimeouts.builder().delete(ENI_RELEASE_TIMEOUT).build());
-        databaseSecurityGroup = securityGroup("database", "Aurora PostgreSQL: PostgreSQL from the payment function and the migrator only", region);
+        functionSecurityGroupId = functionSecurityGroup.getId();
+        databaseSecurityGroupId = securityGroup("database", "Aurora PostgreSQL: PostgreSQL from the payment function and the migrator only", region)
+                .getId();
         // the schema migrator is apart: it alone reaches the interface endpoints (Secrets Manager)
-        migratorSecurityGroup = securityGroup("migrator", "Schema migrator ENIs: egress to the database and the interface endpoints only", region);
+        SecurityGroup migratorSecurityGroup = securityGroup("migrator", "Schema migrator ENIs: egress to the database and the interface endpoints only", region);
         // the migrator's ENIs too outlive its function for many minutes
         migratorSecurityGroup.putTimeouts(SecurityGroupTimeouts.builder().delete(ENI_RELEASE_TIMEOUT).build());
+        migratorSecurityGroupId = migratorSecurityGroup.getId();
 
-        ingress("database_from_function", region, databaseSecurityGroup, functionSecurityGroup, POSTGRES_PORT,
+        ingress("database_from_function", region, databaseSecurityGroupId, functionSecurityGroupId, POSTGRES_PORT,
                 "PostgreSQL from the payment function");
-        egress("function_to_database", region, databaseSecurityGroup.getId(), null, POSTGRES_PORT,
+        egress("function_to_database", region, databaseSecurityGroupId, null, POSTGRES_PORT,
                 "PostgreSQL to the Aurora cluster");
-        ingress("database_from_migrator", region, databaseSecurityGroup, migratorSecurityGroup, POSTGRES_PORT,
+        ingress("database_from_migrator", region, databaseSecurityGroupId, migratorSecurityGroupId, POSTGRES_PORT,
                 "PostgreSQL from the schema migrator");
-        egress("migrator_to_database", region, migratorSecurityGroup, databaseSecurityGroup.getId(), null,
+        egress("migrator_to_database", region, migratorSecurityGroupId, databaseSecurityGroupId, null,
                 POSTGRES_PORT, "PostgreSQL to the Aurora cluster");
         for (String service : props.functionGatewayServices()) {
             egress("function_to_" + service, region, null, endpoints.get(service).getPrefixListId(), HTTPS_PORT,
@@ -218,11 +226,11 @@ public final class Network extends Construct {
 
     /** One endpoint per service with an ENI in every private subnet, reachable only from the migrator. */
     private void interfaceEndpoints(RegionContext region, List<String> services) {
-        SecurityGroup endpointGroup = securityGroup("endpoints",
-                "Interface endpoints: HTTPS from the schema migrator only", region);
-        ingress("endpoints_from_migrator", region, endpointGroup, migratorSecurityGroup, HTTPS_PORT,
+        String endpointGroupId = securityGroup("endpoints",
+                "Interface endpoints: HTTPS from the schema migrator only", region).getId();
+        ingress("endpoints_from_migrator", region, endpointGroupId, migratorSecurityGroupId, HTTPS_PORT,
                 "HTTPS from the schema migrator");
-        egress("migrator_to_endpoints", region, migratorSecurityGroup, endpointGroup.getId(), null, HTTPS_PORT,
+        egress("migrator_to_endpoints", region, migratorSecurityGroupId, endpointGroupId, null, HTTPS_PORT,
                 "HTTPS to the interface endpoints (" + String.join(", ", services) + ")");
         for (String service : services) {
             endpoints.put(service, VpcEndpoint.Builder.create(this, service + "_endpoint")
@@ -233,7 +241,7 @@ public final class Network extends Construct {
                     // the SDK's default endpoint name resolves to the endpoint's private addresses
                     .privateDnsEnabled(true)
                     .subnetIds(privateSubnetIds())
-                    .securityGroupIds(List.of(endpointGroup.getId()))
+                    .securityGroupIds(List.of(endpointGroupId))
                     .tags(Tags.name(region.naming().name(ResourceType.VPC_ENDPOINT, service)))
                     .build());
         }
@@ -277,13 +285,13 @@ public final class Network extends Construct {
                 .build();
     }
 
-    /** TCP on {@code port} into {@code group} from members of {@code source} only. */
-    private void ingress(String id, RegionContext region, SecurityGroup group, SecurityGroup source, int port,
+    /** TCP on {@code port} into the group {@code groupId} from members of {@code sourceGroupId} only. */
+    private void ingress(String id, RegionContext region, String groupId, String sourceGroupId, int port,
                          String description) {
         VpcSecurityGroupIngressRule.Builder.create(this, id)
                 .provider(region.provider())
-                .securityGroupId(group.getId())
-                .referencedSecurityGroupId(source.getId())
+                .securityGroupId(groupId)
+                .referencedSecurityGroupId(sourceGroupId)
                 .ipProtocol("tcp").fromPort(port).toPort(port)
                 .description(description)
                 .build();
@@ -292,14 +300,14 @@ public final class Network extends Construct {
     /** TCP on {@code port} out of the function's group, to another group or to a prefix list. */
     private void egress(String id, RegionContext region, String targetGroupId, String targetPrefixListId, int port,
                         String description) {
-        egress(id, region, functionSecurityGroup, targetGroupId, targetPrefixListId, port, description);
+        egress(id, region, functionSecurityGroupId, targetGroupId, targetPrefixListId, port, description);
     }
 
-    private void egress(String id, RegionContext region, SecurityGroup group, String targetGroupId,
+    private void egress(String id, RegionContext region, String groupId, String targetGroupId,
                         String targetPrefixListId, int port, String description) {
         VpcSecurityGroupEgressRule.Builder.create(this, id)
                 .provider(region.provider())
-                .securityGroupId(group.getId())
+                .securityGroupId(groupId)
                 .referencedSecurityGroupId(targetGroupId)
                 .prefixListId(targetPrefixListId)
                 .ipProtocol("tcp").fromPort(port).toPort(port)
@@ -321,17 +329,18 @@ public final class Network extends Construct {
 
     private void flowLogs(RegionContext region, Props props) {
         String logGroupName = region.naming().name(ResourceType.VPC_FLOW_LOG_GROUP);
-        CloudwatchLogGroup logGroup = CloudwatchLogGroup.Builder.create(this, "flow_log_group")
+        String logGroupArn = CloudwatchLogGroup.Builder.create(this, "flow_log_group")
                 .provider(region.provider())
                 .name(logGroupName)
                 .retentionInDays(props.logRetentionDays())
                 .kmsKeyId(props.logsKey().arn())
-                .build();
+                .build()
+                .getArn();
         Iam.ServiceRole role = Iam.serviceRole(this, "flow_log_role", region, "vpc-flow-logs",
                 "vpc-flow-logs.amazonaws.com", List.of(
                         Iam.allow("WriteFlowLogs",
                                 List.of("logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"),
-                                List.of(logGroup.getArn(), logGroup.getArn() + ":log-stream:*")),
+                                List.of(logGroupArn, logGroupArn + ":log-stream:*")),
                         Iam.allow("FindLogGroup", List.of("logs:DescribeLogGroups"),
                                 List.of(region.arn("logs", "log-group:*")))));
         FlowLog.Builder.create(this, "flow_log")
@@ -339,7 +348,7 @@ public final class Network extends Construct {
                 .vpcId(vpcId)
                 .trafficType("ALL")
                 .logDestinationType("cloud-watch-logs")
-                .logDestination(logGroup.getArn())
+                .logDestination(logGroupArn)
                 .iamRoleArn(role.arn())
                 .maxAggregationInterval(600)
                 .tags(Tags.name(region.naming().name(ResourceType.FLOW_LOG)))
@@ -351,7 +360,7 @@ public final class Network extends Construct {
     }
 
     public List<String> privateSubnetIds() {
-        return privateSubnets.stream().map(Subnet::getId).toList();
+        return List.copyOf(privateSubnetIds);
     }
 
     /** The zone of each private subnet, in subnet order. */
@@ -360,12 +369,12 @@ public final class Network extends Construct {
     }
 
     public String functionSecurityGroupId() {
-        return functionSecurityGroup.getId();
+        return functionSecurityGroupId;
     }
 
     /** The schema migrator's group: the database and the interface endpoints, nothing else. */
     public String migratorSecurityGroupId() {
-        return migratorSecurityGroup.getId();
+        return migratorSecurityGroupId;
     }
 
     /** What the migrator needs in place before it is invoked: the endpoints with their policies. */
@@ -374,11 +383,11 @@ public final class Network extends Construct {
     }
 
     public String databaseSecurityGroupId() {
-        return databaseSecurityGroup.getId();
+        return databaseSecurityGroupId;
     }
 
     /** The VPC's emptied default group: where Lambda parks its ENIs while a function is destroyed. */
     public String defaultSecurityGroupId() {
-        return defaultSecurityGroup.getId();
+        return defaultSecurityGroupId;
     }
 }
