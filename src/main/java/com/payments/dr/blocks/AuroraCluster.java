@@ -54,8 +54,11 @@ public final class AuroraCluster extends Construct {
                         EncryptionKey logsKey, int logRetentionDays) {
     }
 
-    private final RdsCluster cluster;
     private final List<RdsClusterInstance> instances = new ArrayList<>();
+    private final Memo<String> clusterIdentifier;
+    private final Memo<String> clusterResourceId;
+    private final Memo<String> writerEndpoint;
+    private final Memo<String> readerEndpoint;
 
     public AuroraCluster(Construct scope, String id, Props props) {
         super(scope, id);
@@ -64,12 +67,13 @@ public final class AuroraCluster extends Construct {
         DatabaseSettings settings = props.settings();
         String clusterId = naming.name(ResourceType.RDS_CLUSTER);
 
-        DbSubnetGroup subnetGroup = DbSubnetGroup.Builder.create(this, "subnet_group")
+        String subnetGroupName = DbSubnetGroup.Builder.create(this, "subnet_group")
                 .provider(region.provider())
                 .name(naming.name(ResourceType.DB_SUBNET_GROUP))
                 .description("Private subnets of " + clusterId)
                 .subnetIds(props.subnetIds())
-                .build();
+                .build()
+                .getName();
 
         String family = settings.parameterGroupFamily();
         // A major upgrade changes the family, which replaces the group: a generated name and
@@ -105,7 +109,7 @@ public final class AuroraCluster extends Construct {
                 .engineMode("provisioned")
                 .globalClusterIdentifier(props.globalClusterId())
                 .port(PORT)
-                .dbSubnetGroupName(subnetGroup.getName())
+                .dbSubnetGroupName(subnetGroupName)
                 .vpcSecurityGroupIds(List.of(props.securityGroupId()))
                 .dbClusterParameterGroupName(parameters.getName())
                 .storageEncrypted(true)
@@ -132,21 +136,26 @@ public final class AuroraCluster extends Construct {
             builder.sourceRegion(secondary.sourceRegion());
             dependsOn.addAll(secondary.after());
         }
-        cluster = builder
+        RdsCluster cluster = builder
                 .dependsOn(dependsOn)
                 .lifecycle(TerraformResourceLifecycle.builder().ignoreChanges(ignored).build())
                 .build();
+        clusterIdentifier = Memo.of(cluster::getClusterIdentifier);
+        clusterResourceId = Memo.of(cluster::getClusterResourceId);
+        writerEndpoint = Memo.of(cluster::getEndpoint);
+        readerEndpoint = Memo.of(cluster::getReaderEndpoint);
 
+        String clusterRef = cluster.getId();
         for (int i = 0; i < props.instanceCount(); i++) {
             String index = Integer.toString(i + 1);
             RdsClusterInstance.Builder instance = RdsClusterInstance.Builder.create(this, "instance_" + index)
                     .provider(region.provider())
                     .identifier(naming.name(ResourceType.RDS_INSTANCE, index))
-                    .clusterIdentifier(cluster.getId())
+                    .clusterIdentifier(clusterRef)
                     .instanceClass(INSTANCE_CLASS)
                     // no engine_version: instances run their cluster's, which the global cluster drives
                     .engine(ENGINE)
-                    .dbSubnetGroupName(subnetGroup.getName())
+                    .dbSubnetGroupName(subnetGroupName)
                     .availabilityZone(props.availabilityZones().get(i % props.availabilityZones().size()))
                     .publiclyAccessible(false)
                     // a global database's members must run the same version; AWS upgrades each
@@ -169,20 +178,20 @@ public final class AuroraCluster extends Construct {
     }
 
     public String clusterIdentifier() {
-        return cluster.getClusterIdentifier();
+        return clusterIdentifier.get();
     }
 
     /** The cluster's resource id ({@code cluster-…}), which IAM database authentication ARNs name. */
     public String clusterResourceId() {
-        return cluster.getClusterResourceId();
+        return clusterResourceId.get();
     }
 
     public String writerEndpoint() {
-        return cluster.getEndpoint();
+        return writerEndpoint.get();
     }
 
     public String readerEndpoint() {
-        return cluster.getReaderEndpoint();
+        return readerEndpoint.get();
     }
 
     public List<ITerraformDependable> instances() {

@@ -35,6 +35,7 @@ import com.hashicorp.cdktf.providers.aws.secretsmanager_secret_version.Secretsma
 import com.payments.dr.blocks.AuroraCluster;
 import com.payments.dr.blocks.Bucket;
 import com.payments.dr.blocks.Iam;
+import com.payments.dr.blocks.Memo;
 import com.payments.dr.config.DrConfig;
 import com.payments.dr.naming.Naming;
 import com.payments.dr.naming.ResourceType;
@@ -63,14 +64,17 @@ public final class GlobalResources extends Construct {
     static final int PASSWORD_LENGTH = 40;
     static final int REPLICATION_TIME_MINUTES = 15;
 
-    private final RdsGlobalCluster globalCluster;
+    private final Memo<String> globalClusterId;
     private final DataAwsSecretsmanagerRandomPassword password;
     private final SecretsmanagerSecret secret;
+    private final String secretArn;
     private final DataAwsSecretsmanagerSecretVersion currentCredentials;
     private final DynamodbTable table;
+    private final String tableName;
+    private final String tableArn;
     private final String homeRegion;
     private final String replicaRegion;
-    private final TerraformResource replicaReady;
+    private final Memo<String> syncedReplicaArn;
 
     /** 120 polls 5 s apart: a replica normally syncs within a minute; ten minutes means it is stuck. */
     static final int REPLICA_WAIT_ATTEMPTS = 120;
@@ -105,7 +109,7 @@ public final class GlobalResources extends Construct {
         homeRegion = home.region();
         Naming naming = Naming.global(config.environmentSuffix());
 
-        globalCluster = RdsGlobalCluster.Builder.create(this, "aurora_global_cluster")
+        RdsGlobalCluster globalCluster = RdsGlobalCluster.Builder.create(this, "aurora_global_cluster")
                 .provider(home.provider())
                 .globalClusterIdentifier(naming.name(ResourceType.RDS_GLOBAL_CLUSTER))
                 .engine(AuroraCluster.ENGINE)
@@ -115,6 +119,8 @@ public final class GlobalResources extends Construct {
                 // removes the members' association so a destroy can proceed
                 .forceDestroy(true)
                 .build();
+        String globalClusterIdentifier = globalCluster.getGlobalClusterIdentifier();
+        globalClusterId = Memo.of(globalCluster::getId);
 
         // The password exists only in Terraform state (kept encrypted in the S3 backend) and in the
         // secret: never in code or in the synthesized JSON.
@@ -128,7 +134,7 @@ public final class GlobalResources extends Construct {
         secret = SecretsmanagerSecret.Builder.create(this, "master_secret")
                 .provider(home.provider())
                 .name(naming.name(ResourceType.SECRET, "aurora-master"))
-                .description("Master credentials of the Aurora global database " + globalCluster.getGlobalClusterIdentifier())
+                .description("Master credentials of the Aurora global database " + globalClusterIdentifier)
                 .kmsKeyId(primary.dataKey().arn())
                 .recoveryWindowInDays(0)
                 .replica(List.of(SecretsmanagerSecretReplica.builder()
@@ -145,25 +151,28 @@ public final class GlobalResources extends Construct {
                                 + " `aws secretsmanager describe-secret` (usually the DR key's policy)")
                         .build())).build())
                 .build();
+        secretArn = secret.getArn();
+        String secretId = secret.getId();
         replicaRegion = dr.region().region();
         // terraform_data is Terraform's built-in resource: rerun whenever the replica is created
         // anew (a new secret, another DR key); its output, the replica's ARN, is known only once the
         // replica is InSync, so whatever uses the DR secret through secretArn(dr) waits for it
-        replicaReady = new TerraformResource(this, "secret_replica_ready", TerraformResourceConfig.builder()
+        TerraformResource replicaReady = new TerraformResource(this, "secret_replica_ready", TerraformResourceConfig.builder()
                 .terraformResourceType("terraform_data")
                 .provisioners(List.of(LocalExecProvisioner.builder()
                         .type("local-exec")
                         .command(WAIT_FOR_REPLICA_COMMAND)
                         .environment(Map.of(
                                 "SECRET_REGION", homeRegion,
-                                "SECRET_ID", secret.getArn(),
+                                "SECRET_ID", secretArn,
                                 "REPLICA_REGION", replicaRegion,
                                 "WAIT_ATTEMPTS", Integer.toString(REPLICA_WAIT_ATTEMPTS),
                                 "WAIT_SECONDS", Integer.toString(REPLICA_WAIT_SECONDS)))
                         .build()))
                 .build());
-        replicaReady.addOverride("input", replicaArn(secret.getArn()));
-        replicaReady.addOverride("triggers_replace", List.of(secret.getArn(), dr.dataKey().arn()));
+        replicaReady.addOverride("input", replicaArn(secretArn));
+        replicaReady.addOverride("triggers_replace", List.of(secretArn, dr.dataKey().arn()));
+        syncedReplicaArn = Memo.of(() -> replicaReady.getStringAttribute("output"));
         Map<String, Object> credentials = new LinkedHashMap<>();
         credentials.put("username", MASTER_USERNAME);
         credentials.put("password", password.getRandomPassword());
@@ -172,7 +181,7 @@ public final class GlobalResources extends Construct {
         credentials.put("dbname", DATABASE_NAME);
         SecretsmanagerSecretVersion secretValue = SecretsmanagerSecretVersion.Builder.create(this, "master_secret_value")
                 .provider(home.provider())
-                .secretId(secret.getId())
+                .secretId(secretId)
                 // no host: the secret is replicated, and each region's function connects to its own cluster
                 .secretString(Fn.jsonencode(credentials))
                 // the generator yields a new value on every plan: the first one is the one that counts
@@ -183,7 +192,7 @@ public final class GlobalResources extends Construct {
         // even after the secret or the cluster is replaced or the secret is changed by hand.
         currentCredentials = DataAwsSecretsmanagerSecretVersion.Builder.create(this, "master_secret_current")
                 .provider(home.provider())
-                .secretId(secret.getId())
+                .secretId(secretId)
                 .dependsOn(List.of(secretValue))
                 .build();
 
@@ -205,17 +214,19 @@ public final class GlobalResources extends Construct {
                         .build()))
                 .deletionProtectionEnabled(false)
                 .build();
+        tableName = table.getName();
+        tableArn = table.getArn();
 
         replicate(config, primary, dr);
-        Outputs.add(stack, "global_cluster_id", "Aurora global cluster", globalCluster.getGlobalClusterIdentifier());
+        Outputs.add(stack, "global_cluster_id", "Aurora global cluster", globalClusterIdentifier);
         Outputs.add(stack, "db_secret_arn", "Secrets Manager secret with the Aurora master credentials",
-                secret.getArn());
+                secretArn);
         Outputs.add(stack, "db_secret_replica_status",
                 "Sync status of the master secret's DR replica (InSync, InProgress or Failed)",
                 secret.getReplica().get(0).getStatus());
         Outputs.add(stack, "state_table_name", "DynamoDB global table for session and idempotency state",
-                table.getName());
-        Outputs.add(stack, "state_table_arn", "ARN of the state table in the primary region", table.getArn());
+                tableName);
+        Outputs.add(stack, "state_table_arn", "ARN of the state table in the primary region", tableArn);
     }
 
     /**
@@ -293,7 +304,7 @@ public final class GlobalResources extends Construct {
     }
 
     public String globalClusterId() {
-        return globalCluster.getId();
+        return globalClusterId.get();
     }
 
     /** The master password as a Terraform expression (the secret's current value): resolves only inside Terraform. */
@@ -302,7 +313,7 @@ public final class GlobalResources extends Construct {
     }
 
     public String secretArn() {
-        return secret.getArn();
+        return secretArn;
     }
 
     /**
@@ -312,9 +323,9 @@ public final class GlobalResources extends Construct {
     public String secretArn(String region) {
         // the only other region is the replica's
         if (region.equals(homeRegion)) {
-            return secret.getArn();
+            return secretArn;
         }
-        return replicaReady.getStringAttribute("output");
+        return syncedReplicaArn.get();
     }
 
     /** A replica keeps the secret's name and random suffix, in its own region. */
@@ -331,10 +342,10 @@ public final class GlobalResources extends Construct {
     }
 
     public String tableName() {
-        return table.getName();
+        return tableName;
     }
 
     public String tableArn() {
-        return table.getArn();
+        return tableArn;
     }
 }
