@@ -83,22 +83,36 @@ public final class EventWorkflows extends Construct {
                         String globalClusterId, String clusterId) {
     }
 
+    /**
+     * A dead-letter queue with the ARN and URL its policy, the rules and the functions use, each
+     * read from jsii once (README "Speed").
+     */
+    private record DeadLetterQueue(SqsQueue queue, String arn, String url) {
+    }
+
+    /** A workflow's function by the name and ARN its rules and the stack use, each read once. */
+    private record WorkflowFunction(String name, String arn) {
+    }
+
     private final Props props;
-    private final CloudwatchEventBus bus;
-    private final LambdaFunction receipt;
-    private final LambdaFunction notifier;
-    private final SqsQueue paymentDlq;
-    private final SqsQueue opsDlq;
+    private final String busName;
+    private final String busArn;
+    private final WorkflowFunction receipt;
+    private final WorkflowFunction notifier;
+    private final DeadLetterQueue paymentDlq;
+    private final DeadLetterQueue opsDlq;
     private final PipesPipe pipe;
 
     public EventWorkflows(Construct scope, String id, Props props) {
         super(scope, id);
         this.props = props;
         RegionContext region = props.region();
-        bus = CloudwatchEventBus.Builder.create(this, "bus")
+        CloudwatchEventBus bus = CloudwatchEventBus.Builder.create(this, "bus")
                 .provider(region.provider())
                 .name(region.naming().name(ResourceType.EVENT_BUS))
                 .build();
+        busName = bus.getName();
+        busArn = bus.getArn();
         paymentDlq = deadLetterQueue("payment_dlq", "payment-events-dlq");
         opsDlq = deadLetterQueue("ops_dlq", "ops-events-dlq");
 
@@ -118,7 +132,7 @@ public final class EventWorkflows extends Construct {
         pipe = paymentPipe(region);
 
         List<String> paymentRules = new ArrayList<>();
-        paymentRules.add(rule("payment_completed", "payment-completed", bus.getName(),
+        paymentRules.add(rule("payment_completed", "payment-completed", busName,
                 "A committed payment: write its receipt", paymentCompletedPattern(), receipt, paymentDlq));
         List<String> opsRules = new ArrayList<>();
         opsRules.add(rule("aurora_cluster", "aurora-cluster", null,
@@ -133,25 +147,26 @@ public final class EventWorkflows extends Construct {
         queuePolicy("ops_dlq_policy", opsDlq, opsRules);
     }
 
-    private SqsQueue deadLetterQueue(String id, String qualifier) {
-        return SqsQueue.Builder.create(this, id)
+    private DeadLetterQueue deadLetterQueue(String id, String qualifier) {
+        SqsQueue queue = SqsQueue.Builder.create(this, id)
                 .provider(props.region().provider())
                 .name(props.region().naming().name(ResourceType.SQS_QUEUE, qualifier))
                 .sqsManagedSseEnabled(true)
                 .messageRetentionSeconds(DLQ_RETENTION_SECONDS)
                 .build();
+        return new DeadLetterQueue(queue, queue.getArn(), queue.getUrl());
     }
 
     /** Only this region's rules may deliver dead letters; nothing without TLS. */
-    private void queuePolicy(String id, SqsQueue queue, List<String> ruleArns) {
+    private void queuePolicy(String id, DeadLetterQueue queue, List<String> ruleArns) {
         RegionContext region = props.region();
         SqsQueuePolicy.Builder.create(this, id)
                 .provider(region.provider())
-                .queueUrl(queue.getUrl())
+                .queueUrl(queue.url())
                 .policy(Iam.policy(List.of(
                         Iam.statement("DeadLettersFromTheseRules", List.of("sqs:SendMessage"))
                                 .principals(List.of(Iam.service("events.amazonaws.com")))
-                                .resources(List.of(queue.getArn()))
+                                .resources(List.of(queue.arn()))
                                 .condition(List.of(Iam.condition("ArnEquals", "aws:SourceArn", ruleArns)))
                                 .build(),
                         PolicyStatement.builder()
@@ -160,15 +175,15 @@ public final class EventWorkflows extends Construct {
                                 .principals(List.of(Iam.aws("*")))
                                 // a Deny: every action is meant, so that no request without TLS succeeds
                                 .actions(List.of("sqs:*"))
-                                .resources(List.of(queue.getArn()))
+                                .resources(List.of(queue.arn()))
                                 .condition(List.of(Iam.condition("Bool", "aws:SecureTransport", "false")))
                                 .build())))
                 .build();
     }
 
-    private LambdaFunction function(String id, String qualifier, String handler, String description,
-                                    Map<String, String> environment, SqsQueue dlq,
-                                    List<PolicyStatement> permissions) {
+    private WorkflowFunction function(String id, String qualifier, String handler, String description,
+                                      Map<String, String> environment, DeadLetterQueue dlq,
+                                      List<PolicyStatement> permissions) {
         RegionContext region = props.region();
         String name = region.naming().name(ResourceType.EVENT_FUNCTION, qualifier);
         CloudwatchLogGroup logGroup = CloudwatchLogGroup.Builder.create(this, id + "_log_group")
@@ -181,7 +196,7 @@ public final class EventWorkflows extends Construct {
         statements.add(Iam.allow("WriteLogs", List.of("logs:CreateLogStream", "logs:PutLogEvents"),
                 List.of(logGroup.getArn() + ":log-stream:*")));
         // Lambda sends events that failed every retry to the on-failure destination as the function
-        statements.add(Iam.allow("DeadLetters", List.of("sqs:SendMessage"), List.of(dlq.getArn())));
+        statements.add(Iam.allow("DeadLetters", List.of("sqs:SendMessage"), List.of(dlq.arn())));
         statements.add(PaymentFunction.decryptEnvironment(region, props.dataKey()));
         statements.addAll(permissions);
         Iam.ServiceRole role = Iam.serviceRole(this, id + "_role", region, qualifier + "-fn",
@@ -203,17 +218,18 @@ public final class EventWorkflows extends Construct {
                 .kmsKeyArn(props.dataKey().arn())
                 .dependsOn(List.of(logGroup, role.policy()))
                 .build();
+        WorkflowFunction workflowFunction = new WorkflowFunction(function.getFunctionName(), function.getArn());
         LambdaFunctionEventInvokeConfig.Builder.create(this, id + "_async")
                 .provider(region.provider())
-                .functionName(function.getFunctionName())
+                .functionName(workflowFunction.name())
                 .maximumRetryAttempts(FUNCTION_RETRIES)
                 .maximumEventAgeInSeconds(MAX_EVENT_AGE_SECONDS)
                 .destinationConfig(LambdaFunctionEventInvokeConfigDestinationConfig.builder()
                         .onFailure(LambdaFunctionEventInvokeConfigDestinationConfigOnFailure.builder()
-                                .destination(dlq.getArn()).build())
+                                .destination(dlq.arn()).build())
                         .build())
                 .build();
-        return function;
+        return workflowFunction;
     }
 
     private PipesPipe paymentPipe(RegionContext region) {
@@ -222,15 +238,15 @@ public final class EventWorkflows extends Construct {
                         "dynamodb:GetShardIterator"), List.of(props.streamArn())),
                 // ListStreams takes no resource: AWS cannot scope it
                 Iam.allow("FindTheStream", List.of("dynamodb:ListStreams"), List.of("*")),
-                Iam.allow("PutPaymentEvents", List.of("events:PutEvents"), List.of(bus.getArn())),
-                Iam.allow("DeadLetters", List.of("sqs:SendMessage"), List.of(paymentDlq.getArn()))));
+                Iam.allow("PutPaymentEvents", List.of("events:PutEvents"), List.of(busArn)),
+                Iam.allow("DeadLetters", List.of("sqs:SendMessage"), List.of(paymentDlq.arn()))));
         return PipesPipe.Builder.create(this, "pipe")
                 .provider(region.provider())
                 .name(region.naming().name(ResourceType.PIPE))
                 .description("One payment.completed event per payment served in this region")
                 .roleArn(role.arn())
                 .source(props.streamArn())
-                .target(bus.getArn())
+                .target(busArn)
                 .desiredState("RUNNING")
                 .sourceParameters(PipesPipeSourceParameters.builder()
                         .dynamodbStreamParameters(PipesPipeSourceParametersDynamodbStreamParameters.builder()
@@ -239,7 +255,7 @@ public final class EventWorkflows extends Construct {
                                 .maximumRetryAttempts(PIPE_RETRIES)
                                 .maximumRecordAgeInSeconds(MAX_EVENT_AGE_SECONDS)
                                 .deadLetterConfig(PipesPipeSourceParametersDynamodbStreamParametersDeadLetterConfig.builder()
-                                        .arn(paymentDlq.getArn()).build())
+                                        .arn(paymentDlq.arn()).build())
                                 .build())
                         .filterCriteria(PipesPipeSourceParametersFilterCriteria.builder()
                                 .filter(List.of(PipesPipeSourceParametersFilterCriteriaFilter.builder()
@@ -322,7 +338,7 @@ public final class EventWorkflows extends Construct {
 
     /** A rule on {@code busName} (null: the default bus) with one Lambda target, retries and the DLQ. */
     private String rule(String id, String qualifier, String busName, String description, String pattern,
-                        LambdaFunction target, SqsQueue dlq) {
+                        WorkflowFunction target, DeadLetterQueue dlq) {
         RegionContext region = props.region();
         CloudwatchEventRule.Builder builder = CloudwatchEventRule.Builder.create(this, id + "_rule")
                 .provider(region.provider())
@@ -333,15 +349,16 @@ public final class EventWorkflows extends Construct {
             builder.eventBusName(busName);
         }
         CloudwatchEventRule rule = builder.build();
+        String ruleArn = rule.getArn();
         CloudwatchEventTarget.Builder targetBuilder = CloudwatchEventTarget.Builder.create(this, id + "_target")
                 .provider(region.provider())
                 .rule(rule.getName())
-                .arn(target.getArn())
+                .arn(target.arn())
                 .retryPolicy(CloudwatchEventTargetRetryPolicy.builder()
                         .maximumRetryAttempts(TARGET_RETRIES)
                         .maximumEventAgeInSeconds(MAX_EVENT_AGE_SECONDS)
                         .build())
-                .deadLetterConfig(CloudwatchEventTargetDeadLetterConfig.builder().arn(dlq.getArn()).build());
+                .deadLetterConfig(CloudwatchEventTargetDeadLetterConfig.builder().arn(dlq.arn()).build());
         if (busName != null) {
             targetBuilder.eventBusName(busName);
         }
@@ -350,15 +367,15 @@ public final class EventWorkflows extends Construct {
                 .provider(region.provider())
                 .statementId("AllowEventBridgeRule-" + qualifier)
                 .action("lambda:InvokeFunction")
-                .functionName(target.getFunctionName())
+                .functionName(target.name())
                 .principal("events.amazonaws.com")
-                .sourceArn(rule.getArn())
+                .sourceArn(ruleArn)
                 .build();
-        return rule.getArn();
+        return ruleArn;
     }
 
     public String busName() {
-        return bus.getName();
+        return busName;
     }
 
     public String pipeName() {
@@ -366,34 +383,34 @@ public final class EventWorkflows extends Construct {
     }
 
     public String receiptFunctionName() {
-        return receipt.getFunctionName();
+        return receipt.name();
     }
 
     public String opsNotifierFunctionName() {
-        return notifier.getFunctionName();
+        return notifier.name();
     }
 
     public String receiptFunctionArn() {
-        return receipt.getArn();
+        return receipt.arn();
     }
 
     public String opsNotifierFunctionArn() {
-        return notifier.getArn();
+        return notifier.arn();
     }
 
     public String paymentDlqUrl() {
-        return paymentDlq.getUrl();
+        return paymentDlq.url();
     }
 
     public String opsDlqUrl() {
-        return opsDlq.getUrl();
+        return opsDlq.url();
     }
 
     public String paymentDlqName() {
-        return paymentDlq.getName();
+        return paymentDlq.queue().getName();
     }
 
     public String opsDlqName() {
-        return opsDlq.getName();
+        return opsDlq.queue().getName();
     }
 }

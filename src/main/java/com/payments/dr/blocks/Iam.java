@@ -92,11 +92,11 @@ public final class Iam {
         return JSON.toJson(document);
     }
 
-    /** A role and its inline policy: resources that use the role wait for the policy too. */
-    public record ServiceRole(IamRole role, IamRolePolicy policy) {
-        public String arn() {
-            return role.getArn();
-        }
+    /**
+     * A role and its inline policy: resources that use the role wait for the policy too. The ARN,
+     * which every role's user needs, is read from jsii once (README "Speed").
+     */
+    public record ServiceRole(IamRole role, IamRolePolicy policy, String arn) {
     }
 
     /**
@@ -132,6 +132,6 @@ public final class Iam {
                 .role(role.getId())
                 .policy(policy(permissions))
                 .build();
-        return new ServiceRole(role, inline);
+        return new ServiceRole(role, inline, role.getArn());
     }
 }

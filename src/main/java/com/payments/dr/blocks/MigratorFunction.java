@@ -56,6 +56,7 @@ public final class MigratorFunction extends Construct {
     }
 
     private final LambdaFunction function;
+    private final String functionName;
     private final Iam.ServiceRole role;
     private final TerraformResource invocation;
 
@@ -109,6 +110,7 @@ public final class MigratorFunction extends Construct {
                 // invoked once per deploy: no versions, no SnapStart, no reserved anything
                 .dependsOn(List.of(logGroup, role.policy()))
                 .build();
+        functionName = function.getFunctionName();
 
         List<ITerraformDependable> before = new ArrayList<>(props.database());
         before.add(function);
@@ -123,7 +125,7 @@ public final class MigratorFunction extends Construct {
                         .command(INVOKE_COMMAND)
                         .environment(Map.of(
                                 "FUNCTION_REGION", region.region(),
-                                "FUNCTION_NAME", function.getFunctionName()))
+                                "FUNCTION_NAME", functionName))
                         .build()))
                 .build());
         invocation.addOverride("triggers_replace", List.of(function.getSourceCodeHash(), props.migrationsHash(),
@@ -131,7 +133,7 @@ public final class MigratorFunction extends Construct {
     }
 
     public String functionName() {
-        return function.getFunctionName();
+        return functionName;
     }
 
     public String functionArn() {

@@ -60,7 +60,8 @@ public final class PaymentFunction extends Construct {
     }
 
     private final LambdaFunction function;
-    private final LambdaAlias alias;
+    private final String functionName;
+    private final Memo<String> aliasArn;
 
     public PaymentFunction(Construct scope, String id, Props props) {
         super(scope, id);
@@ -120,6 +121,8 @@ public final class PaymentFunction extends Construct {
                 // ENIs are created with the role's permissions, and logs must land in the managed group
                 .dependsOn(List.of(logGroup, role.policy()))
                 .build();
+        functionName = function.getFunctionName();
+        String version = function.getVersion();
         // terraform_data is Terraform's built-in resource: replaced (and the wait rerun) whenever a
         // new version is published; its output is the version, known only once the wait succeeded
         TerraformResource snapshotReady = new TerraformResource(this, "snapshot_ready",
@@ -130,19 +133,20 @@ public final class PaymentFunction extends Construct {
                                 .command(WAIT_FOR_VERSION_COMMAND)
                                 .environment(Map.of(
                                         "FUNCTION_REGION", region.region(),
-                                        "FUNCTION_NAME", function.getFunctionName(),
-                                        "FUNCTION_VERSION", function.getVersion()))
+                                        "FUNCTION_NAME", functionName,
+                                        "FUNCTION_VERSION", version))
                                 .build()))
                         .build());
-        snapshotReady.addOverride("input", function.getVersion());
-        snapshotReady.addOverride("triggers_replace", List.of(function.getVersion()));
-        alias = LambdaAlias.Builder.create(this, "alias")
+        snapshotReady.addOverride("input", version);
+        snapshotReady.addOverride("triggers_replace", List.of(version));
+        LambdaAlias alias = LambdaAlias.Builder.create(this, "alias")
                 .provider(region.provider())
                 .name(ALIAS)
                 .description("The published version callers invoke, once its SnapStart snapshot is ready")
-                .functionName(function.getFunctionName())
+                .functionName(functionName)
                 .functionVersion(snapshotReady.getStringAttribute("output"))
                 .build();
+        aliasArn = Memo.of(alias::getArn);
     }
 
     /**
@@ -158,7 +162,7 @@ public final class PaymentFunction extends Construct {
     }
 
     public String functionName() {
-        return function.getFunctionName();
+        return functionName;
     }
 
     public String functionArn() {
@@ -167,6 +171,6 @@ public final class PaymentFunction extends Construct {
 
     /** What API Gateway and EventBridge invoke: the alias, so SnapStart snapshots are used. */
     public String aliasArn() {
-        return alias.getArn();
+        return aliasArn.get();
     }
 }
