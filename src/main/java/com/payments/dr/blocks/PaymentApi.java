@@ -95,9 +95,11 @@ public final class PaymentApi extends Construct {
     private final Props props;
     private final ApiGatewayRestApi api;
     private final String apiId;
-    private final ApiGatewayStage stage;
-    private final ApiGatewayApiKey apiKey;
     private final String stageName;
+    /** The stage's name read from the stage, so what names it waits for the stage. */
+    private final String deployedStageName;
+    private final Memo<String> invokeUrl;
+    private final String apiKeyId;
 
     public PaymentApi(Construct scope, String id, Props props) {
         super(scope, id);
@@ -142,19 +144,22 @@ public final class PaymentApi extends Construct {
         // the alias's name read from its ARN (…:function:<name>:<alias>), so each permission waits
         // for the alias to exist; a literal "live" would race the alias's creation
         String aliasName = Fn.element(Fn.split(":", props.aliasArn()), 7).toString();
+        String rootResourceId = api.getRootResourceId();
+        String executionArn = api.getExecutionArn();
         for (Route route : ROUTES) {
             ApiGatewayResource resource = ApiGatewayResource.Builder.create(this, route.path() + "_resource")
                     .provider(region.provider())
                     .restApiId(apiId)
-                    .parentId(api.getRootResourceId())
+                    .parentId(rootResourceId)
                     .pathPart(route.path())
                     .build();
+            String resourceId = resource.getId();
             Map<String, Boolean> parameters = new TreeMap<>();
             route.requiredHeaders().forEach(h -> parameters.put("method.request.header." + h, true));
             ApiGatewayMethod.Builder method = ApiGatewayMethod.Builder.create(this, route.path() + "_method")
                     .provider(region.provider())
                     .restApiId(apiId)
-                    .resourceId(resource.getId())
+                    .resourceId(resourceId)
                     .httpMethod(route.httpMethod())
                     .authorization("NONE")
                     .apiKeyRequired(route.apiKeyRequired());
@@ -168,7 +173,7 @@ public final class PaymentApi extends Construct {
             ApiGatewayIntegration integration = ApiGatewayIntegration.Builder.create(this, route.path() + "_integration")
                     .provider(region.provider())
                     .restApiId(apiId)
-                    .resourceId(resource.getId())
+                    .resourceId(resourceId)
                     .httpMethod(built.getHttpMethod())
                     .type("AWS_PROXY")
                     .integrationHttpMethod("POST")
@@ -182,10 +187,10 @@ public final class PaymentApi extends Construct {
                     .functionName(props.functionName())
                     .qualifier(aliasName)
                     .principal("apigateway.amazonaws.com")
-                    .sourceArn(api.getExecutionArn() + "/" + stageName + "/" + route.httpMethod() + "/" + route.path())
+                    .sourceArn(executionArn + "/" + stageName + "/" + route.httpMethod() + "/" + route.path())
                     .build();
             shape.addAll(List.of(resource, built, integration));
-            shape.addAll(preflight(region, resource, route.path(), List.of(route.httpMethod(), "OPTIONS")));
+            shape.addAll(preflight(region, resourceId, route.path(), List.of(route.httpMethod(), "OPTIONS")));
         }
         GATEWAY_RESPONSES.forEach((type, template) -> shape.add(ApiGatewayGatewayResponse.Builder.create(this,
                         "response_" + type.toLowerCase(java.util.Locale.ROOT))
@@ -224,7 +229,7 @@ public final class PaymentApi extends Construct {
                 .retentionInDays(props.logRetentionDays())
                 .kmsKeyId(props.logsKey().arn())
                 .build();
-        stage = ApiGatewayStage.Builder.create(this, "stage")
+        ApiGatewayStage stage = ApiGatewayStage.Builder.create(this, "stage")
                 .provider(region.provider())
                 .restApiId(apiId)
                 .stageName(stageName)
@@ -237,6 +242,8 @@ public final class PaymentApi extends Construct {
                         .build())
                 .dependsOn(List.of(account, executionLogs))
                 .build();
+        deployedStageName = stage.getStageName();
+        invokeUrl = Memo.of(stage::getInvokeUrl);
         ApiGatewayMethodSettings all = methodSettings(region, "all_settings", "*/*", true,
                 props.settings().throttleRate(), props.settings().throttleBurst(), List.of(account));
         // settings of one stage are updated one at a time: concurrent updates conflict. No detailed
@@ -249,7 +256,7 @@ public final class PaymentApi extends Construct {
                 .name(region.naming().name(ResourceType.USAGE_PLAN))
                 .description("Per-key throttle and daily quota for POST /payments")
                 .apiStages(List.of(ApiGatewayUsagePlanApiStages.builder()
-                        .apiId(apiId).stage(stage.getStageName()).build()))
+                        .apiId(apiId).stage(deployedStageName).build()))
                 .throttleSettings(ApiGatewayUsagePlanThrottleSettings.builder()
                         .rateLimit(props.settings().throttleRate())
                         .burstLimit(props.settings().throttleBurst())
@@ -258,15 +265,16 @@ public final class PaymentApi extends Construct {
                         .limit(props.settings().quotaPerDay()).period("DAY").build())
                 .build();
         // no value: AWS generates it; it is read with `aws apigateway get-api-key --include-value`
-        apiKey = ApiGatewayApiKey.Builder.create(this, "api_key")
+        apiKeyId = ApiGatewayApiKey.Builder.create(this, "api_key")
                 .provider(region.provider())
                 .name(region.naming().name(ResourceType.API_KEY))
                 .description("Checkout client key for the payments API (" + region.role().label() + " region)")
                 .enabled(true)
-                .build();
+                .build()
+                .getId();
         ApiGatewayUsagePlanKey.Builder.create(this, "usage_plan_key")
                 .provider(region.provider())
-                .keyId(apiKey.getId())
+                .keyId(apiKeyId)
                 .keyType("API_KEY")
                 .usagePlanId(plan.getId())
                 .build();
@@ -319,7 +327,7 @@ public final class PaymentApi extends Construct {
         return ApiGatewayMethodSettings.Builder.create(this, id)
                 .provider(region.provider())
                 .restApiId(apiId)
-                .stageName(stage.getStageName())
+                .stageName(deployedStageName)
                 .methodPath(path)
                 .settings(ApiGatewayMethodSettingsSettings.builder()
                         .metricsEnabled(detailedMetrics)
@@ -334,21 +342,22 @@ public final class PaymentApi extends Construct {
     }
 
     /** OPTIONS with a mock integration answering the browser's preflight for {@code methods}. */
-    private List<ITerraformDependable> preflight(RegionContext region, ApiGatewayResource resource, String path,
+    private List<ITerraformDependable> preflight(RegionContext region, String resourceId, String path,
                                                  List<String> methods) {
         ApiGatewayMethod options = ApiGatewayMethod.Builder.create(this, path + "_options")
                 .provider(region.provider())
                 .restApiId(apiId)
-                .resourceId(resource.getId())
+                .resourceId(resourceId)
                 .httpMethod("OPTIONS")
                 .authorization("NONE")
                 .apiKeyRequired(false)
                 .build();
+        String optionsMethod = options.getHttpMethod();
         ApiGatewayIntegration mock = ApiGatewayIntegration.Builder.create(this, path + "_options_integration")
                 .provider(region.provider())
                 .restApiId(apiId)
-                .resourceId(resource.getId())
-                .httpMethod(options.getHttpMethod())
+                .resourceId(resourceId)
+                .httpMethod(optionsMethod)
                 .type("MOCK")
                 .requestTemplates(Map.of("application/json", "{\"statusCode\": 200}"))
                 .build();
@@ -358,8 +367,8 @@ public final class PaymentApi extends Construct {
         ApiGatewayMethodResponse response = ApiGatewayMethodResponse.Builder.create(this, path + "_options_response")
                 .provider(region.provider())
                 .restApiId(apiId)
-                .resourceId(resource.getId())
-                .httpMethod(options.getHttpMethod())
+                .resourceId(resourceId)
+                .httpMethod(optionsMethod)
                 .statusCode("200")
                 .responseParameters(declared)
                 .build();
@@ -367,8 +376,8 @@ public final class PaymentApi extends Construct {
                         path + "_options_integration_response")
                 .provider(region.provider())
                 .restApiId(apiId)
-                .resourceId(resource.getId())
-                .httpMethod(options.getHttpMethod())
+                .resourceId(resourceId)
+                .httpMethod(optionsMethod)
                 .statusCode(response.getStatusCode())
                 .responseParameters(headers)
                 // the integration must exist before its response can be put
@@ -496,14 +505,14 @@ public final class PaymentApi extends Construct {
 
     /** {@code https://<id>.execute-api.<region>.amazonaws.com/<stage>} */
     public String invokeUrl() {
-        return stage.getInvokeUrl();
+        return invokeUrl.get();
     }
 
     public String healthUrl() {
-        return stage.getInvokeUrl() + "/health";
+        return invokeUrl.get() + "/health";
     }
 
     public String apiKeyId() {
-        return apiKey.getId();
+        return apiKeyId;
     }
 }
