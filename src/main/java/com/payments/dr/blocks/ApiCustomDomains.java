@@ -44,6 +44,13 @@ public final class ApiCustomDomains extends Construct {
     public record AliasTarget(String name, String zoneId) {
     }
 
+    /**
+     * A certificate with its Terraform address, read from jsii once for the several expressions
+     * that name it (README "Speed").
+     */
+    private record Certificate(AcmCertificate resource, String address) {
+    }
+
     private final String sharedName;
     private final Map<String, AliasTarget> shared = new LinkedHashMap<>();
     private final Map<String, AliasTarget> regional = new LinkedHashMap<>();
@@ -56,20 +63,22 @@ public final class ApiCustomDomains extends Construct {
                             RegionalApi primary, RegionalApi dr) {
         super(scope, id);
         this.sharedName = sharedName;
-        AcmCertificate primaryCertificate = certificate(primary);
-        AcmCertificate drCertificate = certificate(dr);
+        Certificate primaryCertificate = certificate(primary);
+        Certificate drCertificate = certificate(dr);
         Route53Record sharedRecord = validationRecord("shared_validation", zoneProvider, zoneId, primaryCertificate,
                 sharedName);
-        domains(primary, primaryCertificate, sharedRecord,
+        String sharedFqdn = sharedRecord.getFqdn();
+        String sharedRecordAddress = address(sharedRecord);
+        domains(primary, primaryCertificate, sharedFqdn,
                 validationRecord(primary.label() + "_validation", zoneProvider, zoneId, primaryCertificate,
                         regionalName(primary)), null);
-        domains(dr, drCertificate, sharedRecord,
+        domains(dr, drCertificate, sharedFqdn,
                 validationRecord(dr.label() + "_validation", zoneProvider, zoneId, drCertificate, regionalName(dr)),
                 Precondition.builder()
                         .condition("${" + normalized(validationAttribute(drCertificate, sharedName, "resource_record_name"))
-                                + " == " + normalized(address(sharedRecord) + ".name") + " && "
+                                + " == " + normalized(sharedRecordAddress + ".name") + " && "
                                 + normalized(validationAttribute(drCertificate, sharedName, "resource_record_value"))
-                                + " == " + normalized("one(" + address(sharedRecord) + ".records)") + "}")
+                                + " == " + normalized("one(" + sharedRecordAddress + ".records)") + "}")
                         .errorMessage("ACM asks the " + dr.label() + " region's certificate for " + sharedName
                                 + " to be validated through another CNAME than the primary's: create that record")
                         .build());
@@ -79,8 +88,8 @@ public final class ApiCustomDomains extends Construct {
         return api.label() + "." + sharedName;
     }
 
-    private AcmCertificate certificate(RegionalApi api) {
-        return AcmCertificate.Builder.create(this, api.label() + "_certificate")
+    private Certificate certificate(RegionalApi api) {
+        AcmCertificate certificate = AcmCertificate.Builder.create(this, api.label() + "_certificate")
                 .provider(api.provider())
                 .domainName(sharedName)
                 .subjectAlternativeNames(List.of(regionalName(api)))
@@ -89,11 +98,12 @@ public final class ApiCustomDomains extends Construct {
                 // domain names let go of the old one
                 .lifecycle(TerraformResourceLifecycle.builder().createBeforeDestroy(true).build())
                 .build();
+        return new Certificate(certificate, address(certificate));
     }
 
     /** What ACM asks for one of the certificate's names (known once the certificate exists). */
-    private static String validationAttribute(AcmCertificate certificate, String domain, String attribute) {
-        return "one([for option in " + address(certificate) + ".domain_validation_options : option." + attribute + " if option.domain_name == \"" + domain
+    private static String validationAttribute(Certificate certificate, String domain, String attribute) {
+        return "one([for option in " + certificate.address() + ".domain_validation_options : option." + attribute + " if option.domain_name == \"" + domain
                 + "\"])";
     }
 
@@ -110,7 +120,7 @@ public final class ApiCustomDomains extends Construct {
         return "trimsuffix(lower(" + expression + "), \".\")";
     }
 
-    private Route53Record validationRecord(String id, AwsProvider provider, String zoneId, AcmCertificate certificate,
+    private Route53Record validationRecord(String id, AwsProvider provider, String zoneId, Certificate certificate,
                                            String domain) {
         return Route53Record.Builder.create(this, id)
                 .provider(provider)
@@ -125,13 +135,13 @@ public final class ApiCustomDomains extends Construct {
                 .build();
     }
 
-    private void domains(RegionalApi api, AcmCertificate certificate, Route53Record sharedRecord,
+    private void domains(RegionalApi api, Certificate certificate, String sharedFqdn,
                          Route53Record regionalRecord, Precondition sameSharedRecord) {
         AcmCertificateValidation.Builder validation = AcmCertificateValidation.Builder.create(this,
                         api.label() + "_certificate_validation")
                 .provider(api.provider())
-                .certificateArn(certificate.getArn())
-                .validationRecordFqdns(List.of(sharedRecord.getFqdn(), regionalRecord.getFqdn()));
+                .certificateArn(certificate.resource().getArn())
+                .validationRecordFqdns(List.of(sharedFqdn, regionalRecord.getFqdn()));
         if (sameSharedRecord != null) {
             validation.lifecycle(TerraformResourceLifecycle.builder().precondition(List.of(sameSharedRecord)).build());
         }

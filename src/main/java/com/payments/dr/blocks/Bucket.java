@@ -34,18 +34,19 @@ public final class Bucket extends Construct {
     static final int NONCURRENT_EXPIRY_DAYS = 30;
     static final int ABORT_MULTIPART_AFTER_DAYS = 7;
 
-    private final S3Bucket bucket;
+    private final Memo<String> bucketName;
     private final String bucketId;
     private final String bucketArn;
     private final S3BucketVersioningA versioning;
 
     public Bucket(Construct scope, String id, RegionContext region) {
         super(scope, id);
-        bucket = S3Bucket.Builder.create(this, "bucket")
+        S3Bucket bucket = S3Bucket.Builder.create(this, "bucket")
                 .provider(region.provider())
                 .bucket(region.naming().name(ResourceType.S3_BUCKET, region.accountId()))
                 .forceDestroy(true)
                 .build();
+        bucketName = Memo.of(bucket::getBucket);
         bucketId = bucket.getId();
         bucketArn = bucket.getArn();
         versioning = S3BucketVersioningA.Builder.create(this, "versioning")
@@ -115,7 +116,7 @@ public final class Bucket extends Construct {
     }
 
     public String name() {
-        return bucket.getBucket();
+        return bucketName.get();
     }
 
     public String id() {

@@ -26,7 +26,7 @@ public final class Dashboard extends Construct {
     /** The failover decision's four alarms fit in a short row. */
     static final int FAILOVER_HEIGHT = 3;
 
-    private final CloudwatchDashboard dashboard;
+    private final Memo<String> dashboardName;
     private final String consoleRegion;
 
     /**
@@ -52,11 +52,12 @@ public final class Dashboard extends Construct {
                      List<Alarms> regions, List<HealthCheck> healthChecks, FailoverAlarms failover) {
         super(scope, id);
         this.consoleRegion = consoleRegion;
-        dashboard = CloudwatchDashboard.Builder.create(this, "dashboard")
+        CloudwatchDashboard dashboard = CloudwatchDashboard.Builder.create(this, "dashboard")
                 .provider(provider)
                 .dashboardName(name)
                 .dashboardBody(body(regions, healthChecks, failover))
                 .build();
+        dashboardName = Memo.of(dashboard::getDashboardName);
     }
 
     /** The dashboard body as CloudWatch documents it: {@code {"widgets": [...]}}. */
@@ -156,12 +157,12 @@ public final class Dashboard extends Construct {
     }
 
     public String name() {
-        return dashboard.getDashboardName();
+        return dashboardName.get();
     }
 
     /** The console link (dashboards are global; this opens it in the primary region's console). */
     public String url() {
         return "https://" + consoleRegion + ".console.aws.amazon.com/cloudwatch/home?region=" + consoleRegion
-                + "#dashboards:name=" + dashboard.getDashboardName();
+                + "#dashboards:name=" + dashboardName.get();
     }
 }

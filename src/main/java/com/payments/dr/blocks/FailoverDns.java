@@ -80,11 +80,13 @@ public final class FailoverDns extends Construct {
     }
 
     private final Route53Zone zone;
-    private final Route53HealthCheck primaryCheck;
-    private final Route53HealthCheck drCheck;
-    private final Route53HealthCheck drReadinessCheck;
+    // each read from jsii once, however many records, alarms and outputs use it (README "Speed")
+    private final String zoneId;
+    private final String primaryCheckId;
+    private final String drCheckId;
+    private final String drReadinessCheckId;
     private final String failoverName;
-    private final CloudwatchCompositeAlarm failOverNow;
+    private final String failOverNowAlarmArn;
     private final ApiCustomDomains customDomains;
     private final List<String> failoverAlarmArns;
 
@@ -97,9 +99,10 @@ public final class FailoverDns extends Construct {
                 // the records are this stack's own: nothing may keep the zone from being destroyed
                 .forceDestroy(true)
                 .build();
-        primaryCheck = healthCheck("primary_health_check", props, props.primary(), "", props.primary().label());
-        drCheck = healthCheck("dr_health_check", props, props.dr(), "", props.dr().label());
-        drReadinessCheck = healthCheck("dr_readiness_check", props, props.dr(), READINESS_QUERY, "standby");
+        zoneId = zone.getZoneId();
+        primaryCheckId = healthCheck("primary_health_check", props, props.primary(), "", props.primary().label());
+        drCheckId = healthCheck("dr_health_check", props, props.dr(), "", props.dr().label());
+        drReadinessCheckId = healthCheck("dr_readiness_check", props, props.dr(), READINESS_QUERY, "standby");
         failoverName = "api." + props.zoneName();
         Endpoint primary = props.primary();
         Endpoint dr = props.dr();
@@ -107,27 +110,27 @@ public final class FailoverDns extends Construct {
         // host needs neither delegation nor a certificate of ours (no false failover while ACM
         // validates), and a check on api.<zone> would follow the failover it decides.
         customDomains = props.customDomains()
-                ? new ApiCustomDomains(this, "custom_domains", props.provider(), zone.getZoneId(), failoverName,
+                ? new ApiCustomDomains(this, "custom_domains", props.provider(), zoneId, failoverName,
                         regionalApi(primary), regionalApi(dr))
                 : null;
-        record("primary_record", primary.label() + ".api." + props.zoneName(), primary,
+        record("primary_record", props, primary.label() + ".api." + props.zoneName(), primary,
                 customDomains == null ? null : customDomains.regional(primary.label()), null, null);
-        record("dr_record", dr.label() + ".api." + props.zoneName(), dr,
+        record("dr_record", props, dr.label() + ".api." + props.zoneName(), dr,
                 customDomains == null ? null : customDomains.regional(dr.label()), null, null);
-        record("failover_primary", failoverName, primary,
-                customDomains == null ? null : customDomains.shared(primary.label()), "PRIMARY", primaryCheck);
-        record("failover_secondary", failoverName, dr,
-                customDomains == null ? null : customDomains.shared(dr.label()), "SECONDARY", drCheck);
+        record("failover_primary", props, failoverName, primary,
+                customDomains == null ? null : customDomains.shared(primary.label()), "PRIMARY", primaryCheckId);
+        record("failover_secondary", props, failoverName, dr,
+                customDomains == null ? null : customDomains.shared(dr.label()), "SECONDARY", drCheckId);
 
         CloudwatchMetricAlarm primaryDown = healthAlarm("primary_unhealthy", props, PRIMARY_UNHEALTHY_ALARM,
-                "Route 53 health check of the primary region's /health failing", primaryCheck, false);
+                "Route 53 health check of the primary region's /health failing", primaryCheckId, false);
         CloudwatchMetricAlarm drNotReady = healthAlarm("dr_not_ready", props, DR_NOT_READY_ALARM,
                 "The DR region could not take over: /health?probe=standby failing (table or database reader "
-                        + "endpoint unreachable)", drReadinessCheck, false);
+                        + "endpoint unreachable)", drReadinessCheckId, false);
         CloudwatchMetricAlarm drServing = healthAlarm("dr_serving", props, DR_SERVING_ALARM,
                 "The DR region serves payments (its /health passes: its database was promoted, by a failover or "
-                        + "a switchover); OK again once it hands back", drCheck, true);
-        failOverNow = CloudwatchCompositeAlarm.Builder.create(this, "fail_over_now")
+                        + "a switchover); OK again once it hands back", drCheckId, true);
+        CloudwatchCompositeAlarm failOverNow = CloudwatchCompositeAlarm.Builder.create(this, "fail_over_now")
                 .provider(props.metricsProvider())
                 .alarmName(props.naming().name(ResourceType.CLOUDWATCH_ALARM, FAIL_OVER_NOW_ALARM))
                 .alarmDescription("FAIL OVER NOW: the primary region's /health is failing, the DR region is "
@@ -139,7 +142,8 @@ public final class FailoverDns extends Construct {
                 .alarmActions(List.of(props.metricsTopicArn()))
                 .okActions(List.of(props.metricsTopicArn()))
                 .build();
-        failoverAlarmArns = List.of(failOverNow.getArn(), primaryDown.getArn(), drNotReady.getArn(),
+        failOverNowAlarmArn = failOverNow.getArn();
+        failoverAlarmArns = List.of(failOverNowAlarmArn, primaryDown.getArn(), drNotReady.getArn(),
                 drServing.getArn());
     }
 
@@ -148,7 +152,8 @@ public final class FailoverDns extends Construct {
                 endpoint.stagePath());
     }
 
-    private Route53HealthCheck healthCheck(String id, Props props, Endpoint endpoint, String query, String name) {
+    /** A health check of {@code endpoint}'s /health (with {@code query}); returns its id. */
+    private String healthCheck(String id, Props props, Endpoint endpoint, String query, String name) {
         HealthCheckSettings settings = props.settings();
         return Route53HealthCheck.Builder.create(this, id)
                 .provider(props.provider())
@@ -162,7 +167,8 @@ public final class FailoverDns extends Construct {
                 .failureThreshold(settings.failureThreshold())
                 .regions(settings.regions())
                 .tags(Map.of("Name", props.naming().name(ResourceType.HEALTH_CHECK, name)))
-                .build();
+                .build()
+                .getId();
     }
 
     /**
@@ -170,11 +176,11 @@ public final class FailoverDns extends Construct {
      * region's API Gateway domain name. The alias does not evaluate target health: API Gateway
      * offers Route 53 none, the attached health check (through function and database) decides.
      */
-    private void record(String id, String name, Endpoint endpoint, ApiCustomDomains.AliasTarget alias,
-                        String failover, Route53HealthCheck check) {
+    private void record(String id, Props props, String name, Endpoint endpoint, ApiCustomDomains.AliasTarget alias,
+                        String failover, String healthCheckId) {
         Route53Record.Builder record = Route53Record.Builder.create(this, id)
-                .provider(zone.getProvider())
-                .zoneId(zone.getZoneId())
+                .provider(props.provider())
+                .zoneId(zoneId)
                 .name(name);
         if (alias == null) {
             record.type("CNAME").ttl(TTL_SECONDS).records(List.of(endpoint.host()));
@@ -188,20 +194,20 @@ public final class FailoverDns extends Construct {
         if (failover != null) {
             record.setIdentifier(endpoint.label())
                     .failoverRoutingPolicy(Route53RecordFailoverRoutingPolicy.builder().type(failover).build())
-                    .healthCheckId(check.getId());
+                    .healthCheckId(healthCheckId);
         }
         record.build();
     }
 
     private CloudwatchMetricAlarm healthAlarm(String id, Props props, String qualifier, String description,
-                                              Route53HealthCheck check, boolean whilePassing) {
+                                              String healthCheckId, boolean whilePassing) {
         return CloudwatchMetricAlarm.Builder.create(this, id)
                 .provider(props.metricsProvider())
                 .alarmName(props.naming().name(ResourceType.CLOUDWATCH_ALARM, qualifier))
                 .alarmDescription(description)
                 .namespace("AWS/Route53")
                 .metricName("HealthCheckStatus")
-                .dimensions(Map.of("HealthCheckId", check.getId()))
+                .dimensions(Map.of("HealthCheckId", healthCheckId))
                 .statistic("Minimum")
                 .period(60)
                 .evaluationPeriods(EVALUATION_PERIODS)
@@ -216,7 +222,7 @@ public final class FailoverDns extends Construct {
     }
 
     public String zoneId() {
-        return zone.getZoneId();
+        return zoneId;
     }
 
     public List<String> nameServers() {
@@ -228,19 +234,19 @@ public final class FailoverDns extends Construct {
     }
 
     public String primaryHealthCheckId() {
-        return primaryCheck.getId();
+        return primaryCheckId;
     }
 
     public String drHealthCheckId() {
-        return drCheck.getId();
+        return drCheckId;
     }
 
     public String drReadinessCheckId() {
-        return drReadinessCheck.getId();
+        return drReadinessCheckId;
     }
 
     public String failOverNowAlarmArn() {
-        return failOverNow.getArn();
+        return failOverNowAlarmArn;
     }
 
     /**
