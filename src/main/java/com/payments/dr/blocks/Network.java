@@ -165,7 +165,8 @@ public final class Network extends Construct {
                     .timeouts(SubnetTimeouts.builder().delete(ENI_RELEASE_TIMEOUT).build())
                     .build();
             privateSubnets.add(subnet);
-            privateSubnetIds.add(subnet.getId());
+            String subnetId = subnet.getId();
+            privateSubnetIds.add(subnetId);
             // one route table per AZ costs nothing and keeps per-AZ egress possible later
             RouteTable table = RouteTable.Builder.create(this, "private_route_table_" + index)
                     .provider(region.provider())
@@ -175,7 +176,7 @@ public final class Network extends Construct {
             String tableId = table.getId();
             RouteTableAssociation.Builder.create(this, "private_route_table_association_" + index)
                     .provider(region.provider())
-                    .subnetId(privateSubnetIds.get(i))
+                    .subnetId(subnetId)
                     .routeTableId(tableId)
                     .build();
             routeTableIds.add(tableId);
