@@ -67,9 +67,6 @@ public final class Cli {
         } catch (IllegalStateException | UncheckedIOException e) {
             err.println("error: " + e.getMessage());
             return BAD_INPUT;
-        } catch (Synthesizer.StartFailed e) {
-            err.println("error: synthesis failed: " + firstLine(e));
-            return SYNTH_FAILED;
         }
         String overBudget = readiness.cost().overBudget();
         if (overBudget != null) {

@@ -10,8 +10,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import software.amazon.jsii.JsiiEngine;
@@ -68,51 +66,55 @@ public final class Synthesizer {
      * Runs {@code work} on this thread while another starts jsii's Node process and loads the cdktf
      * and AWS provider assemblies into it: about 4 s in which the JVM would otherwise only wait
      * (README "Speed"). {@code loaded} hears {@code node}, {@code cdktf} and {@code provider} as each
-     * step ends (on the loading thread). Returns once both are done: jsii is not thread-safe, so the
-     * loading thread is joined before anything else may call it, also when {@code work} throws
-     * (its exception wins). A failed start throws {@link StartFailed}.
+     * step ends (on the loading thread). Returns {@code work}'s result once both are done.
      */
     public static <T> T whileJsiiLoads(Supplier<T> work, Consumer<String> loaded) {
-        CompletableFuture<Void> loading = new CompletableFuture<>();
-        Thread loader = new Thread(() -> {
-            try {
-                JsiiEngine engine = JsiiEngine.getInstance();
-                engine.getClient();
-                loaded.accept("node");
-                engine.loadModule(com.hashicorp.cdktf.$Module.class);
-                loaded.accept("cdktf");
-                engine.loadModule(com.hashicorp.cdktf.providers.aws.$Module.class);
-                loaded.accept("provider");
-                loading.complete(null);
-            } catch (Throwable e) {
-                loading.completeExceptionally(e);
-            }
-        }, "jsii-load");
-        loader.setDaemon(true);
-        loader.start();
-        T result;
-        try {
-            result = work.get();
-        } catch (RuntimeException | Error e) {
-            try {
-                loading.join();
-            } catch (CompletionException ignored) {
-                // the work's failure is the one to report
-            }
-            throw e;
-        }
-        try {
-            loading.join();
-        } catch (CompletionException e) {
-            throw new StartFailed(e.getCause());
-        }
-        return result;
+        return whileLoading(work, () -> {
+            JsiiEngine engine = JsiiEngine.getInstance();
+            engine.getClient();
+            loaded.accept("node");
+            engine.loadModule(com.hashicorp.cdktf.$Module.class);
+            loaded.accept("cdktf");
+            engine.loadModule(com.hashicorp.cdktf.providers.aws.$Module.class);
+            loaded.accept("provider");
+        });
     }
 
-    /** jsii's Node process did not start, or could not load an assembly. */
-    public static final class StartFailed extends RuntimeException {
-        StartFailed(Throwable cause) {
-            super(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
+    /**
+     * Runs {@code work} here and {@code load} on another thread, and returns once both are done.
+     * jsii is not thread-safe: the loading thread is joined before anything else may call it, also
+     * when {@code work} throws. The loading is only a head start on what the synthesis would do on
+     * first use, so its failure is not reported here: the synthesis meets the same error (Node
+     * missing, an assembly that does not load) and reports it as any other.
+     */
+    static <T> T whileLoading(Supplier<T> work, Runnable load) {
+        Thread loader = new Thread(() -> {
+            try {
+                load.run();
+            } catch (RuntimeException e) {
+                // reported by the synthesis, which repeats the step
+            }
+        }, "jsii-load");
+        loader.start();
+        try {
+            return work.get();
+        } finally {
+            joinUninterruptibly(loader);
+        }
+    }
+
+    private static void joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

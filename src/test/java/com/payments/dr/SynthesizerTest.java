@@ -1,6 +1,7 @@
 package com.payments.dr;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,5 +31,62 @@ class SynthesizerTest {
         UncheckedIOException missing = assertThrows(UncheckedIOException.class, () -> Synthesizer.readStack(dir, "s"));
         assertTrue(missing.getMessage().startsWith("cannot read " + dir.resolve("stacks/s/cdk.tf.json")),
                 missing.getMessage());
+    }
+
+    /** A loading step that takes {@code millis}, then records that it finished (or throws). */
+    private static Runnable slowLoad(long millis, AtomicBoolean done, boolean fail) {
+        return () -> {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            done.set(true);
+            if (fail) {
+                throw new IllegalStateException("node: not found");
+            }
+        };
+    }
+
+    @Test
+    void theWorkRunsWhileTheLoadingDoesAndBothAreDoneOnReturn() {
+        AtomicBoolean loaded = new AtomicBoolean();
+        String thread = Thread.currentThread().getName();
+        String result = Synthesizer.whileLoading(() -> {
+            assertFalse(loaded.get(), "the work runs before the 200 ms loading ends");
+            return Thread.currentThread().getName();
+        }, slowLoad(200, loaded, false));
+        assertEquals(thread, result, "the work runs on the caller's thread");
+        assertTrue(loaded.get(), "the loading thread is joined before returning: jsii is not thread-safe");
+    }
+
+    @Test
+    void aFailedLoadingIsLeftToTheSynthesisWhichRepeatsIt() {
+        AtomicBoolean loaded = new AtomicBoolean();
+        assertEquals("report", Synthesizer.whileLoading(() -> "report", slowLoad(50, loaded, true)));
+        assertTrue(loaded.get());
+    }
+
+    @Test
+    void theWorksFailureComesOutOnlyOnceTheLoadingIsDone() {
+        AtomicBoolean loaded = new AtomicBoolean();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Synthesizer.whileLoading(() -> {
+            throw new IllegalStateException("over budget");
+        }, slowLoad(200, loaded, false)));
+        assertEquals("over budget", e.getMessage());
+        assertTrue(loaded.get(), "no jsii call may start while the loading thread still runs");
+    }
+
+    @Test
+    void anInterruptWaitsForTheLoadingAndIsKept() {
+        AtomicBoolean loaded = new AtomicBoolean();
+        Thread.currentThread().interrupt();
+        try {
+            assertEquals("done", Synthesizer.whileLoading(() -> "done", slowLoad(100, loaded, false)));
+            assertTrue(loaded.get());
+            assertTrue(Thread.currentThread().isInterrupted(), "the caller's interrupt is restored");
+        } finally {
+            Thread.interrupted();
+        }
     }
 }

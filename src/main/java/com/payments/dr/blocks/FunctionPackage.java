@@ -5,7 +5,6 @@ import com.hashicorp.cdktf.Fn;
 import com.hashicorp.cdktf.TerraformAsset;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -58,24 +57,21 @@ public final class FunctionPackage {
         Path absolute = file.toAbsolutePath().normalize();
         try {
             List<Object> key = List.of(absolute, Files.size(absolute), Files.getLastModifiedTime(absolute));
-            return HASHES.computeIfAbsent(key, k -> md5(absolute));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the function package " + absolute + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String md5(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md5 = MessageDigest.getInstance("MD5");
-            byte[] buffer = new byte[1 << 16];
-            for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
-                md5.update(buffer, 0, n);
+            String hash = HASHES.get(key);
+            if (hash == null) {
+                MessageDigest md5 = MessageDigest.getInstance("MD5");
+                try (InputStream in = Files.newInputStream(absolute)) {
+                    byte[] buffer = new byte[1 << 16];
+                    for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+                        md5.update(buffer, 0, n);
+                    }
+                }
+                hash = HexFormat.of().withUpperCase().formatHex(md5.digest());
+                HASHES.put(key, hash);
             }
-            return HexFormat.of().withUpperCase().formatHex(md5.digest());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the function package " + file + ": " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no MD5", e);
+            return hash;
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot read the function package " + absolute + ": " + e.getMessage(), e);
         }
     }
 }

@@ -22,9 +22,9 @@ import java.util.Optional;
  * The DR readiness report every synth writes next to the stack ({@link #MARKDOWN} for people,
  * {@link #JSON} for tools): per tier the replication, designed RPO/RTO, the latest drill's
  * measurements, the alarms and the failover steps, then the cost estimate. Plain Java from
- * {@link DrConfig}, no construct: it is computed before jsii starts, so the budget check can stop a
- * synth before anything is written. Byte-deterministic: ordered maps, no clock (only the drill's
- * own timestamp).
+ * {@link DrConfig}, no construct: it is computed while jsii's Node process loads, before the stack
+ * is built, so the budget check can stop a synth before anything is written. Byte-deterministic:
+ * ordered maps, no clock (only the drill's own timestamp).
  */
 public final class ReadinessReport {
 
