@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import software.amazon.jsii.JsiiEngine;
@@ -65,14 +66,16 @@ public final class Synthesizer {
     /**
      * Runs {@code work} on this thread while another starts jsii's Node process and loads the cdktf
      * and AWS provider assemblies into it: about 4 s in which the JVM would otherwise only wait
-     * (README "Speed"). {@code loaded} hears {@code node}, {@code cdktf} and {@code provider} as each
-     * step ends (on the loading thread). Returns {@code work}'s result once both are done.
+     * (README "Speed"); the work begins once Node has started. {@code loaded} hears {@code node},
+     * {@code cdktf} and {@code provider} as each step ends (on the loading thread). Returns
+     * {@code work}'s result once both are done.
      */
     public static <T> T whileJsiiLoads(Supplier<T> work, Consumer<String> loaded) {
-        return whileLoading(work, () -> {
+        return whileLoading(work, started -> {
             JsiiEngine engine = JsiiEngine.getInstance();
             engine.getClient();
             loaded.accept("node");
+            started.run();
             engine.loadModule(com.hashicorp.cdktf.$Module.class);
             loaded.accept("cdktf");
             engine.loadModule(com.hashicorp.cdktf.providers.aws.$Module.class);
@@ -81,25 +84,46 @@ public final class Synthesizer {
     }
 
     /**
-     * Runs {@code work} here and {@code load} on another thread, and returns once both are done.
-     * jsii is not thread-safe: the loading thread is joined before anything else may call it, also
-     * when {@code work} throws. The loading is only a head start on what the synthesis would do on
-     * first use, so its failure is not reported here: the synthesis meets the same error (Node
-     * missing, an assembly that does not load) and reports it as any other.
+     * Runs {@code load} on another thread and {@code work} here once the load has called its
+     * {@code started} callback (or ended): on two cores, work that would compete with Node's own
+     * start-up waits for it and then overlaps the assembly loading, a single Node thread. Returns
+     * once both are done. jsii is not thread-safe: the loading thread is joined before anything
+     * else may call it, also when {@code work} throws. The loading is only a head start on what the
+     * synthesis would do on first use, so its failure is not reported here: the synthesis meets the
+     * same error (Node missing, an assembly that does not load) and reports it as any other.
      */
-    static <T> T whileLoading(Supplier<T> work, Runnable load) {
+    static <T> T whileLoading(Supplier<T> work, Consumer<Runnable> load) {
+        CountDownLatch started = new CountDownLatch(1);
         Thread loader = new Thread(() -> {
             try {
-                load.run();
+                load.accept(started::countDown);
             } catch (RuntimeException e) {
                 // reported by the synthesis, which repeats the step
+            } finally {
+                started.countDown();
             }
         }, "jsii-load");
         loader.start();
         try {
+            awaitUninterruptibly(started);
             return work.get();
         } finally {
             joinUninterruptibly(loader);
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -33,9 +33,10 @@ class SynthesizerTest {
                 missing.getMessage());
     }
 
-    /** A loading step that takes {@code millis}, then records that it finished (or throws). */
-    private static Runnable slowLoad(long millis, AtomicBoolean done, boolean fail) {
-        return () -> {
+    /** A loading step that says it started, takes {@code millis}, then records that it finished (or throws). */
+    private static java.util.function.Consumer<Runnable> slowLoad(long millis, AtomicBoolean done, boolean fail) {
+        return started -> {
+            started.run();
             try {
                 Thread.sleep(millis);
             } catch (InterruptedException e) {
@@ -46,6 +47,29 @@ class SynthesizerTest {
                 throw new IllegalStateException("node: not found");
             }
         };
+    }
+
+    @Test
+    void theWorkStartsOnceTheLoadingSaysNodeStartedAndRunsAlongsideTheRest() {
+        AtomicBoolean started = new AtomicBoolean();
+        AtomicBoolean loaded = new AtomicBoolean();
+        String result = Synthesizer.whileLoading(() -> {
+            assertTrue(started.get(), "the work waits for the start");
+            assertFalse(loaded.get(), "and runs while the rest of the loading does");
+            return "report";
+        }, start -> {
+            try {
+                Thread.sleep(100);
+                started.set(true);
+                start.run();
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            loaded.set(true);
+        });
+        assertEquals("report", result);
+        assertTrue(loaded.get());
     }
 
     @Test
