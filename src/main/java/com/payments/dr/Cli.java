@@ -59,15 +59,16 @@ public final class Cli {
             return BAD_INPUT;
         }
         // plain Java, while jsii's Node process loads the provider: an estimate over budget stops
-        // here with nothing written (once Node has finished loading, which the JVM's exit waits for)
-        ReadinessReport readiness;
+        // here with nothing written (once the loading thread has finished, about 4 s)
+        Synthesizer.HeadStart<ReadinessReport> prepared;
         try {
-            readiness = Synthesizer.whileJsiiLoads(
+            prepared = Synthesizer.whileJsiiLoads(
                     () -> prepare(config, workingDir.resolve(DrillResults.PATH)), step -> { });
         } catch (IllegalStateException | UncheckedIOException e) {
             err.println("error: " + e.getMessage());
             return BAD_INPUT;
         }
+        ReadinessReport readiness = prepared.value();
         String overBudget = readiness.cost().overBudget();
         if (overBudget != null) {
             err.println("error: " + overBudget);
@@ -87,6 +88,7 @@ public final class Cli {
         boolean staged = !env.containsKey(OUTDIR_ENV);
         Report[] gate = new Report[1];
         try {
+            prepared.rethrowLoadFailure();
             Synthesizer.synthesize(app -> stackFactory.create(app, config), outdir, staged,
                     afterSynth(config, readiness, gate));
         } catch (RuntimeException e) {

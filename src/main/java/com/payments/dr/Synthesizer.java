@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import software.amazon.jsii.JsiiEngine;
@@ -67,10 +68,11 @@ public final class Synthesizer {
      * Runs {@code work} on this thread while another starts jsii's Node process and loads the cdktf
      * and AWS provider assemblies into it: about 4 s in which the JVM would otherwise only wait
      * (README "Speed"); the work begins once Node has started. {@code loaded} hears {@code node},
-     * {@code cdktf} and {@code provider} as each step ends (on the loading thread). Returns
-     * {@code work}'s result once both are done.
+     * {@code cdktf} and {@code provider} as each step ends (on the loading thread). Returns once both
+     * are done, with the work's result and whatever failed while loading, which the caller reports
+     * as a failed synthesis ({@link HeadStart#rethrowLoadFailure()}).
      */
-    public static <T> T whileJsiiLoads(Supplier<T> work, Consumer<String> loaded) {
+    public static <T> HeadStart<T> whileJsiiLoads(Supplier<T> work, Consumer<String> loaded) {
         return whileLoading(work, started -> {
             JsiiEngine engine = JsiiEngine.getInstance();
             engine.getClient();
@@ -88,27 +90,44 @@ public final class Synthesizer {
      * {@code started} callback (or ended): on two cores, work that would compete with Node's own
      * start-up waits for it and then overlaps the assembly loading, a single Node thread. Returns
      * once both are done. jsii is not thread-safe: the loading thread is joined before anything
-     * else may call it, also when {@code work} throws. The loading is only a head start on what the
-     * synthesis would do on first use, so its failure is not reported here: the synthesis meets the
-     * same error (Node missing, an assembly that does not load) and reports it as any other.
+     * else may call it, also when {@code work} throws (its exception then wins).
      */
-    static <T> T whileLoading(Supplier<T> work, Consumer<Runnable> load) {
+    static <T> HeadStart<T> whileLoading(Supplier<T> work, Consumer<Runnable> load) {
         CountDownLatch started = new CountDownLatch(1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread loader = new Thread(() -> {
             try {
                 load.accept(started::countDown);
-            } catch (RuntimeException e) {
-                // reported by the synthesis, which repeats the step
+            } catch (Throwable e) {
+                failure.set(e);
             } finally {
                 started.countDown();
             }
         }, "jsii-load");
         loader.start();
+        T result;
         try {
             awaitUninterruptibly(started);
-            return work.get();
+            result = work.get();
         } finally {
             joinUninterruptibly(loader);
+        }
+        return new HeadStart<>(result, failure.get());
+    }
+
+    /** What ran while jsii loaded: the work's result, and what failed while loading (or null). */
+    public record HeadStart<T>(T value, Throwable loadFailure) {
+
+        /**
+         * Throws what failed while loading jsii (Node missing, a failed handshake, an assembly that
+         * does not load), with its own message: a retry by the synthesis would only report that the
+         * client was never created.
+         */
+        public void rethrowLoadFailure() {
+            if (loadFailure != null) {
+                throw loadFailure instanceof RuntimeException e ? e
+                        : new IllegalStateException(String.valueOf(loadFailure.getMessage()), loadFailure);
+            }
         }
     }
 

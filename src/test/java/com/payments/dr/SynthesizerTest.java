@@ -67,7 +67,7 @@ class SynthesizerTest {
                 throw new IllegalStateException(e);
             }
             loaded.set(true);
-        });
+        }).value();
         assertEquals("report", result);
         assertTrue(loaded.get());
     }
@@ -79,16 +79,30 @@ class SynthesizerTest {
         String result = Synthesizer.whileLoading(() -> {
             assertFalse(loaded.get(), "the work runs before the 200 ms loading ends");
             return Thread.currentThread().getName();
-        }, slowLoad(200, loaded, false));
+        }, slowLoad(200, loaded, false)).value();
         assertEquals(thread, result, "the work runs on the caller's thread");
         assertTrue(loaded.get(), "the loading thread is joined before returning: jsii is not thread-safe");
     }
 
     @Test
-    void aFailedLoadingIsLeftToTheSynthesisWhichRepeatsIt() {
+    void aFailedLoadingComesBackWithTheWorksResultAndItsOwnMessage() {
         AtomicBoolean loaded = new AtomicBoolean();
-        assertEquals("report", Synthesizer.whileLoading(() -> "report", slowLoad(50, loaded, true)));
+        Synthesizer.HeadStart<String> h = Synthesizer.whileLoading(() -> "report", slowLoad(50, loaded, true));
+        assertEquals("report", h.value());
         assertTrue(loaded.get());
+        IllegalStateException e = assertThrows(IllegalStateException.class, h::rethrowLoadFailure);
+        assertEquals("node: not found", e.getMessage(), "what failed, not a later 'client not created'");
+        Synthesizer.whileLoading(() -> "report", slowLoad(10, loaded, false)).rethrowLoadFailure();
+    }
+
+    @Test
+    void aLoadingErrorThatIsNoRuntimeExceptionIsWrappedAndItsMessageKept() {
+        Synthesizer.HeadStart<String> h = Synthesizer.whileLoading(() -> "report", started -> {
+            throw new NoClassDefFoundError("software/amazon/jsii/JsiiEngine");
+        });
+        IllegalStateException e = assertThrows(IllegalStateException.class, h::rethrowLoadFailure);
+        assertEquals("software/amazon/jsii/JsiiEngine", e.getMessage());
+        assertTrue(e.getCause() instanceof NoClassDefFoundError);
     }
 
     @Test
@@ -106,7 +120,7 @@ class SynthesizerTest {
         AtomicBoolean loaded = new AtomicBoolean();
         Thread.currentThread().interrupt();
         try {
-            assertEquals("done", Synthesizer.whileLoading(() -> "done", slowLoad(100, loaded, false)));
+            assertEquals("done", Synthesizer.whileLoading(() -> "done", slowLoad(100, loaded, false)).value());
             assertTrue(loaded.get());
             assertTrue(Thread.currentThread().isInterrupted(), "the caller's interrupt is restored");
         } finally {

@@ -9,16 +9,16 @@ import com.payments.dr.report.ReadinessReport;
 import com.payments.dr.stack.DrStack;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.function.Consumer;
 import software.constructs.Construct;
 
 /**
  * What one benchmark JVM runs: {@code empty|full <outdir>}, one synthesis with the default config.
- * On stdout it reports when each phase ended ({@code bench-phase <name> <epoch ms>}): the JVM
- * reaching {@code main}, jsii's Node process answering, the cdktf and constructs assemblies and
- * then the AWS provider's loaded into it, the stack built, the synthesis written. The assemblies
- * load as in {@code ./main}: on another thread, while the full synthesis computes its readiness report.
+ * On stdout it reports when each phase ended ({@code bench-phase <name> <epoch ms>}; the
+ * benchmark adds its launch of the JVM as {@code start}): the JVM reaching {@code main}, jsii's
+ * Node process answering, the cdktf and constructs assemblies and then the AWS provider's loaded
+ * into it, the stack built, the synthesis written. The assemblies load as in {@code ./main}: on
+ * another thread, while the full synthesis computes its readiness report.
  */
 public final class BenchTarget {
 
@@ -35,15 +35,15 @@ public final class BenchTarget {
         if (args.length != 2 || !(args[0].equals("empty") || args[0].equals("full"))) {
             throw new IllegalArgumentException("usage: BenchTarget empty|full <outdir>");
         }
-        Instant started = ProcessHandle.current().info().startInstant().orElseThrow();
-        mark(out, "start", started.toEpochMilli());
         mark(out, "jvm", System.currentTimeMillis());
         DrConfig config = DrConfig.builder().build();
         boolean empty = args[0].equals("empty");
         // as ./main: the full synthesis computes its readiness report while Node loads
-        ReadinessReport readiness = Synthesizer.whileJsiiLoads(
+        Synthesizer.HeadStart<ReadinessReport> prepared = Synthesizer.whileJsiiLoads(
                 () -> empty ? null : Cli.prepare(config, DrillResults.PATH),
                 step -> mark(out, step, System.currentTimeMillis()));
+        prepared.rethrowLoadFailure();
+        ReadinessReport readiness = prepared.value();
         Consumer<Construct> stack = empty
                 ? app -> new EmptyStack(app, config)
                 : app -> new DrStack(app, config);

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -76,10 +77,11 @@ public final class SynthBenchmark {
                 .mapToLong(Map.Entry::getValue).sum();
         // USER_HZ is 100 on Linux
         long cpu = cpuTicks.values().stream().mapToLong(Long::longValue).sum() * 10;
-        // The JVM phase runs from the launch: the start the child reads from /proc is only as exact
+        // The phases count from the launch: the start a JVM could read from /proc is only as exact
         // as the kernel's boot time, whole seconds, and came out hundreds of milliseconds early.
-        Map<String, Long> marks = BenchReport.marks(stdout.join());
+        Map<String, Long> marks = new LinkedHashMap<>();
         marks.put("start", launched);
+        marks.putAll(BenchReport.marks(stdout.join()));
         return new Sample(millis, cpu, marks, end, jvm, node);
     }
 

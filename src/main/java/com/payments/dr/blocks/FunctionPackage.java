@@ -54,7 +54,8 @@ public final class FunctionPackage {
      * construction (README "Speed"). Remembered per file, size and modification time.
      */
     public static String assetHash(Path file) {
-        Path absolute = file.toAbsolutePath().normalize();
+        // the path cdktf copies from (not normalized: through a symlink, a/.. may be another file)
+        Path absolute = file.toAbsolutePath();
         try {
             List<Object> key = List.of(absolute, Files.size(absolute), Files.getLastModifiedTime(absolute));
             String hash = HASHES.get(key);

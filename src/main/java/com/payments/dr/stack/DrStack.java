@@ -114,22 +114,6 @@ public final class DrStack extends TerraformStack {
         Outputs.add(this, "dashboard_url", "Console link to the dashboard of both regions", dashboard.url());
     }
 
-    /**
-     * cdktf resolves every element twice per synthesis: once here, a pass whose only product is
-     * cross-stack references (an output in one stack, remote state in the other), then for the
-     * JSON. Alone in its app this stack can have no such reference, so the first pass is skipped
-     * (about 0.2 s of Node time, README "Speed"); beside another stack it runs as usual. The backend
-     * the pass would otherwise add is the S3 backend of the constructor.
-     */
-    @Override
-    public void prepareStack() {
-        long stacks = getNode().getRoot().getNode().getChildren().stream()
-                .filter(TerraformStack.class::isInstance).count();
-        if (stacks > 1) {
-            super.prepareStack();
-        }
-    }
-
     /** Where the health-check alarms live (us-east-1) and the alert topic they notify there. */
     private record RouteMetricsHome(RegionContext region, String topicArn) {
     }
