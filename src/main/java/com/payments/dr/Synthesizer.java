@@ -107,10 +107,10 @@ public final class Synthesizer {
         loader.start();
         T result;
         try {
-            awaitUninterruptibly(started);
+            uninterruptibly(started::await);
             result = work.get();
         } finally {
-            joinUninterruptibly(loader);
+            uninterruptibly(loader::join);
         }
         return new HeadStart<>(result, failure.get());
     }
@@ -131,26 +131,18 @@ public final class Synthesizer {
         }
     }
 
-    private static void awaitUninterruptibly(CountDownLatch latch) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                latch.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+    /** A wait that an interrupt can cut short. */
+    @FunctionalInterface
+    private interface Wait {
+        void run() throws InterruptedException;
     }
 
-    private static void joinUninterruptibly(Thread thread) {
+    /** Waits until {@code wait} returns, however often this thread is interrupted, and keeps the interrupt. */
+    private static void uninterruptibly(Wait wait) {
         boolean interrupted = false;
         while (true) {
             try {
-                thread.join();
+                wait.run();
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;
