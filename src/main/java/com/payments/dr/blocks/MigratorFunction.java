@@ -4,10 +4,7 @@ import com.hashicorp.cdktf.ITerraformDependable;
 import com.hashicorp.cdktf.LocalExecProvisioner;
 import com.hashicorp.cdktf.TerraformResource;
 import com.hashicorp.cdktf.TerraformResourceConfig;
-import com.hashicorp.cdktf.providers.aws.cloudwatch_log_group.CloudwatchLogGroup;
 import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunction;
-import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunctionEnvironment;
-import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunctionVpcConfig;
 import com.payments.dr.naming.ResourceType;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,51 +62,21 @@ public final class MigratorFunction extends Construct {
         RegionContext region = props.region();
         String name = region.naming().name(ResourceType.EVENT_FUNCTION, "migrator");
 
-        CloudwatchLogGroup logGroup = CloudwatchLogGroup.Builder.create(this, "log_group")
-                .provider(region.provider())
-                .name("/aws/lambda/" + name)
-                .retentionInDays(props.logRetentionDays())
-                .kmsKeyId(props.logsKey().arn())
-                .build();
-
-        role = Iam.serviceRole(this, "role", region, "migrator", "lambda.amazonaws.com", List.of(
-                Iam.allow("WriteLogs", List.of("logs:CreateLogStream", "logs:PutLogEvents"),
-                        List.of(logGroup.getArn() + ":log-stream:*")),
-                // as for the payment function: Lambda manages the ENIs with the function's role
-                Iam.allow("ManageVpcNetworkInterfaces", List.of("ec2:AssignPrivateIpAddresses",
-                        "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces",
-                        "ec2:DescribeSubnets", "ec2:UnassignPrivateIpAddresses"), List.of("*")),
-                Iam.allow("OwnerCredentials", SECRET_ACTIONS, List.of(props.secretArn())),
-                Iam.statement("DecryptCredentials", List.of("kms:Decrypt"))
-                        .resources(List.of(props.dataKey().arn()))
-                        .condition(List.of(Iam.condition("StringEquals", "kms:ViaService",
-                                "secretsmanager." + region.region() + ".amazonaws.com")))
-                        .build(),
-                PaymentFunction.decryptEnvironment(region, props.dataKey())));
-
-        function = LambdaFunction.Builder.create(this, "function")
-                .provider(region.provider())
-                .functionName(name)
-                .description("Schema migrator, invoked at deploy time (" + region.role().label() + " region)")
-                .role(role.arn())
-                .runtime(PaymentFunction.RUNTIME)
-                .handler(HANDLER)
-                .architectures(List.of("x86_64"))
-                .filename(props.code().path())
-                .sourceCodeHash(props.code().sourceCodeHash())
-                .memorySize(MEMORY_MB)
-                .timeout(TIMEOUT_SECONDS)
-                .environment(LambdaFunctionEnvironment.builder().variables(props.environment()).build())
-                .kmsKeyArn(props.dataKey().arn())
-                .vpcConfig(LambdaFunctionVpcConfig.builder()
-                        .subnetIds(props.network().privateSubnetIds())
-                        .securityGroupIds(List.of(props.network().migratorSecurityGroupId()))
-                        .build())
-                .replaceSecurityGroupsOnDestroy(true)
-                .replacementSecurityGroupIds(List.of(props.network().defaultSecurityGroupId()))
+        VpcFunction vpcFunction = new VpcFunction(this, new VpcFunction.Props(region, name, "migrator",
+                "Schema migrator, invoked at deploy time (" + region.role().label() + " region)", HANDLER,
+                MEMORY_MB, TIMEOUT_SECONDS, props.code(), props.network(), props.network().migratorSecurityGroupId(),
+                props.logsKey(), props.dataKey(), props.logRetentionDays(), props.environment(), List.of(
+                        Iam.allow("OwnerCredentials", SECRET_ACTIONS, List.of(props.secretArn())),
+                        Iam.statement("DecryptCredentials", List.of("kms:Decrypt"))
+                                .resources(List.of(props.dataKey().arn()))
+                                .condition(List.of(Iam.condition("StringEquals", "kms:ViaService",
+                                        "secretsmanager." + region.region() + ".amazonaws.com")))
+                                .build(),
+                        PaymentFunction.decryptEnvironment(region, props.dataKey())),
                 // invoked once per deploy: no versions, no SnapStart, no reserved anything
-                .dependsOn(List.of(logGroup, role.policy()))
-                .build();
+                false));
+        function = vpcFunction.function();
+        role = vpcFunction.role();
         functionName = function.getFunctionName();
 
         List<ITerraformDependable> before = new ArrayList<>(props.database());

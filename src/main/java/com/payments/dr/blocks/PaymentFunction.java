@@ -3,12 +3,8 @@ package com.payments.dr.blocks;
 import com.hashicorp.cdktf.LocalExecProvisioner;
 import com.hashicorp.cdktf.TerraformResource;
 import com.hashicorp.cdktf.TerraformResourceConfig;
-import com.hashicorp.cdktf.providers.aws.cloudwatch_log_group.CloudwatchLogGroup;
 import com.hashicorp.cdktf.providers.aws.lambda_alias.LambdaAlias;
 import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunction;
-import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunctionEnvironment;
-import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunctionSnapStart;
-import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunctionVpcConfig;
 import com.payments.dr.naming.ResourceType;
 import java.util.List;
 import java.util.Map;
@@ -68,59 +64,20 @@ public final class PaymentFunction extends Construct {
         RegionContext region = props.region();
         String name = region.naming().name(ResourceType.LAMBDA_FUNCTION);
 
-        CloudwatchLogGroup logGroup = CloudwatchLogGroup.Builder.create(this, "log_group")
-                .provider(region.provider())
-                .name("/aws/lambda/" + name)
-                .retentionInDays(props.logRetentionDays())
-                .kmsKeyId(props.logsKey().arn())
-                .build();
-
-        Iam.ServiceRole role = Iam.serviceRole(this, "role", region, "payment-function", "lambda.amazonaws.com", List.of(
-                Iam.allow("WriteLogs", List.of("logs:CreateLogStream", "logs:PutLogEvents"),
-                        List.of(logGroup.getArn() + ":log-stream:*")),
-                // Lambda manages the function's ENIs with the function's own role (the calls of
-                // AWSLambdaVPCAccessExecutionRole v3, DescribeSubnets included); EC2 offers no
-                // resource-level scoping for them
-                Iam.allow("ManageVpcNetworkInterfaces", List.of("ec2:AssignPrivateIpAddresses",
-                        "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces",
-                        "ec2:DescribeSubnets", "ec2:UnassignPrivateIpAddresses"), List.of("*")),
-                Iam.allow("IdempotencyRecords", TABLE_ACTIONS,
-                        List.of(region.arn("dynamodb", "table/" + props.tableName()))),
-                // no Secrets Manager, no owner's password: migrations are the migrator's (MigratorFunction)
-                decryptEnvironment(region, props.dataKey()),
-                // payments log in as the application role with an IAM token, in this cluster only
-                Iam.allow("ConnectAsApplicationRole", List.of("rds-db:connect"),
-                        List.of(props.databaseUserArn()))));
-
-        function = LambdaFunction.Builder.create(this, "function")
-                .provider(region.provider())
-                .functionName(name)
-                .description("Payment API handler (" + region.role().label() + " region)")
-                .role(role.arn())
-                .runtime(RUNTIME)
-                .handler(HANDLER)
-                .architectures(List.of("x86_64"))
-                .filename(props.code().path())
-                // the package's own hash, so a plan shows a change exactly when the code changed
-                .sourceCodeHash(props.code().sourceCodeHash())
-                .memorySize(MEMORY_MB)
-                .timeout(TIMEOUT_SECONDS)
-                .environment(LambdaFunctionEnvironment.builder().variables(props.environment()).build())
-                // the region's customer-managed key instead of aws/lambda (Checkov CKV_AWS_173)
-                .kmsKeyArn(props.dataKey().arn())
-                .vpcConfig(LambdaFunctionVpcConfig.builder()
-                        .subnetIds(props.network().privateSubnetIds())
-                        .securityGroupIds(List.of(props.network().functionSecurityGroupId()))
-                        .build())
-                // ENIs outlive a deleted function for many minutes; moving them to the empty
-                // default group lets the function's security group be destroyed right away
-                .replaceSecurityGroupsOnDestroy(true)
-                .replacementSecurityGroupIds(List.of(props.network().defaultSecurityGroupId()))
-                .publish(true)
-                .snapStart(LambdaFunctionSnapStart.builder().applyOn("PublishedVersions").build())
-                // ENIs are created with the role's permissions, and logs must land in the managed group
-                .dependsOn(List.of(logGroup, role.policy()))
-                .build();
+        function = new VpcFunction(this, new VpcFunction.Props(region, name, "payment-function",
+                "Payment API handler (" + region.role().label() + " region)", HANDLER, MEMORY_MB, TIMEOUT_SECONDS,
+                props.code(), props.network(), props.network().functionSecurityGroupId(), props.logsKey(),
+                props.dataKey(), props.logRetentionDays(), props.environment(), List.of(
+                        Iam.allow("IdempotencyRecords", TABLE_ACTIONS,
+                                List.of(region.arn("dynamodb", "table/" + props.tableName()))),
+                        // no Secrets Manager, no owner's password: migrations are the migrator's
+                        // (MigratorFunction)
+                        decryptEnvironment(region, props.dataKey()),
+                        // payments log in as the application role with an IAM token, in this cluster only
+                        Iam.allow("ConnectAsApplicationRole", List.of("rds-db:connect"),
+                                List.of(props.databaseUserArn()))),
+                // the DR copy starts cold on failover day
+                true)).function();
         functionName = function.getFunctionName();
         String version = function.getVersion();
         // terraform_data is Terraform's built-in resource: replaced (and the wait rerun) whenever a

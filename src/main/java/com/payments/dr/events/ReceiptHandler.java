@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.payments.dr.lambda.Log;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,5 +1,6 @@
 package com.payments.dr.function;
 
+import com.payments.dr.lambda.Log;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import com.payments.dr.function.FunctionConfig.RegionRole;
 import com.payments.dr.function.PaymentDatabase.DatabaseException;
 import com.payments.dr.function.PaymentDatabase.Status;
+import com.payments.dr.lambda.Log;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

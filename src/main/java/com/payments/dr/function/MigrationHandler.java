@@ -3,6 +3,7 @@ package com.payments.dr.function;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.google.gson.JsonObject;
+import com.payments.dr.lambda.Log;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,5 +1,6 @@
 package com.payments.dr.function;
 
+import com.payments.dr.lambda.Log;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -6,6 +6,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.payments.dr.lambda.Log;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -8,6 +8,7 @@ import com.payments.dr.function.PaymentDatabase.Failure;
 import com.payments.dr.function.PaymentDatabase.KeyReusedException;
 import com.payments.dr.function.PaymentDatabase.StoredPayment;
 import com.payments.dr.function.PaymentValidator.ValidationException;
+import com.payments.dr.lambda.Log;
 import java.time.Duration;
 import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;

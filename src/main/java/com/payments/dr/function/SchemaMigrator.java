@@ -1,5 +1,6 @@
 package com.payments.dr.function;
 
+import com.payments.dr.lambda.Log;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

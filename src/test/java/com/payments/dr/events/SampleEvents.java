@@ -2,6 +2,7 @@ package com.payments.dr.events;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.payments.dr.lambda.Log;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -5,6 +5,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.payments.dr.function.DrillClient.Ack;
 import com.payments.dr.function.DrillClient.Attempt;
+import com.payments.dr.lambda.Log;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -10,6 +10,7 @@ import com.payments.dr.function.PaymentDatabase.Failure;
 import com.payments.dr.function.PaymentDatabase.KeyReusedException;
 import com.payments.dr.function.PaymentDatabase.Status;
 import com.payments.dr.function.PaymentDatabase.StoredPayment;
+import com.payments.dr.lambda.Log;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.math.BigDecimal;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import com.payments.dr.lambda.Log;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -1,36 +1,39 @@
-package com.payments.dr.function;
+package com.payments.dr.lambda;
 
 import com.google.gson.JsonObject;
 import java.io.PrintStream;
 
 /**
- * One JSON object per line on stdout, which Lambda ships to CloudWatch Logs: searchable with Logs
- * Insights and cheap at init, unlike a logging framework. Never logs request bodies or secrets.
+ * One JSON object per line on stdout, which Lambda ships to the function's log group: searchable
+ * with Logs Insights and cheap at init, unlike a logging framework. Never logs request bodies or
+ * secrets. One logger for the payment and the event functions: both zips include this package
+ * (src/assembly), so it depends on nothing but gson, which both ship, and never on either function.
  */
-final class Log {
+public final class Log {
     private static volatile PrintStream out = System.out;
 
     private Log() {
     }
 
-    static void redirect(PrintStream stream) {
+    /** Where lines go from now on: tests capture them, then hand {@code System.out} back. */
+    public static void redirect(PrintStream stream) {
         out = stream;
     }
 
-    static void info(String event, String... keyValues) {
+    public static void info(String event, String... keyValues) {
         write("INFO", event, keyValues);
     }
 
-    static void warn(String event, String... keyValues) {
+    public static void warn(String event, String... keyValues) {
         write("WARN", event, keyValues);
     }
 
-    static void error(String event, String... keyValues) {
+    public static void error(String event, String... keyValues) {
         write("ERROR", event, keyValues);
     }
 
     /** A line built by the caller, e.g. the per-request line in CloudWatch's embedded metric format. */
-    static void line(JsonObject line) {
+    public static void line(JsonObject line) {
         out.println(line);
     }
 
