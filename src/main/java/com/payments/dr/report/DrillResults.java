@@ -1,5 +1,6 @@
 package com.payments.dr.report;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -82,6 +83,32 @@ public record DrillResults(
             throw new IllegalStateException("missing \"" + key + "\"");
         }
         return value;
+    }
+
+    /** The file's JSON: the drill writes it, the readiness report quotes it. */
+    public JsonObject toJson() {
+        JsonObject o = new JsonObject();
+        o.addProperty("measuredAt", measuredAt);
+        o.addProperty("command", command);
+        o.add("durationSeconds", ReadinessReport.exact(durationSeconds));
+        o.add("ratePerSecond", ReadinessReport.exact(ratePerSecond));
+        o.addProperty("stateReplicationDelayMs", stateReplicationDelayMs);
+        o.addProperty("databaseApplyDelayMs", databaseApplyDelayMs);
+        JsonArray array = new JsonArray();
+        for (Scenario s : scenarios) {
+            JsonObject so = new JsonObject();
+            so.addProperty("name", s.name());
+            so.addProperty("rtoMs", s.rtoMs());
+            so.addProperty("acknowledged", s.acknowledged());
+            so.addProperty("lostPayments", s.lostPayments());
+            so.addProperty("lostWindowMs", s.lostWindowMs());
+            so.addProperty("duplicates", s.duplicates());
+            so.addProperty("clean503", s.clean503());
+            so.addProperty("errors", s.errors());
+            array.add(so);
+        }
+        o.add("scenarios", array);
+        return o;
     }
 
     /** The scenario called {@code name}, if the drill ran it. */

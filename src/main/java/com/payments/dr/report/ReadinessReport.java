@@ -200,7 +200,7 @@ public final class ReadinessReport {
             tierArray.add(o);
         }
         root.add("tiers", tierArray);
-        root.add("drill", drill.<JsonElement>map(ReadinessReport::drillJson).orElse(JsonNull.INSTANCE));
+        root.add("drill", drill.<JsonElement>map(DrillResults::toJson).orElse(JsonNull.INSTANCE));
         root.add("cost", costJson());
         return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create().toJson(root)
                 + "\n";
@@ -216,31 +216,6 @@ public final class ReadinessReport {
     private static JsonObject longs(Map<String, Long> values) {
         JsonObject o = new JsonObject();
         values.forEach(o::addProperty);
-        return o;
-    }
-
-    private static JsonObject drillJson(DrillResults d) {
-        JsonObject o = new JsonObject();
-        o.addProperty("measuredAt", d.measuredAt());
-        o.addProperty("command", d.command());
-        o.add("durationSeconds", exact(d.durationSeconds()));
-        o.add("ratePerSecond", exact(d.ratePerSecond()));
-        o.addProperty("stateReplicationDelayMs", d.stateReplicationDelayMs());
-        o.addProperty("databaseApplyDelayMs", d.databaseApplyDelayMs());
-        JsonArray scenarios = new JsonArray();
-        d.scenarios().forEach(s -> {
-            JsonObject so = new JsonObject();
-            so.addProperty("name", s.name());
-            so.addProperty("rtoMs", s.rtoMs());
-            so.addProperty("acknowledged", s.acknowledged());
-            so.addProperty("lostPayments", s.lostPayments());
-            so.addProperty("lostWindowMs", s.lostWindowMs());
-            so.addProperty("duplicates", s.duplicates());
-            so.addProperty("clean503", s.clean503());
-            so.addProperty("errors", s.errors());
-            scenarios.add(so);
-        });
-        o.add("scenarios", scenarios);
         return o;
     }
 
@@ -272,7 +247,8 @@ public final class ReadinessReport {
     }
 
     /** A number as written (0.5, 150), never gson's 150.0. */
-    private static JsonElement exact(double value) {
+    /** A number as written, without a trailing .0 or an exponent. */
+    static JsonElement exact(double value) {
         // toPlainString: a stripped 150 would print as 1.5E+2
         return new JsonPrimitive(new BigDecimal(BigDecimal.valueOf(value).stripTrailingZeros().toPlainString()));
     }

@@ -1,11 +1,10 @@
 package com.payments.dr.function;
 
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
 import com.payments.dr.function.DrillClient.Ack;
 import com.payments.dr.function.DrillClient.Attempt;
 import com.payments.dr.lambda.Log;
+import com.payments.dr.report.DrillResults;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -596,30 +595,16 @@ final class FailoverDrill implements AutoCloseable {
 
     /** docs/drill-results.json's schema, scenarios in the fixed order. */
     static String json(Settings settings, String command, List<Result> results) {
-        JsonObject root = new JsonObject();
-        root.addProperty("measuredAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        root.addProperty("command", command);
-        root.addProperty("durationSeconds", settings.durationSeconds());
-        double rate = settings.ratePerSecond();
-        root.addProperty("ratePerSecond", rate == Math.rint(rate) ? (Number) (long) rate : (Number) rate);
-        root.addProperty("stateReplicationDelayMs", settings.stateDelayMs());
-        root.addProperty("databaseApplyDelayMs", settings.dbDelayMs());
-        JsonArray scenarios = new JsonArray();
+        List<DrillResults.Scenario> scenarios = new ArrayList<>();
         for (String name : List.of("planned-switchover", "unplanned-failover", "fail-back")) {
             Result r = results.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
-            JsonObject s = new JsonObject();
-            s.addProperty("name", r.name());
-            s.addProperty("rtoMs", r.rtoMs());
-            s.addProperty("acknowledged", r.acknowledged());
-            s.addProperty("lostPayments", r.lostPayments());
-            s.addProperty("lostWindowMs", r.lostWindowMs());
-            s.addProperty("duplicates", r.duplicates());
-            s.addProperty("clean503", r.clean503());
-            s.addProperty("errors", r.errors());
-            scenarios.add(s);
+            scenarios.add(new DrillResults.Scenario(r.name(), r.rtoMs(), r.acknowledged(), r.lostPayments(),
+                    r.lostWindowMs(), r.duplicates(), r.clean503(), r.errors()));
         }
-        root.add("scenarios", scenarios);
-        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(root) + "\n";
+        DrillResults drill = new DrillResults(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), command,
+                settings.durationSeconds(), settings.ratePerSecond(), settings.stateDelayMs(), settings.dbDelayMs(),
+                scenarios);
+        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(drill.toJson()) + "\n";
     }
 
     static void write(Path file, String json) throws IOException {
