@@ -1,5 +1,6 @@
 package com.payments.dr.lambda;
 
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import java.io.PrintStream;
 
@@ -37,12 +38,26 @@ public final class Log {
         out.println(line);
     }
 
+    /**
+     * A logger must neither throw nor lose what it was given: a key the line already has ({@code
+     * level}, {@code event} or a repeated one) is written with underscores appended until it is
+     * new, so it cannot rewrite the line's level, and a key left without a value is written as
+     * {@code null}.
+     */
     private static void write(String level, String event, String... keyValues) {
         JsonObject line = new JsonObject();
         line.addProperty("level", level);
         line.addProperty("event", event);
-        for (int i = 0; i + 1 < keyValues.length; i += 2) {
-            line.addProperty(keyValues[i], keyValues[i + 1]);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            String key = String.valueOf(keyValues[i]);
+            while (line.has(key)) {
+                key += "_";
+            }
+            if (i + 1 < keyValues.length) {
+                line.addProperty(key, keyValues[i + 1]);
+            } else {
+                line.add(key, JsonNull.INSTANCE);
+            }
         }
         out.println(line);
     }

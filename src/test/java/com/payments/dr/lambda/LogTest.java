@@ -1,0 +1,70 @@
+package com.payments.dr.lambda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/** The functions' JSON lines, as Logs Insights reads them: one object per line, nothing lost. */
+class LogTest {
+
+    private static List<JsonObject> capture(Runnable logging) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Log.redirect(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            logging.run();
+        } finally {
+            Log.redirect(System.out);
+        }
+        return bytes.toString(StandardCharsets.UTF_8).lines()
+                .map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
+    }
+
+    private static JsonObject one(Consumer<String[]> call, String... keyValues) {
+        List<JsonObject> lines = capture(() -> call.accept(keyValues));
+        assertEquals(1, lines.size());
+        return lines.get(0);
+    }
+
+    @Test
+    void eachLevelWritesOneObjectWithItsEventAndPairs() {
+        JsonObject info = one(kv -> Log.info("payment_accepted", kv), "payment_id", "p-1", "region", "us-east-1");
+        assertEquals("{\"level\":\"INFO\",\"event\":\"payment_accepted\",\"payment_id\":\"p-1\",\"region\":\"us-east-1\"}",
+                info.toString());
+        assertEquals("WARN", one(kv -> Log.warn("slow", kv)).get("level").getAsString());
+        assertEquals("ERROR", one(kv -> Log.error("failed", kv)).get("level").getAsString());
+    }
+
+    @Test
+    void aCallersKeyNeverRewritesTheLevelTheEventOrAnEarlierKey() {
+        JsonObject line = one(kv -> Log.error("db_down", kv), "level", "INFO", "event", "fine", "a", "1", "a", "2");
+        assertEquals("ERROR", line.get("level").getAsString());
+        assertEquals("db_down", line.get("event").getAsString());
+        assertEquals("INFO", line.get("level_").getAsString());
+        assertEquals("fine", line.get("event_").getAsString());
+        assertEquals("1", line.get("a").getAsString());
+        assertEquals("2", line.get("a_").getAsString());
+    }
+
+    @Test
+    void aKeyWithoutAValueIsKeptAsNull() {
+        JsonObject line = one(kv -> Log.warn("odd", kv), "a", "1", "dangling");
+        assertTrue(line.has("dangling"));
+        assertTrue(line.get("dangling").isJsonNull());
+        assertEquals("1", line.get("a").getAsString());
+    }
+
+    @Test
+    void aLineBuiltByTheCallerIsWrittenAsItIs() {
+        JsonObject metrics = new JsonObject();
+        metrics.addProperty("_aws", "emf");
+        assertEquals(List.of(metrics), capture(() -> Log.line(metrics)));
+    }
+}
