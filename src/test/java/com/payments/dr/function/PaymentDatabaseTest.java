@@ -10,11 +10,8 @@ import com.payments.dr.function.PaymentDatabase.Failure;
 import com.payments.dr.function.PaymentDatabase.KeyReusedException;
 import com.payments.dr.function.PaymentDatabase.Status;
 import com.payments.dr.function.PaymentDatabase.StoredPayment;
-import com.payments.dr.lambda.Log;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import com.payments.dr.lambda.LogCapture;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -425,17 +422,14 @@ class PaymentDatabaseTest {
     }
 
     @Test
-    void closingABrokenResourceIsLoggedNotThrown() {
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        Log.redirect(new PrintStream(log, true, StandardCharsets.UTF_8));
-        try {
+    void closingABrokenResourceIsLoggedNotThrown() throws Exception {
+        String log = LogCapture.during(() -> {
             PaymentDatabase.closeQuietly(() -> {
                 throw new SQLException("already gone");
             });
-        } finally {
-            Log.redirect(System.out);
-        }
-        assertTrue(log.toString(StandardCharsets.UTF_8).contains("\"event\":\"close_failed\""));
-        assertFalse(log.toString(StandardCharsets.UTF_8).contains("already gone"));
+            return null;
+        }).log();
+        assertTrue(log.contains("\"event\":\"close_failed\""), log);
+        assertFalse(log.contains("already gone"), log);
     }
 }

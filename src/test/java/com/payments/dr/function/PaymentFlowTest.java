@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
-import com.payments.dr.lambda.Log;
+import com.payments.dr.lambda.LogCapture;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -305,19 +305,16 @@ class PaymentFlowTest {
                     .expressionAttributeValues(Map.of(":other", AttributeValue.fromS("another-request"))));
             stopPostgres();
         };
-        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
-        Log.redirect(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
-        ApiResponse down;
+        LogCapture.Captured<ApiResponse> down;
         try {
-            down = post(handler, key, Fixtures.paymentBody("3.00", "USD", MERCHANT));
+            down = LogCapture.during(() -> post(handler, key, Fixtures.paymentBody("3.00", "USD", MERCHANT)));
         } finally {
-            Log.redirect(System.out);
             faults.afterPut = () -> { };
             pg.start();
         }
-        assertEquals("database_unavailable", error(down));
+        assertEquals("database_unavailable", error(down.value()));
         assertEquals("another-request", record(key).get("lease_token").s(), "the holder's claim stays");
-        assertTrue(log.toString(java.nio.charset.StandardCharsets.UTF_8).contains("idempotency_lease_lost_on_release"));
+        assertTrue(down.log().contains("idempotency_lease_lost_on_release"), down.log());
     }
 
     @Test

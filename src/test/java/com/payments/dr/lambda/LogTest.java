@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -16,15 +13,16 @@ import org.junit.jupiter.api.Test;
 class LogTest {
 
     private static List<JsonObject> capture(Runnable logging) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        Log.redirect(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String log;
         try {
-            logging.run();
-        } finally {
-            Log.redirect(System.out);
+            log = LogCapture.during(() -> {
+                logging.run();
+                return null;
+            }).log();
+        } catch (Exception e) {
+            throw new AssertionError(e);
         }
-        return bytes.toString(StandardCharsets.UTF_8).lines()
-                .map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
+        return log.lines().map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
     }
 
     private static JsonObject one(Consumer<String[]> call, String... keyValues) {
