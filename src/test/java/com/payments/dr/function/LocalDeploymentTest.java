@@ -255,7 +255,7 @@ class LocalDeploymentTest {
         file.add("payments-dr", stack);
         Path outputs = dir.resolve("outputs.json");
         Files.writeString(outputs, file.toString());
-        return new PostDeployChecks(DeploymentOutputs.read(outputs), aws, bound, bound, Duration.ofMillis(100));
+        return new PostDeployChecks(DeploymentOutputs.read(outputs), aws, bound, bound, bound, Duration.ofMillis(100));
     }
 
     @Test

@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import com.payments.dr.blocks.WatchedMetric;
+import com.payments.dr.blocks.Watchlist;
+import com.payments.dr.config.AlarmSettings;
+import com.payments.dr.naming.Naming;
+import com.payments.dr.naming.RegionRole;
 import com.payments.dr.ops.DeploymentOutputs;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -23,6 +28,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -37,7 +43,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * The suite's Route 53, CloudWatch and SNS checks through the SDK against a loopback stand-in that
  * answers those calls in the services' own wire formats (Route 53's REST-XML, CloudWatch's and SNS's
  * query protocol, the region read from the request's SigV4 scope as AWS routes it). A deployment as
- * the stack builds it passes; a missing record, a missing OK action or a missing alarm fails.
+ * the stack builds it passes; a missing record, a missing OK action or a missing alarm fails; an
+ * Aurora alarm on a metric CloudWatch does not list fails, one listed only after a few polls passes.
  */
 class ControlPlaneStandInTest {
 
@@ -47,19 +54,47 @@ class ControlPlaneStandInTest {
     private static final String DR_CHECK = "bbbbbbbb-2222-4000-8000-000000000002";
     private static final String PRIMARY_TOPIC = "arn:aws:sns:us-east-1:123456789012:sns-alerts-dev";
     private static final String DR_TOPIC = "arn:aws:sns:us-east-2:123456789012:sns-alerts-dev";
+    /** The clusters src/test/resources/ops/outputs.json names. */
+    private static final String PRIMARY_CLUSTER = "aurora-primary-dev";
+    private static final String DR_CLUSTER = "aurora-dr-dev";
     private static final Pattern SCOPE = Pattern.compile("Credential=[^/]+/[0-9]+/([a-z0-9-]+)/([a-z0-9]+)/");
 
     private static HttpServer server;
     /** The deployment the stand-in describes; each test may break it. */
     private static final Map<String, String[]> FAILOVER = new LinkedHashMap<>();
-    /** alarm name → region, alarm actions, OK actions. */
-    private static final Map<String, String[]> ALARMS = new LinkedHashMap<>();
+    /** name@region → the alarm. */
+    private static final Map<String, Alarm> ALARMS = new LinkedHashMap<>();
+    /** region → the metrics CloudWatch lists there. */
+    private static final Map<String, List<Listed>> PUBLISHED = new LinkedHashMap<>();
+    /** metric@region → how many more ListMetrics calls answer without it (a new metric appears late). */
+    private static final Map<String, Integer> LATE = new HashMap<>();
     private static final List<String> REQUESTS = new ArrayList<>();
     /** Alarms the dashboard shows in the DR region without their existing. */
     private static final List<String> GHOSTS = new ArrayList<>();
 
     @TempDir
     Path dir;
+
+    /** A metric alarm: its actions and what it watches. */
+    private record Alarm(String alarmAction, String okAction, String namespace, String metric,
+                         Map<String, String> dimensions) {
+
+        static Alarm lambda(String topic) {
+            return new Alarm(topic, topic, "AWS/Lambda", "Errors", Map.of("FunctionName", "lambda-payment-dev"));
+        }
+
+        Alarm withOk(String topic) {
+            return new Alarm(alarmAction, topic, namespace, metric, dimensions);
+        }
+
+        Alarm notifying(String topic) {
+            return new Alarm(topic, topic, namespace, metric, dimensions);
+        }
+    }
+
+    /** A metric as ListMetrics answers it. */
+    private record Listed(String namespace, String metric, Map<String, String> dimensions) {
+    }
 
     @BeforeAll
     static void start() throws IOException {
@@ -79,12 +114,46 @@ class ControlPlaneStandInTest {
         FAILOVER.put("PRIMARY", new String[] {PRIMARY_CHECK, "p1r0api9zz.execute-api.us-east-1.amazonaws.com"});
         FAILOVER.put("SECONDARY", new String[] {DR_CHECK, "d2r0api9zz.execute-api.us-east-2.amazonaws.com"});
         ALARMS.clear();
-        ALARMS.put("alarm-payment-errors-dev@us-east-1", new String[] {PRIMARY_TOPIC, PRIMARY_TOPIC});
-        ALARMS.put("alarm-payment-errors-dev@us-east-2", new String[] {DR_TOPIC, DR_TOPIC});
-        ALARMS.put("alarm-db-global-replication-lag-dev@us-east-2", new String[] {DR_TOPIC, DR_TOPIC});
-        ALARMS.put("alarm-fail-over-now-dev@us-east-1", new String[] {PRIMARY_TOPIC, PRIMARY_TOPIC});
+        PUBLISHED.clear();
+        LATE.clear();
+        ALARMS.put("alarm-payment-errors-dev@us-east-1", Alarm.lambda(PRIMARY_TOPIC));
+        ALARMS.put("alarm-payment-errors-dev@us-east-2", Alarm.lambda(DR_TOPIC));
+        deployAurora(RegionRole.PRIMARY, "us-east-1", "us-east-2", PRIMARY_CLUSTER, PRIMARY_TOPIC);
+        deployAurora(RegionRole.DR, "us-east-2", "us-east-1", DR_CLUSTER, DR_TOPIC);
+        ALARMS.put("alarm-fail-over-now-dev@us-east-1", new Alarm(PRIMARY_TOPIC, PRIMARY_TOPIC, null, null, Map.of()));
         REQUESTS.clear();
         GHOSTS.clear();
+    }
+
+    /**
+     * A region's Aurora alarms as the stack builds them (its own watchlist, names and all), and the
+     * metrics Aurora publishes there: every cluster metric under {@code DBClusterIdentifier}; for a
+     * secondary, the global-database lag also under {@code DBClusterIdentifier} and, as a further
+     * set, with {@code SourceRegion} (what a superset looks like to ListMetrics' filter).
+     */
+    private static void deployAurora(RegionRole role, String region, String other, String cluster, String topic) {
+        Watchlist.Targets targets = new Watchlist.Targets(region, other, "lambda-payment-dev", "lambda-receipt-dev",
+                "lambda-ops-notifier-dev", "sqs-payment-events-dlq-dev", "sqs-ops-events-dlq-dev", "api-payments-dev",
+                "v1-dev", cluster, 0.5, 4, Watchlist.watchesGlobalDatabaseLag(role) ? Optional.of(cluster) : Optional.empty(),
+                "dynamodb-payment-state-dev", Optional.empty());
+        Naming naming = Naming.global("dev").forRegion(role);
+        List<Listed> published = PUBLISHED.computeIfAbsent(region, r -> new ArrayList<>());
+        for (WatchedMetric m : Watchlist.of(targets, new AlarmSettings(60, 3, 1000, 60))) {
+            if (m.namespace().equals("AWS/RDS")) {
+                ALARMS.put(m.alarmName(naming) + "@" + region, new Alarm(topic, topic, m.namespace(), m.metric(),
+                        m.dimensions()));
+            }
+        }
+        for (String metric : List.of("ServerlessDatabaseCapacity", "ACUUtilization", "CPUUtilization",
+                "DatabaseConnections", "VolumeBytesUsed")) {
+            published.add(new Listed("AWS/RDS", metric, Map.of("DBClusterIdentifier", cluster)));
+        }
+        if (role == RegionRole.DR) {
+            for (String metric : List.of("AuroraGlobalDBReplicationLag", "AuroraGlobalDBRPOLag")) {
+                published.add(new Listed("AWS/RDS", metric, Map.of("DBClusterIdentifier", cluster)));
+                published.add(new Listed("AWS/RDS", metric, Map.of("DBClusterIdentifier", cluster, "SourceRegion", other)));
+            }
+        }
     }
 
     private static void serve(HttpExchange exchange) throws IOException {
@@ -130,19 +199,25 @@ class ControlPlaneStandInTest {
                 StringBuilder members = new StringBuilder();
                 for (String name : form.entrySet().stream().filter(e -> e.getKey().startsWith("AlarmNames.member."))
                         .map(e -> e.getValue().get(0)).toList()) {
-                    String[] alarm = ALARMS.get(name + "@" + region);
+                    Alarm alarm = ALARMS.get(name + "@" + region);
                     if (alarm != null && composite == name.contains("fail-over-now")) {
                         members.append("<member><AlarmName>").append(name).append("</AlarmName>")
-                                .append(composite ? "<AlarmRule>ALARM(\"a\") AND OK(\"b\") AND NOT ALARM(\"alarm-dr-serving-dev\")</AlarmRule>" : "")
-                                .append("<AlarmActions>").append(alarm[0].isEmpty() ? "" : "<member>" + alarm[0] + "</member>")
+                                .append(composite ? "<AlarmRule>ALARM(\"a\") AND OK(\"b\") AND NOT ALARM(\"alarm-dr-serving-dev\")</AlarmRule>"
+                                        : "<Namespace>" + alarm.namespace() + "</Namespace><MetricName>" + alarm.metric()
+                                                + "</MetricName>" + dimensions(alarm.dimensions()))
+                                .append("<AlarmActions>")
+                                .append(alarm.alarmAction().isEmpty() ? "" : "<member>" + alarm.alarmAction() + "</member>")
                                 .append("</AlarmActions><OKActions>")
-                                .append(alarm[1].isEmpty() ? "" : "<member>" + alarm[1] + "</member>")
+                                .append(alarm.okAction().isEmpty() ? "" : "<member>" + alarm.okAction() + "</member>")
                                 .append("</OKActions></member>");
                     }
                 }
                 String list = composite ? "CompositeAlarms" : "MetricAlarms";
                 body = "<DescribeAlarmsResponse xmlns=\"http://monitoring.amazonaws.com/doc/2010-08-01/\"><DescribeAlarmsResult><"
                         + list + ">" + members + "</" + list + "></DescribeAlarmsResult></DescribeAlarmsResponse>";
+            } else if (action.equals("ListMetrics")) {
+                body = "<ListMetricsResponse xmlns=\"http://monitoring.amazonaws.com/doc/2010-08-01/\"><ListMetricsResult><Metrics>"
+                        + listMetrics(region, form) + "</Metrics></ListMetricsResult></ListMetricsResponse>";
             } else if (action.equals("GetTopicAttributes")) {
                 body = "<GetTopicAttributesResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><GetTopicAttributesResult>"
                         + "<Attributes><entry><key>TopicArn</key><value>" + form.get("TopicArn").get(0)
@@ -157,6 +232,41 @@ class ControlPlaneStandInTest {
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);
         exchange.close();
+    }
+
+    /**
+     * ListMetrics as CloudWatch answers it: the metrics of that namespace and name whose dimensions
+     * include every dimension filtered on (a filter, not the whole set); a late metric only once
+     * it has been asked for often enough.
+     */
+    private static String listMetrics(String region, Map<String, List<String>> form) {
+        String namespace = form.get("Namespace").get(0);
+        String metric = form.get("MetricName").get(0);
+        Map<String, String> filter = new LinkedHashMap<>();
+        for (int i = 1; form.containsKey("Dimensions.member." + i + ".Name"); i++) {
+            filter.put(form.get("Dimensions.member." + i + ".Name").get(0), form.get("Dimensions.member." + i + ".Value").get(0));
+        }
+        REQUESTS.set(REQUESTS.size() - 1, "monitoring ListMetrics " + region + " " + metric + " " + filter);
+        Integer late = LATE.computeIfPresent(metric + "@" + region, (k, calls) -> calls - 1);
+        if (late != null && late >= 0) {
+            return "";
+        }
+        StringBuilder members = new StringBuilder();
+        for (Listed listed : PUBLISHED.getOrDefault(region, List.of())) {
+            if (listed.namespace().equals(namespace) && listed.metric().equals(metric)
+                    && listed.dimensions().entrySet().containsAll(filter.entrySet())) {
+                members.append("<member><Namespace>").append(namespace).append("</Namespace><MetricName>").append(metric)
+                        .append("</MetricName>").append(dimensions(listed.dimensions())).append("</member>");
+            }
+        }
+        return members.toString();
+    }
+
+    private static String dimensions(Map<String, String> dimensions) {
+        StringBuilder xml = new StringBuilder("<Dimensions>");
+        dimensions.forEach((name, value) -> xml.append("<member><Name>").append(name).append("</Name><Value>").append(value)
+                .append("</Value></member>"));
+        return xml.append("</Dimensions>").toString();
     }
 
     /** The dashboard's alarm widgets, one per region, listing every metric alarm there. */
@@ -202,7 +312,7 @@ class ControlPlaneStandInTest {
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
         AwsClients aws = AwsClients.local(Map.of("route53", standIn, "cloudwatch", standIn, "sns", standIn));
         return new PostDeployChecks(DeploymentOutputs.read(outputs), aws, Duration.ofSeconds(1), Duration.ofSeconds(1),
-                Duration.ofMillis(100));
+                Duration.ofSeconds(1), Duration.ofMillis(100));
     }
 
     @Test
@@ -221,7 +331,7 @@ class ControlPlaneStandInTest {
 
     @Test
     void aDeploymentAsBuiltPassesTheAlarmChecksInEachAlarmsRegion() throws IOException {
-        assertEquals(4, checks().alarmsAndDashboardAreWiredToTheTopics());
+        assertEquals(13, checks().alarmsAndDashboardAreWiredToTheTopics());
         assertEquals(List.of("monitoring GetDashboard us-east-1", "monitoring DescribeAlarms us-east-1",
                 "monitoring DescribeAlarms us-east-2", "monitoring DescribeAlarms us-east-1",
                 "sns GetTopicAttributes us-east-1", "sns GetTopicAttributes us-east-2"), REQUESTS);
@@ -229,7 +339,7 @@ class ControlPlaneStandInTest {
 
     @Test
     void anAlarmWithoutItsOkActionFailsTheAlarmCheck() throws IOException {
-        ALARMS.put("alarm-db-global-replication-lag-dev@us-east-2", new String[] {DR_TOPIC, ""});
+        ALARMS.computeIfPresent("alarm-db-global-replication-lag-dev@us-east-2", (k, a) -> a.withOk(""));
         AssertionError e = assertThrows(AssertionError.class, () -> checks().alarmsAndDashboardAreWiredToTheTopics());
         assertTrue(e.getMessage().startsWith("alarm alarm-db-global-replication-lag-dev (us-east-2) notifies []"),
                 e.getMessage());
@@ -237,7 +347,7 @@ class ControlPlaneStandInTest {
 
     @Test
     void anAlarmNotifyingTheOtherRegionsTopicFailsTheAlarmCheck() throws IOException {
-        ALARMS.put("alarm-fail-over-now-dev@us-east-1", new String[] {DR_TOPIC, DR_TOPIC});
+        ALARMS.computeIfPresent("alarm-fail-over-now-dev@us-east-1", (k, a) -> a.notifying(DR_TOPIC));
         AssertionError e = assertThrows(AssertionError.class, () -> checks().alarmsAndDashboardAreWiredToTheTopics());
         assertTrue(e.getMessage().startsWith("alarm alarm-fail-over-now-dev (us-east-1)"), e.getMessage());
     }
@@ -247,5 +357,67 @@ class ControlPlaneStandInTest {
         GHOSTS.add("alarm-deleted-by-hand-dev");
         AssertionError e = assertThrows(AssertionError.class, () -> checks().alarmsAndDashboardAreWiredToTheTopics());
         assertTrue(e.getMessage().startsWith("the dashboard's alarms in us-east-2"), e.getMessage());
+    }
+
+    /** The ListMetrics calls for the Aurora alarms of a deployment as built, by region and alarm name. */
+    private static final List<String> AURORA_LISTINGS = List.of(
+            "monitoring ListMetrics us-east-1 ACUUtilization {DBClusterIdentifier=aurora-primary-dev}",
+            "monitoring ListMetrics us-east-1 ServerlessDatabaseCapacity {DBClusterIdentifier=aurora-primary-dev}",
+            "monitoring ListMetrics us-east-1 DatabaseConnections {DBClusterIdentifier=aurora-primary-dev}",
+            "monitoring ListMetrics us-east-1 CPUUtilization {DBClusterIdentifier=aurora-primary-dev}",
+            "monitoring ListMetrics us-east-2 ACUUtilization {DBClusterIdentifier=aurora-dr-dev}",
+            "monitoring ListMetrics us-east-2 ServerlessDatabaseCapacity {DBClusterIdentifier=aurora-dr-dev}",
+            "monitoring ListMetrics us-east-2 DatabaseConnections {DBClusterIdentifier=aurora-dr-dev}",
+            "monitoring ListMetrics us-east-2 CPUUtilization {DBClusterIdentifier=aurora-dr-dev}",
+            "monitoring ListMetrics us-east-2 AuroraGlobalDBReplicationLag {DBClusterIdentifier=aurora-dr-dev}",
+            "monitoring ListMetrics us-east-2 AuroraGlobalDBRPOLag {DBClusterIdentifier=aurora-dr-dev}");
+
+    @Test
+    void theAuroraAlarmsOfADeploymentAsBuiltWatchListedMetrics() throws IOException {
+        assertEquals(10, checks().auroraAlarmsWatchPublishedMetrics());
+        List<String> expected = new ArrayList<>(List.of("monitoring GetDashboard us-east-1",
+                "monitoring DescribeAlarms us-east-1", "monitoring DescribeAlarms us-east-2"));
+        expected.addAll(AURORA_LISTINGS);
+        assertEquals(expected, REQUESTS);
+    }
+
+    @Test
+    void aMetricListedOnlyAfterAFewPollsPasses() throws IOException {
+        LATE.put("AuroraGlobalDBRPOLag@us-east-2", 3);
+        LATE.put("CPUUtilization@us-east-1", 1);
+        assertEquals(10, checks().auroraAlarmsWatchPublishedMetrics());
+        // each poll asks again for the metrics not yet listed, and for those only
+        assertEquals(List.of(AURORA_LISTINGS.get(3), AURORA_LISTINGS.get(9), AURORA_LISTINGS.get(9), AURORA_LISTINGS.get(9)),
+                REQUESTS.subList(3 + AURORA_LISTINGS.size(), REQUESTS.size()));
+    }
+
+    @Test
+    void anAlarmOnAMetricCloudWatchDoesNotListFailsNamingIt() throws IOException {
+        PUBLISHED.get("us-east-2").removeIf(m -> m.metric().equals("CPUUtilization"));
+        AssertionError e = assertThrows(AssertionError.class, () -> checks().auroraAlarmsWatchPublishedMetrics());
+        assertEquals("Aurora alarms watch metrics CloudWatch does not list within 1 s (such an alarm never fires):\n"
+                + "  alarm-db-cpu-dev (us-east-2): AWS/RDS CPUUtilization {DBClusterIdentifier=aurora-dr-dev}: not listed",
+                e.getMessage());
+    }
+
+    @Test
+    void anAlarmWhoseDimensionsAreListedOnlyWithMoreFailsNamingWhatIsListed() throws IOException {
+        PUBLISHED.get("us-east-2").removeIf(m -> m.metric().startsWith("AuroraGlobalDB") && m.dimensions().size() == 1);
+        AssertionError e = assertThrows(AssertionError.class, () -> checks().auroraAlarmsWatchPublishedMetrics());
+        assertEquals("Aurora alarms watch metrics CloudWatch does not list within 1 s (such an alarm never fires):\n"
+                + "  alarm-db-global-replication-lag-dev (us-east-2): AWS/RDS AuroraGlobalDBReplicationLag"
+                + " {DBClusterIdentifier=aurora-dr-dev}: listed only with the dimensions"
+                + " [{DBClusterIdentifier=aurora-dr-dev, SourceRegion=us-east-1}]\n"
+                + "  alarm-db-global-rpo-lag-dev (us-east-2): AWS/RDS AuroraGlobalDBRPOLag"
+                + " {DBClusterIdentifier=aurora-dr-dev}: listed only with the dimensions"
+                + " [{DBClusterIdentifier=aurora-dr-dev, SourceRegion=us-east-1}]", e.getMessage());
+    }
+
+    @Test
+    void aDrRegionWithoutItsRpoLagAlarmFailsBeforeAnyListing() throws IOException {
+        ALARMS.remove("alarm-db-global-rpo-lag-dev@us-east-2");
+        AssertionError e = assertThrows(AssertionError.class, () -> checks().auroraAlarmsWatchPublishedMetrics());
+        assertEquals("no Aurora alarm in us-east-2 on [AuroraGlobalDBRPOLag]", e.getMessage());
+        assertTrue(REQUESTS.stream().noneMatch(r -> r.contains("ListMetrics")), REQUESTS.toString());
     }
 }

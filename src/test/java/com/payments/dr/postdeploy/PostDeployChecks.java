@@ -31,6 +31,8 @@ import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.AlarmType;
 import software.amazon.awssdk.services.cloudwatch.model.CompositeAlarm;
+import software.amazon.awssdk.services.cloudwatch.model.DimensionFilter;
+import software.amazon.awssdk.services.cloudwatch.model.Metric;
 import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -59,24 +61,35 @@ public final class PostDeployChecks {
     static final Set<String> NOT_WRITABLE = Set.of("region_read_only", "database_unavailable");
     /** The health checks a reader region fails (a secondary's writer endpoint may not resolve). */
     static final Set<String> READER_HEALTH = Set.of("database_writable", "database_connection");
+    /** Aurora's CloudWatch namespace, and the dimension naming a cluster. */
+    static final String AURORA_NAMESPACE = "AWS/RDS";
+    static final String CLUSTER_DIMENSION = "DBClusterIdentifier";
+    /** What every cluster's alarms watch (Watchlist): Serverless v2 capacity, CPU, connections. */
+    static final List<String> CLUSTER_METRICS = List.of("ServerlessDatabaseCapacity", "ACUUtilization", "CPUUtilization",
+            "DatabaseConnections");
+    /** Published for a secondary cluster only, in its region (Aurora User Guide, metrics reference). */
+    static final List<String> GLOBAL_LAG_METRICS = List.of("AuroraGlobalDBReplicationLag", "AuroraGlobalDBRPOLag");
 
     private final DeploymentOutputs outputs;
     private final AwsClients aws;
     private final Duration tableBound;
     private final Duration bucketBound;
+    private final Duration metricsBound;
     private final Duration pollEvery;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     /**
      * @param tableBound  how long a record may take to reach the DR replica
      * @param bucketBound how long an object may take to reach the DR bucket
+     * @param metricsBound how long the metrics the Aurora alarms watch may take to be listed
      */
     public PostDeployChecks(DeploymentOutputs outputs, AwsClients aws, Duration tableBound, Duration bucketBound,
-                            Duration pollEvery) {
+                            Duration metricsBound, Duration pollEvery) {
         this.outputs = outputs;
         this.aws = aws;
         this.tableBound = tableBound;
         this.bucketBound = bucketBound;
+        this.metricsBound = metricsBound;
         this.pollEvery = pollEvery;
     }
 
@@ -216,33 +229,16 @@ public final class PostDeployChecks {
      */
     public int alarmsAndDashboardAreWiredToTheTopics() {
         List<String> topics = List.of(outputs.get("primary_alerts_topic_arn"), outputs.get("dr_alerts_topic_arn"));
-        String dashboardRegion = URI.create(outputs.get("dashboard_url")).getQuery().replaceAll(".*region=([a-z0-9-]+).*",
-                "$1");
-        String body;
-        try (CloudWatchClient cloudWatch = aws.cloudWatch(dashboardRegion)) {
-            body = cloudWatch.getDashboard(r -> r.dashboardName(outputs.get("dashboard_name"))).dashboardBody();
-        }
-        Map<String, List<String>> alarmsByRegion = new TreeMap<>();
-        for (String arn : dashboardAlarms(body)) {
-            alarmsByRegion.computeIfAbsent(DeploymentOutputs.regionOf(arn), r -> new ArrayList<>())
-                    .add(arn.substring(arn.lastIndexOf(':') + 1));
-        }
-        assertTrue(alarmsByRegion.containsKey(outputs.primaryRegion()) && alarmsByRegion.containsKey(outputs.drRegion()),
-                "the dashboard shows alarms of both regions: " + alarmsByRegion.keySet());
+        Map<String, List<String>> alarmsByRegion = dashboardAlarmsByRegion();
         int checked = 0;
         for (Map.Entry<String, List<String>> region : alarmsByRegion.entrySet()) {
             try (CloudWatchClient cloudWatch = aws.cloudWatch(region.getKey())) {
-                List<String> names = region.getValue();
-                for (int i = 0; i < names.size(); i += 100) {
-                    List<String> batch = names.subList(i, Math.min(names.size(), i + 100));
-                    List<MetricAlarm> found = cloudWatch.describeAlarms(r -> r.alarmNames(batch)
-                            .alarmTypes(AlarmType.METRIC_ALARM).maxRecords(100)).metricAlarms();
-                    assertEquals(new java.util.TreeSet<>(batch), new java.util.TreeSet<>(found.stream()
-                            .map(MetricAlarm::alarmName).toList()), "the dashboard's alarms in " + region.getKey());
-                    for (MetricAlarm alarm : found) {
-                        assertNotifies(alarm.alarmName(), alarm.alarmActions(), alarm.okActions(), region.getKey(), topics);
-                        checked++;
-                    }
+                List<MetricAlarm> found = metricAlarms(cloudWatch, region.getValue());
+                assertEquals(new java.util.TreeSet<>(region.getValue()), new java.util.TreeSet<>(found.stream()
+                        .map(MetricAlarm::alarmName).toList()), "the dashboard's alarms in " + region.getKey());
+                for (MetricAlarm alarm : found) {
+                    assertNotifies(alarm.alarmName(), alarm.alarmActions(), alarm.okActions(), region.getKey(), topics);
+                    checked++;
                 }
             }
         }
@@ -266,6 +262,149 @@ public final class PostDeployChecks {
             }
         }
         return checked;
+    }
+
+    /** The dashboard's alarm names by region, with alarms of both regions among them. */
+    private Map<String, List<String>> dashboardAlarmsByRegion() {
+        String dashboardRegion = URI.create(outputs.get("dashboard_url")).getQuery().replaceAll(".*region=([a-z0-9-]+).*",
+                "$1");
+        String body;
+        try (CloudWatchClient cloudWatch = aws.cloudWatch(dashboardRegion)) {
+            body = cloudWatch.getDashboard(r -> r.dashboardName(outputs.get("dashboard_name"))).dashboardBody();
+        }
+        Map<String, List<String>> alarmsByRegion = new TreeMap<>();
+        for (String arn : dashboardAlarms(body)) {
+            alarmsByRegion.computeIfAbsent(DeploymentOutputs.regionOf(arn), r -> new ArrayList<>())
+                    .add(arn.substring(arn.lastIndexOf(':') + 1));
+        }
+        assertTrue(alarmsByRegion.containsKey(outputs.primaryRegion()) && alarmsByRegion.containsKey(outputs.drRegion()),
+                "the dashboard shows alarms of both regions: " + alarmsByRegion.keySet());
+        return alarmsByRegion;
+    }
+
+    /** The metric alarms of these names, asked 100 at a time (DescribeAlarms' limit). */
+    private static List<MetricAlarm> metricAlarms(CloudWatchClient cloudWatch, List<String> names) {
+        List<MetricAlarm> found = new ArrayList<>();
+        for (int i = 0; i < names.size(); i += 100) {
+            List<String> batch = names.subList(i, Math.min(names.size(), i + 100));
+            found.addAll(cloudWatch.describeAlarms(r -> r.alarmNames(batch).alarmTypes(AlarmType.METRIC_ALARM)
+                    .maxRecords(100)).metricAlarms());
+        }
+        return found;
+    }
+
+    /** One alarm on an Aurora metric, as CloudWatch describes it. */
+    public record AuroraAlarm(String name, String region, String metric, Map<String, String> dimensions) {
+
+        String describe() {
+            return name + " (" + region + "): " + AURORA_NAMESPACE + " " + metric + " " + dimensions;
+        }
+    }
+
+    /**
+     * Every alarm on the dashboard whose namespace is {@code AWS/RDS} watches a metric CloudWatch
+     * lists (ListMetrics) with exactly the alarm's name and dimensions, in the alarm's region,
+     * within the bound: an alarm on a name or dimension set Aurora does not publish never leaves
+     * OK or INSUFFICIENT_DATA, and nothing says so. Before asking, the alarms must watch each
+     * region's own cluster, every cluster metric in both regions, and the global database's lag
+     * in the DR region (and only there). Returns the number of alarms whose metric is listed.
+     */
+    public int auroraAlarmsWatchPublishedMetrics() {
+        Map<String, String> clusters = new TreeMap<>(Map.of(outputs.primaryRegion(), outputs.get("primary_db_cluster_id"),
+                outputs.drRegion(), outputs.get("dr_db_cluster_id")));
+        Map<String, CloudWatchClient> clients = new TreeMap<>();
+        try {
+            List<AuroraAlarm> alarms = new ArrayList<>();
+            for (Map.Entry<String, List<String>> region : dashboardAlarmsByRegion().entrySet()) {
+                CloudWatchClient cloudWatch = clients.computeIfAbsent(region.getKey(), aws::cloudWatch);
+                for (MetricAlarm alarm : metricAlarms(cloudWatch, region.getValue())) {
+                    if (AURORA_NAMESPACE.equals(alarm.namespace())) {
+                        Map<String, String> dimensions = new TreeMap<>();
+                        alarm.dimensions().forEach(d -> dimensions.put(d.name(), d.value()));
+                        alarms.add(new AuroraAlarm(alarm.alarmName(), region.getKey(), alarm.metricName(), dimensions));
+                    }
+                }
+            }
+            alarms.sort(java.util.Comparator.comparing(AuroraAlarm::region).thenComparing(AuroraAlarm::name));
+            assertWatchesTheClusters(alarms, clusters, outputs.drRegion());
+            Instant deadline = Instant.now().plus(metricsBound);
+            List<AuroraAlarm> waiting = alarms;
+            while (true) {
+                Map<AuroraAlarm, List<Map<String, String>>> unlisted = new java.util.LinkedHashMap<>();
+                for (AuroraAlarm alarm : waiting) {
+                    List<Map<String, String>> listed = listedDimensions(clients.get(alarm.region()), alarm);
+                    if (!listed.contains(alarm.dimensions())) {
+                        unlisted.put(alarm, listed);
+                    }
+                }
+                if (unlisted.isEmpty()) {
+                    return alarms.size();
+                }
+                if (Instant.now().isAfter(deadline)) {
+                    return fail(unpublished(unlisted, metricsBound));
+                }
+                waiting = List.copyOf(unlisted.keySet());
+                pause("the metrics of " + waiting.size() + " Aurora alarms");
+            }
+        } finally {
+            clients.values().forEach(CloudWatchClient::close);
+        }
+    }
+
+    /**
+     * The dimension sets CloudWatch lists for the alarm's metric among those holding the alarm's
+     * dimensions: ListMetrics' dimension filter also matches metrics with further dimensions, so
+     * only an equal set is the alarm's.
+     */
+    private static List<Map<String, String>> listedDimensions(CloudWatchClient cloudWatch, AuroraAlarm alarm) {
+        List<DimensionFilter> filters = alarm.dimensions().entrySet().stream()
+                .map(d -> DimensionFilter.builder().name(d.getKey()).value(d.getValue()).build()).toList();
+        List<Map<String, String>> listed = new ArrayList<>();
+        for (Metric metric : cloudWatch.listMetricsPaginator(r -> r.namespace(AURORA_NAMESPACE)
+                .metricName(alarm.metric()).dimensions(filters)).metrics()) {
+            Map<String, String> dimensions = new TreeMap<>();
+            metric.dimensions().forEach(d -> dimensions.put(d.name(), d.value()));
+            listed.add(dimensions);
+        }
+        return listed;
+    }
+
+    /**
+     * The Aurora alarms watch each region's own cluster ({@code DBClusterIdentifier}), cover every
+     * cluster metric in both regions and both global-database lag metrics in the DR region, which
+     * Aurora publishes for a secondary only, in the secondary's region.
+     */
+    static void assertWatchesTheClusters(List<AuroraAlarm> alarms, Map<String, String> clusterByRegion, String drRegion) {
+        Map<String, java.util.Set<String>> metricsByRegion = new TreeMap<>();
+        for (AuroraAlarm alarm : alarms) {
+            String cluster = clusterByRegion.get(alarm.region());
+            assertEquals(cluster, alarm.dimensions().get(CLUSTER_DIMENSION),
+                    "Aurora alarm " + alarm.describe() + " watches another cluster than its region's");
+            assertTrue(!GLOBAL_LAG_METRICS.contains(alarm.metric()) || alarm.region().equals(drRegion),
+                    "Aurora alarm " + alarm.describe() + ": global-database lag is published for the secondary only, in "
+                            + drRegion);
+            metricsByRegion.computeIfAbsent(alarm.region(), r -> new java.util.TreeSet<>()).add(alarm.metric());
+        }
+        for (String region : clusterByRegion.keySet()) {
+            List<String> required = new ArrayList<>(CLUSTER_METRICS);
+            if (region.equals(drRegion)) {
+                required.addAll(GLOBAL_LAG_METRICS);
+            }
+            List<String> missing = required.stream()
+                    .filter(m -> !metricsByRegion.getOrDefault(region, java.util.Set.of()).contains(m)).toList();
+            if (!missing.isEmpty()) {
+                fail("no Aurora alarm in " + region + " on " + missing);
+            }
+        }
+    }
+
+    /** One message naming every alarm whose metric CloudWatch does not list, and what it lists instead. */
+    static String unpublished(Map<AuroraAlarm, List<Map<String, String>>> unlisted, Duration bound) {
+        StringBuilder message = new StringBuilder("Aurora alarms watch metrics CloudWatch does not list within "
+                + bound.toSeconds() + " s (such an alarm never fires):");
+        unlisted.forEach((alarm, listed) -> message.append("\n  ").append(alarm.describe()).append(": ")
+                .append(listed.isEmpty() ? "not listed" : "listed only with the dimensions " + listed));
+        return message.toString();
     }
 
     /** The alarm ARNs of a dashboard body's alarm widgets. */
@@ -390,12 +529,16 @@ public final class PostDeployChecks {
             if (Instant.now().isAfter(deadline)) {
                 return fail(what + " not there within " + bound.toSeconds() + " s");
             }
-            try {
-                Thread.sleep(pollEvery.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return fail("interrupted while waiting for " + what);
-            }
+            pause(what);
+        }
+    }
+
+    private void pause(String what) {
+        try {
+            Thread.sleep(pollEvery.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail("interrupted while waiting for " + what);
         }
     }
 

@@ -156,4 +156,75 @@ class PostDeployJudgmentsTest {
                 Map.of(PostDeployTest.TABLE_BOUND_ENV, "0"), PostDeployTest.TABLE_BOUND_ENV, 60));
         assertEquals("invalid DR_TABLE_REPLICATION_BOUND_SECONDS=\"0\": allowed: 1 to 99999 seconds", e.getMessage());
     }
+
+    private static PostDeployChecks.AuroraAlarm aurora(String name, String region, String metric, String cluster) {
+        return new PostDeployChecks.AuroraAlarm(name, region, metric, Map.of("DBClusterIdentifier", cluster));
+    }
+
+    private static List<PostDeployChecks.AuroraAlarm> auroraAlarms() {
+        List<PostDeployChecks.AuroraAlarm> alarms = new java.util.ArrayList<>();
+        for (String metric : PostDeployChecks.CLUSTER_METRICS) {
+            alarms.add(aurora("p-" + metric, "us-east-1", metric, "aurora-primary-dev"));
+            alarms.add(aurora("d-" + metric, "us-east-2", metric, "aurora-dr-dev"));
+        }
+        PostDeployChecks.GLOBAL_LAG_METRICS.forEach(metric -> alarms.add(aurora("d-" + metric, "us-east-2", metric,
+                "aurora-dr-dev")));
+        return alarms;
+    }
+
+    private static final Map<String, String> CLUSTERS = Map.of("us-east-1", "aurora-primary-dev", "us-east-2",
+            "aurora-dr-dev");
+
+    @Test
+    void auroraAlarmsMustWatchTheirRegionsClusterAndTheLagOnlyInTheDrRegion() {
+        PostDeployChecks.assertWatchesTheClusters(auroraAlarms(), CLUSTERS, "us-east-2");
+        // a DR alarm on the primary's cluster
+        List<PostDeployChecks.AuroraAlarm> crossed = auroraAlarms();
+        crossed.set(1, aurora("d-cpu", "us-east-2", "ServerlessDatabaseCapacity", "aurora-primary-dev"));
+        AssertionError e = assertThrows(AssertionError.class,
+                () -> PostDeployChecks.assertWatchesTheClusters(crossed, CLUSTERS, "us-east-2"));
+        assertTrue(e.getMessage().startsWith("Aurora alarm d-cpu (us-east-2): AWS/RDS ServerlessDatabaseCapacity"
+                + " {DBClusterIdentifier=aurora-primary-dev} watches another cluster than its region's"), e.getMessage());
+        // the lag watched in the primary region, where Aurora does not publish it
+        List<PostDeployChecks.AuroraAlarm> primaryLag = auroraAlarms();
+        primaryLag.add(aurora("p-lag", "us-east-1", "AuroraGlobalDBReplicationLag", "aurora-primary-dev"));
+        e = assertThrows(AssertionError.class,
+                () -> PostDeployChecks.assertWatchesTheClusters(primaryLag, CLUSTERS, "us-east-2"));
+        assertTrue(e.getMessage().startsWith("Aurora alarm p-lag (us-east-1)"), e.getMessage());
+        // an alarm in a region with no cluster of this deployment
+        List<PostDeployChecks.AuroraAlarm> elsewhere = auroraAlarms();
+        elsewhere.add(aurora("x-cpu", "us-west-2", "CPUUtilization", "aurora-primary-dev"));
+        fails(() -> PostDeployChecks.assertWatchesTheClusters(elsewhere, CLUSTERS, "us-east-2"));
+        // either lag alarm deleted, or a cluster metric unwatched in one region
+        for (int i = 0; i < auroraAlarms().size(); i++) {
+            List<PostDeployChecks.AuroraAlarm> fewer = auroraAlarms();
+            PostDeployChecks.AuroraAlarm removed = fewer.remove(i);
+            e = assertThrows(AssertionError.class,
+                    () -> PostDeployChecks.assertWatchesTheClusters(fewer, CLUSTERS, "us-east-2"));
+            assertEquals("no Aurora alarm in " + removed.region() + " on [" + removed.metric() + "]", e.getMessage());
+        }
+    }
+
+    @Test
+    void unlistedMetricsAreNamedInOneMessage() {
+        Map<PostDeployChecks.AuroraAlarm, List<Map<String, String>>> unlisted = new java.util.LinkedHashMap<>();
+        unlisted.put(aurora("a", "us-east-2", "CPUUtilization", "c"), List.of());
+        unlisted.put(aurora("b", "us-east-2", "AuroraGlobalDBRPOLag", "c"),
+                List.of(new java.util.TreeMap<>(Map.of("DBClusterIdentifier", "c", "SourceRegion", "us-east-1"))));
+        assertEquals("Aurora alarms watch metrics CloudWatch does not list within 900 s (such an alarm never fires):\n"
+                + "  a (us-east-2): AWS/RDS CPUUtilization {DBClusterIdentifier=c}: not listed\n"
+                + "  b (us-east-2): AWS/RDS AuroraGlobalDBRPOLag {DBClusterIdentifier=c}: listed only with the dimensions"
+                + " [{DBClusterIdentifier=c, SourceRegion=us-east-1}]",
+                PostDeployChecks.unpublished(unlisted, Duration.ofSeconds(900)));
+    }
+
+    @Test
+    void theMetricsBoundComesFromTheEnvironment() {
+        assertEquals("DR_METRICS_PUBLISHED_BOUND_SECONDS", PostDeployTest.METRICS_BOUND_ENV);
+        assertEquals(Duration.ofSeconds(300), PostDeployTest.seconds(Map.of(PostDeployTest.METRICS_BOUND_ENV, "300"),
+                PostDeployTest.METRICS_BOUND_ENV, 900));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PostDeployTest.seconds(
+                Map.of(PostDeployTest.METRICS_BOUND_ENV, "15m"), PostDeployTest.METRICS_BOUND_ENV, 900));
+        assertEquals("invalid DR_METRICS_PUBLISHED_BOUND_SECONDS=\"15m\": allowed: 1 to 99999 seconds", e.getMessage());
+    }
 }

@@ -30,6 +30,11 @@ class PostDeployTest {
     static final String TABLE_BOUND_ENV = "DR_TABLE_REPLICATION_BOUND_SECONDS";
     /** How long an object may take to reach the DR bucket (RTC's objective is 15 minutes). */
     static final String BUCKET_BOUND_ENV = "DR_BUCKET_REPLICATION_BOUND_SECONDS";
+    /**
+     * How long the metrics the Aurora alarms watch may take to be listed: CloudWatch allows up to
+     * 15 minutes for a new metric to appear in ListMetrics.
+     */
+    static final String METRICS_BOUND_ENV = "DR_METRICS_PUBLISHED_BOUND_SECONDS";
     static final String SKIPPED = "post-deploy suite skipped: " + DeploymentOutputs.ENV + " is not set (after cdktf"
             + " deploy payments-dr --outputs-file outputs.json, run DR_OUTPUTS_FILE=outputs.json mvn -B test"
             + " -Dtest='PostDeploy*' -Djacoco.skip=true)";
@@ -56,7 +61,7 @@ class PostDeployTest {
         }
         DeploymentOutputs outputs = DeploymentOutputs.read(dir.resolve(file));
         return Optional.of(new PostDeployChecks(outputs, aws, seconds(env, TABLE_BOUND_ENV, 60),
-                seconds(env, BUCKET_BOUND_ENV, 900), Duration.ofSeconds(2)));
+                seconds(env, BUCKET_BOUND_ENV, 900), seconds(env, METRICS_BOUND_ENV, 900), Duration.ofSeconds(2)));
     }
 
     static Duration seconds(Map<String, String> env, String name, int fallback) {
@@ -101,5 +106,12 @@ class PostDeployTest {
     @Order(5)
     void theDrRegionRefusesPaymentsUntilPromoted() {
         checks.drRefusesPaymentsWhileNotWritable();
+    }
+
+    @Test
+    @Order(6)
+    void theAuroraAlarmsWatchMetricsCloudWatchPublishes() {
+        int listed = checks.auroraAlarmsWatchPublishedMetrics();
+        System.out.println("post-deploy: the metrics of " + listed + " Aurora alarms are listed");
     }
 }
