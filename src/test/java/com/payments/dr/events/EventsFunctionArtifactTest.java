@@ -1,6 +1,7 @@
 package com.payments.dr.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * target/events-function.zip: both handlers, only their libraries, reproducible entries, and both
@@ -201,7 +203,7 @@ class EventsFunctionArtifactTest {
                     "RECEIPT_BUCKET", BUCKET, "AWS_ENDPOINT_URL_S3", server.endpoint().toString()));
             String key = "receipts/2026/11/23/pay_3f9a1c2e.json";
             List<String> keys = s3.listObjectsV2(b -> b.bucket(BUCKET)).contents().stream()
-                    .map(o -> o.key()).toList();
+                    .map(S3Object::key).toList();
             assertEquals(List.of(key), keys);
             JsonObject receipt = JsonParser.parseString(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key))
                     .asUtf8String()).getAsJsonObject();
@@ -228,11 +230,15 @@ class EventsFunctionArtifactTest {
                     "AWS_ENDPOINT_URL_SNS", sns.endpoint().toString(),
                     "AWS_ENDPOINT_URL_RDS", rds.endpoint().toString()));
             assertEquals(0, sns.rejected() + rds.rejected(), "every request signed with the environment's keys");
-            assertEquals(1, rds.calls().size());
-            assertEquals("DescribeGlobalClusters", rds.calls().get(0).get("Action"));
-            assertEquals(GLOBAL_CLUSTER, rds.calls().get(0).get("GlobalClusterIdentifier"));
-            assertEquals(1, sns.calls().size());
+            // one call each, or the SDK's retry of an attempt a loaded machine made slower than 2 s
+            assertFalse(rds.calls().isEmpty());
+            for (FakeQueryService.Call call : rds.calls()) {
+                assertEquals("DescribeGlobalClusters", call.get("Action"));
+                assertEquals(GLOBAL_CLUSTER, call.get("GlobalClusterIdentifier"));
+            }
+            assertFalse(sns.calls().isEmpty());
             FakeQueryService.Call publish = sns.calls().get(0);
+            assertEquals(Set.of(publish), Set.copyOf(sns.calls()));
             assertEquals("Publish", publish.get("Action"));
             assertEquals(TOPIC, publish.get("TopicArn"));
             assertEquals("Aurora global database failover or switchover in us-east-2", publish.get("Subject"));
