@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.sns.SnsClient;
 class OpsNotifierTest {
 
     private static final String TOPIC = "arn:aws:sns:us-east-1:123456789012:sns-alerts-dev";
-    private static final String PUBLISHED = "<PublishResponse xmlns=\"https://sns.amazonaws.com/doc/2010-03-31/\">"
+    static final String PUBLISHED = "<PublishResponse xmlns=\"https://sns.amazonaws.com/doc/2010-03-31/\">"
             + "<PublishResult><MessageId>5e1d3c2b-0000-4000-8000-000000000001</MessageId></PublishResult>"
             + "<ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></PublishResponse>";
     private static FakeQueryService sns;
