@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.payments.dr.lambda.LogCapture;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -178,6 +179,7 @@ class EventsFunctionArtifactTest {
         String log = Files.readString(output);
         assertTrue(finished, handler + " did not finish within " + PROBE_TIMEOUT_SECONDS + " s:\n" + log);
         assertEquals(0, process.exitValue(), handler + " did not run from the events zip alone:\n" + log);
+        assertEquals(List.of(), LogCapture.nonJsonLines(log), handler + " wrote lines its log group cannot parse");
         JsonObject report = JsonParser.parseString(log.lines().filter(l -> l.startsWith("{\"init_ms\""))
                 .findFirst().orElseThrow(() -> new AssertionError(log))).getAsJsonObject();
         report.addProperty("output", log);

@@ -61,6 +61,8 @@ public final class ColdStartProbe {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         org.junit.jupiter.api.Assertions.assertTrue(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
         org.junit.jupiter.api.Assertions.assertEquals(0, process.exitValue(), output);
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(),
+                com.payments.dr.lambda.LogCapture.nonJsonLines(output), "lines the log group cannot parse");
         String line = output.lines().filter(l -> l.startsWith("{\"init_ms\"")).findFirst()
                 .orElseThrow(() -> new AssertionError(output));
         return com.google.gson.JsonParser.parseString(line).getAsJsonObject();

@@ -1,8 +1,11 @@
 package com.payments.dr.lambda;
 
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /** What the functions log while a test runs them: {@link Log}'s lines, and stdout back afterwards. */
 public final class LogCapture {
@@ -29,5 +32,24 @@ public final class LogCapture {
             Log.redirect(System.out);
         }
         return new Captured<>(value, buffer.toString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The lines of a function's output that are not JSON objects: Lambda ships every line of
+     * stdout and stderr to the log group, where only JSON lines are fields for Logs Insights. The
+     * JVM's own notice of {@code JAVA_TOOL_OPTIONS}, written before any code runs, does not count:
+     * nothing can keep it out (it shows in real Lambda logs too).
+     */
+    public static List<String> nonJsonLines(String output) {
+        return output.lines().filter(line -> !line.isBlank() && !line.startsWith("Picked up JAVA_TOOL_OPTIONS:")
+                && !isJsonObject(line)).toList();
+    }
+
+    private static boolean isJsonObject(String line) {
+        try {
+            return JsonParser.parseString(line).isJsonObject();
+        } catch (JsonParseException e) {
+            return false;
+        }
     }
 }
