@@ -2,16 +2,14 @@ package com.payments.dr.events;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import com.payments.dr.lambda.Log;
+import com.payments.dr.lambda.LogCapture;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
-/** The sample events in src/test/resources/events and a capture of the functions' log lines. */
+/** The sample events in src/test/resources/events, and the functions' log lines while they handle them. */
 final class SampleEvents {
 
     private SampleEvents() {
@@ -35,14 +33,10 @@ final class SampleEvents {
 
     /** Captures what the functions log while {@code action} runs. */
     static String logOf(ThrowingRunnable action) throws Exception {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        Log.redirect(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        try {
+        return LogCapture.during(() -> {
             action.run();
-        } finally {
-            Log.redirect(System.out);
-        }
-        return buffer.toString(StandardCharsets.UTF_8);
+            return null;
+        }).log();
     }
 
     interface ThrowingRunnable {
