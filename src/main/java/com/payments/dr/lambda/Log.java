@@ -16,9 +16,11 @@ public final class Log {
     private Log() {
     }
 
-    /** Where lines go from now on: tests capture them, then hand {@code System.out} back. */
-    public static void redirect(PrintStream stream) {
+    /** Where lines go from now on (tests capture them); returns where they went, to hand back. */
+    public static PrintStream redirect(PrintStream stream) {
+        PrintStream previous = out;
         out = stream;
+        return previous;
     }
 
     public static void info(String event, String... keyValues) {
@@ -48,13 +50,14 @@ public final class Log {
         JsonObject line = new JsonObject();
         line.addProperty("level", level);
         line.addProperty("event", event);
-        for (int i = 0; i < keyValues.length; i += 2) {
-            String key = String.valueOf(keyValues[i]);
+        String[] pairs = keyValues == null ? new String[0] : keyValues;
+        for (int i = 0; i < pairs.length; i += 2) {
+            String key = String.valueOf(pairs[i]);
             while (line.has(key)) {
                 key += "_";
             }
-            if (i + 1 < keyValues.length) {
-                line.addProperty(key, keyValues[i + 1]);
+            if (i + 1 < pairs.length) {
+                line.addProperty(key, pairs[i + 1]);
             } else {
                 line.add(key, JsonNull.INSTANCE);
             }

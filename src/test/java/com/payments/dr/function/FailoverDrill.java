@@ -76,6 +76,7 @@ final class FailoverDrill implements AutoCloseable {
     private final List<AutoCloseable> closeLast = new ArrayList<>();
     private final PrintStream report;
     private PrintStream functionLog;
+    private PrintStream logBefore = System.out;
     private TestPostgres primaryDb;
     private TestPostgres drDb;
     private DelayedLink link;
@@ -105,7 +106,7 @@ final class FailoverDrill implements AutoCloseable {
         Files.createDirectories(Path.of("target"));
         functionLog = new PrintStream(Files.newOutputStream(Path.of("target/drill-function.log")), true,
                 StandardCharsets.UTF_8);
-        Log.redirect(functionLog);
+        logBefore = Log.redirect(functionLog);
         primaryDb = TestPostgres.startNewReplicated();
         closeLast.add(primaryDb);
         primaryDb.createDatabase(DB);
@@ -622,7 +623,7 @@ final class FailoverDrill implements AutoCloseable {
                 report.println("cleanup: " + e);
             }
         }
-        Log.redirect(System.out);
+        Log.redirect(logBefore);
         if (functionLog != null) {
             functionLog.close();
         }

@@ -1,14 +1,22 @@
 package com.payments.dr.lambda;
 
+import com.google.gson.Gson;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** What the functions log while a test runs them: {@link Log}'s lines, and stdout back afterwards. */
 public final class LogCapture {
+
+    private static final TypeAdapter<JsonElement> ELEMENTS = new Gson().getAdapter(JsonElement.class);
 
     private LogCapture() {
     }
@@ -24,21 +32,22 @@ public final class LogCapture {
 
     public static <T> Captured<T> during(Action<T> action) throws Exception {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        Log.redirect(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        PrintStream previous = Log.redirect(new PrintStream(buffer, true, StandardCharsets.UTF_8));
         T value;
         try {
             value = action.run();
         } finally {
-            Log.redirect(System.out);
+            Log.redirect(previous);
         }
         return new Captured<>(value, buffer.toString(StandardCharsets.UTF_8));
     }
 
     /**
      * The lines of a function's output that are not JSON objects: Lambda ships every line of
-     * stdout and stderr to the log group, where only JSON lines are fields for Logs Insights. The
-     * JVM's own notice of {@code JAVA_TOOL_OPTIONS}, written before any code runs, does not count:
-     * nothing can keep it out (it shows in real Lambda logs too).
+     * stdout and stderr to the log group, where only JSON lines are fields for Logs Insights (read
+     * strictly: a {@code Map.toString()} line such as {@code {k=v}} is not JSON). The JVM's own
+     * notice of {@code JAVA_TOOL_OPTIONS}, written before any code runs, does not count: nothing can
+     * keep it out (it shows in real Lambda logs too).
      */
     public static List<String> nonJsonLines(String output) {
         return output.lines().filter(line -> !line.isBlank() && !line.startsWith("Picked up JAVA_TOOL_OPTIONS:")
@@ -46,9 +55,11 @@ public final class LogCapture {
     }
 
     private static boolean isJsonObject(String line) {
-        try {
-            return JsonParser.parseString(line).isJsonObject();
-        } catch (JsonParseException e) {
+        try (JsonReader reader = new JsonReader(new StringReader(line))) {
+            reader.setLenient(false);
+            JsonElement element = ELEMENTS.read(reader);
+            return element.isJsonObject() && reader.peek() == JsonToken.END_DOCUMENT;
+        } catch (IOException | JsonParseException | IllegalStateException e) {
             return false;
         }
     }

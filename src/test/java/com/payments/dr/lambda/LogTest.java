@@ -1,6 +1,7 @@
 package com.payments.dr.lambda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -64,5 +65,36 @@ class LogTest {
         JsonObject metrics = new JsonObject();
         metrics.addProperty("_aws", "emf");
         assertEquals(List.of(metrics), capture(() -> Log.line(metrics)));
+    }
+
+    @Test
+    void noPairsAtAllIsAnEventAlone() {
+        assertEquals("{\"level\":\"INFO\",\"event\":\"bare\"}",
+                one(kv -> Log.info("bare", (String[]) null)).toString());
+    }
+
+    @Test
+    void capturesNestAndHandBackTheOuterStream() throws Exception {
+        LogCapture.Captured<String> outer = LogCapture.during(() -> {
+            Log.info("outer_before");
+            String inner = LogCapture.during(() -> {
+                Log.info("inner");
+                return null;
+            }).log();
+            Log.info("outer_after");
+            return inner;
+        });
+        assertTrue(outer.value().contains("\"inner\""), outer.value());
+        assertTrue(outer.log().contains("outer_before") && outer.log().contains("outer_after"), outer.log());
+        assertFalse(outer.log().contains("\"inner\""), outer.log());
+    }
+
+    @Test
+    void onlyStrictJsonObjectLinesAreLogGroupFields() {
+        assertEquals(List.of("{k=v, n=1}", "{a:b}", "{'a':'b'}", "[1]", "{\"a\":1} trailing",
+                        "SLF4J: Failed to load class"),
+                LogCapture.nonJsonLines(String.join("\n", "{\"level\":\"INFO\"}", "{k=v, n=1}", "{a:b}",
+                        "{'a':'b'}", "[1]", "{\"a\":1} trailing", "", "Picked up JAVA_TOOL_OPTIONS: -Dx=1",
+                        "SLF4J: Failed to load class")));
     }
 }
