@@ -40,9 +40,14 @@ public final class EndpointVariables implements ExecutionInterceptor {
         return root;
     }
 
-    /** The variable's name for a service: its id in capitals, spaces as underscores (S3, SNS, RDS). */
+    /**
+     * The variable's name for a client's {@code SERVICE_NAME} in SDK 2.21.1 ({@code S3}, {@code Sns},
+     * {@code Rds}): upper-cased. Right for the one-word services the event functions call; the SDK's
+     * own variables use the service id, which for a multi-word service (Secrets Manager:
+     * {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}) this name would not match.
+     */
     static String variable(String serviceName) {
-        return "AWS_ENDPOINT_URL_" + serviceName.toUpperCase(Locale.ROOT).replace(' ', '_');
+        return "AWS_ENDPOINT_URL_" + serviceName.toUpperCase(Locale.ROOT);
     }
 
     @Override

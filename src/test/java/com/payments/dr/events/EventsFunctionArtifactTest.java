@@ -133,7 +133,8 @@ class EventsFunctionArtifactTest {
     /**
      * The classpath Lambda gives a Java function, /var/task and every jar in /var/task/lib (the
      * unpacked zip); then the probe's classes (target/test-classes), and the registration of
-     * {@link EndpointVariables}. Nothing from target/classes nor the Maven test classpath.
+     * {@link EndpointVariables}. Nothing from target/classes nor the Maven test classpath: the test
+     * classes hold no production code, so a class missing from the zip stays missing.
      */
     private static String artifactClasspath() throws IOException {
         Path task = unpacked.resolve("task");
@@ -162,7 +163,10 @@ class EventsFunctionArtifactTest {
         Path output = Files.createTempFile(unpacked, "probe", ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
         Map<String, String> env = builder.environment();
-        env.keySet().removeIf(name -> name.startsWith("AWS_") || name.equals("JAVA_TOOL_OPTIONS"));
+        // nothing Lambda would not set: no inherited AWS settings, no JVM options of a developer's
+        // shell (each of those makes the JVM print a notice of its own)
+        env.keySet().removeIf(name -> name.startsWith("AWS_")
+                || Set.of("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS").contains(name));
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_DEFAULT_REGION", "us-east-1");
         env.put("AWS_ACCESS_KEY_ID", FakeQueryService.CREDENTIALS.accessKeyId());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.payments.dr.lambda.LogCapture;
 import com.payments.dr.stack.RegionalResources;
 import java.io.File;
 import java.io.IOException;
@@ -180,6 +181,8 @@ class PaymentFunctionArtifactTest {
                     "DB_HOST", "127.0.0.1", "DB_PORT", Integer.toString(closedPort),
                     "JAVA_TOOL_OPTIONS", RegionalResources.FUNCTION_JVM_OPTIONS));
             JsonObject result = ColdStartProbe.run(probe);
+            assertEquals(List.of(), LogCapture.nonJsonLines(result.get("output").getAsString()),
+                    "lines the log group cannot parse");
             JsonObject health = JsonParser.parseString(result.getAsJsonObject("response").get("body").getAsString())
                     .getAsJsonObject();
             assertEquals("pass", health.getAsJsonObject("checks").get("idempotency_table").getAsString(),
@@ -194,6 +197,8 @@ class PaymentFunctionArtifactTest {
     @Test
     void runsFromTheArtifactAloneAndReportsItsColdStart() throws Exception {
         JsonObject result = ColdStartProbe.run(artifactClasspath(), List.of());
+        assertEquals(List.of(), LogCapture.nonJsonLines(result.get("output").getAsString()),
+                "lines the log group cannot parse");
         assertEquals(404, result.getAsJsonObject("response").get("statusCode").getAsInt());
         assertTrue(Set.of("init_ms", "first_invoke_ms").stream().allMatch(result::has));
         System.out.println("payment-function cold start (artifact only): init "

@@ -305,14 +305,20 @@ class ControlPlaneStandInTest {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
+    /** The checks with room for a loaded machine: what must pass gets a metrics bound of 30 s. */
     private PostDeployChecks checks() throws IOException {
+        return checks(Duration.ofSeconds(30));
+    }
+
+    /** The checks with {@code metricsBound}: 1 s where the metric check is meant to fail, quickly. */
+    private PostDeployChecks checks(Duration metricsBound) throws IOException {
         Path outputs = dir.resolve("outputs.json");
         Files.copy(Path.of("src/test/resources/ops/outputs.json"), outputs);
         AwsClients.Endpoint standIn = new AwsClients.Endpoint(URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
         AwsClients aws = AwsClients.local(Map.of("route53", standIn, "cloudwatch", standIn, "sns", standIn));
         return new PostDeployChecks(DeploymentOutputs.read(outputs), aws, Duration.ofSeconds(1), Duration.ofSeconds(1),
-                Duration.ofSeconds(1), Duration.ofMillis(100));
+                metricsBound, Duration.ofMillis(100));
     }
 
     @Test
@@ -394,8 +400,9 @@ class ControlPlaneStandInTest {
     @Test
     void anAlarmOnAMetricCloudWatchDoesNotListFailsNamingIt() throws IOException {
         PUBLISHED.get("us-east-2").removeIf(m -> m.metric().equals("CPUUtilization"));
-        AssertionError e = assertThrows(AssertionError.class, () -> checks().auroraAlarmsWatchPublishedMetrics());
-        assertEquals("Aurora alarms watch metrics CloudWatch does not list within 1 s (such an alarm never fires):\n"
+        AssertionError e = assertThrows(AssertionError.class, () -> checks(Duration.ofSeconds(1)).auroraAlarmsWatchPublishedMetrics());
+        assertEquals("Aurora alarms watch metrics CloudWatch does not list within 1 s (such an alarm gets no data:"
+                + " it never fires, or never clears if missing data breaches):\n"
                 + "  alarm-db-cpu-dev (us-east-2): AWS/RDS CPUUtilization {DBClusterIdentifier=aurora-dr-dev}: not listed",
                 e.getMessage());
     }
@@ -403,8 +410,9 @@ class ControlPlaneStandInTest {
     @Test
     void anAlarmWhoseDimensionsAreListedOnlyWithMoreFailsNamingWhatIsListed() throws IOException {
         PUBLISHED.get("us-east-2").removeIf(m -> m.metric().startsWith("AuroraGlobalDB") && m.dimensions().size() == 1);
-        AssertionError e = assertThrows(AssertionError.class, () -> checks().auroraAlarmsWatchPublishedMetrics());
-        assertEquals("Aurora alarms watch metrics CloudWatch does not list within 1 s (such an alarm never fires):\n"
+        AssertionError e = assertThrows(AssertionError.class, () -> checks(Duration.ofSeconds(1)).auroraAlarmsWatchPublishedMetrics());
+        assertEquals("Aurora alarms watch metrics CloudWatch does not list within 1 s (such an alarm gets no data:"
+                + " it never fires, or never clears if missing data breaches):\n"
                 + "  alarm-db-global-replication-lag-dev (us-east-2): AWS/RDS AuroraGlobalDBReplicationLag"
                 + " {DBClusterIdentifier=aurora-dr-dev}: listed only with the dimensions"
                 + " [{DBClusterIdentifier=aurora-dr-dev, SourceRegion=us-east-1}]\n"

@@ -31,6 +31,7 @@ import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.AlarmType;
 import software.amazon.awssdk.services.cloudwatch.model.CompositeAlarm;
+import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.DimensionFilter;
 import software.amazon.awssdk.services.cloudwatch.model.Metric;
 import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
@@ -319,9 +320,8 @@ public final class PostDeployChecks {
                 CloudWatchClient cloudWatch = clients.computeIfAbsent(region.getKey(), aws::cloudWatch);
                 for (MetricAlarm alarm : metricAlarms(cloudWatch, region.getValue())) {
                     if (AURORA_NAMESPACE.equals(alarm.namespace())) {
-                        Map<String, String> dimensions = new TreeMap<>();
-                        alarm.dimensions().forEach(d -> dimensions.put(d.name(), d.value()));
-                        alarms.add(new AuroraAlarm(alarm.alarmName(), region.getKey(), alarm.metricName(), dimensions));
+                        alarms.add(new AuroraAlarm(alarm.alarmName(), region.getKey(), alarm.metricName(),
+                                byName(alarm.dimensions())));
                     }
                 }
             }
@@ -362,11 +362,16 @@ public final class PostDeployChecks {
         List<Map<String, String>> listed = new ArrayList<>();
         for (Metric metric : cloudWatch.listMetricsPaginator(r -> r.namespace(AURORA_NAMESPACE)
                 .metricName(alarm.metric()).dimensions(filters)).metrics()) {
-            Map<String, String> dimensions = new TreeMap<>();
-            metric.dimensions().forEach(d -> dimensions.put(d.name(), d.value()));
-            listed.add(dimensions);
+            listed.add(byName(metric.dimensions()));
         }
         return listed;
+    }
+
+    /** Dimensions as a sorted name-to-value map: alarms and listed metrics compare as sets. */
+    private static Map<String, String> byName(List<Dimension> dimensions) {
+        Map<String, String> byName = new TreeMap<>();
+        dimensions.forEach(d -> byName.put(d.name(), d.value()));
+        return byName;
     }
 
     /**
@@ -401,7 +406,8 @@ public final class PostDeployChecks {
     /** One message naming every alarm whose metric CloudWatch does not list, and what it lists instead. */
     static String unpublished(Map<AuroraAlarm, List<Map<String, String>>> unlisted, Duration bound) {
         StringBuilder message = new StringBuilder("Aurora alarms watch metrics CloudWatch does not list within "
-                + bound.toSeconds() + " s (such an alarm never fires):");
+                + bound.toSeconds() + " s (such an alarm gets no data: it never fires, or never clears if missing"
+                + " data breaches):");
         unlisted.forEach((alarm, listed) -> message.append("\n  ").append(alarm.describe()).append(": ")
                 .append(listed.isEmpty() ? "not listed" : "listed only with the dimensions " + listed));
         return message.toString();

@@ -180,10 +180,10 @@ class PostDeployJudgmentsTest {
         PostDeployChecks.assertWatchesTheClusters(auroraAlarms(), CLUSTERS, "us-east-2");
         // a DR alarm on the primary's cluster
         List<PostDeployChecks.AuroraAlarm> crossed = auroraAlarms();
-        crossed.set(1, aurora("d-cpu", "us-east-2", "ServerlessDatabaseCapacity", "aurora-primary-dev"));
+        crossed.set(1, aurora("d-capacity", "us-east-2", "ServerlessDatabaseCapacity", "aurora-primary-dev"));
         AssertionError e = assertThrows(AssertionError.class,
                 () -> PostDeployChecks.assertWatchesTheClusters(crossed, CLUSTERS, "us-east-2"));
-        assertTrue(e.getMessage().startsWith("Aurora alarm d-cpu (us-east-2): AWS/RDS ServerlessDatabaseCapacity"
+        assertTrue(e.getMessage().startsWith("Aurora alarm d-capacity (us-east-2): AWS/RDS ServerlessDatabaseCapacity"
                 + " {DBClusterIdentifier=aurora-primary-dev} watches another cluster than its region's"), e.getMessage());
         // the lag watched in the primary region, where Aurora does not publish it
         List<PostDeployChecks.AuroraAlarm> primaryLag = auroraAlarms();
@@ -211,7 +211,8 @@ class PostDeployJudgmentsTest {
         unlisted.put(aurora("a", "us-east-2", "CPUUtilization", "c"), List.of());
         unlisted.put(aurora("b", "us-east-2", "AuroraGlobalDBRPOLag", "c"),
                 List.of(new java.util.TreeMap<>(Map.of("DBClusterIdentifier", "c", "SourceRegion", "us-east-1"))));
-        assertEquals("Aurora alarms watch metrics CloudWatch does not list within 900 s (such an alarm never fires):\n"
+        assertEquals("Aurora alarms watch metrics CloudWatch does not list within 900 s (such an alarm gets no"
+                + " data: it never fires, or never clears if missing data breaches):\n"
                 + "  a (us-east-2): AWS/RDS CPUUtilization {DBClusterIdentifier=c}: not listed\n"
                 + "  b (us-east-2): AWS/RDS AuroraGlobalDBRPOLag {DBClusterIdentifier=c}: listed only with the dimensions"
                 + " [{DBClusterIdentifier=c, SourceRegion=us-east-1}]",
