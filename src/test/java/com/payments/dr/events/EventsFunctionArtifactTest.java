@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.payments.dr.lambda.FunctionZip;
 import com.payments.dr.lambda.LogCapture;
 import java.io.File;
 import java.io.IOException;
@@ -16,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,21 +58,7 @@ class EventsFunctionArtifactTest {
 
     @BeforeAll
     static void open() throws IOException {
-        assertTrue(Files.isRegularFile(ZIP), ZIP + " was not built (mvn process-classes builds it)");
-        try (ZipFile zip = new ZipFile(ZIP.toFile())) {
-            entries = Collections.list(zip.entries()).stream().map(e -> (ZipEntry) e).toList();
-            for (ZipEntry entry : entries) {
-                Path target = unpacked.resolve("task").resolve(entry.getName());
-                if (entry.isDirectory()) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.createDirectories(target.getParent());
-                    try (InputStream in = zip.getInputStream(entry)) {
-                        Files.copy(in, target);
-                    }
-                }
-            }
-        }
+        entries = FunctionZip.unpack(ZIP, unpacked.resolve("task"));
     }
 
     private static List<String> names() {

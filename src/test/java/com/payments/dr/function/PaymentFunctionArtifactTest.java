@@ -5,21 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.payments.dr.lambda.FunctionZip;
 import com.payments.dr.lambda.LogCapture;
 import com.payments.dr.stack.RegionalResources;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,21 +51,7 @@ class PaymentFunctionArtifactTest {
 
     @BeforeAll
     static void open() throws IOException {
-        assertTrue(Files.isRegularFile(ZIP), ZIP + " was not built (mvn process-classes builds it)");
-        try (ZipFile zip = new ZipFile(ZIP.toFile())) {
-            entries = Collections.list(zip.entries()).stream().map(e -> (ZipEntry) e).toList();
-            for (ZipEntry entry : entries) {
-                Path target = unpacked.resolve(entry.getName());
-                if (entry.isDirectory()) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.createDirectories(target.getParent());
-                    try (InputStream in = zip.getInputStream(entry)) {
-                        Files.copy(in, target);
-                    }
-                }
-            }
-        }
+        entries = FunctionZip.unpack(ZIP, unpacked);
     }
 
     private static List<String> libraries() {
