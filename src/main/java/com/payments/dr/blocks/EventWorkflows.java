@@ -6,7 +6,6 @@ import com.hashicorp.cdktf.providers.aws.cloudwatch_event_rule.CloudwatchEventRu
 import com.hashicorp.cdktf.providers.aws.cloudwatch_event_target.CloudwatchEventTarget;
 import com.hashicorp.cdktf.providers.aws.cloudwatch_event_target.CloudwatchEventTargetDeadLetterConfig;
 import com.hashicorp.cdktf.providers.aws.cloudwatch_event_target.CloudwatchEventTargetRetryPolicy;
-import com.hashicorp.cdktf.providers.aws.cloudwatch_log_group.CloudwatchLogGroup;
 import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunction;
 import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunctionEnvironment;
 import com.hashicorp.cdktf.providers.aws.lambda_function_event_invoke_config.LambdaFunctionEventInvokeConfig;
@@ -186,15 +185,10 @@ public final class EventWorkflows extends Construct {
                                       List<PolicyStatement> permissions) {
         RegionContext region = props.region();
         String name = region.naming().name(ResourceType.EVENT_FUNCTION, qualifier);
-        CloudwatchLogGroup logGroup = CloudwatchLogGroup.Builder.create(this, id + "_log_group")
-                .provider(region.provider())
-                .name("/aws/lambda/" + name)
-                .retentionInDays(props.logRetentionDays())
-                .kmsKeyId(props.logsKey().arn())
-                .build();
+        FunctionLogGroup logs = FunctionLogGroup.create(this, id + "_log_group", region, name,
+                props.logRetentionDays(), props.logsKey());
         List<PolicyStatement> statements = new ArrayList<>();
-        statements.add(Iam.allow("WriteLogs", List.of("logs:CreateLogStream", "logs:PutLogEvents"),
-                List.of(logGroup.getArn() + ":log-stream:*")));
+        statements.add(logs.writeLogs());
         // Lambda sends events that failed every retry to the on-failure destination as the function
         statements.add(Iam.allow("DeadLetters", List.of("sqs:SendMessage"), List.of(dlq.arn())));
         statements.add(PaymentFunction.decryptEnvironment(region, props.dataKey()));
@@ -216,7 +210,7 @@ public final class EventWorkflows extends Construct {
                 .environment(LambdaFunctionEnvironment.builder().variables(environment).build())
                 // the region's data key, as for the payment function (Checkov CKV_AWS_173)
                 .kmsKeyArn(props.dataKey().arn())
-                .dependsOn(List.of(logGroup, role.policy()))
+                .dependsOn(List.of(logs.logGroup(), role.policy()))
                 .build();
         WorkflowFunction workflowFunction = new WorkflowFunction(function.getFunctionName(), function.getArn());
         LambdaFunctionEventInvokeConfig.Builder.create(this, id + "_async")

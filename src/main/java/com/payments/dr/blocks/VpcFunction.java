@@ -1,6 +1,5 @@
 package com.payments.dr.blocks;
 
-import com.hashicorp.cdktf.providers.aws.cloudwatch_log_group.CloudwatchLogGroup;
 import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunction;
 import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunctionEnvironment;
 import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunctionSnapStart;
@@ -45,16 +44,11 @@ public final class VpcFunction {
     public VpcFunction(Construct scope, Props props) {
         RegionContext region = props.region();
 
-        CloudwatchLogGroup logGroup = CloudwatchLogGroup.Builder.create(scope, "log_group")
-                .provider(region.provider())
-                .name("/aws/lambda/" + props.name())
-                .retentionInDays(props.logRetentionDays())
-                .kmsKeyId(props.logsKey().arn())
-                .build();
+        FunctionLogGroup logs = FunctionLogGroup.create(scope, "log_group", region, props.name(),
+                props.logRetentionDays(), props.logsKey());
 
         List<PolicyStatement> permissions = new ArrayList<>();
-        permissions.add(Iam.allow("WriteLogs", List.of("logs:CreateLogStream", "logs:PutLogEvents"),
-                List.of(logGroup.getArn() + ":log-stream:*")));
+        permissions.add(logs.writeLogs());
         // Lambda manages the function's ENIs with the function's own role (the calls of
         // AWSLambdaVPCAccessExecutionRole v3, DescribeSubnets included); EC2 offers no
         // resource-level scoping for them
@@ -89,7 +83,7 @@ public final class VpcFunction {
                 .replaceSecurityGroupsOnDestroy(true)
                 .replacementSecurityGroupIds(List.of(props.network().defaultSecurityGroupId()))
                 // ENIs are created with the role's permissions, and logs must land in the managed group
-                .dependsOn(List.of(logGroup, role.policy()));
+                .dependsOn(List.of(logs.logGroup(), role.policy()));
         if (props.snapStart()) {
             builder.publish(true)
                     .snapStart(LambdaFunctionSnapStart.builder().applyOn("PublishedVersions").build());

@@ -246,8 +246,7 @@ public final class ReadinessReport {
         return new JsonPrimitive(CostEstimate.cents(usd));
     }
 
-    /** A number as written (0.5, 150), never gson's 150.0. */
-    /** A number as written, without a trailing .0 or an exponent. */
+    /** A number as written (0.5, 150): never gson's 150.0, nor an exponent. */
     static JsonElement exact(double value) {
         // toPlainString: a stripped 150 would print as 1.5E+2
         return new JsonPrimitive(new BigDecimal(BigDecimal.valueOf(value).stripTrailingZeros().toPlainString()));
