@@ -28,7 +28,7 @@ public enum Setting {
     BACKUP_RETENTION_DAYS("backupRetentionDays", "7", "7 to 35 days of automated Aurora backups"),
     DR_DB_INSTANCES("drDbInstances", "1", "1 to 3 Serverless v2 instances in the DR cluster"),
     S3_REPLICATION_TIME_CONTROL("s3ReplicationTimeControl", "true",
-            "true or false: S3 Replication Time Control (15-minute objective) on the primary-to-DR replication"),
+            "true or false: S3 Replication Time Control (15-minute objective) on both replication rules"),
     FUNCTION_PACKAGE("functionPackage", "target/payment-function.zip",
             "an existing file: the payment function package that mvn process-classes (and ./main) builds"),
     ALLOWED_ORIGIN("allowedOrigin", "http://localhost:3000",
