@@ -3,7 +3,7 @@ package com.payments.dr.config;
 /**
  * Every configuration setting, with the environment variable and the {@code cdktf.json} context key
  * it is read from, its default and a one-line description of what is allowed. This enum is the
- * single source for the README/help configuration table and for error messages.
+ * single source for the configuration reference (docs/configuration.md, generated), help and error messages.
  */
 public enum Setting {
     ENVIRONMENT_SUFFIX("environmentSuffix", "dev",

@@ -39,7 +39,7 @@ public final class ReadinessReport {
     private final Optional<DrillResults> drill;
     private final List<Tier> tiers;
     // rendered once, with the rest: the synthesis then only writes them (./main computes the report
-    // while jsii's Node process loads, README "Speed")
+    // while jsii's Node process loads, docs/performance.md)
     private final String markdown;
     private final String json;
 
@@ -171,7 +171,7 @@ public final class ReadinessReport {
                 + "list prices, no free tier; the basis column states each assumption.";
     }
 
-    /** The estimate as a Markdown table: the README's cost table is this table for the defaults. */
+    /** The estimate as a Markdown table: docs/cost.md's table is this table for the defaults. */
     public static String costTable(CostEstimate cost) {
         String load = "at " + CostEstimate.num(cost.paymentsPerSecond()) + "/s";
         StringBuilder md = new StringBuilder("| item | where | basis | idle | " + load + " |\n|---|---|---|---|---|\n");
