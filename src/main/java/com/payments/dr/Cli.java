@@ -4,7 +4,7 @@ import com.payments.dr.blocks.FunctionPackage;
 import com.payments.dr.config.ConfigException;
 import com.payments.dr.config.ConfigLoader;
 import com.payments.dr.config.DrConfig;
-import com.payments.dr.config.Setting;
+import com.payments.dr.config.RealEnvironment;
 import com.payments.dr.policy.Finding;
 import com.payments.dr.policy.PolicyGate;
 import com.payments.dr.policy.Report;
@@ -14,6 +14,7 @@ import com.payments.dr.stack.DrStack;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import software.constructs.Construct;
 
@@ -29,9 +30,6 @@ public final class Cli {
     public static final int BAD_INPUT = 2;
     public static final int POLICY_FAILED = 3;
     static final String OUTDIR_ENV = "CDKTF_OUTDIR";
-    static final String CORS_WARNING = "warning: ALLOWED_ORIGIN is not set: the deployed functions allow CORS only from "
-            + Setting.ALLOWED_ORIGIN.defaultValue() + " (a developer's machine); set ALLOWED_ORIGIN or allowedOrigin in"
-            + " cdktf.json to the checkout page's origin for any real environment";
 
     private Cli() {
     }
@@ -52,8 +50,11 @@ public final class Cli {
             return BAD_INPUT;
         }
         DrConfig config;
+        List<String> notes;
         try {
             config = ConfigLoader.load(env, workingDir.resolve("cdktf.json"));
+            // advice, not a problem: on stdout, since the cdktf CLI shows every stderr line as an [ERROR]
+            notes = RealEnvironment.notes(ConfigLoader.configured(env, workingDir.resolve("cdktf.json")));
         } catch (ConfigException | IllegalStateException e) {
             err.println("error: " + e.getMessage());
             return BAD_INPUT;
@@ -73,10 +74,6 @@ public final class Cli {
         if (overBudget != null) {
             err.println("error: " + overBudget);
             return BAD_INPUT;
-        }
-        if (!ConfigLoader.isConfigured(Setting.ALLOWED_ORIGIN, env, workingDir.resolve("cdktf.json"))) {
-            // a warning, not an error: the default is right on a developer's machine
-            err.println(CORS_WARNING);
         }
         config.warnings().forEach(err::println);
         String fromEnv = env.getOrDefault(OUTDIR_ENV, "");
@@ -115,6 +112,7 @@ public final class Cli {
         report.waived().forEach(w -> out.println("  waived " + w.line()));
         out.println("readiness report: " + ReadinessReport.MARKDOWN + ", " + ReadinessReport.JSON + " beside the stack;"
                 + " cost estimate " + readiness.cost().summary());
+        notes.forEach(out::println);
         return OK;
     }
 

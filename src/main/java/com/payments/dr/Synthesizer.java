@@ -67,7 +67,7 @@ public final class Synthesizer {
     /**
      * Runs {@code work} on this thread while another starts jsii's Node process and loads the cdktf
      * and AWS provider assemblies into it: about 4 s in which the JVM would otherwise only wait
-     * (README "Speed"); the work begins once Node has started. {@code loaded} hears {@code node},
+     * (docs/performance.md); the work begins once Node has started. {@code loaded} hears {@code node},
      * {@code cdktf} and {@code provider} as each step ends (on the loading thread). Returns once both
      * are done, with the work's result and whatever failed while loading, which the caller reports
      * as a failed synthesis ({@link HeadStart#rethrowLoadFailure()}).

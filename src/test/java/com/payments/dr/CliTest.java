@@ -92,11 +92,15 @@ class CliTest {
     @Test
     void synthesizesIntoCdktfOutByDefaultAndIntoCdktfOutdirWhenSet() {
         assertEquals(0, first.code(), first.err());
-        assertTrue(first.err().lines().allMatch(line -> line.startsWith("warning: ")), first.err());
+        // a first run with no settings: nothing on stderr, which the cdktf CLI would show as [ERROR] lines
+        assertEquals("", first.err());
         assertEquals("synthesized stack payments-dr (suffix dev, us-east-1 + us-east-2) into cdktf.out",
                 first.out().lines().findFirst().orElseThrow());
-        assertTrue(first.err().lines().anyMatch(Cli.CORS_WARNING::equals),
-                "no ALLOWED_ORIGIN: the CORS warning line: " + first.err());
+        // the advice about the CORS origin still reaches the user, as the last line on stdout
+        assertEquals("note: ALLOWED_ORIGIN is not set: the deployed functions allow CORS only from http://localhost:3000"
+                + " (a developer's machine); set ALLOWED_ORIGIN (or allowedOrigin in cdktf.json) to the checkout page's"
+                + " origin (scheme://host[:port]) for any real environment (required once DNS_DOMAIN is set)",
+                first.out().lines().reduce((a, b) -> b).orElseThrow());
         assertTrue(Files.isRegularFile(dir.resolve("cdktf.out/manifest.json")));
         assertEquals(0, second.code(), second.err());
         assertTrue(second.out().contains("into elsewhere/out\n"));
@@ -201,6 +205,19 @@ class CliTest {
     }
 
     @Test
+    void aRealEnvironmentWithoutItsOriginStopsWithOneLineAndLeavesTheOutputAlone() throws IOException {
+        byte[] before = Files.readAllBytes(stackJson("cdktf.out"));
+        Result bad = run(Map.of("DNS_DOMAIN", "pay.acme.io"));
+        assertEquals(Cli.BAD_INPUT, bad.code());
+        assertEquals("", bad.out());
+        assertEquals("error: ALLOWED_ORIGIN is not set, and DNS_DOMAIN=pay.acme.io makes this a real environment"
+                + " (a real domain means a real environment): set ALLOWED_ORIGIN (or allowedOrigin in cdktf.json) to the"
+                + " checkout page's origin (scheme://host[:port]); unset, the deployed functions allow CORS only from"
+                + " http://localhost:3000 (a developer's machine)\n", bad.err());
+        assertArrayEquals(before, Files.readAllBytes(stackJson("cdktf.out")));
+    }
+
+    @Test
     void malformedContextIsABadInputToo() {
         Result bad = run(Map.of("CDKTF_CONTEXT_JSON", "not json"));
         assertEquals(Cli.BAD_INPUT, bad.code());
@@ -218,7 +235,7 @@ class CliTest {
     @Test
     void anUnwritableOutputDirectoryIsReportedInOneLine() throws IOException {
         Files.writeString(dir.resolve("a-file"), "x");
-        // with the origin configured there is no CORS warning, so the error is the only line
+        // the error is the only line on stderr
         Result bad = run(Map.of("CDKTF_OUTDIR", "a-file/out", "ALLOWED_ORIGIN", "https://shop.payments.io"));
         assertEquals(Cli.SYNTH_FAILED, bad.code());
         assertTrue(bad.err().startsWith("error: synthesis failed: cannot write "), bad.err());
@@ -252,7 +269,9 @@ class CliTest {
                 .contains("No drill recorded"));
         assertEquals("readiness report: dr-readiness.md, dr-readiness.json beside the stack; cost estimate idle"
                 + " $198.90/month (budget $200.00), at 1 payment(s)/s $276.23/month",
-                first.out().lines().reduce((a, b) -> b).orElseThrow());
+                first.out().lines().filter(l -> l.startsWith("readiness report: ")).findFirst().orElseThrow());
+        assertTrue(Files.readString(dir.resolve("cdktf.out/stacks/payments-dr/dr-readiness.md"))
+                .contains("\n- `ALLOWED_ORIGIN` is `http://localhost:3000`, its development default: "), "the report repeats it");
     }
 
     @Test

@@ -46,7 +46,7 @@ public final class ApiCustomDomains extends Construct {
 
     /**
      * A certificate with its Terraform address, read from jsii once for the several expressions
-     * that name it (README "Speed").
+     * that name it (docs/performance.md).
      */
     private record Certificate(AcmCertificate resource, String address) {
     }

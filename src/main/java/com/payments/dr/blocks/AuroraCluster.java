@@ -160,7 +160,7 @@ public final class AuroraCluster extends Construct {
                     .publiclyAccessible(false)
                     // a global database's members must run the same version; AWS upgrades each
                     // instance in its own window, so automatic minors would split the members
-                    // (README: "Deliberate choices")
+                    // (docs/security.md, "Deliberate choices")
                     .autoMinorVersionUpgrade(false)
                     .promotionTier(i)
                     .caCertIdentifier(CA_CERTIFICATE)

@@ -84,7 +84,7 @@ public final class EventWorkflows extends Construct {
 
     /**
      * A dead-letter queue with the ARN and URL its policy, the rules and the functions use, each
-     * read from jsii once (README "Speed").
+     * read from jsii once (docs/performance.md).
      */
     private record DeadLetterQueue(SqsQueue queue, String arn, String url) {
     }

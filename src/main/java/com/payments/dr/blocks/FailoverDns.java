@@ -80,7 +80,7 @@ public final class FailoverDns extends Construct {
     }
 
     private final Route53Zone zone;
-    // each read from jsii once, however many records, alarms and outputs use it (README "Speed")
+    // each read from jsii once, however many records, alarms and outputs use it (docs/performance.md)
     private final String zoneId;
     private final String primaryCheckId;
     private final String drCheckId;

@@ -51,7 +51,7 @@ public final class FunctionPackage {
     /**
      * The asset hash cdktf would compute itself (MD5 of the file, upper-case hex), computed here so
      * that {@code ./main} can do it while jsii's Node process loads instead of Node doing it during
-     * construction (README "Speed"). Remembered per file, size and modification time.
+     * construction (docs/performance.md). Remembered per file, size and modification time.
      */
     public static String assetHash(Path file) {
         // the path cdktf copies from (not normalized: through a symlink, a/.. may be another file)

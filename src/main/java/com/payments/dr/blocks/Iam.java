@@ -94,7 +94,7 @@ public final class Iam {
 
     /**
      * A role and its inline policy: resources that use the role wait for the policy too. The ARN,
-     * which every role's user needs, is read from jsii once (README "Speed").
+     * which every role's user needs, is read from jsii once (docs/performance.md).
      */
     public record ServiceRole(IamRole role, IamRolePolicy policy, String arn) {
     }

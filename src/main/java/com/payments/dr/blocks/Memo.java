@@ -6,7 +6,7 @@ import java.util.function.Supplier;
 /**
  * A value computed on first use and remembered: every attribute read from a cdktf resource is a
  * jsii round trip that makes a new token, so an accessor that may never be called reads it at most
- * once (README "Speed"). Not thread-safe, like jsii itself.
+ * once (docs/performance.md). Not thread-safe, like jsii itself.
  */
 public final class Memo<T> implements Supplier<T> {
 

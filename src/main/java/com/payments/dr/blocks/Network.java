@@ -90,7 +90,7 @@ public final class Network extends Construct {
     private final Vpc vpc;
     private final String vpcId;
     private final List<Subnet> privateSubnets = new ArrayList<>();
-    // ids are read from jsii once each, however often the stack wires them (README "Speed")
+    // ids are read from jsii once each, however often the stack wires them (docs/performance.md)
     private final List<String> privateSubnetIds = new ArrayList<>();
     private final String functionSecurityGroupId;
     private final String databaseSecurityGroupId;

@@ -10,8 +10,17 @@ public final class ConfigException extends RuntimeException {
     private final transient Setting setting;
 
     public ConfigException(Setting setting, String value, String allowed) {
-        super("invalid " + setting.envVar() + "=\"" + value + "\": allowed: " + allowed);
+        this(setting, "invalid " + setting.envVar() + "=\"" + value + "\": allowed: " + allowed);
+    }
+
+    private ConfigException(Setting setting, String message) {
+        super(message);
         this.setting = setting;
+    }
+
+    /** A setting that must be set here and is not: {@code "<SETTING> is not set" + because}. */
+    public static ConfigException notSet(Setting setting, String because) {
+        return new ConfigException(setting, setting.envVar() + " is not set" + because);
     }
 
     public Setting setting() {

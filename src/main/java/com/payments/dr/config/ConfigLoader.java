@@ -7,13 +7,16 @@ import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads the configuration. Precedence, highest first: the environment variable named like the
  * {@link Setting}; the {@code context} of {@code cdktf.json} (passed by the cdktf CLI as
  * {@code CDKTF_CONTEXT_JSON}, or read from {@code cdktf.json} when {@code ./main} runs on its own);
- * the built-in default. An empty environment variable counts as unset.
+ * the built-in default. An empty environment variable counts as unset. A real environment must set
+ * what {@link RealEnvironment} requires.
  */
 public final class ConfigLoader {
 
@@ -25,22 +28,36 @@ public final class ConfigLoader {
 
     public static DrConfig load(Map<String, String> env, Path cdktfJson) {
         JsonObject context = context(env, cdktfJson);
+        Set<Setting> configured = configured(env, context);
         DrConfig.Builder builder = DrConfig.builder();
-        for (Setting setting : Setting.values()) {
+        for (Setting setting : configured) {
             String fromEnv = env.get(setting.envVar());
-            if (fromEnv != null && !fromEnv.isBlank()) {
-                builder.set(setting, fromEnv);
-            } else if (context.has(setting.contextKey())) {
-                builder.set(setting, contextValue(context, setting));
-            }
+            builder.set(setting, fromEnv != null && !fromEnv.isBlank() ? fromEnv : contextValue(context, setting));
         }
-        return builder.build();
+        DrConfig config = builder.build();
+        RealEnvironment.require(config, configured);
+        return config;
+    }
+
+    /** The settings given by the environment or the context, rather than defaulted. */
+    public static Set<Setting> configured(Map<String, String> env, Path cdktfJson) {
+        return configured(env, context(env, cdktfJson));
     }
 
     /** Whether {@code setting} is given by the environment or the context, rather than defaulted. */
     public static boolean isConfigured(Setting setting, Map<String, String> env, Path cdktfJson) {
-        String fromEnv = env.get(setting.envVar());
-        return fromEnv != null && !fromEnv.isBlank() || context(env, cdktfJson).has(setting.contextKey());
+        return configured(env, cdktfJson).contains(setting);
+    }
+
+    private static Set<Setting> configured(Map<String, String> env, JsonObject context) {
+        Set<Setting> configured = EnumSet.noneOf(Setting.class);
+        for (Setting setting : Setting.values()) {
+            String fromEnv = env.get(setting.envVar());
+            if (fromEnv != null && !fromEnv.isBlank() || context.has(setting.contextKey())) {
+                configured.add(setting);
+            }
+        }
+        return configured;
     }
 
     private static JsonObject context(Map<String, String> env, Path cdktfJson) {

@@ -3,7 +3,7 @@ package com.payments.dr.config;
 /**
  * Every configuration setting, with the environment variable and the {@code cdktf.json} context key
  * it is read from, its default and a one-line description of what is allowed. This enum is the
- * single source for the README/help configuration table and for error messages.
+ * single source for the configuration reference (docs/configuration.md, generated), help and error messages.
  */
 public enum Setting {
     ENVIRONMENT_SUFFIX("environmentSuffix", "dev",
@@ -28,7 +28,7 @@ public enum Setting {
     BACKUP_RETENTION_DAYS("backupRetentionDays", "7", "7 to 35 days of automated Aurora backups"),
     DR_DB_INSTANCES("drDbInstances", "1", "1 to 3 Serverless v2 instances in the DR cluster"),
     S3_REPLICATION_TIME_CONTROL("s3ReplicationTimeControl", "true",
-            "true or false: S3 Replication Time Control (15-minute objective) on the primary-to-DR replication"),
+            "true or false: S3 Replication Time Control (15-minute objective) on both replication rules"),
     FUNCTION_PACKAGE("functionPackage", "target/payment-function.zip",
             "an existing file: the payment function package that mvn process-classes (and ./main) builds"),
     ALLOWED_ORIGIN("allowedOrigin", "http://localhost:3000",

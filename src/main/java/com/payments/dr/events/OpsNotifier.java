@@ -24,13 +24,13 @@ import software.amazon.awssdk.services.sns.SnsClient;
  * Turns an operations event (Aurora cluster, global database and instance events, AWS Health
  * issues) into a message an operator can act on, published to the region's alert topic: what
  * happened, which region's cluster is the writer now (asked of RDS at that moment), and what to do
- * next, pointing to the README's runbook.
+ * next, pointing to the runbook (docs/runbook.md).
  */
 public final class OpsNotifier implements RequestStreamHandler {
 
     /** SNS refuses subjects longer than this. */
     static final int MAX_SUBJECT = 100;
-    static final String RUNBOOK = "README.md, section \"Runbook\"";
+    static final String RUNBOOK = "docs/runbook.md";
 
     private final SnsClient sns;
     private final RdsClient rds;

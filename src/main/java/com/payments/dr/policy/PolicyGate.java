@@ -8,7 +8,7 @@ import java.util.List;
  * Runs the rule pack over a synthesized stack: the JSON cdktf wrote (into the staging directory,
  * before it is swapped in), read once and checked in Java, by resource type, instead of Aspects,
  * which would cross jsii once per construct visit and once per attribute read, or a stack
- * validation, which would need a second {@code toTerraform()} across jsii (README "Policy gate" has
+ * validation, which would need a second {@code toTerraform()} across jsii (docs/security.md has
  * the measurements). Error findings fail the synthesis; the whole report stays available.
  */
 public final class PolicyGate {

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Every accepted exception to the policy gate, in one place: rule, construct path (with {@code *}
- * for one path segment's variable part) and reason. The synth prints them and the README lists
+ * for one path segment's variable part) and reason. The synth prints them and docs/security.md lists
  * them; a waiver that no longer matches anything is reported as a warning.
  */
 public final class Waivers {

@@ -7,6 +7,7 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import com.payments.dr.config.DrConfig;
+import com.payments.dr.config.RealEnvironment;
 import com.payments.dr.stack.DrStack;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +22,8 @@ import java.util.Optional;
 /**
  * The DR readiness report every synth writes next to the stack ({@link #MARKDOWN} for people,
  * {@link #JSON} for tools): per tier the replication, designed RPO/RTO, the latest drill's
- * measurements, the alarms and the failover steps, then the cost estimate. Plain Java from
+ * measurements, the alarms and the failover steps, the development defaults a real environment must
+ * replace, then the cost estimate. Plain Java from
  * {@link DrConfig}, no construct: it is computed while jsii's Node process loads, before the stack
  * is built, so the budget check can stop a synth before anything is written. Byte-deterministic:
  * ordered maps, no clock (only the drill's own timestamp).
@@ -37,7 +39,7 @@ public final class ReadinessReport {
     private final Optional<DrillResults> drill;
     private final List<Tier> tiers;
     // rendered once, with the rest: the synthesis then only writes them (./main computes the report
-    // while jsii's Node process loads, README "Speed")
+    // while jsii's Node process loads, docs/performance.md)
     private final String markdown;
     private final String json;
 
@@ -105,6 +107,15 @@ public final class ReadinessReport {
                     .append(measuredText(t)).append(" | ").append(alarmsText(t)).append(" | ")
                     .append(t.failover()).append(" |\n");
         }
+        md.append("\n## Before a real environment\n\n");
+        List<RealEnvironment.Required> developmentDefaults = RealEnvironment.developmentDefaults(config);
+        if (developmentDefaults.isEmpty()) {
+            md.append("No setting a real environment must choose is left at its development default.\n");
+        }
+        developmentDefaults.forEach(r -> md.append("- `").append(r.setting().envVar()).append("` is `")
+                .append(r.value().apply(config)).append("`, its development default: ").append(r.defaultMeans())
+                .append(". For a real environment, ").append(r.howToSet()).append("; a synth requires it once ")
+                .append(RealEnvironment.requiredWhen()).append(".\n"));
         md.append("\n## Latest drill\n\n");
         drill.ifPresentOrElse(d -> drillSection(md, d),
                 () -> md.append("No drill recorded (`").append(DrillResults.PATH).append("` is absent).\n"));
@@ -160,7 +171,7 @@ public final class ReadinessReport {
                 + "list prices, no free tier; the basis column states each assumption.";
     }
 
-    /** The estimate as a Markdown table: the README's cost table is this table for the defaults. */
+    /** The estimate as a Markdown table: docs/cost.md's table is this table for the defaults. */
     public static String costTable(CostEstimate cost) {
         String load = "at " + CostEstimate.num(cost.paymentsPerSecond()) + "/s";
         StringBuilder md = new StringBuilder("| item | where | basis | idle | " + load + " |\n|---|---|---|---|---|\n");
@@ -200,6 +211,16 @@ public final class ReadinessReport {
             tierArray.add(o);
         }
         root.add("tiers", tierArray);
+        JsonArray developmentDefaults = new JsonArray();
+        RealEnvironment.developmentDefaults(config).forEach(r -> {
+            JsonObject o = new JsonObject();
+            o.addProperty("setting", r.setting().envVar());
+            o.addProperty("value", r.value().apply(config));
+            o.addProperty("meaning", r.defaultMeans());
+            o.addProperty("requiredWhen", RealEnvironment.requiredWhen());
+            developmentDefaults.add(o);
+        });
+        root.add("developmentDefaults", developmentDefaults);
         root.add("drill", drill.<JsonElement>map(DrillResults::toJson).orElse(JsonNull.INSTANCE));
         root.add("cost", costJson());
         return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create().toJson(root)

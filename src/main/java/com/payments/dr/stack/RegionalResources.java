@@ -53,7 +53,7 @@ public abstract class RegionalResources extends Construct {
     /**
      * Without NAT, the schema migrator reaches Secrets Manager through an interface endpoint: it
      * runs as the owner, whose password only the master secret holds. The payment function never
-     * reaches it (its application role logs in with an IAM token signed locally); see README.
+     * reaches it (its application role logs in with an IAM token signed locally); see docs/payment-function.md.
      */
     public static final List<String> INTERFACE_ENDPOINTS = List.of("secretsmanager");
     /** The gateway endpoints the function calls (it uses no S3): the only ones its group may reach. */

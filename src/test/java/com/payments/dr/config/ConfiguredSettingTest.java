@@ -10,7 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What decides the CORS warning at synth: a setting given by the user, not taken from the defaults. */
+/** What counts as configured (for the real-environment rule and the CORS note): a setting given by the user, not taken from the defaults. */
 class ConfiguredSettingTest {
 
     @TempDir

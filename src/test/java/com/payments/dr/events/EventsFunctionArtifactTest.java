@@ -238,7 +238,7 @@ class EventsFunctionArtifactTest {
             assertTrue(message.contains("What happened: Global failover to DB cluster aurora-dr-dev in Region us-east-2"
                     + " completed. (RDS-EVENT-0185, aurora-dr-dev)"), message);
             assertTrue(message.contains("Writer: The Aurora writer is now the cluster in us-east-2."), message);
-            assertTrue(message.contains("Runbook: README.md, section \"Runbook\""), message);
+            assertTrue(message.contains("Runbook: docs/runbook.md"), message);
             assertEquals("GLOBAL_FAILOVER", logLine(report, "ops_event_published").get("situation").getAsString());
         }
     }

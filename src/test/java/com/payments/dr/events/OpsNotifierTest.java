@@ -99,7 +99,7 @@ class OpsNotifierTest {
         assertTrue(message.contains("What happened: Global failover to DB cluster aurora-dr-dev in Region us-east-2"
                 + " completed. (RDS-EVENT-0185, aurora-dr-dev)"), message);
         assertTrue(message.contains("Writer: The Aurora writer is now the cluster in us-east-2."), message);
-        assertTrue(message.contains("What to do next: ") && message.contains("Runbook: README.md, section \"Runbook\""),
+        assertTrue(message.contains("What to do next: ") && message.contains("Runbook: docs/runbook.md"),
                 message);
         assertTrue(message.contains("aws.rds / RDS DB Cluster Event / 2f4c1c7a-0b8e-4f64-8a6e-7c1d2b9e5a10"), message);
         assertEquals("aurora-global-dev", rds.calls().get(rds.calls().size() - 1).get("GlobalClusterIdentifier"));

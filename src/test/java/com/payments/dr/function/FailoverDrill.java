@@ -26,7 +26,7 @@ import java.util.Set;
 import software.amazon.awssdk.regions.Region;
 
 /**
- * The failover drill (README "Failover drill"): two regions on loopback, each with its payment
+ * The failover drill (docs/failover-drill.md): two regions on loopback, each with its payment
  * function, its PostgreSQL server and its DynamoDB engine; the DR server a streaming-replication
  * hot standby of the primary over a {@link DelayedLink}; the idempotency tables joined by
  * {@link GlobalTableReplication}; a {@link DrillClient} paying at a steady rate throughout.

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The failover drill (README "Failover drill"). {@code mvn -B verify} runs the short version and
- * writes target/drill-results.json; the long one ({@code -Ddrill.mode=long}, the README's command)
+ * The failover drill (docs/failover-drill.md). {@code mvn -B verify} runs the short version and
+ * writes target/drill-results.json; the long one ({@code -Ddrill.mode=long}, the documented command)
  * writes docs/drill-results.json and prints the table.
  */
 class FailoverDrillTest {

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** README's "The payment function" says what the code does: error codes, figures, timings. */
+/** docs/payment-function.md says what the code does: error codes, figures, timings. */
 class FunctionReadmeTest {
 
     private static final Path SOURCES = Path.of("src", "main", "java", "com", "payments", "dr", "function");
@@ -24,9 +24,7 @@ class FunctionReadmeTest {
             Pattern.compile("(?<!Log\\.)(?:error|unavailable)\\(\\s*(?:\\d+,\\s*)?\"([a-z_]+)\"");
 
     private static String section() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
-        int start = readme.indexOf("## The payment function");
-        return readme.substring(start, readme.indexOf("\n## ", start + 1));
+        return Files.readString(Path.of("docs/payment-function.md"));
     }
 
     /** Every code the function answers with, read from its sources. */
@@ -70,12 +68,12 @@ class FunctionReadmeTest {
                 + " s)"));
         assertTrue(section.contains("lease cut to " + PaymentService.UNKNOWN_OUTCOME_LEASE.toSeconds() + " s"));
         assertTrue(section.contains("at most " + Deadline.MAX_BUDGET_MILLIS / 1000 + " s"));
-        // budget < Lambda timeout < API Gateway's integration timeout, and the README says so
+        // budget < Lambda timeout < API Gateway's integration timeout, and the page says so
         int timeout = com.payments.dr.blocks.PaymentFunction.TIMEOUT_SECONDS;
         assertTrue(Deadline.MAX_BUDGET_MILLIS / 1000 < timeout, "the function answers before Lambda stops it");
         assertTrue(timeout * 1000 < com.payments.dr.blocks.PaymentApi.INTEGRATION_TIMEOUT_MS,
                 "Lambda stops it before API Gateway gives up");
-        assertTrue(section.contains("1024 MB, " + timeout + " s timeout"), "README: the deployed timeout");
+        assertTrue(section.contains("1024 MB, " + timeout + " s timeout"), "the deployed timeout");
         assertTrue(section.contains("between the " + Deadline.MAX_BUDGET_MILLIS / 1000 + " s budget and API Gateway's "
                 + com.payments.dr.blocks.PaymentApi.INTEGRATION_TIMEOUT_MS / 1000 + " s"));
         assertTrue(section.contains("`statement_timeout` " + PaymentDatabase.STATEMENT_TIMEOUT.toSeconds() + " s"));
@@ -85,7 +83,7 @@ class FunctionReadmeTest {
         assertTrue(section.contains((FunctionRuntime.SDK_RETRIES + 1) + " attempts"));
         assertTrue(section.contains("`" + FunctionConfig.DEFAULT_DB_USER + "`"));
         assertTrue(section.contains("(" + IdempotencyStore.LEASE.toSeconds() + " s leases)"));
-        String tests = Files.readString(Path.of("README.md"));
+        String tests = Files.readString(Path.of("docs/testing.md"));
         assertTrue(tests.contains(PaymentFlowTest.CONCURRENT_CONTAINERS + " concurrent requests with one key"));
     }
 }

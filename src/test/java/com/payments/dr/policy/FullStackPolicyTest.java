@@ -40,21 +40,21 @@ class FullStackPolicyTest {
     }
 
     @Test
-    void theReadmeListsEveryRuleWithItsSourceAndEveryWaiver() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
+    void theSecurityPageListsEveryRuleWithItsSourceAndEveryWaiver() throws IOException {
+        String page = Files.readString(Path.of("docs/security.md"));
         for (Rule rule : RulePack.ALL) {
-            assertTrue(readme.contains("| `" + rule.id() + "` | " + rule.severity().name().toLowerCase() + " | "),
-                    "README row for " + rule.id());
-            assertTrue(readme.contains(" | " + rule.source() + " |"), "README source of " + rule.id());
+            assertTrue(page.contains("| `" + rule.id() + "` | " + rule.severity().name().toLowerCase() + " | "),
+                    "docs/security.md row for " + rule.id());
+            assertTrue(page.contains(" | " + rule.source() + " |"), "docs/security.md source of " + rule.id());
         }
         for (Waiver waiver : Waivers.ALL) {
-            assertTrue(readme.contains("| `" + waiver.ruleId() + "` | `" + waiver.pathPattern() + "` | "
-                    + waiver.reason() + " |"), "README row for waiver " + waiver.line());
+            assertTrue(page.contains("| `" + waiver.ruleId() + "` | `" + waiver.pathPattern() + "` | "
+                    + waiver.reason() + " |"), "docs/security.md row for waiver " + waiver.line());
         }
         for (String action : SecurityRules.UNSCOPABLE_ACTIONS) {
-            assertTrue(readme.contains(action), "README lists the unscopable action " + action);
+            assertTrue(page.contains(action), "docs/security.md lists the unscopable action " + action);
         }
-        assertTrue(readme.contains("exit code " + Cli.POLICY_FAILED), "README names the gate's exit code");
+        assertTrue(page.contains("exit code " + Cli.POLICY_FAILED), "docs/security.md names the gate's exit code");
         assertTrue(Files.readString(Path.of("help")).contains("exit code " + Cli.POLICY_FAILED));
     }
 

@@ -58,7 +58,7 @@ public final class PostDeployChecks {
     static final String MERCHANT = "post-deploy-suite";
     static final String PAYMENT = "{\"amount\": \"1.00\", \"currency\": \"USD\", \"merchant_id\": \"" + MERCHANT
             + "\", \"description\": \"post-deploy suite\"}";
-    /** What a region that cannot write answers a payment (README "The payment function"). */
+    /** What a region that cannot write answers a payment (docs/payment-function.md). */
     static final Set<String> NOT_WRITABLE = Set.of("region_read_only", "database_unavailable");
     /** The health checks a reader region fails (a secondary's writer endpoint may not resolve). */
     static final Set<String> READER_HEALTH = Set.of("database_writable", "database_connection");
@@ -444,7 +444,7 @@ public final class PostDeployChecks {
 
     /**
      * The DR API refuses a payment with 503 while its database is not writable, and writes nothing
-     * to the table for it; its {@code /health} answers as the README documents (503 naming the
+     * to the table for it; its {@code /health} answers as docs/payment-function.md documents (503 naming the
      * reader's failing check, or 200 only with a writer database); the primary's answers 200.
      */
     public void drRefusesPaymentsWhileNotWritable() {

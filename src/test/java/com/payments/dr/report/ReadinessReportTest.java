@@ -151,6 +151,26 @@ class ReadinessReportTest {
     }
 
     @Test
+    void theDevelopmentDefaultsARealEnvironmentMustReplaceAreListed() {
+        ReadinessReport dev = report(dir.resolve("none.json"));
+        assertTrue(dev.markdown().contains("\n## Before a real environment\n\n- `ALLOWED_ORIGIN` is `http://localhost:3000`,"
+                + " its development default: the deployed functions allow CORS only from http://localhost:3000 (a"
+                + " developer's machine). For a real environment, set ALLOWED_ORIGIN (or allowedOrigin in cdktf.json)"
+                + " to the checkout page's origin (scheme://host[:port]); a synth requires it once DNS_DOMAIN is set.\n"),
+                dev.markdown());
+        JsonObject origin = JsonParser.parseString(dev.json()).getAsJsonObject().getAsJsonArray("developmentDefaults")
+                .get(0).getAsJsonObject();
+        assertEquals("ALLOWED_ORIGIN", origin.get("setting").getAsString());
+        assertEquals("http://localhost:3000", origin.get("value").getAsString());
+        assertEquals("DNS_DOMAIN is set", origin.get("requiredWhen").getAsString());
+        ReadinessReport real = ReadinessReport.of(DrConfig.builder().set(com.payments.dr.config.Setting.ALLOWED_ORIGIN,
+                "https://shop.acme.io").build(), dir.resolve("none.json"));
+        assertTrue(real.markdown().contains("\n## Before a real environment\n\nNo setting a real environment must"
+                + " choose is left at its development default.\n"), real.markdown());
+        assertEquals(0, JsonParser.parseString(real.json()).getAsJsonObject().getAsJsonArray("developmentDefaults").size());
+    }
+
+    @Test
     void aDirectoryThatCannotBeWrittenIsNamed() throws IOException {
         Files.writeString(dir.resolve("file"), "");
         UncheckedIOException e = assertThrows(UncheckedIOException.class,

@@ -1,0 +1,41 @@
+package com.payments.dr.docs;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.payments.dr.config.DrConfig;
+import com.payments.dr.report.DrillResults;
+import com.payments.dr.report.ReadinessReport;
+import com.payments.dr.report.Tier;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The recovery figures the documents quote are the ones the code computes or the drill recorded:
+ * the latest drill as the readiness report renders docs/drill-results.json, and the designed
+ * traffic RTO of the default configuration.
+ */
+class DrillResultsDocTest {
+
+    private static final ReadinessReport DEFAULTS = ReadinessReport.of(DrConfig.builder().build(), DrillResults.PATH);
+
+    @Test
+    void theLatestDrillIsTheRecordedOne() {
+        String md = DEFAULTS.markdown();
+        int start = md.indexOf("## Latest drill\n\n") + "## Latest drill\n\n".length();
+        new GeneratedBlock(Path.of("docs/failover-drill.md"), "latest drill")
+                .check(md.substring(start, md.indexOf("\n## ", start) + 1));
+    }
+
+    @Test
+    void theDesignedTrafficRtoIsTheReportsOwn() throws IOException {
+        Tier traffic = DEFAULTS.tiers().get(0);
+        assertTrue(traffic.name().startsWith("Traffic"), traffic.name());
+        String seconds = new java.math.BigDecimal(traffic.rto().seconds().toString()).stripTrailingZeros()
+                .toPlainString() + " s";
+        for (String doc : new String[] {"README.md", "docs/dr-readiness.md"}) {
+            assertTrue(Files.readString(Path.of(doc)).contains("60 s TTL = " + seconds), doc + " quotes " + seconds);
+        }
+    }
+}
