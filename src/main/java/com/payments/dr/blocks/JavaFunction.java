@@ -29,12 +29,12 @@ public final class JavaFunction {
      * Lambda's Java 21 runtime (Amazon Linux 2023, Amazon Corretto 21). SnapStart supports Java 11
      * and later on both architectures (Lambda developer guide, "Improving startup performance with
      * Lambda SnapStart", supported features and limitations). AWS provider 5.23.1, which the
-     * bindings were generated from, predates java21, but the binding passes the string through and
-     * the provider ./main --validate runs (5.100.0) accepts it.
+     * bindings were generated from, predates java21; the binding passes the string through, and the
+     * provider the stack pins (Providers.AWS_PROVIDER_VERSION, which ./main --validate runs) accepts it.
      */
-    public static final String RUNTIME = "java17";
+    public static final String RUNTIME = "java21";
     /** Graviton: a GB-second costs about 20 % less than on x86_64 (the price table's lambda.arm64GbSecond). */
-    public static final String ARCHITECTURE = "x86_64";
+    public static final String ARCHITECTURE = "arm64";
 
     /** The ids of the function's resources in the caller's scope. */
     public record Ids(String logGroup, String role, String function) {
