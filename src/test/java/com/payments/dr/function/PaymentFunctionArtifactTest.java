@@ -35,7 +35,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 /**
  * The artifact the stack deploys, target/payment-function.zip (built in process-classes, before
  * the tests): what it contains, what it must not, its size, its fixed timestamps and modes, and
- * that the function runs from it alone.
+ * that the function runs from it alone on the Lambda runtime's Java ({@link
+ * com.payments.dr.lambda.LambdaJava}), as a cold start and as a SnapStart restore.
  */
 class PaymentFunctionArtifactTest {
 
@@ -185,7 +186,7 @@ class PaymentFunctionArtifactTest {
                 "lines the log group cannot parse");
         assertEquals(404, result.getAsJsonObject("response").get("statusCode").getAsInt());
         assertTrue(Set.of("init_ms", "first_invoke_ms").stream().allMatch(result::has));
-        System.out.println("payment-function cold start (artifact only): init "
-                + result.get("init_ms") + " ms, first invocation " + result.get("first_invoke_ms") + " ms");
+        System.out.println("payment-function cold start (artifact only, Java " + result.get("java_version").getAsString()
+                + "): init " + result.get("init_ms") + " ms, first invocation " + result.get("first_invoke_ms") + " ms");
     }
 }
