@@ -118,25 +118,26 @@ class EventsFunctionArtifactTest {
 
     /**
      * The classpath Lambda gives a Java function, /var/task and every jar in /var/task/lib (the
-     * unpacked zip); then the probe's classes (target/test-classes), and the registration of
-     * {@link EndpointVariables}. Nothing from target/classes nor the Maven test classpath: the test
-     * classes hold no production code, so a class missing from the zip stays missing.
+     * unpacked zip); then the probe's classes (target/test-classes). Nothing from target/classes
+     * nor the Maven test classpath: the test classes hold no production code, so a class missing
+     * from the zip stays missing.
      */
-    private static String artifactClasspath() throws IOException {
+    private static String artifactClasspath() {
         Path task = unpacked.resolve("task");
         List<String> classpath = new ArrayList<>();
         classpath.add(task.toString());
         entries.stream().map(ZipEntry::getName).filter(n -> n.startsWith("lib/") && n.endsWith(".jar"))
                 .forEach(n -> classpath.add(task.resolve(n).toString()));
         classpath.add(Path.of("target", "test-classes").toAbsolutePath().toString());
-        classpath.add(EndpointVariables.register(unpacked).toString());
         return String.join(File.pathSeparator, classpath);
     }
 
     /**
      * Runs {@code handler} from the unpacked zip in a fresh JVM with the function's environment as
      * the stack sets it (plus what Lambda adds: region and the role's access keys) and one sample
-     * event; returns the probe's report with the JVM's output under {@code output}.
+     * event; returns the probe's report with the JVM's output under {@code output}. The local
+     * services come in as {@code AWS_ENDPOINT_URL_<SERVICE>}, which the SDK reads itself: the
+     * handlers' own clients, unchanged, resolve, sign and send for them.
      */
     private static JsonObject coldStart(String handler, String event, Map<String, String> functionEnvironment)
             throws Exception {
