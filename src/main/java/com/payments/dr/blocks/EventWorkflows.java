@@ -168,15 +168,7 @@ public final class EventWorkflows extends Construct {
                                 .resources(List.of(queue.arn()))
                                 .condition(List.of(Iam.condition("ArnEquals", "aws:SourceArn", ruleArns)))
                                 .build(),
-                        PolicyStatement.builder()
-                                .sid("DenyInsecureTransport")
-                                .effect("Deny")
-                                .principals(List.of(Iam.aws("*")))
-                                // a Deny: every action is meant, so that no request without TLS succeeds
-                                .actions(List.of("sqs:*"))
-                                .resources(List.of(queue.arn()))
-                                .condition(List.of(Iam.condition("Bool", "aws:SecureTransport", "false")))
-                                .build())))
+                        Iam.denyInsecureTransport("sqs", List.of(queue.arn())))))
                 .build();
     }
 
