@@ -109,9 +109,7 @@ class FunctionTest {
     @ParameterizedTest
     @CsvSource({"primary, us-east-1", "dr, us-east-2"})
     void roleGrantsExactlyWhatTheFunctionDoes(String role, String region) {
-        JsonObject policy = synth.resource("aws_iam_role_policy", role + "_payment_function_role_policy");
-        String ref = policy.get("policy").getAsString();
-        JsonObject document = synth.policyDocument(ref);
+        JsonObject document = synth.policyOf("aws_iam_role_policy", role + "_payment_function_role_policy");
         Map<String, JsonObject> bySid = new java.util.HashMap<>();
         document.getAsJsonArray("statement").forEach(s -> bySid.put(s.getAsJsonObject().get("sid").getAsString(),
                 s.getAsJsonObject()));
