@@ -26,11 +26,13 @@ import software.constructs.Construct;
 public final class JavaFunction {
 
     /**
-     * Lambda's Java 21 runtime (Amazon Linux 2023, Amazon Corretto 21). SnapStart supports Java 11
-     * and later on both architectures (Lambda developer guide, "Improving startup performance with
-     * Lambda SnapStart", supported features and limitations). AWS provider 5.23.1, which the
-     * bindings were generated from, predates java21; the binding passes the string through, and the
-     * provider the stack pins (Providers.AWS_PROVIDER_VERSION, which ./main --validate runs) accepts it.
+     * Lambda's Java 21 runtime (Amazon Linux 2023, Amazon Corretto 21). The Lambda developer guide's
+     * "Improving startup performance with Lambda SnapStart" (supported features and limitations)
+     * lists Java 11 and later among SnapStart's runtimes, and what SnapStart does not support
+     * (provisioned concurrency, EFS, ephemeral storage above 512 MB) no longer names arm64, as
+     * earlier versions of that page did. AWS provider 5.23.1, which the bindings were generated
+     * from, predates java21; the binding passes the string through, and the provider the stack pins
+     * (Providers.AWS_PROVIDER_VERSION, which ./main --validate runs) accepts it.
      */
     public static final String RUNTIME = "java21";
     /** Graviton: a GB-second costs about 20 % less than on x86_64 (the price table's lambda.arm64GbSecond). */
