@@ -61,29 +61,11 @@ public final class AlertTopic extends Construct {
                                 .principals(List.of(Iam.aws("arn:" + region.partition() + ":iam::" + region.accountId() + ":root")))
                                 .resources(List.of(topicArn))
                                 .build(),
-                        Iam.statement("CloudWatchAlarmsOfThisAccount", List.of("sns:Publish"))
-                                .principals(List.of(Iam.service(cloudwatch)))
-                                .resources(List.of(topicArn))
-                                .condition(List.of(
-                                        Iam.condition("StringEquals", "aws:SourceAccount", region.accountId()),
-                                        Iam.condition("ArnLike", "aws:SourceArn", region.arn("cloudwatch", "alarm:*"))))
-                                .build(),
-                        Iam.statement("EventBridgeRulesOfThisAccount", List.of("sns:Publish"))
-                                .principals(List.of(Iam.service(events)))
-                                .resources(List.of(topicArn))
-                                .condition(List.of(
-                                        Iam.condition("StringEquals", "aws:SourceAccount", region.accountId()),
-                                        Iam.condition("ArnLike", "aws:SourceArn", region.arn("events", "rule/*"))))
-                                .build(),
-                        PolicyStatement.builder()
-                                .sid("DenyInsecureTransport")
-                                .effect("Deny")
-                                .principals(List.of(Iam.aws("*")))
-                                // a Deny: every action is meant, so that no request without TLS succeeds
-                                .actions(List.of("sns:*"))
-                                .resources(List.of(topicArn))
-                                .condition(List.of(Iam.condition("Bool", "aws:SecureTransport", "false")))
-                                .build())))
+                        publishFromThisAccount("CloudWatchAlarmsOfThisAccount", cloudwatch, region,
+                                region.arn("cloudwatch", "alarm:*")),
+                        publishFromThisAccount("EventBridgeRulesOfThisAccount", events, region,
+                                region.arn("events", "rule/*")),
+                        Iam.denyInsecureTransport("sns", List.of(topicArn)))))
                 .build();
         // e-mail subscriptions stay "pending confirmation" until the recipient clicks the link
         email.ifPresent(address -> SnsTopicSubscription.Builder.create(this, "email")
@@ -92,6 +74,17 @@ public final class AlertTopic extends Construct {
                 .protocol("email")
                 .endpoint(address)
                 .build());
+    }
+
+    /** {@code service}'s resources of this account matching {@code sourceArn} may publish to the topic. */
+    private PolicyStatement publishFromThisAccount(String sid, String service, RegionContext region, String sourceArn) {
+        return Iam.statement(sid, List.of("sns:Publish"))
+                .principals(List.of(Iam.service(service)))
+                .resources(List.of(topicArn))
+                .condition(List.of(
+                        Iam.condition("StringEquals", "aws:SourceAccount", region.accountId()),
+                        Iam.condition("ArnLike", "aws:SourceArn", sourceArn)))
+                .build();
     }
 
     public String arn() {

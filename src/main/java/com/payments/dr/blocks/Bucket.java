@@ -76,19 +76,10 @@ public final class Bucket extends Construct {
                 .bucket(bucketId)
                 .rule(S3BucketOwnershipControlsRule.builder().objectOwnership("BucketOwnerEnforced").build())
                 .build();
-        PolicyStatement denyInsecureTransport = PolicyStatement.builder()
-                .sid("DenyInsecureTransport")
-                .effect("Deny")
-                .principals(List.of(Iam.aws("*")))
-                // a Deny: every action is meant, so that no request without TLS succeeds
-                .actions(List.of("s3:*"))
-                .resources(List.of(bucketArn, bucketArn + "/*"))
-                .condition(List.of(Iam.condition("Bool", "aws:SecureTransport", "false")))
-                .build();
         S3BucketPolicy.Builder.create(this, "policy")
                 .provider(region.provider())
                 .bucket(bucketId)
-                .policy(Iam.policy(List.of(denyInsecureTransport)))
+                .policy(Iam.policy(List.of(Iam.denyInsecureTransport("s3", List.of(bucketArn, bucketArn + "/*")))))
                 // AWS rejects a policy while the public access block is still being applied
                 .dependsOn(List.of(publicAccess))
                 .build();

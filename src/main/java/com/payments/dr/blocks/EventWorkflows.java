@@ -7,7 +7,6 @@ import com.hashicorp.cdktf.providers.aws.cloudwatch_event_target.CloudwatchEvent
 import com.hashicorp.cdktf.providers.aws.cloudwatch_event_target.CloudwatchEventTargetDeadLetterConfig;
 import com.hashicorp.cdktf.providers.aws.cloudwatch_event_target.CloudwatchEventTargetRetryPolicy;
 import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunction;
-import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunctionEnvironment;
 import com.hashicorp.cdktf.providers.aws.lambda_function_event_invoke_config.LambdaFunctionEventInvokeConfig;
 import com.hashicorp.cdktf.providers.aws.lambda_function_event_invoke_config.LambdaFunctionEventInvokeConfigDestinationConfig;
 import com.hashicorp.cdktf.providers.aws.lambda_function_event_invoke_config.LambdaFunctionEventInvokeConfigDestinationConfigOnFailure;
@@ -27,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.constructs.Construct;
 
 /**
@@ -168,15 +168,7 @@ public final class EventWorkflows extends Construct {
                                 .resources(List.of(queue.arn()))
                                 .condition(List.of(Iam.condition("ArnEquals", "aws:SourceArn", ruleArns)))
                                 .build(),
-                        PolicyStatement.builder()
-                                .sid("DenyInsecureTransport")
-                                .effect("Deny")
-                                .principals(List.of(Iam.aws("*")))
-                                // a Deny: every action is meant, so that no request without TLS succeeds
-                                .actions(List.of("sqs:*"))
-                                .resources(List.of(queue.arn()))
-                                .condition(List.of(Iam.condition("Bool", "aws:SecureTransport", "false")))
-                                .build())))
+                        Iam.denyInsecureTransport("sqs", List.of(queue.arn())))))
                 .build();
     }
 
@@ -184,34 +176,17 @@ public final class EventWorkflows extends Construct {
                                       Map<String, String> environment, DeadLetterQueue dlq,
                                       List<PolicyStatement> permissions) {
         RegionContext region = props.region();
-        String name = region.naming().name(ResourceType.EVENT_FUNCTION, qualifier);
-        FunctionLogGroup logs = FunctionLogGroup.create(this, id + "_log_group", region, name,
-                props.logRetentionDays(), props.logsKey());
         List<PolicyStatement> statements = new ArrayList<>();
-        statements.add(logs.writeLogs());
         // Lambda sends events that failed every retry to the on-failure destination as the function
         statements.add(Iam.allow("DeadLetters", List.of("sqs:SendMessage"), List.of(dlq.arn())));
-        statements.add(PaymentFunction.decryptEnvironment(region, props.dataKey()));
+        statements.add(JavaFunction.decryptEnvironment(region, props.dataKey()));
         statements.addAll(permissions);
-        Iam.ServiceRole role = Iam.serviceRole(this, id + "_role", region, qualifier + "-fn",
-                "lambda.amazonaws.com", statements);
-        LambdaFunction function = LambdaFunction.Builder.create(this, id)
-                .provider(region.provider())
-                .functionName(name)
-                .description(description + " (" + region.role().label() + " region)")
-                .role(role.arn())
-                .runtime(PaymentFunction.RUNTIME)
-                .handler(handler)
-                .architectures(List.of("x86_64"))
-                .filename(props.code().path())
-                .sourceCodeHash(props.code().sourceCodeHash())
-                .memorySize(MEMORY_MB)
-                .timeout(TIMEOUT_SECONDS)
-                .environment(LambdaFunctionEnvironment.builder().variables(environment).build())
-                // the region's data key, as for the payment function (Checkov CKV_AWS_173)
-                .kmsKeyArn(props.dataKey().arn())
-                .dependsOn(List.of(logs.logGroup(), role.policy()))
-                .build();
+        LambdaFunction function = new JavaFunction(this, new JavaFunction.Props(region, JavaFunction.Ids.prefixed(id),
+                region.naming().name(ResourceType.EVENT_FUNCTION, qualifier), qualifier + "-fn",
+                description + " (" + region.role().label() + " region)", handler, MEMORY_MB, TIMEOUT_SECONDS,
+                props.code(), props.logsKey(), props.dataKey(), props.logRetentionDays(), environment, statements,
+                // outside the VPC (see the class comment): S3, SNS and RDS need no NAT or endpoints
+                Optional.empty(), false)).function();
         WorkflowFunction workflowFunction = new WorkflowFunction(function.getFunctionName(), function.getArn());
         LambdaFunctionEventInvokeConfig.Builder.create(this, id + "_async")
                 .provider(region.provider())

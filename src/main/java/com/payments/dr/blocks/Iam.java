@@ -32,6 +32,22 @@ public final class Iam {
         return PolicyStatement.builder().sid(sid).actions(actions);
     }
 
+    /**
+     * The resource-policy statement that refuses every request to {@code resources} made without
+     * TLS: a Deny of all of {@code service}'s actions ({@code service:*}, so that no request without
+     * TLS succeeds) to anyone when {@code aws:SecureTransport} is false.
+     */
+    public static PolicyStatement denyInsecureTransport(String service, List<String> resources) {
+        return PolicyStatement.builder()
+                .sid("DenyInsecureTransport")
+                .effect("Deny")
+                .principals(List.of(aws("*")))
+                .actions(List.of(service + ":*"))
+                .resources(resources)
+                .condition(List.of(condition("Bool", "aws:SecureTransport", "false")))
+                .build();
+    }
+
     public static PolicyStatement.Principal service(String servicePrincipal) {
         return new PolicyStatement.Principal("Service", List.of(servicePrincipal));
     }

@@ -9,6 +9,7 @@ import com.payments.dr.naming.ResourceType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.constructs.Construct;
 
 /**
@@ -62,21 +63,22 @@ public final class MigratorFunction extends Construct {
         RegionContext region = props.region();
         String name = region.naming().name(ResourceType.EVENT_FUNCTION, "migrator");
 
-        VpcFunction vpcFunction = new VpcFunction(this, new VpcFunction.Props(region, name, "migrator",
-                "Schema migrator, invoked at deploy time (" + region.role().label() + " region)", HANDLER,
-                MEMORY_MB, TIMEOUT_SECONDS, props.code(), props.network(), props.network().migratorSecurityGroupId(),
-                props.logsKey(), props.dataKey(), props.logRetentionDays(), props.environment(), List.of(
+        JavaFunction javaFunction = new JavaFunction(this, new JavaFunction.Props(region, JavaFunction.Ids.SOLE,
+                name, "migrator", "Schema migrator, invoked at deploy time (" + region.role().label() + " region)",
+                HANDLER, MEMORY_MB, TIMEOUT_SECONDS, props.code(), props.logsKey(), props.dataKey(),
+                props.logRetentionDays(), props.environment(), List.of(
                         Iam.allow("OwnerCredentials", SECRET_ACTIONS, List.of(props.secretArn())),
                         Iam.statement("DecryptCredentials", List.of("kms:Decrypt"))
                                 .resources(List.of(props.dataKey().arn()))
                                 .condition(List.of(Iam.condition("StringEquals", "kms:ViaService",
                                         "secretsmanager." + region.region() + ".amazonaws.com")))
                                 .build(),
-                        PaymentFunction.decryptEnvironment(region, props.dataKey())),
+                        JavaFunction.decryptEnvironment(region, props.dataKey())),
+                Optional.of(new JavaFunction.Vpc(props.network(), props.network().migratorSecurityGroupId())),
                 // invoked once per deploy: no versions, no SnapStart, no reserved anything
                 false));
-        function = vpcFunction.function();
-        role = vpcFunction.role();
+        function = javaFunction.function();
+        role = javaFunction.role();
         functionName = function.getFunctionName();
 
         List<ITerraformDependable> before = new ArrayList<>(props.database());

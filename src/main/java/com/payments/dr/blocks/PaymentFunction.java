@@ -8,6 +8,7 @@ import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunction;
 import com.payments.dr.naming.ResourceType;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.constructs.Construct;
 
 /**
@@ -19,8 +20,6 @@ import software.constructs.Construct;
 public final class PaymentFunction extends Construct {
 
     public static final String HANDLER = "com.payments.dr.function.PaymentHandler::handleRequest";
-    /** The newest Java runtime provider 5.23 accepts. */
-    public static final String RUNTIME = "java17";
     /** Java initializes faster with more CPU, which Lambda grants in proportion to memory. */
     static final int MEMORY_MB = 1024;
     /**
@@ -64,18 +63,19 @@ public final class PaymentFunction extends Construct {
         RegionContext region = props.region();
         String name = region.naming().name(ResourceType.LAMBDA_FUNCTION);
 
-        function = new VpcFunction(this, new VpcFunction.Props(region, name, "payment-function",
-                "Payment API handler (" + region.role().label() + " region)", HANDLER, MEMORY_MB, TIMEOUT_SECONDS,
-                props.code(), props.network(), props.network().functionSecurityGroupId(), props.logsKey(),
-                props.dataKey(), props.logRetentionDays(), props.environment(), List.of(
+        function = new JavaFunction(this, new JavaFunction.Props(region, JavaFunction.Ids.SOLE, name,
+                "payment-function", "Payment API handler (" + region.role().label() + " region)", HANDLER,
+                MEMORY_MB, TIMEOUT_SECONDS, props.code(), props.logsKey(), props.dataKey(),
+                props.logRetentionDays(), props.environment(), List.of(
                         Iam.allow("IdempotencyRecords", TABLE_ACTIONS,
                                 List.of(region.arn("dynamodb", "table/" + props.tableName()))),
                         // no Secrets Manager, no owner's password: migrations are the migrator's
                         // (MigratorFunction)
-                        decryptEnvironment(region, props.dataKey()),
+                        JavaFunction.decryptEnvironment(region, props.dataKey()),
                         // payments log in as the application role with an IAM token, in this cluster only
                         Iam.allow("ConnectAsApplicationRole", List.of("rds-db:connect"),
                                 List.of(props.databaseUserArn()))),
+                Optional.of(new JavaFunction.Vpc(props.network(), props.network().functionSecurityGroupId())),
                 // the DR copy starts cold on failover day
                 true)).function();
         functionName = function.getFunctionName();
@@ -104,18 +104,6 @@ public final class PaymentFunction extends Construct {
                 .functionVersion(snapshotReady.getStringAttribute("output"))
                 .build();
         aliasArn = Memo.of(alias::getArn);
-    }
-
-    /**
-     * A function's environment variables (and a SnapStart snapshot) encrypted with {@code key}:
-     * Lambda decrypts them for the function with the function's role, through Lambda only.
-     */
-    static PolicyStatement decryptEnvironment(RegionContext region, EncryptionKey key) {
-        return Iam.statement("DecryptEnvironment", List.of("kms:Decrypt"))
-                .resources(List.of(key.arn()))
-                .condition(List.of(Iam.condition("StringEquals", "kms:ViaService",
-                        "lambda." + region.region() + ".amazonaws.com")))
-                .build();
     }
 
     public String functionName() {

@@ -120,7 +120,8 @@ public record FunctionConfig(
                 "one origin such as https://app.example.org (scheme, host, optional port; no path, no *)");
         Set<String> currencies = r.currencies();
         BigDecimal maxAmount = r.maxAmount();
-        // The variable newer AWS SDKs read themselves; this SDK version does not, so it is read here.
+        // The variable the SDK reads itself, read here too: tests build the function from a map, not
+        // the process environment, and nothing but a loopback DynamoDB is accepted in its place.
         Optional<URI> dynamoEndpoint = r.optional("AWS_ENDPOINT_URL_DYNAMODB", LOCAL_ENDPOINT,
                 "unset, or http://127.0.0.1:<port> for a local DynamoDB").map(URI::create);
         r.failIfProblems();

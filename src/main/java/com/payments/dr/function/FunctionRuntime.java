@@ -9,6 +9,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.awscore.endpoints.AccountIdEndpointMode;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.retry.RetryMode;
@@ -108,16 +109,37 @@ public final class FunctionRuntime implements AutoCloseable {
                 .build();
     }
 
-    /** The idempotency table's client: bounded attempts, bounded retries, optional local endpoint. */
+    /**
+     * The idempotency table's client: the regional endpoint, bounded attempts, bounded retries,
+     * optional local endpoint.
+     *
+     * <p>Account-based endpoints are off (DynamoEndpointTest). With credentials that carry an
+     * account id the SDK would otherwise send to {@code <account-id>.ddb.<region>.amazonaws.com}
+     * instead of {@code dynamodb.<region>.amazonaws.com}, and whether they carry one depends on how
+     * the execution environment started: the access-key variables of an on-demand start carry none,
+     * the container credentials of a SnapStart restore may. The function reaches DynamoDB only
+     * through the VPC's gateway endpoint (its security group allows HTTPS to that endpoint's prefix
+     * list alone, and the endpoint's policy decides what passes); the regional name is the one that
+     * path was built and tested with, so every environment uses it. What account-based routing
+     * offers, performance at scale, this one-table workload does not need; REQUIRED would fail every
+     * start without an account id.
+     */
     static DynamoDbClient dynamoClient(FunctionConfig config, AwsCredentialsProvider credentials,
+            List<ExecutionInterceptor> interceptors) {
+        return dynamoClientBuilder(config, credentials, interceptors).build();
+    }
+
+    /** {@link #dynamoClient}'s builder, for a test that carries its requests over another network. */
+    static DynamoDbClientBuilder dynamoClientBuilder(FunctionConfig config, AwsCredentialsProvider credentials,
             List<ExecutionInterceptor> interceptors) {
         DynamoDbClientBuilder builder = DynamoDbClient.builder()
                 .region(Region.of(config.awsRegion()))
+                .accountIdEndpointMode(AccountIdEndpointMode.DISABLED)
                 .httpClient(httpClient())
                 .credentialsProvider(credentials)
                 .overrideConfiguration(limits(interceptors));
         config.dynamoEndpoint().ifPresent(builder::endpointOverride);
-        return builder.build();
+        return builder;
     }
 
     /** Per-call and per-attempt timeouts and a bounded standard retry policy for every AWS client. */

@@ -167,7 +167,8 @@ public final class CostEstimate {
 
     private void paymentPath() {
         long health = config.healthChecks().requestsPerMonth();
-        double lambdaGbSecond = price("lambda.gbSecond");
+        // every function runs on arm64 (JavaFunction.ARCHITECTURE)
+        double lambdaGbSecond = price("lambda.arm64GbSecond");
         double healthCall = price("apiGateway.restRequestMillion") / MILLION + price("lambda.requestMillion") / MILLION
                 + HEALTH_FUNCTION_SECONDS * PAYMENT_FUNCTION_GB * lambdaGbSecond
                 + LOG_BYTES_PER_HEALTH_CALL / GIB * price("cloudwatch.logsIngestGb");

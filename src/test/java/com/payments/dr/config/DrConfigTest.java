@@ -120,13 +120,7 @@ class DrConfigTest {
         "PAYMENT_CURRENCIES | USD;EUR      | ISO-4217",
     })
     void eachRuleFailsWithOneLineNamingSettingValueAndWhatIsAllowed(Setting setting, String value, String allowed) {
-        ConfigException e = assertThrows(ConfigException.class,
-                () -> DrConfig.builder().set(setting, value).build());
-        assertEquals(setting, e.setting());
-        String message = e.getMessage();
-        assertTrue(message.startsWith("invalid " + setting.name() + "=\"" + value + "\": allowed: "), message);
-        assertTrue(message.contains(allowed), message);
-        assertFalse(message.contains("\n"), "one line: " + message);
+        Refusals.assertRefusedInOneLine(setting, value, allowed);
     }
 
     @Test

@@ -10,7 +10,8 @@ import java.lang.invoke.MethodType;
  * {@link EventsFunctionArtifactTest} starts on the unpacked zip: loads the handler class named by
  * {@code args[0]}, constructs it through its public no-argument constructor (the environment is the
  * function's), and invokes it once with the sample event {@code args[1]} (src/test/resources/events).
- * Prints one JSON line with both times; a handler that fails ends the JVM with its stack trace.
+ * Prints one JSON line with both times and the Java it ran on; a handler that fails ends the JVM
+ * with its stack trace.
  */
 public final class EventsColdStartProbe {
 
@@ -30,6 +31,8 @@ public final class EventsColdStartProbe {
         long invoked = System.nanoTime();
         System.out.println("{\"init_ms\":" + (constructed - start) / 1_000_000.0
                 + ",\"first_invoke_ms\":" + (invoked - constructed) / 1_000_000.0
+                + ",\"java_version\":\"" + System.getProperty("java.version")
+                + "\",\"java_feature\":" + Runtime.version().feature()
                 + ",\"response_bytes\":" + out.size() + "}");
     }
 }

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.payments.dr.lambda.FunctionZip;
+import com.payments.dr.lambda.LambdaJava;
 import com.payments.dr.lambda.LogCapture;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,8 +35,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * target/events-function.zip: both handlers, only their libraries, reproducible entries, and both
- * handlers running from the unpacked zip alone, each in its own JVM as Lambda runs it, against
- * local S3, SNS and RDS.
+ * handlers running from the unpacked zip alone, each in its own JVM on the Lambda runtime's Java
+ * ({@link LambdaJava}) as Lambda runs it, against local S3, SNS and RDS.
  */
 class EventsFunctionArtifactTest {
 
@@ -118,41 +118,38 @@ class EventsFunctionArtifactTest {
 
     /**
      * The classpath Lambda gives a Java function, /var/task and every jar in /var/task/lib (the
-     * unpacked zip); then the probe's classes (target/test-classes), and the registration of
-     * {@link EndpointVariables}. Nothing from target/classes nor the Maven test classpath: the test
-     * classes hold no production code, so a class missing from the zip stays missing.
+     * unpacked zip); then the probe's classes (target/test-classes). Nothing from target/classes
+     * nor the Maven test classpath: the test classes hold no production code, so a class missing
+     * from the zip stays missing.
      */
-    private static String artifactClasspath() throws IOException {
+    private static String artifactClasspath() {
         Path task = unpacked.resolve("task");
         List<String> classpath = new ArrayList<>();
         classpath.add(task.toString());
         entries.stream().map(ZipEntry::getName).filter(n -> n.startsWith("lib/") && n.endsWith(".jar"))
                 .forEach(n -> classpath.add(task.resolve(n).toString()));
         classpath.add(Path.of("target", "test-classes").toAbsolutePath().toString());
-        classpath.add(EndpointVariables.register(unpacked).toString());
         return String.join(File.pathSeparator, classpath);
     }
 
     /**
      * Runs {@code handler} from the unpacked zip in a fresh JVM with the function's environment as
      * the stack sets it (plus what Lambda adds: region and the role's access keys) and one sample
-     * event; returns the probe's report with the JVM's output under {@code output}.
+     * event; returns the probe's report with the JVM's output under {@code output}. The local
+     * services come in as {@code AWS_ENDPOINT_URL_<SERVICE>}, which the SDK reads itself: the
+     * handlers' own clients, unchanged, resolve, sign and send for them.
      */
     private static JsonObject coldStart(String handler, String event, Map<String, String> functionEnvironment)
             throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // JaCoCo's agent, so that the handlers' coverage counts (the zip's classes are the same bytes)
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(arg -> arg.startsWith("-javaagent:")).toList());
-        command.addAll(List.of("-cp", artifactClasspath(), EventsColdStartProbe.class.getName(), handler, event));
         Path output = Files.createTempFile(unpacked, "probe", ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        // on the Lambda runtime's Java, with JaCoCo's agent, so that the handlers' coverage counts
+        // (the zip's classes are the same bytes)
+        ProcessBuilder builder = LambdaJava.command(LambdaJava.coverageAgents(), artifactClasspath(),
+                EventsColdStartProbe.class.getName(), handler, event)
+                .redirectErrorStream(true).redirectOutput(output.toFile());
         Map<String, String> env = builder.environment();
-        // nothing Lambda would not set: no inherited AWS settings, no JVM options of a developer's
-        // shell (each of those makes the JVM print a notice of its own)
-        env.keySet().removeIf(name -> name.startsWith("AWS_")
-                || Set.of("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS").contains(name));
+        // nothing Lambda would not set: no inherited AWS settings, no JVM options of a developer's shell
+        env.keySet().removeIf(name -> name.startsWith("AWS_") || name.equals("JAVA_TOOL_OPTIONS"));
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_DEFAULT_REGION", "us-east-1");
         env.put("AWS_ACCESS_KEY_ID", FakeQueryService.CREDENTIALS.accessKeyId());
@@ -173,9 +170,10 @@ class EventsFunctionArtifactTest {
         JsonObject report = JsonParser.parseString(log.lines().filter(l -> l.startsWith("{\"init_ms\""))
                 .findFirst().orElseThrow(() -> new AssertionError(log))).getAsJsonObject();
         report.addProperty("output", log);
+        LambdaJava.assertRanOnTheRuntimesJava(report);
         System.out.println("events-function.zip " + handler.substring(handler.lastIndexOf('.') + 1)
-                + " cold start (artifact only): init " + report.get("init_ms") + " ms, first invocation "
-                + report.get("first_invoke_ms") + " ms");
+                + " cold start (artifact only, Java " + report.get("java_version").getAsString() + "): init "
+                + report.get("init_ms") + " ms, first invocation " + report.get("first_invoke_ms") + " ms");
         return report;
     }
 

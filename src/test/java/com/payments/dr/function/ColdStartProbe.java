@@ -1,5 +1,6 @@
 package com.payments.dr.function;
 
+import com.payments.dr.lambda.LambdaJava;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -9,8 +10,8 @@ import java.util.Map;
  * Run in a fresh JVM with the function's environment, the way Lambda starts a container: times
  * the handler's construction (class loading, configuration, SDK client set-up) and its first
  * invocation of {@code GET <args[0]>} (default {@code /cold-start}), then prints one JSON line,
- * with the JVM's effective DNS cache time when {@code sun.net} is opened to it. Used by
- * {@link ColdStartTest} and {@link PaymentFunctionArtifactTest}.
+ * with the Java it ran on and the JVM's effective DNS cache time when {@code sun.net} is opened to
+ * it. Used by {@link ColdStartTest} and {@link PaymentFunctionArtifactTest}.
  */
 public final class ColdStartProbe {
 
@@ -35,6 +36,8 @@ public final class ColdStartProbe {
         }
         System.out.println("{\"init_ms\":" + (constructed - start) / 1_000_000.0
                 + ",\"first_invoke_ms\":" + (invoked - constructed) / 1_000_000.0
+                + ",\"java_version\":\"" + System.getProperty("java.version")
+                + "\",\"java_feature\":" + Runtime.version().feature()
                 + ",\"dns_ttl\":" + dnsCacheSeconds()
                 + ",\"response\":" + out.toString(StandardCharsets.UTF_8) + "}");
     }
@@ -54,8 +57,9 @@ public final class ColdStartProbe {
 
     /**
      * Runs the probe {@code process} and returns its JSON report ({@code init_ms},
-     * {@code first_invoke_ms}, {@code dns_ttl}, {@code response}) and everything the JVM wrote
-     * ({@code output}); fails on a non-zero exit.
+     * {@code first_invoke_ms}, the Java it ran on, {@code dns_ttl}, {@code response}) and everything
+     * the JVM wrote ({@code output}); fails on a non-zero exit or a JVM other than the Lambda
+     * runtime's Java ({@link LambdaJava}).
      */
     static com.google.gson.JsonObject run(ProcessBuilder command) throws Exception {
         Process process = command.start();
@@ -66,22 +70,17 @@ public final class ColdStartProbe {
                 .orElseThrow(() -> new AssertionError(output));
         com.google.gson.JsonObject report = com.google.gson.JsonParser.parseString(line).getAsJsonObject();
         report.addProperty("output", output);
+        LambdaJava.assertRanOnTheRuntimesJava(report);
         return report;
     }
 
-    /** The command that runs this probe in a child JVM with a valid function environment. */
+    /**
+     * The command that runs this probe in a child JVM on the Lambda runtime's Java with a valid
+     * function environment.
+     */
     static ProcessBuilder command(String classpath, java.util.List<String> jvmArgs, String... args) {
-        java.util.List<String> command = new java.util.ArrayList<>();
-        command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmArgs);
-        command.add("-cp");
-        command.add(classpath);
-        command.add(ColdStartProbe.class.getName());
-        command.addAll(java.util.List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        // options a developer's shell may set for every JVM, which Lambda never sets (each makes
-        // the JVM print a notice of its own)
-        pb.environment().keySet().removeAll(java.util.Set.of("_JAVA_OPTIONS", "JDK_JAVA_OPTIONS"));
+        ProcessBuilder pb = LambdaJava.command(jvmArgs, classpath, ColdStartProbe.class.getName(), args)
+                .redirectErrorStream(true);
         pb.environment().putAll(Fixtures.env());
         return pb;
     }

@@ -31,6 +31,9 @@ final class ContainerCredentialsEndpoint implements AutoCloseable {
                 body.addProperty("AccessKeyId", ACCESS_KEY);
                 body.addProperty("SecretAccessKey", "snapstart-secret");
                 body.addProperty("Token", "snapstart-session");
+                // as container credentials endpoints may answer; the SDK reads it (and the function's
+                // DynamoDB client must still use the regional endpoint: DynamoEndpointTest)
+                body.addProperty("AccountId", "123456789012");
                 body.addProperty("Expiration", Instant.now().plusSeconds(3600).toString());
             } else {
                 refused.incrementAndGet();

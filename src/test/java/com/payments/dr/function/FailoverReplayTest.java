@@ -8,14 +8,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -35,7 +33,7 @@ class FailoverReplayTest {
 
     private final MutableClock clock = new MutableClock(Instant.now());
     private final Faults drFaults = new Faults();
-    private final List<AutoCloseable> opened = new ArrayList<>();
+    private Containers containers;
 
     @BeforeAll
     static void regions() throws SQLException {
@@ -50,21 +48,18 @@ class FailoverReplayTest {
         Fixtures.migrate(Fixtures.localConfig(drServer, TABLE_DR, DB));
     }
 
+    @BeforeEach
+    void noContainers() {
+        containers = new Containers(dynamo, clock);
+    }
+
     @AfterEach
     void close() throws Exception {
-        for (AutoCloseable resource : opened) {
-            resource.close();
-        }
+        containers.close();
     }
 
     private PaymentHandler region(String table, TestPostgres server, Faults faults, String... env) {
-        FunctionConfig config = Fixtures.localConfig(server, table, DB, env);
-        DynamoDbClient client = dynamo.functionClient(config, faults);
-        PaymentHandler handler = new PaymentHandler(new FunctionRuntime(config, client,
-                Fixtures.appCredentials(), clock));
-        opened.add(handler);
-        opened.add(client);
-        return handler;
+        return containers.start(Fixtures.localConfig(server, table, DB, env), faults);
     }
 
     /** Global-table replication of one record, primary to DR. */

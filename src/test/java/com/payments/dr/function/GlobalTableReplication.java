@@ -119,13 +119,35 @@ final class GlobalTableReplication implements AutoCloseable {
         dr = new End("dr", drEngine, drRegion, drTable, drStream);
         primary.other = dr;
         dr.other = primary;
-        threads = List.of(thread(() -> read(primary)), thread(() -> read(dr)),
-                thread(() -> apply(dr)), thread(() -> apply(primary)));
+        threads = List.of(worker(() -> read(primary)), worker(() -> read(dr)),
+                worker(() -> apply(dr)), worker(() -> apply(primary)));
         threads.forEach(Thread::start);
     }
 
-    private static Thread thread(Runnable body) {
-        Thread t = new Thread(body, "global-table-replication");
+    /** One round of a worker's work. */
+    private interface Round {
+        void run() throws InterruptedException;
+    }
+
+    /**
+     * A daemon thread repeating {@code round} while replication runs: interrupted, it ends; a
+     * failure while still running is kept for the test to see, and ends it too.
+     */
+    private Thread worker(Round round) {
+        Thread t = new Thread(() -> {
+            while (running) {
+                try {
+                    round.run();
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    if (running) {
+                        failure = e;
+                    }
+                    return;
+                }
+            }
+        }, "global-table-replication");
         t.setDaemon(true);
         return t;
     }
@@ -154,46 +176,36 @@ final class GlobalTableReplication implements AutoCloseable {
                 .httpClient(UrlConnectionHttpClient.create()).build();
     }
 
-    private void read(End from) {
-        while (running) {
-            try {
-                boolean any = false;
-                if (System.currentTimeMillis() - from.shardsListedAt > 1000) {
-                    from.shards = from.streams.describeStream(b -> b.streamArn(from.streamArn))
-                            .streamDescription().shards();
-                    from.shardsListedAt = System.currentTimeMillis();
-                }
-                for (Shard shard : from.shards) {
-                    if (from.finishedShards.contains(shard.shardId())) {
-                        continue;
-                    }
-                    String iterator = from.iterators.computeIfAbsent(shard.shardId(), id -> from.streams
-                            .getShardIterator(b -> b.streamArn(from.streamArn).shardId(id)
-                                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator());
-                    var result = from.streams.getRecords(b -> b.shardIterator(iterator));
-                    long seen = System.currentTimeMillis();
-                    for (Record r : result.records()) {
-                        any = true;
-                        seen(from, r, seen);
-                    }
-                    if (result.nextShardIterator() == null) {
-                        from.finishedShards.add(shard.shardId());
-                        from.iterators.remove(shard.shardId());
-                    } else {
-                        from.iterators.put(shard.shardId(), result.nextShardIterator());
-                    }
-                }
-                if (!any) {
-                    Thread.sleep(POLL_MILLIS);
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                if (running) {
-                    failure = e;
-                }
-                return;
+    /** One round of reading {@code from}'s stream: every shard's new records, or a short wait. */
+    private void read(End from) throws InterruptedException {
+        boolean any = false;
+        if (System.currentTimeMillis() - from.shardsListedAt > 1000) {
+            from.shards = from.streams.describeStream(b -> b.streamArn(from.streamArn))
+                    .streamDescription().shards();
+            from.shardsListedAt = System.currentTimeMillis();
+        }
+        for (Shard shard : from.shards) {
+            if (from.finishedShards.contains(shard.shardId())) {
+                continue;
             }
+            String iterator = from.iterators.computeIfAbsent(shard.shardId(), id -> from.streams
+                    .getShardIterator(b -> b.streamArn(from.streamArn).shardId(id)
+                            .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator());
+            var result = from.streams.getRecords(b -> b.shardIterator(iterator));
+            long seen = System.currentTimeMillis();
+            for (Record r : result.records()) {
+                any = true;
+                seen(from, r, seen);
+            }
+            if (result.nextShardIterator() == null) {
+                from.finishedShards.add(shard.shardId());
+                from.iterators.remove(shard.shardId());
+            } else {
+                from.iterators.put(shard.shardId(), result.nextShardIterator());
+            }
+        }
+        if (!any) {
+            Thread.sleep(POLL_MILLIS);
         }
     }
 
@@ -336,54 +348,44 @@ final class GlobalTableReplication implements AutoCloseable {
         return image == null ? "deleted" : new java.util.TreeMap<>(image).toString();
     }
 
-    private void apply(End to) {
-        while (running) {
-            try {
-                Pending p = to.inbound.poll(100, TimeUnit.MILLISECONDS);
-                if (p == null) {
-                    continue;
-                }
-                pending.incrementAndGet();
-                long[] current = to.written.get(p.pk());
-                if (current != null && later(current, p.version())) {
-                    trace(p.pk(), "superseded at " + to.name + " " + p.writtenAt() + "/" + p.order() + " by "
-                            + current[0] + "/" + current[1]);
-                    superseded.incrementAndGet();
-                    pending.decrementAndGet();
-                    continue;
-                }
-                String fingerprint = fingerprint(p.image());
-                java.util.Queue<String> echoes = to.echoes.computeIfAbsent(p.pk(),
-                        k -> new java.util.concurrent.ConcurrentLinkedQueue<>());
-                echoes.add(fingerprint);
-                Map<String, AttributeValue> expected = to.images.get(p.pk());
-                if (write(to, p, expected)) {
-                    // unless the stream has meanwhile shown a local write that followed this one
-                    to.written.merge(p.pk(), p.version(), (a, b) -> later(a, b) ? a : b);
-                    if (expected == null && p.image() != null) {
-                        to.images.putIfAbsent(p.pk(), p.image());
-                    } else if (expected != null && p.image() == null) {
-                        to.images.remove(p.pk(), expected);
-                    } else if (expected != null) {
-                        to.images.replace(p.pk(), expected, p.image());
-                    }
-                    trace(p.pk(), "applied at " + to.name + " " + p.writtenAt() + "/" + p.order());
-                    applied.incrementAndGet();
-                } else {
-                    echoes.remove(fingerprint);
-                    trace(p.pk(), "overtaken at " + to.name + " " + p.writtenAt() + "/" + p.order());
-                    superseded.incrementAndGet();
-                }
-                pending.decrementAndGet();
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                if (running) {
-                    failure = e;
-                }
-                return;
-            }
+    /** One round of applying at {@code to}: the next replicated write, if one comes within 100 ms. */
+    private void apply(End to) throws InterruptedException {
+        Pending p = to.inbound.poll(100, TimeUnit.MILLISECONDS);
+        if (p == null) {
+            return;
         }
+        pending.incrementAndGet();
+        long[] current = to.written.get(p.pk());
+        if (current != null && later(current, p.version())) {
+            trace(p.pk(), "superseded at " + to.name + " " + p.writtenAt() + "/" + p.order() + " by "
+                    + current[0] + "/" + current[1]);
+            superseded.incrementAndGet();
+            pending.decrementAndGet();
+            return;
+        }
+        String fingerprint = fingerprint(p.image());
+        java.util.Queue<String> echoes = to.echoes.computeIfAbsent(p.pk(),
+                k -> new java.util.concurrent.ConcurrentLinkedQueue<>());
+        echoes.add(fingerprint);
+        Map<String, AttributeValue> expected = to.images.get(p.pk());
+        if (write(to, p, expected)) {
+            // unless the stream has meanwhile shown a local write that followed this one
+            to.written.merge(p.pk(), p.version(), (a, b) -> later(a, b) ? a : b);
+            if (expected == null && p.image() != null) {
+                to.images.putIfAbsent(p.pk(), p.image());
+            } else if (expected != null && p.image() == null) {
+                to.images.remove(p.pk(), expected);
+            } else if (expected != null) {
+                to.images.replace(p.pk(), expected, p.image());
+            }
+            trace(p.pk(), "applied at " + to.name + " " + p.writtenAt() + "/" + p.order());
+            applied.incrementAndGet();
+        } else {
+            echoes.remove(fingerprint);
+            trace(p.pk(), "overtaken at " + to.name + " " + p.writtenAt() + "/" + p.order());
+            superseded.incrementAndGet();
+        }
+        pending.decrementAndGet();
     }
 
     /**

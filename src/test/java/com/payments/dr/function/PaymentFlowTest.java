@@ -23,16 +23,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
@@ -54,7 +56,7 @@ class PaymentFlowTest {
 
     private final MutableClock clock = new MutableClock(Instant.now());
     private final Faults faults = new Faults();
-    private final List<AutoCloseable> opened = new ArrayList<>();
+    private Containers containers;
 
     @BeforeAll
     static void engines() throws SQLException {
@@ -72,22 +74,19 @@ class PaymentFlowTest {
         pg.makeReadOnly(DB_READ_ONLY);
     }
 
+    @BeforeEach
+    void noContainers() {
+        containers = new Containers(dynamo, clock);
+    }
+
     @AfterEach
     void closeContainers() throws Exception {
-        for (AutoCloseable resource : opened) {
-            resource.close();
-        }
+        containers.close();
     }
 
     /** One Lambda container: its own connection and SDK client, sharing the table and the clock. */
     private PaymentHandler containerOn(String table, String database, String... env) {
-        FunctionConfig config = Fixtures.localConfig(table, database, env);
-        DynamoDbClient client = dynamo.functionClient(config, faults);
-        PaymentHandler handler = new PaymentHandler(new FunctionRuntime(config, client,
-                Fixtures.appCredentials(), clock));
-        opened.add(handler);
-        opened.add(client);
-        return handler;
+        return containers.start(Fixtures.localConfig(table, database, env), faults);
     }
 
     private PaymentHandler container(String database, String... env) {
@@ -96,6 +95,13 @@ class PaymentFlowTest {
 
     private PaymentHandler primary() {
         return container(DB);
+    }
+
+    /** A primary container whose health check passed: its database connection is open before any fault. */
+    private PaymentHandler connectedPrimary() {
+        PaymentHandler handler = primary();
+        assertEquals(200, health(handler).statusCode());
+        return handler;
     }
 
     private static ApiResponse post(PaymentHandler handler, String key, String body) {
@@ -294,24 +300,18 @@ class PaymentFlowTest {
     @Test
     void aClaimTakenOverMeanwhileIsLeftToItsHolderAndTheLostLeaseIsLogged() throws Exception {
         String key = key();
-        PaymentHandler handler = primary();
-        assertEquals(200, health(handler).statusCode());
+        PaymentHandler handler = connectedPrimary();
         // After the claim, another request holds the record (this one's lease ran out), then the
         // database goes away: the release must not delete the other request's claim.
-        faults.afterPut = () -> {
+        Runnable takeOver = () -> {
             dynamo.client().updateItem(b -> b.tableName(TABLE)
                     .key(Map.of("pk", AttributeValue.fromS("IDEMPOTENCY#" + scoped(key))))
                     .updateExpression("SET lease_token = :other")
                     .expressionAttributeValues(Map.of(":other", AttributeValue.fromS("another-request"))));
             stopPostgres();
         };
-        LogCapture.Captured<ApiResponse> down;
-        try {
-            down = LogCapture.during(() -> post(handler, key, Fixtures.paymentBody("3.00", "USD", MERCHANT)));
-        } finally {
-            faults.afterPut = () -> { };
-            pg.start();
-        }
+        LogCapture.Captured<ApiResponse> down = withTheDatabaseRestartedAfter(h -> faults.afterPut = h, takeOver,
+                () -> LogCapture.during(() -> post(handler, key, Fixtures.paymentBody("3.00", "USD", MERCHANT))));
         assertEquals("database_unavailable", error(down.value()));
         assertEquals("another-request", record(key).get("lease_token").s(), "the holder's claim stays");
         assertTrue(down.log().contains("idempotency_lease_lost_on_release"), down.log());
@@ -321,22 +321,14 @@ class PaymentFlowTest {
     void theDatabaseGoingDownMidRequestIsA503ThenTheRetrySucceedsOnce() throws Exception {
         String key = key();
         String body = Fixtures.paymentBody("42.00", "USD", MERCHANT);
-        PaymentHandler handler = primary();
-        assertEquals(200, health(handler).statusCode());
+        PaymentHandler handler = connectedPrimary();
         AtomicBoolean cut = new AtomicBoolean();
         // Right after the idempotency record is written, before the payment row: the database dies.
-        faults.afterPut = () -> {
+        ApiResponse down = withTheDatabaseRestartedAfter(h -> faults.afterPut = h, () -> {
             if (cut.compareAndSet(false, true)) {
                 stopPostgres();
             }
-        };
-        ApiResponse down;
-        try {
-            down = post(handler, key, body);
-        } finally {
-            faults.afterPut = () -> { };
-            pg.start();
-        }
+        }, () -> post(handler, key, body));
         assertTrue(cut.get());
         assertEquals(503, down.statusCode());
         assertEquals("5", down.headers().get("Retry-After"));
@@ -500,6 +492,26 @@ class PaymentFlowTest {
                 record(other).get("lease_expires_at").n());
     }
 
+    /** What {@code call} returns while {@code hook} (one of {@link Faults}' hooks) runs {@code fault}; reset after. */
+    private static <T> T with(Consumer<Runnable> hook, Runnable fault, Callable<T> call) throws Exception {
+        hook.accept(fault);
+        try {
+            return call.call();
+        } finally {
+            hook.accept(() -> { });
+        }
+    }
+
+    /** The same for a fault that stops the database: it is started again after. */
+    private static <T> T withTheDatabaseRestartedAfter(Consumer<Runnable> hook, Runnable fault, Callable<T> call)
+            throws Exception {
+        try {
+            return with(hook, fault, call);
+        } finally {
+            pg.start();
+        }
+    }
+
     /** Sleeps until {@code budgetMillis} after {@code startNanos}, less {@code leftMillis}. */
     private static Runnable spendBudget(long startNanos, long budgetMillis, long leftMillis) {
         return () -> {
@@ -529,27 +541,15 @@ class PaymentFlowTest {
         // The claim uses up the budget (Lambda had 1.5 s: 0.5 s for the request): the insert is not
         // started and the claim is released.
         String key = key();
-        long start = System.nanoTime();
-        faults.afterPut = spendBudget(start, 500, 40);
-        ApiResponse late;
-        try {
-            late = handler.handle(Fixtures.postPayment(key, body), Fixtures.context(1_500));
-        } finally {
-            faults.afterPut = () -> { };
-        }
+        ApiResponse late = with(h -> faults.afterPut = h, spendBudget(System.nanoTime(), 500, 40),
+                () -> handler.handle(Fixtures.postPayment(key, body), Fixtures.context(1_500)));
         assertEquals("time_budget_exceeded", error(late), late.body());
         assertTrue(Fixtures.body(late).get("message").getAsString().contains("before the insert"));
         assertTrue(record(key).isEmpty());
         assertEquals(0, rows(key));
         // A replay whose budget is spent reading the record does not reach the database.
-        start = System.nanoTime();
-        faults.onGet = spendBudget(start, 500, 40);
-        ApiResponse lateReplay;
-        try {
-            lateReplay = handler.handle(Fixtures.postPayment(done, body), Fixtures.context(1_500));
-        } finally {
-            faults.onGet = () -> { };
-        }
+        ApiResponse lateReplay = with(h -> faults.onGet = h, spendBudget(System.nanoTime(), 500, 40),
+                () -> handler.handle(Fixtures.postPayment(done, body), Fixtures.context(1_500)));
         assertEquals("replay_unavailable", error(lateReplay), lateReplay.body());
         assertTrue(Fixtures.body(lateReplay).get("message").getAsString().contains("before the replay check"));
         assertTrue(Fixtures.body(lateReplay).get("message").getAsString().endsWith(PaymentService.NOT_PROCESSED));
@@ -581,14 +581,8 @@ class PaymentFlowTest {
         PaymentHandler handler = primary();
         assertEquals(201, post(handler, key, body).statusCode());
         // The database goes away once the claim has found the completed record.
-        faults.onGet = PaymentFlowTest::stopPostgres;
-        ApiResponse replay;
-        try {
-            replay = post(handler, key, body);
-        } finally {
-            faults.onGet = () -> { };
-            pg.start();
-        }
+        ApiResponse replay = withTheDatabaseRestartedAfter(h -> faults.onGet = h, PaymentFlowTest::stopPostgres,
+                () -> post(handler, key, body));
         assertEquals(503, replay.statusCode(), replay.body());
         assertEquals("replay_unavailable", error(replay), "distinct from a first attempt's failure");
         String message = Fixtures.body(replay).get("message").getAsString();
@@ -688,12 +682,7 @@ class PaymentFlowTest {
     private PaymentHandler secondary(FunctionConfig reader) throws IOException {
         FunctionConfig writer = Fixtures.localConfig(TABLE, DB_READ_ONLY, "REGION_ROLE", "dr",
                 "DB_PORT", Integer.toString(closedPort()));
-        DynamoDbClient client = dynamo.functionClient(writer, faults);
-        PaymentHandler handler = new PaymentHandler(new FunctionRuntime(writer, reader, client,
-                Fixtures.appCredentials(), Fixtures.appCredentials(), clock));
-        opened.add(handler);
-        opened.add(client);
-        return handler;
+        return containers.start(writer, reader, faults);
     }
 
     @Test
@@ -815,29 +804,18 @@ class PaymentFlowTest {
     void aFailedReleaseLeavesTheRecordUntilItsLeaseEnds() throws Exception {
         String key = key();
         String body = Fixtures.paymentBody("9.00", "USD", MERCHANT);
-        PaymentHandler handler = primary();
-        assertEquals(200, health(handler).statusCode());
+        PaymentHandler handler = connectedPrimary();
         faults.failDelete = SdkClientException.create("network cut");
-        faults.afterPut = PaymentFlowTest::stopPostgres;
-        try {
-            assertEquals(503, post(handler, key, body).statusCode());
-        } finally {
-            faults.afterPut = () -> { };
-            pg.start();
-        }
+        assertEquals(503, withTheDatabaseRestartedAfter(h -> faults.afterPut = h, PaymentFlowTest::stopPostgres,
+                () -> post(handler, key, body)).statusCode());
         assertEquals("IN_PROGRESS", record(key).get("status").s());
         // The stranded record answers "in progress" until its lease ends...
         assertEquals(409, post(handler, key, body).statusCode());
         clock.advance(IdempotencyStore.LEASE.plusSeconds(1));
         // ...then a retry takes it over; this one's release loses a race and leaves it to its lease.
         faults.failDelete = ConditionalCheckFailedException.builder().message("taken").build();
-        faults.afterPut = PaymentFlowTest::stopPostgres;
-        try {
-            assertEquals(503, post(handler, key, body).statusCode());
-        } finally {
-            faults.afterPut = () -> { };
-            pg.start();
-        }
+        assertEquals(503, withTheDatabaseRestartedAfter(h -> faults.afterPut = h, PaymentFlowTest::stopPostgres,
+                () -> post(handler, key, body)).statusCode());
         faults.failDelete = null;
         clock.advance(IdempotencyStore.LEASE.plusSeconds(1));
         assertEquals(201, post(primary(), key, body).statusCode());

@@ -26,16 +26,12 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * The artifact the stack deploys, target/payment-function.zip (built in process-classes, before
  * the tests): what it contains, what it must not, its size, its fixed timestamps and modes, and
- * that the function runs from it alone.
+ * that the function runs from it alone on the Lambda runtime's Java ({@link
+ * com.payments.dr.lambda.LambdaJava}), as a cold start and as a SnapStart restore.
  */
 class PaymentFunctionArtifactTest {
 
@@ -148,10 +144,7 @@ class PaymentFunctionArtifactTest {
                           .region(Region.US_EAST_1).httpClient(UrlConnectionHttpClient.create())
                           .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
                                   ContainerCredentialsEndpoint.ACCESS_KEY, "any"))).build()) {
-            asFunction.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
-                    .attributeDefinitions(AttributeDefinition.builder().attributeName("pk")
-                            .attributeType(ScalarAttributeType.S).build())
-                    .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build()));
+            TestDynamo.createTable(asFunction, table);
             ProcessBuilder probe = ColdStartProbe.command(artifactClasspath(),
                     List.of("--add-opens=java.base/sun.net=ALL-UNNAMED"), "/health",
                     // the first check of a cold JVM may spend its 1.5 s loading the SDK: ask again
@@ -185,7 +178,7 @@ class PaymentFunctionArtifactTest {
                 "lines the log group cannot parse");
         assertEquals(404, result.getAsJsonObject("response").get("statusCode").getAsInt());
         assertTrue(Set.of("init_ms", "first_invoke_ms").stream().allMatch(result::has));
-        System.out.println("payment-function cold start (artifact only): init "
-                + result.get("init_ms") + " ms, first invocation " + result.get("first_invoke_ms") + " ms");
+        System.out.println("payment-function cold start (artifact only, Java " + result.get("java_version").getAsString()
+                + "): init " + result.get("init_ms") + " ms, first invocation " + result.get("first_invoke_ms") + " ms");
     }
 }

@@ -160,7 +160,15 @@ final class TestDynamo {
 
     /** A table with the key schema the stack creates: pk (S), no sort key. */
     void createTable(String name) {
-        client.createTable(b -> b.tableName(name)
+        createTable(client, name);
+    }
+
+    /**
+     * The same table created through {@code caller}: DynamoDB Local keeps the tables of each access
+     * key and region apart, so a table exists only for the credentials that created it.
+     */
+    static void createTable(DynamoDbClient caller, String name) {
+        caller.createTable(b -> b.tableName(name)
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(AttributeDefinition.builder().attributeName("pk")
                         .attributeType(ScalarAttributeType.S).build())

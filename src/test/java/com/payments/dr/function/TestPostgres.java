@@ -104,16 +104,7 @@ final class TestPostgres implements AutoCloseable {
 
     /** Another server, independent of every other one, with the application role created. */
     static synchronized TestPostgres startNew() {
-        try {
-            TestPostgres server = new TestPostgres(binaries());
-            RUNNING.add(server);
-            server.start();
-            server.createAppRole();
-            return server;
-        } catch (IOException | InterruptedException | SQLException | GeneralSecurityException
-                 | OperatorCreationException e) {
-            throw new IllegalStateException("could not start a test PostgreSQL server", e);
-        }
+        return started(() -> new TestPostgres(binaries()));
     }
 
     /**
@@ -122,12 +113,23 @@ final class TestPostgres implements AutoCloseable {
      * sender ships a commit as soon as it is acknowledged rather than up to 3 x wal_writer_delay later.
      */
     static synchronized TestPostgres startNewReplicated() {
+        return started(() -> new TestPostgres(binaries(), true, REPLICATED_OPTIONS));
+    }
+
+    /** A new server, as {@link #startNew()} and {@link #startNewReplicated()} make it. */
+    private interface NewServer {
+        TestPostgres create() throws IOException, InterruptedException, GeneralSecurityException,
+                OperatorCreationException;
+    }
+
+    /** The server {@code server} creates, started (on the list stopAll stops) with the application role. */
+    private static TestPostgres started(NewServer server) {
         try {
-            TestPostgres server = new TestPostgres(binaries(), true, REPLICATED_OPTIONS);
-            RUNNING.add(server);
-            server.start();
-            server.createAppRole();
-            return server;
+            TestPostgres started = server.create();
+            RUNNING.add(started);
+            started.start();
+            started.createAppRole();
+            return started;
         } catch (IOException | InterruptedException | SQLException | GeneralSecurityException
                  | OperatorCreationException e) {
             throw new IllegalStateException("could not start a test PostgreSQL server", e);

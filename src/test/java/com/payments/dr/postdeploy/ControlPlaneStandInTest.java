@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.payments.dr.blocks.WatchedMetric;
@@ -41,8 +45,9 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * The suite's Route 53, CloudWatch and SNS checks through the SDK against a loopback stand-in that
- * answers those calls in the services' own wire formats (Route 53's REST-XML, CloudWatch's and SNS's
- * query protocol, the region read from the request's SigV4 scope as AWS routes it). A deployment as
+ * answers those calls in the wire formats the SDK speaks to those services (Route 53's REST-XML,
+ * CloudWatch's Smithy RPC v2 CBOR, SNS's query protocol; the region read from the request's SigV4
+ * scope as AWS routes it). A deployment as
  * the stack builds it passes; a missing record, a missing OK action or a missing alarm fails; an
  * Aurora alarm on a metric CloudWatch does not list fails, one listed only after a few polls passes.
  */
@@ -58,6 +63,9 @@ class ControlPlaneStandInTest {
     private static final String PRIMARY_CLUSTER = "aurora-primary-dev";
     private static final String DR_CLUSTER = "aurora-dr-dev";
     private static final Pattern SCOPE = Pattern.compile("Credential=[^/]+/[0-9]+/([a-z0-9-]+)/([a-z0-9]+)/");
+    private static final String CLOUDWATCH_OPERATION = "/service/GraniteServiceVersion20100801/operation/";
+    private static final String RPC_V2_CBOR = "rpc-v2-cbor";
+    private static final CBORMapper CBOR = new CBORMapper();
 
     private static HttpServer server;
     /** The deployment the stand-in describes; each test may break it. */
@@ -186,39 +194,14 @@ class ControlPlaneStandInTest {
             body = "<ListResourceRecordSetsResponse xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\"><ResourceRecordSets>"
                     + sets + "</ResourceRecordSets><IsTruncated>false</IsTruncated><MaxItems>100</MaxItems>"
                     + "</ListResourceRecordSetsResponse>";
+        } else if (path.startsWith(CLOUDWATCH_OPERATION)) {
+            cloudWatch(exchange, path.substring(CLOUDWATCH_OPERATION.length()), service, region);
+            return;
         } else {
             Map<String, List<String>> form = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             String action = form.get("Action").get(0);
             REQUESTS.add(service + " " + action + " " + region);
-            if (action.equals("GetDashboard")) {
-                body = "<GetDashboardResponse xmlns=\"http://monitoring.amazonaws.com/doc/2010-08-01/\"><GetDashboardResult>"
-                        + "<DashboardName>dashboard-payments-dr-dev</DashboardName><DashboardBody>"
-                        + xml(dashboard()) + "</DashboardBody></GetDashboardResult></GetDashboardResponse>";
-            } else if (action.equals("DescribeAlarms")) {
-                boolean composite = form.getOrDefault("AlarmTypes.member.1", List.of()).contains("CompositeAlarm");
-                StringBuilder members = new StringBuilder();
-                for (String name : form.entrySet().stream().filter(e -> e.getKey().startsWith("AlarmNames.member."))
-                        .map(e -> e.getValue().get(0)).toList()) {
-                    Alarm alarm = ALARMS.get(name + "@" + region);
-                    if (alarm != null && composite == name.contains("fail-over-now")) {
-                        members.append("<member><AlarmName>").append(name).append("</AlarmName>")
-                                .append(composite ? "<AlarmRule>ALARM(\"a\") AND OK(\"b\") AND NOT ALARM(\"alarm-dr-serving-dev\")</AlarmRule>"
-                                        : "<Namespace>" + alarm.namespace() + "</Namespace><MetricName>" + alarm.metric()
-                                                + "</MetricName>" + dimensions(alarm.dimensions()))
-                                .append("<AlarmActions>")
-                                .append(alarm.alarmAction().isEmpty() ? "" : "<member>" + alarm.alarmAction() + "</member>")
-                                .append("</AlarmActions><OKActions>")
-                                .append(alarm.okAction().isEmpty() ? "" : "<member>" + alarm.okAction() + "</member>")
-                                .append("</OKActions></member>");
-                    }
-                }
-                String list = composite ? "CompositeAlarms" : "MetricAlarms";
-                body = "<DescribeAlarmsResponse xmlns=\"http://monitoring.amazonaws.com/doc/2010-08-01/\"><DescribeAlarmsResult><"
-                        + list + ">" + members + "</" + list + "></DescribeAlarmsResult></DescribeAlarmsResponse>";
-            } else if (action.equals("ListMetrics")) {
-                body = "<ListMetricsResponse xmlns=\"http://monitoring.amazonaws.com/doc/2010-08-01/\"><ListMetricsResult><Metrics>"
-                        + listMetrics(region, form) + "</Metrics></ListMetricsResult></ListMetricsResponse>";
-            } else if (action.equals("GetTopicAttributes")) {
+            if (action.equals("GetTopicAttributes")) {
                 body = "<GetTopicAttributesResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><GetTopicAttributesResult>"
                         + "<Attributes><entry><key>TopicArn</key><value>" + form.get("TopicArn").get(0)
                         + "</value></entry></Attributes></GetTopicAttributesResult></GetTopicAttributesResponse>";
@@ -235,38 +218,93 @@ class ControlPlaneStandInTest {
     }
 
     /**
+     * CloudWatch's Smithy RPC v2 CBOR protocol, which the SDK speaks to it: {@code POST
+     * /service/GraniteServiceVersion20100801/operation/<operation>} with the {@code smithy-protocol}
+     * header and a CBOR map of the input; the answer is a CBOR map of the output.
+     */
+    private static void cloudWatch(HttpExchange exchange, String operation, String service, String region)
+            throws IOException {
+        REQUESTS.add(service + " " + operation + " " + region);
+        JsonNode input = CBOR.readTree(exchange.getRequestBody().readAllBytes());
+        ObjectNode output = CBOR.createObjectNode();
+        int status = 200;
+        if (!RPC_V2_CBOR.equals(exchange.getRequestHeaders().getFirst("smithy-protocol"))) {
+            status = 400;
+            output.put("__type", "InvalidRequest").put("message", "not rpc-v2-cbor");
+        } else if (operation.equals("GetDashboard")) {
+            output.put("DashboardName", "dashboard-payments-dr-dev").put("DashboardBody", dashboard());
+        } else if (operation.equals("DescribeAlarms")) {
+            boolean composite = strings(input.path("AlarmTypes")).contains("CompositeAlarm");
+            ArrayNode members = output.putArray(composite ? "CompositeAlarms" : "MetricAlarms");
+            for (String name : strings(input.path("AlarmNames"))) {
+                Alarm alarm = ALARMS.get(name + "@" + region);
+                if (alarm != null && composite == name.contains("fail-over-now")) {
+                    ObjectNode member = members.addObject().put("AlarmName", name);
+                    if (composite) {
+                        member.put("AlarmRule", "ALARM(\"a\") AND OK(\"b\") AND NOT ALARM(\"alarm-dr-serving-dev\")");
+                    } else {
+                        member.put("Namespace", alarm.namespace()).put("MetricName", alarm.metric());
+                        dimensions(member, alarm.dimensions());
+                    }
+                    ArrayNode alarmActions = member.putArray("AlarmActions");
+                    if (!alarm.alarmAction().isEmpty()) {
+                        alarmActions.add(alarm.alarmAction());
+                    }
+                    ArrayNode okActions = member.putArray("OKActions");
+                    if (!alarm.okAction().isEmpty()) {
+                        okActions.add(alarm.okAction());
+                    }
+                }
+            }
+        } else if (operation.equals("ListMetrics")) {
+            output.set("Metrics", listMetrics(region, input));
+        } else {
+            status = 400;
+            output.put("__type", "InvalidAction").put("message", operation);
+        }
+        byte[] bytes = CBOR.writeValueAsBytes(output);
+        exchange.getResponseHeaders().add("Content-Type", "application/cbor");
+        exchange.getResponseHeaders().add("smithy-protocol", RPC_V2_CBOR);
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+    }
+
+    /**
      * ListMetrics as CloudWatch answers it: the metrics of that namespace and name whose dimensions
      * include every dimension filtered on (a filter, not the whole set); a late metric only once
      * it has been asked for often enough.
      */
-    private static String listMetrics(String region, Map<String, List<String>> form) {
-        String namespace = form.get("Namespace").get(0);
-        String metric = form.get("MetricName").get(0);
+    private static ArrayNode listMetrics(String region, JsonNode input) {
+        String namespace = input.path("Namespace").asText();
+        String metric = input.path("MetricName").asText();
         Map<String, String> filter = new LinkedHashMap<>();
-        for (int i = 1; form.containsKey("Dimensions.member." + i + ".Name"); i++) {
-            filter.put(form.get("Dimensions.member." + i + ".Name").get(0), form.get("Dimensions.member." + i + ".Value").get(0));
-        }
+        input.path("Dimensions").forEach(d -> filter.put(d.path("Name").asText(), d.path("Value").asText()));
         REQUESTS.set(REQUESTS.size() - 1, "monitoring ListMetrics " + region + " " + metric + " " + filter);
+        ArrayNode members = CBOR.createArrayNode();
         Integer late = LATE.computeIfPresent(metric + "@" + region, (k, calls) -> calls - 1);
         if (late != null && late >= 0) {
-            return "";
+            return members;
         }
-        StringBuilder members = new StringBuilder();
         for (Listed listed : PUBLISHED.getOrDefault(region, List.of())) {
             if (listed.namespace().equals(namespace) && listed.metric().equals(metric)
                     && listed.dimensions().entrySet().containsAll(filter.entrySet())) {
-                members.append("<member><Namespace>").append(namespace).append("</Namespace><MetricName>").append(metric)
-                        .append("</MetricName>").append(dimensions(listed.dimensions())).append("</member>");
+                dimensions(members.addObject().put("Namespace", namespace).put("MetricName", metric),
+                        listed.dimensions());
             }
         }
-        return members.toString();
+        return members;
     }
 
-    private static String dimensions(Map<String, String> dimensions) {
-        StringBuilder xml = new StringBuilder("<Dimensions>");
-        dimensions.forEach((name, value) -> xml.append("<member><Name>").append(name).append("</Name><Value>").append(value)
-                .append("</Value></member>"));
-        return xml.append("</Dimensions>").toString();
+    private static void dimensions(ObjectNode owner, Map<String, String> dimensions) {
+        ArrayNode list = owner.putArray("Dimensions");
+        dimensions.forEach((name, value) -> list.addObject().put("Name", name).put("Value", value));
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> strings = new ArrayList<>();
+        array.forEach(element -> strings.add(element.asText()));
+        return strings;
     }
 
     /** The dashboard's alarm widgets, one per region, listing every metric alarm there. */
@@ -299,10 +337,6 @@ class ControlPlaneStandInTest {
                     .add(kv.length == 2 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
         }
         return form;
-    }
-
-    private static String xml(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     /** The checks with room for a loaded machine: what must pass gets a metrics bound of 30 s. */

@@ -46,8 +46,8 @@ class CostEstimateTest {
         // 3 x $0.10 (primary unhealthy, DR not ready, DR serving) + the composite $0.50; 3 checks (both /health, the DR readiness probe) x ($0.75 + $2.00 HTTPS)
         assertEquals(0.80, line(e, "Health-check alarms", "us-east-1").idleUsd(), 1e-9);
         assertEquals(8.25, line(e, "Route 53 health checks", "global").idleUsd(), 1e-9);
-        // 262 800 /health calls: API $3.50/M + Lambda $0.20/M + 10 ms at 1 GB + 1500 bytes of logs
-        double health = 262_800 * (3.5e-6 + 0.2e-6 + 0.01 * 0.0000166667 + 1500 / Math.pow(1024, 3) * 0.5);
+        // 262 800 /health calls: API $3.50/M + Lambda $0.20/M + 10 ms at 1 GB on arm64 + 1500 bytes of logs
+        double health = 262_800 * (3.5e-6 + 0.2e-6 + 0.01 * 0.0000133334 + 1500 / Math.pow(1024, 3) * 0.5);
         // the DR region answers two checks: its /health and ?probe=standby
         assertEquals(2 * health, line(e, "API Gateway, Lambda and logs", "dr").idleUsd(), 1e-9);
         // 4 polls a second, 2 628 000 s, $0.20 per million
@@ -55,7 +55,7 @@ class CostEstimateTest {
         // X-Ray: 0.2 requests/s, all within the 1/s reservoir: 525 600 traces x $5/M
         assertEquals(2.628, line(e, "X-Ray traces (API stage tracing)", "dr").idleUsd(), 1e-9);
         assertEquals(e.lines().stream().mapToDouble(CostEstimate.Line::idleUsd).sum(), e.idleUsd(), 1e-9);
-        assertEquals("$198.90", CostEstimate.usd(e.idleUsd()));
+        assertEquals("$198.87", CostEstimate.usd(e.idleUsd()));
         assertTrue(e.idleUsd() < e.budgetUsd());
         assertNull(e.overBudget());
     }
@@ -75,8 +75,8 @@ class CostEstimateTest {
         assertEquals(2.10, line(e, "API Gateway detailed metrics", "primary").loadUsd(), 1e-9);
         assertEquals(0, line(e, "API Gateway detailed metrics", "primary").idleUsd(), 1e-9);
         assertEquals((e.loadUsd() - e.idleUsd()) / payments, e.perPaymentUsd(), 1e-12);
-        assertEquals("$276.23", CostEstimate.usd(e.loadUsd()));
-        assertEquals("idle $198.90/month (budget $200.00), at 1 payment(s)/s $276.23/month", e.summary());
+        assertEquals("$274.02", CostEstimate.usd(e.loadUsd()));
+        assertEquals("idle $198.87/month (budget $200.00), at 1 payment(s)/s $274.02/month", e.summary());
 
         CostEstimate none = estimate("COST_PAYMENTS_PER_SECOND", "0");
         assertEquals(none.idleUsd(), none.loadUsd(), 1e-9);
@@ -99,10 +99,10 @@ class CostEstimateTest {
         // 3 instances x 0.5 more ACU x 730 h x $0.12
         "AURORA_MIN_ACU, 1, 131.40",
         // the fast-interval option on the three checks ($6.00), three times the health-check traffic
-        // (+$7.20) and its traces (+$7.88)
-        "HEALTH_CHECK_INTERVAL, 10, 21.08",
-        // a fourth checker region: a third more health-check traffic (+$1.20) and traces (+$1.31)
-        "HEALTH_CHECK_REGIONS, 'us-east-1,us-west-2,eu-west-1,sa-east-1', 2.51",
+        // (+$7.15) and its traces (+$7.88)
+        "HEALTH_CHECK_INTERVAL, 10, 21.03",
+        // a fourth checker region: a third more health-check traffic (+$1.19) and traces (+$1.31)
+        "HEALTH_CHECK_REGIONS, 'us-east-1,us-west-2,eu-west-1,sa-east-1', 2.50",
         // the us-east-1 alert topic's key when neither region is in us-east-1
         "PRIMARY_REGION, us-west-2, 1.00",
     })
@@ -126,14 +126,14 @@ class CostEstimateTest {
 
     @Test
     void overBudgetIsOneLineNamingTheEstimateTheBudgetTheLargestItemAndTheSetting() {
-        assertEquals("estimated idle cost $242.70/month exceeds MONTHLY_BUDGET_USD=200 (largest: Aurora Serverless v2"
+        assertEquals("estimated idle cost $242.67/month exceeds MONTHLY_BUDGET_USD=200 (largest: Aurora Serverless v2"
                 + " instances, primary us-east-1, $87.60); reduce the configuration or raise MONTHLY_BUDGET_USD"
                 + " explicitly", estimate("DR_DB_INSTANCES", "2").overBudget());
         assertNull(estimate("DR_DB_INSTANCES", "2", "MONTHLY_BUDGET_USD", "250").overBudget());
         // the budget is compared in cents: exactly the estimate is within it
-        assertNull(estimate("MONTHLY_BUDGET_USD", "198.90").overBudget());
-        assertTrue(estimate("MONTHLY_BUDGET_USD", "198.89").overBudget().startsWith(
-                "estimated idle cost $198.90/month exceeds MONTHLY_BUDGET_USD=198.89 (largest: "));
+        assertNull(estimate("MONTHLY_BUDGET_USD", "198.87").overBudget());
+        assertTrue(estimate("MONTHLY_BUDGET_USD", "198.86").overBudget().startsWith(
+                "estimated idle cost $198.87/month exceeds MONTHLY_BUDGET_USD=198.86 (largest: "));
     }
 
     @Test

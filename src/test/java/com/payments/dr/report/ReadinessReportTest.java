@@ -142,7 +142,7 @@ class ReadinessReportTest {
         assertEquals(a.markdown(), Files.readString(stack.resolve(ReadinessReport.MARKDOWN)));
         assertEquals(a.json(), Files.readString(stack.resolve(ReadinessReport.JSON)));
         JsonObject cost = JsonParser.parseString(a.json()).getAsJsonObject().getAsJsonObject("cost");
-        assertEquals("198.90", cost.get("idleUsd").toString());
+        assertEquals("198.87", cost.get("idleUsd").toString());
         assertEquals("200.00", cost.get("budgetUsd").toString());
         assertEquals("1", cost.get("paymentsPerSecond").toString());
         assertEquals(26, cost.getAsJsonArray("lines").size());

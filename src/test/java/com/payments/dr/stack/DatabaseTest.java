@@ -122,8 +122,7 @@ class DatabaseTest {
         }
         assertEquals(2, zones.size(), zones.toString());
         JsonObject second = synth.resource("aws_rds_cluster_instance", "primary_database_instance_2");
-        assertTrue(Synth.strings(second.getAsJsonArray("depends_on")).get(0)
-                .startsWith("aws_rds_cluster_instance.primary_database_instance_1_"),
+        Synth.assertDependsFirstOn(second, "aws_rds_cluster_instance.primary_database_instance_1_",
                 "instance 1 comes up first and so becomes the writer");
     }
 
@@ -166,8 +165,7 @@ class DatabaseTest {
                 "name", "/aws/rds/cluster/aurora-" + role + "-dev/postgresql",
                 "kms_key_id", synth.ref("aws_kms_key", role + "_logs_key_", "arn")));
         JsonObject cluster = synth.resource("aws_rds_cluster", role + "_database_cluster");
-        assertTrue(Synth.strings(cluster.getAsJsonArray("depends_on")).get(0)
-                .startsWith("aws_cloudwatch_log_group." + role + "_database_log_group"));
+        Synth.assertDependsFirstOn(cluster, "aws_cloudwatch_log_group." + role + "_database_log_group");
     }
 
     @Test
@@ -191,9 +189,7 @@ class DatabaseTest {
     @ParameterizedTest
     @CsvSource({"primary, us-east-1", "dr, us-east-2"})
     void dataKeyIsUsableOnlyThroughRdsAndSecretsManager(String role, String region) {
-        JsonObject key = synth.resource("aws_kms_key", role + "_data_key_");
-        String policyRef = key.get("policy").getAsString();
-        JsonObject document = synth.policyDocument(policyRef);
+        JsonObject document = synth.policyOf("aws_kms_key", role + "_data_key_");
         JsonObject usage = document.getAsJsonArray("statement").get(1).getAsJsonObject();
         JsonObject viaService = usage.getAsJsonArray("condition").get(0).getAsJsonObject();
         assertEquals("kms:ViaService", viaService.get("variable").getAsString());

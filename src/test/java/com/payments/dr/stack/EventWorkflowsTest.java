@@ -124,7 +124,8 @@ class EventWorkflowsTest {
         for (String role : ROLES) {
             for (String name : List.of("receipt", "ops_notifier")) {
                 JsonObject function = synth.resource("aws_lambda_function", role + "_events_" + name + "_");
-                assertEquals("java17", function.get("runtime").getAsString());
+                assertEquals("java21", function.get("runtime").getAsString());
+                assertEquals("[\"arm64\"]", function.get("architectures").toString());
                 assertEquals(name.equals("receipt") ? EventWorkflows.RECEIPT_HANDLER : EventWorkflows.OPS_HANDLER,
                         function.get("handler").getAsString());
                 assertFalse(function.has("vpc_config"), "no ENIs, no endpoints needed");

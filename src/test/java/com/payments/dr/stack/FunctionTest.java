@@ -37,6 +37,23 @@ class FunctionTest {
         return synth.resource("aws_lambda_function", role + "_payment_function_");
     }
 
+    @Test
+    void everyFunctionOfTheStackRunsJava21OnArm64WithSnapStartWhereCallersWait() {
+        List<JsonObject> functions = synth.resources("aws_lambda_function");
+        // per region: the payment function, the migrator, the receipt function and the ops notifier
+        assertEquals(8, functions.size());
+        List<String> snapStarted = new java.util.ArrayList<>();
+        for (JsonObject function : functions) {
+            String name = function.get("function_name").getAsString();
+            assertEquals("java21", function.get("runtime").getAsString(), name);
+            assertEquals(List.of("arm64"), Synth.strings(function.getAsJsonArray("architectures")), name);
+            if (function.has("snap_start")) {
+                snapStarted.add(name);
+            }
+        }
+        assertEquals(List.of("lambda-payment-dev", "lambda-payment-dev"), snapStarted);
+    }
+
     @ParameterizedTest
     @CsvSource({"primary", "dr"})
     void sameJavaPackageInBothRegions(String role) {
@@ -44,7 +61,7 @@ class FunctionTest {
         String filename = function("primary").get("filename").getAsString();
         assertTrue(filename.matches("assets/payment_function_package/[0-9A-F]{32}/payment-function\\.zip"), filename);
         synth.assertResource("aws_lambda_function", props("provider", "aws." + role,
-                "function_name", "lambda-payment-dev", "runtime", "java17",
+                "function_name", "lambda-payment-dev", "runtime", "java21", "architectures", List.of("arm64"),
                 "handler", "com.payments.dr.function.PaymentHandler::handleRequest",
                 "filename", filename, "source_code_hash", "${filebase64sha256(\"" + filename + "\")}",
                 "role", synth.ref("aws_iam_role", role + "_payment_function_role", "arn"),
@@ -92,9 +109,7 @@ class FunctionTest {
     @ParameterizedTest
     @CsvSource({"primary, us-east-1", "dr, us-east-2"})
     void roleGrantsExactlyWhatTheFunctionDoes(String role, String region) {
-        JsonObject policy = synth.resource("aws_iam_role_policy", role + "_payment_function_role_policy");
-        String ref = policy.get("policy").getAsString();
-        JsonObject document = synth.policyDocument(ref);
+        JsonObject document = synth.policyOf("aws_iam_role_policy", role + "_payment_function_role_policy");
         Map<String, JsonObject> bySid = new java.util.HashMap<>();
         document.getAsJsonArray("statement").forEach(s -> bySid.put(s.getAsJsonObject().get("sid").getAsString(),
                 s.getAsJsonObject()));

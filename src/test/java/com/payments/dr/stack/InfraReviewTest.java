@@ -113,6 +113,13 @@ class InfraReviewTest {
     private record Result(int exit, String output, int polls, List<String> lastCall) {
     }
 
+    /** The waiter failed the apply after {@code polls} polls, saying {@code says}. */
+    private static void assertFailedTheApply(Result result, int polls, String says) {
+        assertEquals(1, result.exit(), result.output());
+        assertEquals(polls, result.polls());
+        assertTrue(result.output().contains(says), result.output());
+    }
+
     @Test
     void theWaiterPollsUntilTheReplicaIsInSyncWithValuesOnlyFromTheEnvironment(@TempDir Path dir)
             throws IOException, InterruptedException {
@@ -130,26 +137,19 @@ class InfraReviewTest {
     void aFailedReplicaFailsTheApplyAtOnceWithAwsReason(@TempDir Path dir) throws IOException, InterruptedException {
         Result result = waitFor(dir, "s", "120", "InProgress\tReplication in progress",
                 "Failed\tAccess to KMS is not allowed");
-        assertEquals(1, result.exit());
-        assertEquals(2, result.polls());
-        assertTrue(result.output().contains("replica of s in us-east-2 failed to sync: Failed\tAccess to KMS is not allowed"),
-                result.output());
+        assertFailedTheApply(result, 2, "replica of s in us-east-2 failed to sync: Failed\tAccess to KMS is not allowed");
     }
 
     @Test
     void aReplicaStuckInProgressFailsTheApplyAfterTheLastPoll(@TempDir Path dir) throws IOException, InterruptedException {
         Result result = waitFor(dir, "s", "4", "InProgress\tReplication in progress");
-        assertEquals(1, result.exit());
-        assertEquals(4, result.polls());
-        assertTrue(result.output().contains("not InSync after 4 polls"), result.output());
+        assertFailedTheApply(result, 4, "not InSync after 4 polls");
     }
 
     @Test
     void anAwsCliErrorFailsTheApply(@TempDir Path dir) throws IOException, InterruptedException {
         Result result = waitFor(dir, "s", "120", "ERROR");
-        assertEquals(1, result.exit());
-        assertEquals(1, result.polls());
-        assertTrue(result.output().contains("AccessDeniedException"), result.output());
+        assertFailedTheApply(result, 1, "AccessDeniedException");
     }
 
     // --- 2. a destroy outlasts Lambda's release of the function's ENIs
@@ -186,7 +186,7 @@ class InfraReviewTest {
 
     private static List<JsonObject> keyStatements(String keyPrefix) {
         List<JsonObject> statements = new ArrayList<>();
-        synth.policyDocument(synth.resource("aws_kms_key", keyPrefix).get("policy").getAsString())
+        synth.policyOf("aws_kms_key", keyPrefix)
                 .getAsJsonArray("statement").forEach(s -> statements.add(s.getAsJsonObject()));
         return statements;
     }

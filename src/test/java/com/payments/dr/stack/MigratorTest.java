@@ -49,7 +49,7 @@ class MigratorTest {
             secret = synth.ref("terraform_data", "global_secret_replica_ready_", "output");
         }
         synth.assertResource("aws_lambda_function", props("provider", "aws." + role,
-                "function_name", "lambda-migrator-dev", "runtime", "java17",
+                "function_name", "lambda-migrator-dev", "runtime", "java21", "architectures", List.of("arm64"),
                 "handler", "com.payments.dr.function.MigrationHandler::handleRequest",
                 "filename", filename, "source_code_hash", "${filebase64sha256(\"" + filename + "\")}",
                 "role", synth.ref("aws_iam_role", role + "_migrator_role", "arn"),

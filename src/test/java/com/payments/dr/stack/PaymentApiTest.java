@@ -225,8 +225,8 @@ class PaymentApiTest {
                         headers.get("method.response.header.Access-Control-Allow-Methods").getAsString());
                 assertEquals("'Content-Type,Idempotency-Key,X-Api-Key'",
                         headers.get("method.response.header.Access-Control-Allow-Headers").getAsString());
-                assertTrue(Synth.strings(response.getAsJsonArray("depends_on")).get(0)
-                        .startsWith("aws_api_gateway_integration." + role + "_api_" + path + "_options_integration_"));
+                Synth.assertDependsFirstOn(response,
+                        "aws_api_gateway_integration." + role + "_api_" + path + "_options_integration_");
             }
         }
         List<String> types = new ArrayList<>();
@@ -313,8 +313,8 @@ class PaymentApiTest {
             assertFalse(health.getAsJsonObject("settings").get("metrics_enabled").getAsBoolean(),
                     "no billed per-method metrics for the health checks' calls");
             assertFalse(health.getAsJsonObject("settings").get("data_trace_enabled").getAsBoolean());
-            assertTrue(Synth.strings(health.getAsJsonArray("depends_on")).get(0)
-                    .startsWith("aws_api_gateway_method_settings." + role + "_api_all_settings"), "one update at a time");
+            Synth.assertDependsFirstOn(health, "aws_api_gateway_method_settings." + role + "_api_all_settings",
+                    "one update at a time");
         }
         JsonObject info = variant.resource("aws_api_gateway_method_settings", "dr_api_all_settings").getAsJsonObject("settings");
         assertEquals("INFO", info.get("logging_level").getAsString());

@@ -179,8 +179,7 @@ class PlanReadyTest {
     void theClusterReadsThePasswordFromTheSecretsCurrentValue() {
         JsonObject current = synth.data("aws_secretsmanager_secret_version").get(0);
         assertTrue(current.get("secret_id").getAsString().startsWith("${aws_secretsmanager_secret.global_master_secret_"));
-        assertTrue(Synth.strings(current.getAsJsonArray("depends_on")).get(0)
-                .startsWith("aws_secretsmanager_secret_version.global_master_secret_value_"));
+        Synth.assertDependsFirstOn(current, "aws_secretsmanager_secret_version.global_master_secret_value_");
         JsonObject primary = synth.resource("aws_rds_cluster", "primary_database_cluster");
         assertTrue(primary.get("master_password").getAsString().contains("data.aws_secretsmanager_secret_version."));
         assertFalse(primary.get("master_password").getAsString().contains("random_password"),
@@ -253,7 +252,7 @@ class PlanReadyTest {
 
     @Test
     void theDrKeyAdmitsTheReplicaThroughThePrimaryRegionsSecretsManagerToo() {
-        JsonObject dr = synth.policyDocument(synth.resource("aws_kms_key", "dr_data_key_").get("policy").getAsString());
+        JsonObject dr = synth.policyOf("aws_kms_key", "dr_data_key_");
         JsonObject replica = null;
         for (JsonElement statement : dr.getAsJsonArray("statement")) {
             if (statement.getAsJsonObject().get("sid").getAsString().equals("EncryptSecretReplicaFromPrimaryRegion")) {
@@ -268,8 +267,7 @@ class PlanReadyTest {
                 + "=" + c.getAsJsonObject().getAsJsonArray("values").get(0).getAsString()));
         assertEquals("kms:ViaService=secretsmanager.us-east-1.amazonaws.com", conditions.get(0));
         assertTrue(conditions.get(1).startsWith("kms:CallerAccount=${data.aws_caller_identity.dr_caller_identity"));
-        JsonObject primary = synth.policyDocument(synth.resource("aws_kms_key", "primary_data_key_").get("policy")
-                .getAsString());
+        JsonObject primary = synth.policyOf("aws_kms_key", "primary_data_key_");
         assertEquals(3, primary.getAsJsonArray("statement").size(), "the primary key needs no cross-region statement");
     }
 

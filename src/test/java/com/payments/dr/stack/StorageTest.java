@@ -72,8 +72,7 @@ class StorageTest {
     @CsvSource({"primary", "dr"})
     void bucketPolicyDeniesRequestsWithoutTls(String role) {
         JsonObject policy = synth.resource("aws_s3_bucket_policy", role + "_bucket_policy");
-        assertTrue(Synth.strings(policy.getAsJsonArray("depends_on")).get(0)
-                .startsWith("aws_s3_bucket_public_access_block." + role + "_bucket_public_access_block"));
+        Synth.assertDependsFirstOn(policy, "aws_s3_bucket_public_access_block." + role + "_bucket_public_access_block");
         String bucket = synth.ref("aws_s3_bucket", role + "_bucket_", "arn");
         // the bucket and its objects, only through TLS: the whole policy, as IAM will read it
         synth.assertResource("aws_s3_bucket_policy", props("provider", "aws." + role,
@@ -95,8 +94,7 @@ class StorageTest {
                         "noncurrent_version_expiration", Map.of("noncurrent_days", 30),
                         "abort_incomplete_multipart_upload", Map.of("days_after_initiation", 7)))));
         JsonObject lifecycle = synth.resource("aws_s3_bucket_lifecycle_configuration", role + "_bucket_lifecycle");
-        assertTrue(Synth.strings(lifecycle.getAsJsonArray("depends_on")).get(0)
-                .startsWith("aws_s3_bucket_versioning." + role + "_bucket_versioning"));
+        Synth.assertDependsFirstOn(lifecycle, "aws_s3_bucket_versioning." + role + "_bucket_versioning");
     }
 
     @Test

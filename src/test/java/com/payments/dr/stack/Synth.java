@@ -140,6 +140,26 @@ public final class Synth {
         return properties;
     }
 
+    /**
+     * The first resource {@code resource} depends on is the one at {@code address} (a prefix:
+     * {@code type.logical_id}, the id without its hash); {@code why} names the reason in a failure.
+     */
+    public static void assertDependsFirstOn(JsonObject resource, String address, String why) {
+        List<String> dependsOn = strings(resource.getAsJsonArray("depends_on"));
+        if (!dependsOn.get(0).startsWith(address)) {
+            throw new AssertionError(why + ": expected " + address + "* first in depends_on, was " + dependsOn);
+        }
+    }
+
+    public static void assertDependsFirstOn(JsonObject resource, String address) {
+        assertDependsFirstOn(resource, address, "dependency order");
+    }
+
+    /** The policy document ({@link #policyDocument}) of the single {@code type} resource whose id starts with {@code prefix}. */
+    public JsonObject policyOf(String type, String prefix) {
+        return policyDocument(resource(type, prefix).get("policy").getAsString());
+    }
+
     /** The values of a JSON array of strings. */
     public static List<String> strings(com.google.gson.JsonArray array) {
         List<String> values = new ArrayList<>();
