@@ -251,7 +251,7 @@ class CliTest {
         assertTrue(Files.readString(dir.resolve("cdktf.out/stacks/payments-dr/dr-readiness.md"))
                 .contains("No drill recorded"));
         assertEquals("readiness report: dr-readiness.md, dr-readiness.json beside the stack; cost estimate idle"
-                + " $198.90/month (budget $200.00), at 1 payment(s)/s $276.23/month",
+                + " $177.86/month (budget $200.00), at 1 payment(s)/s $255.59/month",
                 first.out().lines().reduce((a, b) -> b).orElseThrow());
     }
 
@@ -261,7 +261,7 @@ class CliTest {
         Result over = run(Map.of("DR_DB_INSTANCES", "2"), "--outdir", outdir.toString());
         assertEquals(Cli.BAD_INPUT, over.code());
         assertEquals("", over.out());
-        assertEquals("error: estimated idle cost $242.70/month exceeds MONTHLY_BUDGET_USD=200 (largest: Aurora"
+        assertEquals("error: estimated idle cost $221.66/month exceeds MONTHLY_BUDGET_USD=200 (largest: Aurora"
                 + " Serverless v2 instances, primary us-east-1, $87.60); reduce the configuration or raise"
                 + " MONTHLY_BUDGET_USD explicitly\n", over.err());
         assertFalse(Files.exists(outdir));

@@ -121,6 +121,7 @@ class ControlPlaneStandInTest {
         deployAurora(RegionRole.PRIMARY, "us-east-1", "us-east-2", PRIMARY_CLUSTER, PRIMARY_TOPIC);
         deployAurora(RegionRole.DR, "us-east-2", "us-east-1", DR_CLUSTER, DR_TOPIC);
         ALARMS.put("alarm-fail-over-now-dev@us-east-1", new Alarm(PRIMARY_TOPIC, PRIMARY_TOPIC, null, null, Map.of()));
+        ALARMS.put("alarm-dr-view-fail-over-now-dev@us-east-2", new Alarm(DR_TOPIC, DR_TOPIC, null, null, Map.of()));
         REQUESTS.clear();
         GHOSTS.clear();
     }
@@ -135,7 +136,7 @@ class ControlPlaneStandInTest {
         Watchlist.Targets targets = new Watchlist.Targets(region, other, "lambda-payment-dev", "lambda-receipt-dev",
                 "lambda-ops-notifier-dev", "sqs-payment-events-dlq-dev", "sqs-ops-events-dlq-dev", "api-payments-dev",
                 "v1-dev", cluster, 0.5, 4, Watchlist.watchesGlobalDatabaseLag(role) ? Optional.of(cluster) : Optional.empty(),
-                "dynamodb-payment-state-dev", Optional.empty());
+                "dynamodb-payment-state-dev", Optional.empty(), Optional.empty());
         Naming naming = Naming.global("dev").forRegion(role);
         List<Listed> published = PUBLISHED.computeIfAbsent(region, r -> new ArrayList<>());
         for (WatchedMetric m : Watchlist.of(targets, new AlarmSettings(60, 3, 1000, 60))) {
@@ -202,7 +203,8 @@ class ControlPlaneStandInTest {
                     Alarm alarm = ALARMS.get(name + "@" + region);
                     if (alarm != null && composite == name.contains("fail-over-now")) {
                         members.append("<member><AlarmName>").append(name).append("</AlarmName>")
-                                .append(composite ? "<AlarmRule>ALARM(\"a\") AND OK(\"b\") AND NOT ALARM(\"alarm-dr-serving-dev\")</AlarmRule>"
+                                .append(composite ? "<AlarmRule>ALARM(\"a\") AND OK(\"b\") AND NOT ALARM(\"alarm-"
+                                        + (name.contains("dr-view") ? "dr-view-dr-serving" : "dr-serving") + "-dev\")</AlarmRule>"
                                         : "<Namespace>" + alarm.namespace() + "</Namespace><MetricName>" + alarm.metric()
                                                 + "</MetricName>" + dimensions(alarm.dimensions()))
                                 .append("<AlarmActions>")
@@ -269,14 +271,14 @@ class ControlPlaneStandInTest {
         return xml.append("</Dimensions>").toString();
     }
 
-    /** The dashboard's alarm widgets, one per region, listing every metric alarm there. */
+    /** The dashboard's alarm widgets, one per region, listing every alarm there, composites included (as built). */
     private static String dashboard() {
         JsonArray widgets = new JsonArray();
         for (String region : List.of("us-east-1", "us-east-2")) {
             JsonObject widget = new JsonObject();
             widget.addProperty("type", "alarm");
             JsonArray alarms = new JsonArray();
-            ALARMS.keySet().stream().filter(k -> k.endsWith("@" + region) && !k.contains("fail-over-now"))
+            ALARMS.keySet().stream().filter(k -> k.endsWith("@" + region))
                     .forEach(k -> alarms.add("arn:aws:cloudwatch:" + region + ":123456789012:alarm:" + k.split("@")[0]));
             if (region.equals("us-east-2")) {
                 GHOSTS.forEach(name -> alarms.add("arn:aws:cloudwatch:us-east-2:123456789012:alarm:" + name));
@@ -337,10 +339,19 @@ class ControlPlaneStandInTest {
 
     @Test
     void aDeploymentAsBuiltPassesTheAlarmChecksInEachAlarmsRegion() throws IOException {
-        assertEquals(13, checks().alarmsAndDashboardAreWiredToTheTopics());
+        // 12 metric alarms and the two composites, us-east-1's and the DR region's, each asked as a composite
+        assertEquals(14, checks().alarmsAndDashboardAreWiredToTheTopics());
         assertEquals(List.of("monitoring GetDashboard us-east-1", "monitoring DescribeAlarms us-east-1",
                 "monitoring DescribeAlarms us-east-2", "monitoring DescribeAlarms us-east-1",
+                "monitoring DescribeAlarms us-east-2",
                 "sns GetTopicAttributes us-east-1", "sns GetTopicAttributes us-east-2"), REQUESTS);
+    }
+
+    @Test
+    void theDrRegionsCompositeNotifyingUsEast1FailsTheAlarmCheck() throws IOException {
+        ALARMS.computeIfPresent("alarm-dr-view-fail-over-now-dev@us-east-2", (k, a) -> a.notifying(PRIMARY_TOPIC));
+        AssertionError e = assertThrows(AssertionError.class, () -> checks().alarmsAndDashboardAreWiredToTheTopics());
+        assertTrue(e.getMessage().startsWith("alarm alarm-dr-view-fail-over-now-dev (us-east-2)"), e.getMessage());
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,10 +55,13 @@ import software.amazon.awssdk.services.sns.SnsClient;
  */
 public final class PostDeployChecks {
 
-    /** The payment the suite posts; USD is among the default PAYMENT_CURRENCIES. */
-    static final String MERCHANT = "post-deploy-suite";
-    static final String PAYMENT = "{\"amount\": \"1.00\", \"currency\": \"USD\", \"merchant_id\": \"" + MERCHANT
-            + "\", \"description\": \"post-deploy suite\"}";
+    /**
+     * Whose key the suite pays with: the merchant for test payments (MERCHANTS lists it by
+     * default), never a real one. The body names no merchant: the key says who pays.
+     */
+    static final String MERCHANT = com.payments.dr.config.MerchantKey.SMOKE_TEST_MERCHANT;
+    /** USD is among the default PAYMENT_CURRENCIES. */
+    static final String PAYMENT = "{\"amount\": \"1.00\", \"currency\": \"USD\", \"description\": \"post-deploy suite\"}";
     /** What a region that cannot write answers a payment (README "The payment function"). */
     static final Set<String> NOT_WRITABLE = Set.of("region_read_only", "database_unavailable");
     /** The health checks a reader region fails (a secondary's writer endpoint may not resolve). */
@@ -105,12 +109,13 @@ public final class PostDeployChecks {
      */
     public Payment primaryTakesAPaymentOnceAndReplaysIt() {
         String region = outputs.primaryRegion();
-        String apiKey = apiKey(region, outputs.get("primary_api_key_id"));
+        String apiKey = apiKey(region, smokeTestKey().get("primary_key_id").getAsString());
         String key = "post-deploy-" + UUID.randomUUID();
         HttpResponse<String> first = postPayment(outputs.get("primary_api_invoke_url"), apiKey, key);
         assertEquals(201, first.statusCode(), "primary POST /payments: " + first.body());
         JsonObject created = JsonParser.parseString(first.body()).getAsJsonObject();
         assertEquals(region, created.get("region").getAsString(), first.body());
+        assertEquals(MERCHANT, created.get("merchant_id").getAsString(), "the key's merchant pays: " + first.body());
         HttpResponse<String> replay = postPayment(outputs.get("primary_api_invoke_url"), apiKey, key);
         assertEquals(201, replay.statusCode(), "replay: " + replay.body());
         assertEquals(first.body(), replay.body(), "a replay answers the stored response");
@@ -124,6 +129,47 @@ public final class PostDeployChecks {
             assertCompletedRecord(item, first.body());
         }
         return new Payment(key, pk, first.body());
+    }
+
+    /**
+     * The newest key of the smoke-test merchant, from output {@code merchant_api_keys}: its secret
+     * and its key id in each region.
+     */
+    JsonObject smokeTestKey() {
+        JsonObject best = null;
+        for (Map.Entry<String, JsonElement> key : merchantKeys().entrySet()) {
+            JsonObject entry = key.getValue().getAsJsonObject();
+            if (entry.get("merchant").getAsString().equals(MERCHANT) && (best == null
+                    || entry.get("generation").getAsInt() > best.get("generation").getAsInt())) {
+                best = entry;
+            }
+        }
+        assertNotNull(best, "no key of merchant " + MERCHANT + " in output merchant_api_keys: list it in MERCHANTS");
+        return best;
+    }
+
+    private JsonObject merchantKeys() {
+        return JsonParser.parseString(outputs.get("merchant_api_keys")).getAsJsonObject();
+    }
+
+    /**
+     * Every merchant key has one value in both regions' API Gateway (a client's key works in
+     * whichever region serves it), enabled in both, and each region's key id is its own. Returns
+     * the number of keys checked.
+     */
+    public int everyMerchantKeyHasOneValueInBothRegions() {
+        int checked = 0;
+        for (Map.Entry<String, JsonElement> key : merchantKeys().entrySet()) {
+            JsonObject entry = key.getValue().getAsJsonObject();
+            String primaryId = entry.get("primary_key_id").getAsString();
+            String drId = entry.get("dr_key_id").getAsString();
+            assertFalse(primaryId.equals(drId), key.getKey() + ": API Gateway makes a key id per region");
+            assertEquals(apiKey(outputs.primaryRegion(), primaryId), apiKey(outputs.drRegion(), drId),
+                    "merchant key " + key.getKey() + " has another value in " + outputs.drRegion() + " than in "
+                            + outputs.primaryRegion() + ": a client's key would be refused after a failover");
+            checked++;
+        }
+        return checked;
     }
 
     /** The payment's idempotency record reaches the table's replica in the DR region within the bound. */
@@ -230,7 +276,13 @@ public final class PostDeployChecks {
      */
     public int alarmsAndDashboardAreWiredToTheTopics() {
         List<String> topics = List.of(outputs.get("primary_alerts_topic_arn"), outputs.get("dr_alerts_topic_arn"));
+        // the composites are on the dashboard too: they are checked below, as composites
+        Map<String, String> composites = new LinkedHashMap<>();
+        composites.put(outputs.get("fail_over_now_alarm_arn"), FailoverDns.DR_SERVING_ALARM);
+        composites.put(outputs.get("dr_fail_over_now_alarm_arn"), com.payments.dr.blocks.DrDetection.DR_SERVING_ALARM);
         Map<String, List<String>> alarmsByRegion = dashboardAlarmsByRegion();
+        composites.keySet().forEach(arn -> alarmsByRegion.getOrDefault(DeploymentOutputs.regionOf(arn), new ArrayList<>())
+                .remove(arn.substring(arn.lastIndexOf(':') + 1)));
         int checked = 0;
         for (Map.Entry<String, List<String>> region : alarmsByRegion.entrySet()) {
             try (CloudWatchClient cloudWatch = aws.cloudWatch(region.getKey())) {
@@ -243,19 +295,21 @@ public final class PostDeployChecks {
                 }
             }
         }
-        String composite = outputs.get("fail_over_now_alarm_arn");
-        String compositeRegion = DeploymentOutputs.regionOf(composite);
-        try (CloudWatchClient cloudWatch = aws.cloudWatch(compositeRegion)) {
-            String name = composite.substring(composite.lastIndexOf(':') + 1);
-            List<CompositeAlarm> found = cloudWatch.describeAlarms(r -> r.alarmNames(name)
-                    .alarmTypes(AlarmType.COMPOSITE_ALARM)).compositeAlarms();
-            assertEquals(1, found.size(), "composite alarm " + name + " in " + compositeRegion);
-            String rule = found.get(0).alarmRule();
-            // the third term lets it clear once the DR region serves
-            assertTrue(rule.contains("ALARM(") && rule.contains("OK(") && rule.contains("NOT ALARM(\"alarm-"
-                    + FailoverDns.DR_SERVING_ALARM + "-"), rule);
-            assertNotifies(name, found.get(0).alarmActions(), found.get(0).okActions(), compositeRegion, topics);
-            checked++;
+        // us-east-1's (Route 53's view) and the DR region's own (its probe's), each to its region's topic
+        for (Map.Entry<String, String> composite : composites.entrySet()) {
+            String compositeRegion = DeploymentOutputs.regionOf(composite.getKey());
+            try (CloudWatchClient cloudWatch = aws.cloudWatch(compositeRegion)) {
+                String name = composite.getKey().substring(composite.getKey().lastIndexOf(':') + 1);
+                List<CompositeAlarm> found = cloudWatch.describeAlarms(r -> r.alarmNames(name)
+                        .alarmTypes(AlarmType.COMPOSITE_ALARM)).compositeAlarms();
+                assertEquals(1, found.size(), "composite alarm " + name + " in " + compositeRegion);
+                String rule = found.get(0).alarmRule();
+                // the third term lets it clear once the DR region serves
+                assertTrue(rule.contains("ALARM(") && rule.contains("OK(") && rule.contains("NOT ALARM(\"alarm-"
+                        + composite.getValue() + "-"), rule);
+                assertNotifies(name, found.get(0).alarmActions(), found.get(0).okActions(), compositeRegion, topics);
+                checked++;
+            }
         }
         for (String topic : topics) {
             try (SnsClient sns = aws.sns(DeploymentOutputs.regionOf(topic))) {
@@ -450,8 +504,9 @@ public final class PostDeployChecks {
     public void drRefusesPaymentsWhileNotWritable() {
         String region = outputs.drRegion();
         String key = "post-deploy-dr-" + UUID.randomUUID();
+        // the client's one key, as the primary region knows it: accepted in the DR region too (not a 403)
         HttpResponse<String> refused = postPayment(outputs.get("dr_api_invoke_url"),
-                apiKey(region, outputs.get("dr_api_key_id")), key);
+                apiKey(outputs.primaryRegion(), smokeTestKey().get("primary_key_id").getAsString()), key);
         assertEquals(503, refused.statusCode(), "DR POST /payments: " + refused.body());
         String error = JsonParser.parseString(refused.body()).getAsJsonObject().get("error").getAsString();
         assertTrue(NOT_WRITABLE.contains(error), "DR refusal " + error + ", expected one of " + NOT_WRITABLE);

@@ -104,12 +104,18 @@ class PostDeployTest {
 
     @Test
     @Order(5)
+    void everyMerchantKeyHasOneValueInBothRegions() {
+        assertTrue(checks.everyMerchantKeyHasOneValueInBothRegions() > 0);
+    }
+
+    @Test
+    @Order(6)
     void theDrRegionRefusesPaymentsUntilPromoted() {
         checks.drRefusesPaymentsWhileNotWritable();
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void theAuroraAlarmsWatchMetricsCloudWatchPublishes() {
         int listed = checks.auroraAlarmsWatchPublishedMetrics();
         System.out.println("post-deploy: the metrics of " + listed + " Aurora alarms are listed");
