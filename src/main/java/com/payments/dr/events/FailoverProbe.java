@@ -3,7 +3,9 @@ package com.payments.dr.events;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.payments.dr.lambda.Log;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -68,12 +71,33 @@ public final class FailoverProbe implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        input.readAllBytes();
-        output.write(probe().toString().getBytes(StandardCharsets.UTF_8));
+        output.write(probe(scheduledMinute(new String(input.readAllBytes(), StandardCharsets.UTF_8)))
+                .toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Asks the three URLs at once and logs (and returns) the one metric line. */
+    /**
+     * The minute the schedule fired for (the scheduled event's {@code time}), so each run's
+     * datapoint lands in its own one-minute period however late it starts; the clock when the
+     * event has none. A missing minute counts as failing (the alarms treat silence as breaching).
+     */
+    Instant scheduledMinute(String event) {
+        try {
+            JsonElement time = JsonParser.parseString(event).getAsJsonObject().get("time");
+            if (time != null && time.isJsonPrimitive()) {
+                return Instant.parse(time.getAsString());
+            }
+        } catch (RuntimeException e) {
+            // not a scheduled event (a test invoke): the clock's minute
+        }
+        return clock.instant();
+    }
+
+    /** Asks the three URLs at once and logs (and returns) the one metric line, stamped now. */
     JsonObject probe() {
+        return probe(clock.instant());
+    }
+
+    private JsonObject probe(Instant at) {
         Map<String, CompletableFuture<Integer>> answers = new LinkedHashMap<>();
         targets.forEach((metric, uri) -> answers.put(metric, http.sendAsync(HttpRequest.newBuilder(uri)
                         .timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.discarding())
@@ -105,7 +129,7 @@ public final class FailoverProbe implements RequestStreamHandler {
         JsonArray directives = new JsonArray();
         directives.add(directive);
         JsonObject aws = new JsonObject();
-        aws.addProperty("Timestamp", clock.millis());
+        aws.addProperty("Timestamp", at.toEpochMilli());
         aws.add("CloudWatchMetrics", directives);
         line.add("_aws", aws);
         Log.line(line);

@@ -132,15 +132,23 @@ class FailoverProbeTest {
     }
 
     @Test
-    void theLambdaEntryPointAnswersWithTheLine() throws Exception {
+    void theLambdaEntryPointStampsTheLineWithTheScheduledMinute() throws Exception {
+        // EventBridge's scheduled event: the minute it fired for, whenever the run starts
+        String scheduled = "{\"version\":\"0\",\"detail-type\":\"Scheduled Event\",\"source\":\"aws.events\","
+                + "\"time\":\"2026-11-23T09:41:00Z\",\"resources\":[\"arn:aws:events:us-east-2:123456789012:rule/"
+                + "rule-failover-probe-dev\"],\"detail\":{}}";
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         LogCapture.during(() -> {
-            probe().handleRequest(new ByteArrayInputStream("{\"source\":\"aws.events\"}".getBytes(StandardCharsets.UTF_8)),
-                    out, null);
+            probe().handleRequest(new ByteArrayInputStream(scheduled.getBytes(StandardCharsets.UTF_8)), out, null);
             return null;
         });
-        assertEquals(1, JsonParser.parseString(out.toString(StandardCharsets.UTF_8)).getAsJsonObject()
-                .get("PrimaryHealthy").getAsInt());
+        JsonObject line = JsonParser.parseString(out.toString(StandardCharsets.UTF_8)).getAsJsonObject();
+        assertEquals(1, line.get("PrimaryHealthy").getAsInt());
+        assertEquals(Instant.parse("2026-11-23T09:41:00Z").toEpochMilli(),
+                line.getAsJsonObject("_aws").get("Timestamp").getAsLong());
+        // an invocation without a time (by hand): the clock's
+        assertEquals(Instant.parse("2026-11-23T10:00:00Z"), probe().scheduledMinute("{}"));
+        assertEquals(Instant.parse("2026-11-23T10:00:00Z"), probe().scheduledMinute("not json"));
     }
 
     /** The synthesized alarm of the DR region's view named {@code qualifier}. */

@@ -122,6 +122,7 @@ class ControlPlaneStandInTest {
         deployAurora(RegionRole.DR, "us-east-2", "us-east-1", DR_CLUSTER, DR_TOPIC);
         ALARMS.put("alarm-fail-over-now-dev@us-east-1", new Alarm(PRIMARY_TOPIC, PRIMARY_TOPIC, null, null, Map.of()));
         ALARMS.put("alarm-dr-view-fail-over-now-dev@us-east-2", new Alarm(DR_TOPIC, DR_TOPIC, null, null, Map.of()));
+        deployProbe();
         REQUESTS.clear();
         GHOSTS.clear();
     }
@@ -155,6 +156,18 @@ class ControlPlaneStandInTest {
                 published.add(new Listed("AWS/RDS", metric, Map.of("DBClusterIdentifier", cluster, "SourceRegion", other)));
             }
         }
+    }
+
+    /** The DR region's probe alarms as DrDetection builds them, and its metrics as CloudWatch lists them. */
+    private static void deployProbe() {
+        Map<String, String> probe = Map.of("Probe", "lambda-probe-dev");
+        Map<String, String> alarms = Map.of("PrimaryHealthy", "alarm-dr-view-primary-unhealthy-dev",
+                "DrReady", "alarm-dr-view-dr-not-ready-dev", "DrServing", "alarm-dr-view-dr-serving-dev");
+        alarms.forEach((metric, name) -> {
+            ALARMS.put(name + "@us-east-2", new Alarm(DR_TOPIC, DR_TOPIC, "PaymentsDR/FailoverProbe", metric, probe));
+            PUBLISHED.computeIfAbsent("us-east-2", r -> new ArrayList<>())
+                    .add(new Listed("PaymentsDR/FailoverProbe", metric, probe));
+        });
     }
 
     private static void serve(HttpExchange exchange) throws IOException {
@@ -315,7 +328,7 @@ class ControlPlaneStandInTest {
     /** The checks with {@code metricsBound}: 1 s where the metric check is meant to fail, quickly. */
     private PostDeployChecks checks(Duration metricsBound) throws IOException {
         Path outputs = dir.resolve("outputs.json");
-        Files.copy(Path.of("src/test/resources/ops/outputs.json"), outputs);
+        Files.copy(Path.of("src/test/resources/ops/outputs.json"), outputs, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         AwsClients.Endpoint standIn = new AwsClients.Endpoint(URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
         AwsClients aws = AwsClients.local(Map.of("route53", standIn, "cloudwatch", standIn, "sns", standIn));
@@ -339,8 +352,8 @@ class ControlPlaneStandInTest {
 
     @Test
     void aDeploymentAsBuiltPassesTheAlarmChecksInEachAlarmsRegion() throws IOException {
-        // 12 metric alarms and the two composites, us-east-1's and the DR region's, each asked as a composite
-        assertEquals(14, checks().alarmsAndDashboardAreWiredToTheTopics());
+        // 15 metric alarms and the two composites, us-east-1's and the DR region's, each asked as a composite
+        assertEquals(17, checks().alarmsAndDashboardAreWiredToTheTopics());
         assertEquals(List.of("monitoring GetDashboard us-east-1", "monitoring DescribeAlarms us-east-1",
                 "monitoring DescribeAlarms us-east-2", "monitoring DescribeAlarms us-east-1",
                 "monitoring DescribeAlarms us-east-2",
@@ -396,6 +409,32 @@ class ControlPlaneStandInTest {
                 "monitoring DescribeAlarms us-east-1", "monitoring DescribeAlarms us-east-2"));
         expected.addAll(AURORA_LISTINGS);
         assertEquals(expected, REQUESTS);
+    }
+
+    @Test
+    void theProbesAlarmsWatchTheMetricsItPublishesInTheDrRegion() throws IOException {
+        assertEquals(3, checks().probeAlarmsWatchPublishedMetrics());
+        assertEquals(List.of("monitoring ListMetrics us-east-2 DrReady {Probe=lambda-probe-dev}",
+                "monitoring ListMetrics us-east-2 DrServing {Probe=lambda-probe-dev}",
+                "monitoring ListMetrics us-east-2 PrimaryHealthy {Probe=lambda-probe-dev}"),
+                REQUESTS.subList(3, REQUESTS.size()).stream().sorted().toList());
+        // a probe that never ran (or another function's name in the alarm) is named
+        PUBLISHED.get("us-east-2").removeIf(m -> m.metric().equals("PrimaryHealthy"));
+        AssertionError e = assertThrows(AssertionError.class, () -> checks(Duration.ofSeconds(1))
+                .probeAlarmsWatchPublishedMetrics());
+        assertEquals("Probe alarms watch metrics CloudWatch does not list within 1 s (such an alarm gets no data:"
+                + " it never fires, or never clears if missing data breaches):\n"
+                + "  alarm-dr-view-primary-unhealthy-dev (us-east-2): PaymentsDR/FailoverProbe PrimaryHealthy"
+                + " {Probe=lambda-probe-dev}: not listed", e.getMessage());
+    }
+
+    @Test
+    void aProbeAlarmOutsideTheDrRegionFailsTheProbeCheck() throws IOException {
+        Alarm moved = ALARMS.remove("alarm-dr-view-dr-serving-dev@us-east-2");
+        ALARMS.put("alarm-dr-view-dr-serving-dev@us-east-1", moved);
+        AssertionError e = assertThrows(AssertionError.class, () -> checks().probeAlarmsWatchPublishedMetrics());
+        assertTrue(e.getMessage().startsWith("the probe's alarm alarm-dr-view-dr-serving-dev outside the DR region"),
+                e.getMessage());
     }
 
     @Test

@@ -348,11 +348,15 @@ public final class PostDeployChecks {
         return found;
     }
 
-    /** One alarm on an Aurora metric, as CloudWatch describes it. */
+    /** One alarm on an Aurora metric (or, below, on the probe's), as CloudWatch describes it. */
     public record AuroraAlarm(String name, String region, String metric, Map<String, String> dimensions) {
 
         String describe() {
-            return name + " (" + region + "): " + AURORA_NAMESPACE + " " + metric + " " + dimensions;
+            return describe(AURORA_NAMESPACE);
+        }
+
+        String describe(String namespace) {
+            return name + " (" + region + "): " + namespace + " " + metric + " " + dimensions;
         }
     }
 
@@ -381,27 +385,65 @@ public final class PostDeployChecks {
             }
             alarms.sort(java.util.Comparator.comparing(AuroraAlarm::region).thenComparing(AuroraAlarm::name));
             assertWatchesTheClusters(alarms, clusters, outputs.drRegion());
-            Instant deadline = Instant.now().plus(metricsBound);
-            List<AuroraAlarm> waiting = alarms;
-            while (true) {
-                Map<AuroraAlarm, List<Map<String, String>>> unlisted = new java.util.LinkedHashMap<>();
-                for (AuroraAlarm alarm : waiting) {
-                    List<Map<String, String>> listed = listedDimensions(clients.get(alarm.region()), alarm);
-                    if (!listed.contains(alarm.dimensions())) {
-                        unlisted.put(alarm, listed);
-                    }
-                }
-                if (unlisted.isEmpty()) {
-                    return alarms.size();
-                }
-                if (Instant.now().isAfter(deadline)) {
-                    return fail(unpublished(unlisted, metricsBound));
-                }
-                waiting = List.copyOf(unlisted.keySet());
-                pause("the metrics of " + waiting.size() + " Aurora alarms");
-            }
+            return untilListed(alarms, AURORA_NAMESPACE, "Aurora", clients);
         } finally {
             clients.values().forEach(CloudWatchClient::close);
+        }
+    }
+
+    /** The DR region's failover probe's metrics (FailoverProbe): published every minute, traffic or not. */
+    static final String PROBE_NAMESPACE = "PaymentsDR/FailoverProbe";
+    static final List<String> PROBE_METRICS = List.of("DrReady", "DrServing", "PrimaryHealthy");
+
+    /**
+     * The same for the alarms on the DR region's probe: all three of its metrics watched, in the DR
+     * region only (it runs there), each listed by CloudWatch with exactly the alarm's dimensions
+     * within the bound. Returns the number of alarms whose metric is listed.
+     */
+    public int probeAlarmsWatchPublishedMetrics() {
+        Map<String, CloudWatchClient> clients = new TreeMap<>();
+        try {
+            List<AuroraAlarm> alarms = new ArrayList<>();
+            for (Map.Entry<String, List<String>> region : dashboardAlarmsByRegion().entrySet()) {
+                CloudWatchClient cloudWatch = clients.computeIfAbsent(region.getKey(), aws::cloudWatch);
+                for (MetricAlarm alarm : metricAlarms(cloudWatch, region.getValue())) {
+                    if (PROBE_NAMESPACE.equals(alarm.namespace())) {
+                        assertEquals(outputs.drRegion(), region.getKey(), "the probe's alarm " + alarm.alarmName()
+                                + " outside the DR region, where the probe publishes");
+                        alarms.add(new AuroraAlarm(alarm.alarmName(), region.getKey(), alarm.metricName(),
+                                byName(alarm.dimensions())));
+                    }
+                }
+            }
+            assertEquals(PROBE_METRICS, alarms.stream().map(AuroraAlarm::metric).sorted().toList(),
+                    "an alarm on each of the probe's metrics");
+            return untilListed(alarms, PROBE_NAMESPACE, "Probe", clients);
+        } finally {
+            clients.values().forEach(CloudWatchClient::close);
+        }
+    }
+
+    /** Polls ListMetrics until every alarm's metric is listed with its dimensions, or fails naming the rest. */
+    private int untilListed(List<AuroraAlarm> alarms, String namespace, String what,
+                            Map<String, CloudWatchClient> clients) {
+        Instant deadline = Instant.now().plus(metricsBound);
+        List<AuroraAlarm> waiting = alarms;
+        while (true) {
+            Map<AuroraAlarm, List<Map<String, String>>> unlisted = new java.util.LinkedHashMap<>();
+            for (AuroraAlarm alarm : waiting) {
+                List<Map<String, String>> listed = listedDimensions(clients.get(alarm.region()), namespace, alarm);
+                if (!listed.contains(alarm.dimensions())) {
+                    unlisted.put(alarm, listed);
+                }
+            }
+            if (unlisted.isEmpty()) {
+                return alarms.size();
+            }
+            if (Instant.now().isAfter(deadline)) {
+                return fail(unpublished(unlisted, metricsBound, what, namespace));
+            }
+            waiting = List.copyOf(unlisted.keySet());
+            pause("the metrics of " + waiting.size() + " " + what + " alarms");
         }
     }
 
@@ -410,11 +452,12 @@ public final class PostDeployChecks {
      * dimensions: ListMetrics' dimension filter also matches metrics with further dimensions, so
      * only an equal set is the alarm's.
      */
-    private static List<Map<String, String>> listedDimensions(CloudWatchClient cloudWatch, AuroraAlarm alarm) {
+    private static List<Map<String, String>> listedDimensions(CloudWatchClient cloudWatch, String namespace,
+                                                              AuroraAlarm alarm) {
         List<DimensionFilter> filters = alarm.dimensions().entrySet().stream()
                 .map(d -> DimensionFilter.builder().name(d.getKey()).value(d.getValue()).build()).toList();
         List<Map<String, String>> listed = new ArrayList<>();
-        for (Metric metric : cloudWatch.listMetricsPaginator(r -> r.namespace(AURORA_NAMESPACE)
+        for (Metric metric : cloudWatch.listMetricsPaginator(r -> r.namespace(namespace)
                 .metricName(alarm.metric()).dimensions(filters)).metrics()) {
             listed.add(byName(metric.dimensions()));
         }
@@ -459,10 +502,15 @@ public final class PostDeployChecks {
 
     /** One message naming every alarm whose metric CloudWatch does not list, and what it lists instead. */
     static String unpublished(Map<AuroraAlarm, List<Map<String, String>>> unlisted, Duration bound) {
-        StringBuilder message = new StringBuilder("Aurora alarms watch metrics CloudWatch does not list within "
+        return unpublished(unlisted, bound, "Aurora", AURORA_NAMESPACE);
+    }
+
+    static String unpublished(Map<AuroraAlarm, List<Map<String, String>>> unlisted, Duration bound, String what,
+                              String namespace) {
+        StringBuilder message = new StringBuilder(what + " alarms watch metrics CloudWatch does not list within "
                 + bound.toSeconds() + " s (such an alarm gets no data: it never fires, or never clears if missing"
                 + " data breaches):");
-        unlisted.forEach((alarm, listed) -> message.append("\n  ").append(alarm.describe()).append(": ")
+        unlisted.forEach((alarm, listed) -> message.append("\n  ").append(alarm.describe(namespace)).append(": ")
                 .append(listed.isEmpty() ? "not listed" : "listed only with the dimensions " + listed));
         return message.toString();
     }

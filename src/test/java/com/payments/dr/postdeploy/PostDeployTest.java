@@ -120,4 +120,11 @@ class PostDeployTest {
         int listed = checks.auroraAlarmsWatchPublishedMetrics();
         System.out.println("post-deploy: the metrics of " + listed + " Aurora alarms are listed");
     }
+
+    @Test
+    @Order(8)
+    void theDrProbesAlarmsWatchMetricsCloudWatchPublishes() {
+        int listed = checks.probeAlarmsWatchPublishedMetrics();
+        System.out.println("post-deploy: the metrics of " + listed + " probe alarms are listed in the DR region");
+    }
 }
