@@ -155,6 +155,7 @@ class MigratorTest {
         Files.writeString(aws, "#!/bin/sh\n"
                 + "if [ \"$1\" = secretsmanager ]; then\n"
                 + "  for a in \"$@\"; do printf '%s\\n' \"$a\"; done > '" + secretCalls + "'\n"
+                + "  [ -e '" + dir.resolve("denied") + "' ] && { echo 'An error occurred (AccessDeniedException)' >&2; exit 254; }\n"
                 + "  cat '" + dir.resolve("secret") + "'; echo; exit 0\n"
                 + "fi\n"
                 + "for a in \"$@\"; do printf '%s\\n' \"$a\"; done > '" + calls + "'\n"
@@ -173,7 +174,8 @@ class MigratorTest {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(30, TimeUnit.SECONDS));
         assertFalse(Files.exists(dir.resolve("pwned")), "values are never run by the shell");
-        return new Run(process.exitValue(), output, Files.readAllLines(secretCalls), Files.readAllLines(calls),
+        return new Run(process.exitValue(), output, Files.readAllLines(secretCalls),
+                Files.exists(calls) ? Files.readAllLines(calls) : List.of(),
                 Files.exists(sent) ? Files.readString(sent) : null,
                 Files.exists(sent) ? Files.readString(dir.resolve("sent.mode")).strip() : null);
     }
@@ -221,5 +223,12 @@ class MigratorTest {
         assertTrue(failed.output().contains("migration failed: database error 42P01"), failed.output());
         assertEquals(255, invoke(dir, "", "", 255).exit(), "the invoke itself failed (throttled, denied)");
         assertNotEquals(0, invoke(dir, "None", "null", 0).exit(), "not the migrator's answer");
+        // the deploying user may not read the owner's secret: the apply fails before any invocation
+        Files.deleteIfExists(dir.resolve("calls"));
+        Files.writeString(dir.resolve("denied"), "");
+        Run denied = invoke(dir, "None", "{\"result\":\"migrated\"}", 0);
+        assertNotEquals(0, denied.exit());
+        assertTrue(denied.output().contains("AccessDeniedException"), denied.output());
+        assertEquals(List.of(), denied.arguments(), "the migrator was not invoked");
     }
 }
