@@ -39,7 +39,6 @@ public final class VpcFunction {
     }
 
     private final LambdaFunction function;
-    private final Iam.ServiceRole role;
 
     public VpcFunction(Construct scope, Props props) {
         RegionContext region = props.region();
@@ -56,7 +55,8 @@ public final class VpcFunction {
                 "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces",
                 "ec2:DescribeSubnets", "ec2:UnassignPrivateIpAddresses"), List.of("*")));
         permissions.addAll(props.permissions());
-        role = Iam.serviceRole(scope, "role", region, props.roleQualifier(), "lambda.amazonaws.com", permissions);
+        Iam.ServiceRole role = Iam.serviceRole(scope, "role", region, props.roleQualifier(), "lambda.amazonaws.com",
+                permissions);
 
         LambdaFunction.Builder builder = LambdaFunction.Builder.create(scope, "function")
                 .provider(region.provider())
@@ -93,9 +93,5 @@ public final class VpcFunction {
 
     public LambdaFunction function() {
         return function;
-    }
-
-    public Iam.ServiceRole role() {
-        return role;
     }
 }

@@ -93,21 +93,7 @@ public final class MigrationHandler implements RequestStreamHandler {
         // a broken deployment is reported before a missing payload: it is the bigger news
         MigrationHandler wired = wire();
         DbCredentials credentials = ownerCredentials(new String(input.readAllBytes(), StandardCharsets.UTF_8));
-        output.write(wired.migrate(fixed(credentials)).toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static DbCredentials.Provider fixed(DbCredentials credentials) {
-        return new DbCredentials.Provider() {
-            @Override
-            public DbCredentials current() {
-                return credentials;
-            }
-
-            @Override
-            public void invalidate() {
-                // one invocation, one login: nothing cached to drop
-            }
-        };
+        output.write(wired.migrate(credentials).toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -118,12 +104,13 @@ public final class MigrationHandler implements RequestStreamHandler {
      *                               migration fails (nothing of a failed migration is kept)
      */
     JsonObject migrate() {
-        return migrate(owner);
+        return migrate(owner.current());
     }
 
-    private JsonObject migrate(DbCredentials.Provider owner) {
+    /** One invocation, one login with {@code credentials}. */
+    private JsonObject migrate(DbCredentials credentials) {
         JsonObject result = new JsonObject();
-        try (Connection c = connect(owner)) {
+        try (Connection c = connect(credentials)) {
             if (!PaymentDatabase.isWritable(c)) {
                 result.addProperty("result", SKIPPED);
                 result.addProperty("schema_version", SchemaMigrator.currentVersion(c));
@@ -142,8 +129,7 @@ public final class MigrationHandler implements RequestStreamHandler {
         }
     }
 
-    private Connection connect(DbCredentials.Provider owner) throws SQLException {
-        DbCredentials credentials = owner.current();
+    private Connection connect(DbCredentials credentials) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", credentials.username());
         properties.setProperty("password", credentials.password());

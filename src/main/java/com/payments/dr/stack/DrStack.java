@@ -140,7 +140,6 @@ public final class DrStack extends TerraformStack {
      */
     private void merchantKeyOutputs(DrConfig config) {
         Map<String, Object> keys = new LinkedHashMap<>();
-        MerchantKey smokeTest = null;
         for (MerchantKey key : config.api().merchantKeys()) {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("merchant", key.merchant());
@@ -150,19 +149,17 @@ public final class DrStack extends TerraformStack {
             entry.put("primary_key_id", primary.merchantKeys().keyIds().get(key));
             entry.put("dr_key_id", dr.merchantKeys().keyIds().get(key));
             keys.put(key.toString(), entry);
-            if (key.merchant().equals(MerchantKey.SMOKE_TEST_MERCHANT)
-                    && (smokeTest == null || key.generation() > smokeTest.generation())) {
-                smokeTest = key;
-            }
         }
         Outputs.add(this, "merchant_api_keys", "Per merchant key (merchant:generation): the secret holding its"
                 + " value (the same in both regions) and its key id in each region, as JSON",
                 com.hashicorp.cdktf.Fn.jsonencode(keys));
-        if (smokeTest != null) {
-            Outputs.add(this, "smoke_test_key_secret_arn", "Secret holding the API key of the "
-                    + MerchantKey.SMOKE_TEST_MERCHANT + " merchant (test payments; valid in both regions)",
-                    global.merchantKeys().secret(smokeTest).arn());
-        }
+        // its newest generation: during a rotation, the key the merchant moves to
+        config.api().merchantKeys().stream()
+                .filter(key -> key.merchant().equals(MerchantKey.SMOKE_TEST_MERCHANT))
+                .max(java.util.Comparator.comparingInt(MerchantKey::generation))
+                .ifPresent(smokeTest -> Outputs.add(this, "smoke_test_key_secret_arn", "Secret holding the API key"
+                        + " of the " + MerchantKey.SMOKE_TEST_MERCHANT + " merchant (test payments; valid in both"
+                        + " regions)", global.merchantKeys().secret(smokeTest).arn()));
     }
 
     /** Where the health-check alarms live (us-east-1) and the alert topic they notify there. */

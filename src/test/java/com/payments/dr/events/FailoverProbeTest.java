@@ -151,6 +151,14 @@ class FailoverProbeTest {
         assertEquals(Instant.parse("2026-11-23T10:00:00Z"), probe().scheduledMinute("not json"));
     }
 
+    @Test
+    void lambdasConstructorNeedsTheEnvironmentTheStackSets() {
+        // this JVM has no AWS_LAMBDA_FUNCTION_NAME: the cold start fails naming what is missing
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("AWS_LAMBDA_FUNCTION_NAME") == null);
+        RuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, FailoverProbe::new);
+        assertTrue(e.getMessage().contains("AWS_LAMBDA_FUNCTION_NAME"), e.getMessage());
+    }
+
     /** The synthesized alarm of the DR region's view named {@code qualifier}. */
     private static JsonObject alarm(String qualifier) {
         return Synth.defaults().resources("aws_cloudwatch_metric_alarm").stream()

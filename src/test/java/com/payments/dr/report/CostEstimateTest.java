@@ -147,6 +147,27 @@ class CostEstimateTest {
         assertEquals(estimate().idleUsd(), estimate("AZ_COUNT", "3").idleUsd(), 1e-9);
     }
 
+    /**
+     * A Secrets Manager endpoint brought back in the primary region alone (for a rotation function in
+     * its VPC; RegionalResources.interfaceEndpoints): priced per zone there, nothing in the DR region.
+     */
+    @Test
+    void anInterfaceEndpointBroughtBackInThePrimaryIsPricedPerZoneThere() {
+        DrConfig config = DrConfig.builder().set(Setting.AZ_COUNT, "3").build();
+        Inventory base = Inventory.of(config);
+        Inventory withEndpoint = new Inventory(base.primaryWatchlist(), base.drWatchlist(), base.primaryDbInstances(),
+                base.drDbInstances(), List.of("secretsmanager"), List.of(), base.merchantKeys(), base.replicationRules(),
+                base.healthChecks(), base.healthCheckAlarms(), base.failOverNowAlarm(), base.drProbeAlarms(),
+                base.drFailOverNowAlarm(), base.separateMetricsRegion(), base.naming());
+        CostEstimate e = CostEstimate.of(config, PRICES, withEndpoint);
+        // 1 x 3 zones x 730 h x $0.01
+        assertEquals(21.90, line(e, "Interface VPC endpoints", "primary").idleUsd(), 1e-9);
+        assertTrue(line(e, "Interface VPC endpoints", "primary").basis().startsWith("1 (secretsmanager) x 3 AZs"));
+        assertTrue(e.lines().stream().noneMatch(l -> l.item().equals("Interface VPC endpoints")
+                && !l.where().startsWith("primary")));
+        assertEquals(21.90, e.idleUsd() - CostEstimate.of(config, PRICES, base).idleUsd(), 1e-9);
+    }
+
     @Test
     void withoutReplicationTimeControlTheS3AlarmsAndRtcChargesGo() {
         CostEstimate base = estimate();

@@ -41,7 +41,7 @@ class MerchantKeysTest {
     static void synthesize() {
         synth = Synth.defaults();
         rotation = Synth.of(DrConfig.builder()
-                .set(Setting.MERCHANTS, "acme,acme:2,globex")
+                .set(Setting.MERCHANTS, "acme,acme:2,globex,smoke-test:4,smoke-test:5")
                 .build());
     }
 
@@ -73,7 +73,8 @@ class MerchantKeysTest {
             });
         }
         assertEquals(List.of("apikey-payments-smoke-test-1-dev"), List.copyOf(keys(synth, "primary").keySet()));
-        assertEquals(List.of("apikey-payments-acme-1-dev", "apikey-payments-acme-2-dev", "apikey-payments-globex-1-dev"),
+        assertEquals(List.of("apikey-payments-acme-1-dev", "apikey-payments-acme-2-dev", "apikey-payments-globex-1-dev",
+                "apikey-payments-smoke-test-4-dev", "apikey-payments-smoke-test-5-dev"),
                 List.copyOf(keys(rotation, "primary").keySet()));
         // one value per key, not one for all: acme's two generations read two secrets
         assertNotEquals(keys(rotation, "dr").get("apikey-payments-acme-1-dev").get("value"),
@@ -115,7 +116,7 @@ class MerchantKeysTest {
             }
         }
         // the master secret and one per merchant key
-        assertEquals(1 + 3, rotation.resources("aws_secretsmanager_secret").size());
+        assertEquals(1 + 5, rotation.resources("aws_secretsmanager_secret").size());
     }
 
     /**
@@ -164,12 +165,15 @@ class MerchantKeysTest {
             String expected = "{\"" + rotation.ref("aws_api_gateway_api_key", role + "_merchant_keys_acme_1", "id")
                     + "\":\"acme\",\"" + rotation.ref("aws_api_gateway_api_key", role + "_merchant_keys_acme_2", "id")
                     + "\":\"acme\",\"" + rotation.ref("aws_api_gateway_api_key", role + "_merchant_keys_globex_1", "id")
-                    + "\":\"globex\"}";
+                    + "\":\"globex\",\"" + rotation.ref("aws_api_gateway_api_key", role + "_merchant_keys_smoke_test_4", "id")
+                    + "\":\"smoke-test\",\"" + rotation.ref("aws_api_gateway_api_key", role + "_merchant_keys_smoke_test_5", "id")
+                    + "\":\"smoke-test\"}";
             assertEquals(expected, env.get("MERCHANT_KEYS").getAsString());
             // the template's JSON parses once Terraform fills the ids in (letters and digits)
-            JsonObject filled = JsonParser.parseString(expected.replaceAll("\\$\\{[^}]+}", "a1b2c3d4e5")
-                    .replaceFirst("a1b2c3d4e5", "k1").replaceFirst("a1b2c3d4e5", "k2")).getAsJsonObject();
-            assertEquals(3, filled.size());
+            int[] next = {0};
+            JsonObject filled = JsonParser.parseString(java.util.regex.Pattern.compile("\\$\\{[^}]+}").matcher(expected)
+                    .replaceAll(m -> "k" + next[0]++)).getAsJsonObject();
+            assertEquals(5, filled.size());
         }
     }
 
@@ -178,12 +182,13 @@ class MerchantKeysTest {
         JsonObject outputs = rotation.json().getAsJsonObject("output");
         String keys = outputs.getAsJsonObject("merchant_api_keys").get("value").getAsString();
         assertTrue(keys.startsWith("${jsonencode({"), keys);
-        for (String entry : List.of("acme:1", "acme:2", "globex:1")) {
+        for (String entry : List.of("acme:1", "acme:2", "globex:1", "smoke-test:4", "smoke-test:5")) {
             assertTrue(keys.contains("\"" + entry + "\""), entry + " in " + keys);
         }
         assertTrue(keys.contains("primary_key_id") && keys.contains("dr_key_id") && keys.contains("secret_replica_arn"));
-        // no smoke-test merchant listed: no smoke-test output (the runbook then names what is missing)
-        assertFalse(outputs.has("smoke_test_key_secret_arn"));
+        // the smoke-test merchant's newest key: the one it moves to during a rotation
+        assertEquals(rotation.ref("aws_secretsmanager_secret", "global_merchant_keys_smoke_test_5_secret", "arn"),
+                outputs.getAsJsonObject("smoke_test_key_secret_arn").get("value").getAsString());
         assertEquals(synth.ref("aws_secretsmanager_secret", "global_merchant_keys_smoke_test_1_secret", "arn"),
                 synth.json().getAsJsonObject("output").getAsJsonObject("smoke_test_key_secret_arn").get("value")
                         .getAsString());
