@@ -47,8 +47,7 @@ public final class FailoverProbe implements RequestStreamHandler {
     static final Duration TIMEOUT = Duration.ofSeconds(6);
 
     private final HttpClient http;
-    private final Map<String, URI> targets;
-    private final String probe;
+    private final Map<String, String> environment;
     private final Clock clock;
 
     /** The Lambda runtime's constructor: the URLs and the function's name come from the environment. */
@@ -58,15 +57,21 @@ public final class FailoverProbe implements RequestStreamHandler {
                 .build(), Clock.systemUTC());
     }
 
+    /** The environment is read by each run: a deployment without it fails every run, naming what is missing. */
     FailoverProbe(Map<String, String> environment, HttpClient http, Clock clock) {
         this.http = http;
         this.clock = clock;
-        this.probe = ReceiptHandler.required(environment, "AWS_LAMBDA_FUNCTION_NAME");
+        this.environment = Map.copyOf(environment);
+    }
+
+    /** What each metric asks: the primary's /health, the DR region's own, its readiness probe. */
+    private Map<String, URI> targets() {
         String drHealth = ReceiptHandler.required(environment, "DR_HEALTH_URL");
-        targets = new LinkedHashMap<>();
+        Map<String, URI> targets = new LinkedHashMap<>();
         targets.put(PRIMARY_HEALTHY, URI.create(ReceiptHandler.required(environment, "PRIMARY_HEALTH_URL")));
         targets.put(DR_SERVING, URI.create(drHealth));
         targets.put(DR_READY, URI.create(drHealth + "?probe=standby"));
+        return targets;
     }
 
     @Override
@@ -98,8 +103,9 @@ public final class FailoverProbe implements RequestStreamHandler {
     }
 
     private JsonObject probe(Instant at) {
+        String probe = ReceiptHandler.required(environment, "AWS_LAMBDA_FUNCTION_NAME");
         Map<String, CompletableFuture<Integer>> answers = new LinkedHashMap<>();
-        targets.forEach((metric, uri) -> answers.put(metric, http.sendAsync(HttpRequest.newBuilder(uri)
+        targets().forEach((metric, uri) -> answers.put(metric, http.sendAsync(HttpRequest.newBuilder(uri)
                         .timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.discarding())
                 .thenApply(HttpResponse::statusCode)
                 // no answer (refused, reset, timed out) is a failure: status 0
