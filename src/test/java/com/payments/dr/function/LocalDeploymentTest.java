@@ -1,6 +1,7 @@
 package com.payments.dr.function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,6 +75,8 @@ class LocalDeploymentTest {
     /** What the loopback gateway routes each region's stage to (a test may misroute it). */
     private static final Map<String, PaymentHandler> ROUTES = new HashMap<>();
     private static final AtomicBoolean DROP_IDEMPOTENCY_KEY = new AtomicBoolean();
+    /** A DR region whose keys got values of their own (API Gateway generating them): what the stack prevents. */
+    private static final AtomicBoolean OWN_DR_VALUES = new AtomicBoolean();
 
     private final AtomicBoolean replicating = new AtomicBoolean(true);
     private Thread replicator;
@@ -178,6 +181,7 @@ class LocalDeploymentTest {
         ROUTES.put("primary", primary);
         ROUTES.put("dr", dr);
         DROP_IDEMPOTENCY_KEY.set(false);
+        OWN_DR_VALUES.set(false);
         replicator = new Thread(this::replicate, "local-replication");
         replicator.setDaemon(true);
         replicator.start();
@@ -221,7 +225,8 @@ class LocalDeploymentTest {
             key.addProperty("id", parts[2]);
             key.addProperty("enabled", true);
             if (merchant != null && "includeValue=true".equals(exchange.getRequestURI().getQuery())) {
-                key.addProperty("value", VALUES.get(merchant));
+                boolean dr = KEY_IDS.get("dr").containsValue(parts[2]);
+                key.addProperty("value", dr && OWN_DR_VALUES.get() ? "DrOwnValue" + VALUES.get(merchant) : VALUES.get(merchant));
             }
             status = merchant != null ? 200 : 404;
             body = key.toString();
@@ -386,6 +391,15 @@ class LocalDeploymentTest {
 
         // the suite's own check: one value per key in both regions' API Gateway, ids of their own
         assertEquals(VALUES.size(), checks(Duration.ofSeconds(1)).everyMerchantKeyHasOneValueInBothRegions());
+    }
+
+    @Test
+    void keysWithAnotherValueInTheDrRegionFailTheKeyCheckWithoutPrintingAValue() throws IOException {
+        OWN_DR_VALUES.set(true);
+        AssertionError e = assertThrows(AssertionError.class, () -> checks(Duration.ofSeconds(1))
+                .everyMerchantKeyHasOneValueInBothRegions());
+        assertTrue(e.getMessage().contains("has another value in us-east-2 than in us-east-1"), e.getMessage());
+        VALUES.values().forEach(value -> assertFalse(e.getMessage().contains(value), "a key's value in a failure"));
     }
 
     /**
