@@ -3,6 +3,7 @@ package com.payments.dr.blocks;
 import com.google.gson.GsonBuilder;
 import com.hashicorp.cdktf.providers.aws.cloudwatch_dashboard.CloudwatchDashboard;
 import com.hashicorp.cdktf.providers.aws.provider.AwsProvider;
+import com.payments.dr.events.FailoverProbe;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -13,10 +14,12 @@ import software.constructs.Construct;
 
 /**
  * One dashboard for both regions, side by side (a column per region), generated from the same
- * watchlists as the alarms: at the top the failover's alarm states across the full width ("fail
- * over now" and each region's health check), then each region's alarm states, then per watched
- * metric one graph in each region that watches it, with the alarm's threshold drawn on it. Every
- * metric widget names its region, so a graph never silently shows the console's current region.
+ * watchlists as the alarms: at the top the failover's alarm states across the full width, one row
+ * per place the decision is made ("fail over now" and its three terms: Route 53's view in
+ * us-east-1, and the DR region's own view from its probe), then each region's alarm states, the
+ * health checks and the DR probe's answers, then per watched metric one graph in each region that
+ * watches it, with the alarm's threshold drawn on it. Every widget names its region, so a graph
+ * never silently shows the console's current region and an operator sees where each signal lives.
  */
 public final class Dashboard extends Construct {
 
@@ -44,32 +47,43 @@ public final class Dashboard extends Construct {
         }
     }
 
-    /** The failover decision's alarms, all in {@code region}: the composite first, then the health checks'. */
-    public record FailoverAlarms(String region, List<String> arns) {
+    /**
+     * The failover decision's alarms as seen from one place, all in one region: the composite
+     * first, then its terms; {@code where} names the view and its region.
+     */
+    public record FailoverAlarms(String where, List<String> arns) {
+    }
+
+    /** The DR region's failover probe: its three answers (1 passing, 0 failing), published in {@code region}. */
+    public record Probe(String region, String functionName) {
     }
 
     public Dashboard(Construct scope, String id, AwsProvider provider, String consoleRegion, String name,
-                     List<Alarms> regions, List<HealthCheck> healthChecks, FailoverAlarms failover) {
+                     List<Alarms> regions, List<HealthCheck> healthChecks, List<FailoverAlarms> failover,
+                     Probe probe) {
         super(scope, id);
         this.consoleRegion = consoleRegion;
         CloudwatchDashboard dashboard = CloudwatchDashboard.Builder.create(this, "dashboard")
                 .provider(provider)
                 .dashboardName(name)
-                .dashboardBody(body(regions, healthChecks, failover))
+                .dashboardBody(body(regions, healthChecks, failover, probe))
                 .build();
         dashboardName = Memo.of(dashboard::getDashboardName);
     }
 
     /** The dashboard body as CloudWatch documents it: {@code {"widgets": [...]}}. */
-    static String body(List<Alarms> regions, List<HealthCheck> healthChecks, FailoverAlarms failover) {
+    static String body(List<Alarms> regions, List<HealthCheck> healthChecks, List<FailoverAlarms> failover,
+                       Probe probe) {
         int width = GRID_WIDTH / regions.size();
         List<Map<String, Object>> widgets = new ArrayList<>();
-        Map<String, Object> decision = new LinkedHashMap<>();
-        decision.put("title", "Failover (" + failover.region() + "): fail over now = primary unhealthy AND DR ready "
-                + "AND NOT DR serving");
-        decision.put("alarms", failover.arns());
-        widgets.add(widget("alarm", 0, 0, GRID_WIDTH, FAILOVER_HEIGHT, decision));
-        int top = FAILOVER_HEIGHT;
+        int top = 0;
+        for (FailoverAlarms view : failover) {
+            Map<String, Object> decision = new LinkedHashMap<>();
+            decision.put("title", view.where() + ": fail over now = primary unhealthy AND DR ready AND NOT DR serving");
+            decision.put("alarms", view.arns());
+            widgets.add(widget("alarm", 0, top, GRID_WIDTH, FAILOVER_HEIGHT, decision));
+            top += FAILOVER_HEIGHT;
+        }
         for (int column = 0; column < regions.size(); column++) {
             Alarms alarms = regions.get(column);
             Map<String, Object> properties = new LinkedHashMap<>();
@@ -102,9 +116,11 @@ public final class Dashboard extends Construct {
             properties.put("view", "timeSeries");
             widgets.add(widget("metric", column * width, top + HEIGHT, width, properties));
         }
+        int y = top + (healthChecks.isEmpty() ? HEIGHT : 2 * HEIGHT);
+        widgets.add(widget("metric", 0, y, GRID_WIDTH, probeProperties(probe)));
+        y += HEIGHT;
         Set<String> keys = new LinkedHashSet<>();
         regions.forEach(r -> r.metrics().forEach(m -> keys.add(m.key())));
-        int y = top + (healthChecks.isEmpty() ? HEIGHT : 2 * HEIGHT);
         for (String key : keys) {
             for (int column = 0; column < regions.size(); column++) {
                 Alarms alarms = regions.get(column);
@@ -117,6 +133,22 @@ public final class Dashboard extends Construct {
             y += HEIGHT;
         }
         return new GsonBuilder().disableHtmlEscaping().create().toJson(Map.of("widgets", widgets));
+    }
+
+    private static Map<String, Object> probeProperties(Probe probe) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("title", "DR region's failover probe (" + probe.region() + "): primary /health, DR /health"
+                + " (serving), DR readiness; 1 passing, 0 failing");
+        properties.put("region", probe.region());
+        List<List<Object>> metrics = new ArrayList<>();
+        for (String metric : List.of(FailoverProbe.PRIMARY_HEALTHY, FailoverProbe.DR_SERVING, FailoverProbe.DR_READY)) {
+            metrics.add(List.of(FailoverProbe.NAMESPACE, metric, FailoverProbe.DIMENSION, probe.functionName()));
+        }
+        properties.put("metrics", metrics);
+        properties.put("stat", "Minimum");
+        properties.put("period", 60);
+        properties.put("view", "timeSeries");
+        return properties;
     }
 
     private static Map<String, Object> metricProperties(RegionContext region, WatchedMetric m) {

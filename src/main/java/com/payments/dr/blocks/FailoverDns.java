@@ -64,9 +64,13 @@ public final class FailoverDns extends Construct {
     /**
      * One region's API as the health checks and records see it.
      *
-     * @param provider creates the region's custom domain and certificate (CUSTOM_DOMAINS=true)
+     * @param stagePath     the stage's name, in the health checks' path
+     * @param deployedStage the stage's name read from the stage: a base-path mapping naming it waits
+     *                      for the stage (API Gateway refuses a mapping to a stage that does not exist)
+     * @param provider      creates the region's custom domain and certificate (custom domains)
      */
-    public record Endpoint(String label, String host, String stagePath, AwsProvider provider, String apiId) {
+    public record Endpoint(String label, String host, String stagePath, String deployedStage, AwsProvider provider,
+                           String apiId) {
     }
 
     /**
@@ -149,7 +153,7 @@ public final class FailoverDns extends Construct {
 
     private static ApiCustomDomains.RegionalApi regionalApi(Endpoint endpoint) {
         return new ApiCustomDomains.RegionalApi(endpoint.label(), endpoint.provider(), endpoint.apiId(),
-                endpoint.stagePath());
+                endpoint.deployedStage());
     }
 
     /** A health check of {@code endpoint}'s /health (with {@code query}); returns its id. */

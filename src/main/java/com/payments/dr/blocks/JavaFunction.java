@@ -74,7 +74,6 @@ public final class JavaFunction {
     }
 
     private final LambdaFunction function;
-    private final Iam.ServiceRole role;
 
     public JavaFunction(Construct scope, Props props) {
         RegionContext region = props.region();
@@ -98,7 +97,8 @@ public final class JavaFunction {
                     "ec2:DescribeSubnets", "ec2:UnassignPrivateIpAddresses"), List.of("*")));
         }
         permissions.addAll(props.permissions());
-        role = Iam.serviceRole(scope, ids.role(), region, props.roleQualifier(), "lambda.amazonaws.com", permissions);
+        Iam.ServiceRole role = Iam.serviceRole(scope, ids.role(), region, props.roleQualifier(), "lambda.amazonaws.com",
+                permissions);
 
         LambdaFunction.Builder builder = LambdaFunction.Builder.create(scope, ids.function())
                 .provider(region.provider())
@@ -148,9 +148,5 @@ public final class JavaFunction {
 
     public LambdaFunction function() {
         return function;
-    }
-
-    public Iam.ServiceRole role() {
-        return role;
     }
 }

@@ -14,10 +14,16 @@ import software.constructs.Construct;
 
 /**
  * The schema migrator of one region: the payment package with its own handler, in the VPC with
- * the database and the Secrets Manager endpoint, invoked by the deployment (never by the API,
- * which has no permission or route to it). It alone may read the owner's secret. It migrates when
- * its region's database is writable and answers "skipped: reader" otherwise, so the same
- * definition serves both regions.
+ * the database, invoked by the deployment (never by the API, which has no permission or route to
+ * it). It migrates when its region's database is writable and answers "skipped: reader"
+ * otherwise, so the same definition serves both regions.
+ *
+ * <p>It logs in as the schema owner, whose password only the master secret holds, yet it reads no
+ * secret and needs no Secrets Manager endpoint in the VPC ($7.30 per zone-month): whoever invokes
+ * it (the deployment's command below, or an operator) reads the secret with their own credentials
+ * through Secrets Manager's public endpoint and hands the owner's credentials over in the
+ * invocation's payload, which Lambda does not keep and the migrator never logs. The deploying
+ * machine holds the password anyway: it is in the Terraform state.
  */
 public final class MigratorFunction extends Construct {
 
@@ -25,25 +31,31 @@ public final class MigratorFunction extends Construct {
     static final int MEMORY_MB = 512;
     /** Above the migration's own bounds (10 s connect, 60 s statement and lock timeouts). */
     static final int TIMEOUT_SECONDS = 120;
-    /** What the migrator does with the database secret (and all the endpoint policy lets through). */
-    public static final List<String> SECRET_ACTIONS = List.of("secretsmanager:GetSecretValue");
     /**
-     * Invokes the migrator once per change and fails the apply when it fails: the CLI's exit status
-     * covers an invoke that did not happen, {@code FunctionError} (printed as None when absent) an
-     * exception in the function, and the payload must be the migrator's answer. The CLI's read
-     * timeout is above the function's, so a slow migration is not cut off and re-invoked. Values
-     * come in through the environment, never the shell.
+     * Invokes the migrator once per change and fails the apply when it fails. The owner's
+     * credentials are read from the master secret in the function's region (the DR replica there)
+     * into a payload file only the deploying user can read ({@code umask 077}), removed on exit,
+     * and never on a command line ({@code printf} is the shell's own). The CLI's exit status covers
+     * an invoke that did not happen, {@code FunctionError} (printed as None when absent) an
+     * exception in the function, and the answer must be the migrator's. The CLI's read timeout is
+     * above the function's, so a slow migration is not cut off and re-invoked. Values come in
+     * through the environment, never the shell.
      */
-    public static final String INVOKE_COMMAND = "out=\"$(mktemp)\" && trap 'rm -f \"$out\"' EXIT"
+    public static final String INVOKE_COMMAND = "umask 077 && payload=\"$(mktemp)\" && out=\"$(mktemp)\""
+            + " && trap 'rm -f \"$payload\" \"$out\"' EXIT"
+            + " && owner=\"$(aws secretsmanager get-secret-value --region \"$SECRET_REGION\" --secret-id \"$SECRET_ID\""
+            + " --query SecretString --output text)\""
+            + " && printf '{\"owner\": %s}' \"$owner\" > \"$payload\""
             + " && error=\"$(aws lambda invoke --region \"$FUNCTION_REGION\" --function-name \"$FUNCTION_NAME\""
-            + " --cli-read-timeout 180 --query FunctionError --output text \"$out\")\""
+            + " --payload \"fileb://$payload\" --cli-read-timeout 180 --query FunctionError --output text \"$out\")\""
             + " && cat \"$out\" && echo"
             + " && test \"$error\" = None && grep -q '\"result\":' \"$out\"";
 
     /**
      * @param code        the payment package, one asset for both regions
-     * @param secretArn   the master secret's ARN in this region (the replica's in the DR region)
-     * @param environment the function's settings (see {@code FunctionConfig}), DB_SECRET_ARN included
+     * @param secretArn   the master secret's ARN in this region (the replica's in the DR region): the
+     *                    deployment's invocation reads it, the function does not
+     * @param environment the function's settings (see {@code FunctionConfig})
      * @param database    what must exist before the first invocation: the cluster's instances
      * @param migrationsHash a digest of the migration list, so a new migration re-runs the invocation
      */
@@ -55,7 +67,6 @@ public final class MigratorFunction extends Construct {
 
     private final LambdaFunction function;
     private final String functionName;
-    private final Iam.ServiceRole role;
     private final TerraformResource invocation;
 
     public MigratorFunction(Construct scope, String id, Props props) {
@@ -67,18 +78,11 @@ public final class MigratorFunction extends Construct {
                 name, "migrator", "Schema migrator, invoked at deploy time (" + region.role().label() + " region)",
                 HANDLER, MEMORY_MB, TIMEOUT_SECONDS, props.code(), props.logsKey(), props.dataKey(),
                 props.logRetentionDays(), props.environment(), List.of(
-                        Iam.allow("OwnerCredentials", SECRET_ACTIONS, List.of(props.secretArn())),
-                        Iam.statement("DecryptCredentials", List.of("kms:Decrypt"))
-                                .resources(List.of(props.dataKey().arn()))
-                                .condition(List.of(Iam.condition("StringEquals", "kms:ViaService",
-                                        "secretsmanager." + region.region() + ".amazonaws.com")))
-                                .build(),
                         JavaFunction.decryptEnvironment(region, props.dataKey())),
                 Optional.of(new JavaFunction.Vpc(props.network(), props.network().migratorSecurityGroupId())),
                 // invoked once per deploy: no versions, no SnapStart, no reserved anything
                 false));
         function = javaFunction.function();
-        role = javaFunction.role();
         functionName = function.getFunctionName();
 
         List<ITerraformDependable> before = new ArrayList<>(props.database());
@@ -94,7 +98,9 @@ public final class MigratorFunction extends Construct {
                         .command(INVOKE_COMMAND)
                         .environment(Map.of(
                                 "FUNCTION_REGION", region.region(),
-                                "FUNCTION_NAME", functionName))
+                                "FUNCTION_NAME", functionName,
+                                "SECRET_REGION", region.region(),
+                                "SECRET_ID", props.secretArn()))
                         .build()))
                 .build());
         invocation.addOverride("triggers_replace", List.of(function.getSourceCodeHash(), props.migrationsHash(),
@@ -109,8 +115,4 @@ public final class MigratorFunction extends Construct {
         return function.getArn();
     }
 
-    /** The role the endpoint policy admits for Secrets Manager. */
-    public String roleArn() {
-        return role.arn();
-    }
 }

@@ -7,7 +7,6 @@ import com.hashicorp.cdktf.Fn;
 import com.hashicorp.cdktf.ITerraformDependable;
 import com.hashicorp.cdktf.TerraformResourceLifecycle;
 import com.hashicorp.cdktf.providers.aws.api_gateway_account.ApiGatewayAccount;
-import com.hashicorp.cdktf.providers.aws.api_gateway_api_key.ApiGatewayApiKey;
 import com.hashicorp.cdktf.providers.aws.api_gateway_deployment.ApiGatewayDeployment;
 import com.hashicorp.cdktf.providers.aws.api_gateway_gateway_response.ApiGatewayGatewayResponse;
 import com.hashicorp.cdktf.providers.aws.api_gateway_integration.ApiGatewayIntegration;
@@ -48,8 +47,15 @@ import software.constructs.Construct;
  * regions: {@code POST /payments} (API key, Idempotency-Key header, body validated against a model
  * that mirrors the function's rules) and {@code GET /health} (no key, for Route 53), both proxied to
  * the payment function's {@code live} alias; CORS preflights and CORS headers on API Gateway's own
- * errors; one stage with X-Ray, JSON access logs, execution logs and metrics; a usage plan with an
- * API key; and the region's account-level CloudWatch role.
+ * errors; one stage with X-Ray, JSON access logs, execution logs and metrics; a usage plan (one tier:
+ * the same per-key throttle and daily quota for every merchant key) with the region's merchant keys
+ * ({@link MerchantApiKeys}); and the region's account-level CloudWatch role.
+ *
+ * <p>Browsers do not call {@code POST /payments}: an API key is a merchant's server-side secret (in a
+ * web page anyone could read it and pay as that merchant). CORS serves the checkout page's origin
+ * ({@code ALLOWED_ORIGIN}, one origin, no credentials) for what a page may do, read {@code /health}
+ * and the API's error answers, and never lets a page send a key: no preflight allows the
+ * {@code X-Api-Key} header.
  *
  * <p>The API's shape is described once ({@link #definition()}) and the resources are built from
  * that description, so the deployment's trigger (a hash of it) changes exactly when the shape does.
@@ -65,7 +71,8 @@ public final class PaymentApi extends Construct {
     static final String AMOUNT_PATTERN = "^[0-9]+(\\.[0-9]{1,2})?$";
     static final String MERCHANT_ID_PATTERN = "^[A-Za-z0-9_-]{1,64}$";
     static final String NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$";
-    static final List<String> CORS_REQUEST_HEADERS = List.of("Content-Type", IDEMPOTENCY_HEADER, "X-Api-Key");
+    /** What a page may send cross-origin: never {@code X-Api-Key} (the key is a server-side secret). */
+    static final List<String> CORS_REQUEST_HEADERS = List.of("Content-Type", IDEMPOTENCY_HEADER);
     static final int CORS_MAX_AGE_SECONDS = 600;
     /** The unauthenticated health check gets its own, lower ceiling: Route 53 needs about 1.5 per second. */
     static final int HEALTH_RATE = 10;
@@ -87,9 +94,14 @@ public final class PaymentApi extends Construct {
      * @param functionName the payment function (its resource policy gets the permissions)
      * @param aliasArn     the ARN of the alias API Gateway invokes, so SnapStart snapshots are used
      */
+    /**
+     * @param apiKeyIds the region's merchant keys by qualifier ({@link MerchantApiKeys}), all in the
+     *                  usage plan; each attachment is named after its key, so adding or removing one
+     *                  key never touches another's
+     */
     public record Props(RegionContext region, String functionName, String aliasArn,
                         EncryptionKey logsKey, int logRetentionDays, ApiSettings settings,
-                        String allowedOrigin, List<String> currencies) {
+                        String allowedOrigin, List<String> currencies, Map<String, String> apiKeyIds) {
     }
 
     private final Props props;
@@ -99,7 +111,6 @@ public final class PaymentApi extends Construct {
     /** The stage's name read from the stage, so what names it waits for the stage. */
     private final String deployedStageName;
     private final Memo<String> invokeUrl;
-    private final String apiKeyId;
 
     public PaymentApi(Construct scope, String id, Props props) {
         super(scope, id);
@@ -251,10 +262,12 @@ public final class PaymentApi extends Construct {
         // metrics would be billed every month ($2.10 per region) for what the health checks show
         methodSettings(region, "health_settings", "health/GET", false, HEALTH_RATE, HEALTH_BURST, List.of(all));
 
+        // One plan, one tier: every merchant key gets the throttle and the quota on its own (API
+        // Gateway applies a plan's limits per key), and API_THROTTLE_RATE is also the stage's ceiling.
         ApiGatewayUsagePlan plan = ApiGatewayUsagePlan.Builder.create(this, "usage_plan")
                 .provider(region.provider())
                 .name(region.naming().name(ResourceType.USAGE_PLAN))
-                .description("Per-key throttle and daily quota for POST /payments")
+                .description("Per merchant key: throttle and daily quota for POST /payments")
                 .apiStages(List.of(ApiGatewayUsagePlanApiStages.builder()
                         .apiId(apiId).stage(deployedStageName).build()))
                 .throttleSettings(ApiGatewayUsagePlanThrottleSettings.builder()
@@ -264,20 +277,14 @@ public final class PaymentApi extends Construct {
                 .quotaSettings(ApiGatewayUsagePlanQuotaSettings.builder()
                         .limit(props.settings().quotaPerDay()).period("DAY").build())
                 .build();
-        // no value: AWS generates it; it is read with `aws apigateway get-api-key --include-value`
-        apiKeyId = ApiGatewayApiKey.Builder.create(this, "api_key")
+        String planId = plan.getId();
+        props.apiKeyIds().forEach((qualifier, keyId) -> ApiGatewayUsagePlanKey.Builder.create(this,
+                        "usage_plan_key_" + qualifier.replace('-', '_'))
                 .provider(region.provider())
-                .name(region.naming().name(ResourceType.API_KEY))
-                .description("Checkout client key for the payments API (" + region.role().label() + " region)")
-                .enabled(true)
-                .build()
-                .getId();
-        ApiGatewayUsagePlanKey.Builder.create(this, "usage_plan_key")
-                .provider(region.provider())
-                .keyId(apiKeyId)
+                .keyId(keyId)
                 .keyType("API_KEY")
-                .usagePlanId(plan.getId())
-                .build();
+                .usagePlanId(planId)
+                .build());
     }
 
     /** JSON access log lines; never the API key itself, only its id. */
@@ -403,7 +410,8 @@ public final class PaymentApi extends Construct {
         schema.addProperty("title", MODEL_NAME);
         schema.addProperty("type", "object");
         JsonArray required = new JsonArray();
-        List.of("amount", "currency", "merchant_id").forEach(required::add);
+        // merchant_id is optional: the merchant is the API key's; a body may name it, and must name it right
+        List.of("amount", "currency").forEach(required::add);
         schema.add("required", required);
         schema.addProperty("additionalProperties", false);
         JsonObject properties = new JsonObject();
@@ -512,7 +520,8 @@ public final class PaymentApi extends Construct {
         return invokeUrl.get() + "/health";
     }
 
-    public String apiKeyId() {
-        return apiKeyId;
+    /** The stage's name read from the stage: whatever names it (a base-path mapping) waits for the stage. */
+    public String deployedStageName() {
+        return deployedStageName;
     }
 }

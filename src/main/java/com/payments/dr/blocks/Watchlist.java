@@ -48,11 +48,18 @@ public final class Watchlist {
     /** Operations the payment function sends to the state table (their system errors alarm). */
     static final List<String> TABLE_OPERATIONS = List.of("GetItem", "PutItem", "UpdateItem", "DeleteItem");
 
+    /** The API method whose per-method (detailed) metrics the API alarms watch: payments, not /health. */
+    public static final String PAYMENTS_METHOD = "POST";
+    public static final String PAYMENTS_RESOURCE = "/payments";
+
     /**
      * What one region runs, by the names CloudWatch dimensions use.
      *
      * @param replicationLagOf the cluster to watch for global-database lag (the secondary), if any
-     * @param bucketReplication the RTC replication out of this region's bucket, if its metrics are on
+     * @param inboundReplication  the RTC replication into this region's bucket, if its metrics are on:
+     *                            S3 publishes its latency in the destination's region, this one
+     * @param outboundReplication the RTC replication out of this region's bucket: S3 publishes its
+     *                            failed operations in the source's region, this one
      */
     public record Targets(
             String region,
@@ -69,7 +76,8 @@ public final class Watchlist {
             double maxAcu,
             Optional<String> replicationLagOf,
             String tableName,
-            Optional<BucketReplication> bucketReplication) {
+            Optional<BucketReplication> inboundReplication,
+            Optional<BucketReplication> outboundReplication) {
     }
 
     /** S3 replication metrics' dimensions. */
@@ -109,15 +117,21 @@ public final class Watchlist {
         w.addSqs("payment-dlq-depth", "Payment events lost to the dead-letter queue", t.paymentDlq());
         w.addSqs("ops-dlq-depth", "Ops events lost to the dead-letter queue", t.opsDlq());
 
-        Map<String, String> api = ordered("ApiName", t.apiName(), "Stage", t.stageName());
-        // no requests, no datapoints: an idle API is not an outage (the health checks see outages)
-        w.add("api-5xx-rate", "API 5XX share of requests", "AWS/ApiGateway", "5XXError", api, "Average",
+        // POST /payments' own (detailed) metrics: the stage's would mix in /health, which Route 53
+        // calls around the clock and which a passive region answers 503 by design. No payments, no
+        // datapoints: an idle or passive API is not an outage (the health checks see outages)
+        Map<String, String> api = new LinkedHashMap<>();
+        api.put("ApiName", t.apiName());
+        api.put("Method", PAYMENTS_METHOD);
+        api.put("Resource", PAYMENTS_RESOURCE);
+        api.put("Stage", t.stageName());
+        w.add("api-5xx-rate", "POST /payments 5XX share of requests", "AWS/ApiGateway", "5XXError", api, "Average",
                 SERVER_ERROR_RATE, WatchedMetric.GREATER_OR_EQUAL, WatchedMetric.NOT_BREACHING);
-        w.add("api-4xx-rate", "API 4XX share of requests (spike)", "AWS/ApiGateway", "4XXError", api, "Average",
-                CLIENT_ERROR_RATE, WatchedMetric.GREATER_OR_EQUAL, WatchedMetric.NOT_BREACHING);
-        w.add("api-latency-p99", "API p99 latency (ms)", "AWS/ApiGateway", "Latency", api, "p99",
+        w.add("api-4xx-rate", "POST /payments 4XX share of requests (spike)", "AWS/ApiGateway", "4XXError", api,
+                "Average", CLIENT_ERROR_RATE, WatchedMetric.GREATER_OR_EQUAL, WatchedMetric.NOT_BREACHING);
+        w.add("api-latency-p99", "POST /payments p99 latency (ms)", "AWS/ApiGateway", "Latency", api, "p99",
                 settings.latencyMs(), WatchedMetric.GREATER_OR_EQUAL, WatchedMetric.NOT_BREACHING);
-        w.add("api-integration-latency-p99", "API p99 integration latency (ms)", "AWS/ApiGateway",
+        w.add("api-integration-latency-p99", "POST /payments p99 integration latency (ms)", "AWS/ApiGateway",
                 "IntegrationLatency", api, "p99", settings.latencyMs(), WatchedMetric.GREATER_OR_EQUAL,
                 WatchedMetric.NOT_BREACHING);
 
@@ -164,20 +178,26 @@ public final class Watchlist {
                     WatchedMetric.GREATER_OR_EQUAL, WatchedMetric.NOT_BREACHING);
         }
 
-        // RTC metrics: published while objects replicate; no uploads, no datapoints
-        t.bucketReplication().ifPresent(r -> {
-            Map<String, String> rule = new LinkedHashMap<>();
-            rule.put("SourceBucket", r.sourceBucket());
-            rule.put("DestinationBucket", r.destinationBucket());
-            rule.put("RuleId", r.ruleId());
-            w.add("s3-replication-latency", "S3 replication latency (s) beyond the RTC objective", "AWS/S3",
-                    "ReplicationLatency", rule, "Maximum", S3_REPLICATION_SECONDS, WatchedMetric.GREATER,
-                    WatchedMetric.NOT_BREACHING);
-            w.add("s3-replication-failed", "S3 operations failed replication", "AWS/S3",
-                    "OperationsFailedReplication", rule, "Sum", 1, WatchedMetric.GREATER_OR_EQUAL,
-                    WatchedMetric.NOT_BREACHING);
-        });
+        // RTC metrics (S3 User Guide, "Using S3 Replication metrics"): the latency (like the pending
+        // bytes and operations) is published in the destination bucket's region, the failed
+        // operations in the source's. Nothing to replicate, no latency datapoints: silence is health
+        t.inboundReplication().ifPresent(r -> w.add("s3-replication-latency",
+                "S3 replication latency (s) into this region's bucket beyond the RTC objective", "AWS/S3",
+                "ReplicationLatency", replicationRule(r), "Maximum", S3_REPLICATION_SECONDS, WatchedMetric.GREATER,
+                WatchedMetric.NOT_BREACHING));
+        t.outboundReplication().ifPresent(r -> w.add("s3-replication-failed",
+                "S3 operations that failed to replicate out of this region's bucket", "AWS/S3",
+                "OperationsFailedReplication", replicationRule(r), "Sum", 1, WatchedMetric.GREATER_OR_EQUAL,
+                WatchedMetric.NOT_BREACHING));
         return List.copyOf(w.metrics);
+    }
+
+    private static Map<String, String> replicationRule(BucketReplication r) {
+        Map<String, String> rule = new LinkedHashMap<>();
+        rule.put("SourceBucket", r.sourceBucket());
+        rule.put("DestinationBucket", r.destinationBucket());
+        rule.put("RuleId", r.ruleId());
+        return rule;
     }
 
     /**

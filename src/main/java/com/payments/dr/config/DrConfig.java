@@ -176,13 +176,20 @@ public record DrConfig(
      * each, printed on stderr; the synth goes on.
      */
     public List<String> warnings() {
+        List<String> warnings = new java.util.ArrayList<>();
         if (customDomains && dnsDomain.isEmpty()) {
-            return List.of("warning: CUSTOM_DOMAINS=true with the derived zone " + zoneName() + ", which nobody has"
+            warnings.add("warning: CUSTOM_DOMAINS=true with the derived zone " + zoneName() + ", which nobody has"
                     + " delegated: ACM validates the certificates only through a delegated zone, so the apply waits"
                     + " for validation until it times out; set DNS_DOMAIN to a domain you own (or register this one"
                     + " and enter output dns_name_servers at its parent)");
         }
-        return List.of();
+        if (api.quotaPerDay() < ApiSettings.dayAt(api.throttleRate())) {
+            warnings.add("warning: API_QUOTA_PER_DAY=" + api.quotaPerDay() + " is less than a day at API_THROTTLE_RATE="
+                    + api.throttleRate() + " (" + ApiSettings.dayAt(api.throttleRate()) + "): a merchant key sending at"
+                    + " that rate is refused (429 QUOTA_EXCEEDED) after " + api.secondsAtFullRate() / 60
+                    + " minutes for the rest of the day; unset it (auto) unless the cap is deliberate");
+        }
+        return List.copyOf(warnings);
     }
 
     /** Terraform state key: one state per environment suffix. */
@@ -237,7 +244,8 @@ public record DrConfig(
                             values.get(Setting.ALLOWED_ORIGIN),
                             List.of(values.get(Setting.PAYMENT_CURRENCIES).split(",", -1))),
                     new ApiSettings(integer(Setting.API_THROTTLE_RATE), integer(Setting.API_THROTTLE_BURST),
-                            integer(Setting.API_QUOTA_PER_DAY), values.get(Setting.API_LOG_LEVEL)),
+                            ApiSettings.quota(values.get(Setting.API_QUOTA_PER_DAY), integer(Setting.API_THROTTLE_RATE)),
+                            values.get(Setting.API_LOG_LEVEL), MerchantKey.parse(values.get(Setting.MERCHANTS))),
                     java.nio.file.Path.of(values.get(Setting.EVENTS_PACKAGE)),
                     new AlarmSettings(integer(Setting.ALARM_PERIOD_SECONDS),
                             integer(Setting.ALARM_EVALUATION_PERIODS), integer(Setting.ALARM_LATENCY_MS),
@@ -246,7 +254,12 @@ public record DrConfig(
                             integer(Setting.HEALTH_CHECK_FAILURE_THRESHOLD),
                             List.of(values.get(Setting.HEALTH_CHECK_REGIONS).split(",", -1))),
                     new CostSettings(decimal(Setting.MONTHLY_BUDGET_USD), decimal(Setting.COST_PAYMENTS_PER_SECOND)),
-                    bool(Setting.CUSTOM_DOMAINS));
+                    customDomains(optional(Setting.DNS_DOMAIN).isPresent()));
+        }
+
+        /** {@code auto}: custom domains exactly when the operator owns the domain (DNS_DOMAIN). */
+        private boolean customDomains(boolean ownDomain) {
+            return "auto".equals(values.get(Setting.CUSTOM_DOMAINS)) ? ownDomain : bool(Setting.CUSTOM_DOMAINS);
         }
 
         private double decimal(Setting setting) {

@@ -38,7 +38,9 @@ public enum Setting {
             "1 to 10000 requests per second: the usage plan's per-key rate and the stage-wide ceiling"),
     API_THROTTLE_BURST("apiThrottleBurst", "100",
             "API_THROTTLE_RATE to 5000 requests: the token bucket behind the rate"),
-    API_QUOTA_PER_DAY("apiQuotaPerDay", "100000", "1 to 100000000 requests per API key and day"),
+    API_QUOTA_PER_DAY("apiQuotaPerDay", "auto",
+            "auto (API_THROTTLE_RATE x 86400: the throttle's rate all day), or 1 to 864000000 requests per merchant"
+                    + " key and day"),
     API_LOG_LEVEL("apiLogLevel", "ERROR",
             "ERROR or INFO: API Gateway execution logging (never the full request/response data trace)"),
     EVENTS_PACKAGE("eventsPackage", "target/events-function.zip",
@@ -62,9 +64,15 @@ public enum Setting {
             "1 to 1000000 US dollars a month: a synth whose idle cost estimate exceeds it stops (exit 2)"),
     COST_PAYMENTS_PER_SECOND("costPaymentsPerSecond", "1",
             "0 to 10000 payments per second: the load the cost estimate prices besides idle"),
-    CUSTOM_DOMAINS("customDomains", "false",
-            "true or false: an ACM certificate and a regional API Gateway custom domain per region, and api.<zone> as "
-                    + "alias failover records (needs a delegated zone: ACM validates through it)");
+    CUSTOM_DOMAINS("customDomains", "auto",
+            "auto (true with DNS_DOMAIN, else false), true or false: an ACM certificate and a regional API Gateway"
+                    + " custom domain per region, and api.<zone> as alias failover records (needs a delegated zone:"
+                    + " ACM validates through it)"),
+    MERCHANTS("merchants", "smoke-test",
+            "1 to " + MerchantKey.MAX_KEYS + " comma-separated merchant[:generation] entries: merchant ids of 1-"
+                    + MerchantKey.MAX_MERCHANT_LENGTH + " lowercase letters, digits and hyphens (starting with a letter"
+                    + " or digit), generation 1-" + MerchantKey.MAX_GENERATION + " (default 1); at most two"
+                    + " generations of one merchant (a key rotation)");
 
     private final String contextKey;
     private final String defaultValue;

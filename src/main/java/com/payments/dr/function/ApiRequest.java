@@ -15,10 +15,18 @@ import java.util.TreeMap;
 /**
  * The parts of an API Gateway REST proxy event the function uses. Header names are
  * case-insensitive, as in HTTP: clients send {@code idempotency-key} as often as
- * {@code Idempotency-Key}. {@code requestId} is API Gateway's id of the request, for the log.
+ * {@code Idempotency-Key}. {@code requestId} is API Gateway's id of the request, for the log;
+ * {@code apiKeyId} the id of the API key API Gateway authenticated the request with
+ * ({@code requestContext.identity.apiKeyId}), {@code null} without one. It is the only caller
+ * identity the function trusts: API Gateway sets it, a client cannot.
  */
 public record ApiRequest(String method, String path, Map<String, String> headers, String body,
-        String requestId, Map<String, String> query) {
+        String requestId, Map<String, String> query, String apiKeyId) {
+
+    public ApiRequest(String method, String path, Map<String, String> headers, String body, String requestId,
+            Map<String, String> query) {
+        this(method, path, headers, body, requestId, query, null);
+    }
 
     public ApiRequest(String method, String path, Map<String, String> headers, String body) {
         this(method, path, headers, body, null);
@@ -85,6 +93,10 @@ public record ApiRequest(String method, String path, Map<String, String> headers
         JsonElement context = event.get("requestContext");
         String requestId = context != null && context.isJsonObject()
                 ? string(context.getAsJsonObject(), "requestId") : null;
+        JsonElement identity = context != null && context.isJsonObject()
+                ? context.getAsJsonObject().get("identity") : null;
+        String apiKeyId = identity != null && identity.isJsonObject()
+                ? string(identity.getAsJsonObject(), "apiKeyId") : null;
         Map<String, String> query = new TreeMap<>();
         JsonElement rawQuery = event.get("queryStringParameters");
         if (rawQuery != null && rawQuery.isJsonObject()) {
@@ -94,7 +106,7 @@ public record ApiRequest(String method, String path, Map<String, String> headers
                 }
             }
         }
-        return new ApiRequest(method.toUpperCase(), normalizedPath, headers, body, requestId, query);
+        return new ApiRequest(method.toUpperCase(), normalizedPath, headers, body, requestId, query, apiKeyId);
     }
 
     /**

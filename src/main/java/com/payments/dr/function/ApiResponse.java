@@ -44,12 +44,16 @@ public record ApiResponse(int statusCode, Map<String, String> headers, String bo
         return new ApiResponse(statusCode, copy, body);
     }
 
-    /** Adds the CORS headers: a Lambda proxy integration must return them itself. */
+    /**
+     * Adds the CORS headers: a Lambda proxy integration must return them itself. One origin, no
+     * credentials, and never {@code X-Api-Key} among the headers a page may send: an API key is a
+     * merchant server's secret, browsers do not pay with it.
+     */
     public ApiResponse withCors(String allowedOrigin) {
         Map<String, String> copy = new LinkedHashMap<>(headers);
         copy.put("Access-Control-Allow-Origin", allowedOrigin);
         copy.put("Access-Control-Allow-Methods", "GET,POST,OPTIONS");
-        copy.put("Access-Control-Allow-Headers", "Content-Type,Idempotency-Key,X-Api-Key");
+        copy.put("Access-Control-Allow-Headers", "Content-Type,Idempotency-Key");
         copy.put("Access-Control-Expose-Headers", "Retry-After,Idempotent-Replayed");
         copy.put("Vary", "Origin");
         return new ApiResponse(statusCode, copy, body);

@@ -20,7 +20,6 @@ public record FunctionConfig(
         RegionRole regionRole,
         String awsRegion,
         String idempotencyTable,
-        Optional<String> dbSecretArn,
         String dbHost,
         String dbReaderHost,
         int dbPort,
@@ -31,7 +30,8 @@ public record FunctionConfig(
         String allowedOrigin,
         Set<String> allowedCurrencies,
         BigDecimal maxAmount,
-        Optional<URI> dynamoEndpoint) {
+        Optional<URI> dynamoEndpoint,
+        Map<String, String> merchantsByKeyId) {
 
     /** The application role's name when DB_USER is not set; migration 3 creates it. */
     static final String DEFAULT_DB_USER = "payments_api";
@@ -72,8 +72,9 @@ public record FunctionConfig(
 
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
     private static final Pattern TABLE = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
-    private static final Pattern SECRET_ARN =
-            Pattern.compile("arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[A-Za-z0-9/_+=.@-]+");
+    /** API Gateway's key ids, and merchant ids as the request body spells them. */
+    private static final Pattern API_KEY_ID = Pattern.compile("[A-Za-z0-9]{1,128}");
+    private static final Pattern MERCHANT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?");
     private static final Pattern DB_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
     private static final Pattern ORIGIN =
@@ -88,6 +89,7 @@ public record FunctionConfig(
 
     public FunctionConfig {
         allowedCurrencies = Collections.unmodifiableSet(new LinkedHashSet<>(allowedCurrencies));
+        merchantsByKeyId = Map.copyOf(merchantsByKeyId);
     }
 
     /**
@@ -100,9 +102,6 @@ public record FunctionConfig(
         String region = r.matching("AWS_REGION", null, REGION, "an AWS region name such as us-east-1");
         String table = r.matching("IDEMPOTENCY_TABLE", null, TABLE,
                 "a DynamoDB table name: 3-255 characters of A-Z a-z 0-9 _ . -");
-        // only the migrator reads the owner's secret; the payment function is not given it
-        Optional<String> secretArn = r.optional("DB_SECRET_ARN", SECRET_ARN,
-                "unset, or a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)");
         String host = r.matching("DB_HOST", null, HOST, "a DNS host name or IP address");
         // An Aurora global secondary's cluster (writer) endpoint is inactive until promotion; its
         // reader endpoint answers. Without one (a single server, the migrator) the writer's host serves.
@@ -124,16 +123,17 @@ public record FunctionConfig(
         // the process environment, and nothing but a loopback DynamoDB is accepted in its place.
         Optional<URI> dynamoEndpoint = r.optional("AWS_ENDPOINT_URL_DYNAMODB", LOCAL_ENDPOINT,
                 "unset, or http://127.0.0.1:<port> for a local DynamoDB").map(URI::create);
+        Map<String, String> merchants = r.merchantsByKeyId();
         r.failIfProblems();
-        return new FunctionConfig(role, region, table, secretArn, host, readerHost, port, dbName, dbUser, sslMode, rootCert,
-                origin, currencies, maxAmount, dynamoEndpoint);
+        return new FunctionConfig(role, region, table, host, readerHost, port, dbName, dbUser, sslMode, rootCert,
+                origin, currencies, maxAmount, dynamoEndpoint, merchants);
     }
 
     /** The same settings aimed at the reader endpoint: what the readiness probe connects to. */
     public FunctionConfig reader() {
-        return new FunctionConfig(regionRole, awsRegion, idempotencyTable, dbSecretArn, dbReaderHost, dbReaderHost,
+        return new FunctionConfig(regionRole, awsRegion, idempotencyTable, dbReaderHost, dbReaderHost,
                 dbPort, dbName, dbUser, dbSslMode, dbSslRootCert, allowedOrigin, allowedCurrencies, maxAmount,
-                dynamoEndpoint);
+                dynamoEndpoint, merchantsByKeyId);
     }
 
     /** Collects problems instead of stopping at the first. */
@@ -244,6 +244,32 @@ public record FunctionConfig(
             }
             problem("MAX_AMOUNT", value, allowed);
             return null;
+        }
+
+        /**
+         * MERCHANT_KEYS: {@code {"<API key id>": "<merchant id>", …}}, this region's key ids (the
+         * stack's MerchantApiKeys). Unset or empty means no key acts for any merchant: every payment
+         * is refused (403), never accepted for a merchant the key does not belong to.
+         */
+        Map<String, String> merchantsByKeyId() {
+            String value = raw("MERCHANT_KEYS", "{}");
+            String allowed = "a JSON object of API key ids (letters and digits) to merchant ids (1-64 of"
+                    + " A-Z a-z 0-9 _ -), such as {\"a1b2c3d4e5\":\"acme\"}";
+            Map<String, String> merchants = new java.util.HashMap<>();
+            try {
+                com.google.gson.JsonElement json = com.google.gson.JsonParser.parseString(value);
+                for (Map.Entry<String, com.google.gson.JsonElement> e : json.getAsJsonObject().entrySet()) {
+                    String merchant = e.getValue().getAsJsonPrimitive().isString() ? e.getValue().getAsString() : "";
+                    if (!API_KEY_ID.matcher(e.getKey()).matches() || !MERCHANT_ID.matcher(merchant).matches()) {
+                        throw new IllegalArgumentException();
+                    }
+                    merchants.put(e.getKey(), merchant);
+                }
+            } catch (RuntimeException e) {
+                problem("MERCHANT_KEYS", value, allowed);
+                return Map.of();
+            }
+            return merchants;
         }
 
         void failIfProblems() {

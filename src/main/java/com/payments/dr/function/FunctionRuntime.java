@@ -71,7 +71,8 @@ public final class FunctionRuntime implements AutoCloseable {
                 new PaymentValidator(config.allowedCurrencies(), config.maxAmount());
         this.router = new Router(
                 new PaymentService(validator, store, database, region, config.regionRole()),
-                new HealthService(store, database, reader, region, config.regionRole(), clock));
+                new HealthService(store, database, reader, region, config.regionRole(), clock),
+                config.merchantsByKeyId());
     }
 
     /**
@@ -158,10 +159,6 @@ public final class FunctionRuntime implements AutoCloseable {
                 .connectionTimeout(Duration.ofSeconds(1))
                 .socketTimeout(ATTEMPT_TIMEOUT)
                 .build();
-    }
-
-    static String secretRegion(String secretArn) {
-        return secretArn.split(":")[3];
     }
 
     public FunctionConfig config() {

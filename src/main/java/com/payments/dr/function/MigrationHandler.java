@@ -3,6 +3,7 @@ package com.payments.dr.function;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.payments.dr.lambda.Log;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,16 +15,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * The migrator: a Lambda of its own (the payment package, this handler), in the VPC with the
- * database and the Secrets Manager endpoint, invoked by the deployment and by operators, never by
- * the API. It logs in as the schema owner (the master secret, which only this function may read)
- * and applies the pending migrations when its region's database takes writes; a reader (a global
- * secondary) is skipped, since it receives the schema through replication. Any failure is thrown,
- * so Lambda reports a {@code FunctionError} and the deployment that invoked it fails.
+ * database, invoked by the deployment and by operators, never by the API. It logs in as the schema
+ * owner with the credentials its invoker hands it, {@code {"owner": <the master secret's
+ * SecretString>}} (the invoker reads the secret; nothing in the VPC does), and applies the pending
+ * migrations when its region's database takes writes; a reader (a global secondary) is skipped,
+ * since it receives the schema through replication. Any failure is thrown, so Lambda reports a
+ * {@code FunctionError} and the deployment that invoked it fails. The payload is never logged nor
+ * echoed, not even in an error.
  */
 public final class MigrationHandler implements RequestStreamHandler {
 
@@ -39,9 +40,9 @@ public final class MigrationHandler implements RequestStreamHandler {
     private List<SchemaMigrator.Migration> migrations;
 
     /**
-     * Used by Lambda: configuration from the environment, the owner's password from the secret,
-     * both read by the invocation (a bad deployment then fails the deploy's invoke with the
-     * configuration's message).
+     * Used by Lambda: configuration from the environment, read by the first invocation (a bad
+     * deployment then fails the deploy's invoke with the configuration's message); the owner's
+     * credentials from each invocation's payload.
      */
     public MigrationHandler() {
         this(System.getenv());
@@ -62,29 +63,37 @@ public final class MigrationHandler implements RequestStreamHandler {
     synchronized MigrationHandler wire() {
         if (config == null) {
             config = FunctionConfig.fromEnvironment(env);
-            owner = ownerCredentials(config);
             migrations = SchemaMigrator.MIGRATIONS;
         }
         return this;
     }
 
-    /** The master secret, read in the region its ARN names (each region is given its own replica). */
-    static DbCredentials.Provider ownerCredentials(FunctionConfig config) {
-        String arn = config.dbSecretArn().orElseThrow(() -> new FunctionConfig.ConfigException(
-                "Invalid migrator configuration: DB_SECRET_ARN is not set; allowed: a Secrets Manager secret ARN"));
-        SecretsManagerClient secrets = SecretsManagerClient.builder()
-                .region(Region.of(FunctionRuntime.secretRegion(arn)))
-                .httpClient(FunctionRuntime.httpClient())
-                .credentialsProvider(FunctionRuntime.lambdaCredentials())
-                .overrideConfiguration(FunctionRuntime.limits(List.of()))
-                .build();
-        return new SecretsManagerCredentials(secrets, arn);
+    /**
+     * The owner's credentials from an invocation's payload: {@code {"owner": {"username": …,
+     * "password": …, …}}}, the master secret's SecretString (the RDS secret format) under
+     * {@code owner}. A payload without them fails with what to send, never with what was sent.
+     */
+    static DbCredentials ownerCredentials(String payload) {
+        try {
+            JsonObject owner = JsonParser.parseString(payload).getAsJsonObject().getAsJsonObject("owner");
+            String username = owner.getAsJsonPrimitive("username").getAsString();
+            String password = owner.getAsJsonPrimitive("password").getAsString();
+            if (!username.isEmpty() && !password.isEmpty()) {
+                return new DbCredentials(username, password);
+            }
+        } catch (RuntimeException e) {
+            // reported below, without the payload
+        }
+        throw new IllegalArgumentException("invoke the migrator with the schema owner's credentials:"
+                + " {\"owner\": <SecretString of the master secret in this region>} (docs/runbook.md)");
     }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        input.readAllBytes();
-        output.write(wire().migrate().toString().getBytes(StandardCharsets.UTF_8));
+        // a broken deployment is reported before a missing payload: it is the bigger news
+        MigrationHandler wired = wire();
+        DbCredentials credentials = ownerCredentials(new String(input.readAllBytes(), StandardCharsets.UTF_8));
+        output.write(wired.migrate(credentials).toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -95,8 +104,13 @@ public final class MigrationHandler implements RequestStreamHandler {
      *                               migration fails (nothing of a failed migration is kept)
      */
     JsonObject migrate() {
+        return migrate(owner.current());
+    }
+
+    /** One invocation, one login with {@code credentials}. */
+    private JsonObject migrate(DbCredentials credentials) {
         JsonObject result = new JsonObject();
-        try (Connection c = connect()) {
+        try (Connection c = connect(credentials)) {
             if (!PaymentDatabase.isWritable(c)) {
                 result.addProperty("result", SKIPPED);
                 result.addProperty("schema_version", SchemaMigrator.currentVersion(c));
@@ -115,8 +129,7 @@ public final class MigrationHandler implements RequestStreamHandler {
         }
     }
 
-    private Connection connect() throws SQLException {
-        DbCredentials credentials = owner.current();
+    private Connection connect(DbCredentials credentials) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", credentials.username());
         properties.setProperty("password", credentials.password());

@@ -62,16 +62,19 @@ public final class PaymentService {
         this.role = role;
     }
 
-    public ApiResponse create(ApiRequest request, Deadline deadline) {
+    /** @param merchant the merchant the request's API key acts for: the payment's, whatever the body says */
+    public ApiResponse create(ApiRequest request, String merchant, Deadline deadline) {
         if (!PaymentValidator.isJson(request)) {
             return ApiResponse.error(415, "unsupported_media_type",
                     "Send the payment as Content-Type: application/json.");
         }
         PaymentRequest payment;
         try {
-            payment = validator.validate(request);
+            payment = validator.validate(request, merchant);
         } catch (ValidationException e) {
             return ApiResponse.invalid(e.field(), e.rule());
+        } catch (PaymentValidator.OtherMerchantException e) {
+            return ApiResponse.error(403, "merchant_mismatch", e.getMessage());
         }
         Claim claim;
         try {

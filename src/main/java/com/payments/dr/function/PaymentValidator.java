@@ -61,6 +61,19 @@ public final class PaymentValidator {
         }
     }
 
+    /**
+     * A body naming another merchant than the one the API key acts for: a 403, not a 400, since
+     * the request is well formed but asks for what its key may not do.
+     */
+    public static final class OtherMerchantException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        OtherMerchantException(String keyMerchant, String bodyMerchant) {
+            super("This API key acts for merchant " + keyMerchant + "; the body names merchant " + bodyMerchant
+                    + ". Omit merchant_id or send the key's own.", null, false, false);
+        }
+    }
+
     /** Whether the request says its body is JSON ({@code application/json}, parameters allowed). */
     static boolean isJson(ApiRequest request) {
         return request.header("Content-Type")
@@ -69,7 +82,12 @@ public final class PaymentValidator {
                 .isPresent();
     }
 
-    public PaymentRequest validate(ApiRequest request) throws ValidationException {
+    /**
+     * @param merchant the merchant the request's API key acts for: the payment's merchant. The
+     *                 body's {@code merchant_id} is optional; when present it must be this one.
+     */
+    public PaymentRequest validate(ApiRequest request, String merchant)
+            throws ValidationException, OtherMerchantException {
         String key = request.header("Idempotency-Key")
                 .orElseThrow(() -> new ValidationException("Idempotency-Key", "header is required"));
         if (!IDEMPOTENCY_KEY.matcher(key).matches()) {
@@ -91,12 +109,19 @@ public final class PaymentValidator {
             throw new ValidationException("currency",
                     "must be one of " + String.join(",", allowedCurrencies.stream().sorted().toList()));
         }
-        String merchantId = requiredString(body, "merchant_id");
-        if (!MERCHANT_ID.matcher(merchantId).matches()) {
-            throw new ValidationException("merchant_id", "must be 1-64 characters of A-Z a-z 0-9 _ -");
+        JsonElement named = body.get("merchant_id");
+        if (named != null && !named.isJsonNull()) {
+            String merchantId = requiredString(body, "merchant_id");
+            if (!MERCHANT_ID.matcher(merchantId).matches()) {
+                throw new ValidationException("merchant_id", "must be 1-64 characters of A-Z a-z 0-9 _ -");
+            }
+            if (!merchantId.equals(merchant)) {
+                description(body.get("description"));
+                throw new OtherMerchantException(merchant, merchantId);
+            }
         }
         Optional<String> description = description(body.get("description"));
-        return new PaymentRequest(key, amount, currency, merchantId, description);
+        return new PaymentRequest(key, amount, currency, merchant, description);
     }
 
     private static JsonObject parseBody(String body) throws ValidationException {

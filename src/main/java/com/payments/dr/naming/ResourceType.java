@@ -28,7 +28,8 @@ public enum ResourceType {
     RDS_INSTANCE("aurora", NameScope.ACCOUNT, 63, 7),
     DB_SUBNET_GROUP("db-subnets", NameScope.REGIONAL, 255, 0),
     DB_PARAMETER_GROUP("aurora-params", NameScope.REGIONAL, 255, 8),
-    SECRET("secret", NameScope.GLOBAL, 512, 24),
+    /** The master secret ({@code aurora-master}) and each merchant key ({@code merchant-key-<merchant>-<generation>}). */
+    SECRET("secret", NameScope.GLOBAL, 512, 48),
     DYNAMODB_TABLE("dynamodb", NameScope.GLOBAL, 255, 16),
     LAMBDA_FUNCTION("lambda-payment", NameScope.REGIONAL, 64, 0),
     /** Bucket names are global to all of S3: the qualifier is the 12-digit account id. */
@@ -40,7 +41,8 @@ public enum ResourceType {
     /** The stage name carries the suffix so that the execution log group AWS names after it does too. */
     API_STAGE("v1", NameScope.REGIONAL, 128, 0),
     USAGE_PLAN("usage-plan-payments", NameScope.REGIONAL, 255, 0),
-    API_KEY("apikey-payments", NameScope.REGIONAL, 1024, 0),
+    /** One per merchant key: {@code <merchant>-<generation>}. */
+    API_KEY("apikey-payments", NameScope.REGIONAL, 1024, 35),
     EVENT_BUS("bus-payments", NameScope.REGIONAL, 256, 0),
     PIPE("pipe-payments", NameScope.REGIONAL, 64, 0),
     EVENT_RULE("rule", NameScope.REGIONAL, 64, 16),

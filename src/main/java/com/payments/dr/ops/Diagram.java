@@ -164,10 +164,7 @@ public final class Diagram {
             if (environment != null) {
                 String local = regionOfAlias.get(providerAlias(body));
                 new TreeMap<>(environment.getAsJsonObject("variables").asMap()).forEach((name, value) ->
-                        references(value).stream().flatMap(r -> r.startsWith("terraform_data#")
-                                        // a waiter passes its input on once the thing is ready
-                                        ? references(resource("terraform_data", r.substring(15)).get("input")).stream()
-                                        : java.util.stream.Stream.of(r))
+                        references(value).stream()
                                 .map(r -> r.substring(r.indexOf('#') + 1))
                                 .filter(nodeLabel::containsKey)
                                 // a region's functions use the table's replica in their own region

@@ -29,13 +29,24 @@ public final class Runbook {
         DERIVED.put("primary_db_cluster_arn", o -> clusterArn(o, o.primaryRegion(), "primary_db_cluster_id"));
         DERIVED.put("dr_db_cluster_arn", o -> clusterArn(o, o.drRegion(), "dr_db_cluster_id"));
         DERIVED.put("fail_over_now_alarm_region", o -> DeploymentOutputs.regionOf(o.get("fail_over_now_alarm_arn")));
-        DERIVED.put("fail_over_now_alarm_name", o -> {
-            String arn = o.get("fail_over_now_alarm_arn");
-            return arn.substring(arn.lastIndexOf(':') + 1);
-        });
+        DERIVED.put("fail_over_now_alarm_name", o -> alarmName(o.get("fail_over_now_alarm_arn")));
+        DERIVED.put("dr_fail_over_now_alarm_name", o -> alarmName(o.get("dr_fail_over_now_alarm_arn")));
+        // a secret's replica keeps its name and random suffix, in the DR region
+        DERIVED.put("dr_db_secret_arn", o -> inRegion(o.get("db_secret_arn"), o.drRegion()));
+        DERIVED.put("smoke_test_key_dr_secret_arn", o -> inRegion(o.get("smoke_test_key_secret_arn"), o.drRegion()));
     }
 
     private Runbook() {
+    }
+
+    private static String alarmName(String arn) {
+        return arn.substring(arn.lastIndexOf(':') + 1);
+    }
+
+    /** The same ARN in {@code region} (a secret's replica). */
+    private static String inRegion(String arn, String region) {
+        String[] parts = arn.split(":", 5);
+        return parts[0] + ":" + parts[1] + ":" + parts[2] + ":" + region + ":" + parts[4];
     }
 
     /** {@code arn:<partition>:rds:<region>:<account>:cluster:<id>}, partition and account from a topic's ARN. */

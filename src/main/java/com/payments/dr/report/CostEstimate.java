@@ -1,5 +1,6 @@
 package com.payments.dr.report;
 
+import com.payments.dr.blocks.DrDetection;
 import com.payments.dr.config.DrConfig;
 import com.payments.dr.naming.RegionRole;
 import java.math.BigDecimal;
@@ -53,6 +54,25 @@ public final class CostEstimate {
     static final double XRAY_FIXED_RATE = 0.05;
     /** Flow logs, table and bucket storage at idle: too small to model item by item. */
     static final double IDLE_ALLOWANCE_USD = 1.00;
+    /**
+     * S3 Replication metrics per rule, billed as custom metrics and published whether or not
+     * anything replicates (S3 User Guide, "Using S3 Replication metrics"): bytes pending,
+     * operations pending, operations failed, latency.
+     */
+    static final int REPLICATION_METRICS_PER_RULE = 4;
+    /** One probe run: three HTTPS calls at once, answered within a second when the regions are up. */
+    static final double PROBE_SECONDS = 0.5;
+    static final double PROBE_GB = 0.5;
+    /** Its log line (the metric record) and Lambda's START, END and REPORT lines. */
+    static final double LOG_BYTES_PER_PROBE = 1000;
+    /** The probe's metrics (PrimaryHealthy, DrServing, DrReady). */
+    static final int PROBE_METRICS = 3;
+    /**
+     * The payment function's embedded metrics: Requests and Latency per Outcome. Idle, /health
+     * makes "ok" in the primary region; "unhealthy" (/health of a passive region) and "ok" (its
+     * readiness probe) in the DR region. Under load the primary adds "created".
+     */
+    static final int FUNCTION_METRICS_PER_OUTCOME = 2;
 
     /** One resource in one place: its cost at idle and at the stated load, and how it is computed. */
     public record Line(String item, String where, String basis, double idleUsd, double loadUsd) {
@@ -131,17 +151,27 @@ public final class CostEstimate {
     }
 
     private void network() {
-        for (String where : List.of(primary(), dr())) {
-            int endpoints = inventory.interfaceEndpointsPerRegion();
-            fixed("Interface VPC endpoints", where, endpoints + " (secretsmanager) x " + config.azCount()
-                    + " AZs (AZ_COUNT) x 730 h; no NAT gateway", endpoints * config.azCount()
-                    * HOURS_PER_MONTH * price("vpc.interfaceEndpointAzHour"));
+        if (inventory.primaryInterfaceEndpoints().isEmpty() && inventory.drInterfaceEndpoints().isEmpty()) {
+            fixed("Interface VPC endpoints", "both regions", "none, and no NAT gateway: the functions in the VPCs"
+                    + " call DynamoDB (free gateway endpoint) and the database only; the migrator is handed the"
+                    + " owner's credentials by its invoker", 0);
         }
+        endpoints(primary(), inventory.primaryInterfaceEndpoints());
+        endpoints(dr(), inventory.drInterfaceEndpoints());
         fixed("KMS customer-managed keys", "all regions", inventory.kmsKeys() + " keys (logs, data, alerts per region"
                 + (inventory.separateMetricsRegion() ? ", the us-east-1 alert topic's" : "") + ")",
                 inventory.kmsKeys() * price("kms.keyMonth"));
-        fixed("Secrets Manager", "all regions", "the master secret and its DR replica",
-                2 * price("secretsManager.secretMonth"));
+        int merchantKeys = inventory.merchantKeys().size();
+        fixed("Secrets Manager", "both regions", "the master secret and " + merchantKeys + " merchant key secret(s)"
+                + " (MERCHANTS), each with its DR replica", 2 * (1 + merchantKeys) * price("secretsManager.secretMonth"));
+    }
+
+    private void endpoints(String where, List<String> services) {
+        if (!services.isEmpty()) {
+            fixed("Interface VPC endpoints", where, services.size() + " (" + String.join(", ", services) + ") x "
+                    + config.azCount() + " AZs (AZ_COUNT) x 730 h; no NAT gateway", services.size() * config.azCount()
+                    * HOURS_PER_MONTH * price("vpc.interfaceEndpointAzHour"));
+        }
     }
 
     private void dataStores() {
@@ -162,11 +192,18 @@ public final class CostEstimate {
                 + "-byte receipt: its PUT, the replication PUT, transfer" + (config.replicationTimeControl()
                 ? " and RTC" : "") + ", a month of storage in both buckets", 0,
                 2 * price("s3.putMillion") / MILLION + receiptGb * (replication + 2 * price("s3.storageGbMonth")));
+        if (inventory.replicationRules() > 0) {
+            int metrics = REPLICATION_METRICS_PER_RULE * inventory.replicationRules();
+            fixed("S3 Replication metrics (RTC)", "both regions", inventory.replicationRules() + " rules x "
+                    + REPLICATION_METRICS_PER_RULE + " metrics, billed as custom metrics even when nothing"
+                    + " replicates", metrics * price("cloudwatch.metricMonth"));
+        }
         fixed("Allowance at idle", "both regions", "flow logs, table and bucket storage", IDLE_ALLOWANCE_USD);
     }
 
     private void paymentPath() {
         long health = config.healthChecks().requestsPerMonth();
+        long probes = DrDetection.RUNS_PER_MONTH;
         // every function runs on arm64 (JavaFunction.ARCHITECTURE)
         double lambdaGbSecond = price("lambda.arm64GbSecond");
         double healthCall = price("apiGateway.restRequestMillion") / MILLION + price("lambda.requestMillion") / MILLION
@@ -178,19 +215,20 @@ public final class CostEstimate {
         String healthBasis = health + " /health calls (" + config.healthChecks().regions().size()
                 + " checker regions, every " + config.healthChecks().intervalSeconds()
                 + " s): API request, Lambda request and " + num(HEALTH_FUNCTION_SECONDS * 1000) + " ms at 1 GB, logs";
-        linear("API Gateway, Lambda and logs", primary(), healthBasis + "; per payment an API request, Lambda request, "
-                + num(PAYMENT_FUNCTION_SECONDS * 1000) + " ms at 1 GB, " + num(LOG_BYTES_PER_PAYMENT)
-                + " bytes of logs", health * healthCall, payment);
-        // the DR region answers two health checks: its /health and the readiness probe
-        fixed("API Gateway, Lambda and logs", dr(), "twice " + healthBasis + " (/health and ?probe=standby)",
-                2 * health * healthCall);
+        linear("API Gateway, Lambda and logs", primary(), healthBasis + ", and " + probes + " from the DR region's"
+                + " probe; per payment an API request, Lambda request, " + num(PAYMENT_FUNCTION_SECONDS * 1000)
+                + " ms at 1 GB, " + num(LOG_BYTES_PER_PAYMENT) + " bytes of logs", (health + probes) * healthCall,
+                payment);
+        // the DR region answers two health checks: its /health and the readiness probe; so does the probe
+        fixed("API Gateway, Lambda and logs", dr(), "twice " + healthBasis + " and the probe's " + probes
+                + " (/health and ?probe=standby)", 2 * (health + probes) * healthCall);
         double event = price("pipes.requestMillion") / MILLION + price("eventBridge.customEventMillion") / MILLION
                 + price("lambda.requestMillion") / MILLION
                 + RECEIPT_FUNCTION_SECONDS * RECEIPT_FUNCTION_GB * lambdaGbSecond;
         linear("Payment events (pipe, bus, receipt function)", primary(), "per payment one pipe request, one custom"
                 + " event, one receipt invocation of " + num(RECEIPT_FUNCTION_SECONDS * 1000) + " ms at 512 MB",
                 0, event);
-        double healthPerSecond = health / SECONDS_PER_MONTH;
+        double healthPerSecond = (health + probes) / SECONDS_PER_MONTH;
         double perTrace = price("xray.traceMillion") / MILLION;
         // not linear: the sampling rule's reservoir takes the first request each second
         add("X-Ray traces (API stage tracing)", primary(), "default sampling (1/s, then 5 %) of /health and payments",
@@ -202,6 +240,26 @@ public final class CostEstimate {
         // GET /health has detailed metrics off (PaymentApi): only POST /payments' are billed, under load
         add("API Gateway detailed metrics", primary(), DETAILED_METRICS_PER_METHOD + " metrics for POST /payments "
                 + "once it has traffic (none for GET /health)", 0, paymentsPerSecond > 0 ? metricsPerMethod : 0);
+        double outcome = FUNCTION_METRICS_PER_OUTCOME * price("cloudwatch.metricMonth");
+        add("Payment function metrics (Requests, Latency per Outcome)", primary(), "ok (/health); created once"
+                + " payments flow", outcome, (paymentsPerSecond > 0 ? 2 : 1) * outcome);
+        fixed("Payment function metrics (Requests, Latency per Outcome)", dr(), "unhealthy (/health of the passive"
+                + " region) and ok (?probe=standby)", 2 * outcome);
+        probe(probes);
+    }
+
+    /** The DR region's failover probe: its runs, logs and metrics (its calls are priced with /health above). */
+    private void probe(long runs) {
+        double run = price("lambda.requestMillion") / MILLION
+                + PROBE_SECONDS * PROBE_GB * price("lambda.arm64GbSecond")
+                + LOG_BYTES_PER_PROBE / GIB * price("cloudwatch.logsIngestGb");
+        fixed("Failover probe (function, logs, metrics)", dr(), runs + " runs (every minute) of "
+                + num(PROBE_SECONDS * 1000) + " ms at 512 MB, " + num(LOG_BYTES_PER_PROBE) + " bytes of logs each; "
+                + PROBE_METRICS + " custom metrics", runs * run + PROBE_METRICS * price("cloudwatch.metricMonth"));
+        fixed("Failover probe alarms", dr(), inventory.drProbeAlarms().size()
+                + " metric alarms and the composite " + DrDetection.FAIL_OVER_NOW_ALARM,
+                inventory.drProbeAlarms().size() * price("cloudwatch.alarmMonth")
+                        + price("cloudwatch.compositeAlarmMonth"));
     }
 
     /** Traces a month at {@code requestsPerSecond}, as X-Ray's default rule samples them. */
@@ -227,6 +285,12 @@ public final class CostEstimate {
         fixed("Route 53 health checks", "global", checks + " HTTPS checks" + (fast ? " at the fast 10 s interval" : "")
                 + ", priced as non-AWS endpoints", checks * (price("route53.healthCheckMonth")
                 + (fast ? 2 : 1) * price("route53.healthCheckOptionMonth")));
+        if (config.customDomains()) {
+            fixed("Custom domains (ACM certificates, API Gateway domain names, alias queries)", "both regions",
+                    "2 public certificates, 4 regional domain names, queries of the alias records: no charge",
+                    2 * price("acm.publicCertificateMonth") + 4 * price("apiGateway.customDomainMonth")
+                            + price("route53.aliasQueryMillion"));
+        }
         fixed("Health-check alarms", "us-east-1", inventory.healthCheckAlarms().size()
                 + " metric alarms and the composite fail-over-now", inventory.healthCheckAlarms().size()
                 * price("cloudwatch.alarmMonth") + price("cloudwatch.compositeAlarmMonth"));

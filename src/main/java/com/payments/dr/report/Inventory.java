@@ -1,9 +1,11 @@
 package com.payments.dr.report;
 
+import com.payments.dr.blocks.DrDetection;
 import com.payments.dr.blocks.FailoverDns;
 import com.payments.dr.blocks.WatchedMetric;
 import com.payments.dr.blocks.Watchlist;
 import com.payments.dr.config.DrConfig;
+import com.payments.dr.config.MerchantKey;
 import com.payments.dr.naming.Naming;
 import com.payments.dr.naming.RegionRole;
 import com.payments.dr.naming.ResourceType;
@@ -16,23 +18,33 @@ import java.util.Optional;
  * What the configuration makes the stack create, counted by the code that creates it, in plain
  * Java before (and without) any construct: the watchlists {@link Watchlist#of} returns for each
  * region (the alarms {@code Alarms} creates one for one), the database instances, the interface
- * endpoints, the health checks and their alarms. The report and the cost estimate read only this,
- * so a new alarm or endpoint moves both without anyone typing a count.
+ * endpoints, the merchant keys, the replication rules with metrics, the health checks and their
+ * alarms, and the DR region's probe alarms. The report and the cost estimate read only this, so a
+ * new alarm or endpoint moves both without anyone typing a count.
+ *
+ * @param replicationRules the bucket replication rules with S3 Replication metrics (RTC turns them on)
  */
 public record Inventory(
         List<WatchedMetric> primaryWatchlist,
         List<WatchedMetric> drWatchlist,
         int primaryDbInstances,
         int drDbInstances,
-        int interfaceEndpointsPerRegion,
+        List<String> primaryInterfaceEndpoints,
+        List<String> drInterfaceEndpoints,
+        List<MerchantKey> merchantKeys,
+        int replicationRules,
         int healthChecks,
         List<String> healthCheckAlarms,
         String failOverNowAlarm,
+        List<String> drProbeAlarms,
+        String drFailOverNowAlarm,
         boolean separateMetricsRegion,
         Naming naming) {
 
     /** Customer-managed keys per region: logs and data (RegionalResources), alerts (AlertTopic). */
     static final int KEYS_PER_REGION = 3;
+    /** Both directions of the bucket replication (GlobalResources). */
+    static final int REPLICATION_RULES = 2;
 
     public static Inventory of(DrConfig config) {
         Naming naming = Naming.global(config.environmentSuffix());
@@ -44,10 +56,18 @@ public record Inventory(
         // topic of their own there, with its own key (DrStack.routeMetricsHome)
         boolean separate = !config.primaryRegion().equals(FailoverDns.METRICS_REGION)
                 && !config.drRegion().equals(FailoverDns.METRICS_REGION);
+        Naming drNaming = naming.forRegion(RegionRole.DR);
+        List<String> probeAlarms = List.of(DrDetection.PRIMARY_UNHEALTHY_ALARM, DrDetection.DR_NOT_READY_ALARM,
+                        DrDetection.DR_SERVING_ALARM).stream()
+                .map(qualifier -> drNaming.name(ResourceType.CLOUDWATCH_ALARM, qualifier))
+                .toList();
         return new Inventory(watchlist(RegionRole.PRIMARY, config), watchlist(RegionRole.DR, config),
                 PrimaryRegion.DB_INSTANCES, config.database().drInstances(),
-                RegionalResources.INTERFACE_ENDPOINTS.size(), FailoverDns.HEALTH_CHECKS, checkAlarms,
-                naming.name(ResourceType.CLOUDWATCH_ALARM, FailoverDns.FAIL_OVER_NOW_ALARM), separate, naming);
+                RegionalResources.interfaceEndpoints(RegionRole.PRIMARY),
+                RegionalResources.interfaceEndpoints(RegionRole.DR), config.api().merchantKeys(),
+                config.replicationTimeControl() ? REPLICATION_RULES : 0, FailoverDns.HEALTH_CHECKS, checkAlarms,
+                naming.name(ResourceType.CLOUDWATCH_ALARM, FailoverDns.FAIL_OVER_NOW_ALARM), probeAlarms,
+                drNaming.name(ResourceType.CLOUDWATCH_ALARM, DrDetection.FAIL_OVER_NOW_ALARM), separate, naming);
     }
 
     /**
@@ -66,7 +86,7 @@ public record Inventory(
                 "ops-function", "payment-dlq", "ops-dlq", "api", "stage", "cluster", config.database().minAcu(),
                 config.database().maxAcu(),
                 Watchlist.watchesGlobalDatabaseLag(role) ? Optional.of("secondary-cluster") : Optional.empty(),
-                "table", replication);
+                "table", replication, replication);
         return Watchlist.of(targets, config.alarms());
     }
 

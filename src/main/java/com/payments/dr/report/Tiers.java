@@ -58,6 +58,13 @@ final class Tiers {
         return List.copyOf(tiers);
     }
 
+    /** The client steps of a failover without custom domains: the runbook's "Move the clients" says the same. */
+    static final String MANUAL_CLIENT_STEP = "clients switch to the DR region's URL (output dr_api_invoke_url) with"
+            + " the same API key (valid in both regions), and back to primary_api_invoke_url at fail back";
+    /** ... and with custom domains. */
+    static final String AUTOMATIC_CLIENT_STEP = "nothing by hand: clients keep https://api.<zone> (output"
+            + " api_failover_url) and the same API key";
+
     private static Tier traffic(DrConfig config, Inventory inventory) {
         int interval = config.healthChecks().intervalSeconds();
         int threshold = config.healthChecks().failureThreshold();
@@ -65,17 +72,33 @@ final class Tiers {
         List<Tier.Alarm> alarms = new ArrayList<>();
         inventory.healthCheckAlarms().forEach(name -> alarms.add(new Tier.Alarm(name, FailoverDns.METRICS_REGION)));
         alarms.add(new Tier.Alarm(inventory.failOverNowAlarm(), FailoverDns.METRICS_REGION));
-        return new Tier("traffic", "Traffic (Route 53 failover)",
-                "failover records on api." + config.zoneName() + ": PRIMARY with the primary's health check, SECONDARY "
-                        + "with the DR region's; " + config.healthChecks().regions().size() + " checker regions call "
-                        + "each region's /health",
+        // the DR region's own view: heard when the primary region (and us-east-1) is down
+        inventory.drProbeAlarms().forEach(name -> alarms.add(new Tier.Alarm(name, config.drRegion())));
+        alarms.add(new Tier.Alarm(inventory.drFailOverNowAlarm(), config.drRegion()));
+        String records = "failover records on api." + config.zoneName() + ": PRIMARY with the primary's health check,"
+                + " SECONDARY with the DR region's; " + config.healthChecks().regions().size() + " checker regions"
+                + " call each region's /health";
+        if (config.customDomains()) {
+            return new Tier("traffic", "Traffic (Route 53 failover, custom domains)",
+                    records + "; both regions serve https://api." + config.zoneName() + " (ACM certificate and"
+                            + " regional custom domain each), so the name follows the failover",
+                    new Tier.Objective(null, "none: DNS holds no data"),
+                    new Tier.Objective(rto, interval + " s interval x " + threshold + " failures (HEALTH_CHECK_INTERVAL,"
+                            + " HEALTH_CHECK_FAILURE_THRESHOLD) + " + FailoverDns.TTL_SECONDS + " s resolver caching"
+                            + " = " + CostEstimate.num(rto) + " s after the DR region's /health passes (after the"
+                            + " database's promotion) until resolvers answer with the DR region"),
+                    Map.of(), alarms,
+                    AUTOMATIC_CLIENT_STEP + "; Route 53 answers with the DR region once the primary's check fails"
+                            + " and the DR region's passes (its /health passes only after the database promotion)");
+        }
+        return new Tier("traffic", "Traffic (clients switch by hand: no custom domains)",
+                records + "; without custom domains (CUSTOM_DOMAINS, DNS_DOMAIN) the records are CNAMEs to the"
+                        + " execute-api hosts, which refuse the zone's name (TLS certificate, Host routing): the"
+                        + " name moves, clients cannot follow it",
                 new Tier.Objective(null, "none: DNS holds no data"),
-                new Tier.Objective(rto, interval + " s interval x " + threshold + " failures (HEALTH_CHECK_INTERVAL, "
-                        + "HEALTH_CHECK_FAILURE_THRESHOLD) + " + FailoverDns.TTL_SECONDS + " s record TTL = "
-                        + CostEstimate.num(rto) + " s until resolvers answer with the DR region"),
-                Map.of(), alarms,
-                "nothing by hand: Route 53 answers with the DR region once the primary's check fails and the DR "
-                        + "region's passes (its /health passes only after the database promotion)");
+                new Tier.Objective(null, "not automatic: as fast as the clients switch once told (the failover"
+                        + " alarms, the runbook); set DNS_DOMAIN to a delegated domain for automatic failover"),
+                Map.of(), alarms, MANUAL_CLIENT_STEP);
     }
 
     private static Tier database(DrConfig config, Inventory inventory, Optional<DrillResults> drill) {
@@ -145,10 +168,12 @@ final class Tiers {
     }
 
     private static Tier secrets(DrConfig config) {
-        return new Tier("secrets", "Secrets Manager (database owner's secret)",
-                "a replica in " + config.drRegion() + " under the DR region's key; the apply waits until it is InSync",
-                new Tier.Objective(0.0, "0: the secret changes only by deliberate rotation, which replicates"),
-                new Tier.Objective(0.0, "0: the DR migrator reads the replica"),
+        return new Tier("secrets", "Secrets Manager (database owner's secret, merchant API keys)",
+                "a replica of each in " + config.drRegion() + " under the DR region's key; the apply waits until the"
+                        + " owner's is InSync; the merchant keys' values are in both regions' API Gateway as well",
+                new Tier.Objective(0.0, "0: the secrets change only by deliberate rotation, which replicates"),
+                new Tier.Objective(0.0, "0: whoever invokes the DR migrator reads the owner's replica there; clients"
+                        + " keep their keys"),
                 Map.of(), List.of(), "nothing while the primary region lives; after losing it for good, promote the "
                         + "replica (aws secretsmanager stop-replication-to-replica); status in the output "
                         + "db_secret_replica_status");

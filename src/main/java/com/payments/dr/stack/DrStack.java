@@ -7,6 +7,10 @@ import com.hashicorp.cdktf.providers.aws.data_aws_caller_identity.DataAwsCallerI
 import com.hashicorp.cdktf.providers.aws.data_aws_partition.DataAwsPartition;
 import com.hashicorp.cdktf.providers.aws.provider.AwsProvider;
 import com.payments.dr.config.DrConfig;
+import com.payments.dr.config.MerchantKey;
+import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import com.payments.dr.blocks.AlertTopic;
 import com.payments.dr.blocks.Dashboard;
 import com.payments.dr.blocks.FailoverDns;
@@ -59,7 +63,11 @@ public final class DrStack extends TerraformStack {
         // 3. the database members, in AWS's order: the secondary joins once the primary's instances exist
         primary.addDatabase(global);
         dr.addDatabase(global, primary);
-        // 4. the same function package in both regions, each wired to its own database and secret
+        // 4. every merchant's key in both regions, with one value; the same function package in both
+        // regions, each wired to its own database and to which merchant each of its key ids is
+        primary.addMerchantKeys(global);
+        dr.addMerchantKeys(global);
+        merchantKeyOutputs(config);
         FunctionPackage code = new FunctionPackage(this, "payment_function_package", config.function().packagePath());
         primary.addPaymentFunction(global, code);
         dr.addPaymentFunction(global, code);
@@ -70,9 +78,11 @@ public final class DrStack extends TerraformStack {
         FunctionPackage events = new FunctionPackage(this, "events_function_package", config.eventsPackage());
         primary.addEventWorkflows(global, events);
         dr.addEventWorkflows(global, events);
-        // 7. alarms on every tier in each region, from one watchlist per region
+        // 7. alarms on every tier in each region, from one watchlist per region, and the DR region's
+        // own watch on the primary, heard there when the primary region (and us-east-1) is down
         primary.addAlarms(global, dr);
         dr.addAlarms(global, primary);
+        dr.addDetection(primary, events, config.logRetentionDays());
         // 8. DNS failover between the regions' APIs; its health-check alarms live where Route 53
         // publishes the metrics, us-east-1
         RouteMetricsHome home = routeMetricsHome(primaryRegion, drRegion, config);
@@ -103,15 +113,53 @@ public final class DrStack extends TerraformStack {
         Outputs.add(this, "fail_over_now_alarm_arn", "Composite alarm (us-east-1): primary down, DR ready, "
                 + "DR not yet serving (clears once the DR region serves)",
                 dns.failOverNowAlarmArn());
+        Outputs.add(this, "dr_fail_over_now_alarm_arn", "The same composite seen from the DR region (its probe, its"
+                + " topic): heard when the primary region and us-east-1 are down", dr.detection().failOverNowAlarmArn());
+        Outputs.add(this, "dr_probe_function_name", "The DR region's failover probe (every minute)",
+                dr.detection().functionName());
         // 9. one dashboard of both regions: the watchlists, alarm states and health checks
         dashboard = new Dashboard(this, "dashboard", primaryRegion.provider(), config.primaryRegion(),
                 naming.name(ResourceType.DASHBOARD), java.util.List.of(primary.alarms(), dr.alarms()),
                 java.util.List.of(new Dashboard.HealthCheck("primary", dns.primaryHealthCheckId(), FailoverDns.METRICS_REGION),
                         new Dashboard.HealthCheck("dr", dns.drHealthCheckId(), FailoverDns.METRICS_REGION,
                                 dns.drReadinessCheckId())),
-                new Dashboard.FailoverAlarms(FailoverDns.METRICS_REGION, dns.failoverAlarmArns()));
+                List.of(new Dashboard.FailoverAlarms("Failover, Route 53's view (" + FailoverDns.METRICS_REGION
+                                + ", where its health-check metrics live)", dns.failoverAlarmArns()),
+                        new Dashboard.FailoverAlarms("Failover, the DR region's view (" + config.drRegion()
+                                + ", its probe; heard when " + config.primaryRegion() + " is down)",
+                                dr.detection().alarmArns())),
+                new Dashboard.Probe(config.drRegion(), dr.detection().probeName()));
         Outputs.add(this, "dashboard_name", "CloudWatch dashboard of both regions", dashboard.name());
         Outputs.add(this, "dashboard_url", "Console link to the dashboard of both regions", dashboard.url());
+    }
+
+    /**
+     * Per merchant key, where its value is kept and its id in each region (never the value), as one
+     * JSON string (an outputs file flattens nested objects); and the newest key of the smoke-test
+     * merchant, which the runbook's and the post-deploy suite's test payments are booked to.
+     */
+    private void merchantKeyOutputs(DrConfig config) {
+        Map<String, Object> keys = new LinkedHashMap<>();
+        for (MerchantKey key : config.api().merchantKeys()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("merchant", key.merchant());
+            entry.put("generation", key.generation());
+            entry.put("secret_arn", global.merchantKeys().secret(key).arn());
+            entry.put("secret_replica_arn", global.merchantKeys().secret(key).replicaArn());
+            entry.put("primary_key_id", primary.merchantKeys().keyIds().get(key));
+            entry.put("dr_key_id", dr.merchantKeys().keyIds().get(key));
+            keys.put(key.toString(), entry);
+        }
+        Outputs.add(this, "merchant_api_keys", "Per merchant key (merchant:generation): the secret holding its"
+                + " value (the same in both regions) and its key id in each region, as JSON",
+                com.hashicorp.cdktf.Fn.jsonencode(keys));
+        // its newest generation: during a rotation, the key the merchant moves to
+        config.api().merchantKeys().stream()
+                .filter(key -> key.merchant().equals(MerchantKey.SMOKE_TEST_MERCHANT))
+                .max(java.util.Comparator.comparingInt(MerchantKey::generation))
+                .ifPresent(smokeTest -> Outputs.add(this, "smoke_test_key_secret_arn", "Secret holding the API key"
+                        + " of the " + MerchantKey.SMOKE_TEST_MERCHANT + " merchant (test payments; valid in both"
+                        + " regions)", global.merchantKeys().secret(smokeTest).arn()));
     }
 
     /** Where the health-check alarms live (us-east-1) and the alert topic they notify there. */
@@ -135,7 +183,8 @@ public final class DrStack extends TerraformStack {
     private static FailoverDns.Endpoint endpoint(RegionalResources region) {
         return new FailoverDns.Endpoint(region.region().role().label(),
                 region.api().id() + ".execute-api." + region.region().region() + ".amazonaws.com",
-                region.api().stageName(), region.region().provider(), region.api().id());
+                region.api().stageName(), region.api().deployedStageName(), region.region().provider(),
+                region.api().id());
     }
 
     private RegionContext region(RegionRole role, String regionName, Naming naming, DrConfig config) {

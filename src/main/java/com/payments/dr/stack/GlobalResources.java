@@ -36,6 +36,7 @@ import com.payments.dr.blocks.AuroraCluster;
 import com.payments.dr.blocks.Bucket;
 import com.payments.dr.blocks.Iam;
 import com.payments.dr.blocks.Memo;
+import com.payments.dr.blocks.MerchantKeySecrets;
 import com.payments.dr.config.DrConfig;
 import com.payments.dr.naming.Naming;
 import com.payments.dr.naming.ResourceType;
@@ -75,6 +76,7 @@ public final class GlobalResources extends Construct {
     private final String homeRegion;
     private final String replicaRegion;
     private final Memo<String> syncedReplicaArn;
+    private final MerchantKeySecrets merchantKeys;
 
     /** 120 polls 5 s apart: a replica normally syncs within a minute; ten minutes means it is stuck. */
     static final int REPLICA_WAIT_ATTEMPTS = 120;
@@ -218,6 +220,8 @@ public final class GlobalResources extends Construct {
         tableArn = table.getArn();
 
         replicate(config, primary, dr);
+        merchantKeys = new MerchantKeySecrets(this, "merchant_keys", home.withNaming(naming), primary.dataKey().arn(),
+                dr.region(), dr.dataKey().arn(), config.api().merchantKeys());
         Outputs.add(stack, "global_cluster_id", "Aurora global cluster", globalClusterIdentifier);
         Outputs.add(stack, "db_secret_arn", "Secrets Manager secret with the Aurora master credentials",
                 secretArn);
@@ -301,6 +305,11 @@ public final class GlobalResources extends Construct {
                 // while the role's policy still propagates is marked FAILED and never retried
                 .dependsOn(List.of(source.versioning(), destination.versioning(), role.policy()))
                 .build();
+    }
+
+    /** Every merchant key's secret: the one value both regions' API keys are given. */
+    public MerchantKeySecrets merchantKeys() {
+        return merchantKeys;
     }
 
     public String globalClusterId() {

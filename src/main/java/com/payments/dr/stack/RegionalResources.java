@@ -16,6 +16,7 @@ import com.payments.dr.blocks.Network;
 import com.payments.dr.blocks.PaymentApi;
 import com.payments.dr.blocks.PaymentFunction;
 import com.payments.dr.blocks.MigratorFunction;
+import com.payments.dr.blocks.MerchantApiKeys;
 import com.payments.dr.function.SchemaMigrator;
 import com.hashicorp.cdktf.providers.aws.data_aws_rds_orderable_db_instance.DataAwsRdsOrderableDbInstance;
 import java.util.Map;
@@ -46,16 +47,22 @@ public abstract class RegionalResources extends Construct {
     private AuroraCluster database;
     private PaymentFunction function;
     private MigratorFunction migrator;
+    private MerchantApiKeys merchantKeys;
     private PaymentApi api;
     private EventWorkflows events;
     private Alarms alarms;
 
     /**
-     * Without NAT, the schema migrator reaches Secrets Manager through an interface endpoint: it
-     * runs as the owner, whose password only the master secret holds. The payment function never
-     * reaches it (its application role logs in with an IAM token signed locally); see docs/payment-function.md.
+     * The interface endpoints (about $7.30 per zone-month each) a region's VPC gets: none. Nothing
+     * in the VPCs calls an AWS API but DynamoDB (a free gateway endpoint): the payment function logs
+     * in with an IAM token signed locally, and the schema migrator is handed the owner's
+     * credentials by whoever invokes it (MigratorFunction). A function that must call Secrets
+     * Manager from the primary VPC (a rotation function for the master secret) adds
+     * {@code "secretsmanager"} for the primary role here, and its access in {@link #endpointAccess}.
      */
-    public static final List<String> INTERFACE_ENDPOINTS = List.of("secretsmanager");
+    public static List<String> interfaceEndpoints(com.payments.dr.naming.RegionRole role) {
+        return List.of();
+    }
     /** The gateway endpoints the function calls (it uses no S3): the only ones its group may reach. */
     static final List<String> FUNCTION_GATEWAY_SERVICES = List.of("dynamodb");
     /** The function's database role for payments (DML only); migration 3 creates it. */
@@ -98,7 +105,8 @@ public abstract class RegionalResources extends Construct {
                         .build()), secretReplicaStatements(region, config)));
         network = new Network(this, "network",
                 new Network.Props(region, vpcCidr, config.azCount(), config.logRetentionDays(), logsKey,
-                        INTERFACE_ENDPOINTS, FUNCTION_GATEWAY_SERVICES, List.of(serverlessZones(region, config))));
+                        interfaceEndpoints(region.role()), FUNCTION_GATEWAY_SERVICES,
+                        List.of(serverlessZones(region, config))));
         bucket = new Bucket(this, "bucket", region);
         alerts = new AlertTopic(this, "alerts", region, config.alarmEmail());
 
@@ -184,7 +192,16 @@ public abstract class RegionalResources extends Construct {
         return database;
     }
 
-    /** Adds this region's payment function, wired to this region's database, secret and table. */
+    /** Adds this region's API key of every merchant key, with the value its secret holds. */
+    public final MerchantApiKeys addMerchantKeys(GlobalResources global) {
+        merchantKeys = new MerchantApiKeys(this, "merchant_keys", region, global.merchantKeys());
+        return merchantKeys;
+    }
+
+    /**
+     * Adds this region's payment function, wired to this region's database and table, and to this
+     * region's merchant keys (which merchant each key id acts for).
+     */
     public final PaymentFunction addPaymentFunction(GlobalResources global, FunctionPackage code) {
         Map<String, String> environment = new TreeMap<>();
         environment.put("REGION_ROLE", region.role().label());
@@ -201,14 +218,16 @@ public abstract class RegionalResources extends Construct {
         environment.put("JAVA_TOOL_OPTIONS", FUNCTION_JVM_OPTIONS);
         environment.put("ALLOWED_ORIGIN", config.function().allowedOrigin());
         environment.put("ALLOWED_CURRENCIES", String.join(",", config.function().currencies()));
+        environment.put(MerchantApiKeys.ENVIRONMENT_VARIABLE, merchantKeys.merchantsByKeyId());
         function = new PaymentFunction(this, "payment_function", new PaymentFunction.Props(region, code, network,
                 logsKey, dataKey, config.logRetentionDays(), global.tableName(),
                 environment, region.arn("rds-db", "dbuser:" + database.clusterResourceId() + "/" + FUNCTION_DB_USER)));
-        // the same settings plus the owner's secret, which only the migrator is given
+        // the same database settings; whoever invokes it hands it the owner's credentials
         Map<String, String> migratorEnvironment = new TreeMap<>(environment);
-        migratorEnvironment.put("DB_SECRET_ARN", global.secretArn(region.region()));
         // it migrates the writer only: the readiness probe's endpoint is the payment function's
         migratorEnvironment.remove("DB_READER_HOST");
+        // it serves no request: which merchant a key acts for is the payment function's business
+        migratorEnvironment.remove(MerchantApiKeys.ENVIRONMENT_VARIABLE);
         migrator = new MigratorFunction(this, "migrator", new MigratorFunction.Props(region, code, network, logsKey,
                 dataKey, config.logRetentionDays(), global.secretArn(region.region()), migratorEnvironment,
                 database.instances(), database.clusterResourceId(), SchemaMigrator.digest(SchemaMigrator.MIGRATIONS)));
@@ -241,16 +260,14 @@ public abstract class RegionalResources extends Construct {
     }
 
     /**
-     * What each of this region's endpoints may be used for, by service: this region's table,
-     * bucket and secret, with the function's own actions. A service the network has no endpoint
-     * for is simply unused, so the same map fits whichever endpoints the region runs.
+     * What each of this region's endpoints may be used for, by service: this region's table and
+     * bucket, with the function's own actions. A service the network has no endpoint for is simply
+     * unused, so the same map fits whichever endpoints the region runs.
      */
     private Map<String, Network.EndpointAccess> endpointAccess(GlobalResources global) {
         Map<String, Network.EndpointAccess> access = new TreeMap<>();
         access.put("dynamodb", new Network.EndpointAccess(PaymentFunction.TABLE_ACTIONS,
                 List.of(region.arn("dynamodb", "table/" + global.tableName()))));
-        access.put("secretsmanager", new Network.EndpointAccess(MigratorFunction.SECRET_ACTIONS,
-                List.of(global.secretArn(region.region())), List.of(migrator.roleArn())));
         // nothing in the VPC uses S3 today: the endpoint serves only this region's bucket
         access.put("s3", new Network.EndpointAccess(List.of("s3:GetObject", "s3:ListBucket", "s3:PutObject"),
                 List.of(bucket.arn(), bucket.arn() + "/*")));
@@ -259,14 +276,14 @@ public abstract class RegionalResources extends Construct {
 
     /** Adds this region's REST API in front of its payment function's live alias. */
     public final PaymentApi addPaymentApi() {
-        api = new PaymentApi(this, "api", new PaymentApi.Props(region, function.functionName(), function.aliasArn(), logsKey, config.logRetentionDays(), config.api(),
-                config.function().allowedOrigin(), config.function().currencies()));
+        api = new PaymentApi(this, "api", new PaymentApi.Props(region, function.functionName(), function.aliasArn(),
+                logsKey, config.logRetentionDays(), config.api(), config.function().allowedOrigin(),
+                config.function().currencies(), merchantKeys.idsByQualifier()));
         String role = region.role().label();
         output("api_invoke_url", "Invoke URL of the payments API stage in the " + role + " region", api.invokeUrl());
         output("api_health_url", "GET /health of the " + role + " region (no API key)", api.healthUrl());
         output("api_id", "REST API id in the " + role + " region", api.id());
         output("api_stage_name", "Stage of the payments API in the " + role + " region", api.stageName());
-        output("api_key_id", "Id of the API key (never its value) in the " + role + " region", api.apiKeyId());
         return api;
     }
 
@@ -296,12 +313,16 @@ public abstract class RegionalResources extends Construct {
     /**
      * Adds this region's alarms on every tier of the payment path, to this region's alert topic.
      *
-     * @param other the other region, where this region's table writes replicate to and its bucket's
-     *              replication rule delivers
+     * @param other the other region, where this region's table writes replicate to, its bucket's
+     *              replication rule delivers and whose bucket's rule delivers here
      */
     public final Alarms addAlarms(GlobalResources global, RegionalResources other) {
         boolean secondary = region.role() == com.payments.dr.naming.RegionRole.DR;
-        java.util.Optional<Watchlist.BucketReplication> replication = config.replicationTimeControl()
+        java.util.Optional<Watchlist.BucketReplication> inbound = config.replicationTimeControl()
+                ? java.util.Optional.of(new Watchlist.BucketReplication(other.bucket().name(), bucket.name(),
+                        secondary ? GlobalResources.PRIMARY_TO_DR_RULE : GlobalResources.DR_TO_PRIMARY_RULE))
+                : java.util.Optional.empty();
+        java.util.Optional<Watchlist.BucketReplication> outbound = config.replicationTimeControl()
                 ? java.util.Optional.of(new Watchlist.BucketReplication(bucket.name(), other.bucket().name(),
                         secondary ? GlobalResources.DR_TO_PRIMARY_RULE : GlobalResources.PRIMARY_TO_DR_RULE))
                 : java.util.Optional.empty();
@@ -311,7 +332,7 @@ public abstract class RegionalResources extends Construct {
                 api.stageName(), database.clusterIdentifier(), config.database().minAcu(),
                 config.database().maxAcu(),
                 Watchlist.watchesGlobalDatabaseLag(region.role()) ? java.util.Optional.of(database.clusterIdentifier()) : java.util.Optional.empty(),
-                global.tableName(), replication);
+                global.tableName(), inbound, outbound);
         alarms = new Alarms(this, "alarms", region, Watchlist.of(targets, config.alarms()), alerts.arn());
         return alarms;
     }
@@ -352,6 +373,11 @@ public abstract class RegionalResources extends Construct {
     /** This region's payment function, or {@code null} before {@link #addPaymentFunction} ran. */
     public PaymentFunction paymentFunction() {
         return function;
+    }
+
+    /** This region's merchant keys, or {@code null} before {@link #addMerchantKeys} ran. */
+    public MerchantApiKeys merchantKeys() {
+        return merchantKeys;
     }
 
     /** This region's REST API, or {@code null} before {@link #addPaymentApi} ran. */

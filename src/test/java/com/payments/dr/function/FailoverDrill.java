@@ -155,6 +155,7 @@ final class FailoverDrill implements AutoCloseable {
         env.put("DB_SSL_MODE", "verify-full");
         env.put("DB_SSL_ROOT_CERT", db.serverCertificate().toString());
         env.put("ALLOWED_ORIGIN", "https://pay.example.test");
+        env.put("MERCHANT_KEYS", Fixtures.merchantKeys());
         if (dynamo != null) {
             env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString());
         }

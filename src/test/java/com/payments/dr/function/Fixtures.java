@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -18,8 +19,10 @@ import java.util.Set;
 final class Fixtures {
 
     static final String ORIGIN = "https://pay.example.test";
-    static final String SECRET_ARN =
-            "arn:aws:secretsmanager:us-west-2:123456789012:secret:payments/db-AbCdEf";
+    /** The merchants the tests pay as, each with an API key id of its own (MERCHANT_KEYS). */
+    static final List<String> MERCHANTS = List.of("m", "m-1", "m-2", "n", "m-drill", "acme", "globex");
+    /** Who pays when a body names no merchant. */
+    static final String DEFAULT_MERCHANT = "m-1";
 
     private Fixtures() {
     }
@@ -30,11 +33,26 @@ final class Fixtures {
         env.put("REGION_ROLE", "primary");
         env.put("AWS_REGION", "us-east-1");
         env.put("IDEMPOTENCY_TABLE", "payments-idempotency");
-        env.put("DB_SECRET_ARN", SECRET_ARN);
         env.put("DB_HOST", "payments.cluster-abc.us-east-1.rds.amazonaws.com");
         env.put("DB_NAME", "payments");
         env.put("ALLOWED_ORIGIN", ORIGIN);
+        env.put("MERCHANT_KEYS", merchantKeys());
         return env;
+    }
+
+    /**
+     * The API key id API Gateway would pass for {@code merchant}'s key in these tests: made from the
+     * name (letters and digits, as API Gateway's ids are).
+     */
+    static String keyIdOf(String merchant) {
+        return "k" + java.util.HexFormat.of().formatHex(merchant.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** MERCHANT_KEYS for {@link #MERCHANTS}, each with {@link #keyIdOf}. */
+    static String merchantKeys() {
+        JsonObject keys = new JsonObject();
+        MERCHANTS.forEach(merchant -> keys.addProperty(keyIdOf(merchant), merchant));
+        return keys.toString();
     }
 
     static Map<String, String> env(String... overrides) {
@@ -181,8 +199,29 @@ final class Fixtures {
                 + merchant + "\"}";
     }
 
-    /** A REST proxy event as API Gateway sends it. */
+    /**
+     * A REST proxy event as API Gateway sends it. A POST /payments carries the API key id of the
+     * merchant its body names ({@link #DEFAULT_MERCHANT} when it names none): a client paying with
+     * its own key. Tests of another key pass the id themselves.
+     */
     static String event(String method, String path, Map<String, String> headers, String body) {
+        return event(method, path, headers, body,
+                "POST".equals(method) && "/payments".equals(path) ? keyIdOf(namedMerchant(body)) : null);
+    }
+
+    /** The merchant a body names, or {@link #DEFAULT_MERCHANT}. */
+    static String namedMerchant(String body) {
+        try {
+            JsonObject json = JsonParser.parseString(body).getAsJsonObject();
+            return json.has("merchant_id") && json.get("merchant_id").isJsonPrimitive()
+                    ? json.get("merchant_id").getAsString() : DEFAULT_MERCHANT;
+        } catch (RuntimeException e) {
+            return DEFAULT_MERCHANT;
+        }
+    }
+
+    /** A REST proxy event authenticated with the API key {@code apiKeyId} ({@code null}: none). */
+    static String event(String method, String path, Map<String, String> headers, String body, String apiKeyId) {
         JsonObject event = new JsonObject();
         event.addProperty("resource", path);
         event.addProperty("path", path);
@@ -195,17 +234,27 @@ final class Fixtures {
         JsonObject context = new JsonObject();
         context.addProperty("stage", "prod");
         context.addProperty("requestId", "api-request-1");
+        if (apiKeyId != null) {
+            JsonObject identity = new JsonObject();
+            identity.addProperty("apiKeyId", apiKeyId);
+            context.add("identity", identity);
+        }
         event.add("requestContext", context);
         return event.toString();
     }
 
     static String postPayment(String key, String body) {
+        return postPayment(key, body, keyIdOf(namedMerchant(body)));
+    }
+
+    /** A POST /payments authenticated with the API key {@code apiKeyId}, whatever the body names. */
+    static String postPayment(String key, String body, String apiKeyId) {
         Map<String, String> headers = new HashMap<>();
         headers.put("Content-Type", "application/json");
         if (key != null) {
             headers.put("Idempotency-Key", key);
         }
-        return event("POST", "/payments", headers, body);
+        return event("POST", "/payments", headers, body, apiKeyId);
     }
 
     static JsonObject body(ApiResponse response) {

@@ -25,7 +25,6 @@ class FunctionConfigTest {
         assertEquals("primary", c.regionRole().label());
         assertEquals("us-east-1", c.awsRegion());
         assertEquals("payments-idempotency", c.idempotencyTable());
-        assertEquals(java.util.Optional.of(Fixtures.SECRET_ARN), c.dbSecretArn());
         assertEquals(5432, c.dbPort());
         assertEquals("payments", c.dbName());
         assertEquals(SslMode.REQUIRE, c.dbSslMode());
@@ -47,9 +46,9 @@ class FunctionConfigTest {
         assertEquals(reader, c.dbReaderHost());
         FunctionConfig r = c.reader();
         assertEquals(reader, r.dbHost());
-        assertEquals(new FunctionConfig(c.regionRole(), c.awsRegion(), c.idempotencyTable(), c.dbSecretArn(),
+        assertEquals(new FunctionConfig(c.regionRole(), c.awsRegion(), c.idempotencyTable(),
                 reader, reader, c.dbPort(), c.dbName(), c.dbUser(), c.dbSslMode(), c.dbSslRootCert(),
-                c.allowedOrigin(), c.allowedCurrencies(), c.maxAmount(), c.dynamoEndpoint()), r);
+                c.allowedOrigin(), c.allowedCurrencies(), c.maxAmount(), c.dynamoEndpoint(), c.merchantsByKeyId()), r);
     }
 
     @Test
@@ -89,7 +88,11 @@ class FunctionConfigTest {
             "AWS_REGION|NULL|AWS_REGION is not set; allowed: an AWS region name",
             "AWS_REGION|USEAST1|AWS_REGION='USEAST1' is invalid",
             "IDEMPOTENCY_TABLE|ab|IDEMPOTENCY_TABLE='ab' is invalid; allowed: a DynamoDB table name",
-            "DB_SECRET_ARN|my-secret|DB_SECRET_ARN='my-secret' is invalid; allowed: unset, or a Secrets Manager",
+            "MERCHANT_KEYS|[1]|MERCHANT_KEYS='[1]' is invalid; allowed: a JSON object of API key ids",
+            "MERCHANT_KEYS|{\"k-1\":\"acme\"}|MERCHANT_KEYS='{\"k-1\":\"acme\"}' is invalid",
+            "MERCHANT_KEYS|{\"k1\":\"a b\"}|MERCHANT_KEYS='{\"k1\":\"a b\"}' is invalid",
+            "MERCHANT_KEYS|{\"k1\":7}|MERCHANT_KEYS='{\"k1\":7}' is invalid",
+            "MERCHANT_KEYS|not json|MERCHANT_KEYS='not json' is invalid",
             "DB_HOST|NULL|DB_HOST is not set",
             "DB_HOST|bad host|DB_HOST='bad host' is invalid",
             "DB_READER_HOST|bad host|DB_READER_HOST='bad host' is invalid; allowed: unset (then DB_HOST)",
@@ -137,7 +140,15 @@ class FunctionConfigTest {
             assertTrue(e.getMessage().contains(name + " is not set"), name + ": " + e.getMessage());
         }
         assertFalse(e.getMessage().contains("DB_PORT"), "defaults are not problems");
-        assertFalse(e.getMessage().contains("DB_SECRET_ARN"), "only the migrator needs the secret");
+        assertFalse(e.getMessage().contains("MERCHANT_KEYS"), "no keys: every payment refused, not a broken init");
+    }
+
+    @Test
+    void readsWhichMerchantEachApiKeyIdActsFor() {
+        assertEquals(Map.of(), Fixtures.config("MERCHANT_KEYS", null).merchantsByKeyId(), "no keys: none acts");
+        FunctionConfig c = Fixtures.config("MERCHANT_KEYS", "{\"a1b2c3d4e5\":\"acme\",\"f6g7h8i9j0\":\"acme\","
+                + "\"k1l2m3n4o5\":\"globex\"}");
+        assertEquals(Map.of("a1b2c3d4e5", "acme", "f6g7h8i9j0", "acme", "k1l2m3n4o5", "globex"), c.merchantsByKeyId());
     }
 
     @Test

@@ -45,7 +45,10 @@ class MigrationHandlerTest {
         PG.createDatabase("payments_mig_rw");
         MigrationHandler handler = migrator("payments_mig_rw", SchemaMigrator.MIGRATIONS);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)), out, null);
+        // the invoker hands over the master secret's SecretString (the RDS format) under "owner"
+        String payload = "{\"owner\": {\"username\": \"" + TestPostgres.APP_USER + "\", \"password\": \""
+                + TestPostgres.APP_PASSWORD + "\", \"engine\": \"postgres\", \"port\": 5432, \"dbname\": \"payments\"}}";
+        handler.handleRequest(new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)), out, null);
         JsonObject first = JsonParser.parseString(out.toString(StandardCharsets.UTF_8)).getAsJsonObject();
         assertEquals("migrated", first.get("result").getAsString());
         assertEquals(SchemaMigrator.MIGRATIONS.size(), first.get("applied").getAsInt());
@@ -88,15 +91,25 @@ class MigrationHandlerTest {
     }
 
     @Test
-    void theMigratorNeedsTheSecretTheApiFunctionIsNotGiven() {
-        FunctionConfig.ConfigException e = assertThrows(FunctionConfig.ConfigException.class,
-                () -> MigrationHandler.ownerCredentials(Fixtures.localConfig("unused-table", "postgres",
-                        "DB_SECRET_ARN", "")));
-        assertTrue(e.getMessage().startsWith("Invalid migrator configuration: DB_SECRET_ARN is not set"),
-                e.getMessage());
-        // With the secret configured, the client is built without any network call.
-        assertTrue(MigrationHandler.ownerCredentials(Fixtures.localConfig("unused-table", "postgres"))
-                instanceof SecretsManagerCredentials);
+    void theOwnersCredentialsComeFromThePayloadAndAreNeverEchoed() throws Exception {
+        assertEquals(new DbCredentials("payments_admin", "s3cr3t-Pw"), MigrationHandler.ownerCredentials(
+                "{\"owner\": {\"username\": \"payments_admin\", \"password\": \"s3cr3t-Pw\", \"port\": 5432}}"));
+        for (String payload : List.of("", "{}", "null", "[1]", "{\"owner\": \"payments_admin\"}",
+                "{\"owner\": {\"username\": \"payments_admin\"}}",
+                "{\"owner\": {\"username\": \"\", \"password\": \"s3cr3t-Pw\"}}",
+                "{\"owner\": {\"username\": \"payments_admin\", \"password\": {\"x\": \"s3cr3t-Pw\"}}}")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> MigrationHandler.ownerCredentials(payload), payload);
+            assertEquals("invoke the migrator with the schema owner's credentials: {\"owner\": <SecretString of the"
+                    + " master secret in this region>} (docs/runbook.md)", e.getMessage());
+            assertFalse(e.getMessage().contains("s3cr3t"));
+        }
+        // through the entry point, before any connection
+        PG.createDatabase("payments_mig_nopayload");
+        MigrationHandler handler = migrator("payments_mig_nopayload", SchemaMigrator.MIGRATIONS);
+        assertThrows(IllegalArgumentException.class, () -> handler.handleRequest(
+                new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null));
+        assertEquals(null, tableOwner("payments_mig_nopayload"));
         MigrationHandler wired = new MigrationHandler(Fixtures.env());
         assertTrue(wired.wire() == wired.wire(), "the Lambda wiring from a valid environment, once");
         // Lambda's entry point reads the process environment, which here has none of the variables:

@@ -245,21 +245,51 @@ class PaymentDatabaseTest {
         }
     }
 
+    /**
+     * Credentials that are read once and kept until invalidated, as an IAM token provider caches its
+     * token: the source can change its answer (or fail), and counts its reads.
+     */
+    private static final class ChangingCredentials implements DbCredentials.Provider {
+        volatile String password;
+        volatile boolean failing;
+        final java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        private volatile DbCredentials cached;
+
+        ChangingCredentials(String password) {
+            this.password = password;
+        }
+
+        @Override
+        public DbCredentials current() {
+            DbCredentials value = cached;
+            if (value == null) {
+                reads.incrementAndGet();
+                if (failing) {
+                    throw new IllegalStateException("credentials source unreachable");
+                }
+                value = new DbCredentials(FunctionConfig.DEFAULT_DB_USER, password);
+                cached = value;
+            }
+            return value;
+        }
+
+        @Override
+        public void invalidate() {
+            cached = null;
+        }
+    }
+
     @Test
     void refusedCredentialsAreReadAgainOnTheNextRequestNotRetriedAtOnce() throws Exception {
-        try (FakeSecretsManager fake = new FakeSecretsManager(
-                FakeSecretsManager.secret(FunctionConfig.DEFAULT_DB_USER, "old-password"))) {
-            SecretsManagerCredentials credentials =
-                    new SecretsManagerCredentials(fake.client(), Fixtures.SECRET_ARN);
-            try (PaymentDatabase db = database(config(), credentials)) {
-                assertEquals(Failure.UNAVAILABLE,
-                        assertThrows(DatabaseException.class, () -> db.status(D)).failure());
-                assertEquals(1, fake.calls.get(), "no second login inside one request");
-                fake.secretString = FakeSecretsManager.secret(FunctionConfig.DEFAULT_DB_USER, Fixtures.API_PASSWORD);
-                assertTrue(db.status(D).writable());
-            }
-            assertEquals(2, fake.calls.get());
+        ChangingCredentials credentials = new ChangingCredentials("old-password");
+        try (PaymentDatabase db = database(config(), credentials)) {
+            assertEquals(Failure.UNAVAILABLE,
+                    assertThrows(DatabaseException.class, () -> db.status(D)).failure());
+            assertEquals(1, credentials.reads.get(), "no second login inside one request");
+            credentials.password = Fixtures.API_PASSWORD;
+            assertTrue(db.status(D).writable());
         }
+        assertEquals(2, credentials.reads.get());
     }
 
     @Test
@@ -270,15 +300,13 @@ class PaymentDatabaseTest {
             assertEquals(Failure.UNAVAILABLE, e.failure());
             assertEquals("database error 28P01", e.getMessage());
         }
-        try (FakeSecretsManager fake = new FakeSecretsManager("{}")) {
-            fake.failing = true;
-            try (PaymentDatabase db = database(config(),
-                    new SecretsManagerCredentials(fake.client(), Fixtures.SECRET_ARN))) {
-                DatabaseException e = assertThrows(DatabaseException.class,
-                        () -> db.insert(request("db-key-0003", "1.00"), "us-east-1", D));
-                assertEquals(Failure.UNAVAILABLE, e.failure());
-                assertEquals("database credentials unavailable", e.getMessage());
-            }
+        ChangingCredentials unreadable = new ChangingCredentials(Fixtures.API_PASSWORD);
+        unreadable.failing = true;
+        try (PaymentDatabase db = database(config(), unreadable)) {
+            DatabaseException e = assertThrows(DatabaseException.class,
+                    () -> db.insert(request("db-key-0003", "1.00"), "us-east-1", D));
+            assertEquals(Failure.UNAVAILABLE, e.failure());
+            assertEquals("database credentials unavailable", e.getMessage());
         }
     }
 

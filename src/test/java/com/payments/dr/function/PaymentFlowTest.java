@@ -209,7 +209,7 @@ class PaymentFlowTest {
     @Test
     void invalidRequestsAre400sOr415sAndTouchNothing() throws Exception {
         String[][] cases = {
-                {"{\"amount\":1,\"currency\":\"USD\"}", "merchant_id", "is required"},
+                {"{\"amount\":1,\"merchant_id\":\"m-1\"}", "currency", "is required"},
                 {Fixtures.paymentBody("0.001", "USD", "m-1"), "amount",
                         "must have at most two fraction digits"},
                 {Fixtures.paymentBody("1000000.01", "USD", "m-1"), "amount", "must be at most 1000000.00"},

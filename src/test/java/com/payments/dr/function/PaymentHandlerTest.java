@@ -45,6 +45,10 @@ class PaymentHandlerTest {
         assertEquals(Fixtures.ORIGIN, headers.get("Access-Control-Allow-Origin").getAsString());
         assertEquals("GET,POST,OPTIONS", headers.get("Access-Control-Allow-Methods").getAsString());
         assertTrue(headers.get("Access-Control-Allow-Headers").getAsString().contains("Idempotency-Key"));
+        // a page may never send an API key (a server-side secret), nor credentials
+        assertFalse(headers.get("Access-Control-Allow-Headers").getAsString().toLowerCase(java.util.Locale.ROOT)
+                .contains("x-api-key"));
+        assertFalse(headers.has("Access-Control-Allow-Credentials"));
         assertEquals("Origin", headers.get("Vary").getAsString());
         assertEquals("application/json", headers.get("Content-Type").getAsString());
         JsonObject body = JsonParser.parseString(response.get("body").getAsString()).getAsJsonObject();
@@ -156,7 +160,6 @@ class PaymentHandlerTest {
         PaymentHandler handler = new PaymentHandler(runtime);
         ApiResponse response = handler.handle(Fixtures.event("GET", "/nowhere", Map.of(), null));
         assertEquals(404, response.statusCode());
-        assertEquals("us-west-2", FunctionRuntime.secretRegion(Fixtures.SECRET_ARN));
     }
 
     @Test
@@ -178,12 +181,21 @@ class PaymentHandlerTest {
         ApiResponse preflight = router.route(new ApiRequest("OPTIONS", "/payments", Map.of(), null), D);
         assertEquals(204, preflight.statusCode());
         assertEquals("", preflight.body());
+        String key = Fixtures.keyIdOf("m-1");
         ApiResponse invalid = router.route(new ApiRequest("POST", "/payments",
-                Map.of("Content-Type", "application/json"), "{}"), D);
+                Map.of("Content-Type", "application/json"), "{}", null, Map.of(), key), D);
         assertEquals(400, invalid.statusCode());
         assertEquals("Idempotency-Key", Fixtures.body(invalid).get("field").getAsString());
-        ApiResponse notJson = router.route(new ApiRequest("POST", "/payments", Map.of(), "{}"), D);
+        ApiResponse notJson = router.route(new ApiRequest("POST", "/payments", Map.of(), "{}", null, Map.of(), key), D);
         assertEquals(415, notJson.statusCode());
+        // a payment acts for the merchant of the key API Gateway authenticated: no key, or one that
+        // acts for no merchant here, is refused before anything else is looked at
+        for (String keyId : java.util.Arrays.asList(null, "kunknown")) {
+            ApiResponse refused = router.route(new ApiRequest("POST", "/payments",
+                    Map.of("Content-Type", "application/json"), "{}", null, Map.of(), keyId), D);
+            assertEquals(403, refused.statusCode(), keyId);
+            assertEquals("unknown_api_key", Fixtures.body(refused).get("error").getAsString());
+        }
     }
 
     @Test

@@ -22,6 +22,22 @@ class PaymentValidatorTest {
     private final PaymentValidator validator =
             new PaymentValidator(Set.of("USD", "EUR", "GBP"), new BigDecimal("1000000.00"));
 
+    /** The key's merchant in these tests: every body here names it, or none. */
+    private static final String MERCHANT = "m";
+
+    /** Validates as for a request whose API key acts for {@link #MERCHANT}. */
+    private PaymentRequest validate(ApiRequest request) throws ValidationException {
+        return validate(request, MERCHANT);
+    }
+
+    private PaymentRequest validate(ApiRequest request, String keyMerchant) throws ValidationException {
+        try {
+            return validator.validate(request, keyMerchant);
+        } catch (PaymentValidator.OtherMerchantException e) {
+            throw new AssertionError("the body names another merchant than " + keyMerchant, e);
+        }
+    }
+
     private static ApiRequest post(String key, String body) {
         Map<String, String> headers = new HashMap<>();
         if (key != null) {
@@ -32,9 +48,9 @@ class PaymentValidatorTest {
 
     @Test
     void acceptsAValidRequestWithANumberAmount() throws Exception {
-        PaymentRequest p = validator.validate(post("key-0001",
+        PaymentRequest p = validate(post("key-0001",
                 "{\"amount\": 12.5, \"currency\": \"EUR\", \"merchant_id\": \"m_42\","
-                        + " \"description\": \"Order 17 \u00e9\"}"));
+                        + " \"description\": \"Order 17 \u00e9\"}"), "m_42");
         assertEquals("key-0001", p.idempotencyKey());
         assertEquals(new BigDecimal("12.5"), p.amount());
         assertEquals("EUR", p.currency());
@@ -44,7 +60,7 @@ class PaymentValidatorTest {
 
     @Test
     void acceptsAStringAmountTheMaximumAndANullDescription() throws Exception {
-        PaymentRequest p = validator.validate(post("key-0001",
+        PaymentRequest p = validate(post("key-0001",
                 "{\"amount\":\"1000000.00\",\"currency\":\"USD\",\"merchant_id\":\"m\","
                         + "\"description\":null}"));
         assertEquals(new BigDecimal("1000000.00"), p.amount());
@@ -53,7 +69,7 @@ class PaymentValidatorTest {
 
     @Test
     void amountsAreExactNotRoundedThroughADouble() throws Exception {
-        PaymentRequest p = validator.validate(post("key-0001",
+        PaymentRequest p = validate(post("key-0001",
                 Fixtures.paymentBody("999999.99", "USD", "m")));
         assertEquals("999999.99", p.amount().toPlainString());
     }
@@ -83,7 +99,6 @@ class PaymentValidatorTest {
             "{\"amount\":1,\"currency\":7}|currency|must be a string",
             "{\"amount\":1,\"currency\":\"usd\"}|currency|must be an ISO-4217 code of three capital letters",
             "{\"amount\":1,\"currency\":\"JPY\"}|currency|must be one of EUR,GBP,USD",
-            "{\"amount\":1,\"currency\":\"USD\"}|merchant_id|is required",
             "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":[\"m\"]}|merchant_id|must be a string",
             "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"\"}|merchant_id|must be 1-64 characters of A-Z a-z 0-9 _ -",
             "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"m 1\"}|merchant_id|must be 1-64 characters of A-Z a-z 0-9 _ -",
@@ -92,7 +107,7 @@ class PaymentValidatorTest {
     })
     void rejectsEachRuleNamingTheFieldAndTheRule(String body, String field, String rule) {
         ValidationException e = assertThrows(ValidationException.class,
-                () -> validator.validate(post("key-0001", body)));
+                () -> validate(post("key-0001", body)));
         assertEquals(field, e.field());
         assertEquals(rule, e.rule());
         assertEquals(field + " " + rule, e.getMessage());
@@ -101,7 +116,7 @@ class PaymentValidatorTest {
     @Test
     void rejectsAnOverlongDescription() {
         String description = "x".repeat(PaymentValidator.MAX_DESCRIPTION_LENGTH + 1);
-        ValidationException e = assertThrows(ValidationException.class, () -> validator.validate(
+        ValidationException e = assertThrows(ValidationException.class, () -> validate(
                 post("key-0001", "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"m\","
                         + "\"description\":\"" + description + "\"}")));
         assertEquals("description", e.field());
@@ -111,7 +126,7 @@ class PaymentValidatorTest {
     @Test
     void countsDescriptionLengthInCharactersNotBytes() throws Exception {
         String description = "\u20ac".repeat(PaymentValidator.MAX_DESCRIPTION_LENGTH);
-        PaymentRequest p = validator.validate(post("key-0001",
+        PaymentRequest p = validate(post("key-0001",
                 "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"m\",\"description\":\""
                         + description + "\"}"));
         assertEquals(Optional.of(description), p.description());
@@ -122,7 +137,7 @@ class PaymentValidatorTest {
         String body = "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"m\",\"description\":\""
                 + "y".repeat(PaymentValidator.MAX_BODY_BYTES) + "\"}";
         ValidationException e = assertThrows(ValidationException.class,
-                () -> validator.validate(post("key-0001", body)));
+                () -> validate(post("key-0001", body)));
         assertEquals("body", e.field());
         assertEquals("must be at most 8192 bytes", e.rule());
     }
@@ -130,7 +145,7 @@ class PaymentValidatorTest {
     @Test
     void requiresTheIdempotencyKeyHeader() {
         ValidationException e = assertThrows(ValidationException.class,
-                () -> validator.validate(post(null, Fixtures.paymentBody("1", "USD", "m"))));
+                () -> validate(post(null, Fixtures.paymentBody("1", "USD", "m"))));
         assertEquals("Idempotency-Key", e.field());
         assertEquals("header is required", e.rule());
     }
@@ -139,26 +154,26 @@ class PaymentValidatorTest {
     @CsvSource({"short", "'has space in it'", "'semi;colon-key'"})
     void rejectsAMalformedIdempotencyKey(String key) {
         ValidationException e = assertThrows(ValidationException.class,
-                () -> validator.validate(post(key, Fixtures.paymentBody("1", "USD", "m"))));
+                () -> validate(post(key, Fixtures.paymentBody("1", "USD", "m"))));
         assertEquals("Idempotency-Key", e.field());
         assertEquals("must be 8-128 characters of A-Z a-z 0-9 _ . : -", e.rule());
     }
 
     @Test
     void rejectsAnOverlongIdempotencyKey() {
-        assertThrows(ValidationException.class, () -> validator.validate(
+        assertThrows(ValidationException.class, () -> validate(
                 post("k".repeat(129), Fixtures.paymentBody("1", "USD", "m"))));
     }
 
     @Test
     void requestHashIgnoresFormattingButNotContent() throws Exception {
-        PaymentRequest a = validator.validate(post("key-0001",
+        PaymentRequest a = validate(post("key-0001",
                 "{\"amount\":10.5,\"currency\":\"USD\",\"merchant_id\":\"m\"}"));
-        PaymentRequest b = validator.validate(post("key-0001",
+        PaymentRequest b = validate(post("key-0001",
                 "{ \"merchant_id\" : \"m\", \"currency\":\"USD\", \"amount\":\"10.50\" }"));
-        PaymentRequest c = validator.validate(post("key-0001",
+        PaymentRequest c = validate(post("key-0001",
                 "{\"amount\":10.51,\"currency\":\"USD\",\"merchant_id\":\"m\"}"));
-        PaymentRequest d = validator.validate(post("key-0001",
+        PaymentRequest d = validate(post("key-0001",
                 "{\"amount\":10.5,\"currency\":\"USD\",\"merchant_id\":\"m\",\"description\":\"x\"}"));
         assertEquals(a.requestHash(), b.requestHash());
         assertEquals(64, a.requestHash().length());
@@ -169,14 +184,14 @@ class PaymentValidatorTest {
     @Test
     void requestHashIsTheProjectsOwnCanonicalForm() throws Exception {
         // A fixed vector: changing the canonical form would make every stored hash a mismatch.
-        PaymentRequest p = validator.validate(post("key-0001",
+        PaymentRequest p = validate(post("key-0001",
                 "{\"amount\":\"10.5\",\"currency\":\"USD\",\"merchant_id\":\"m\",\"description\":\"a=1:b\"}"));
         String canonical = "payment-request-v1\namount=5:10.50\ncurrency=3:USD\nmerchant_id=1:m\n"
                 + "description=5:a=1:b\n";
         assertEquals(java.util.HexFormat.of().formatHex(PaymentRequest.sha256(canonical)), p.requestHash());
-        PaymentRequest empty = validator.validate(post("key-0001",
+        PaymentRequest empty = validate(post("key-0001",
                 "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"m\",\"description\":\"\"}"));
-        PaymentRequest absent = validator.validate(post("key-0001",
+        PaymentRequest absent = validate(post("key-0001",
                 "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"m\"}"));
         assertNotEquals(empty.requestHash(), absent.requestHash(), "absent and empty differ");
     }
@@ -190,7 +205,7 @@ class PaymentValidatorTest {
             "\\udc00x|must be valid Unicode (no unpaired surrogates)",
             "\\u0007|must not contain control characters"})
     void rejectsInvisibleOrBrokenText(String escaped, String rule) {
-        ValidationException e = assertThrows(ValidationException.class, () -> validator.validate(post("key-0001",
+        ValidationException e = assertThrows(ValidationException.class, () -> validate(post("key-0001",
                 "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"m\",\"description\":\"" + escaped + "\"}")));
         assertEquals("description", e.field());
         assertEquals(rule, e.rule());
@@ -198,18 +213,18 @@ class PaymentValidatorTest {
 
     @Test
     void acceptsPairedSurrogatesSuchAsEmoji() throws Exception {
-        PaymentRequest p = validator.validate(post("key-0001",
+        PaymentRequest p = validate(post("key-0001",
                 "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"m\",\"description\":\"\\ud83d\\ude00 ok\"}"));
         assertEquals(Optional.of("\ud83d\ude00 ok"), p.description());
     }
 
     @Test
     void refusesDuplicateMembersInsteadOfKeepingTheLast() {
-        ValidationException e = assertThrows(ValidationException.class, () -> validator.validate(post("key-0001",
+        ValidationException e = assertThrows(ValidationException.class, () -> validate(post("key-0001",
                 "{\"amount\":\"1.00\",\"currency\":\"USD\",\"merchant_id\":\"m\",\"amount\":\"999999.00\"}")));
         assertEquals("amount", e.field());
         assertEquals("must not appear more than once", e.rule());
-        ValidationException tip = assertThrows(ValidationException.class, () -> validator.validate(post("key-0001",
+        ValidationException tip = assertThrows(ValidationException.class, () -> validate(post("key-0001",
                 "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"m\",\"merchant_id\":\"m\",\"tip\":1}")));
         assertEquals("merchant_id", tip.field(), "the first duplicate is reported");
     }
@@ -227,16 +242,42 @@ class PaymentValidatorTest {
 
     @Test
     void paymentIdIsAStableVersion5StyleUuidDerivedFromTheMerchantScopedKey() throws Exception {
-        PaymentRequest a = validator.validate(post("key-0001", Fixtures.paymentBody("1", "USD", "m")));
-        PaymentRequest b = validator.validate(post("key-0001", Fixtures.paymentBody("2", "EUR", "m")));
-        PaymentRequest c = validator.validate(post("key-0002", Fixtures.paymentBody("1", "USD", "m")));
-        PaymentRequest other = validator.validate(post("key-0001", Fixtures.paymentBody("1", "USD", "n")));
+        PaymentRequest a = validate(post("key-0001", Fixtures.paymentBody("1", "USD", "m")));
+        PaymentRequest b = validate(post("key-0001", Fixtures.paymentBody("2", "EUR", "m")));
+        PaymentRequest c = validate(post("key-0002", Fixtures.paymentBody("1", "USD", "m")));
+        PaymentRequest other = validate(post("key-0001", Fixtures.paymentBody("1", "USD", "n")), "n");
         assertEquals("m/key-0001", a.scopedKey());
         assertEquals(a.paymentId(), b.paymentId());
         assertNotEquals(a.paymentId(), c.paymentId());
         assertNotEquals(a.paymentId(), other.paymentId(), "another caller's key is another payment");
         assertEquals(5, a.paymentId().version());
         assertEquals(2, a.paymentId().variant());
+    }
+
+    @Test
+    void theMerchantIsTheKeysAndTheBodyMayOmitIt() throws Exception {
+        PaymentRequest p = validate(post("key-0001", "{\"amount\":1,\"currency\":\"USD\"}"), "acme");
+        assertEquals("acme", p.merchantId());
+        assertEquals("acme/key-0001", p.scopedKey());
+        PaymentRequest named = validate(post("key-0001",
+                "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"acme\"}"), "acme");
+        assertEquals(p.requestHash(), named.requestHash(), "naming the key's own merchant is the same request");
+        PaymentRequest nullMerchant = validate(post("key-0001",
+                "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":null}"), "acme");
+        assertEquals("acme", nullMerchant.merchantId());
+    }
+
+    @Test
+    void aBodyNamingAnotherMerchantIsRefusedAfterTheFormatRules() {
+        PaymentValidator.OtherMerchantException e = assertThrows(PaymentValidator.OtherMerchantException.class,
+                () -> validator.validate(post("key-0001", Fixtures.paymentBody("1", "USD", "globex")), "acme"));
+        assertEquals("This API key acts for merchant acme; the body names merchant globex. Omit merchant_id or"
+                + " send the key's own.", e.getMessage());
+        // a malformed request is a 400 whoever it names: the same answer in every case
+        ValidationException malformed = assertThrows(ValidationException.class, () -> validator.validate(
+                post("key-0001", "{\"amount\":1,\"currency\":\"USD\",\"merchant_id\":\"globex\","
+                        + "\"description\":5}"), "acme"));
+        assertEquals("description", malformed.field());
     }
 
     @Test

@@ -129,6 +129,8 @@ class ControlPlaneStandInTest {
         deployAurora(RegionRole.PRIMARY, "us-east-1", "us-east-2", PRIMARY_CLUSTER, PRIMARY_TOPIC);
         deployAurora(RegionRole.DR, "us-east-2", "us-east-1", DR_CLUSTER, DR_TOPIC);
         ALARMS.put("alarm-fail-over-now-dev@us-east-1", new Alarm(PRIMARY_TOPIC, PRIMARY_TOPIC, null, null, Map.of()));
+        ALARMS.put("alarm-dr-view-fail-over-now-dev@us-east-2", new Alarm(DR_TOPIC, DR_TOPIC, null, null, Map.of()));
+        deployProbe();
         REQUESTS.clear();
         GHOSTS.clear();
     }
@@ -143,7 +145,7 @@ class ControlPlaneStandInTest {
         Watchlist.Targets targets = new Watchlist.Targets(region, other, "lambda-payment-dev", "lambda-receipt-dev",
                 "lambda-ops-notifier-dev", "sqs-payment-events-dlq-dev", "sqs-ops-events-dlq-dev", "api-payments-dev",
                 "v1-dev", cluster, 0.5, 4, Watchlist.watchesGlobalDatabaseLag(role) ? Optional.of(cluster) : Optional.empty(),
-                "dynamodb-payment-state-dev", Optional.empty());
+                "dynamodb-payment-state-dev", Optional.empty(), Optional.empty());
         Naming naming = Naming.global("dev").forRegion(role);
         List<Listed> published = PUBLISHED.computeIfAbsent(region, r -> new ArrayList<>());
         for (WatchedMetric m : Watchlist.of(targets, new AlarmSettings(60, 3, 1000, 60))) {
@@ -162,6 +164,18 @@ class ControlPlaneStandInTest {
                 published.add(new Listed("AWS/RDS", metric, Map.of("DBClusterIdentifier", cluster, "SourceRegion", other)));
             }
         }
+    }
+
+    /** The DR region's probe alarms as DrDetection builds them, and its metrics as CloudWatch lists them. */
+    private static void deployProbe() {
+        Map<String, String> probe = Map.of("Probe", "lambda-probe-dev");
+        Map<String, String> alarms = Map.of("PrimaryHealthy", "alarm-dr-view-primary-unhealthy-dev",
+                "DrReady", "alarm-dr-view-dr-not-ready-dev", "DrServing", "alarm-dr-view-dr-serving-dev");
+        alarms.forEach((metric, name) -> {
+            ALARMS.put(name + "@us-east-2", new Alarm(DR_TOPIC, DR_TOPIC, "PaymentsDR/FailoverProbe", metric, probe));
+            PUBLISHED.computeIfAbsent("us-east-2", r -> new ArrayList<>())
+                    .add(new Listed("PaymentsDR/FailoverProbe", metric, probe));
+        });
     }
 
     private static void serve(HttpExchange exchange) throws IOException {
@@ -241,7 +255,8 @@ class ControlPlaneStandInTest {
                 if (alarm != null && composite == name.contains("fail-over-now")) {
                     ObjectNode member = members.addObject().put("AlarmName", name);
                     if (composite) {
-                        member.put("AlarmRule", "ALARM(\"a\") AND OK(\"b\") AND NOT ALARM(\"alarm-dr-serving-dev\")");
+                        member.put("AlarmRule", "ALARM(\"a\") AND OK(\"b\") AND NOT ALARM(\"alarm-"
+                                + (name.contains("dr-view") ? "dr-view-dr-serving" : "dr-serving") + "-dev\")");
                     } else {
                         member.put("Namespace", alarm.namespace()).put("MetricName", alarm.metric());
                         dimensions(member, alarm.dimensions());
@@ -307,14 +322,14 @@ class ControlPlaneStandInTest {
         return strings;
     }
 
-    /** The dashboard's alarm widgets, one per region, listing every metric alarm there. */
+    /** The dashboard's alarm widgets, one per region, listing every alarm there, composites included (as built). */
     private static String dashboard() {
         JsonArray widgets = new JsonArray();
         for (String region : List.of("us-east-1", "us-east-2")) {
             JsonObject widget = new JsonObject();
             widget.addProperty("type", "alarm");
             JsonArray alarms = new JsonArray();
-            ALARMS.keySet().stream().filter(k -> k.endsWith("@" + region) && !k.contains("fail-over-now"))
+            ALARMS.keySet().stream().filter(k -> k.endsWith("@" + region))
                     .forEach(k -> alarms.add("arn:aws:cloudwatch:" + region + ":123456789012:alarm:" + k.split("@")[0]));
             if (region.equals("us-east-2")) {
                 GHOSTS.forEach(name -> alarms.add("arn:aws:cloudwatch:us-east-2:123456789012:alarm:" + name));
@@ -347,7 +362,7 @@ class ControlPlaneStandInTest {
     /** The checks with {@code metricsBound}: 1 s where the metric check is meant to fail, quickly. */
     private PostDeployChecks checks(Duration metricsBound) throws IOException {
         Path outputs = dir.resolve("outputs.json");
-        Files.copy(Path.of("src/test/resources/ops/outputs.json"), outputs);
+        Files.copy(Path.of("src/test/resources/ops/outputs.json"), outputs, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         AwsClients.Endpoint standIn = new AwsClients.Endpoint(URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
         AwsClients aws = AwsClients.local(Map.of("route53", standIn, "cloudwatch", standIn, "sns", standIn));
@@ -371,10 +386,19 @@ class ControlPlaneStandInTest {
 
     @Test
     void aDeploymentAsBuiltPassesTheAlarmChecksInEachAlarmsRegion() throws IOException {
-        assertEquals(13, checks().alarmsAndDashboardAreWiredToTheTopics());
+        // 15 metric alarms and the two composites, us-east-1's and the DR region's, each asked as a composite
+        assertEquals(17, checks().alarmsAndDashboardAreWiredToTheTopics());
         assertEquals(List.of("monitoring GetDashboard us-east-1", "monitoring DescribeAlarms us-east-1",
                 "monitoring DescribeAlarms us-east-2", "monitoring DescribeAlarms us-east-1",
+                "monitoring DescribeAlarms us-east-2",
                 "sns GetTopicAttributes us-east-1", "sns GetTopicAttributes us-east-2"), REQUESTS);
+    }
+
+    @Test
+    void theDrRegionsCompositeNotifyingUsEast1FailsTheAlarmCheck() throws IOException {
+        ALARMS.computeIfPresent("alarm-dr-view-fail-over-now-dev@us-east-2", (k, a) -> a.notifying(PRIMARY_TOPIC));
+        AssertionError e = assertThrows(AssertionError.class, () -> checks().alarmsAndDashboardAreWiredToTheTopics());
+        assertTrue(e.getMessage().startsWith("alarm alarm-dr-view-fail-over-now-dev (us-east-2)"), e.getMessage());
     }
 
     @Test
@@ -419,6 +443,32 @@ class ControlPlaneStandInTest {
                 "monitoring DescribeAlarms us-east-1", "monitoring DescribeAlarms us-east-2"));
         expected.addAll(AURORA_LISTINGS);
         assertEquals(expected, REQUESTS);
+    }
+
+    @Test
+    void theProbesAlarmsWatchTheMetricsItPublishesInTheDrRegion() throws IOException {
+        assertEquals(3, checks().probeAlarmsWatchPublishedMetrics());
+        assertEquals(List.of("monitoring ListMetrics us-east-2 DrReady {Probe=lambda-probe-dev}",
+                "monitoring ListMetrics us-east-2 DrServing {Probe=lambda-probe-dev}",
+                "monitoring ListMetrics us-east-2 PrimaryHealthy {Probe=lambda-probe-dev}"),
+                REQUESTS.subList(3, REQUESTS.size()).stream().sorted().toList());
+        // a probe that never ran (or another function's name in the alarm) is named
+        PUBLISHED.get("us-east-2").removeIf(m -> m.metric().equals("PrimaryHealthy"));
+        AssertionError e = assertThrows(AssertionError.class, () -> checks(Duration.ofSeconds(1))
+                .probeAlarmsWatchPublishedMetrics());
+        assertEquals("Probe alarms watch metrics CloudWatch does not list within 1 s (such an alarm gets no data:"
+                + " it never fires, or never clears if missing data breaches):\n"
+                + "  alarm-dr-view-primary-unhealthy-dev (us-east-2): PaymentsDR/FailoverProbe PrimaryHealthy"
+                + " {Probe=lambda-probe-dev}: not listed", e.getMessage());
+    }
+
+    @Test
+    void aProbeAlarmOutsideTheDrRegionFailsTheProbeCheck() throws IOException {
+        Alarm moved = ALARMS.remove("alarm-dr-view-dr-serving-dev@us-east-2");
+        ALARMS.put("alarm-dr-view-dr-serving-dev@us-east-1", moved);
+        AssertionError e = assertThrows(AssertionError.class, () -> checks().probeAlarmsWatchPublishedMetrics());
+        assertTrue(e.getMessage().startsWith("the probe's alarm alarm-dr-view-dr-serving-dev outside the DR region"),
+                e.getMessage());
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,10 +55,13 @@ import software.amazon.awssdk.services.sns.SnsClient;
  */
 public final class PostDeployChecks {
 
-    /** The payment the suite posts; USD is among the default PAYMENT_CURRENCIES. */
-    static final String MERCHANT = "post-deploy-suite";
-    static final String PAYMENT = "{\"amount\": \"1.00\", \"currency\": \"USD\", \"merchant_id\": \"" + MERCHANT
-            + "\", \"description\": \"post-deploy suite\"}";
+    /**
+     * Whose key the suite pays with: the merchant for test payments (MERCHANTS lists it by
+     * default), never a real one. The body names no merchant: the key says who pays.
+     */
+    static final String MERCHANT = com.payments.dr.config.MerchantKey.SMOKE_TEST_MERCHANT;
+    /** USD is among the default PAYMENT_CURRENCIES. */
+    static final String PAYMENT = "{\"amount\": \"1.00\", \"currency\": \"USD\", \"description\": \"post-deploy suite\"}";
     /** What a region that cannot write answers a payment (docs/payment-function.md). */
     static final Set<String> NOT_WRITABLE = Set.of("region_read_only", "database_unavailable");
     /** The health checks a reader region fails (a secondary's writer endpoint may not resolve). */
@@ -105,12 +109,13 @@ public final class PostDeployChecks {
      */
     public Payment primaryTakesAPaymentOnceAndReplaysIt() {
         String region = outputs.primaryRegion();
-        String apiKey = apiKey(region, outputs.get("primary_api_key_id"));
+        String apiKey = apiKey(region, smokeTestKey().get("primary_key_id").getAsString());
         String key = "post-deploy-" + UUID.randomUUID();
         HttpResponse<String> first = postPayment(outputs.get("primary_api_invoke_url"), apiKey, key);
         assertEquals(201, first.statusCode(), "primary POST /payments: " + first.body());
         JsonObject created = JsonParser.parseString(first.body()).getAsJsonObject();
         assertEquals(region, created.get("region").getAsString(), first.body());
+        assertEquals(MERCHANT, created.get("merchant_id").getAsString(), "the key's merchant pays: " + first.body());
         HttpResponse<String> replay = postPayment(outputs.get("primary_api_invoke_url"), apiKey, key);
         assertEquals(201, replay.statusCode(), "replay: " + replay.body());
         assertEquals(first.body(), replay.body(), "a replay answers the stored response");
@@ -124,6 +129,48 @@ public final class PostDeployChecks {
             assertCompletedRecord(item, first.body());
         }
         return new Payment(key, pk, first.body());
+    }
+
+    /**
+     * The newest key of the smoke-test merchant, from output {@code merchant_api_keys}: its secret
+     * and its key id in each region.
+     */
+    JsonObject smokeTestKey() {
+        JsonObject best = null;
+        for (Map.Entry<String, JsonElement> key : merchantKeys().entrySet()) {
+            JsonObject entry = key.getValue().getAsJsonObject();
+            if (entry.get("merchant").getAsString().equals(MERCHANT) && (best == null
+                    || entry.get("generation").getAsInt() > best.get("generation").getAsInt())) {
+                best = entry;
+            }
+        }
+        assertNotNull(best, "no key of merchant " + MERCHANT + " in output merchant_api_keys: list it in MERCHANTS");
+        return best;
+    }
+
+    private JsonObject merchantKeys() {
+        return JsonParser.parseString(outputs.get("merchant_api_keys")).getAsJsonObject();
+    }
+
+    /**
+     * Every merchant key has one value in both regions' API Gateway (a client's key works in
+     * whichever region serves it), enabled in both, and each region's key id is its own. Returns
+     * the number of keys checked.
+     */
+    public int everyMerchantKeyHasOneValueInBothRegions() {
+        int checked = 0;
+        for (Map.Entry<String, JsonElement> key : merchantKeys().entrySet()) {
+            JsonObject entry = key.getValue().getAsJsonObject();
+            String primaryId = entry.get("primary_key_id").getAsString();
+            String drId = entry.get("dr_key_id").getAsString();
+            assertFalse(primaryId.equals(drId), key.getKey() + ": API Gateway makes a key id per region");
+            // compared, never printed: a failure message must not carry a key's value into a CI log
+            assertTrue(apiKey(outputs.primaryRegion(), primaryId).equals(apiKey(outputs.drRegion(), drId)),
+                    "merchant key " + key.getKey() + " has another value in " + outputs.drRegion() + " than in "
+                            + outputs.primaryRegion() + ": a client's key would be refused after a failover");
+            checked++;
+        }
+        return checked;
     }
 
     /** The payment's idempotency record reaches the table's replica in the DR region within the bound. */
@@ -230,7 +277,13 @@ public final class PostDeployChecks {
      */
     public int alarmsAndDashboardAreWiredToTheTopics() {
         List<String> topics = List.of(outputs.get("primary_alerts_topic_arn"), outputs.get("dr_alerts_topic_arn"));
+        // the composites are on the dashboard too: they are checked below, as composites
+        Map<String, String> composites = new LinkedHashMap<>();
+        composites.put(outputs.get("fail_over_now_alarm_arn"), FailoverDns.DR_SERVING_ALARM);
+        composites.put(outputs.get("dr_fail_over_now_alarm_arn"), com.payments.dr.blocks.DrDetection.DR_SERVING_ALARM);
         Map<String, List<String>> alarmsByRegion = dashboardAlarmsByRegion();
+        composites.keySet().forEach(arn -> alarmsByRegion.getOrDefault(DeploymentOutputs.regionOf(arn), new ArrayList<>())
+                .remove(arn.substring(arn.lastIndexOf(':') + 1)));
         int checked = 0;
         for (Map.Entry<String, List<String>> region : alarmsByRegion.entrySet()) {
             try (CloudWatchClient cloudWatch = aws.cloudWatch(region.getKey())) {
@@ -243,19 +296,21 @@ public final class PostDeployChecks {
                 }
             }
         }
-        String composite = outputs.get("fail_over_now_alarm_arn");
-        String compositeRegion = DeploymentOutputs.regionOf(composite);
-        try (CloudWatchClient cloudWatch = aws.cloudWatch(compositeRegion)) {
-            String name = composite.substring(composite.lastIndexOf(':') + 1);
-            List<CompositeAlarm> found = cloudWatch.describeAlarms(r -> r.alarmNames(name)
-                    .alarmTypes(AlarmType.COMPOSITE_ALARM)).compositeAlarms();
-            assertEquals(1, found.size(), "composite alarm " + name + " in " + compositeRegion);
-            String rule = found.get(0).alarmRule();
-            // the third term lets it clear once the DR region serves
-            assertTrue(rule.contains("ALARM(") && rule.contains("OK(") && rule.contains("NOT ALARM(\"alarm-"
-                    + FailoverDns.DR_SERVING_ALARM + "-"), rule);
-            assertNotifies(name, found.get(0).alarmActions(), found.get(0).okActions(), compositeRegion, topics);
-            checked++;
+        // us-east-1's (Route 53's view) and the DR region's own (its probe's), each to its region's topic
+        for (Map.Entry<String, String> composite : composites.entrySet()) {
+            String compositeRegion = DeploymentOutputs.regionOf(composite.getKey());
+            try (CloudWatchClient cloudWatch = aws.cloudWatch(compositeRegion)) {
+                String name = composite.getKey().substring(composite.getKey().lastIndexOf(':') + 1);
+                List<CompositeAlarm> found = cloudWatch.describeAlarms(r -> r.alarmNames(name)
+                        .alarmTypes(AlarmType.COMPOSITE_ALARM)).compositeAlarms();
+                assertEquals(1, found.size(), "composite alarm " + name + " in " + compositeRegion);
+                String rule = found.get(0).alarmRule();
+                // the third term lets it clear once the DR region serves
+                assertTrue(rule.contains("ALARM(") && rule.contains("OK(") && rule.contains("NOT ALARM(\"alarm-"
+                        + composite.getValue() + "-"), rule);
+                assertNotifies(name, found.get(0).alarmActions(), found.get(0).okActions(), compositeRegion, topics);
+                checked++;
+            }
         }
         for (String topic : topics) {
             try (SnsClient sns = aws.sns(DeploymentOutputs.regionOf(topic))) {
@@ -294,11 +349,15 @@ public final class PostDeployChecks {
         return found;
     }
 
-    /** One alarm on an Aurora metric, as CloudWatch describes it. */
+    /** One alarm on an Aurora metric (or, below, on the probe's), as CloudWatch describes it. */
     public record AuroraAlarm(String name, String region, String metric, Map<String, String> dimensions) {
 
         String describe() {
-            return name + " (" + region + "): " + AURORA_NAMESPACE + " " + metric + " " + dimensions;
+            return describe(AURORA_NAMESPACE);
+        }
+
+        String describe(String namespace) {
+            return name + " (" + region + "): " + namespace + " " + metric + " " + dimensions;
         }
     }
 
@@ -327,27 +386,65 @@ public final class PostDeployChecks {
             }
             alarms.sort(java.util.Comparator.comparing(AuroraAlarm::region).thenComparing(AuroraAlarm::name));
             assertWatchesTheClusters(alarms, clusters, outputs.drRegion());
-            Instant deadline = Instant.now().plus(metricsBound);
-            List<AuroraAlarm> waiting = alarms;
-            while (true) {
-                Map<AuroraAlarm, List<Map<String, String>>> unlisted = new java.util.LinkedHashMap<>();
-                for (AuroraAlarm alarm : waiting) {
-                    List<Map<String, String>> listed = listedDimensions(clients.get(alarm.region()), alarm);
-                    if (!listed.contains(alarm.dimensions())) {
-                        unlisted.put(alarm, listed);
-                    }
-                }
-                if (unlisted.isEmpty()) {
-                    return alarms.size();
-                }
-                if (Instant.now().isAfter(deadline)) {
-                    return fail(unpublished(unlisted, metricsBound));
-                }
-                waiting = List.copyOf(unlisted.keySet());
-                pause("the metrics of " + waiting.size() + " Aurora alarms");
-            }
+            return untilListed(alarms, AURORA_NAMESPACE, "Aurora", clients);
         } finally {
             clients.values().forEach(CloudWatchClient::close);
+        }
+    }
+
+    /** The DR region's failover probe's metrics (FailoverProbe): published every minute, traffic or not. */
+    static final String PROBE_NAMESPACE = "PaymentsDR/FailoverProbe";
+    static final List<String> PROBE_METRICS = List.of("DrReady", "DrServing", "PrimaryHealthy");
+
+    /**
+     * The same for the alarms on the DR region's probe: all three of its metrics watched, in the DR
+     * region only (it runs there), each listed by CloudWatch with exactly the alarm's dimensions
+     * within the bound. Returns the number of alarms whose metric is listed.
+     */
+    public int probeAlarmsWatchPublishedMetrics() {
+        Map<String, CloudWatchClient> clients = new TreeMap<>();
+        try {
+            List<AuroraAlarm> alarms = new ArrayList<>();
+            for (Map.Entry<String, List<String>> region : dashboardAlarmsByRegion().entrySet()) {
+                CloudWatchClient cloudWatch = clients.computeIfAbsent(region.getKey(), aws::cloudWatch);
+                for (MetricAlarm alarm : metricAlarms(cloudWatch, region.getValue())) {
+                    if (PROBE_NAMESPACE.equals(alarm.namespace())) {
+                        assertEquals(outputs.drRegion(), region.getKey(), "the probe's alarm " + alarm.alarmName()
+                                + " outside the DR region, where the probe publishes");
+                        alarms.add(new AuroraAlarm(alarm.alarmName(), region.getKey(), alarm.metricName(),
+                                byName(alarm.dimensions())));
+                    }
+                }
+            }
+            assertEquals(PROBE_METRICS, alarms.stream().map(AuroraAlarm::metric).sorted().toList(),
+                    "an alarm on each of the probe's metrics");
+            return untilListed(alarms, PROBE_NAMESPACE, "Probe", clients);
+        } finally {
+            clients.values().forEach(CloudWatchClient::close);
+        }
+    }
+
+    /** Polls ListMetrics until every alarm's metric is listed with its dimensions, or fails naming the rest. */
+    private int untilListed(List<AuroraAlarm> alarms, String namespace, String what,
+                            Map<String, CloudWatchClient> clients) {
+        Instant deadline = Instant.now().plus(metricsBound);
+        List<AuroraAlarm> waiting = alarms;
+        while (true) {
+            Map<AuroraAlarm, List<Map<String, String>>> unlisted = new java.util.LinkedHashMap<>();
+            for (AuroraAlarm alarm : waiting) {
+                List<Map<String, String>> listed = listedDimensions(clients.get(alarm.region()), namespace, alarm);
+                if (!listed.contains(alarm.dimensions())) {
+                    unlisted.put(alarm, listed);
+                }
+            }
+            if (unlisted.isEmpty()) {
+                return alarms.size();
+            }
+            if (Instant.now().isAfter(deadline)) {
+                return fail(unpublished(unlisted, metricsBound, what, namespace));
+            }
+            waiting = List.copyOf(unlisted.keySet());
+            pause("the metrics of " + waiting.size() + " " + what + " alarms");
         }
     }
 
@@ -356,11 +453,12 @@ public final class PostDeployChecks {
      * dimensions: ListMetrics' dimension filter also matches metrics with further dimensions, so
      * only an equal set is the alarm's.
      */
-    private static List<Map<String, String>> listedDimensions(CloudWatchClient cloudWatch, AuroraAlarm alarm) {
+    private static List<Map<String, String>> listedDimensions(CloudWatchClient cloudWatch, String namespace,
+                                                              AuroraAlarm alarm) {
         List<DimensionFilter> filters = alarm.dimensions().entrySet().stream()
                 .map(d -> DimensionFilter.builder().name(d.getKey()).value(d.getValue()).build()).toList();
         List<Map<String, String>> listed = new ArrayList<>();
-        for (Metric metric : cloudWatch.listMetricsPaginator(r -> r.namespace(AURORA_NAMESPACE)
+        for (Metric metric : cloudWatch.listMetricsPaginator(r -> r.namespace(namespace)
                 .metricName(alarm.metric()).dimensions(filters)).metrics()) {
             listed.add(byName(metric.dimensions()));
         }
@@ -405,10 +503,15 @@ public final class PostDeployChecks {
 
     /** One message naming every alarm whose metric CloudWatch does not list, and what it lists instead. */
     static String unpublished(Map<AuroraAlarm, List<Map<String, String>>> unlisted, Duration bound) {
-        StringBuilder message = new StringBuilder("Aurora alarms watch metrics CloudWatch does not list within "
+        return unpublished(unlisted, bound, "Aurora", AURORA_NAMESPACE);
+    }
+
+    static String unpublished(Map<AuroraAlarm, List<Map<String, String>>> unlisted, Duration bound, String what,
+                              String namespace) {
+        StringBuilder message = new StringBuilder(what + " alarms watch metrics CloudWatch does not list within "
                 + bound.toSeconds() + " s (such an alarm gets no data: it never fires, or never clears if missing"
                 + " data breaches):");
-        unlisted.forEach((alarm, listed) -> message.append("\n  ").append(alarm.describe()).append(": ")
+        unlisted.forEach((alarm, listed) -> message.append("\n  ").append(alarm.describe(namespace)).append(": ")
                 .append(listed.isEmpty() ? "not listed" : "listed only with the dimensions " + listed));
         return message.toString();
     }
@@ -450,8 +553,9 @@ public final class PostDeployChecks {
     public void drRefusesPaymentsWhileNotWritable() {
         String region = outputs.drRegion();
         String key = "post-deploy-dr-" + UUID.randomUUID();
+        // the client's one key, as the primary region knows it: accepted in the DR region too (not a 403)
         HttpResponse<String> refused = postPayment(outputs.get("dr_api_invoke_url"),
-                apiKey(region, outputs.get("dr_api_key_id")), key);
+                apiKey(outputs.primaryRegion(), smokeTestKey().get("primary_key_id").getAsString()), key);
         assertEquals(503, refused.statusCode(), "DR POST /payments: " + refused.body());
         String error = JsonParser.parseString(refused.body()).getAsJsonObject().get("error").getAsString();
         assertTrue(NOT_WRITABLE.contains(error), "DR refusal " + error + ", expected one of " + NOT_WRITABLE);

@@ -104,14 +104,27 @@ class PostDeployTest {
 
     @Test
     @Order(5)
+    void everyMerchantKeyHasOneValueInBothRegions() {
+        assertTrue(checks.everyMerchantKeyHasOneValueInBothRegions() > 0);
+    }
+
+    @Test
+    @Order(6)
     void theDrRegionRefusesPaymentsUntilPromoted() {
         checks.drRefusesPaymentsWhileNotWritable();
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void theAuroraAlarmsWatchMetricsCloudWatchPublishes() {
         int listed = checks.auroraAlarmsWatchPublishedMetrics();
         System.out.println("post-deploy: the metrics of " + listed + " Aurora alarms are listed");
+    }
+
+    @Test
+    @Order(8)
+    void theDrProbesAlarmsWatchMetricsCloudWatchPublishes() {
+        int listed = checks.probeAlarmsWatchPublishedMetrics();
+        System.out.println("post-deploy: the metrics of " + listed + " probe alarms are listed in the DR region");
     }
 }

@@ -36,9 +36,22 @@ class CostEstimateTest {
         // 2 primary instances and 1 DR instance x 0.5 ACU x 730 h x $0.12
         assertEquals(87.60, line(e, "Aurora Serverless v2 instances", "primary").idleUsd(), 1e-9);
         assertEquals(43.80, line(e, "Aurora Serverless v2 instances", "dr").idleUsd(), 1e-9);
-        // 1 interface endpoint x 2 zones x 730 h x $0.01, per region
-        assertEquals(14.60, line(e, "Interface VPC endpoints", "primary").idleUsd(), 1e-9);
-        assertEquals(14.60, line(e, "Interface VPC endpoints", "dr").idleUsd(), 1e-9);
+        // no interface endpoint (was 1 x 2 zones x 730 h x $0.01 per region): shown, at $0
+        assertEquals(0, line(e, "Interface VPC endpoints", "both").idleUsd(), 1e-9);
+        assertTrue(e.lines().stream().noneMatch(l -> l.item().equals("Interface VPC endpoints")
+                && !l.where().equals("both regions")));
+        // the master secret and the smoke-test merchant's key, each with its replica, x $0.40
+        assertEquals(1.60, line(e, "Secrets Manager", "both").idleUsd(), 1e-9);
+        // 2 rules x 4 replication metrics x $0.30, published (and billed) whether or not anything replicates
+        assertEquals(2.40, line(e, "S3 Replication metrics (RTC)", "both").idleUsd(), 1e-9);
+        // the DR probe: 43 800 runs x ($0.20/M + 0.5 s at 0.5 GB + 1000 bytes of logs) + 3 metrics x $0.30
+        assertEquals(43_800 * (0.2e-6 + 0.25 * 0.0000133334 + 1000 / Math.pow(1024, 3) * 0.5) + 0.90,
+                line(e, "Failover probe (function, logs, metrics)", "dr").idleUsd(), 1e-9);
+        // 3 x $0.10 + the composite $0.50, in the DR region
+        assertEquals(0.80, line(e, "Failover probe alarms", "dr").idleUsd(), 1e-9);
+        // the payment function's embedded metrics at idle: ok in the primary; unhealthy and ok in DR (2 each)
+        assertEquals(0.60, line(e, "Payment function metrics (Requests, Latency per Outcome)", "primary").idleUsd(), 1e-9);
+        assertEquals(1.20, line(e, "Payment function metrics (Requests, Latency per Outcome)", "dr").idleUsd(), 1e-9);
         assertEquals(6.00, line(e, "KMS customer-managed keys", "all").idleUsd(), 1e-9);
         // the watchlists: 25 alarms in the primary, 27 in DR (the secondary's replication and RPO lag) x $0.10
         assertEquals(2.50, line(e, "CloudWatch metric alarms", "primary").idleUsd(), 1e-9);
@@ -46,17 +59,20 @@ class CostEstimateTest {
         // 3 x $0.10 (primary unhealthy, DR not ready, DR serving) + the composite $0.50; 3 checks (both /health, the DR readiness probe) x ($0.75 + $2.00 HTTPS)
         assertEquals(0.80, line(e, "Health-check alarms", "us-east-1").idleUsd(), 1e-9);
         assertEquals(8.25, line(e, "Route 53 health checks", "global").idleUsd(), 1e-9);
-        // 262 800 /health calls: API $3.50/M + Lambda $0.20/M + 10 ms at 1 GB on arm64 + 1500 bytes of logs
-        double health = 262_800 * (3.5e-6 + 0.2e-6 + 0.01 * 0.0000133334 + 1500 / Math.pow(1024, 3) * 0.5);
-        // the DR region answers two checks: its /health and ?probe=standby
+        // 262 800 /health calls from Route 53 and 43 800 from the DR probe: API $3.50/M + Lambda $0.20/M
+        // + 10 ms at 1 GB on arm64 + 1500 bytes of logs
+        double health = (262_800 + 43_800) * (3.5e-6 + 0.2e-6 + 0.01 * 0.0000133334 + 1500 / Math.pow(1024, 3) * 0.5);
+        assertEquals(health, line(e, "API Gateway, Lambda and logs", "primary").idleUsd(), 1e-9);
+        // the DR region answers two checks and two probes: its /health and ?probe=standby
         assertEquals(2 * health, line(e, "API Gateway, Lambda and logs", "dr").idleUsd(), 1e-9);
         // 4 polls a second, 2 628 000 s, $0.20 per million
         assertEquals(2.1024, line(e, "Pipe polling the table's stream", "primary").idleUsd(), 1e-9);
-        // X-Ray: 0.2 requests/s, all within the 1/s reservoir: 525 600 traces x $5/M
-        assertEquals(2.628, line(e, "X-Ray traces (API stage tracing)", "dr").idleUsd(), 1e-9);
+        // X-Ray: 0.233 requests/s, all within the 1/s reservoir: 613 200 traces x $5/M
+        assertEquals(3.066, line(e, "X-Ray traces (API stage tracing)", "dr").idleUsd(), 1e-9);
         assertEquals(e.lines().stream().mapToDouble(CostEstimate.Line::idleUsd).sum(), e.idleUsd(), 1e-9);
-        assertEquals("$198.87", CostEstimate.usd(e.idleUsd()));
-        assertTrue(e.idleUsd() < e.budgetUsd());
+        assertEquals("$177.80", CostEstimate.usd(e.idleUsd()));
+        // a real margin under the budget at the defaults, not just under it
+        assertTrue(e.idleUsd() <= e.budgetUsd() - 5, CostEstimate.usd(e.idleUsd()));
         assertNull(e.overBudget());
     }
 
@@ -69,14 +85,17 @@ class CostEstimateTest {
         assertEquals(payments * 2 * 0.625e-6, line(e, "DynamoDB global table replicated writes", "dr").loadUsd(),
                 1e-9);
         assertEquals(0, line(e, "DynamoDB global table writes", "primary").idleUsd());
-        // 1/s of payments + 0.1/s of /health: 1 a second in the reservoir, 5 % of the other 0.1
-        assertEquals(payments * 1.005 * 5e-6, line(e, "X-Ray traces (API stage tracing)", "primary").loadUsd(), 1e-6);
+        // 1/s of payments + 0.1/s of /health + 1/60 s of probes: 1 a second in the reservoir, 5 % of the rest
+        assertEquals(payments * (1 + 0.05 * (0.1 + 1.0 / 60)) * 5e-6,
+                line(e, "X-Ray traces (API stage tracing)", "primary").loadUsd(), 1e-6);
         // detailed metrics only for POST /payments once it has traffic, never for the health checks' GET
         assertEquals(2.10, line(e, "API Gateway detailed metrics", "primary").loadUsd(), 1e-9);
         assertEquals(0, line(e, "API Gateway detailed metrics", "primary").idleUsd(), 1e-9);
+        // the payment function's "created" metrics once payments flow
+        assertEquals(1.20, line(e, "Payment function metrics (Requests, Latency per Outcome)", "primary").loadUsd(), 1e-9);
         assertEquals((e.loadUsd() - e.idleUsd()) / payments, e.perPaymentUsd(), 1e-12);
-        assertEquals("$274.02", CostEstimate.usd(e.loadUsd()));
-        assertEquals("idle $198.87/month (budget $200.00), at 1 payment(s)/s $274.02/month", e.summary());
+        assertEquals("$253.33", CostEstimate.usd(e.loadUsd()));
+        assertEquals("idle $177.80/month (budget $200.00), at 1 payment(s)/s $253.33/month", e.summary());
 
         CostEstimate none = estimate("COST_PAYMENTS_PER_SECOND", "0");
         assertEquals(none.idleUsd(), none.loadUsd(), 1e-9);
@@ -95,7 +114,8 @@ class CostEstimateTest {
     @CsvSource({
         "DR_DB_INSTANCES, 2, 43.80",
         "DR_DB_INSTANCES, 3, 87.60",
-        "AZ_COUNT, 3, 14.60",
+        // two more merchant keys: a secret and its replica each
+        "MERCHANTS, 'smoke-test,acme,globex', 1.60",
         // 3 instances x 0.5 more ACU x 730 h x $0.12
         "AURORA_MIN_ACU, 1, 131.40",
         // the fast-interval option on the three checks ($6.00), three times the health-check traffic
@@ -114,11 +134,47 @@ class CostEstimateTest {
     }
 
     @Test
+    void customDomainsAreListedWithTheirPriceNoCharge() {
+        CostEstimate on = estimate("DNS_DOMAIN", "payments.acme-corp.net");
+        assertEquals(0, line(on, "Custom domains (ACM certificates, API Gateway domain names, alias queries)", "both")
+                .idleUsd());
+        assertEquals(estimate().idleUsd(), on.idleUsd(), 1e-9);
+        assertTrue(estimate().lines().stream().noneMatch(l -> l.item().startsWith("Custom domains")));
+    }
+
+    @Test
+    void theAzCountCostsNothingWithoutInterfaceEndpoints() {
+        assertEquals(estimate().idleUsd(), estimate("AZ_COUNT", "3").idleUsd(), 1e-9);
+    }
+
+    /**
+     * A Secrets Manager endpoint brought back in the primary region alone (for a rotation function in
+     * its VPC; RegionalResources.interfaceEndpoints): priced per zone there, nothing in the DR region.
+     */
+    @Test
+    void anInterfaceEndpointBroughtBackInThePrimaryIsPricedPerZoneThere() {
+        DrConfig config = DrConfig.builder().set(Setting.AZ_COUNT, "3").build();
+        Inventory base = Inventory.of(config);
+        Inventory withEndpoint = new Inventory(base.primaryWatchlist(), base.drWatchlist(), base.primaryDbInstances(),
+                base.drDbInstances(), List.of("secretsmanager"), List.of(), base.merchantKeys(), base.replicationRules(),
+                base.healthChecks(), base.healthCheckAlarms(), base.failOverNowAlarm(), base.drProbeAlarms(),
+                base.drFailOverNowAlarm(), base.separateMetricsRegion(), base.naming());
+        CostEstimate e = CostEstimate.of(config, PRICES, withEndpoint);
+        // 1 x 3 zones x 730 h x $0.01
+        assertEquals(21.90, line(e, "Interface VPC endpoints", "primary").idleUsd(), 1e-9);
+        assertTrue(line(e, "Interface VPC endpoints", "primary").basis().startsWith("1 (secretsmanager) x 3 AZs"));
+        assertTrue(e.lines().stream().noneMatch(l -> l.item().equals("Interface VPC endpoints")
+                && !l.where().startsWith("primary")));
+        assertEquals(21.90, e.idleUsd() - CostEstimate.of(config, PRICES, base).idleUsd(), 1e-9);
+    }
+
+    @Test
     void withoutReplicationTimeControlTheS3AlarmsAndRtcChargesGo() {
         CostEstimate base = estimate();
         CostEstimate off = estimate("S3_REPLICATION_TIME_CONTROL", "false");
-        // two S3 replication alarms fewer per region
+        // two S3 replication alarms fewer per region, and no replication metrics
         assertEquals(2.30, line(off, "CloudWatch metric alarms", "primary").idleUsd(), 1e-9);
+        assertTrue(off.lines().stream().noneMatch(l -> l.item().startsWith("S3 Replication metrics")));
         assertTrue(line(off, "S3 receipts and their replication", "both").loadUsd()
                 < line(base, "S3 receipts and their replication", "both").loadUsd());
         assertTrue(line(off, "S3 receipts and their replication", "both").basis().contains("transfer, a month"));
@@ -126,20 +182,20 @@ class CostEstimateTest {
 
     @Test
     void overBudgetIsOneLineNamingTheEstimateTheBudgetTheLargestItemAndTheSetting() {
-        assertEquals("estimated idle cost $242.67/month exceeds MONTHLY_BUDGET_USD=200 (largest: Aurora Serverless v2"
+        assertEquals("estimated idle cost $221.60/month exceeds MONTHLY_BUDGET_USD=200 (largest: Aurora Serverless v2"
                 + " instances, primary us-east-1, $87.60); reduce the configuration or raise MONTHLY_BUDGET_USD"
                 + " explicitly", estimate("DR_DB_INSTANCES", "2").overBudget());
         assertNull(estimate("DR_DB_INSTANCES", "2", "MONTHLY_BUDGET_USD", "250").overBudget());
         // the budget is compared in cents: exactly the estimate is within it
-        assertNull(estimate("MONTHLY_BUDGET_USD", "198.87").overBudget());
-        assertTrue(estimate("MONTHLY_BUDGET_USD", "198.86").overBudget().startsWith(
-                "estimated idle cost $198.87/month exceeds MONTHLY_BUDGET_USD=198.86 (largest: "));
+        assertNull(estimate("MONTHLY_BUDGET_USD", "177.80").overBudget());
+        assertTrue(estimate("MONTHLY_BUDGET_USD", "177.79").overBudget().startsWith(
+                "estimated idle cost $177.80/month exceeds MONTHLY_BUDGET_USD=177.79 (largest: "));
     }
 
     @Test
     void everyLineStatesItsBasisAndPlace() {
         List<CostEstimate.Line> lines = estimate().lines();
-        assertEquals(26, lines.size());
+        assertEquals(30, lines.size());
         lines.forEach(l -> assertTrue(!l.basis().isBlank() && !l.where().isBlank() && l.loadUsd() >= l.idleUsd(),
                 l.toString()));
     }

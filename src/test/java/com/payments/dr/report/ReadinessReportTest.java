@@ -44,10 +44,17 @@ class ReadinessReportTest {
         ReadinessReport r = report(dir.resolve("none.json"));
         assertEquals(List.of("traffic", "database", "table", "bucket", "secrets", "functions"),
                 r.tiers().stream().map(Tier::id).toList());
-        // 30 s x 3 failures + the 60 s TTL
-        assertEquals(150.0, tier(r, "traffic").rto().seconds());
-        assertEquals(70.0, tier(report(dir.resolve("none.json"), "HEALTH_CHECK_INTERVAL", "10",
-                "HEALTH_CHECK_FAILURE_THRESHOLD", "1"), "traffic").rto().seconds());
+        // without custom domains (no DNS_DOMAIN) clients switch by hand: no automatic traffic RTO
+        assertEquals(null, tier(r, "traffic").rto().seconds());
+        assertTrue(tier(r, "traffic").rto().text().startsWith("not automatic"), tier(r, "traffic").rto().text());
+        // with a domain of their own, custom domains by default: 30 s x 3 failures + the 60 s TTL
+        ReadinessReport own = report(dir.resolve("none.json"), "DNS_DOMAIN", "payments.acme-corp.net");
+        assertEquals(150.0, tier(own, "traffic").rto().seconds());
+        assertEquals(70.0, tier(report(dir.resolve("none.json"), "DNS_DOMAIN", "payments.acme-corp.net",
+                "HEALTH_CHECK_INTERVAL", "10", "HEALTH_CHECK_FAILURE_THRESHOLD", "1"), "traffic").rto().seconds());
+        // and opted out of, it is manual again
+        assertEquals(null, tier(report(dir.resolve("none.json"), "DNS_DOMAIN", "payments.acme-corp.net",
+                "CUSTOM_DOMAINS", "false"), "traffic").rto().seconds());
         assertEquals(0.0, tier(r, "table").rto().seconds());
         assertTrue(tier(r, "database").rpo().text().contains("alarm at 10 s; no cap: the stack does not set "
                 + "rds.global_db_rpo"), tier(r, "database").rpo().text());
@@ -60,6 +67,42 @@ class ReadinessReportTest {
         assertEquals(List.of(), tier(r, "secrets").alarms());
         assertEquals(List.of(new Tier.Alarm("alarm-db-global-replication-lag-dev", "us-east-2")),
                 tier(r, "database").alarms());
+    }
+
+    /** The bullet of the runbook's "Move the clients" step that starts with {@code start}. */
+    private static String bullet(String step, String start) {
+        int begin = step.indexOf("- " + start);
+        assertTrue(begin >= 0, start + " in " + step);
+        int end = step.indexOf("\n- ", begin + 2);
+        return step.substring(begin, end < 0 ? step.indexOf("\n\n", begin) : end);
+    }
+
+    /**
+     * The traffic tier says what a client does, by configuration, and the runbook's client step says
+     * the same: without custom domains the DR URL by hand with the same key (no automatic RTO);
+     * with them, nothing, on the failover name.
+     */
+    @Test
+    void theTrafficTiersClientStepIsTheRunbooksForEachConfiguration() throws IOException {
+        String runbook = Files.readString(Path.of("docs/runbook.md"));
+        String move = runbook.substring(runbook.indexOf("### 5. Move the clients"), runbook.indexOf("### 6. "));
+        String with = bullet(move, "**With custom domains**");
+        String without = bullet(move, "**Without custom domains**");
+        Tier manual = tier(report(dir.resolve("none.json")), "traffic");
+        Tier automatic = tier(report(dir.resolve("none.json"), "DNS_DOMAIN", "payments.acme-corp.net"), "traffic");
+        assertEquals(Tiers.MANUAL_CLIENT_STEP, manual.failover());
+        for (String output : List.of("dr_api_invoke_url", "primary_api_invoke_url")) {
+            assertTrue(manual.failover().contains(output) && without.contains("{{" + output + "}}"), output);
+        }
+        assertTrue(manual.failover().contains("same API key") && without.contains("**the same key**"), without);
+        assertTrue(automatic.failover().startsWith(Tiers.AUTOMATIC_CLIENT_STEP));
+        assertTrue(automatic.failover().contains("api_failover_url") && with.contains("api_failover_url"), with);
+        assertTrue(automatic.failover().startsWith("nothing by hand") && with.contains(": nothing."), with);
+        // the configurations each names: DNS_DOMAIN turns custom domains on, CUSTOM_DOMAINS=false off
+        assertTrue(with.contains("DNS_DOMAIN") && without.contains("CUSTOM_DOMAINS=false"));
+        // and the report says it plainly, in its table
+        assertTrue(report(dir.resolve("none.json")).markdown().contains("| not automatic: as fast as the clients"
+                + " switch once told"), "no automatic traffic RTO without custom domains");
     }
 
     /** The report names alarms the synthesized stack really has, in the regions their providers point at. */
@@ -82,13 +125,17 @@ class ReadinessReportTest {
         Inventory inventory = Inventory.of(DrConfig.builder().build());
         assertEquals(synth.resources("aws_cloudwatch_metric_alarm").size(), inventory.metricAlarms(
                 com.payments.dr.naming.RegionRole.PRIMARY) + inventory.metricAlarms(com.payments.dr.naming.RegionRole.DR)
-                + inventory.healthCheckAlarms().size());
+                + inventory.healthCheckAlarms().size() + inventory.drProbeAlarms().size());
+        assertEquals(synth.resources("aws_cloudwatch_composite_alarm").size(), 2, "us-east-1's and the DR region's");
+        assertEquals(synth.resources("aws_secretsmanager_secret").size(), 1 + inventory.merchantKeys().size());
         assertEquals(synth.resources("aws_route53_health_check").size(), inventory.healthChecks());
         assertEquals(synth.resources("aws_rds_cluster_instance").size(), inventory.dbInstances());
         assertEquals(synth.resources("aws_kms_key").size(), inventory.kmsKeys());
         long interfaceEndpoints = synth.resources("aws_vpc_endpoint").stream()
                 .filter(e -> "Interface".equals(e.get("vpc_endpoint_type").getAsString())).count();
-        assertEquals(interfaceEndpoints, 2L * inventory.interfaceEndpointsPerRegion());
+        assertEquals(interfaceEndpoints, inventory.primaryInterfaceEndpoints().size()
+                + inventory.drInterfaceEndpoints().size());
+        assertEquals(0, interfaceEndpoints, "nothing in the VPCs calls Secrets Manager any more");
     }
 
     @Test
@@ -142,11 +189,14 @@ class ReadinessReportTest {
         assertEquals(a.markdown(), Files.readString(stack.resolve(ReadinessReport.MARKDOWN)));
         assertEquals(a.json(), Files.readString(stack.resolve(ReadinessReport.JSON)));
         JsonObject cost = JsonParser.parseString(a.json()).getAsJsonObject().getAsJsonObject("cost");
-        assertEquals("198.87", cost.get("idleUsd").toString());
+        assertEquals("177.80", cost.get("idleUsd").toString());
         assertEquals("200.00", cost.get("budgetUsd").toString());
         assertEquals("1", cost.get("paymentsPerSecond").toString());
-        assertEquals(26, cost.getAsJsonArray("lines").size());
-        assertEquals("150", JsonParser.parseString(a.json()).getAsJsonObject().getAsJsonArray("tiers").get(0)
+        assertEquals(30, cost.getAsJsonArray("lines").size());
+        assertTrue(JsonParser.parseString(a.json()).getAsJsonObject().getAsJsonArray("tiers").get(0)
+                .getAsJsonObject().getAsJsonObject("rto").get("seconds").isJsonNull(), "no custom domains: manual");
+        ReadinessReport own = report(DrillResultsTest.FIXTURE, "DNS_DOMAIN", "payments.acme-corp.net");
+        assertEquals("150", JsonParser.parseString(own.json()).getAsJsonObject().getAsJsonArray("tiers").get(0)
                 .getAsJsonObject().getAsJsonObject("rto").get("seconds").toString());
     }
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * CUSTOM_DOMAINS=true: a certificate per region validated through the zone (the shared name's
+ * Custom domains, on by default once DNS_DOMAIN names a domain of the operator's (CUSTOM_DOMAINS=auto): a certificate per region validated through the zone (the shared name's
  * CNAME created once), regional TLS 1.2 domain names mapped to each stage, alias records for the
  * regional names and the failover pair, the health checks still on the execute-api hosts.
  */
@@ -25,8 +25,8 @@ class CustomDomainsTest {
 
     @BeforeAll
     static void synthesize() {
+        // no CUSTOM_DOMAINS: a domain of one's own turns them on
         synth = Synth.of(DrConfig.builder()
-                .set(Setting.CUSTOM_DOMAINS, "true")
                 .set(Setting.DNS_DOMAIN, ZONE)
                 .build());
     }
@@ -48,6 +48,20 @@ class CustomDomainsTest {
         assertEquals(0, result.exitCode(), result.output());
         assertTrue(result.output().contains("Success! The configuration is valid."), result.output());
         assertFalse(result.output().contains("Warning:"), result.output());
+    }
+
+    @Test
+    void theyFollowDnsDomainUnlessSetExplicitly() {
+        assertTrue(DrConfig.builder().set(Setting.DNS_DOMAIN, ZONE).build().customDomains());
+        assertFalse(DrConfig.builder().set(Setting.DNS_DOMAIN, ZONE).set(Setting.CUSTOM_DOMAINS, "false").build()
+                .customDomains(), "an explicit false: the two-step delegation of a new zone");
+        assertFalse(DrConfig.builder().build().customDomains(), "no domain of one's own: none");
+        assertTrue(DrConfig.builder().set(Setting.CUSTOM_DOMAINS, "true").build().customDomains());
+        com.payments.dr.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(
+                com.payments.dr.config.ConfigException.class,
+                () -> DrConfig.builder().set(Setting.CUSTOM_DOMAINS, "yes").build());
+        assertTrue(e.getMessage().startsWith("invalid CUSTOM_DOMAINS=\"yes\": allowed: auto (true with DNS_DOMAIN"),
+                e.getMessage());
     }
 
     @Test
@@ -119,7 +133,8 @@ class CustomDomainsTest {
                         "security_policy", "TLS_1_2"));
                 synth.assertResource("aws_api_gateway_base_path_mapping", Synth.props("provider", "aws." + role,
                         "api_id", synth.ref("aws_api_gateway_rest_api", role + "_api_rest_api", "id"),
-                        "stage_name", "v1-dev",
+                        // read from the stage: the mapping waits for it (API Gateway refuses a missing stage)
+                        "stage_name", synth.ref("aws_api_gateway_stage", role + "_api_stage", "stage_name"),
                         "domain_name", synth.ref("aws_api_gateway_domain_name",
                                 "dns_custom_domains_" + role + "_" + kind + "_domain", "domain_name")));
             }

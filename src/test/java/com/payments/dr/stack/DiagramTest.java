@@ -1,6 +1,7 @@
 package com.payments.dr.stack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.payments.dr.ops.Diagram;
@@ -74,8 +75,12 @@ class DiagramTest {
                 "\\s+dr_payment_function_\\w+ -->\\|IDEMPOTENCY_TABLE\\| global_state_table_\\w+_replica_us_east_2")));
         assertTrue(mermaid.lines().anyMatch(l -> l.matches(
                 "\\s+global_state_table_\\w+_replica_us_east_2 -->\\|stream\\| dr_events_pipe_\\w+")));
+        // the migrator is handed the owner's credentials: no edge from it to a secret
+        assertFalse(mermaid.lines().anyMatch(l -> l.matches("\\s+\\w+_migrator_function_\\w+ -->.*secret.*")), mermaid);
+        // each merchant key's secret has its DR replica too
         assertTrue(mermaid.lines().anyMatch(l -> l.matches(
-                "\\s+dr_migrator_function_\\w+ -->\\|DB_SECRET_ARN\\| global_master_secret_\\w+_replica_us_east_2")));
+                "\\s+global_merchant_keys_smoke_test_1_secret_(\\w+) ==>\\|secret replica\\| "
+                        + "global_merchant_keys_smoke_test_1_secret_\\1_replica_us_east_2")), mermaid);
     }
 
     @Test

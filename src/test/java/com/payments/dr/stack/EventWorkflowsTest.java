@@ -67,7 +67,9 @@ class EventWorkflowsTest {
 
     @Test
     void everyRuleHasOneLambdaTargetWithRetriesAndADeadLetterQueueAndAScopedPermission() {
-        List<String> ruleIds = List.copyOf(synth.blocks("resource", "aws_cloudwatch_event_rule").keySet());
+        // the workflows' rules; the DR probe's schedule is DrDetectionTest's (no retries, no dead letters)
+        List<String> ruleIds = synth.blocks("resource", "aws_cloudwatch_event_rule").keySet().stream()
+                .filter(id -> id.contains("_events_")).toList();
         assertEquals(8, ruleIds.size(), ruleIds.toString());
         for (String ruleId : ruleIds) {
             List<JsonObject> targets = synth.resources("aws_cloudwatch_event_target").stream()

@@ -40,8 +40,10 @@ class FunctionTest {
     @Test
     void everyFunctionOfTheStackRunsJava21OnArm64WithSnapStartWhereCallersWait() {
         List<JsonObject> functions = synth.resources("aws_lambda_function");
-        // per region: the payment function, the migrator, the receipt function and the ops notifier
-        assertEquals(8, functions.size());
+        // per region: the payment function, the migrator, the receipt function and the ops notifier;
+        // in the DR region also the failover probe
+        assertEquals(9, functions.size());
+        assertTrue(functions.stream().anyMatch(f -> f.get("function_name").getAsString().equals("lambda-probe-dev")));
         List<String> snapStarted = new java.util.ArrayList<>();
         for (JsonObject function : functions) {
             String name = function.get("function_name").getAsString();

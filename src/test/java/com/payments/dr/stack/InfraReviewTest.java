@@ -60,25 +60,17 @@ class InfraReviewTest {
     }
 
     @Test
-    void theDrMigratorIsCreatedOnlyOnceTheReplicaIsInSync() {
+    void theDrMigratorIsInvokedOnlyOnceTheReplicaIsInSync() {
+        // its invocation reads the owner's credentials from the replica: the waiter's output names it
         String ready = synth.ref("terraform_data", "global_secret_replica_ready_", "output");
-        JsonObject dr = synth.resource("aws_lambda_function", "dr_migrator_function");
-        assertEquals(ready, dr.getAsJsonObject("environment").getAsJsonObject("variables")
-                .get("DB_SECRET_ARN").getAsString());
-        JsonObject policy = synth.policyDocument(synth.resource("aws_iam_role_policy",
-                "dr_migrator_role_policy").get("policy").getAsString());
-        boolean found = false;
-        for (JsonElement statement : policy.getAsJsonArray("statement")) {
-            if (statement.getAsJsonObject().get("sid").getAsString().equals("OwnerCredentials")) {
-                assertEquals(List.of(ready), Synth.strings(statement.getAsJsonObject().getAsJsonArray("resources")));
-                found = true;
-            }
-        }
-        assertTrue(found);
-        // the primary migrator reads the secret itself and does not wait for the DR replica
+        JsonObject dr = synth.resource("terraform_data", "dr_migrator_migrate");
+        assertEquals(ready, dr.getAsJsonArray("provisioner").get(0).getAsJsonObject().getAsJsonObject("local-exec")
+                .getAsJsonObject("environment").get("SECRET_ID").getAsString());
+        // the primary's reads the secret in its own region and does not wait for the DR replica
         assertEquals(synth.ref("aws_secretsmanager_secret", "global_master_secret_", "arn"),
-                synth.resource("aws_lambda_function", "primary_migrator_function").getAsJsonObject("environment")
-                        .getAsJsonObject("variables").get("DB_SECRET_ARN").getAsString());
+                synth.resource("terraform_data", "primary_migrator_migrate").getAsJsonArray("provisioner").get(0)
+                        .getAsJsonObject().getAsJsonObject("local-exec").getAsJsonObject("environment")
+                        .get("SECRET_ID").getAsString());
     }
 
     /** Runs the waiter's command with a stand-in {@code aws} answering {@code statuses}, one a call (the last repeats). */
@@ -272,7 +264,9 @@ class InfraReviewTest {
             String arn = prefix + body.get("name").getAsString().replaceAll("\\$\\{[^}]*}", "a1b2c3d4e5");
             assertTrue(patterns.stream().anyMatch(p -> arnLike(p).matcher(arn).matches()), group.getKey() + ": " + arn);
         }
-        assertEquals(8, groups, "functions (3) and the migrator, flow logs, API access and execution logs, the database");
+        // the DR region also has the failover probe's
+        assertEquals(role.equals("dr") ? 9 : 8, groups,
+                "functions (3) and the migrator, flow logs, API access and execution logs, the database (and the probe)");
         for (String foreign : List.of("/aws/lambda/lambda-payment-prod", "vpc-flow-logs-prod", "/aws/apigateway/x/access",
                 "API-Gateway-Execution-Logs_a1b2c3d4e5/v1-prod", "/aws/rds/cluster/aurora-other-dev/postgresql",
                 "/aws/lambda/anything")) {

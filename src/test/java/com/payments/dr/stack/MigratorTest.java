@@ -40,14 +40,9 @@ class MigratorTest {
 
     @ParameterizedTest
     @CsvSource({"primary, us-east-1", "dr, us-east-2"})
-    void theMigratorIsThePaymentPackageWithItsOwnHandlerInTheVpcWithTheSecret(String role, String region) {
+    void theMigratorIsThePaymentPackageWithItsOwnHandlerInTheVpc(String role, String region) {
         JsonObject payment = synth.resource("aws_lambda_function", role + "_payment_function_");
         String filename = payment.get("filename").getAsString();
-        String secret = synth.ref("aws_secretsmanager_secret", "global_master_secret", "arn");
-        if (role.equals("dr")) {
-            // the replica in the DR region, once its waiter saw it InSync
-            secret = synth.ref("terraform_data", "global_secret_replica_ready_", "output");
-        }
         synth.assertResource("aws_lambda_function", props("provider", "aws." + role,
                 "function_name", "lambda-migrator-dev", "runtime", "java21", "architectures", List.of("arm64"),
                 "handler", "com.payments.dr.function.MigrationHandler::handleRequest",
@@ -62,10 +57,13 @@ class MigratorTest {
                                 synth.ref("aws_security_group", role + "_network_migrator_security_group", "id")))));
         JsonObject migrator = synth.resource("aws_lambda_function", role + "_migrator_function");
         JsonObject env = migrator.getAsJsonObject("environment").getAsJsonObject("variables");
-        assertEquals(secret, env.get("DB_SECRET_ARN").getAsString());
+        assertFalse(env.has("DB_SECRET_ARN"), "it is handed the owner's credentials, it reads no secret");
         JsonObject paymentEnv = payment.getAsJsonObject("environment").getAsJsonObject("variables");
+        // which merchant a key acts for is the payment function's business
+        assertTrue(paymentEnv.has("MERCHANT_KEYS"));
+        assertFalse(env.has("MERCHANT_KEYS"));
         for (String name : paymentEnv.keySet()) {
-            if (!name.equals("DB_READER_HOST")) {
+            if (!name.equals("DB_READER_HOST") && !name.equals("MERCHANT_KEYS")) {
                 assertEquals(paymentEnv.get(name), env.get(name), "the same settings: " + name);
             }
         }
@@ -85,33 +83,16 @@ class MigratorTest {
 
     @ParameterizedTest
     @CsvSource({"primary, us-east-1", "dr, us-east-2"})
-    void onlyTheMigratorsRoleReadsTheOwnersSecretAndOnlyThroughSecretsManager(String role, String region) {
+    void theMigratorsRoleReadsNoSecretAndConnectsAsNoIamUser(String role, String region) {
         JsonObject policy = synth.resource("aws_iam_role_policy", role + "_migrator_role_policy");
         JsonObject document = synth.policyDocument(policy.get("policy").getAsString());
         Map<String, JsonObject> bySid = new HashMap<>();
         document.getAsJsonArray("statement").forEach(s -> bySid.put(s.getAsJsonObject().get("sid").getAsString(),
                 s.getAsJsonObject()));
-        assertEquals(java.util.Set.of("WriteLogs", "ManageVpcNetworkInterfaces", "OwnerCredentials",
-                "DecryptCredentials", "DecryptEnvironment"), bySid.keySet());
-        assertEquals(List.of("secretsmanager:GetSecretValue"),
-                Synth.strings(bySid.get("OwnerCredentials").getAsJsonArray("actions")));
-        assertTrue(Synth.strings(bySid.get("OwnerCredentials").getAsJsonArray("resources")).get(0)
-                .contains(role.equals("dr") ? "terraform_data.global_secret_replica_ready_"
-                        : "aws_secretsmanager_secret.global_master_secret_"));
-        JsonObject decrypt = bySid.get("DecryptCredentials");
-        assertEquals("secretsmanager." + region + ".amazonaws.com",
-                decrypt.getAsJsonArray("condition").get(0).getAsJsonObject().getAsJsonArray("values").get(0).getAsString());
+        assertEquals(java.util.Set.of("WriteLogs", "ManageVpcNetworkInterfaces", "DecryptEnvironment"), bySid.keySet());
+        assertFalse(document.toString().contains("secretsmanager"), "its invoker reads the secret, not the function");
         assertFalse(document.toString().contains("rds-db:connect"), "the migrator is the owner, not the app role");
         synth.assertResource("aws_iam_role", props("provider", "aws." + role, "name", "role-migrator-" + role + "-dev"));
-        // the endpoint lets only the migrator's role through to the secret
-        JsonObject endpoint = synth.resource("aws_vpc_endpoint", role + "_network_secretsmanager_endpoint");
-        JsonObject statement = synth.policyDocument(endpoint.get("policy").getAsString())
-                .getAsJsonArray("statement").get(0).getAsJsonObject();
-        JsonObject principal = statement.getAsJsonArray("condition").get(1).getAsJsonObject();
-        assertEquals("ArnEquals", principal.get("test").getAsString());
-        assertEquals("aws:PrincipalArn", principal.get("variable").getAsString());
-        assertEquals(List.of(synth.ref("aws_iam_role", role + "_migrator_role", "arn")),
-                Synth.strings(principal.getAsJsonArray("values")));
     }
 
     @ParameterizedTest
@@ -123,17 +104,22 @@ class MigratorTest {
         assertTrue(dependsOn.stream().anyMatch(d -> d.startsWith("aws_rds_cluster_instance." + role + "_database_instance_")),
                 dependsOn.toString());
         assertTrue(dependsOn.stream().anyMatch(d -> d.startsWith("aws_lambda_function." + role + "_migrator_function")));
-        assertTrue(dependsOn.stream().anyMatch(d -> d.startsWith("aws_vpc_endpoint." + role + "_network_secretsmanager")));
+        assertTrue(dependsOn.stream().anyMatch(d -> d.startsWith("aws_vpc_endpoint." + role + "_network_dynamodb")),
+                "the network's endpoints, with their policies");
         List<String> triggers = Synth.strings(migrate.getAsJsonArray("triggers_replace"));
         assertEquals(List.of(synth.ref("aws_lambda_function", role + "_migrator_function", "source_code_hash"),
                 SchemaMigrator.digest(SchemaMigrator.MIGRATIONS),
                 synth.ref("aws_rds_cluster", role + "_database_cluster", "cluster_resource_id")), triggers);
         JsonObject exec = migrate.getAsJsonArray("provisioner").get(0).getAsJsonObject().getAsJsonObject("local-exec");
         assertEquals(MigratorFunction.INVOKE_COMMAND, exec.get("command").getAsString());
+        // the owner's secret in the function's own region: the DR replica once its waiter saw it InSync
+        String secret = role.equals("dr") ? synth.ref("terraform_data", "global_secret_replica_ready_", "output")
+                : synth.ref("aws_secretsmanager_secret", "global_master_secret", "arn");
+        Map<String, String> environment = new java.util.TreeMap<>();
+        exec.getAsJsonObject("environment").asMap().forEach((k, v) -> environment.put(k, v.getAsString()));
         assertEquals(Map.of("FUNCTION_REGION", region,
-                "FUNCTION_NAME", synth.ref("aws_lambda_function", role + "_migrator_function", "function_name")),
-                Map.of("FUNCTION_REGION", exec.getAsJsonObject("environment").get("FUNCTION_REGION").getAsString(),
-                        "FUNCTION_NAME", exec.getAsJsonObject("environment").get("FUNCTION_NAME").getAsString()));
+                "FUNCTION_NAME", synth.ref("aws_lambda_function", role + "_migrator_function", "function_name"),
+                "SECRET_REGION", region, "SECRET_ID", secret), environment);
     }
 
     @Test
@@ -145,17 +131,36 @@ class MigratorTest {
         assertNotEquals(current, SchemaMigrator.digest(more));
     }
 
-    private record Run(int exit, String output, List<String> arguments) {
+    private record Run(int exit, String output, List<String> secretArguments, List<String> arguments, String sent,
+                       String sentMode) {
     }
 
-    /** Runs the invoke command against a stand-in {@code aws} that answers like the CLI would. */
+    /** The master secret's SecretString as Secrets Manager returns it (a test value). */
+    static final String SECRET_STRING = "{\"username\":\"payments_admin\",\"password\":\"pw%s-'x\\\"y\",\"engine\":\"postgres\"}";
+
+    /**
+     * Runs the invoke command against a stand-in {@code aws} that answers like the CLI would: the
+     * secret's value for {@code secretsmanager get-secret-value}; for {@code lambda invoke} it keeps
+     * the payload it was sent (and its file mode), writes the function's answer to the last
+     * argument and prints the --query result.
+     */
     private static Run invoke(Path dir, String functionError, String payload, int cliExit)
             throws IOException, InterruptedException {
+        Path secretCalls = dir.resolve("secret-calls");
         Path calls = dir.resolve("calls");
+        Path sent = dir.resolve("sent");
         Path aws = dir.resolve("aws");
-        // the CLI writes the payload to the last argument and prints the --query result
-        Files.writeString(aws, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > '" + calls + "'\n"
-                + "for a in \"$@\"; do last=\"$a\"; done\n"
+        Files.deleteIfExists(sent);
+        Files.writeString(dir.resolve("secret"), SECRET_STRING);
+        Files.writeString(aws, "#!/bin/sh\n"
+                + "if [ \"$1\" = secretsmanager ]; then\n"
+                + "  for a in \"$@\"; do printf '%s\\n' \"$a\"; done > '" + secretCalls + "'\n"
+                + "  [ -e '" + dir.resolve("denied") + "' ] && { echo 'An error occurred (AccessDeniedException)' >&2; exit 254; }\n"
+                + "  cat '" + dir.resolve("secret") + "'; echo; exit 0\n"
+                + "fi\n"
+                + "for a in \"$@\"; do printf '%s\\n' \"$a\"; done > '" + calls + "'\n"
+                + "prev=; for a in \"$@\"; do if [ \"$prev\" = --payload ]; then f=\"${a#fileb://}\"; cp \"$f\" '" + sent
+                + "'; stat -c %a \"$f\" > '" + sent + ".mode'; fi; prev=\"$a\"; last=\"$a\"; done\n"
                 + "printf '%s' '" + payload + "' > \"$last\"\n"
                 + "echo '" + functionError + "'\nexit " + cliExit + "\n");
         Files.setPosixFilePermissions(aws, PosixFilePermissions.fromString("rwx------"));
@@ -163,11 +168,16 @@ class MigratorTest {
         shell.environment().put("PATH", dir + ":" + System.getenv("PATH"));
         shell.environment().put("FUNCTION_REGION", "us-east-2");
         shell.environment().put("FUNCTION_NAME", "lambda-migrator-dev $(touch " + dir.resolve("pwned") + ")");
+        shell.environment().put("SECRET_REGION", "us-east-2");
+        shell.environment().put("SECRET_ID", "arn:aws:secretsmanager:us-east-2:123456789012:secret:secret-aurora-master-dev-AbC");
         Process process = shell.redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(30, TimeUnit.SECONDS));
         assertFalse(Files.exists(dir.resolve("pwned")), "values are never run by the shell");
-        return new Run(process.exitValue(), output, Files.readAllLines(calls));
+        return new Run(process.exitValue(), output, Files.readAllLines(secretCalls),
+                Files.exists(calls) ? Files.readAllLines(calls) : List.of(),
+                Files.exists(sent) ? Files.readString(sent) : null,
+                Files.exists(sent) ? Files.readString(dir.resolve("sent.mode")).strip() : null);
     }
 
     @Test
@@ -175,14 +185,34 @@ class MigratorTest {
         Run run = invoke(dir, "None", "{\"result\":\"migrated\",\"applied\":3,\"schema_version\":3}", 0);
         assertEquals(0, run.exit(), run.output());
         assertTrue(run.output().contains("\"result\":\"migrated\""), "the answer is in the apply's log");
+        // the invoker reads the owner's secret in the function's region, with its own credentials
+        assertEquals(List.of("secretsmanager", "get-secret-value", "--region", "us-east-2", "--secret-id",
+                "arn:aws:secretsmanager:us-east-2:123456789012:secret:secret-aurora-master-dev-AbC",
+                "--query", "SecretString", "--output", "text"), run.secretArguments());
         List<String> args = run.arguments();
         assertEquals(List.of("lambda", "invoke", "--region", "us-east-2",
-                "--function-name", "lambda-migrator-dev $(touch " + dir.resolve("pwned") + ")",
-                "--cli-read-timeout", "180", "--query", "FunctionError", "--output", "text"),
-                args.subList(0, args.size() - 1));
-        assertFalse(Files.exists(Path.of(args.get(args.size() - 1))), "the payload file is removed");
+                "--function-name", "lambda-migrator-dev $(touch " + dir.resolve("pwned") + ")", "--payload"),
+                args.subList(0, 7));
+        assertEquals(List.of("--cli-read-timeout", "180", "--query", "FunctionError", "--output", "text"),
+                args.subList(8, args.size() - 1));
+        // the payload: the secret's value under "owner", from a file only its user reads, never an argument
+        assertEquals("{\"owner\": " + SECRET_STRING + "}", run.sent());
+        com.payments.dr.function.DbCredentials owner = ownerCredentialsOf(run.sent());
+        assertEquals("payments_admin", owner.username());
+        assertEquals("600", run.sentMode());
+        assertFalse(String.join(" ", args).contains("pw%s"), "the password is on no command line");
+        String payloadFile = args.get(7).substring("fileb://".length());
+        assertFalse(Files.exists(Path.of(payloadFile)), "the payload file is removed");
+        assertFalse(Files.exists(Path.of(args.get(args.size() - 1))), "the answer file is removed");
         assertEquals(0, invoke(dir, "None", "{\"result\":\"skipped: reader\",\"schema_version\":3}", 0).exit(),
                 "a reader region passes");
+    }
+
+    /** What the migrator makes of the payload (MigrationHandler.ownerCredentials, package-private there). */
+    private static com.payments.dr.function.DbCredentials ownerCredentialsOf(String payload) {
+        JsonObject owner = com.google.gson.JsonParser.parseString(payload).getAsJsonObject().getAsJsonObject("owner");
+        return new com.payments.dr.function.DbCredentials(owner.get("username").getAsString(),
+                owner.get("password").getAsString());
     }
 
     @Test
@@ -193,5 +223,12 @@ class MigratorTest {
         assertTrue(failed.output().contains("migration failed: database error 42P01"), failed.output());
         assertEquals(255, invoke(dir, "", "", 255).exit(), "the invoke itself failed (throttled, denied)");
         assertNotEquals(0, invoke(dir, "None", "null", 0).exit(), "not the migrator's answer");
+        // the deploying user may not read the owner's secret: the apply fails before any invocation
+        Files.deleteIfExists(dir.resolve("calls"));
+        Files.writeString(dir.resolve("denied"), "");
+        Run denied = invoke(dir, "None", "{\"result\":\"migrated\"}", 0);
+        assertNotEquals(0, denied.exit());
+        assertTrue(denied.output().contains("AccessDeniedException"), denied.output());
+        assertEquals(List.of(), denied.arguments(), "the migrator was not invoked");
     }
 }

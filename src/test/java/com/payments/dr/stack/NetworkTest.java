@@ -148,23 +148,22 @@ class NetworkTest {
 
     @ParameterizedTest
     @CsvSource({"primary", "dr"})
-    void functionMayOnlyReachTheDatabaseAndDynamoDbAndOnlyTheMigratorTheInterfaceEndpoints(String role) {
+    void functionMayOnlyReachTheDatabaseAndDynamoDbAndTheMigratorOnlyTheDatabase(String role) {
         String function = role + "_network_function_security_group";
         String migrator = role + "_network_migrator_security_group";
         String database = role + "_network_database_security_group";
-        String endpoints = role + "_network_endpoints_security_group";
         List<String> egress = inRegion("aws_vpc_security_group_egress_rule", role).stream()
                 .map(out -> group(out.get("security_group_id")) + " -> " + (out.has("prefix_list_id")
                         ? "prefix list" : group(out.get("referenced_security_group_id"))))
                 .sorted().toList();
         assertEquals(List.of(function + " -> " + database, function + " -> prefix list",
-                migrator + " -> " + database, migrator + " -> " + endpoints).stream().sorted().toList(), egress,
-                "the function reaches the database and DynamoDB (no S3, no Secrets Manager)");
+                migrator + " -> " + database).stream().sorted().toList(), egress,
+                "the function reaches the database and DynamoDB (no S3, no Secrets Manager), the migrator the database");
         List<String> ingress = inRegion("aws_vpc_security_group_ingress_rule", role).stream()
                 .map(in -> group(in.get("security_group_id")) + " <- " + group(in.get("referenced_security_group_id")))
                 .sorted().toList();
-        assertEquals(List.of(database + " <- " + function, database + " <- " + migrator, endpoints + " <- " + migrator)
-                .stream().sorted().toList(), ingress, "only the migrator reaches the Secrets Manager endpoint");
+        assertEquals(List.of(database + " <- " + function, database + " <- " + migrator)
+                .stream().sorted().toList(), ingress, "nothing but the database takes connections");
     }
 
     /** The construct name of a referenced security group. */
@@ -172,17 +171,15 @@ class NetworkTest {
         return ref.getAsString().replaceAll("^\\$\\{aws_security_group\\.(.*)_[0-9A-F]{8}\\.id}$", "$1");
     }
 
-    @ParameterizedTest
-    @CsvSource({"primary, us-east-1", "dr, us-east-2"})
-    void secretsManagerIsReachedThroughAPrivateInterfaceEndpoint(String role, String region) {
-        synth.assertResource("aws_vpc_endpoint", Map.of("provider", "aws." + role,
-                "service_name", "com.amazonaws." + region + ".secretsmanager",
-                "vpc_endpoint_type", "Interface", "private_dns_enabled", true,
-                // one ENI per zone
-                "subnet_ids", List.of(synth.ref("aws_subnet", role + "_network_private_subnet_1", "id"),
-                        synth.ref("aws_subnet", role + "_network_private_subnet_2", "id")),
-                "security_group_ids", List.of(
-                        synth.ref("aws_security_group", role + "_network_endpoints_security_group", "id"))));
+    @Test
+    void noInterfaceEndpointNorNatNothingInTheVpcsCallsSecretsManager() {
+        // $7.30 per zone-month each: the migrator is handed the owner's credentials instead (MigratorFunction)
+        assertFalse(synth.text().contains(".secretsmanager\""), "no Secrets Manager endpoint");
+        for (JsonObject endpoint : synth.resources("aws_vpc_endpoint")) {
+            assertEquals("Gateway", endpoint.get("vpc_endpoint_type").getAsString(), endpoint.toString());
+        }
+        synth.assertNoResource("aws_nat_gateway");
+        assertEquals(4, synth.resources("aws_vpc_endpoint").size(), "S3 and DynamoDB in each region");
     }
 
     @ParameterizedTest

@@ -83,8 +83,8 @@ class ObservabilityTest {
         drKeys.add("db-global-replication-lag");
         drKeys.add("db-global-rpo-lag");
         assertEquals(drKeys, new TreeSet<>(alarms(synth, "dr").keySet()));
-        // and the three health-check alarms of FailoverDns
-        assertEquals(COMMON_KEYS.size() * 2 + 2 + 3, synth.resources("aws_cloudwatch_metric_alarm").size());
+        // and the three health-check alarms of FailoverDns, the three of the DR region's probe
+        assertEquals(COMMON_KEYS.size() * 2 + 2 + 3 + 3, synth.resources("aws_cloudwatch_metric_alarm").size());
     }
 
     @Test
@@ -102,9 +102,9 @@ class ObservabilityTest {
                 assertTrue(alarm.has("statistic") != alarm.has("extended_statistic"), e.getKey());
                 assertEquals(alarm.get("evaluation_periods"), alarm.get("datapoints_to_alarm"), e.getKey());
                 dimensions(alarm).forEach((name, value) -> {
-                    // a reference into the other region would watch the wrong resource (only the
-                    // replication's destination lives there)
-                    if (!name.equals("DestinationBucket")) {
+                    // a reference into the other region would watch the wrong resource (only a
+                    // replication rule's other end lives there)
+                    if (!name.equals("DestinationBucket") && !name.equals("SourceBucket")) {
                         assertFalse(value.contains("." + OTHER.get(role) + "_"), e.getKey() + ": " + value);
                     }
                 });
@@ -149,11 +149,12 @@ class ObservabilityTest {
     }
 
     @Test
-    void apiAlarmsNameTheApiAndStage() {
+    void apiAlarmsWatchPostPaymentsNotTheWholeStage() {
         for (String role : ROLES) {
             Map<String, JsonObject> alarms = alarms(synth, role);
+            // per-method metrics: /health (Route 53's calls, a passive region's 503s) stays out
             Map<String, String> api = Map.of("ApiName", synth.ref("aws_api_gateway_rest_api", role + "_api_rest_api",
-                    "name"), "Stage", "v1-dev");
+                    "name"), "Method", "POST", "Resource", "/payments", "Stage", "v1-dev");
             for (String key : List.of("api-5xx-rate", "api-4xx-rate", "api-latency-p99", "api-integration-latency-p99")) {
                 assertEquals(api, dimensions(alarms.get(key)), key);
                 assertEquals("AWS/ApiGateway", alarms.get(key).get("namespace").getAsString());
@@ -228,22 +229,25 @@ class ObservabilityTest {
         }
     }
 
+    /** The replication rule whose configuration sits on {@code role}'s bucket, as metric dimensions. */
+    private static Map<String, String> ruleOutOf(String role) {
+        String ruleId = null;
+        for (JsonObject config : synth.resources("aws_s3_bucket_replication_configuration")) {
+            if (config.get("bucket").getAsString().equals(synth.ref("aws_s3_bucket", role + "_bucket_", "id"))) {
+                ruleId = config.getAsJsonArray("rule").get(0).getAsJsonObject().get("id").getAsString();
+            }
+        }
+        return Map.of("SourceBucket", synth.ref("aws_s3_bucket", role + "_bucket_", "bucket"),
+                "DestinationBucket", synth.ref("aws_s3_bucket", OTHER.get(role) + "_bucket_", "bucket"), "RuleId", ruleId);
+    }
+
     @Test
-    void bucketAlarmsNameTheReplicationRuleOfTheirSourceBucket() {
+    void bucketAlarmsWatchEachRuleWhereS3PublishesItsMetrics() {
         for (String role : ROLES) {
             Map<String, JsonObject> alarms = alarms(synth, role);
-            String source = synth.ref("aws_s3_bucket", role + "_bucket_", "bucket");
-            String destination = synth.ref("aws_s3_bucket", OTHER.get(role) + "_bucket_", "bucket");
-            // the rule whose configuration sits on this region's bucket
-            String ruleId = null;
-            for (JsonObject config : synth.resources("aws_s3_bucket_replication_configuration")) {
-                if (config.get("bucket").getAsString().equals(synth.ref("aws_s3_bucket", role + "_bucket_", "id"))) {
-                    ruleId = config.getAsJsonArray("rule").get(0).getAsJsonObject().get("id").getAsString();
-                }
-            }
-            Map<String, String> rule = Map.of("SourceBucket", source, "DestinationBucket", destination, "RuleId", ruleId);
-            assertEquals(rule, dimensions(alarms.get("s3-replication-latency")));
-            assertEquals(rule, dimensions(alarms.get("s3-replication-failed")));
+            // S3 publishes a rule's latency in the destination's region, its failed operations in the source's
+            assertEquals(ruleOutOf(OTHER.get(role)), dimensions(alarms.get("s3-replication-latency")));
+            assertEquals(ruleOutOf(role), dimensions(alarms.get("s3-replication-failed")));
             assertEquals(900, alarms.get("s3-replication-latency").get("threshold").getAsInt());
             assertEquals("OperationsFailedReplication", alarms.get("s3-replication-failed").get("metric_name").getAsString());
             assertEquals("AWS/S3", alarms.get("s3-replication-failed").get("namespace").getAsString());
@@ -342,7 +346,8 @@ class ObservabilityTest {
                     for (int i = 0; i < strings; i++) {
                         assertTrue(metric.get(i).getAsJsonPrimitive().isString(), metric.toString());
                     }
-                    assertTrue(metric.get(0).getAsString().startsWith("AWS/"), metric.toString());
+                    assertTrue(metric.get(0).getAsString().startsWith("AWS/")
+                            || metric.get(0).getAsString().equals("PaymentsDR/FailoverProbe"), metric.toString());
                 }
                 assertTrue(properties.get("period").getAsInt() % 60 == 0);
                 assertFalse(properties.get("stat").getAsString().isBlank());
@@ -375,8 +380,9 @@ class ObservabilityTest {
                 continue;
             }
             JsonObject properties = widget.getAsJsonObject("properties");
-            if (properties.getAsJsonArray("metrics").get(0).getAsJsonArray().get(0).getAsString().equals("AWS/Route53")) {
-                continue; // the health checks: us-east-1 in both columns (below)
+            String namespace = properties.getAsJsonArray("metrics").get(0).getAsJsonArray().get(0).getAsString();
+            if (namespace.equals("AWS/Route53") || namespace.equals("PaymentsDR/FailoverProbe")) {
+                continue; // the health checks (us-east-1 in both columns) and the DR probe (full width): below
             }
             String region = properties.get("region").getAsString();
             assertEquals(columns.get(region), widget.get("x").getAsInt(), widget.toString());
@@ -426,7 +432,7 @@ class ObservabilityTest {
     }
 
     @Test
-    void theFailoverDecisionsAlarmsAreOnTopAcrossTheFullWidth() {
+    void theFailoverDecisionsAlarmsAreOnTopAcrossTheFullWidthOneRowPerRegionThatDecides() {
         JsonObject top = widgets(synth).get(0);
         assertEquals("alarm", top.get("type").getAsString());
         assertEquals(List.of(0, 0, 24), List.of(top.get("x").getAsInt(), top.get("y").getAsInt(),
@@ -439,10 +445,37 @@ class ObservabilityTest {
                 synth.ref("aws_cloudwatch_metric_alarm", "dns_dr_serving", "arn")),
                 Synth.strings(properties.getAsJsonArray("alarms")));
         assertTrue(properties.get("title").getAsString().contains("NOT DR serving"), properties.toString());
-        int height = top.get("height").getAsInt();
-        for (JsonObject widget : widgets(synth).subList(1, widgets(synth).size())) {
-            assertTrue(widget.get("y").getAsInt() >= height, "below the failover row: " + widget);
+        // the second row: the same decision in the DR region, from its probe, heard when us-east-1 is down
+        JsonObject second = widgets(synth).get(1);
+        assertEquals(List.of(0, top.get("height").getAsInt(), 24), List.of(second.get("x").getAsInt(),
+                second.get("y").getAsInt(), second.get("width").getAsInt()));
+        JsonObject drView = second.getAsJsonObject("properties");
+        assertTrue(drView.get("title").getAsString().contains("us-east-2"), drView.toString());
+        assertEquals(List.of(synth.ref("aws_cloudwatch_composite_alarm", "dr_detection_fail_over_now", "arn"),
+                synth.ref("aws_cloudwatch_metric_alarm", "dr_detection_primary_unhealthy", "arn"),
+                synth.ref("aws_cloudwatch_metric_alarm", "dr_detection_dr_not_ready", "arn"),
+                synth.ref("aws_cloudwatch_metric_alarm", "dr_detection_dr_serving", "arn")),
+                Synth.strings(drView.getAsJsonArray("alarms")));
+        int height = 2 * top.get("height").getAsInt();
+        for (JsonObject widget : widgets(synth).subList(2, widgets(synth).size())) {
+            assertTrue(widget.get("y").getAsInt() >= height, "below the failover rows: " + widget);
         }
+    }
+
+    @Test
+    void theDrProbesAnswersAreGraphedInTheDrRegion() {
+        List<JsonObject> probe = widgets(synth).stream().filter(w -> w.toString().contains("PaymentsDR/FailoverProbe"))
+                .toList();
+        assertEquals(1, probe.size());
+        JsonObject properties = probe.get(0).getAsJsonObject("properties");
+        assertEquals("us-east-2", properties.get("region").getAsString());
+        assertEquals(24, probe.get(0).get("width").getAsInt());
+        List<String> metrics = new ArrayList<>();
+        properties.getAsJsonArray("metrics").forEach(m -> metrics.add(Synth.strings(m.getAsJsonArray()).toString()));
+        assertEquals(List.of("[PaymentsDR/FailoverProbe, PrimaryHealthy, Probe, lambda-probe-dev]",
+                "[PaymentsDR/FailoverProbe, DrServing, Probe, lambda-probe-dev]",
+                "[PaymentsDR/FailoverProbe, DrReady, Probe, lambda-probe-dev]"), metrics);
+        assertEquals("Minimum", properties.get("stat").getAsString());
     }
 
     @Test
@@ -457,7 +490,7 @@ class ObservabilityTest {
     @Test
     void alarmWidgetsShowEachRegionsAlarmStates() {
         List<JsonObject> alarmWidgets = widgets(synth).stream()
-                .filter(w -> w.get("type").getAsString().equals("alarm")).skip(1).toList();
+                .filter(w -> w.get("type").getAsString().equals("alarm")).skip(2).toList();
         assertEquals(2, alarmWidgets.size());
         for (int i = 0; i < ROLES.size(); i++) {
             String role = ROLES.get(i);
