@@ -10,8 +10,10 @@ until it is terminated. Only loopback: the server is never reachable from anothe
 Adding a gap: write a function below decorated with @gap("what moto does not do (service, API)").
 It runs at start, before the server binds; let it fail loudly (an AttributeError at start) when a
 moto upgrade removes what it patches, rather than rehearse against an unpatched emulator. A gap
-here makes the emulator do what AWS does; what moto merely does not store (a second-plan diff)
-belongs in src/rehearsal/emulator-gaps.txt instead, with its reason.
+here makes the emulator do what AWS does where the rehearsal cannot go on without it, or where a
+value moto does not store would spread into other diffs (a new function version, a re-run waiter).
+A value moto does not store whose diff stays on its own resource belongs in
+src/rehearsal/emulator-gaps.txt instead, with its reason.
 """
 import functools
 import os
