@@ -54,6 +54,9 @@ class GapListTest {
         assertFalse(changed.exact());
         assertEquals(List.of("aws_subnet.availability_zone"), changed.unlisted());
         assertEquals(List.of("aws_rds_cluster_instance.performance_insights_enabled"), changed.vanished());
+        GapList.Comparison onlyVanished = gaps.compare(List.of(diff("aws_lambda_function", "kms_key_arn")));
+        assertEquals(List.of(), onlyVanished.unlisted());
+        assertFalse(onlyVanished.exact(), "a listed gap that no longer shows is not exact either");
         assertFalse(gaps.compare(List.of(diff("aws_lambda_function", "kms_key_arn"),
                 diff("aws_rds_cluster_instance", "performance_insights_enabled"), diff("aws_vpc", "tags"))).exact());
     }

@@ -81,6 +81,18 @@ class PlanReadingTest {
     }
 
     @Test
+    void nestedUnknownsAreOnlyWhatIsMarkedTrueAndAMissingSideIsNull() {
+        List<PlanReading.Diff> diffs = PlanReading.diffs(json("""
+                {"resource_changes": [{"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket",
+                  "change": {"actions": ["update"], "after": {"tags": {"a": "1"}, "grant": [{"id": "x"}]},
+                    "after_unknown": {"grant": [{"id": false, "permissions": [false, null]}], "note": "x",
+                                      "tags": {}}}}]}
+                """));
+        assertEquals(List.of("grant null -> [{\"id\":\"x\"}]", "tags null -> {\"a\":\"1\"}"),
+                diffs.stream().map(d -> d.attribute() + " " + d.before() + " -> " + d.after()).toList());
+    }
+
+    @Test
     void aPlanWithoutChangesHasNoDiffs() {
         assertEquals(List.of(), PlanReading.diffs(json("{\"resource_changes\": []}")));
         assertEquals(List.of(), PlanReading.diffs(json("{}")));

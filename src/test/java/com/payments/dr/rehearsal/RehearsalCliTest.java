@@ -219,6 +219,25 @@ class RehearsalCliTest {
     }
 
     @Test
+    void aLongValueIsShortenedToOneTableCell() throws IOException {
+        String key = "arn:aws:kms:us-east-1:123456789012:key/" + "0123456789".repeat(12);
+        Path work = work(SECOND_PLAN.replace("arn:k|x", key + "\\nsecond line"), "{}", PHASES);
+        assertEquals(0, run(Map.of(), "report", "work", "gaps.txt"));
+        String report = Files.readString(work.resolve("report.md"));
+        String cell = ("\"" + key).substring(0, 117) + "...";
+        assertTrue(report.contains("| \"\" | " + cell + " |"), report);
+    }
+
+    @Test
+    void aWrongNumberOfArgumentsIsAUsageError() {
+        for (String[] args : List.of(new String[] {"guard", "x"}, new String[] {"backend"},
+                new String[] {"providers", "a"}, new String[] {"regions"}, new String[] {"nothing"})) {
+            assertEquals(2, run(Map.of(), args), String.join(" ", args));
+        }
+        assertEquals(5, err().lines().filter(l -> l.startsWith("error: usage: RehearsalMain")).count(), err());
+    }
+
+    @Test
     void badInputIsOneLine() throws IOException {
         assertEquals(2, run(Map.of()));
         assertTrue(err().startsWith("error: usage: RehearsalMain guard | backend STATE_FILE"), err());
