@@ -2,8 +2,9 @@
 # The deploy rehearsal (./main --rehearse, docs/rehearsal.md): the real terraform and AWS provider
 # run init, apply, a second plan and destroy on a copy of a synthesized stack, against moto on
 # loopback with src/rehearsal/emulator.py's patches. Called by ./main, which builds the classes and
-# passes the java command line in REHEARSAL_JAVA and Terraform's CLI configuration (the provider
-# mirror) in TF_CLI_CONFIG_FILE; the project directory is the working directory.
+# passes their classpath in REHEARSAL_CLASSPATH (JVM options in REHEARSAL_JAVA_OPTS) and Terraform's
+# CLI configuration (the provider mirror) in TF_CLI_CONFIG_FILE; the project directory is the
+# working directory.
 #
 #   src/rehearsal/rehearse.sh STACK_DIR
 #
@@ -11,16 +12,16 @@
 # each phase's log and Terraform's JSON, the emulator's log, report.md. Prints one summary line;
 # exit 0 when the rehearsal passed, 1 when it failed, 2 when it could not start.
 #
-# REHEARSAL_PARALLELISM  terraform -parallelism (default 30: most of the time is the provider's
-#                        fixed waits, which overlap; docs/rehearsal.md has the measurements)
+# REHEARSAL_PARALLELISM  terraform -parallelism (default 30; docs/rehearsal.md has the measurements)
 set -uo pipefail
 
 stack_src="$(realpath -- "$1")"
 work="$PWD/target/rehearsal"
-java_cmd=(${REHEARSAL_JAVA:?set by ./main})
+classpath="${REHEARSAL_CLASSPATH:?set by ./main}"
 parallelism="${REHEARSAL_PARALLELISM:-30}"
 
-cli() { "${java_cmd[@]}" com.payments.dr.rehearsal.RehearsalMain "$@"; }
+# shellcheck disable=SC2086 # the JVM options are words
+cli() { java ${REHEARSAL_JAVA_OPTS:-} -cp "$classpath" com.payments.dr.rehearsal.RehearsalMain "$@"; }
 
 # Refuse before anything starts if real credentials could be picked up.
 cli guard || exit 2
