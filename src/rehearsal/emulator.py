@@ -286,22 +286,47 @@ def scaling_configuration_only_for_serverless_v1():
 
 
 @gap("Lambda: function code is never run (no Docker here); an invocation answers a fixed JSON"
-     " result instead of moto's plain-text default, which the deploy-time migrator check rejects")
+     " result instead of moto's default, which is the payload echoed back (the migrator's payload"
+     " holds the owner's credentials) or plain text, and which the deploy-time migrator check rejects;"
+     " a payload that is not JSON is refused, as AWS refuses it (InvalidRequestContentException)")
 def lambda_without_code():
+    import json
     from moto.awslambda_simple.models import LambdaSimpleBackend
     from moto.core.config import default_user_config
+    from moto.core.exceptions import JsonRESTError
 
     default_user_config["lambda"]["use_docker"] = False
     original = LambdaSimpleBackend.invoke
 
     @functools.wraps(original)
     def invoke(self, function_name, qualifier, body, headers, response_headers):
-        if not self.lambda_simple_results_queue and not body:
+        if body:
+            try:
+                json.loads(body)
+            except ValueError:
+                raise JsonRESTError("InvalidRequestContentException",
+                                    "Could not parse request body into json")
+        if not self.lambda_simple_results_queue:
             self.lambda_simple_results_queue.append(
                 '{"result":"not run: the emulator does not run function code"}')
         return original(self, function_name, qualifier, body, headers, response_headers)
 
     LambdaSimpleBackend.invoke = invoke
+
+
+def logged_calls(app):
+    """Logs each request's signing region and service (and the operation when a header names it,
+    as for JSON-protocol services such as Secrets Manager) before the server's own access line: the
+    log then shows which calls of the deployment, its provisioners' AWS CLI among them, came here."""
+    def log_call(environ, start_response):
+        credential = environ.get("HTTP_AUTHORIZATION", "").partition("Credential=")[2].split(",")[0].split("/")
+        region, service = (credential[2], credential[3]) if len(credential) > 3 else ("-", "-")
+        operation = environ.get("HTTP_X_AMZ_TARGET", "").rpartition(".")[2] or environ.get("PATH_INFO", "")
+        # one write per line: the server's threads log into the same file
+        sys.stdout.write(f"emulator: call {region} {service} {operation}\n")
+        sys.stdout.flush()
+        return app(environ, start_response)
+    return log_call
 
 
 def main(port_file):
@@ -311,7 +336,8 @@ def main(port_file):
     for name, reason, patch in PATCHES:
         patch()
         print(f"emulator: patched {name}: {reason}", flush=True)
-    server = make_server("127.0.0.1", 0, DomainDispatcherApplication(create_backend_app), threaded=True)
+    server = make_server("127.0.0.1", 0, logged_calls(DomainDispatcherApplication(create_backend_app)),
+                         threaded=True)
     port = server.server_address[1]
     # moto writes its own port into some URLs it returns (queue URLs, for one)
     os.environ["MOTO_PORT"] = str(port)
