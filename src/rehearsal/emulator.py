@@ -315,29 +315,40 @@ def lambda_without_code():
 
 
 def logged_calls(app):
-    """Logs each request's signing region and service (and the operation when a header names it,
-    as for JSON-protocol services such as Secrets Manager) before the server's own access line: the
-    log then shows which calls of the deployment, its provisioners' AWS CLI among them, came here."""
+    """One line per request in place of the server's access line: the signing region and service,
+    the operation when a header names it (JSON-protocol services such as Secrets Manager) or else the
+    path, and the status. The log then shows which calls of the deployment, its provisioners' AWS CLI
+    among them, came here. One lock for all of the server's threads: lines never interleave."""
+    import threading
+    lock = threading.Lock()
+
     def log_call(environ, start_response):
         credential = environ.get("HTTP_AUTHORIZATION", "").partition("Credential=")[2].split(",")[0].split("/")
         region, service = (credential[2], credential[3]) if len(credential) > 3 else ("-", "-")
         operation = environ.get("HTTP_X_AMZ_TARGET", "").rpartition(".")[2] or environ.get("PATH_INFO", "")
-        # one write per line: the server's threads log into the same file
-        sys.stdout.write(f"emulator: call {region} {service} {operation}\n")
-        sys.stdout.flush()
-        return app(environ, start_response)
+
+        def start(status, headers, *args):
+            with lock:
+                print(f"emulator: call {region} {service} {environ['REQUEST_METHOD']} {operation}"
+                      f" {status.split(' ')[0]}", flush=True)
+            return start_response(status, headers, *args)
+        return app(environ, start)
     return log_call
 
 
 def main(port_file):
-    from werkzeug.serving import make_server
+    from werkzeug.serving import WSGIRequestHandler, make_server
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
     for name, reason, patch in PATCHES:
         patch()
         print(f"emulator: patched {name}: {reason}", flush=True)
+    class QuietHandler(WSGIRequestHandler):
+        def log_request(self, *args, **kwargs):
+            pass  # logged_calls writes the line, with the region and service
+
     server = make_server("127.0.0.1", 0, logged_calls(DomainDispatcherApplication(create_backend_app)),
-                         threaded=True)
+                         threaded=True, request_handler=QuietHandler)
     port = server.server_address[1]
     # moto writes its own port into some URLs it returns (queue URLs, for one)
     os.environ["MOTO_PORT"] = str(port)
