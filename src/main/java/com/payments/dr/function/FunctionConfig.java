@@ -149,6 +149,13 @@ public record FunctionConfig(
                 dynamoEndpoint, ackMirror);
     }
 
+    /** The same settings aimed at another host: the reconciliation's restored snapshot. */
+    public FunctionConfig withDbHost(String host) {
+        return new FunctionConfig(regionRole, awsRegion, idempotencyTable, dbSecretArn, host, host, dbPort, dbName,
+                dbUser, dbSslMode, dbSslRootCert, allowedOrigin, allowedCurrencies, maxAmount, dynamoEndpoint,
+                ackMirror);
+    }
+
     /** Collects problems instead of stopping at the first. */
     private static final class Reader {
         private final Map<String, String> env;

@@ -3,6 +3,7 @@ package com.payments.dr.function;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.payments.dr.lambda.Log;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,8 +14,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
@@ -22,8 +25,10 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * database and the Secrets Manager endpoint, invoked by the deployment and by operators, never by
  * the API. It logs in as the schema owner (the master secret, which only this function may read)
  * and applies the pending migrations when its region's database takes writes; a reader (a global
- * secondary) is skipped, since it receives the schema through replication. Any failure is thrown,
- * so Lambda reports a {@code FunctionError} and the deployment that invoked it fails.
+ * secondary) is skipped, since it receives the schema through replication. Invoked by an operator
+ * with {@code {"action": "reconcile"}} after an unplanned failover, it runs the {@link Reconciler}
+ * in the region that took over. Any failure is thrown, so Lambda reports a {@code FunctionError} and
+ * the deployment (or the operator) that invoked it sees it.
  */
 public final class MigrationHandler implements RequestStreamHandler {
 
@@ -37,6 +42,7 @@ public final class MigrationHandler implements RequestStreamHandler {
     private FunctionConfig config;
     private DbCredentials.Provider owner;
     private List<SchemaMigrator.Migration> migrations;
+    private DynamoDbClient table;
 
     /**
      * Used by Lambda: configuration from the environment, the owner's password from the secret,
@@ -52,10 +58,17 @@ public final class MigrationHandler implements RequestStreamHandler {
     }
 
     MigrationHandler(FunctionConfig config, DbCredentials.Provider owner, List<SchemaMigrator.Migration> migrations) {
+        this(config, owner, migrations, null);
+    }
+
+    /** @param table the idempotency table's client for the reconciliation (built on first use when null) */
+    MigrationHandler(FunctionConfig config, DbCredentials.Provider owner, List<SchemaMigrator.Migration> migrations,
+            DynamoDbClient table) {
         this.env = Map.of();
         this.config = config;
         this.owner = owner;
         this.migrations = migrations;
+        this.table = table;
     }
 
     /** Reads the configuration once; no network call. */
@@ -81,10 +94,64 @@ public final class MigrationHandler implements RequestStreamHandler {
         return new SecretsManagerCredentials(secrets, arn);
     }
 
+    /**
+     * No payload (the deployment's invoke) migrates. {@code {"action": "reconcile"}} reconciles after
+     * an unplanned failover ({@link Reconciler}), with {@code "snapshot_host"} (the old primary's
+     * volume restored as a temporary cluster, same port, database and owner) once it exists and
+     * optionally {@code "window_minutes"}.
+     */
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        input.readAllBytes();
-        output.write(wire().migrate().toString().getBytes(StandardCharsets.UTF_8));
+        String payload = new String(input.readAllBytes(), StandardCharsets.UTF_8).strip();
+        JsonObject event = payload.isEmpty() ? new JsonObject() : JsonParser.parseString(payload).getAsJsonObject();
+        JsonObject result;
+        if (event.has("action") && "reconcile".equals(event.get("action").getAsString())) {
+            result = wire().reconcile(event);
+        } else if (event.has("action")) {
+            throw new IllegalArgumentException("unknown action " + event.get("action") + ": none (migrate) or"
+                    + " \"reconcile\"");
+        } else {
+            result = wire().migrate();
+        }
+        output.write(result.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Reconciles this region's writer with the acknowledgement records in this region's replica
+     * and, when {@code snapshot_host} is given, with the old primary's restored snapshot. Refuses a
+     * reader: only the writer region can store what was lost.
+     */
+    JsonObject reconcile(JsonObject event) {
+        Optional<String> snapshotHost = event.has("snapshot_host")
+                ? Optional.of(event.get("snapshot_host").getAsString()) : Optional.empty();
+        snapshotHost.filter(h -> !HOST.matcher(h).matches()).ifPresent(h -> {
+            throw new IllegalArgumentException("snapshot_host '" + h + "' is not a host name");
+        });
+        java.time.Duration window = event.has("window_minutes")
+                ? java.time.Duration.ofMinutes(event.get("window_minutes").getAsLong()) : Reconciler.DEFAULT_WINDOW;
+        try (Connection writer = connect(config);
+             Connection snapshot = snapshotHost.isPresent() ? connect(config.withDbHost(snapshotHost.get())) : null) {
+            if (!PaymentDatabase.isWritable(writer)) {
+                throw new IllegalStateException("reconciliation refused: this region's database is a reader;"
+                        + " run it in the region that took over");
+            }
+            return new Reconciler(table(), config.idempotencyTable())
+                    .run(writer, Optional.ofNullable(snapshot), window).toJson();
+        } catch (SQLException e) {
+            Log.error("reconciliation_failed", "state", String.valueOf(e.getSQLState()));
+            throw new IllegalStateException("reconciliation failed: database error " + e.getSQLState(), e);
+        }
+    }
+
+    private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile(
+            "[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?");
+
+    /** This region's replica of the idempotency table, read only by the reconciliation. */
+    private synchronized DynamoDbClient table() {
+        if (table == null) {
+            table = FunctionRuntime.dynamoClient(config, FunctionRuntime.lambdaCredentials(), List.of());
+        }
+        return table;
     }
 
     /**
@@ -96,7 +163,7 @@ public final class MigrationHandler implements RequestStreamHandler {
      */
     JsonObject migrate() {
         JsonObject result = new JsonObject();
-        try (Connection c = connect()) {
+        try (Connection c = connect(config)) {
             if (!PaymentDatabase.isWritable(c)) {
                 result.addProperty("result", SKIPPED);
                 result.addProperty("schema_version", SchemaMigrator.currentVersion(c));
@@ -115,7 +182,7 @@ public final class MigrationHandler implements RequestStreamHandler {
         }
     }
 
-    private Connection connect() throws SQLException {
+    private Connection connect(FunctionConfig target) throws SQLException {
         DbCredentials credentials = owner.current();
         Properties properties = new Properties();
         properties.setProperty("user", credentials.username());
@@ -126,7 +193,7 @@ public final class MigrationHandler implements RequestStreamHandler {
         properties.setProperty("socketTimeout", Long.toString(STATEMENT_TIMEOUT.plusSeconds(5).toSeconds()));
         properties.setProperty("options", "-c statement_timeout=" + STATEMENT_TIMEOUT.toMillis()
                 + " -c lock_timeout=" + STATEMENT_TIMEOUT.toMillis());
-        return new org.postgresql.Driver().connect(PaymentDatabase.jdbcUrl(config)
+        return new org.postgresql.Driver().connect(PaymentDatabase.jdbcUrl(target)
                 .replace("ApplicationName=payment-function", "ApplicationName=payment-migrator"), properties);
     }
 }
