@@ -251,7 +251,7 @@ class CliTest {
         assertTrue(Files.readString(dir.resolve("cdktf.out/stacks/payments-dr/dr-readiness.md"))
                 .contains("No drill recorded"));
         assertEquals("readiness report: dr-readiness.md, dr-readiness.json beside the stack; cost estimate idle"
-                + " $198.90/month (budget $200.00), at 1 payment(s)/s $276.23/month",
+                + " $198.90/month (budget $200.00), at 1 payment(s)/s $279.77/month",
                 first.out().lines().reduce((a, b) -> b).orElseThrow());
     }
 

@@ -16,7 +16,8 @@ import software.constructs.Construct;
  * the database and the Secrets Manager endpoint, invoked by the deployment (never by the API,
  * which has no permission or route to it). It alone may read the owner's secret. It migrates when
  * its region's database is writable and answers "skipped: reader" otherwise, so the same
- * definition serves both regions.
+ * definition serves both regions. An operator invokes it once more after an unplanned failover to
+ * reconcile (it then reads the idempotency table's acknowledgement records).
  */
 public final class MigratorFunction extends Construct {
 
@@ -49,8 +50,14 @@ public final class MigratorFunction extends Construct {
     public record Props(RegionContext region, FunctionPackage code, Network network, EncryptionKey logsKey,
                         EncryptionKey dataKey, int logRetentionDays, String secretArn,
                         Map<String, String> environment, List<ITerraformDependable> database,
-                        String databaseResourceId, String migrationsHash) {
+                        String databaseResourceId, String migrationsHash, String tableArn) {
     }
+
+    /**
+     * What the reconciliation after a failover does with the idempotency table: it reads the
+     * acknowledgement records (a scan; it writes nothing there).
+     */
+    public static final List<String> TABLE_ACTIONS = List.of("dynamodb:Scan");
 
     private final LambdaFunction function;
     private final String functionName;
@@ -72,7 +79,8 @@ public final class MigratorFunction extends Construct {
                                 .condition(List.of(Iam.condition("StringEquals", "kms:ViaService",
                                         "secretsmanager." + region.region() + ".amazonaws.com")))
                                 .build(),
-                        PaymentFunction.decryptEnvironment(region, props.dataKey())),
+                        PaymentFunction.decryptEnvironment(region, props.dataKey()),
+                        Iam.allow("ReadAcknowledgementRecords", TABLE_ACTIONS, List.of(props.tableArn()))),
                 // invoked once per deploy: no versions, no SnapStart, no reserved anything
                 false));
         function = vpcFunction.function();

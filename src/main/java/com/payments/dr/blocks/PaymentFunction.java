@@ -52,32 +52,45 @@ public final class PaymentFunction extends Construct {
      */
     public record Props(RegionContext region, FunctionPackage code, Network network, EncryptionKey logsKey,
                         EncryptionKey dataKey, int logRetentionDays, String tableName,
-                        Map<String, String> environment, String databaseUserArn) {
+                        Map<String, String> environment, String databaseUserArn, List<PolicyStatement> more) {
+
+        /** A function that needs nothing beyond its own region's table and database. */
+        public Props(RegionContext region, FunctionPackage code, Network network, EncryptionKey logsKey,
+                     EncryptionKey dataKey, int logRetentionDays, String tableName,
+                     Map<String, String> environment, String databaseUserArn) {
+            this(region, code, network, logsKey, dataKey, logRetentionDays, tableName, environment, databaseUserArn,
+                    List.of());
+        }
     }
 
     private final LambdaFunction function;
     private final String functionName;
     private final Memo<String> aliasArn;
+    private final String roleArn;
 
     public PaymentFunction(Construct scope, String id, Props props) {
         super(scope, id);
         RegionContext region = props.region();
         String name = region.naming().name(ResourceType.LAMBDA_FUNCTION);
 
-        function = new VpcFunction(this, new VpcFunction.Props(region, name, "payment-function",
+        List<PolicyStatement> permissions = new java.util.ArrayList<>(List.of(
+                Iam.allow("IdempotencyRecords", TABLE_ACTIONS,
+                        List.of(region.arn("dynamodb", "table/" + props.tableName()))),
+                // no Secrets Manager, no owner's password: migrations are the migrator's
+                // (MigratorFunction)
+                decryptEnvironment(region, props.dataKey()),
+                // payments log in as the application role with an IAM token, in this cluster only
+                Iam.allow("ConnectAsApplicationRole", List.of("rds-db:connect"),
+                        List.of(props.databaseUserArn()))));
+        permissions.addAll(props.more());
+        VpcFunction vpcFunction = new VpcFunction(this, new VpcFunction.Props(region, name, "payment-function",
                 "Payment API handler (" + region.role().label() + " region)", HANDLER, MEMORY_MB, TIMEOUT_SECONDS,
                 props.code(), props.network(), props.network().functionSecurityGroupId(), props.logsKey(),
-                props.dataKey(), props.logRetentionDays(), props.environment(), List.of(
-                        Iam.allow("IdempotencyRecords", TABLE_ACTIONS,
-                                List.of(region.arn("dynamodb", "table/" + props.tableName()))),
-                        // no Secrets Manager, no owner's password: migrations are the migrator's
-                        // (MigratorFunction)
-                        decryptEnvironment(region, props.dataKey()),
-                        // payments log in as the application role with an IAM token, in this cluster only
-                        Iam.allow("ConnectAsApplicationRole", List.of("rds-db:connect"),
-                                List.of(props.databaseUserArn()))),
+                props.dataKey(), props.logRetentionDays(), props.environment(), permissions,
                 // the DR copy starts cold on failover day
-                true)).function();
+                true));
+        function = vpcFunction.function();
+        roleArn = vpcFunction.role().arn();
         functionName = function.getFunctionName();
         String version = function.getVersion();
         // terraform_data is Terraform's built-in resource: replaced (and the wait rerun) whenever a
@@ -120,6 +133,11 @@ public final class PaymentFunction extends Construct {
 
     public String functionName() {
         return functionName;
+    }
+
+    /** The function's role, which the acknowledgement mirror's endpoint admits. */
+    public String roleArn() {
+        return roleArn;
     }
 
     public String functionArn() {

@@ -64,7 +64,11 @@ public enum Setting {
             "0 to 10000 payments per second: the load the cost estimate prices besides idle"),
     CUSTOM_DOMAINS("customDomains", "false",
             "true or false: an ACM certificate and a regional API Gateway custom domain per region, and api.<zone> as "
-                    + "alias failover records (needs a delegated zone: ACM validates through it)");
+                    + "alias failover records (needs a delegated zone: ACM validates through it)"),
+    ACK_MIRROR("ackMirror", "false",
+            "true or false: the primary's payment function records every acknowledged payment in the DR region's "
+                    + "table before answering (a DynamoDB interface endpoint in one DR zone over VPC peering, about "
+                    + "$7.40 a month idle), so an unplanned failover loses no acknowledged payment");
 
     private final String contextKey;
     private final String defaultValue;

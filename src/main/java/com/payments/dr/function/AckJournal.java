@@ -48,7 +48,7 @@ public final class AckJournal {
     static final Duration MIRROR_CALL_TIMEOUT = Duration.ofSeconds(1);
     /** After a failed mirror write, the mirror is skipped this long (then tried again). */
     static final Duration MIRROR_BREAKER = Duration.ofSeconds(10);
-    static final String METRIC_NAMESPACE = PaymentHandler.METRIC_NAMESPACE;
+    public static final String METRIC_NAMESPACE = PaymentHandler.METRIC_NAMESPACE;
     /** 1 for a payment acknowledged without its record in the DR region, 0 when it was mirrored. */
     public static final String FAILED_METRIC = "AckMirrorFailed";
     /** Milliseconds one mirror write took (only when it was attempted). */

@@ -7,6 +7,7 @@ import com.hashicorp.cdktf.providers.aws.data_aws_caller_identity.DataAwsCallerI
 import com.hashicorp.cdktf.providers.aws.data_aws_partition.DataAwsPartition;
 import com.hashicorp.cdktf.providers.aws.provider.AwsProvider;
 import com.payments.dr.config.DrConfig;
+import com.payments.dr.blocks.AckMirrorPath;
 import com.payments.dr.blocks.AlertTopic;
 import com.payments.dr.blocks.Dashboard;
 import com.payments.dr.blocks.FailoverDns;
@@ -61,7 +62,18 @@ public final class DrStack extends TerraformStack {
         dr.addDatabase(global, primary);
         // 4. the same function package in both regions, each wired to its own database and secret
         FunctionPackage code = new FunctionPackage(this, "payment_function_package", config.function().packagePath());
-        primary.addPaymentFunction(global, code);
+        // the primary's function records every acknowledgement in the DR replica first (ACK_MIRROR)
+        java.util.Optional<AckMirrorPath> mirror = config.ackMirror()
+                ? java.util.Optional.of(new AckMirrorPath(this, "ack_mirror", new AckMirrorPath.Props(primaryRegion,
+                        primary.network(), drRegion, dr.network(), drRegion.arn("dynamodb", "table/" + global.tableName()))))
+                : java.util.Optional.empty();
+        primary.addPaymentFunction(global, code, mirror);
+        mirror.ifPresent(m -> {
+            Outputs.add(this, "ack_mirror_endpoint", "The DR region's DynamoDB interface endpoint the primary's "
+                    + "function records acknowledgements through", m.endpointUrl());
+            Outputs.add(this, "ack_mirror_peering_id", "The VPC peering that carries the acknowledgement mirror",
+                    m.peeringId());
+        });
         dr.addPaymentFunction(global, code);
         // 5. an identical REST API in front of each region's function
         primary.addPaymentApi();

@@ -1,6 +1,7 @@
 package com.payments.dr.stack;
 
 import com.hashicorp.cdktf.TerraformStack;
+import com.payments.dr.blocks.AckMirrorPath;
 import com.payments.dr.blocks.RegionContext;
 import com.payments.dr.blocks.AlertTopic;
 import com.payments.dr.blocks.Alarms;
@@ -186,6 +187,15 @@ public abstract class RegionalResources extends Construct {
 
     /** Adds this region's payment function, wired to this region's database, secret and table. */
     public final PaymentFunction addPaymentFunction(GlobalResources global, FunctionPackage code) {
+        return addPaymentFunction(global, code, java.util.Optional.empty());
+    }
+
+    /**
+     * As {@link #addPaymentFunction(GlobalResources, FunctionPackage)}, the function recording every
+     * acknowledgement through {@code mirror} into the other region's replica when there is one.
+     */
+    public final PaymentFunction addPaymentFunction(GlobalResources global, FunctionPackage code,
+                                                    java.util.Optional<AckMirrorPath> mirror) {
         Map<String, String> environment = new TreeMap<>();
         environment.put("REGION_ROLE", region.role().label());
         environment.put("IDEMPOTENCY_TABLE", global.tableName());
@@ -201,9 +211,13 @@ public abstract class RegionalResources extends Construct {
         environment.put("JAVA_TOOL_OPTIONS", FUNCTION_JVM_OPTIONS);
         environment.put("ALLOWED_ORIGIN", config.function().allowedOrigin());
         environment.put("ALLOWED_CURRENCIES", String.join(",", config.function().currencies()));
+        Map<String, String> functionEnvironment = new TreeMap<>(environment);
+        mirror.ifPresent(m -> functionEnvironment.putAll(m.functionEnvironment()));
         function = new PaymentFunction(this, "payment_function", new PaymentFunction.Props(region, code, network,
-                logsKey, dataKey, config.logRetentionDays(), global.tableName(),
-                environment, region.arn("rds-db", "dbuser:" + database.clusterResourceId() + "/" + FUNCTION_DB_USER)));
+                logsKey, dataKey, config.logRetentionDays(), global.tableName(), functionEnvironment,
+                region.arn("rds-db", "dbuser:" + database.clusterResourceId() + "/" + FUNCTION_DB_USER),
+                mirror.map(m -> List.of(m.functionStatement())).orElse(List.of())));
+        mirror.ifPresent(m -> m.restrictTo(function.roleArn()));
         // the same settings plus the owner's secret, which only the migrator is given
         Map<String, String> migratorEnvironment = new TreeMap<>(environment);
         migratorEnvironment.put("DB_SECRET_ARN", global.secretArn(region.region()));
@@ -211,7 +225,10 @@ public abstract class RegionalResources extends Construct {
         migratorEnvironment.remove("DB_READER_HOST");
         migrator = new MigratorFunction(this, "migrator", new MigratorFunction.Props(region, code, network, logsKey,
                 dataKey, config.logRetentionDays(), global.secretArn(region.region()), migratorEnvironment,
-                database.instances(), database.clusterResourceId(), SchemaMigrator.digest(SchemaMigrator.MIGRATIONS)));
+                database.instances(), database.clusterResourceId(), SchemaMigrator.digest(SchemaMigrator.MIGRATIONS),
+                region.arn("dynamodb", "table/" + global.tableName())));
+        // the reconciliation after a failover reads the table's acknowledgement records
+        network.allowMigratorTo("dynamodb");
         network.restrictEndpoints(endpointAccess(global));
         String role = region.role().label();
         output("function_name", "Payment function of the " + role + " region", function.functionName());
@@ -247,7 +264,9 @@ public abstract class RegionalResources extends Construct {
      */
     private Map<String, Network.EndpointAccess> endpointAccess(GlobalResources global) {
         Map<String, Network.EndpointAccess> access = new TreeMap<>();
-        access.put("dynamodb", new Network.EndpointAccess(PaymentFunction.TABLE_ACTIONS,
+        List<String> tableActions = new java.util.ArrayList<>(PaymentFunction.TABLE_ACTIONS);
+        tableActions.addAll(MigratorFunction.TABLE_ACTIONS);
+        access.put("dynamodb", new Network.EndpointAccess(tableActions,
                 List.of(region.arn("dynamodb", "table/" + global.tableName()))));
         access.put("secretsmanager", new Network.EndpointAccess(MigratorFunction.SECRET_ACTIONS,
                 List.of(global.secretArn(region.region())), List.of(migrator.roleArn())));
@@ -311,7 +330,8 @@ public abstract class RegionalResources extends Construct {
                 api.stageName(), database.clusterIdentifier(), config.database().minAcu(),
                 config.database().maxAcu(),
                 Watchlist.watchesGlobalDatabaseLag(region.role()) ? java.util.Optional.of(database.clusterIdentifier()) : java.util.Optional.empty(),
-                global.tableName(), replication);
+                global.tableName(), replication,
+                config.ackMirror() && region.role() == com.payments.dr.naming.RegionRole.PRIMARY);
         alarms = new Alarms(this, "alarms", region, Watchlist.of(targets, config.alarms()), alerts.arn());
         return alarms;
     }

@@ -145,7 +145,7 @@ class ReadinessReportTest {
         assertEquals("198.90", cost.get("idleUsd").toString());
         assertEquals("200.00", cost.get("budgetUsd").toString());
         assertEquals("1", cost.get("paymentsPerSecond").toString());
-        assertEquals(26, cost.getAsJsonArray("lines").size());
+        assertEquals(28, cost.getAsJsonArray("lines").size());
         assertEquals("150", JsonParser.parseString(a.json()).getAsJsonObject().getAsJsonArray("tiers").get(0)
                 .getAsJsonObject().getAsJsonObject("rto").get("seconds").toString());
     }

@@ -92,7 +92,13 @@ class MigratorTest {
         document.getAsJsonArray("statement").forEach(s -> bySid.put(s.getAsJsonObject().get("sid").getAsString(),
                 s.getAsJsonObject()));
         assertEquals(java.util.Set.of("WriteLogs", "ManageVpcNetworkInterfaces", "OwnerCredentials",
-                "DecryptCredentials", "DecryptEnvironment"), bySid.keySet());
+                "DecryptCredentials", "DecryptEnvironment", "ReadAcknowledgementRecords"), bySid.keySet());
+        // the reconciliation after a failover scans its own region's replica of the table, nothing more
+        assertEquals(List.of("dynamodb:Scan"), Synth.strings(bySid.get("ReadAcknowledgementRecords")
+                .getAsJsonArray("actions")));
+        assertEquals(List.of("arn:${data.aws_partition." + role + "_partition.partition}:dynamodb:" + region + ":${data"
+                + ".aws_caller_identity." + role + "_caller_identity.account_id}:table/${aws_dynamodb_table.global_state_table"
+                + "_FB99B84E.name}"), Synth.strings(bySid.get("ReadAcknowledgementRecords").getAsJsonArray("resources")));
         assertEquals(List.of("secretsmanager:GetSecretValue"),
                 Synth.strings(bySid.get("OwnerCredentials").getAsJsonArray("actions")));
         assertTrue(Synth.strings(bySid.get("OwnerCredentials").getAsJsonArray("resources")).get(0)

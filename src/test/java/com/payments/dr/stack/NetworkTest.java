@@ -157,9 +157,13 @@ class NetworkTest {
                 .map(out -> group(out.get("security_group_id")) + " -> " + (out.has("prefix_list_id")
                         ? "prefix list" : group(out.get("referenced_security_group_id"))))
                 .sorted().toList();
+        // the migrator also reads the table (DynamoDB's prefix list) for the reconciliation after a failover
         assertEquals(List.of(function + " -> " + database, function + " -> prefix list",
-                migrator + " -> " + database, migrator + " -> " + endpoints).stream().sorted().toList(), egress,
-                "the function reaches the database and DynamoDB (no S3, no Secrets Manager)");
+                migrator + " -> " + database, migrator + " -> " + endpoints, migrator + " -> prefix list").stream()
+                .sorted().toList(), egress, "the function reaches the database and DynamoDB (no S3, no Secrets Manager)");
+        String dynamodb = synth.ref("aws_vpc_endpoint", role + "_network_dynamodb_endpoint", "prefix_list_id");
+        inRegion("aws_vpc_security_group_egress_rule", role).stream().filter(out -> out.has("prefix_list_id"))
+                .forEach(out -> assertEquals(dynamodb, out.get("prefix_list_id").getAsString(), out.toString()));
         List<String> ingress = inRegion("aws_vpc_security_group_ingress_rule", role).stream()
                 .map(in -> group(in.get("security_group_id")) + " <- " + group(in.get("referenced_security_group_id")))
                 .sorted().toList();
