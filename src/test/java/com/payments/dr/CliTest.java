@@ -275,7 +275,7 @@ class CliTest {
         try {
             Result bad = run(Map.of(), "--outdir", dir.resolve("bad-drill").toString());
             assertEquals(Cli.BAD_INPUT, bad.code());
-            assertEquals("error: " + drill + " is not a drill result (IllegalStateException: missing \"scenarios\")\n",
+            assertEquals("error: " + drill + " is not a drill result (IllegalStateException: missing \"schema\")\n",
                     bad.err());
             assertFalse(Files.exists(dir.resolve("bad-drill")));
         } finally {

@@ -149,9 +149,9 @@ public record FunctionConfig(
                 dynamoEndpoint, ackMirror);
     }
 
-    /** The same settings aimed at another host: the reconciliation's restored snapshot. */
-    public FunctionConfig withDbHost(String host) {
-        return new FunctionConfig(regionRole, awsRegion, idempotencyTable, dbSecretArn, host, host, dbPort, dbName,
+    /** The same settings aimed at another host and port: the reconciliation's restored snapshot. */
+    public FunctionConfig withDbEndpoint(String host, int port) {
+        return new FunctionConfig(regionRole, awsRegion, idempotencyTable, dbSecretArn, host, host, port, dbName,
                 dbUser, dbSslMode, dbSslRootCert, allowedOrigin, allowedCurrencies, maxAmount, dynamoEndpoint,
                 ackMirror);
     }

@@ -97,8 +97,9 @@ public final class MigrationHandler implements RequestStreamHandler {
     /**
      * No payload (the deployment's invoke) migrates. {@code {"action": "reconcile"}} reconciles after
      * an unplanned failover ({@link Reconciler}), with {@code "snapshot_host"} (the old primary's
-     * volume restored as a temporary cluster, same port, database and owner) once it exists and
-     * optionally {@code "window_minutes"}.
+     * volume restored as a temporary cluster: same database and owner; {@code "snapshot_port"} if it
+     * is not the writer's) once it exists, and optionally {@code "window_minutes"} and {@code
+     * "since"} (an ISO-8601 time: only acknowledgement records of payments stored from then on).
      */
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
@@ -130,13 +131,16 @@ public final class MigrationHandler implements RequestStreamHandler {
         java.time.Duration window = event.has("window_minutes")
                 ? java.time.Duration.ofMinutes(event.get("window_minutes").getAsLong()) : Reconciler.DEFAULT_WINDOW;
         try (Connection writer = connect(config);
-             Connection snapshot = snapshotHost.isPresent() ? connect(config.withDbHost(snapshotHost.get())) : null) {
+             Connection snapshot = snapshotHost.isPresent() ? connect(config.withDbEndpoint(snapshotHost.get(),
+                     event.has("snapshot_port") ? event.get("snapshot_port").getAsInt() : config.dbPort())) : null) {
             if (!PaymentDatabase.isWritable(writer)) {
                 throw new IllegalStateException("reconciliation refused: this region's database is a reader;"
                         + " run it in the region that took over");
             }
+            Optional<java.time.Instant> since = event.has("since")
+                    ? Optional.of(java.time.Instant.parse(event.get("since").getAsString())) : Optional.empty();
             return new Reconciler(table(), config.idempotencyTable())
-                    .run(writer, Optional.ofNullable(snapshot), window).toJson();
+                    .run(writer, Optional.ofNullable(snapshot), window, since).toJson();
         } catch (SQLException e) {
             Log.error("reconciliation_failed", "state", String.valueOf(e.getSQLState()));
             throw new IllegalStateException("reconciliation failed: database error " + e.getSQLState(), e);

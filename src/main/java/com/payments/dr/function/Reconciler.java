@@ -109,13 +109,21 @@ public final class Reconciler {
         this.tableName = tableName;
     }
 
+    /** As {@link #run(Connection, Optional, Duration, Optional)}, over every acknowledgement record. */
+    public Result run(Connection writer, Optional<Connection> snapshot, Duration window) throws SQLException {
+        return run(writer, snapshot, window, Optional.empty());
+    }
+
     /**
      * @param writer   the promoted cluster, as the schema owner
      * @param snapshot the old primary's volume restored, as the schema owner; empty before it exists
      * @param window   how far before the snapshot's newest row its rows are compared
+     * @param since    only acknowledgement records of payments stored from then on (a big table's
+     *                 week of records need not be read when the failover was an hour ago)
      */
-    public Result run(Connection writer, Optional<Connection> snapshot, Duration window) throws SQLException {
-        List<AckJournal.Ack> acks = acknowledgements();
+    public Result run(Connection writer, Optional<Connection> snapshot, Duration window, Optional<Instant> since)
+            throws SQLException {
+        List<AckJournal.Ack> acks = acknowledgements(since);
         Map<String, Row> held = rows(writer, acks.stream().map(AckJournal.Ack::paymentId).toList());
         List<String> fromAcks = new ArrayList<>();
         for (AckJournal.Ack ack : acks) {
@@ -163,26 +171,36 @@ public final class Reconciler {
         return result;
     }
 
-    /** Every acknowledgement record in this region's replica (a consistent scan). */
-    List<AckJournal.Ack> acknowledgements() {
+    /**
+     * The acknowledgement records in this region's replica (a consistent scan), of payments stored
+     * from {@code since} on when given (ISO-8601 times in UTC compare as text, to the second).
+     */
+    List<AckJournal.Ack> acknowledgements(Optional<Instant> since) {
         List<AckJournal.Ack> acks = new ArrayList<>();
+        Map<String, AttributeValue> values = new java.util.HashMap<>(Map.of(":ack", AttributeValue.fromS(AckJournal.PREFIX)));
+        since.ifPresent(t -> values.put(":since", AttributeValue.fromS(t.toString())));
         table.scanPaginator(b -> b.tableName(tableName).consistentRead(true)
-                        .filterExpression("begins_with(pk, :ack)")
-                        .expressionAttributeValues(Map.of(":ack", AttributeValue.fromS(AckJournal.PREFIX))))
+                        .filterExpression("begins_with(pk, :ack)" + (since.isPresent() ? " AND created_at >= :since" : ""))
+                        .expressionAttributeValues(values))
                 .items().forEach(item -> acks.add(AckJournal.Ack.fromItem(item)));
         return acks;
     }
 
+    /** Rows looked up by payment id, a thousand ids a query. */
+    static final int BATCH = 1000;
+
     private static Map<String, Row> rows(Connection c, List<String> paymentIds) throws SQLException {
-        if (paymentIds.isEmpty()) {
-            return Map.of();
+        Map<String, Row> rows = new LinkedHashMap<>();
+        for (int from = 0; from < paymentIds.size(); from += BATCH) {
+            List<String> batch = paymentIds.subList(from, Math.min(paymentIds.size(), from + BATCH));
+            try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM payments"
+                    + " WHERE payment_id = ANY (?::uuid[])")) {
+                Array ids = c.createArrayOf("text", batch.toArray());
+                select.setArray(1, ids);
+                rows.putAll(read(select));
+            }
         }
-        try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM payments"
-                + " WHERE payment_id = ANY (?::uuid[])")) {
-            Array ids = c.createArrayOf("text", paymentIds.toArray());
-            select.setArray(1, ids);
-            return read(select);
-        }
+        return rows;
     }
 
     /** The snapshot's rows of the last {@code window} before its newest one. */

@@ -182,6 +182,12 @@ public abstract class RegionalResources extends Construct {
         output("db_writer_endpoint", "Aurora cluster (writer) endpoint of the " + role + " region",
                 database.writerEndpoint());
         output("db_reader_endpoint", "Aurora reader endpoint of the " + role + " region", database.readerEndpoint());
+        // where the reconciliation restores the old primary's snapshot beside the writer (runbook)
+        output("db_subnet_group", "Aurora subnet group of the " + role + " region", database.subnetGroupName());
+        output("db_security_group_id", "Security group of the " + role + " region's Aurora cluster (the migrator"
+                + " reaches what carries it)", network.databaseSecurityGroupId());
+        output("data_key_arn", "The " + role + " region's data key (Aurora storage, snapshots copied into the"
+                + " region)", dataKey.arn());
         return database;
     }
 

@@ -146,6 +146,13 @@ class ReconcilerTest {
         // the retried payment keeps the copy the client was answered with
         assertEquals("us-east-2", row(WRITER, retried).get("region"));
 
+        // records of payments stored before "since" are not read (a big table's week of records)
+        try (Connection writer = pg.admin(WRITER)) {
+            Reconciler.Result recent = new Reconciler(drTable, table).run(writer, Optional.empty(),
+                    Reconciler.DEFAULT_WINDOW, Optional.of(t.plusSeconds(10)));
+            assertEquals(2, recent.acknowledged());
+            assertEquals(-1, recent.snapshotRows());
+        }
         // a second run finds everything in place
         try (Connection writer = pg.admin(WRITER); Connection snapshot = pg.admin(SNAPSHOT)) {
             Reconciler.Result again = new Reconciler(drTable, table).run(writer, Optional.of(snapshot),

@@ -474,6 +474,8 @@ final class TestPostgres implements AutoCloseable {
                 .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
                 .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
                         new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                        // the drill's writer endpoint (WriterEndpoint) in front of this server
+                        new GeneralName(GeneralName.iPAddress, WriterEndpoint.HOST),
                         new GeneralName(GeneralName.dNSName, "localhost")}))
                 .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()));
         Path crt = dir.resolve(name + ".crt");
