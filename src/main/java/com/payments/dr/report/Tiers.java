@@ -101,7 +101,10 @@ final class Tiers {
                 new Tier.Objective(DATABASE_TYPICAL_LAG_SECONDS, "planned switchover: 0 (the secondary catches up "
                         + "first); unplanned failover: the replication lag at the fault, typically under "
                         + CostEstimate.num(DATABASE_TYPICAL_LAG_SECONDS) + " s" + alarmAt + "; no cap: the stack "
-                        + "does not set rds.global_db_rpo"),
+                        + "does not set rds.global_db_rpo. Acknowledged payments among those rows are stored again "
+                        + "from their acknowledgement records (a client's retry, or the reconciliation in the runbook)"
+                        + (config.ackMirror() ? "" : "; with ACK_MIRROR=false the last records return only with the "
+                        + "primary region or its snapshot")),
                 new Tier.Objective(DATABASE_FAILOVER_SECONDS, "about 1-2 min for switchover-global-cluster or "
                         + "failover-global-cluster once started (AWS: in the order of minutes)"),
                 measured, alarms(inventory, RegionRole.DR, config.drRegion(), "db-global-replication-lag"),

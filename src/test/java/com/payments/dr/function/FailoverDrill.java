@@ -102,6 +102,7 @@ final class FailoverDrill implements AutoCloseable {
     private final Path functionLogFile = Path.of("target", "drill-function.log");
     private PrintStream functionLog;
     private PrintStream logBefore = System.out;
+    private java.util.logging.Level postgresLogLevel;
     private TestPostgres primaryDb;
     private TestPostgres drDb;
     private WriterEndpoint primaryWriter;
@@ -131,6 +132,9 @@ final class FailoverDrill implements AutoCloseable {
         Files.createDirectories(functionLogFile.getParent());
         functionLog = new PrintStream(Files.newOutputStream(functionLogFile), true, StandardCharsets.UTF_8);
         logBefore = Log.redirect(functionLog);
+        // the JDBC driver reports on the console each connection the drill's endpoints refuse or reset
+        postgresLogLevel = java.util.logging.Logger.getLogger("org.postgresql").getLevel();
+        java.util.logging.Logger.getLogger("org.postgresql").setLevel(java.util.logging.Level.SEVERE);
         primaryDb = TestPostgres.startNewReplicated();
         closeLast.add(primaryDb);
         primaryDb.createDatabase(DB);
@@ -345,11 +349,7 @@ final class FailoverDrill implements AutoCloseable {
 
     /** Lines of the function log since {@code offset} that record a degraded acknowledgement. */
     private long degradedSince(long offset) throws java.io.IOException {
-        byte[] all = Files.readAllBytes(functionLogFile);
-        String text = new String(all, (int) Math.min(offset, all.length), (int) Math.max(0, all.length - offset),
-                StandardCharsets.UTF_8);
-        return text.lines().filter(l -> l.contains("\"event\":\"ack_recorded\"")
-                && l.contains("\"durability\":\"degraded\"")).count();
+        return logged(offset, "\"event\":\"ack_recorded\"", "\"durability\":\"degraded\"");
     }
 
     /**
@@ -427,12 +427,13 @@ final class FailoverDrill implements AutoCloseable {
 
     /**
      * The planned move, as a global switchover does it, with INSERTs in flight when the writer is
-     * demoted: the drill holds a lock that INSERTs wait for until two of them are waiting (seen on
-     * the server, so nothing here is a matter of timing); the server ends one session (57P01, its
-     * INSERT rolled back) and, once its function has logged that, the writer endpoint goes inactive
-     * and resets the other connections (08006: their INSERTs commit when the lock is released, their
-     * answers lost). The writer turns read-only, the secondary replays up to its last WAL position
-     * and is promoted, and its endpoint activates.
+     * demoted: the drill holds a lock that INSERTs wait for, and acts only on what the server shows
+     * waiting (so nothing here is a matter of timing). The server ends waiting sessions, one at a
+     * time, until a new payment's function has logged its outcome unknown (57P01, the INSERT rolled
+     * back); then the writer endpoint goes inactive and resets the other connections while a fresh
+     * INSERT waits (08006: the INSERTs commit when the lock is released, their answers lost). The
+     * writer turns read-only, the secondary replays up to its last WAL position and is promoted,
+     * and its endpoint activates.
      */
     private DrillLedger.Counted switchover(String name, long start, TestPostgres from, WriterEndpoint fromEndpoint,
                                            TestPostgres to, WriterEndpoint toEndpoint, int target,
@@ -447,11 +448,18 @@ final class FailoverDrill implements AutoCloseable {
         try (Connection lock = from.admin(DB); Statement l = lock.createStatement()) {
             lock.setAutoCommit(false);
             l.execute("LOCK TABLE payments IN SHARE ROW EXCLUSIVE MODE");
-            int terminated = awaitWaitingInsert(from, -1);
-            try (Connection c = from.admin("postgres"); Statement s = c.createStatement()) {
-                s.execute("SELECT pg_terminate_backend(" + terminated + ")");
+            // a waiting INSERT may be a new payment's or a replay's (a resend re-asserting its row,
+            // which answers replay_unavailable): sessions are ended one at a time until a new
+            // payment's client has been told its outcome is unknown
+            int terminated = -1;
+            while (logged(logFrom, OUTCOME_UNKNOWN, "57P01") == 0) {
+                long before = logged(logFrom, "57P01");
+                terminated = awaitWaitingInsert(from, terminated);
+                try (Connection c = from.admin("postgres"); Statement s = c.createStatement()) {
+                    s.execute("SELECT pg_terminate_backend(" + terminated + ")");
+                }
+                awaitLogged(logFrom, before, "57P01");
             }
-            awaitLogged(logFrom, "\"event\":\"payment_outcome_unknown\"", "57P01");
             // another INSERT that began waiting a moment ago, far from its lock timeout: reset now
             awaitWaitingInsert(from, terminated);
             fromEndpoint.deactivate();
@@ -462,7 +470,7 @@ final class FailoverDrill implements AutoCloseable {
             }
             lock.commit();
         }
-        awaitLogged(logFrom, "\"event\":\"payment_outcome_unknown\"", "08006");
+        awaitLogged(logFrom, 0, "08006");
         awaitReplayed(to, quiescedLsn(from));
         stages.put("secondary caught up", System.currentTimeMillis());
         to.promote();
@@ -513,20 +521,26 @@ final class FailoverDrill implements AutoCloseable {
     /** How recent a waiting INSERT must be for the drill to act on it (the lock timeout is 2 s). */
     static final long FRESH_WAIT_MILLIS = 300;
 
-    /** Waits (bounded) until the function log has, since {@code offset}, a line with both texts. */
-    private void awaitLogged(long offset, String event, String text) throws Exception {
+    static final String OUTCOME_UNKNOWN = "\"event\":\"payment_outcome_unknown\"";
+
+    /** Lines of the function log since {@code offset} that contain every one of {@code texts}. */
+    private long logged(long offset, String... texts) throws java.io.IOException {
+        byte[] all = Files.readAllBytes(functionLogFile);
+        String since = new String(all, (int) Math.min(offset, all.length), (int) Math.max(0, all.length - offset),
+                StandardCharsets.UTF_8);
+        return since.lines().filter(l -> java.util.Arrays.stream(texts).allMatch(l::contains)).count();
+    }
+
+    /** Waits (bounded) until more than {@code count} lines since {@code offset} contain {@code text}. */
+    private void awaitLogged(long offset, long count, String text) throws Exception {
         long end = System.currentTimeMillis() + STAGE_LIMIT.toMillis();
         while (System.currentTimeMillis() < end) {
-            byte[] all = Files.readAllBytes(functionLogFile);
-            String since = new String(all, (int) Math.min(offset, all.length), (int) Math.max(0, all.length - offset),
-                    StandardCharsets.UTF_8);
-            if (since.lines().anyMatch(l -> l.contains(event) && l.contains(text))) {
+            if (logged(offset, text) > count) {
                 return;
             }
             Thread.sleep(10);
         }
-        throw new IllegalStateException("the functions did not log " + event + " with " + text + " within "
-                + STAGE_LIMIT);
+        throw new IllegalStateException("the functions did not log " + text + " within " + STAGE_LIMIT);
     }
 
     private static String serverNow(TestPostgres server) throws SQLException {
@@ -622,6 +636,10 @@ final class FailoverDrill implements AutoCloseable {
                 s.status409(), s.status429(), s.status503(), s.otherErrors(), s.lostAtPromotion(), s.recoveredByRetry(),
                 s.recoveredByReconciliation(), s.lostForGood(), s.duplicates());
         report.println("    timeline (ms after the fault): " + s.timeline());
+        List<String> late = client.attempts.stream().filter(a -> !a.ok()).sorted(java.util.Comparator.comparingLong(
+                DrillClient.Attempt::atMillis).reversed()).limit(3).map(a -> a.region() + " " + a.status() + " "
+                + a.code() + " at " + a.atMillis()).toList();
+        report.println("    last refusals: " + late);
         report.println("    outcomes: " + c.outcomes());
         c.lostForGood().forEach(k -> report.println("    LOST FOR GOOD: " + k));
         c.duplicates().forEach(k -> report.println("    DUPLICATE: " + k));
@@ -690,6 +708,7 @@ final class FailoverDrill implements AutoCloseable {
             }
         }
         Log.redirect(logBefore);
+        java.util.logging.Logger.getLogger("org.postgresql").setLevel(postgresLogLevel);
         if (functionLog != null) {
             functionLog.close();
         }
