@@ -49,18 +49,11 @@ public final class PaymentFunction extends Construct {
      * @param environment the function's settings (see {@code FunctionConfig})
      * @param databaseUserArn the {@code rds-db:dbuser} ARN of the application role in this region's
      *                        cluster, for IAM database authentication
+     * @param more        what else the function does (the acknowledgement mirror's writes)
      */
     public record Props(RegionContext region, FunctionPackage code, Network network, EncryptionKey logsKey,
                         EncryptionKey dataKey, int logRetentionDays, String tableName,
                         Map<String, String> environment, String databaseUserArn, List<PolicyStatement> more) {
-
-        /** A function that needs nothing beyond its own region's table and database. */
-        public Props(RegionContext region, FunctionPackage code, Network network, EncryptionKey logsKey,
-                     EncryptionKey dataKey, int logRetentionDays, String tableName,
-                     Map<String, String> environment, String databaseUserArn) {
-            this(region, code, network, logsKey, dataKey, logRetentionDays, tableName, environment, databaseUserArn,
-                    List.of());
-        }
     }
 
     private final LambdaFunction function;

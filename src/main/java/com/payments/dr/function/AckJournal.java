@@ -141,10 +141,6 @@ public final class AckJournal {
         return PREFIX + scopedKey;
     }
 
-    public boolean mirrors() {
-        return mirror.isPresent();
-    }
-
     /**
      * Writes the record, mirrored if it can, and says where it went. Never throws: the payment is
      * stored whatever happens here, and its acknowledgement must not turn into an error.

@@ -57,14 +57,9 @@ public final class HealthService {
     /**
      * @param database the writer endpoint's connection (payments use the same)
      * @param reader   the reader endpoint's connection, for the readiness probe
+     * @param cache    how long an answer is reused ({@link #CACHE} when deployed)
      */
     public HealthService(IdempotencyStore store, PaymentDatabase database, PaymentDatabase reader, String region,
-            RegionRole role, Clock clock) {
-        this(store, database, reader, region, role, clock, CACHE);
-    }
-
-    /** @param cache how long an answer is reused ({@link #CACHE} when deployed) */
-    HealthService(IdempotencyStore store, PaymentDatabase database, PaymentDatabase reader, String region,
             RegionRole role, Clock clock, Duration cache) {
         this.cache = cache;
         this.store = store;

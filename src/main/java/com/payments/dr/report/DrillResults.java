@@ -112,26 +112,31 @@ public record DrillResults(
      * and bytes, in order), or empty when a file is missing (a packaged run without sources).
      */
     public static Optional<String> countingCodeDigest(Path projectDir) {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
+        StringBuilder code = new StringBuilder();
         for (Path file : COUNTING_CODE) {
             Path path = projectDir.resolve(file);
             if (!Files.isRegularFile(path)) {
                 return Optional.empty();
             }
             try {
-                sha.update((file.toString().replace('\\', '/') + "\n").getBytes(StandardCharsets.UTF_8));
                 // line endings normalised: a checkout on Windows counts the same code
-                sha.update(Files.readString(path).replace("\r\n", "\n").getBytes(StandardCharsets.UTF_8));
+                code.append(file.toString().replace('\\', '/')).append('\n')
+                        .append(Files.readString(path).replace("\r\n", "\n"));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
             }
         }
-        return Optional.of(HexFormat.of().formatHex(sha.digest()).substring(0, 16));
+        return Optional.of(digest("SHA-256", code.toString()).substring(0, 16));
+    }
+
+    /** The hex digest of {@code text}; an algorithm the platform lacks is a broken JVM, not an input error. */
+    static String digest(String algorithm, String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm)
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(algorithm + " is not available", e);
+        }
     }
 
     /** Whether these results were counted by the counting code under {@code projectDir}. */

@@ -89,10 +89,31 @@ class AckMirrorTest {
         return handler;
     }
 
+    /**
+     * Fails, inside the SDK's execution, the calls of {@code operation} ("GetItemRequest",
+     * "PutItemRequest") on acknowledgement records only.
+     */
+    private static software.amazon.awssdk.core.interceptor.ExecutionInterceptor failingOnAcks(String operation) {
+        return new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(software.amazon.awssdk.core.interceptor.Context.BeforeExecution context,
+                    software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+                Object request = context.request();
+                Map<String, AttributeValue> key = request instanceof software.amazon.awssdk.services.dynamodb.model
+                        .GetItemRequest get ? get.key() : request instanceof software.amazon.awssdk.services.dynamodb
+                        .model.PutItemRequest put ? put.item() : Map.of();
+                if (request.getClass().getSimpleName().equals(operation) && key.containsKey("pk")
+                        && key.get("pk").s().startsWith(AckJournal.PREFIX)) {
+                    throw software.amazon.awssdk.core.exception.SdkClientException.create("the table is unreachable");
+                }
+            }
+        };
+    }
+
     /** A container of the DR region's function after a failover: no mirror, its own replica. */
-    private PaymentHandler drWriter() {
+    private PaymentHandler drWriter(software.amazon.awssdk.core.interceptor.ExecutionInterceptor... faults) {
         FunctionConfig config = Fixtures.localConfig(TABLE, DB, "REGION_ROLE", "dr", "AWS_REGION", "us-east-2");
-        DynamoDbClient local = dynamo.functionClient(config);
+        DynamoDbClient local = dynamo.functionClient(config, faults);
         PaymentHandler handler = new PaymentHandler(new FunctionRuntime(config, local, Optional.empty(),
                 Fixtures.appCredentials(), clock, Timings.DEPLOYED));
         opened.add(handler);
@@ -207,6 +228,19 @@ class AckMirrorTest {
     }
 
     @Test
+    void aRecordNoTableTakesIsLoggedAndThePaymentStillAcknowledged() throws Exception {
+        PaymentHandler handler = drWriter(failingOnAcks("PutItemRequest"));
+        String key = key();
+        LogCapture.Captured<ApiResponse> sent = LogCapture.during(() -> handler.handle(
+                Fixtures.postPayment(key, body("6.50"))));
+        // the payment is stored: its acknowledgement must not turn into an error
+        assertEquals(201, sent.value().statusCode(), sent.value().body());
+        assertTrue(ack(drTable, key).isEmpty());
+        assertTrue(sent.log().contains("\"event\":\"ack_record_failed\""), sent.log());
+        assertTrue(sent.log().contains("\"durability\":\"none\""), sent.log());
+    }
+
+    @Test
     void withoutAMirrorTheRecordIsLocalAndNoMetricIsPublished() throws Exception {
         PaymentHandler handler = drWriter();
         String key = key();
@@ -256,6 +290,29 @@ class AckMirrorTest {
         ApiResponse reused = dr.handle(Fixtures.postPayment(key, body("8.00")));
         assertEquals(409, reused.statusCode());
         assertEquals("idempotency_key_reused", Fixtures.body(reused).get("error").getAsString());
+        // the record cannot be read: the claim is still held, so the answer is still a 409
+        PaymentHandler blind = drWriter(failingOnAcks("GetItemRequest"));
+        String unreadable = key();
+        drStore.claim(MERCHANT + "/" + unreadable, new PaymentRequest(unreadable, new java.math.BigDecimal("7.50"),
+                "USD", MERCHANT, Optional.empty()).requestHash(), "us-east-1", Deadline.after(Duration.ofSeconds(5)));
+        LogCapture.Captured<ApiResponse> blindAnswer = LogCapture.during(() -> blind.handle(
+                Fixtures.postPayment(unreadable, body("7.50"))));
+        assertEquals(409, blindAnswer.value().statusCode());
+        assertTrue(blindAnswer.log().contains("\"event\":\"ack_lookup_failed\""), blindAnswer.log());
+        // a key reused with another body after its idempotency record expired: the claim is the new
+        // body's, the acknowledgement record the first one's
+        String reusedKey = key();
+        PaymentRequest first = new PaymentRequest(reusedKey, new java.math.BigDecimal("1.00"), "USD", MERCHANT,
+                Optional.empty());
+        new AckJournal(drTable, Optional.empty(), TABLE, clock, AckJournal.MIRROR_BREAKER).record(
+                new AckJournal.Ack(MERCHANT + "/" + reusedKey, first.paymentId().toString(), first.requestHash(), "1.00",
+                        "USD", MERCHANT, null, "ACCEPTED", "us-east-1", Instant.now().toString(), 201, "{}",
+                        "us-east-1", "primary", null), Deadline.after(Duration.ofSeconds(5)));
+        drStore.claim(MERCHANT + "/" + reusedKey, new PaymentRequest(reusedKey, new java.math.BigDecimal("2.00"), "USD",
+                MERCHANT, Optional.empty()).requestHash(), "us-east-1", Deadline.after(Duration.ofSeconds(5)));
+        ApiResponse other = dr.handle(Fixtures.postPayment(reusedKey, body("2.00")));
+        assertEquals(409, other.statusCode());
+        assertEquals("idempotency_key_reused", Fixtures.body(other).get("error").getAsString());
         // a claim held elsewhere without any acknowledgement is still in progress
         String pending = key();
         drStore.claim(MERCHANT + "/" + pending, new PaymentRequest(pending, new java.math.BigDecimal("9.00"), "USD",

@@ -205,6 +205,22 @@ class ReconcilerTest {
                 new ByteArrayOutputStream(), null));
         assertTrue(unknown.getMessage().startsWith("unknown action \"drop\""), unknown.getMessage());
 
+        // a snapshot that cannot be reached is a failed reconciliation, with the database's state
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        JsonObject unreachable = new JsonObject();
+        unreachable.addProperty("snapshot_host", "127.0.0.1");
+        unreachable.addProperty("snapshot_port", closed);
+        IllegalStateException down = assertThrows(IllegalStateException.class, () -> handler.reconcile(unreachable));
+        assertEquals("reconciliation failed: database error 08001", down.getMessage());
+        // deployed, the table's client is built from the configuration with Lambda's credentials
+        // (none here: the SDK's own error, nothing stored)
+        MigrationHandler deployed = new MigrationHandler(writer, Fixtures.ownerCredentials(), SchemaMigrator.MIGRATIONS);
+        assertThrows(software.amazon.awssdk.core.exception.SdkException.class,
+                () -> deployed.reconcile(new JsonObject()));
+
         // a reader (the old primary once demoted) refuses: only the writer region can store what was lost
         String readOnly = "payments_reconcile_ro";
         pg.createDatabase(readOnly);

@@ -97,8 +97,15 @@ class DrillResultsTest {
         assertEquals(DrillResults.Freshness.CURRENT, current.freshness(dir));
         Files.writeString(ledger, "class DrillLedger { int lost; }\n");
         assertEquals(DrillResults.Freshness.STALE, current.freshness(dir));
+        // unreadable (not UTF-8): an error naming the file, never a silent "unknown"
+        Files.write(ledger, new byte[] {'{', (byte) 0xC3, '}'});
+        UncheckedIOException unreadable = assertThrows(UncheckedIOException.class, () -> current.freshness(dir));
+        assertTrue(unreadable.getMessage().startsWith("cannot read " + ledger + ": "), unreadable.getMessage());
         Files.delete(ledger);
         assertEquals(DrillResults.Freshness.UNKNOWN, current.freshness(dir));
+        assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", DrillResults.digest("SHA-256", "abc"));
+        IllegalStateException broken = assertThrows(IllegalStateException.class, () -> DrillResults.digest("NO-SUCH", ""));
+        assertEquals("NO-SUCH is not available", broken.getMessage());
     }
 
     @Test
