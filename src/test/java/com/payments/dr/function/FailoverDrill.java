@@ -139,6 +139,7 @@ final class FailoverDrill implements AutoCloseable {
         closeLast.add(primaryDb);
         primaryDb.createDatabase(DB);
         Fixtures.prepareRoles(primaryDb);
+        report.printf("  primary database up in %d ms%n", System.currentTimeMillis() - begun);
         link = new DelayedLink(primaryDb.port(), 0);
         closeLast.add(link);
         drDb = TestPostgres.standbyOf(primaryDb, link.port(), "drill_dr");
@@ -172,8 +173,10 @@ final class FailoverDrill implements AutoCloseable {
         primaryEnv.put("ACK_MIRROR_ENDPOINT", "http://127.0.0.1:" + mirrorLink.port());
         Map<String, String> drEnv = env("dr", DR_REGION, drDb, bundle, engine);
         // as at deploy time: the primary's migrator migrates, the DR region receives it by replication
+        report.printf("  tables and replication up in %d ms%n", System.currentTimeMillis() - begun);
         primaryMigrator = migrator(primaryEnv, engine, PRIMARY_REGION);
         primaryMigrator.migrate();
+        report.printf("  schema migrated in %d ms%n", System.currentTimeMillis() - begun);
         drMigrator = migrator(drEnv, engine, DR_REGION);
         primary = new DrillRegion("primary", primaryEnv, settings.containers(), settings.timings());
         closeLast.add(primary);
