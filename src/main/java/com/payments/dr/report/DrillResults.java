@@ -53,6 +53,15 @@ public record DrillResults(
             Path.of("src", "test", "java", "com", "payments", "dr", "function", "DrillLedger.java"),
             Path.of("src", "main", "java", "com", "payments", "dr", "report", "DrillResults.java"));
 
+    /** The timeline's stage when the new writer's promotion ended and its writer endpoint activated. */
+    public static final String PROMOTED_STAGE = "promoted, writer endpoint active";
+    /**
+     * The timeline's stage when the new writer region's function first stored a payment sent
+     * straight to it (the drill's probe, not a client following the name): the function's own
+     * readiness after the promotion, without the emulated DNS in it.
+     */
+    public static final String READY_STAGE = "function takes a payment (direct probe)";
+
     /** The machine the drill ran on: processors and the one-minute load average before and after. */
     public record Machine(int cpus, double loadBefore, double loadAfter) {
     }
@@ -281,6 +290,13 @@ public record DrillResults(
         mi.add("latencyMs", json(mirror.latencyMs()));
         o.add("mirror", mi);
         return o;
+    }
+
+    /** From the promotion to the function's first payment, when the scenario's timeline has both. */
+    public static Optional<Long> promotionToReadyMs(Scenario s) {
+        Long promoted = s.timeline().get(PROMOTED_STAGE);
+        Long ready = s.timeline().get(READY_STAGE);
+        return promoted == null || ready == null ? Optional.empty() : Optional.of(ready - promoted);
     }
 
     /** The scenario called {@code name}, if the drill ran it. */

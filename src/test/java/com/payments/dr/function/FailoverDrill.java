@@ -276,7 +276,8 @@ final class FailoverDrill implements AutoCloseable {
         // before the writer endpoint opens: nothing the DR region writes is in it yet
         Map<String, List<String>> atPromotion = rows(drDb);
         drWriter.activate();
-        stages.put("promoted, writer endpoint active", promoted);
+        stages.put(DrillResults.PROMOTED_STAGE, promoted);
+        stages.put(DrillResults.READY_STAGE, awaitDirectPayment(1, promoted));
         stages.put("dr healthy (health checks)", dns.awaitHealth(1, true, promoted, STAGE_LIMIT));
         stages.put("name answers dr", dns.awaitAnswer(1, fault, STAGE_LIMIT));
         stages.put("first payment acknowledged by dr", awaitAck("dr", fault));
@@ -480,7 +481,8 @@ final class FailoverDrill implements AutoCloseable {
         long promoted = System.currentTimeMillis();
         Map<String, List<String>> atPromotion = rows(to);
         toEndpoint.activate();
-        stages.put("promoted, writer endpoint active", promoted);
+        stages.put(DrillResults.PROMOTED_STAGE, promoted);
+        stages.put(DrillResults.READY_STAGE, awaitDirectPayment(target, promoted));
         stages.put(targetName + " healthy (health checks)", dns.awaitHealth(target, true, promoted, STAGE_LIMIT));
         stages.put("name answers " + targetName, dns.awaitAnswer(target, fault, STAGE_LIMIT));
         stages.put("first payment acknowledged by " + targetName, awaitAck(targetName, fault));
@@ -603,6 +605,22 @@ final class FailoverDrill implements AutoCloseable {
             }
         }
         throw new IllegalStateException("writes did not stop within " + STAGE_LIMIT);
+    }
+
+    /**
+     * Sends payments straight to {@code region} (probes, not a client's: outside the name, not
+     * counted) until one is stored; when it was. The function's readiness after its promotion.
+     */
+    private long awaitDirectPayment(int region, long from) throws InterruptedException {
+        long end = System.currentTimeMillis() + STAGE_LIMIT.toMillis();
+        for (int n = 0; System.currentTimeMillis() < end; n++) {
+            DrillClient.Attempt a = client.probe(region, "probe-ready-" + from + "-" + n, "1.00");
+            if (a.ok()) {
+                return a.atMillis();
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("the region took no payment within " + STAGE_LIMIT + " of its promotion");
     }
 
     /** The first payment {@code region} acknowledged after {@code from} (waiting for it, bounded); its time. */

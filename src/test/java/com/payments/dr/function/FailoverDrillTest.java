@@ -110,8 +110,9 @@ class FailoverDrillTest {
         assertEquals(unplanned.lostAtPromotion(), unplanned.recoveredByRetry() + unplanned.recoveredByReconciliation());
         assertRefused(outcome.probes().get("dr before promotion"));
         assertOrdered(unplanned.timeline(), "fault: primary region lost", "primary unhealthy (health checks)",
-                "failover started", "promoted, writer endpoint active", "dr healthy (health checks)");
-        assertOrdered(unplanned.timeline(), "promoted, writer endpoint active", "name answers dr");
+                "failover started", DrillResults.PROMOTED_STAGE, "dr healthy (health checks)");
+        assertOrdered(unplanned.timeline(), DrillResults.PROMOTED_STAGE, "name answers dr");
+        assertOrdered(unplanned.timeline(), DrillResults.PROMOTED_STAGE, DrillResults.READY_STAGE);
         JsonObject fromAcks = outcome.reconciliations().get("unplanned: acknowledgement records");
         assertEquals(unplanned.recoveredByReconciliation(),
                 fromAcks.getAsJsonArray("restored_from_acknowledgements").size(), fromAcks.toString());

@@ -47,8 +47,13 @@ class DrillResultsTest {
         assertEquals(List.of(60L, 4L, 0L, 30L, 0L), List.of(unplanned.unanswered(), unplanned.status409(),
                 unplanned.status429(), unplanned.status503(), unplanned.otherErrors()));
         assertEquals(List.of("lag spike: WAL held", "fault: primary region lost", "primary unhealthy (health checks)",
-                "first payment acknowledged by dr"), List.copyOf(unplanned.timeline().keySet()));
+                DrillResults.PROMOTED_STAGE, DrillResults.READY_STAGE, "first payment acknowledged by dr"),
+                List.copyOf(unplanned.timeline().keySet()));
         assertEquals(-900L, unplanned.timeline().get("lag spike: WAL held"));
+        // the function's readiness after the promotion, without the drill's scaled DNS in it
+        assertEquals(Optional.of(70L), DrillResults.promotionToReadyMs(unplanned));
+        assertEquals(Optional.empty(), DrillResults.promotionToReadyMs(new DrillResults.Scenario("x", 0, 0, 0,
+                unplanned.timeToAckMs(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of())));
         assertEquals(new DrillResults.Mirror(2400, 12, new DrillResults.Percentiles(3, 11, 40)), d.mirror());
         assertEquals(Optional.empty(), d.scenario("chaos"));
         // what the drill writes is what the report reads

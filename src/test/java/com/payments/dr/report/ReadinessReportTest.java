@@ -130,7 +130,8 @@ class ReadinessReportTest {
         assertTrue(md.contains("| unplanned-failover | 3400 | 900 | 4100 | 40 / 3900 / 4800 | 820 | 1000 | 60 | 4 | 0 "
                 + "| 30 | 0 | 21 | 5 | 16 | 0 | 0 |"), md);
         assertTrue(md.contains("- unplanned-failover: lag spike: WAL held -900, fault: primary region lost 0, primary"
-                + " unhealthy (health checks) 650, first payment acknowledged by dr 3400\n"), md);
+                + " unhealthy (health checks) 650, promoted, writer endpoint active 2500, function takes a payment (direct"
+                + " probe) 2570, first payment acknowledged by dr 3400\n"), md);
         assertTrue(md.contains("Acknowledgement mirror: 2400 records, 12 degraded; added latency per payment p50 / p99"
                 + " / max 3 / 11 / 40 ms (DynamoDB Local on loopback: no inter-region round trip)."), md);
         JsonObject json = JsonParser.parseString(r.json()).getAsJsonObject();
@@ -165,9 +166,9 @@ class ReadinessReportTest {
         assertEquals(List.of("unplanned failover/false", "unplanned failover/true", "planned switchover/false",
                 "planned switchover/true"), r.rto().stream().map(c -> c.scenario() + "/" + c.customDomains()).toList());
         RtoChain unplannedDomains = r.rto().get(1);
-        // 90 detection + 180 alarm + 120 promotion + 0.9 measured + 95 DR healthy + 60 TTL + 5 retry
-        assertEquals(550.9, unplannedDomains.boundedSeconds(), 1e-9);
-        assertEquals("550.9 s + the on-call's decision", unplannedDomains.totalText());
+        // 90 detection + 180 alarm + 120 promotion + 0.07 measured + 95 DR healthy + 60 TTL + 5 retry
+        assertEquals(550.07, unplannedDomains.boundedSeconds(), 1e-9);
+        assertEquals("550.07 s + the on-call's decision", unplannedDomains.totalText());
         assertEquals(List.of(RtoChain.Source.SETTINGS, RtoChain.Source.SETTINGS, RtoChain.Source.NOT_BOUNDED,
                 RtoChain.Source.AWS_DOCUMENTATION, RtoChain.Source.LOCAL_EMULATION, RtoChain.Source.SETTINGS,
                 RtoChain.Source.SETTINGS, RtoChain.Source.SETTINGS),
@@ -176,25 +177,26 @@ class ReadinessReportTest {
         assertTrue(unplannedDomains.steps().get(0).basis().contains("Amazon Route 53 Developer Guide"));
         // without custom domains the client's reconfiguration replaces the DNS steps, unbounded
         RtoChain unplannedDefault = r.rto().get(0);
-        assertEquals(395.9, unplannedDefault.boundedSeconds(), 1e-9);
-        assertEquals("395.9 s + the on-call's decision + clients switch to the DR API's URL and key",
+        assertEquals(395.07, unplannedDefault.boundedSeconds(), 1e-9);
+        assertEquals("395.07 s + the on-call's decision + clients switch to the DR API's URL and key",
                 unplannedDefault.totalText());
-        // a switchover: 120 + 0.7 measured (fail-back, the fixture has no planned switchover) + 95 + 60 + 5
+        // a switchover: 120 + 0.06 measured (fail-back, the fixture has no planned switchover) + 95 + 60 + 5
         RtoChain planned = r.rto().get(3);
-        assertEquals(280.7, planned.boundedSeconds(), 1e-9);
-        assertTrue(planned.steps().get(1).basis().startsWith("the drill's fail-back: 700 ms"));
+        assertEquals(280.06, planned.boundedSeconds(), 1e-9);
+        assertTrue(planned.steps().get(1).basis().startsWith("the drill's fail-back: 60 ms from the promotion to a"
+                + " payment sent straight to the region"), planned.steps().get(1).basis());
         // the settings move it: 10 s x 1 failure
         RtoChain fast = reportWith(DrillResults.Freshness.CURRENT, "HEALTH_CHECK_INTERVAL", "10",
                 "HEALTH_CHECK_FAILURE_THRESHOLD", "1").rto().get(1);
-        assertEquals(10 + 180 + 120 + 0.9 + 15 + 60 + 5, fast.boundedSeconds(), 1e-9);
+        assertEquals(10 + 180 + 120 + 0.07 + 15 + 60 + 5, fast.boundedSeconds(), 1e-9);
         String md = r.markdown();
-        assertTrue(md.contains("\n### unplanned failover, with custom domains: 550.9 s + the on-call's decision\n"),
+        assertTrue(md.contains("\n### unplanned failover, with custom domains: 550.07 s + the on-call's decision\n"),
                 md);
-        assertTrue(md.contains("\n### unplanned failover, without custom domains (as configured): 395.9 s"), md);
+        assertTrue(md.contains("\n### unplanned failover, without custom domains (as configured): 395.07 s"), md);
         assertTrue(md.contains("| the on-call's decision | - | not bounded by the system |"), md);
         JsonObject chain = JsonParser.parseString(r.json()).getAsJsonObject().getAsJsonArray("rto").get(1)
                 .getAsJsonObject();
-        assertEquals("550.9", chain.get("boundedSeconds").toString());
+        assertEquals("550.07", chain.get("boundedSeconds").toString());
         assertEquals("local emulation (the drill)", chain.getAsJsonArray("steps").get(4).getAsJsonObject()
                 .get("source").getAsString());
         // without a drill the function's step is the design's bound
