@@ -268,7 +268,7 @@ class CliTest {
         assertTrue(Files.readString(dir.resolve("cdktf.out/stacks/payments-dr/dr-readiness.md"))
                 .contains("No drill recorded"));
         assertEquals("readiness report: dr-readiness.md, dr-readiness.json beside the stack; cost estimate idle"
-                + " $177.80/month (budget $200.00), at 1 payment(s)/s $253.33/month",
+                + " $177.80/month (budget $200.00), at 1 payment(s)/s $256.87/month",
                 first.out().lines().filter(l -> l.startsWith("readiness report: ")).findFirst().orElseThrow());
         assertTrue(Files.readString(dir.resolve("cdktf.out/stacks/payments-dr/dr-readiness.md"))
                 .contains("\n- `ALLOWED_ORIGIN` is `http://localhost:3000`, its development default: "), "the report repeats it");
@@ -294,7 +294,7 @@ class CliTest {
         try {
             Result bad = run(Map.of(), "--outdir", dir.resolve("bad-drill").toString());
             assertEquals(Cli.BAD_INPUT, bad.code());
-            assertEquals("error: " + drill + " is not a drill result (IllegalStateException: missing \"scenarios\")\n",
+            assertEquals("error: " + drill + " is not a drill result (IllegalStateException: missing \"schema\")\n",
                     bad.err());
             assertFalse(Files.exists(dir.resolve("bad-drill")));
         } finally {

@@ -59,6 +59,7 @@ public final class AuroraCluster extends Construct {
     private final Memo<String> clusterResourceId;
     private final Memo<String> writerEndpoint;
     private final Memo<String> readerEndpoint;
+    private final String subnetGroupName;
 
     public AuroraCluster(Construct scope, String id, Props props) {
         super(scope, id);
@@ -67,7 +68,7 @@ public final class AuroraCluster extends Construct {
         DatabaseSettings settings = props.settings();
         String clusterId = naming.name(ResourceType.RDS_CLUSTER);
 
-        String subnetGroupName = DbSubnetGroup.Builder.create(this, "subnet_group")
+        subnetGroupName = DbSubnetGroup.Builder.create(this, "subnet_group")
                 .provider(region.provider())
                 .name(naming.name(ResourceType.DB_SUBNET_GROUP))
                 .description("Private subnets of " + clusterId)
@@ -179,6 +180,11 @@ public final class AuroraCluster extends Construct {
 
     public String clusterIdentifier() {
         return clusterIdentifier.get();
+    }
+
+    /** The cluster's subnet group: where a restored snapshot goes beside it (the reconciliation). */
+    public String subnetGroupName() {
+        return subnetGroupName;
     }
 
     /** The cluster's resource id ({@code cluster-…}), which IAM database authentication ARNs name. */

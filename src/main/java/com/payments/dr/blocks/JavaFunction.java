@@ -74,6 +74,7 @@ public final class JavaFunction {
     }
 
     private final LambdaFunction function;
+    private final Iam.ServiceRole role;
 
     public JavaFunction(Construct scope, Props props) {
         RegionContext region = props.region();
@@ -97,7 +98,7 @@ public final class JavaFunction {
                     "ec2:DescribeSubnets", "ec2:UnassignPrivateIpAddresses"), List.of("*")));
         }
         permissions.addAll(props.permissions());
-        Iam.ServiceRole role = Iam.serviceRole(scope, ids.role(), region, props.roleQualifier(), "lambda.amazonaws.com",
+        role = Iam.serviceRole(scope, ids.role(), region, props.roleQualifier(), "lambda.amazonaws.com",
                 permissions);
 
         LambdaFunction.Builder builder = LambdaFunction.Builder.create(scope, ids.function())
@@ -148,5 +149,9 @@ public final class JavaFunction {
 
     public LambdaFunction function() {
         return function;
+    }
+
+    public Iam.ServiceRole role() {
+        return role;
     }
 }

@@ -16,7 +16,9 @@ import software.constructs.Construct;
  * The schema migrator of one region: the payment package with its own handler, in the VPC with
  * the database, invoked by the deployment (never by the API, which has no permission or route to
  * it). It migrates when its region's database is writable and answers "skipped: reader"
- * otherwise, so the same definition serves both regions.
+ * otherwise, so the same definition serves both regions. An operator invokes it once more after
+ * an unplanned failover to reconcile (it then reads the idempotency table's acknowledgement
+ * records), handing over the owner's credentials the same way.
  *
  * <p>It logs in as the schema owner, whose password only the master secret holds, yet it reads no
  * secret and needs no Secrets Manager endpoint in the VPC ($7.30 per zone-month): whoever invokes
@@ -62,8 +64,14 @@ public final class MigratorFunction extends Construct {
     public record Props(RegionContext region, FunctionPackage code, Network network, EncryptionKey logsKey,
                         EncryptionKey dataKey, int logRetentionDays, String secretArn,
                         Map<String, String> environment, List<ITerraformDependable> database,
-                        String databaseResourceId, String migrationsHash) {
+                        String databaseResourceId, String migrationsHash, String tableArn) {
     }
+
+    /**
+     * What the reconciliation after a failover does with the idempotency table: it reads the
+     * acknowledgement records (a scan; it writes nothing there).
+     */
+    public static final List<String> TABLE_ACTIONS = List.of("dynamodb:Scan");
 
     private final LambdaFunction function;
     private final String functionName;
@@ -78,7 +86,8 @@ public final class MigratorFunction extends Construct {
                 name, "migrator", "Schema migrator, invoked at deploy time (" + region.role().label() + " region)",
                 HANDLER, MEMORY_MB, TIMEOUT_SECONDS, props.code(), props.logsKey(), props.dataKey(),
                 props.logRetentionDays(), props.environment(), List.of(
-                        JavaFunction.decryptEnvironment(region, props.dataKey())),
+                        JavaFunction.decryptEnvironment(region, props.dataKey()),
+                        Iam.allow("ReadAcknowledgementRecords", TABLE_ACTIONS, List.of(props.tableArn()))),
                 Optional.of(new JavaFunction.Vpc(props.network(), props.network().migratorSecurityGroupId())),
                 // invoked once per deploy: no versions, no SnapStart, no reserved anything
                 false));

@@ -92,6 +92,8 @@ public final class Network extends Construct {
     private final List<Subnet> privateSubnets = new ArrayList<>();
     // ids are read from jsii once each, however often the stack wires them (docs/performance.md)
     private final List<String> privateSubnetIds = new ArrayList<>();
+    private final List<String> privateSubnetCidrs = new ArrayList<>();
+    private final List<String> routeTableIds = new ArrayList<>();
     private final String functionSecurityGroupId;
     private final String databaseSecurityGroupId;
     private final String migratorSecurityGroupId;
@@ -138,7 +140,6 @@ public final class Network extends Construct {
         List<String> candidates = offerings.isEmpty() ? zones.getNames()
                 : Fn.sort(Fn.setintersection(zones.getNames(), offerings));
 
-        List<String> routeTableIds = new ArrayList<>();
         for (int i = 0; i < props.azCount(); i++) {
             String index = Integer.toString(i + 1);
             Subnet subnet = Subnet.Builder.create(this, "private_subnet_" + index)
@@ -165,6 +166,7 @@ public final class Network extends Construct {
                     .timeouts(SubnetTimeouts.builder().delete(ENI_RELEASE_TIMEOUT).build())
                     .build();
             privateSubnets.add(subnet);
+            privateSubnetCidrs.add(props.cidr().subnet(SUBNET_NEW_BITS, i).toString());
             String subnetId = subnet.getId();
             privateSubnetIds.add(subnetId);
             // one route table per AZ costs nothing and keeps per-AZ egress possible later
@@ -356,8 +358,28 @@ public final class Network extends Construct {
                 .build();
     }
 
+    /**
+     * Lets the schema migrator reach a gateway endpoint's service (HTTPS to its prefix list): the
+     * reconciliation after a failover reads the idempotency table.
+     */
+    public void allowMigratorTo(String gatewayService) {
+        egress("migrator_to_" + gatewayService, region, migratorSecurityGroupId, null,
+                endpoints.get(gatewayService).getPrefixListId(), HTTPS_PORT,
+                "HTTPS to " + gatewayService + " through its gateway endpoint");
+    }
+
     public String vpcId() {
         return vpcId;
+    }
+
+    /** The private subnets' address ranges, in subnet order (known at synth). */
+    public List<String> privateSubnetCidrs() {
+        return List.copyOf(privateSubnetCidrs);
+    }
+
+    /** The private subnets' route tables, one per subnet, in subnet order. */
+    public List<String> routeTableIds() {
+        return List.copyOf(routeTableIds);
     }
 
     public List<String> privateSubnetIds() {

@@ -6,6 +6,7 @@ import com.hashicorp.cdktf.TerraformResourceConfig;
 import com.hashicorp.cdktf.providers.aws.lambda_alias.LambdaAlias;
 import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunction;
 import com.payments.dr.naming.ResourceType;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,36 +49,42 @@ public final class PaymentFunction extends Construct {
      * @param environment the function's settings (see {@code FunctionConfig})
      * @param databaseUserArn the {@code rds-db:dbuser} ARN of the application role in this region's
      *                        cluster, for IAM database authentication
+     * @param more        what else the function does (the acknowledgement mirror's writes)
      */
     public record Props(RegionContext region, FunctionPackage code, Network network, EncryptionKey logsKey,
                         EncryptionKey dataKey, int logRetentionDays, String tableName,
-                        Map<String, String> environment, String databaseUserArn) {
+                        Map<String, String> environment, String databaseUserArn, List<PolicyStatement> more) {
     }
 
     private final LambdaFunction function;
     private final String functionName;
     private final Memo<String> aliasArn;
+    private final String roleArn;
 
     public PaymentFunction(Construct scope, String id, Props props) {
         super(scope, id);
         RegionContext region = props.region();
         String name = region.naming().name(ResourceType.LAMBDA_FUNCTION);
 
-        function = new JavaFunction(this, new JavaFunction.Props(region, JavaFunction.Ids.SOLE, name,
-                "payment-function", "Payment API handler (" + region.role().label() + " region)", HANDLER,
+        List<PolicyStatement> permissions = new ArrayList<>(List.of(
+                Iam.allow("IdempotencyRecords", TABLE_ACTIONS,
+                        List.of(region.arn("dynamodb", "table/" + props.tableName()))),
+                // no Secrets Manager, no owner's password: migrations are the migrator's
+                // (MigratorFunction)
+                JavaFunction.decryptEnvironment(region, props.dataKey()),
+                // payments log in as the application role with an IAM token, in this cluster only
+                Iam.allow("ConnectAsApplicationRole", List.of("rds-db:connect"),
+                        List.of(props.databaseUserArn()))));
+        permissions.addAll(props.more());
+        JavaFunction javaFunction = new JavaFunction(this, new JavaFunction.Props(region, JavaFunction.Ids.SOLE,
+                name, "payment-function", "Payment API handler (" + region.role().label() + " region)", HANDLER,
                 MEMORY_MB, TIMEOUT_SECONDS, props.code(), props.logsKey(), props.dataKey(),
-                props.logRetentionDays(), props.environment(), List.of(
-                        Iam.allow("IdempotencyRecords", TABLE_ACTIONS,
-                                List.of(region.arn("dynamodb", "table/" + props.tableName()))),
-                        // no Secrets Manager, no owner's password: migrations are the migrator's
-                        // (MigratorFunction)
-                        JavaFunction.decryptEnvironment(region, props.dataKey()),
-                        // payments log in as the application role with an IAM token, in this cluster only
-                        Iam.allow("ConnectAsApplicationRole", List.of("rds-db:connect"),
-                                List.of(props.databaseUserArn()))),
+                props.logRetentionDays(), props.environment(), permissions,
                 Optional.of(new JavaFunction.Vpc(props.network(), props.network().functionSecurityGroupId())),
                 // the DR copy starts cold on failover day
-                true)).function();
+                true));
+        function = javaFunction.function();
+        roleArn = javaFunction.role().arn();
         functionName = function.getFunctionName();
         String version = function.getVersion();
         // terraform_data is Terraform's built-in resource: replaced (and the wait rerun) whenever a
@@ -108,6 +115,11 @@ public final class PaymentFunction extends Construct {
 
     public String functionName() {
         return functionName;
+    }
+
+    /** The function's role, which the acknowledgement mirror's endpoint admits. */
+    public String roleArn() {
+        return roleArn;
     }
 
     public String functionArn() {

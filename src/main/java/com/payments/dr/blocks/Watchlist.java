@@ -60,6 +60,7 @@ public final class Watchlist {
      *                            S3 publishes its latency in the destination's region, this one
      * @param outboundReplication the RTC replication out of this region's bucket: S3 publishes its
      *                            failed operations in the source's region, this one
+     * @param ackMirror           whether this region's payment function mirrors its acknowledgements
      */
     public record Targets(
             String region,
@@ -77,7 +78,8 @@ public final class Watchlist {
             Optional<String> replicationLagOf,
             String tableName,
             Optional<BucketReplication> inboundReplication,
-            Optional<BucketReplication> outboundReplication) {
+            Optional<BucketReplication> outboundReplication,
+            boolean ackMirror) {
     }
 
     /** S3 replication metrics' dimensions. */
@@ -113,6 +115,14 @@ public final class Watchlist {
         w.add("ops-errors", "Ops notifier function errors", "AWS/Lambda", "Errors",
                 Map.of("FunctionName", t.opsFunction()), "Sum", 1, WatchedMetric.GREATER_OR_EQUAL,
                 WatchedMetric.NOT_BREACHING);
+        if (t.ackMirror()) {
+            // one payment acknowledged without its record in the DR region is one that an unplanned
+            // failover could lose: the first alarms; no payments, no datapoints
+            w.add("ack-mirror-failed", "Payments acknowledged without their record in the DR region",
+                    com.payments.dr.function.AckJournal.METRIC_NAMESPACE, com.payments.dr.function.AckJournal.FAILED_METRIC,
+                    Map.of(), "Sum", settings.periodSeconds(), 1, 1, WatchedMetric.GREATER_OR_EQUAL,
+                    WatchedMetric.NOT_BREACHING);
+        }
         // SQS keeps publishing for a queue that holds messages; an empty idle queue goes quiet
         w.addSqs("payment-dlq-depth", "Payment events lost to the dead-letter queue", t.paymentDlq());
         w.addSqs("ops-dlq-depth", "Ops events lost to the dead-letter queue", t.opsDlq());

@@ -31,7 +31,16 @@ public record FunctionConfig(
         Set<String> allowedCurrencies,
         BigDecimal maxAmount,
         Optional<URI> dynamoEndpoint,
-        Map<String, String> merchantsByKeyId) {
+        Map<String, String> merchantsByKeyId,
+        Optional<AckMirror> ackMirror) {
+
+    /**
+     * The other region's replica of the idempotency table, where every acknowledgement is recorded
+     * before it is sent ({@link AckJournal}): its region and the endpoint that reaches it from this
+     * VPC (the DR region's DynamoDB interface endpoint, over VPC peering).
+     */
+    public record AckMirror(String region, URI endpoint) {
+    }
 
     /** The application role's name when DB_USER is not set; migration 3 creates it. */
     static final String DEFAULT_DB_USER = "payments_api";
@@ -83,6 +92,10 @@ public record FunctionConfig(
     private static final Pattern ROLE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     /** Loopback only: an override exists for local runs and tests, never to leave AWS's endpoints. */
     private static final Pattern LOCAL_ENDPOINT = Pattern.compile("http://(127\\.0\\.0\\.1|localhost):\\d{1,5}");
+    /** A DynamoDB interface endpoint's own DNS name (never a public endpoint: the VPC has no NAT). */
+    private static final Pattern MIRROR_ENDPOINT = Pattern.compile(
+            "https://vpce-[a-z0-9-]+\\.dynamodb\\.[a-z]{2}(-[a-z]+)+-\\d\\.vpce\\.amazonaws\\.com|"
+                    + LOCAL_ENDPOINT.pattern());
 
     static final String DEFAULT_CURRENCIES = "USD,EUR,GBP";
     static final String DEFAULT_MAX_AMOUNT = "1000000.00";
@@ -124,16 +137,24 @@ public record FunctionConfig(
         Optional<URI> dynamoEndpoint = r.optional("AWS_ENDPOINT_URL_DYNAMODB", LOCAL_ENDPOINT,
                 "unset, or http://127.0.0.1:<port> for a local DynamoDB").map(URI::create);
         Map<String, String> merchants = r.merchantsByKeyId();
+        Optional<AckMirror> mirror = r.ackMirror(region);
         r.failIfProblems();
         return new FunctionConfig(role, region, table, host, readerHost, port, dbName, dbUser, sslMode, rootCert,
-                origin, currencies, maxAmount, dynamoEndpoint, merchants);
+                origin, currencies, maxAmount, dynamoEndpoint, merchants, mirror);
     }
 
     /** The same settings aimed at the reader endpoint: what the readiness probe connects to. */
     public FunctionConfig reader() {
         return new FunctionConfig(regionRole, awsRegion, idempotencyTable, dbReaderHost, dbReaderHost,
                 dbPort, dbName, dbUser, dbSslMode, dbSslRootCert, allowedOrigin, allowedCurrencies, maxAmount,
-                dynamoEndpoint, merchantsByKeyId);
+                dynamoEndpoint, merchantsByKeyId, ackMirror);
+    }
+
+    /** The same settings aimed at another host and port: the reconciliation's restored snapshot. */
+    public FunctionConfig withDbEndpoint(String host, int port) {
+        return new FunctionConfig(regionRole, awsRegion, idempotencyTable, host, host, port, dbName,
+                dbUser, dbSslMode, dbSslRootCert, allowedOrigin, allowedCurrencies, maxAmount, dynamoEndpoint,
+                merchantsByKeyId, ackMirror);
     }
 
     /** Collects problems instead of stopping at the first. */
@@ -270,6 +291,27 @@ public record FunctionConfig(
                 return Map.of();
             }
             return merchants;
+        }
+
+        /** Both mirror variables or neither; the mirror's region is another region than the function's. */
+        Optional<AckMirror> ackMirror(String ownRegion) {
+            Optional<String> region = optional("ACK_MIRROR_REGION", REGION, "unset, or the other region's name");
+            Optional<String> endpoint = optional("ACK_MIRROR_ENDPOINT", MIRROR_ENDPOINT,
+                    "unset, or https://vpce-<id>.dynamodb.<region>.vpce.amazonaws.com (an interface endpoint's own name)");
+            boolean regionSet = raw("ACK_MIRROR_REGION", null) != null;
+            if (regionSet != (raw("ACK_MIRROR_ENDPOINT", null) != null)) {
+                problems.add("ACK_MIRROR_REGION and ACK_MIRROR_ENDPOINT are set together or not at all; only "
+                        + (regionSet ? "ACK_MIRROR_REGION" : "ACK_MIRROR_ENDPOINT") + " is set");
+                return Optional.empty();
+            }
+            if (region.isEmpty() || endpoint.isEmpty()) {
+                return Optional.empty();
+            }
+            if (region.get().equals(ownRegion)) {
+                problem("ACK_MIRROR_REGION", region.get(), "another region than AWS_REGION");
+                return Optional.empty();
+            }
+            return Optional.of(new AckMirror(region.get(), URI.create(endpoint.get())));
         }
 
         void failIfProblems() {

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
@@ -52,26 +53,38 @@ public final class FunctionRuntime implements AutoCloseable {
 
     /** The readiness probe reaches {@link FunctionConfig#reader()} with the same credentials. */
     public FunctionRuntime(FunctionConfig config, DynamoDbClient dynamo, DbCredentials.Provider app, Clock clock) {
-        this(config, config.reader(), dynamo, app, app, clock);
+        this(config, config.reader(), dynamo, Optional.empty(), app, app, clock, Timings.DEPLOYED);
+    }
+
+    /**
+     * As deployed, with the other region's table client when the function mirrors its
+     * acknowledgements, and the given {@link Timings} (the drill's are shorter).
+     */
+    FunctionRuntime(FunctionConfig config, DynamoDbClient dynamo, Optional<DynamoDbClient> mirror,
+            DbCredentials.Provider app, Clock clock, Timings timings) {
+        this(config, config.reader(), dynamo, mirror, app, app, clock, timings);
     }
 
     /**
      * @param readerConfig the reader endpoint's settings, for the readiness probe
+     * @param mirror       the other region's table client, when the configuration names a mirror
      * @param readerApp    the application role's credentials there (an IAM token names its host)
      */
     FunctionRuntime(FunctionConfig config, FunctionConfig readerConfig, DynamoDbClient dynamo,
-            DbCredentials.Provider app, DbCredentials.Provider readerApp, Clock clock) {
+            Optional<DynamoDbClient> mirror, DbCredentials.Provider app, DbCredentials.Provider readerApp,
+            Clock clock, Timings timings) {
         this.config = config;
         String region = config.awsRegion();
-        IdempotencyStore store = new IdempotencyStore(dynamo, config.idempotencyTable(), clock);
+        IdempotencyStore store = new IdempotencyStore(dynamo, config.idempotencyTable(), clock, timings.lease());
+        AckJournal journal = new AckJournal(dynamo, mirror, config.idempotencyTable(), clock, timings.mirrorBreaker());
         database = new PaymentDatabase(config, app, clock);
         // its own connection: the reader endpoint answers on a global secondary, the writer's does not
         reader = new PaymentDatabase(readerConfig, readerApp, clock);
         PaymentValidator validator =
                 new PaymentValidator(config.allowedCurrencies(), config.maxAmount());
         this.router = new Router(
-                new PaymentService(validator, store, database, region, config.regionRole()),
-                new HealthService(store, database, reader, region, config.regionRole(), clock),
+                new PaymentService(validator, store, database, journal, region, config.regionRole(), timings),
+                new HealthService(store, database, reader, region, config.regionRole(), clock, timings.healthCache()),
                 config.merchantsByKeyId());
     }
 
@@ -85,10 +98,31 @@ public final class FunctionRuntime implements AutoCloseable {
         FunctionConfig config = FunctionConfig.fromEnvironment(env);
         AwsCredentialsProvider aws = lambdaCredentials();
         DynamoDbClient dynamo = dynamoClient(config, aws, List.of());
+        Optional<DynamoDbClient> mirror = config.ackMirror().map(m -> mirrorClient(m, aws, List.of()));
         DbCredentials.Provider app = iamToken(config, config.dbHost(), aws);
         DbCredentials.Provider readerApp = iamToken(config, config.dbReaderHost(), aws);
-        Log.info("function_init", "region", config.awsRegion(), "role", config.regionRole().label());
-        return new FunctionRuntime(config, config.reader(), dynamo, app, readerApp, Clock.systemUTC());
+        Log.info("function_init", "region", config.awsRegion(), "role", config.regionRole().label(),
+                "ack_mirror", config.ackMirror().map(FunctionConfig.AckMirror::region).orElse("none"));
+        return new FunctionRuntime(config, config.reader(), dynamo, mirror, app, readerApp, Clock.systemUTC(),
+                Timings.DEPLOYED);
+    }
+
+    /**
+     * The other region's table, through the endpoint that reaches it from this VPC (signed for that
+     * region), with the same bounded timeouts and retries as this region's. Account-based endpoints
+     * are off for the same reason as {@link #dynamoClient}'s: the interface endpoint's own DNS name is
+     * the one path the stack builds, whatever credentials the execution environment started with.
+     */
+    static DynamoDbClient mirrorClient(FunctionConfig.AckMirror mirror, AwsCredentialsProvider credentials,
+            List<ExecutionInterceptor> interceptors) {
+        return DynamoDbClient.builder()
+                .region(Region.of(mirror.region()))
+                .accountIdEndpointMode(AccountIdEndpointMode.DISABLED)
+                .endpointOverride(mirror.endpoint())
+                .httpClient(httpClient())
+                .credentialsProvider(credentials)
+                .overrideConfiguration(limits(interceptors))
+                .build();
     }
 
     /** A token is signed for one host name: the reader endpoint gets its own. */

@@ -44,6 +44,7 @@ public final class HealthService {
     private final String region;
     private final RegionRole role;
     private final Clock clock;
+    private final Duration cache;
     private final Cached strict = new Cached();
     private final Cached standby = new Cached();
 
@@ -56,9 +57,11 @@ public final class HealthService {
     /**
      * @param database the writer endpoint's connection (payments use the same)
      * @param reader   the reader endpoint's connection, for the readiness probe
+     * @param cache    how long an answer is reused ({@link #CACHE} when deployed)
      */
     public HealthService(IdempotencyStore store, PaymentDatabase database, PaymentDatabase reader, String region,
-            RegionRole role, Clock clock) {
+            RegionRole role, Clock clock, Duration cache) {
+        this.cache = cache;
         this.store = store;
         this.database = database;
         this.reader = reader;
@@ -69,14 +72,14 @@ public final class HealthService {
 
     /** {@code standby}: the readiness question ({@code ?probe=standby}), answered and cached on its own. */
     public synchronized ApiResponse check(Deadline deadline, boolean standby) {
-        Cached cache = standby ? this.standby : strict;
+        Cached cached = standby ? this.standby : strict;
         Instant now = clock.instant();
-        if (!now.isBefore(cache.until)) {
+        if (!now.isBefore(cached.until)) {
             Deadline bounded = deadline.within(BUDGET);
-            cache.answer = standby ? evaluateStandby(bounded) : evaluate(bounded);
-            cache.until = now.plus(CACHE);
+            cached.answer = standby ? evaluateStandby(bounded) : evaluate(bounded);
+            cached.until = now.plus(cache);
         }
-        return cache.answer;
+        return cached.answer;
     }
 
     /** Whether the idempotency table answers; records the check's result in {@code checks}. */

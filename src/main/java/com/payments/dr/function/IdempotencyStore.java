@@ -42,11 +42,18 @@ public final class IdempotencyStore {
     private final DynamoDbClient dynamo;
     private final String table;
     private final Clock clock;
+    private final Duration lease;
 
     public IdempotencyStore(DynamoDbClient dynamo, String table, Clock clock) {
+        this(dynamo, table, clock, LEASE);
+    }
+
+    /** @param lease how long a claim holds its key ({@link #LEASE} when deployed) */
+    IdempotencyStore(DynamoDbClient dynamo, String table, Clock clock, Duration lease) {
         this.dynamo = dynamo;
         this.table = table;
         this.clock = clock;
+        this.lease = lease;
     }
 
     /** What claiming a key found. */
@@ -89,7 +96,7 @@ public final class IdempotencyStore {
                                 "status", s(IN_PROGRESS),
                                 "request_hash", s(requestHash),
                                 "lease_token", s(token),
-                                "lease_expires_at", n(now + LEASE.toSeconds()),
+                                "lease_expires_at", n(now + lease.toSeconds()),
                                 "expires_at", n(now + RECORD_TTL.toSeconds()),
                                 "region", s(region)))
                         .conditionExpression("attribute_not_exists(pk) OR expires_at < :now"

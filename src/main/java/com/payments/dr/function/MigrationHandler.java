@@ -14,7 +14,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The migrator: a Lambda of its own (the payment package, this handler), in the VPC with the
@@ -22,9 +24,11 @@ import java.util.Properties;
  * owner with the credentials its invoker hands it, {@code {"owner": <the master secret's
  * SecretString>}} (the invoker reads the secret; nothing in the VPC does), and applies the pending
  * migrations when its region's database takes writes; a reader (a global secondary) is skipped,
- * since it receives the schema through replication. Any failure is thrown, so Lambda reports a
- * {@code FunctionError} and the deployment that invoked it fails. The payload is never logged nor
- * echoed, not even in an error.
+ * since it receives the schema through replication. Invoked by an operator with {@code {"action":
+ * "reconcile", "owner": …}} after an unplanned failover, it runs the {@link Reconciler} in the
+ * region that took over, with the same credentials. Any failure is thrown, so Lambda reports a
+ * {@code FunctionError} and the deployment (or the operator) that invoked it sees it. The payload
+ * is never logged nor echoed, not even in an error.
  */
 public final class MigrationHandler implements RequestStreamHandler {
 
@@ -38,6 +42,7 @@ public final class MigrationHandler implements RequestStreamHandler {
     private FunctionConfig config;
     private DbCredentials.Provider owner;
     private List<SchemaMigrator.Migration> migrations;
+    private DynamoDbClient table;
 
     /**
      * Used by Lambda: configuration from the environment, read by the first invocation (a bad
@@ -53,10 +58,17 @@ public final class MigrationHandler implements RequestStreamHandler {
     }
 
     MigrationHandler(FunctionConfig config, DbCredentials.Provider owner, List<SchemaMigrator.Migration> migrations) {
+        this(config, owner, migrations, null);
+    }
+
+    /** @param table the idempotency table's client for the reconciliation (built on first use when null) */
+    MigrationHandler(FunctionConfig config, DbCredentials.Provider owner, List<SchemaMigrator.Migration> migrations,
+            DynamoDbClient table) {
         this.env = Map.of();
         this.config = config;
         this.owner = owner;
         this.migrations = migrations;
+        this.table = table;
     }
 
     /** Reads the configuration once; no network call. */
@@ -88,12 +100,80 @@ public final class MigrationHandler implements RequestStreamHandler {
                 + " {\"owner\": <SecretString of the master secret in this region>} (docs/runbook.md)");
     }
 
+    /**
+     * Every invocation carries the owner's credentials ({@link #ownerCredentials}). Without an
+     * action (the deployment's invoke) it migrates. {@code "action": "reconcile"} reconciles after
+     * an unplanned failover ({@link Reconciler}), with {@code "snapshot_host"} (the old primary's
+     * volume restored as a temporary cluster: same database and owner; {@code "snapshot_port"} if it
+     * is not the writer's) once it exists, and optionally {@code "window_minutes"} and {@code
+     * "since"} (an ISO-8601 time: only acknowledgement records of payments stored from then on).
+     */
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         // a broken deployment is reported before a missing payload: it is the bigger news
         MigrationHandler wired = wire();
-        DbCredentials credentials = ownerCredentials(new String(input.readAllBytes(), StandardCharsets.UTF_8));
-        output.write(wired.migrate(credentials).toString().getBytes(StandardCharsets.UTF_8));
+        String payload = new String(input.readAllBytes(), StandardCharsets.UTF_8);
+        DbCredentials credentials = ownerCredentials(payload);
+        // a JSON object with the owner's credentials, or ownerCredentials has refused it
+        JsonObject event = JsonParser.parseString(payload).getAsJsonObject();
+        JsonObject result;
+        if (event.has("action") && "reconcile".equals(event.get("action").getAsString())) {
+            result = wired.reconcile(event, credentials);
+        } else if (event.has("action")) {
+            throw new IllegalArgumentException("unknown action " + event.get("action") + ": none (migrate) or"
+                    + " \"reconcile\"");
+        } else {
+            result = wired.migrate(credentials);
+        }
+        output.write(result.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@link #reconcile(JsonObject, DbCredentials)} as the owner this handler was built with (tests). */
+    JsonObject reconcile(JsonObject event) {
+        return reconcile(event, owner.current());
+    }
+
+    /**
+     * Reconciles this region's writer with the acknowledgement records in this region's replica
+     * and, when {@code snapshot_host} is given, with the old primary's restored snapshot, both as
+     * the schema owner whose credentials came with the invocation (the restored snapshot keeps the
+     * old primary's owner). Refuses a reader: only the writer region can store what was lost.
+     */
+    private JsonObject reconcile(JsonObject event, DbCredentials credentials) {
+        Optional<String> snapshotHost = event.has("snapshot_host")
+                ? Optional.of(event.get("snapshot_host").getAsString()) : Optional.empty();
+        snapshotHost.filter(h -> !HOST.matcher(h).matches()).ifPresent(h -> {
+            throw new IllegalArgumentException("snapshot_host '" + h + "' is not a host name");
+        });
+        java.time.Duration window = event.has("window_minutes")
+                ? java.time.Duration.ofMinutes(event.get("window_minutes").getAsLong()) : Reconciler.DEFAULT_WINDOW;
+        try (Connection writer = connect(config, credentials);
+             Connection snapshot = snapshotHost.isPresent() ? connect(config.withDbEndpoint(snapshotHost.get(),
+                     event.has("snapshot_port") ? event.get("snapshot_port").getAsInt() : config.dbPort()),
+                     credentials) : null) {
+            if (!PaymentDatabase.isWritable(writer)) {
+                throw new IllegalStateException("reconciliation refused: this region's database is a reader;"
+                        + " run it in the region that took over");
+            }
+            Optional<java.time.Instant> since = event.has("since")
+                    ? Optional.of(java.time.Instant.parse(event.get("since").getAsString())) : Optional.empty();
+            return new Reconciler(table(), config.idempotencyTable())
+                    .run(writer, Optional.ofNullable(snapshot), window, since).toJson();
+        } catch (SQLException e) {
+            Log.error("reconciliation_failed", "state", String.valueOf(e.getSQLState()));
+            throw new IllegalStateException("reconciliation failed: database error " + e.getSQLState(), e);
+        }
+    }
+
+    private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile(
+            "[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?");
+
+    /** This region's replica of the idempotency table, read only by the reconciliation. */
+    private synchronized DynamoDbClient table() {
+        if (table == null) {
+            table = FunctionRuntime.dynamoClient(config, FunctionRuntime.lambdaCredentials(), List.of());
+        }
+        return table;
     }
 
     /**
@@ -110,7 +190,7 @@ public final class MigrationHandler implements RequestStreamHandler {
     /** One invocation, one login with {@code credentials}. */
     private JsonObject migrate(DbCredentials credentials) {
         JsonObject result = new JsonObject();
-        try (Connection c = connect(credentials)) {
+        try (Connection c = connect(config, credentials)) {
             if (!PaymentDatabase.isWritable(c)) {
                 result.addProperty("result", SKIPPED);
                 result.addProperty("schema_version", SchemaMigrator.currentVersion(c));
@@ -129,7 +209,7 @@ public final class MigrationHandler implements RequestStreamHandler {
         }
     }
 
-    private Connection connect(DbCredentials credentials) throws SQLException {
+    private Connection connect(FunctionConfig target, DbCredentials credentials) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", credentials.username());
         properties.setProperty("password", credentials.password());
@@ -139,7 +219,7 @@ public final class MigrationHandler implements RequestStreamHandler {
         properties.setProperty("socketTimeout", Long.toString(STATEMENT_TIMEOUT.plusSeconds(5).toSeconds()));
         properties.setProperty("options", "-c statement_timeout=" + STATEMENT_TIMEOUT.toMillis()
                 + " -c lock_timeout=" + STATEMENT_TIMEOUT.toMillis());
-        return new org.postgresql.Driver().connect(PaymentDatabase.jdbcUrl(config)
+        return new org.postgresql.Driver().connect(PaymentDatabase.jdbcUrl(target)
                 .replace("ApplicationName=payment-function", "ApplicationName=payment-migrator"), properties);
     }
 }

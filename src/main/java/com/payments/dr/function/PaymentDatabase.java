@@ -62,8 +62,11 @@ public final class PaymentDatabase implements AutoCloseable {
         }
     }
 
-    /** A stored payment as the API reports it; {@code existing} when an earlier attempt stored it. */
-    public record StoredPayment(String paymentId, String status, String region, boolean existing) {
+    /**
+     * A stored payment as the API reports it; {@code existing} when an earlier attempt stored it;
+     * {@code createdAt} the row's time (ISO-8601, UTC), as the acknowledgement record keeps it.
+     */
+    public record StoredPayment(String paymentId, String status, String region, boolean existing, String createdAt) {
     }
 
     /** What the health endpoint reports about the database: its current role and schema level. */
@@ -146,7 +149,7 @@ public final class PaymentDatabase implements AutoCloseable {
             try (PreparedStatement insert = c.prepareStatement(
                     "INSERT INTO payments (payment_id, idempotency_key, request_hash, amount, currency,"
                             + " merchant_id, description, status, region) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                            + " ON CONFLICT DO NOTHING RETURNING payment_id, status, region")) {
+                            + " ON CONFLICT DO NOTHING RETURNING payment_id, status, region, created_at")) {
                 insert.setObject(1, request.paymentId());
                 insert.setString(2, request.scopedKey());
                 insert.setString(3, request.requestHash());
@@ -159,24 +162,29 @@ public final class PaymentDatabase implements AutoCloseable {
                 sent = true;
                 try (ResultSet rs = insert.executeQuery()) {
                     if (rs.next()) {
-                        return new StoredPayment(rs.getString(1), rs.getString(2), rs.getString(3), false);
+                        return new StoredPayment(rs.getString(1), rs.getString(2), rs.getString(3), false, instant(rs, 4));
                     }
                 }
             }
             try (PreparedStatement select = c.prepareStatement("SELECT payment_id, status, region,"
-                    + " request_hash FROM payments WHERE idempotency_key = ?")) {
+                    + " request_hash, created_at FROM payments WHERE idempotency_key = ?")) {
                 select.setString(1, request.scopedKey());
                 try (ResultSet rs = select.executeQuery()) {
                     rs.next();
                     if (!request.requestHash().equals(rs.getString(4))) {
                         throw new KeyReusedException();
                     }
-                    return new StoredPayment(rs.getString(1), rs.getString(2), rs.getString(3), true);
+                    return new StoredPayment(rs.getString(1), rs.getString(2), rs.getString(3), true, instant(rs, 5));
                 }
             }
         } catch (SQLException e) {
             throw failure(e, sent);
         }
+    }
+
+    /** A timestamptz column as ISO-8601 in UTC, whatever the session's time zone. */
+    static String instant(ResultSet rs, int column) throws SQLException {
+        return rs.getObject(column, java.time.OffsetDateTime.class).toInstant().toString();
     }
 
     /** For the health check: connects as the application role, reports the role and schema level. */

@@ -11,6 +11,7 @@ import com.payments.dr.function.PaymentValidator.ValidationException;
 import com.payments.dr.lambda.Log;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -22,7 +23,10 @@ import software.amazon.awssdk.core.exception.SdkException;
  * releases its claim, so the client's retry is never blocked; an attempt whose outcome is unknown
  * keeps its claim for a short while and says so; a replay in a writable region re-asserts the row
  * before confirming it (after a failover with data loss the table can remember a payment the
- * promoted database lost). The row's unique key catches any retry that races past.
+ * promoted database lost). The row's unique key catches any retry that races past. Every payment
+ * is recorded in the {@link AckJournal} before it is acknowledged (in the other region when this
+ * function mirrors), and a retry that meets a claim held elsewhere for a payment already
+ * acknowledged is answered with it, not blocked until the lease ends.
  */
 public final class PaymentService {
 
@@ -50,16 +54,24 @@ public final class PaymentService {
     private final PaymentValidator validator;
     private final IdempotencyStore store;
     private final PaymentDatabase database;
+    private final AckJournal journal;
     private final String region;
     private final RegionRole role;
+    private final Timings timings;
 
-    public PaymentService(PaymentValidator validator, IdempotencyStore store,
-            PaymentDatabase database, String region, RegionRole role) {
+    /**
+     * @param journal where every acknowledgement is recorded before it is sent (mirrored into the
+     *                other region when this function has a mirror)
+     */
+    public PaymentService(PaymentValidator validator, IdempotencyStore store, PaymentDatabase database,
+            AckJournal journal, String region, RegionRole role, Timings timings) {
         this.validator = validator;
         this.store = store;
         this.database = database;
+        this.journal = journal;
         this.region = region;
         this.role = role;
+        this.timings = timings;
     }
 
     /** @param merchant the merchant the request's API key acts for: the payment's, whatever the body says */
@@ -102,6 +114,10 @@ public final class PaymentService {
             return keyReused();
         }
         if (claim instanceof Claim.InProgress busy) {
+            Optional<ApiResponse> acknowledged = acknowledgedElsewhere(payment, deadline);
+            if (acknowledged.isPresent()) {
+                return acknowledged.get();
+            }
             return ApiResponse.error(409, "request_in_progress",
                     "A request with this Idempotency-Key is still being processed; retry later.")
                     .withHeader("Retry-After", Long.toString(busy.retryAfterSeconds()));
@@ -137,6 +153,12 @@ public final class PaymentService {
         body.addProperty("merchant_id", payment.merchantId());
         body.addProperty("region", stored.region());
         ApiResponse response = ApiResponse.json(201, body);
+        // before anything can tell the client: with a mirror, the payment is durable in the other
+        // region from here on, whatever the database's replication lag
+        AckJournal.Durability durability = journal.record(new AckJournal.Ack(key, stored.paymentId(),
+                payment.requestHash(), payment.amount().setScale(2).toPlainString(), payment.currency(),
+                payment.merchantId(), payment.description().orElse(null), stored.status(), stored.region(),
+                stored.createdAt(), response.statusCode(), response.body(), region, role.label(), null), deadline);
         try {
             if (!store.complete(key, lease, response.statusCode(), response.body(), deadline)) {
                 Log.warn("idempotency_lease_lost", "payment_id", stored.paymentId());
@@ -146,7 +168,8 @@ public final class PaymentService {
             Log.error("idempotency_complete_failed", "payment_id", stored.paymentId(),
                     "error", e.getClass().getSimpleName(), "message", e.getMessage());
         }
-        Log.info("payment_accepted", "payment_id", stored.paymentId(), "region", region);
+        Log.info("payment_accepted", "payment_id", stored.paymentId(), "region", region,
+                "durability", durability.label());
         // The row was already there: an earlier attempt stored it, this answer repeats it.
         return stored.existing() ? response.withHeader("Idempotent-Replayed", "true") : response;
     }
@@ -179,28 +202,56 @@ public final class PaymentService {
                 .withHeader("Idempotent-Replayed", "true");
     }
 
+    /**
+     * A claim held elsewhere whose payment was already acknowledged: the request that holds it (in
+     * the failed region, its completion never replicated) recorded the acknowledgement here before
+     * answering. The payment stands, so this answer repeats it (the row re-asserted, as a replay
+     * does) instead of a 409 that would block the client until the lease ends.
+     */
+    private Optional<ApiResponse> acknowledgedElsewhere(PaymentRequest payment, Deadline deadline) {
+        Optional<AckJournal.Ack> ack;
+        try {
+            deadline.check("the acknowledgement lookup");
+            ack = journal.find(payment.scopedKey(), deadline);
+        } catch (SdkException | Deadline.Exceeded e) {
+            // the 409 that follows is true too: the key's claim is held
+            Log.warn("ack_lookup_failed", "error", e.getClass().getSimpleName());
+            return Optional.empty();
+        }
+        if (ack.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!ack.get().requestHash().equals(payment.requestHash())) {
+            return Optional.of(keyReused());
+        }
+        Log.info("payment_replayed_from_ack", "payment_id", ack.get().paymentId(), "acked_region",
+                ack.get().ackedRegion());
+        return Optional.of(replay(payment, new Claim.Completed(ack.get().responseStatus(), ack.get().responseBody()),
+                deadline));
+    }
+
     /** Keeps the claim, so nothing else stores under the key meanwhile, but only briefly. */
     private void keepClaimBriefly(String key, String lease) {
         try {
-            store.shortenLease(key, lease, UNKNOWN_OUTCOME_LEASE, Deadline.after(CLEANUP_BUDGET));
+            store.shortenLease(key, lease, timings.unknownOutcomeLease(), Deadline.after(CLEANUP_BUDGET));
         } catch (SdkException failure) {
             // The lease then runs its full length; the retry is answered 409 until it ends.
             Log.error("idempotency_shorten_failed", "error", failure.getClass().getSimpleName());
         }
     }
 
-    private static ApiResponse outcomeUnknown(DatabaseException e) {
+    private ApiResponse outcomeUnknown(DatabaseException e) {
         Log.error("payment_outcome_unknown", "error", e.getMessage());
         return ApiResponse.unavailable("payment_outcome_unknown", "The database connection failed while the"
                 + " payment was being stored; it may or may not have been stored. Retry with the same"
                 + " Idempotency-Key: the retry returns the stored payment or stores it exactly once.",
-                (int) UNKNOWN_OUTCOME_LEASE.toSeconds() + 1);
+                (int) timings.unknownOutcomeLease().toSeconds() + 1);
     }
 
-    private static ApiResponse replayUnavailable(String reason) {
+    private ApiResponse replayUnavailable(String reason) {
         return ApiResponse.unavailable("replay_unavailable", "An earlier attempt with this Idempotency-Key"
                 + " completed, but " + reason + ", so its result cannot be confirmed now; " + NOT_PROCESSED,
-                DB_RETRY_AFTER_SECONDS);
+                timings.dbRetryAfterSeconds());
     }
 
     /** A database failure that certainly wrote nothing. */
@@ -210,12 +261,12 @@ public final class PaymentService {
             return readOnly();
         }
         return ApiResponse.unavailable("database_unavailable", "The payment database is unavailable; "
-                + NOT_PROCESSED, DB_RETRY_AFTER_SECONDS);
+                + NOT_PROCESSED, timings.dbRetryAfterSeconds());
     }
 
     private ApiResponse readOnly() {
         return ApiResponse.unavailable("region_read_only", "This region's database is read-only"
-                + " (region role " + role.label() + "); " + NOT_PROCESSED, DB_RETRY_AFTER_SECONDS);
+                + " (region role " + role.label() + "); " + NOT_PROCESSED, timings.dbRetryAfterSeconds());
     }
 
     private static ApiResponse timeUp(Deadline.Exceeded e) {

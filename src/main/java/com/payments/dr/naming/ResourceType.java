@@ -11,7 +11,8 @@ public enum ResourceType {
     VPC("vpc", NameScope.REGIONAL, 255, 0),
     SUBNET_PRIVATE("subnet-private", NameScope.REGIONAL, 255, 1),
     ROUTE_TABLE_PRIVATE("rt-private", NameScope.REGIONAL, 255, 1),
-    VPC_ENDPOINT("vpce", NameScope.REGIONAL, 255, 14),
+    VPC_ENDPOINT("vpce", NameScope.REGIONAL, 255, 15),
+    VPC_PEERING("vpc-peering", NameScope.REGIONAL, 255, 10),
     /** EC2 reserves {@code sg-} for group ids and refuses it as the start of a name. */
     SECURITY_GROUP("secgroup", NameScope.REGIONAL, 255, 9, List.of("sg-"), List.of()),
     FLOW_LOG("flow-log", NameScope.REGIONAL, 255, 0),

@@ -33,8 +33,25 @@ public final class CostEstimate {
     /** The receipt function (512 MB) puts one small object. */
     static final double RECEIPT_FUNCTION_SECONDS = 0.1;
     static final double RECEIPT_FUNCTION_GB = 0.5;
-    /** The idempotency claim and its completion: two writes, each replicated to the DR region. */
-    static final int TABLE_WRITES_PER_PAYMENT = 2;
+    /**
+     * The idempotency claim, the acknowledgement record and the completion: three writes, each
+     * replicated to the other region (the record is written in DR when mirrored, in the primary
+     * otherwise: one write and one replicated write either way).
+     */
+    static final int TABLE_WRITES_PER_PAYMENT = 3;
+    /** One acknowledgement record as DynamoDB sizes it (names and values). */
+    static final double ACK_RECORD_BYTES = 900;
+    /** Acknowledgement records are kept a week (AckJournal.TTL), in both replicas. */
+    static final double ACK_RECORD_DAYS = 7;
+    /**
+     * One mirror write on the wire: the PutItem request with its SigV4 headers and the answer, TLS
+     * framing included (an estimate from the request's size; not measured on AWS).
+     */
+    static final double MIRROR_BYTES_PER_PAYMENT = 2048;
+    /** The mirror's metric log line (AckJournal), per payment. */
+    static final double MIRROR_LOG_BYTES_PER_PAYMENT = 350;
+    /** The mirror's interface endpoint sits in one DR zone (AckMirrorPath). */
+    static final int MIRROR_ENDPOINT_ZONES = 1;
     /** The INSERT's heap page and unique-index page. */
     static final int DB_WRITE_IOS_PER_PAYMENT = 2;
     static final double PAYMENT_ROW_BYTES = 512;
@@ -153,11 +170,25 @@ public final class CostEstimate {
     private void network() {
         if (inventory.primaryInterfaceEndpoints().isEmpty() && inventory.drInterfaceEndpoints().isEmpty()) {
             fixed("Interface VPC endpoints", "both regions", "none, and no NAT gateway: the functions in the VPCs"
-                    + " call DynamoDB (free gateway endpoint) and the database only; the migrator is handed the"
-                    + " owner's credentials by its invoker", 0);
+                    + " call DynamoDB (free gateway endpoint) and the database only"
+                    + (config.ackMirror() ? ", besides the acknowledgement mirror below" : "")
+                    + "; the migrator is handed the owner's credentials by its invoker", 0);
         }
         endpoints(primary(), inventory.primaryInterfaceEndpoints());
         endpoints(dr(), inventory.drInterfaceEndpoints());
+        double endpointMonth = MIRROR_ENDPOINT_ZONES * HOURS_PER_MONTH * price("vpc.interfaceEndpointAzHour");
+        if (config.ackMirror()) {
+            linear("Acknowledgement mirror (DynamoDB interface endpoint, VPC peering)", dr(), MIRROR_ENDPOINT_ZONES
+                    + " zone x 730 h (ACK_MIRROR); per payment " + num(MIRROR_BYTES_PER_PAYMENT) + " bytes through the "
+                    + "endpoint and over the peering, " + num(MIRROR_LOG_BYTES_PER_PAYMENT) + " bytes of log; the "
+                    + "peering itself is free", endpointMonth, MIRROR_BYTES_PER_PAYMENT / GIB
+                    * (price("vpc.interfaceEndpointGb") + price("vpc.interRegionPeeringGb"))
+                    + MIRROR_LOG_BYTES_PER_PAYMENT / GIB * price("cloudwatch.logsIngestGb"));
+        } else {
+            fixed("Acknowledgement mirror (DynamoDB interface endpoint, VPC peering)", dr(), "off (ACK_MIRROR=false);"
+                    + " on: " + usd(endpointMonth) + " for one endpoint zone and the alarm's "
+                    + usd(price("cloudwatch.alarmMonth")) + ", plus data per payment", 0);
+        }
         fixed("KMS customer-managed keys", "all regions", inventory.kmsKeys() + " keys (logs, data, alerts per region"
                 + (inventory.separateMetricsRegion() ? ", the us-east-1 alert topic's" : "") + ")",
                 inventory.kmsKeys() * price("kms.keyMonth"));
@@ -176,10 +207,14 @@ public final class CostEstimate {
 
     private void dataStores() {
         double tableWrites = TABLE_WRITES_PER_PAYMENT / MILLION;
-        linear("DynamoDB global table writes", primary(), TABLE_WRITES_PER_PAYMENT + " on-demand writes per payment",
-                0, tableWrites * price("dynamodb.writeMillion"));
+        linear("DynamoDB global table writes", primary(), TABLE_WRITES_PER_PAYMENT + " on-demand writes per payment"
+                + " (claim, acknowledgement record, completion)", 0, tableWrites * price("dynamodb.writeMillion"));
         linear("DynamoDB global table replicated writes", dr(), TABLE_WRITES_PER_PAYMENT
                 + " replicated writes per payment", 0, tableWrites * price("dynamodb.replicatedWriteMillion"));
+        // a week of records at the stated rate, in both replicas
+        linear("Acknowledgement records (" + num(ACK_RECORD_DAYS) + " days)", "both regions", "per payment "
+                + num(ACK_RECORD_BYTES) + " bytes kept " + num(ACK_RECORD_DAYS) + " days in each replica", 0,
+                2 * ACK_RECORD_BYTES / GIB * (ACK_RECORD_DAYS * 24 / HOURS_PER_MONTH) * price("dynamodb.storageGbMonth"));
         for (String where : List.of(primary(), dr())) {
             fixed("Pipe polling the table's stream", where, num(STREAM_POLLS_PER_SECOND)
                     + " GetRecords/s on one shard, traffic or not", perMonth(STREAM_POLLS_PER_SECOND)

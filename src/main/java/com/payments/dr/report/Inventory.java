@@ -86,7 +86,7 @@ public record Inventory(
                 "ops-function", "payment-dlq", "ops-dlq", "api", "stage", "cluster", config.database().minAcu(),
                 config.database().maxAcu(),
                 Watchlist.watchesGlobalDatabaseLag(role) ? Optional.of("secondary-cluster") : Optional.empty(),
-                "table", replication, replication);
+                "table", replication, replication, config.ackMirror() && role == RegionRole.PRIMARY);
         return Watchlist.of(targets, config.alarms());
     }
 

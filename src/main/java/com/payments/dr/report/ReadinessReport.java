@@ -32,35 +32,63 @@ public final class ReadinessReport {
 
     public static final String MARKDOWN = "dr-readiness.md";
     public static final String JSON = "dr-readiness.json";
+    /** The heading of the latest drill's section (docs/failover-drill.md quotes the section). */
+    public static final String DRILL_HEADING = "## Latest drill (local emulation)\n\n";
 
     private final DrConfig config;
     private final Prices prices;
     private final CostEstimate cost;
     private final Optional<DrillResults> drill;
+    private final DrillResults.Freshness freshness;
     private final List<Tier> tiers;
+    private final List<RtoChain> rto;
     // rendered once, with the rest: the synthesis then only writes them (./main computes the report
     // while jsii's Node process loads, docs/performance.md)
     private final String markdown;
     private final String json;
 
-    private ReadinessReport(DrConfig config, Prices prices, Optional<DrillResults> drill) {
+    private ReadinessReport(DrConfig config, Prices prices, Optional<DrillResults> drill,
+                            DrillResults.Freshness freshness) {
         this.config = config;
         this.prices = prices;
         this.drill = drill;
+        this.freshness = freshness;
         Inventory inventory = Inventory.of(config);
         this.cost = CostEstimate.of(config, prices, inventory);
-        this.tiers = Tiers.of(config, inventory, drill);
+        // results counted by other code than this checkout's are shown as such, never quoted as measured
+        Optional<DrillResults> current = drill.filter(d -> freshness == DrillResults.Freshness.CURRENT);
+        this.tiers = Tiers.of(config, inventory, current);
+        this.rto = RtoChain.of(config, current);
         this.markdown = renderMarkdown();
         this.json = renderJson();
     }
 
-    /** The report of {@code config}, with the drill results at {@code drillResults} if there are any. */
+    /**
+     * The report of {@code config}, with the drill results at {@code drillResults} if there are any,
+     * judged against the counting code of the project they belong to ({@code docs/..}'s parent).
+     */
     public static ReadinessReport of(DrConfig config, Path drillResults) {
-        return of(config, Prices.load(), DrillResults.read(drillResults));
+        Path absolute = drillResults.toAbsolutePath();
+        Path project = absolute.endsWith(DrillResults.PATH) ? absolute.getParent().getParent() : absolute.getParent();
+        return of(config, Prices.load(), DrillResults.read(drillResults), project);
     }
 
-    static ReadinessReport of(DrConfig config, Prices prices, Optional<DrillResults> drill) {
-        return new ReadinessReport(config, prices, drill);
+    static ReadinessReport of(DrConfig config, Prices prices, Optional<DrillResults> drill, Path project) {
+        return new ReadinessReport(config, prices, drill, drill.map(d -> d.freshness(project))
+                .orElse(DrillResults.Freshness.UNKNOWN));
+    }
+
+    static ReadinessReport of(DrConfig config, Prices prices, Optional<DrillResults> drill,
+                              DrillResults.Freshness freshness) {
+        return new ReadinessReport(config, prices, drill, freshness);
+    }
+
+    public DrillResults.Freshness drillFreshness() {
+        return freshness;
+    }
+
+    public List<RtoChain> rto() {
+        return rto;
     }
 
     public CostEstimate cost() {
@@ -116,8 +144,22 @@ public final class ReadinessReport {
                 .append(r.value().apply(config)).append("`, its development default: ").append(r.defaultMeans())
                 .append(". For a real environment, ").append(r.howToSet()).append("; a synth requires it once ")
                 .append(RealEnvironment.requiredWhen()).append(".\n"));
-        md.append("\n## Latest drill\n\n");
-        drill.ifPresentOrElse(d -> drillSection(md, d),
+        md.append("\n## End-to-end RTO\n\n")
+                .append("From the fault (or the switchover's start) to a client's payment acknowledged in the DR "
+                        + "region, step by step; a step nothing bounds is listed and left out of the sum.\n");
+        for (RtoChain chain : rto) {
+            md.append("\n### ").append(chain.scenario()).append(", ").append(chain.customDomains()
+                    ? "with custom domains" : "without custom domains").append(chain.customDomains()
+                    == config.customDomains() ? " (as configured)" : "").append(": ").append(chain.totalText())
+                    .append("\n\n| step | seconds | source | basis |\n|---|---|---|---|\n");
+            for (RtoChain.Step step : chain.steps()) {
+                md.append("| ").append(step.what()).append(" | ")
+                        .append(step.seconds() == null ? "-" : CostEstimate.num(step.seconds())).append(" | ")
+                        .append(step.source().label()).append(" | ").append(step.basis()).append(" |\n");
+            }
+        }
+        md.append("\n").append(DRILL_HEADING);
+        drill.ifPresentOrElse(d -> drillSection(md, d, freshness),
                 () -> md.append("No drill recorded (`").append(DrillResults.PATH).append("` is absent).\n"));
         md.append("\n## Cost\n\n").append(costSummary()).append("\n\n").append(costTable(cost))
                 .append("\nPrices (").append(prices.file()).append(", checked ").append(prices.checked())
@@ -146,20 +188,48 @@ public final class ReadinessReport {
         return String.join(", ", t.alarms().stream().map(a -> "`" + a.name() + "` (" + a.region() + ")").toList());
     }
 
-    private static void drillSection(StringBuilder md, DrillResults d) {
-        md.append("Measured at ").append(d.measuredAt()).append(" by `").append(d.command()).append("`: ")
-                .append(CostEstimate.num(d.durationSeconds())).append(" s at ")
-                .append(CostEstimate.num(d.ratePerSecond())).append(" payments/s, table replication delay ")
-                .append(d.stateReplicationDelayMs()).append(" ms, database apply delay ")
-                .append(d.databaseApplyDelayMs()).append(" ms.\n\n")
-                .append("| scenario | RTO (ms) | acknowledged | lost payments | lost window (ms) | duplicates "
-                        + "| clean 503 | errors |\n|---|---|---|---|---|---|---|---|\n");
+    private static void drillSection(StringBuilder md, DrillResults d, DrillResults.Freshness freshness) {
+        md.append(switch (freshness) {
+            case CURRENT -> "Counted by this checkout's drill code (" + d.countingCode() + ").";
+            case STALE -> "**STALE**: counted by other drill code (" + d.countingCode() + ") than this checkout's; "
+                    + "not quoted above. Rerun `" + d.command() + "`.";
+            case UNKNOWN -> "The drill's counting code is not here to compare with (" + d.countingCode()
+                    + "): not quoted above.";
+        }).append(" Measured at ").append(d.measuredAt()).append(" (commit ").append(d.commit()).append(") by `")
+                .append(d.command()).append("`, ").append(d.passed() ? "all assertions passed" : "ASSERTIONS FAILED")
+                .append("; ").append(d.machine().cpus()).append(" CPUs, load ")
+                .append(CostEstimate.num(d.machine().loadBefore())).append(" before, ")
+                .append(CostEstimate.num(d.machine().loadAfter())).append(" after.\n\n")
+                .append(d.emulation()).append(".\n\nSettings: ");
+        List<String> settings = new java.util.ArrayList<>();
+        d.settings().forEach((k, v) -> settings.add(k + " " + v));
+        md.append(String.join(", ", settings)).append(".\n\n")
+                .append("| scenario | fault to first ack (ms) | promotion to first ack (ms) | error window (ms) "
+                        + "| time to ack p50 / p99 / max (ms) | payments | attempts | no answer | 409 | 429 | 503 "
+                        + "| other | lost at promotion | recovered by retry | recovered by reconciliation "
+                        + "| lost for good | duplicates |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (DrillResults.Scenario s : d.scenarios()) {
-            md.append("| ").append(s.name()).append(" | ").append(s.rtoMs()).append(" | ").append(s.acknowledged())
-                    .append(" | ").append(s.lostPayments()).append(" | ").append(s.lostWindowMs()).append(" | ")
-                    .append(s.duplicates()).append(" | ").append(s.clean503()).append(" | ").append(s.errors())
-                    .append(" |\n");
+            md.append("| ").append(s.name()).append(" | ").append(s.faultToFirstAckMs()).append(" | ")
+                    .append(s.promotionToFirstAckMs()).append(" | ").append(s.errorWindowMs()).append(" | ")
+                    .append(s.timeToAckMs().p50()).append(" / ").append(s.timeToAckMs().p99()).append(" / ")
+                    .append(s.timeToAckMs().max()).append(" | ").append(s.payments()).append(" | ")
+                    .append(s.attempts()).append(" | ").append(s.unanswered()).append(" | ").append(s.status409())
+                    .append(" | ").append(s.status429()).append(" | ").append(s.status503()).append(" | ")
+                    .append(s.otherErrors()).append(" | ").append(s.lostAtPromotion()).append(" | ")
+                    .append(s.recoveredByRetry()).append(" | ").append(s.recoveredByReconciliation()).append(" | ")
+                    .append(s.lostForGood()).append(" | ").append(s.duplicates()).append(" |\n");
         }
+        md.append("\nTimelines (ms after the fault, on the drill's scaled settings):\n\n");
+        for (DrillResults.Scenario s : d.scenarios()) {
+            List<String> stages = new java.util.ArrayList<>();
+            s.timeline().forEach((k, v) -> stages.add(k + " " + v));
+            md.append("- ").append(s.name()).append(": ").append(String.join(", ", stages)).append('\n');
+        }
+        md.append("\nAcknowledgement mirror: ").append(d.mirror().writes()).append(" records, ")
+                .append(d.mirror().degraded()).append(" degraded; added latency per payment p50 / p99 / max ")
+                .append(d.mirror().latencyMs().p50()).append(" / ").append(d.mirror().latencyMs().p99()).append(" / ")
+                .append(d.mirror().latencyMs().max()).append(" ms (DynamoDB Local on loopback: no inter-region "
+                        + "round trip).\n");
     }
 
     private String costSummary() {
@@ -221,7 +291,31 @@ public final class ReadinessReport {
             developmentDefaults.add(o);
         });
         root.add("developmentDefaults", developmentDefaults);
-        root.add("drill", drill.<JsonElement>map(DrillResults::toJson).orElse(JsonNull.INSTANCE));
+        root.add("drill", drill.<JsonElement>map(d -> {
+            JsonObject o = d.toJson();
+            o.addProperty("freshness", freshness.name().toLowerCase(java.util.Locale.ROOT));
+            return o;
+        }).orElse(JsonNull.INSTANCE));
+        JsonArray chains = new JsonArray();
+        for (RtoChain chain : rto) {
+            JsonObject c = new JsonObject();
+            c.addProperty("scenario", chain.scenario());
+            c.addProperty("customDomains", chain.customDomains());
+            c.add("boundedSeconds", exact(chain.boundedSeconds()));
+            c.addProperty("total", chain.totalText());
+            JsonArray steps = new JsonArray();
+            for (RtoChain.Step step : chain.steps()) {
+                JsonObject st = new JsonObject();
+                st.addProperty("step", step.what());
+                st.add("seconds", step.seconds() == null ? JsonNull.INSTANCE : exact(step.seconds()));
+                st.addProperty("source", step.source().label());
+                st.addProperty("basis", step.basis());
+                steps.add(st);
+            }
+            c.add("steps", steps);
+            chains.add(c);
+        }
+        root.add("rto", chains);
         root.add("cost", costJson());
         return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create().toJson(root)
                 + "\n";

@@ -3,7 +3,6 @@ package com.payments.dr.report;
 import com.payments.dr.blocks.FailoverDns;
 import com.payments.dr.blocks.WatchedMetric;
 import com.payments.dr.config.DrConfig;
-import com.payments.dr.function.PaymentDatabase;
 import com.payments.dr.naming.RegionRole;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,18 +28,22 @@ final class Tiers {
     /** Where the designed figures come from. */
     static final Map<String, String> SOURCES = sources();
 
+    static final String SOURCES_AURORA_FAILOVER =
+            "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html";
+    static final String SOURCES_ROUTE53 =
+            "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html";
+
     private static Map<String, String> sources() {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("Aurora global database: switchover (RPO 0) and failover (RPO = lag), RTO in the order of minutes",
-                "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html");
+                SOURCES_AURORA_FAILOVER);
         s.put("Aurora global database: RPO lag and the rds.global_db_rpo cap (PostgreSQL)",
                 "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora_global_db_status.html");
         s.put("DynamoDB global tables: asynchronous replication, typically within a second, last writer wins",
                 "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html");
         s.put("S3 Replication Time Control: 99.99 % of objects within 15 minutes",
                 "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-time-control.html");
-        s.put("Route 53 failover: health-check interval, failure threshold, record TTL",
-                "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html");
+        s.put("Route 53 failover: health-check interval, failure threshold, record TTL", SOURCES_ROUTE53);
         return java.util.Collections.unmodifiableMap(s);
     }
 
@@ -106,16 +109,14 @@ final class Tiers {
         String alarmAt = lag.map(m -> ", alarm at " + CostEstimate.num(m.threshold() / 1000) + " s").orElse("");
         Map<String, Long> measured = new LinkedHashMap<>();
         drill.ifPresent(d -> {
-            measured.put("databaseApplyDelayMs", d.databaseApplyDelayMs());
-            d.scenario("planned-switchover").ifPresent(s -> {
-                measured.put("plannedRtoMs", s.rtoMs());
-                measured.put("plannedLostPayments", s.lostPayments());
-            });
             d.scenario("unplanned-failover").ifPresent(s -> {
-                measured.put("unplannedRtoMs", s.rtoMs());
-                measured.put("unplannedLostPayments", s.lostPayments());
-                measured.put("unplannedLostWindowMs", s.lostWindowMs());
+                measured.put("unplannedLostAtPromotion", s.lostAtPromotion());
+                measured.put("unplannedRecoveredByRetry", s.recoveredByRetry());
+                measured.put("unplannedRecoveredByReconciliation", s.recoveredByReconciliation());
+                measured.put("unplannedLostForGood", s.lostForGood());
             });
+            d.scenarios().stream().filter(s -> !s.name().equals("unplanned-failover"))
+                    .forEach(s -> measured.merge("switchoverLostForGood", s.lostForGood(), Long::sum));
         });
         return new Tier("database", "Aurora PostgreSQL global database",
                 "asynchronous storage-level replication " + config.primaryRegion() + " -> " + config.drRegion()
@@ -123,7 +124,10 @@ final class Tiers {
                 new Tier.Objective(DATABASE_TYPICAL_LAG_SECONDS, "planned switchover: 0 (the secondary catches up "
                         + "first); unplanned failover: the replication lag at the fault, typically under "
                         + CostEstimate.num(DATABASE_TYPICAL_LAG_SECONDS) + " s" + alarmAt + "; no cap: the stack "
-                        + "does not set rds.global_db_rpo"),
+                        + "does not set rds.global_db_rpo. Acknowledged payments among those rows are stored again "
+                        + "from their acknowledgement records (a client's retry, or the reconciliation in the runbook)"
+                        + (config.ackMirror() ? "" : "; with ACK_MIRROR=false the last records return only with the "
+                        + "primary region or its snapshot")),
                 new Tier.Objective(DATABASE_FAILOVER_SECONDS, "about 1-2 min for switchover-global-cluster or "
                         + "failover-global-cluster once started (AWS: in the order of minutes)"),
                 measured, alarms(inventory, RegionRole.DR, config.drRegion(), "db-global-replication-lag"),
@@ -133,10 +137,8 @@ final class Tiers {
 
     private static Tier table(DrConfig config, Inventory inventory, Optional<DrillResults> drill) {
         Map<String, Long> measured = new LinkedHashMap<>();
-        drill.ifPresent(d -> {
-            measured.put("stateReplicationDelayMs", d.stateReplicationDelayMs());
-            measured.put("duplicates", d.scenarios().stream().mapToLong(DrillResults.Scenario::duplicates).sum());
-        });
+        drill.ifPresent(d -> measured.put("duplicates",
+                d.scenarios().stream().mapToLong(DrillResults.Scenario::duplicates).sum()));
         List<Tier.Alarm> alarms = new ArrayList<>(alarms(inventory, RegionRole.PRIMARY, config.primaryRegion(),
                 "table-replication-latency"));
         alarms.addAll(alarms(inventory, RegionRole.DR, config.drRegion(), "table-replication-latency"));
@@ -144,10 +146,13 @@ final class Tiers {
                 "asynchronous multi-active replication between " + config.primaryRegion() + " and "
                         + config.drRegion() + ", last writer wins",
                 new Tier.Objective(TABLE_TYPICAL_LAG_SECONDS, "the replication latency at the fault, typically "
-                        + "under " + CostEstimate.num(TABLE_TYPICAL_LAG_SECONDS) + " s; a replay re-asserts a payment "
-                        + "the promoted database lost only if its completion reached the DR table first; a key "
-                        + "both lost with the region is stored again under the same payment id (the drill's "
-                        + "duplicates)"),
+                        + "under " + CostEstimate.num(TABLE_TYPICAL_LAG_SECONDS) + " s; "
+                        + (config.ackMirror() ? "every acknowledged payment's record is written in the DR replica "
+                        + "before its answer (ACK_MIRROR), so a retry or the reconciliation restores what the "
+                        + "promoted database lost" : "acknowledgement records are written in the primary's replica "
+                        + "and replicate like the rest (ACK_MIRROR=false): those of the last moments return only "
+                        + "with the primary region or its snapshot") + "; a retry of a lost payment stores it again "
+                        + "under the same payment id"),
                 new Tier.Objective(0.0, "0: the replica takes writes at all times"),
                 measured, alarms, "nothing: the DR replica is already writable");
     }
@@ -180,20 +185,21 @@ final class Tiers {
     }
 
     private static Tier functions(DrConfig config, Inventory inventory, Optional<DrillResults> drill) {
-        double cache = PaymentDatabase.READ_ONLY_CACHE.toSeconds();
+        double retry = com.payments.dr.function.Timings.DEPLOYED.dbRetryAfterSeconds();
         Map<String, Long> measured = new LinkedHashMap<>();
         drill.ifPresent(d -> {
-            measured.put("clean503", d.scenarios().stream().mapToLong(DrillResults.Scenario::clean503).sum());
-            measured.put("errors", d.scenarios().stream().mapToLong(DrillResults.Scenario::errors).sum());
+            measured.put("status503", d.scenarios().stream().mapToLong(DrillResults.Scenario::status503).sum());
+            measured.put("otherErrors", d.scenarios().stream().mapToLong(DrillResults.Scenario::otherErrors).sum());
         });
         List<Tier.Alarm> alarms = new ArrayList<>(alarms(inventory, RegionRole.DR, config.drRegion(), "payment-"));
         alarms.addAll(alarms(inventory, RegionRole.DR, config.drRegion(), "api-5xx"));
         return new Tier("functions", "Functions and API",
                 "none needed: the same package and API are deployed in both regions, warm (SnapStart)",
                 new Tier.Objective(null, "none: stateless"),
-                new Tier.Objective(DATABASE_FAILOVER_SECONDS + cache, "the database's RTO + " + CostEstimate.num(cache)
-                        + " s: the DR function answers 503 region_read_only (Retry-After) until its database is "
-                        + "writable and notices within its read-only cache"),
+                new Tier.Objective(DATABASE_FAILOVER_SECONDS + retry, "the database's RTO + " + CostEstimate.num(retry)
+                        + " s: the DR function answers 503 database_unavailable (Retry-After " + CostEstimate.num(retry)
+                        + " s) while its cluster's writer endpoint is inactive; the first request after the promotion "
+                        + "succeeds"),
                 measured, alarms, "nothing: clients retry with the same Idempotency-Key");
     }
 

@@ -11,6 +11,7 @@ import com.payments.dr.config.MerchantKey;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import com.payments.dr.blocks.AckMirrorPath;
 import com.payments.dr.blocks.AlertTopic;
 import com.payments.dr.blocks.Dashboard;
 import com.payments.dr.blocks.FailoverDns;
@@ -69,7 +70,18 @@ public final class DrStack extends TerraformStack {
         dr.addMerchantKeys(global);
         merchantKeyOutputs(config);
         FunctionPackage code = new FunctionPackage(this, "payment_function_package", config.function().packagePath());
-        primary.addPaymentFunction(global, code);
+        // the primary's function records every acknowledgement in the DR replica first (ACK_MIRROR)
+        java.util.Optional<AckMirrorPath> mirror = config.ackMirror()
+                ? java.util.Optional.of(new AckMirrorPath(this, "ack_mirror", new AckMirrorPath.Props(primaryRegion,
+                        primary.network(), drRegion, dr.network(), drRegion.arn("dynamodb", "table/" + global.tableName()))))
+                : java.util.Optional.empty();
+        primary.addPaymentFunction(global, code, mirror);
+        mirror.ifPresent(m -> {
+            Outputs.add(this, "ack_mirror_endpoint", "The DR region's DynamoDB interface endpoint the primary's "
+                    + "function records acknowledgements through", m.endpointUrl());
+            Outputs.add(this, "ack_mirror_peering_id", "The VPC peering that carries the acknowledgement mirror",
+                    m.peeringId());
+        });
         dr.addPaymentFunction(global, code);
         // 5. an identical REST API in front of each region's function
         primary.addPaymentApi();

@@ -1,6 +1,7 @@
 package com.payments.dr.stack;
 
 import com.hashicorp.cdktf.TerraformStack;
+import com.payments.dr.blocks.AckMirrorPath;
 import com.payments.dr.blocks.RegionContext;
 import com.payments.dr.blocks.AlertTopic;
 import com.payments.dr.blocks.Alarms;
@@ -189,6 +190,12 @@ public abstract class RegionalResources extends Construct {
         output("db_writer_endpoint", "Aurora cluster (writer) endpoint of the " + role + " region",
                 database.writerEndpoint());
         output("db_reader_endpoint", "Aurora reader endpoint of the " + role + " region", database.readerEndpoint());
+        // where the reconciliation restores the old primary's snapshot beside the writer (runbook)
+        output("db_subnet_group", "Aurora subnet group of the " + role + " region", database.subnetGroupName());
+        output("db_security_group_id", "Security group of the " + role + " region's Aurora cluster (the migrator"
+                + " reaches what carries it)", network.databaseSecurityGroupId());
+        output("data_key_arn", "The " + role + " region's data key (Aurora storage, snapshots copied into the"
+                + " region)", dataKey.arn());
         return database;
     }
 
@@ -203,6 +210,15 @@ public abstract class RegionalResources extends Construct {
      * region's merchant keys (which merchant each key id acts for).
      */
     public final PaymentFunction addPaymentFunction(GlobalResources global, FunctionPackage code) {
+        return addPaymentFunction(global, code, java.util.Optional.empty());
+    }
+
+    /**
+     * As {@link #addPaymentFunction(GlobalResources, FunctionPackage)}, the function recording every
+     * acknowledgement through {@code mirror} into the other region's replica when there is one.
+     */
+    public final PaymentFunction addPaymentFunction(GlobalResources global, FunctionPackage code,
+                                                    java.util.Optional<AckMirrorPath> mirror) {
         Map<String, String> environment = new TreeMap<>();
         environment.put("REGION_ROLE", region.role().label());
         environment.put("IDEMPOTENCY_TABLE", global.tableName());
@@ -219,9 +235,13 @@ public abstract class RegionalResources extends Construct {
         environment.put("ALLOWED_ORIGIN", config.function().allowedOrigin());
         environment.put("ALLOWED_CURRENCIES", String.join(",", config.function().currencies()));
         environment.put(MerchantApiKeys.ENVIRONMENT_VARIABLE, merchantKeys.merchantsByKeyId());
+        Map<String, String> functionEnvironment = new TreeMap<>(environment);
+        mirror.ifPresent(m -> functionEnvironment.putAll(m.functionEnvironment()));
         function = new PaymentFunction(this, "payment_function", new PaymentFunction.Props(region, code, network,
-                logsKey, dataKey, config.logRetentionDays(), global.tableName(),
-                environment, region.arn("rds-db", "dbuser:" + database.clusterResourceId() + "/" + FUNCTION_DB_USER)));
+                logsKey, dataKey, config.logRetentionDays(), global.tableName(), functionEnvironment,
+                region.arn("rds-db", "dbuser:" + database.clusterResourceId() + "/" + FUNCTION_DB_USER),
+                mirror.map(m -> List.of(m.functionStatement())).orElse(List.of())));
+        mirror.ifPresent(m -> m.restrictTo(function.roleArn()));
         // the same database settings; whoever invokes it hands it the owner's credentials
         Map<String, String> migratorEnvironment = new TreeMap<>(environment);
         // it migrates the writer only: the readiness probe's endpoint is the payment function's
@@ -230,7 +250,10 @@ public abstract class RegionalResources extends Construct {
         migratorEnvironment.remove(MerchantApiKeys.ENVIRONMENT_VARIABLE);
         migrator = new MigratorFunction(this, "migrator", new MigratorFunction.Props(region, code, network, logsKey,
                 dataKey, config.logRetentionDays(), global.secretArn(region.region()), migratorEnvironment,
-                database.instances(), database.clusterResourceId(), SchemaMigrator.digest(SchemaMigrator.MIGRATIONS)));
+                database.instances(), database.clusterResourceId(), SchemaMigrator.digest(SchemaMigrator.MIGRATIONS),
+                region.arn("dynamodb", "table/" + global.tableName())));
+        // the reconciliation after a failover reads the table's acknowledgement records
+        network.allowMigratorTo("dynamodb");
         network.restrictEndpoints(endpointAccess(global));
         String role = region.role().label();
         output("function_name", "Payment function of the " + role + " region", function.functionName());
@@ -304,7 +327,9 @@ public abstract class RegionalResources extends Construct {
      */
     private Map<String, Network.EndpointAccess> endpointAccess(GlobalResources global) {
         Map<String, Network.EndpointAccess> access = new TreeMap<>();
-        access.put("dynamodb", new Network.EndpointAccess(PaymentFunction.TABLE_ACTIONS,
+        List<String> tableActions = new java.util.ArrayList<>(PaymentFunction.TABLE_ACTIONS);
+        tableActions.addAll(MigratorFunction.TABLE_ACTIONS);
+        access.put("dynamodb", new Network.EndpointAccess(tableActions,
                 List.of(region.arn("dynamodb", "table/" + global.tableName()))));
         // nothing in the VPC uses S3 today: the endpoint serves only this region's bucket
         access.put("s3", new Network.EndpointAccess(List.of("s3:GetObject", "s3:ListBucket", "s3:PutObject"),
@@ -370,7 +395,8 @@ public abstract class RegionalResources extends Construct {
                 api.stageName(), database.clusterIdentifier(), config.database().minAcu(),
                 config.database().maxAcu(),
                 Watchlist.watchesGlobalDatabaseLag(region.role()) ? java.util.Optional.of(database.clusterIdentifier()) : java.util.Optional.empty(),
-                global.tableName(), inbound, outbound);
+                global.tableName(), inbound, outbound,
+                config.ackMirror() && region.role() == com.payments.dr.naming.RegionRole.PRIMARY);
         alarms = new Alarms(this, "alarms", region, Watchlist.of(targets, config.alarms()), alerts.arn());
         return alarms;
     }

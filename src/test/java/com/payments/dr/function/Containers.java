@@ -28,8 +28,8 @@ final class Containers implements AutoCloseable {
 
     /** The same, with its readiness probe on {@code reader} (an Aurora secondary's reader endpoint). */
     PaymentHandler start(FunctionConfig config, FunctionConfig reader, Faults faults) {
-        return start(config, faults, client -> new FunctionRuntime(config, reader, client,
-                Fixtures.appCredentials(), Fixtures.appCredentials(), clock));
+        return start(config, faults, client -> new FunctionRuntime(config, reader, client, java.util.Optional.empty(),
+                Fixtures.appCredentials(), Fixtures.appCredentials(), clock, Timings.DEPLOYED));
     }
 
     private PaymentHandler start(FunctionConfig config, Faults faults, Function<DynamoDbClient, FunctionRuntime> runtime) {

@@ -27,6 +27,10 @@ final class DelayedLink implements AutoCloseable {
     private final ServerSocket server;
     private final int upstreamPort;
     private volatile long delayMillis;
+    /** Up to this much more, drawn per chunk (in order: a chunk is never due before the one read before it). */
+    private volatile long jitterMillis;
+    /** While set, nothing is delivered downstream (a lag spike): what arrives waits until {@link #release()}. */
+    private volatile boolean held;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
     private volatile boolean closed;
@@ -54,6 +58,23 @@ final class DelayedLink implements AutoCloseable {
      */
     void delay(long millis) {
         delayMillis = millis;
+    }
+
+    /** The delay varies from the base to the base plus {@code millis}, chunk by chunk. */
+    void jitter(long millis) {
+        jitterMillis = millis;
+    }
+
+    /**
+     * A lag spike: from now on nothing reaches the standby (the upstream still sends; it is held
+     * here, in order) until {@link #release()} or {@link #cut()}.
+     */
+    void hold() {
+        held = true;
+    }
+
+    void release() {
+        held = false;
     }
 
     /** Drops every connection and what is in transit on it; refuses new ones until {@link #restore()}. */
@@ -103,12 +124,15 @@ final class DelayedLink implements AutoCloseable {
         Chunk end = new Chunk(0, new byte[0]);
         Thread reader = new Thread(() -> {
             byte[] buffer = new byte[65536];
+            long lastDue = 0;
             try (InputStream in = from.getInputStream()) {
                 int n;
                 while ((n = in.read(buffer)) > 0) {
-                    long delay = delayed ? delayMillis : 0;
-                    transit.add(new Chunk(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay),
-                            Arrays.copyOf(buffer, n)));
+                    long delay = delayed ? delayMillis + (jitterMillis > 0
+                            ? java.util.concurrent.ThreadLocalRandom.current().nextLong(jitterMillis + 1) : 0) : 0;
+                    long due = Math.max(lastDue, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay));
+                    lastDue = due;
+                    transit.add(new Chunk(due, Arrays.copyOf(buffer, n)));
                 }
             } catch (IOException e) {
                 // the connection ended or was cut
@@ -125,6 +149,9 @@ final class DelayedLink implements AutoCloseable {
                     long wait = chunk.dueNanos() - System.nanoTime();
                     if (wait > 0) {
                         TimeUnit.NANOSECONDS.sleep(wait);
+                    }
+                    while (delayed && held && !cut) {
+                        TimeUnit.MILLISECONDS.sleep(5);
                     }
                     if (cut) {
                         break;

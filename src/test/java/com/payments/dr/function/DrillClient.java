@@ -9,7 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,64 +18,48 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A payment client behind the failover DNS name: it posts payments, each with its own
- * Idempotency-Key, at a steady rate to the region the name points at, and on a 5xx or a timeout
- * retries the same request against the other region at once (the name's other answer). When the
- * other region answers where the preferred one failed, the client follows it, as the name does
- * once its health checks have flipped. A payment is retried (same key, same body) until it is
- * acknowledged or {@link #GIVE_UP} has passed; every attempt and every acknowledgement is recorded.
+ * A payment client behind the failover name ({@link DrillDns}): it posts payments at a steady
+ * rate, each with its own Idempotency-Key, to whichever region the name resolves to (its resolver
+ * keeps an answer for the record's TTL). A payment is retried, same key and body, until it is
+ * acknowledged: after an answer with {@code Retry-After} it waits exactly that long, after no
+ * answer at all (refused, reset, timed out) {@link #BACKOFF}; any other refusal is a failure of
+ * the drill ({@link #abandoned}). It never switches region on its own: only the name moves it.
  *
- * <p>Between rounds the client waits {@link #MAX_BACKOFF}, less than any Retry-After the function
- * sends (1 s and more): the drill measures when the regions can take payments again, not how long
- * a client chooses to wait.
+ * <p>Every attempt and every acknowledgement is recorded with its time, and each payment's first
+ * attempt, so the drill can count every non-2xx a client saw and the time to acknowledgement.
  */
 final class DrillClient implements AutoCloseable {
 
     /** API Gateway answers within 29 s (its integration timeout), so a client waits no longer than that. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
-    /**
-     * Longer than the idempotency lease: a claim whose outcome the function could not learn (a
-     * DynamoDB timeout under load, a region that died mid-request) holds its key for the whole
-     * lease, answering 409 request_in_progress, and only then can a retry take it.
-     */
-    static final Duration GIVE_UP = IdempotencyStore.LEASE.plusSeconds(30);
-    static final Duration MAX_BACKOFF = Duration.ofMillis(250);
+    /** After no answer at all: the client tries again this much later (resolving the name again). */
+    static final Duration BACKOFF = Duration.ofMillis(250);
     static final String MERCHANT = "m-drill";
-
-    /** One answer (or none: a transport failure or timeout, status 0). */
-    record Attempt(long atMillis, String key, String region, int status, String code, boolean retryAfter) {
-        boolean ok() {
-            return status >= 200 && status < 300;
-        }
-
-        /** A 503 the client is told to retry, with Retry-After. */
-        boolean clean503() {
-            return status == 503 && retryAfter && code != null;
-        }
-
-        /** The documented concurrent-duplicate answer: the key's lease is held (here: by the other region's attempt). */
-        boolean inProgress409() {
-            return status == 409 && retryAfter && "request_in_progress".equals(code);
-        }
-    }
-
-    /**
-     * A payment the client was told is stored: which region answered, whether the answer said it
-     * repeats an earlier one ({@code Idempotent-Replayed}), and the payment the body describes.
-     */
-    record Ack(String key, String paymentId, String region, long atMillis, String amount, boolean replayed,
-            String bodyRegion) {
-    }
-
     /**
      * Every this-many-th payment is sent once more with the same key and body after its
      * acknowledgement, as a client does that timed out before the answer reached it: the answer
-     * must repeat the first one (same payment, {@code Idempotent-Replayed}), never create another.
+     * must repeat the first one, never create another.
      */
     static final int REPLAY_EVERY = 5;
     /** The resend comes this long after the acknowledgement, plus up to {@link #REPLAY_WITHIN_MILLIS}. */
     static final long REPLAY_AFTER_MILLIS = 100;
     static final long REPLAY_WITHIN_MILLIS = 500;
+
+    /** One answer, or none ({@code status} 0: refused, reset or timed out). */
+    record Attempt(long atMillis, String key, String region, int status, String code, OptionalInt retryAfter) {
+        boolean ok() {
+            return status >= 200 && status < 300;
+        }
+    }
+
+    /**
+     * A payment the client was told is stored: which region answered, whether the answer said it
+     * repeats an earlier one ({@code Idempotent-Replayed}), the payment the body names, and when the
+     * payment's first attempt (of this send) went out.
+     */
+    record Ack(String key, String paymentId, String region, long atMillis, String amount, boolean replayed,
+               String bodyRegion, long firstAttemptMillis, boolean resend) {
+    }
 
     /** Whether the client sends this key again after its acknowledgement. */
     static boolean resent(String key) {
@@ -83,9 +67,12 @@ final class DrillClient implements AutoCloseable {
     }
 
     private final DrillRegion[] regions;
+    private final DrillDns dns;
+    private final Duration giveUp;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1))
             .version(HttpClient.Version.HTTP_1_1).build();
-    private final ExecutorService workers = Executors.newFixedThreadPool(48);
+    // a payment waiting out a Retry-After holds its worker: enough of them that the rate never queues
+    private final ExecutorService workers = Executors.newFixedThreadPool(256);
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
     private final AtomicInteger sequence = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -93,16 +80,13 @@ final class DrillClient implements AutoCloseable {
     final ConcurrentLinkedQueue<Attempt> attempts = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<String> abandoned = new ConcurrentLinkedQueue<>();
-    private volatile int preferred;
     private volatile java.util.concurrent.ScheduledFuture<?> sending;
 
-    DrillClient(DrillRegion primary, DrillRegion dr) {
+    /** @param giveUp how long one payment is retried before the drill counts it abandoned */
+    DrillClient(DrillRegion primary, DrillRegion dr, DrillDns dns, Duration giveUp) {
         regions = new DrillRegion[] {primary, dr};
-    }
-
-    /** Points the name at a region (0 primary, 1 DR), as the operator's DNS change or the health checks do. */
-    void pointAt(int region) {
-        preferred = region;
+        this.dns = dns;
+        this.giveUp = giveUp;
     }
 
     synchronized void startSending(double perSecond) {
@@ -128,16 +112,19 @@ final class DrillClient implements AutoCloseable {
         }
     }
 
+    static String body(String amount) {
+        return "{\"amount\":\"" + amount + "\",\"currency\":\"USD\",\"merchant_id\":\"" + MERCHANT + "\"}";
+    }
+
     private void pay() {
         try {
             int n = sequence.incrementAndGet();
             String key = "drill-" + run + "-" + n;
             String amount = (n % 997 + 1) + "." + String.format("%02d", n % 100);
-            String body = "{\"amount\":\"" + amount + "\",\"currency\":\"USD\",\"merchant_id\":\"" + MERCHANT + "\"}";
-            if (send(key, body, amount) && resent(key)) {
+            if (send(key, amount, false) && resent(key)) {
                 Thread.sleep(REPLAY_AFTER_MILLIS
                         + java.util.concurrent.ThreadLocalRandom.current().nextLong(REPLAY_WITHIN_MILLIS));
-                send(key, body, amount);
+                send(key, amount, true);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -146,44 +133,46 @@ final class DrillClient implements AutoCloseable {
         }
     }
 
-    /** Sends one payment until it is acknowledged (true) or given up (recorded as abandoned). */
-    private boolean send(String key, String body, String amount) throws InterruptedException {
-        long giveUp = System.nanoTime() + GIVE_UP.toNanos();
+    /** Sends one payment until it is acknowledged (true), refused for good or given up (abandoned). */
+    private boolean send(String key, String amount, boolean resend) throws InterruptedException {
+        long first = System.currentTimeMillis();
+        long end = System.nanoTime() + giveUp.toNanos();
         java.util.Deque<String> history = new java.util.ArrayDeque<>();
-        while (System.nanoTime() < giveUp) {
-            int first = preferred;
-            Attempt a = post(first, key, body, amount);
-            remember(history, a);
+        while (System.nanoTime() < end) {
+            int region = dns.resolve();
+            Attempt a = post(regions[region], key, body(amount), first, amount, resend, true);
+            history.addLast(a.region() + " " + a.status() + " " + a.code());
+            if (history.size() > 6) {
+                history.removeFirst();
+            }
             if (a.ok()) {
                 return true;
             }
-            long backoff = MAX_BACKOFF.toMillis();
-            if (a.status >= 500 || a.status == 0) {
-                Attempt b = post(1 - first, key, body, amount);
-                remember(history, b);
-                if (b.ok()) {
-                    preferred = 1 - first;
-                    return true;
-                }
-            } else if (!a.inProgress409()) {
-                abandoned.add(key + " " + a.status + " " + a.code);
+            long wait;
+            if (a.retryAfter().isPresent()) {
+                wait = a.retryAfter().getAsInt() * 1000L;
+            } else if (a.status() == 0) {
+                wait = BACKOFF.toMillis();
+            } else {
+                abandoned.add(key + " refused without Retry-After: " + a.status() + " " + a.code());
                 return false;
             }
-            Thread.sleep(backoff);
+            Thread.sleep(Math.max(0, Math.min(wait, (end - System.nanoTime()) / 1_000_000)));
         }
-        abandoned.add(key + " gave up after " + GIVE_UP + "; last answers " + history);
+        abandoned.add(key + " gave up after " + giveUp + "; last answers " + history);
         return false;
     }
 
-    private static void remember(java.util.Deque<String> history, Attempt a) {
-        history.addLast(a.region() + " " + a.status() + " " + a.code());
-        if (history.size() > 6) {
-            history.removeFirst();
-        }
+    /**
+     * A payment sent straight to {@code region}, once, outside the name (the drill's own probe of a
+     * region, not a client's payment): not recorded among the client's attempts.
+     */
+    Attempt probe(int region, String key, String amount) throws InterruptedException {
+        return post(regions[region], key, body(amount), System.currentTimeMillis(), amount, false, false);
     }
 
-    private Attempt post(int region, String key, String body, String amount) throws InterruptedException {
-        DrillRegion target = regions[region];
+    private Attempt post(DrillRegion target, String key, String body, long first, String amount, boolean resend,
+                         boolean record) throws InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(target.endpoint() + "/payments"))
                 .timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "application/json")
@@ -204,17 +193,21 @@ final class DrillClient implements AutoCloseable {
             } catch (RuntimeException notJson) {
                 code = "not_json";
             }
-            Optional<String> retryAfter = response.headers().firstValue("Retry-After");
-            attempt = new Attempt(at, key, target.name(), response.statusCode(), code, retryAfter.isPresent());
-            if (attempt.ok()) {
+            OptionalInt retryAfter = response.headers().firstValue("Retry-After")
+                    .map(v -> OptionalInt.of(Integer.parseInt(v))).orElse(OptionalInt.empty());
+            attempt = new Attempt(at, key, target.name(), response.statusCode(), code, retryAfter);
+            if (attempt.ok() && record) {
                 acks.add(new Ack(key, paymentId, target.name(), at, amount,
-                        "true".equals(response.headers().firstValue("Idempotent-Replayed").orElse(null)), bodyRegion));
+                        "true".equals(response.headers().firstValue("Idempotent-Replayed").orElse(null)), bodyRegion,
+                        first, resend));
             }
         } catch (IOException e) {
             attempt = new Attempt(System.currentTimeMillis(), key, target.name(), 0, e.getClass().getSimpleName(),
-                    false);
+                    OptionalInt.empty());
         }
-        attempts.add(attempt);
+        if (record) {
+            attempts.add(attempt);
+        }
         return attempt;
     }
 

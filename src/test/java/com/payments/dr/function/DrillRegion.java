@@ -48,18 +48,23 @@ final class DrillRegion implements AutoCloseable {
      * @param env the function's environment as the stack sets it (DB_HOST, DB_PORT, ... pointing at
      *            this region's engines)
      */
-    DrillRegion(String name, Map<String, String> env, int containerCount) throws IOException {
+    DrillRegion(String name, Map<String, String> env, int containerCount, Timings timings) throws IOException {
         this.name = name;
         containers = new ArrayBlockingQueue<>(containerCount);
+        StaticCredentialsProvider credentials = StaticCredentialsProvider.create(
+                AwsBasicCredentials.create("local", "local"));
         for (int i = 0; i < containerCount; i++) {
             FunctionConfig config = FunctionConfig.fromEnvironment(env);
-            DynamoDbClient dynamo = FunctionRuntime.dynamoClient(config, StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create("local", "local")), List.of());
+            DynamoDbClient dynamo = FunctionRuntime.dynamoClient(config, credentials, List.of());
+            // the other region's replica, through the path the stack builds (here a cuttable link)
+            java.util.Optional<DynamoDbClient> mirror = config.ackMirror()
+                    .map(m -> FunctionRuntime.mirrorClient(m, credentials, List.of()));
             // the application role; in AWS an IAM token, here the password that stands in for it
-            PaymentHandler handler = new PaymentHandler(new FunctionRuntime(config, dynamo,
-                    Fixtures.appCredentials(), Clock.systemUTC()));
+            PaymentHandler handler = new PaymentHandler(new FunctionRuntime(config, dynamo, mirror,
+                    Fixtures.appCredentials(), Clock.systemUTC(), timings));
             resources.add(handler);
             resources.add(dynamo);
+            mirror.ifPresent(resources::add);
             containers.add(handler);
         }
         executor = Executors.newFixedThreadPool(containerCount * 2);

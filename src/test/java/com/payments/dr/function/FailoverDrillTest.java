@@ -3,24 +3,46 @@ package com.payments.dr.function;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.payments.dr.function.FailoverDrill.Result;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.payments.dr.function.FailoverDrill.Outcome;
 import com.payments.dr.function.FailoverDrill.Settings;
+import com.payments.dr.report.DrillResults;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The failover drill (docs/failover-drill.md). {@code mvn -B verify} runs the short version and
- * writes target/drill-results.json; the long one ({@code -Ddrill.mode=long}, the documented command)
- * writes docs/drill-results.json and prints the table.
+ * The failover drill (docs/failover-drill.md). {@code mvn -B verify} runs the short version
+ * (unplanned failover and fail back, about a second of steady traffic per phase) and writes
+ * target/drill-results.json; the long one ({@code -Ddrill.mode=long}, {@link #LONG_COMMAND}) adds
+ * the DR region unreachable for a while and a planned switchover, and writes
+ * docs/drill-results.json. Results are written only after every assertion passed.
+ *
+ * <p>No assertion depends on timing: the loss is forced (payments committed during a lag spike are
+ * acknowledged before the fault), the dropped INSERT is waited for on the server, and every wait is
+ * for an event with a bound far above what a loaded machine needs.
  */
 class FailoverDrillTest {
 
     static final String LONG_COMMAND = "mvn -B -o test -Dtest=FailoverDrillTest -Djacoco.skip=true -Ddrill.mode=long";
-    static final java.util.List<String> OVERRIDES = java.util.List.of("drill.durationSeconds", "drill.ratePerSecond",
+    static final List<String> OVERRIDES = List.of("drill.durationSeconds", "drill.ratePerSecond",
             "drill.stateDelayMs", "drill.dbDelayMs");
+    static final String EMULATION = "local emulation, not AWS: embedded PostgreSQL 16, the primary streaming to a hot"
+            + " standby through a TCP link with a varying delay, emulated Aurora writer endpoints (inactive on a"
+            + " secondary); DynamoDB Local with one namespace per region and an emulated global-table replication"
+            + " (last writer wins); the payment function in-process behind a loopback HTTP server; emulated Route 53"
+            + " health checks, failover record and resolver TTL on the drill's scaled settings";
 
     /** The command that ran, as docs/drill-results.json records it: the long command and any override. */
     static String command() {
@@ -35,64 +57,140 @@ class FailoverDrillTest {
 
     static Settings settings() {
         boolean isLong = "long".equals(System.getProperty("drill.mode"));
+        // the waits that only pace clients and caches, shortened (the code paths are the deployed ones)
+        Timings timings = new Timings(Duration.ofSeconds(3), Duration.ofSeconds(1), 1, Duration.ofMillis(100),
+                Duration.ofSeconds(1));
         return new Settings(
                 Integer.getInteger("drill.durationSeconds", isLong ? 20 : 1),
-                Double.parseDouble(System.getProperty("drill.ratePerSecond", isLong ? "20" : "20")),
-                Long.getLong("drill.stateDelayMs", isLong ? 500 : 200),
-                Long.getLong("drill.dbDelayMs", isLong ? 1000 : 500));
+                Double.parseDouble(System.getProperty("drill.ratePerSecond", "20")),
+                Long.getLong("drill.stateDelayMs", isLong ? 500 : 200), isLong ? 500 : 200,
+                Long.getLong("drill.dbDelayMs", isLong ? 1000 : 300), isLong ? 1000 : 300,
+                isLong ? new DrillDns.Settings(200, 3, 1000) : new DrillDns.Settings(100, 3, 300),
+                timings, isLong ? 8 : 4, isLong);
     }
 
     /**
-     * The short run takes about 1.5 min on this 2-core machine under load, the long one about 4 min;
-     * a hung engine or server must not hold the build for ever.
+     * The short run costs about 15 s of drill on a quiet 2-core machine (more under load), the long
+     * one a few minutes; a hung engine or server must not hold the build for ever.
      */
     @Test
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
-    void unplannedFailoverLosesOnlyWhatTheLagHeldFailBackAndSwitchoverLoseNothingAndNothingIsStoredTwice()
-            throws Exception {
+    void noAcknowledgedPaymentIsLostForGoodAndEveryStageIsCounted() throws Exception {
         Settings settings = settings();
-        boolean isLong = "long".equals(System.getProperty("drill.mode"));
-        List<Result> results;
+        double loadBefore = loadAverage();
+        Outcome outcome;
         long started = System.nanoTime();
         try (FailoverDrill drill = new FailoverDrill(settings, System.out)) {
             drill.start();
-            results = drill.run();
-            assertEquals(List.of(), drill.abandoned(), "every payment was acknowledged in the end");
+            outcome = drill.run();
+            assertEquals(List.of(), drill.abandoned(), "every payment was acknowledged, every refusal said when to"
+                    + " retry");
             assertTrue(drill.replicated() > 0, "the tables replicated writes to each other");
         }
-        System.out.printf("failover drill (%d s per phase, %.0f payments/s, table lag %d ms, WAL link delay %d ms)"
-                + " in %d ms%n%s", settings.durationSeconds(), settings.ratePerSecond(), settings.stateDelayMs(),
-                settings.dbDelayMs(), (System.nanoTime() - started) / 1_000_000, FailoverDrill.table(results));
-        FailoverDrill.write(Path.of(isLong ? "docs/drill-results.json" : "target/drill-results.json"),
-                FailoverDrill.json(settings, isLong ? command() : "mvn -B verify", results));
+        double loadAfter = loadAverage();
+        long elapsed = (System.nanoTime() - started) / 1_000_000;
 
-        for (Result r : results) {
-            // same key, one payment: the only kind allowed is the documented loss of unplanned
-            // failover (the primary's copy lost, a later request re-created it in DR under the same id)
-            assertEquals(r.recreated(), r.duplicates(), r.name() + ": same key, one payment: " + r.duplicateLines());
-            assertEquals(0, r.errors(), r.name() + ": every refusal is a 503 with Retry-After or a documented"
-                    + " 409 request_in_progress with Retry-After: " + r.outcomes());
-            assertTrue(r.acknowledged() > 0, r.name());
-            assertTrue(r.rtoMs() > 0 && r.rtoMs() < FailoverDrill.RECOVERY_LIMIT.toMillis(), r.name());
+        for (DrillLedger.Counted c : outcome.scenarios()) {
+            DrillResults.Scenario s = c.scenario();
+            assertEquals(0, s.lostForGood(), s.name() + ": acknowledged and missing at the end: " + c.lostForGood());
+            assertEquals(0, s.duplicates(), s.name() + ": " + c.duplicates());
+            assertEquals(0, s.otherErrors(), s.name() + ": every refusal is a 409, 429 or 503 (or no answer): "
+                    + c.outcomes());
+            assertTrue(s.acknowledged() > 0 && s.faultToFirstAckMs() > 0, s.name());
+            // the payments in the new region come after its promotion
+            assertTrue(s.promotionToFirstAckMs() >= 0, s.name() + " " + s.timeline());
         }
-        Result unplanned = results.get(0);
-        Result failBack = results.get(1);
-        Result planned = results.get(2);
-        assertEquals("unplanned-failover", unplanned.name());
-        assertEquals(0, failBack.lostPayments(), failBack.lost().toString());
-        assertEquals(0, planned.lostPayments(), planned.lost().toString());
-        // the lag is long enough for commits to be in transit when the primary dies: a loss the
-        // drill must see and report, and only inside the lag
-        assertTrue(unplanned.lostPayments() > 0, "a kill inside the lag loses acknowledged payments, reported");
-        assertTrue(unplanned.lostWindowMs() <= settings.dbDelayMs() + FailoverDrill.LOSS_WINDOW_SLACK_MILLIS,
-                unplanned.lost().toString());
-        // every acknowledged payment the new writer lacks is in the failed primary's own history
-        assertEquals(0, unplanned.lostNotInOldHistory(), unplanned.lost().toString());
-        assertEquals(0, failBack.recreated() + planned.recreated(), "no loss, nothing to re-create");
-        // the fault comes right after an acknowledgement the client resends: that request reaches DR
-        // for a key whose claim and completion are stranded in the primary's table
-        assertTrue(unplanned.strandedKeyRequests() > 0, "a DR request met a key stranded in the primary's table");
-        // before its promotion the standby refused payments as read-only, without touching its table
-        assertTrue(planned.outcomes().containsKey("dr 503 region_read_only"), planned.outcomes().toString());
+
+        DrillResults.Scenario unplanned = outcome.scenario("unplanned-failover").scenario();
+        // the lag spike forces the loss: payments committed during it and acknowledged
+        assertTrue(unplanned.lostAtPromotion() >= 2, unplanned.toString());
+        assertTrue(unplanned.recoveredByRetry() >= 1, "a resent payment is stored again by its retry: " + unplanned);
+        assertTrue(unplanned.recoveredByReconciliation() >= 1, "a payment nobody resent is restored from its"
+                + " acknowledgement record: " + unplanned);
+        assertEquals(unplanned.lostAtPromotion(), unplanned.recoveredByRetry() + unplanned.recoveredByReconciliation());
+        assertRefused(outcome.probes().get("dr before promotion"));
+        assertOrdered(unplanned.timeline(), "fault: primary region lost", "primary unhealthy (health checks)",
+                "failover started", DrillResults.PROMOTED_STAGE, "dr healthy (health checks)");
+        assertOrdered(unplanned.timeline(), DrillResults.PROMOTED_STAGE, "name answers dr");
+        assertOrdered(unplanned.timeline(), DrillResults.PROMOTED_STAGE, DrillResults.READY_STAGE);
+        JsonObject fromAcks = outcome.reconciliations().get("unplanned: acknowledgement records");
+        assertEquals(unplanned.recoveredByReconciliation(),
+                fromAcks.getAsJsonArray("restored_from_acknowledgements").size(), fromAcks.toString());
+        JsonObject withSnapshot = outcome.reconciliations().get("unplanned: with the old primary's snapshot");
+        assertEquals(0, withSnapshot.getAsJsonArray("conflicts").size(), withSnapshot.toString());
+        assertTrue(withSnapshot.get("snapshot_rows_compared").getAsInt() > 0, withSnapshot.toString());
+
+        List<String> switchovers = new ArrayList<>(List.of("fail-back"));
+        if (settings.longRun()) {
+            switchovers.add("planned-switchover");
+        }
+        for (String name : switchovers) {
+            DrillLedger.Counted c = outcome.scenario(name);
+            assertEquals(0, c.scenario().lostAtPromotion(), name + ": a switchover loses nothing: " + c.lostAtPromotion());
+            // the INSERT whose connection the switchover dropped: its client was told the outcome is unknown
+            assertTrue(c.outcomes().keySet().stream().anyMatch(k -> k.endsWith(" 503 payment_outcome_unknown")),
+                    name + ": " + c.outcomes());
+            assertEquals(0, outcome.reconciliations().get(name).getAsJsonArray("restored_from_acknowledgements").size());
+        }
+        assertRefused(outcome.probes().get("fail-back: primary before promotion"));
+        assertTrue(outcome.mirror().writes() > 0 && outcome.mirror().latencyMs().max() > 0, outcome.mirror().toString());
+        if (settings.longRun()) {
+            assertRefused(outcome.probes().get("planned-switchover: dr before promotion"));
+            assertTrue(outcome.degradedDuringOutage() >= 1);
+            assertTrue(outcome.mirror().degraded() >= outcome.degradedDuringOutage(), outcome.mirror().toString());
+        } else {
+            assertEquals(0, outcome.mirror().degraded(), outcome.mirror().toString());
+        }
+
+        // only now, every assertion passed: the evidence
+        DrillResults results = new DrillResults(DrillResults.SCHEMA,
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+                settings.longRun() ? command() : "mvn -B verify", commit(),
+                DrillResults.countingCodeDigest(Path.of("")).orElseThrow(), true, EMULATION,
+                new DrillResults.Machine(Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter),
+                settings.asMap(), outcome.scenarios().stream().map(DrillLedger.Counted::scenario).toList(),
+                outcome.mirror());
+        Path file = Path.of(settings.longRun() ? "docs/drill-results.json" : "target/drill-results.json");
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(file, new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create()
+                .toJson(results.toJson()) + "\n");
+        System.out.printf("failover drill (%s) in %d ms, load %.2f -> %.2f; mirror: %d records, %d degraded, latency"
+                        + " p50 %d / p99 %d / max %d ms; written to %s%n", settings.asMap(), elapsed, loadBefore,
+                loadAfter, outcome.mirror().writes(), outcome.mirror().degraded(), outcome.mirror().latencyMs().p50(),
+                outcome.mirror().latencyMs().p99(), outcome.mirror().latencyMs().max(), file);
+    }
+
+    /** A region whose writer endpoint is inactive answers 503 database_unavailable with Retry-After. */
+    private static void assertRefused(DrillClient.Attempt probe) {
+        assertTrue(probe != null && probe.status() == 503 && "database_unavailable".equals(probe.code())
+                && probe.retryAfter().isPresent(), String.valueOf(probe));
+    }
+
+    private static void assertOrdered(Map<String, Long> timeline, String... stages) {
+        for (int i = 1; i < stages.length; i++) {
+            assertTrue(timeline.get(stages[i - 1]) <= timeline.get(stages[i]), stages[i - 1] + " before " + stages[i]
+                    + ": " + timeline);
+        }
+    }
+
+    /** The one-minute load average, or -1 where the system does not publish it. */
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg"), StandardCharsets.US_ASCII).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The checkout's commit, with "-dirty" when it has uncommitted changes; "unknown" without git. */
+    static String commit() {
+        try {
+            Process p = new ProcessBuilder("git", "describe", "--always", "--dirty", "--abbrev=12")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            return p.waitFor() == 0 && !out.isEmpty() ? out : "unknown";
+        } catch (IOException | InterruptedException e) {
+            return "unknown";
+        }
     }
 }

@@ -20,7 +20,8 @@ final class Fixtures {
 
     static final String ORIGIN = "https://pay.example.test";
     /** The merchants the tests pay as, each with an API key id of its own (MERCHANT_KEYS). */
-    static final List<String> MERCHANTS = List.of("m", "m-1", "m-2", "n", "m-drill", "acme", "globex");
+    static final List<String> MERCHANTS = List.of("m", "m-1", "m-2", "n", "m-drill", "m-ack", "m-rec", "acme",
+            "globex");
     /** Who pays when a body names no merchant. */
     static final String DEFAULT_MERCHANT = "m-1";
 
@@ -129,6 +130,19 @@ final class Fixtures {
     /** The schema owner, as the migrator logs in. */
     static DbCredentials.Provider ownerCredentials() {
         return fixedCredentials(TestPostgres.APP_USER, TestPostgres.APP_PASSWORD);
+    }
+
+    /**
+     * A migrator invocation's payload: {@code fields} plus the schema owner's credentials under
+     * {@code owner}, as its invoker reads them from the master secret (the RDS secret format).
+     */
+    static String ownerPayload(com.google.gson.JsonObject fields) {
+        com.google.gson.JsonObject owner = new com.google.gson.JsonObject();
+        owner.addProperty("username", TestPostgres.APP_USER);
+        owner.addProperty("password", TestPostgres.APP_PASSWORD);
+        com.google.gson.JsonObject payload = fields.deepCopy();
+        payload.add("owner", owner);
+        return payload.toString();
     }
 
     /** A Lambda context with this much time left, as the runtime passes it. */

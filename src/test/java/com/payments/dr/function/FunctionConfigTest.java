@@ -48,7 +48,8 @@ class FunctionConfigTest {
         assertEquals(reader, r.dbHost());
         assertEquals(new FunctionConfig(c.regionRole(), c.awsRegion(), c.idempotencyTable(),
                 reader, reader, c.dbPort(), c.dbName(), c.dbUser(), c.dbSslMode(), c.dbSslRootCert(),
-                c.allowedOrigin(), c.allowedCurrencies(), c.maxAmount(), c.dynamoEndpoint(), c.merchantsByKeyId()), r);
+                c.allowedOrigin(), c.allowedCurrencies(), c.maxAmount(), c.dynamoEndpoint(), c.merchantsByKeyId(),
+                c.ackMirror()), r);
     }
 
     @Test
@@ -72,6 +73,33 @@ class FunctionConfigTest {
         assertEquals(Optional.of("/opt/rds/global-bundle.pem"), c.dbSslRootCert());
         assertEquals(List.of("JPY", "CHF"), List.copyOf(c.allowedCurrencies()));
         assertEquals(new BigDecimal("250.5"), c.maxAmount());
+    }
+
+    @Test
+    void readsTheAcknowledgementMirrorAsBothVariablesOrNeither() {
+        assertEquals(Optional.empty(), Fixtures.config().ackMirror());
+        String vpce = "https://vpce-0a1b2c3d4e5f-abcd1234.dynamodb.us-east-2.vpce.amazonaws.com";
+        assertEquals(Optional.of(new FunctionConfig.AckMirror("us-east-2", java.net.URI.create(vpce))),
+                Fixtures.config("ACK_MIRROR_REGION", "us-east-2", "ACK_MIRROR_ENDPOINT", vpce).ackMirror());
+        assertEquals(vpce, Fixtures.config("ACK_MIRROR_REGION", "us-east-2", "ACK_MIRROR_ENDPOINT", vpce).reader()
+                .ackMirror().orElseThrow().endpoint().toString());
+        for (String[] bad : new String[][] {
+                {"ACK_MIRROR_REGION", "us-east-2", "ACK_MIRROR_REGION and ACK_MIRROR_ENDPOINT are set together or not"
+                        + " at all; only ACK_MIRROR_REGION is set"},
+                {"ACK_MIRROR_ENDPOINT", vpce, "only ACK_MIRROR_ENDPOINT is set"}}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> Fixtures.config(bad[0], bad[1]));
+            assertTrue(e.getMessage().contains(bad[2]), e.getMessage());
+        }
+        // a public endpoint is unreachable without NAT, and not what the stack sets
+        ConfigException publicEndpoint = assertThrows(ConfigException.class, () -> Fixtures.config(
+                "ACK_MIRROR_REGION", "us-east-2", "ACK_MIRROR_ENDPOINT", "https://dynamodb.us-east-2.amazonaws.com"));
+        assertTrue(publicEndpoint.getMessage().contains("ACK_MIRROR_ENDPOINT='https://dynamodb.us-east-2.amazonaws.com'"
+                + " is invalid; allowed: unset, or https://vpce-<id>.dynamodb.<region>.vpce.amazonaws.com"),
+                publicEndpoint.getMessage());
+        ConfigException sameRegion = assertThrows(ConfigException.class, () -> Fixtures.config(
+                "ACK_MIRROR_REGION", "us-east-1", "ACK_MIRROR_ENDPOINT", vpce.replace("us-east-2", "us-east-1")));
+        assertTrue(sameRegion.getMessage().contains("ACK_MIRROR_REGION='us-east-1' is invalid; allowed: another"
+                + " region than AWS_REGION"), sameRegion.getMessage());
     }
 
     @Test

@@ -100,6 +100,8 @@ final class GlobalTableReplication implements AutoCloseable {
     }
 
     private final long delayMillis;
+    /** Up to this much more per write (the lag varies; last writer wins keeps the order per item). */
+    private volatile long jitterMillis;
     private final End primary;
     private final End dr;
     private final List<Thread> threads;
@@ -154,6 +156,11 @@ final class GlobalTableReplication implements AutoCloseable {
 
     long delayMillis() {
         return delayMillis;
+    }
+
+    /** Each write is delivered up to {@code millis} later than the base delay, drawn per write. */
+    void jitter(long millis) {
+        jitterMillis = millis;
     }
 
     long applied() {
@@ -217,9 +224,11 @@ final class GlobalTableReplication implements AutoCloseable {
         if (echoes != null && echoes.remove(fingerprint)) {
             return;
         }
-        Pending write = new Pending(pk, image, seen, seenOrder.incrementAndGet(), seen + delayMillis);
+        long jitter = jitterMillis > 0 ? java.util.concurrent.ThreadLocalRandom.current().nextLong(jitterMillis + 1) : 0;
+        Pending write = new Pending(pk, image, seen, seenOrder.incrementAndGet(), seen + delayMillis + jitter);
+        // an idempotency record has a status and a region, an acknowledgement record a durability
         trace(pk, "seen at " + from.name + " " + seen + "/" + write.order() + " " + (image == null ? "deleted"
-                : image.get("status").s() + " " + image.get("region").s()));
+                : attribute(image, "status") + " " + attribute(image, "region") + " " + attribute(image, "durability")));
         from.written.merge(pk, write.version(), (a, b) -> later(a, b) ? a : b);
         if (image == null) {
             from.images.remove(pk);
@@ -233,6 +242,11 @@ final class GlobalTableReplication implements AutoCloseable {
             }
         }
         from.other.inbound.add(write);
+    }
+
+    private static String attribute(Map<String, AttributeValue> image, String name) {
+        AttributeValue value = image.get(name);
+        return value == null ? "-" : value.s();
     }
 
     /**
@@ -290,7 +304,7 @@ final class GlobalTableReplication implements AutoCloseable {
         while (System.currentTimeMillis() < end) {
             check();
             long before = seenOrder.get() + applied.get() + superseded.get();
-            Thread.sleep(delayMillis + 20 * POLL_MILLIS);
+            Thread.sleep(delayMillis + jitterMillis + 20 * POLL_MILLIS);
             if (idle() && pending.get() == 0 && before == seenOrder.get() + applied.get() + superseded.get()) {
                 differences = differences();
                 if (differences.isEmpty()) {

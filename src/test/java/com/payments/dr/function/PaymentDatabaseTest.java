@@ -74,8 +74,11 @@ class PaymentDatabaseTest {
         try (PaymentDatabase db = database()) {
             PaymentRequest request = request("db-key-0001", "12.34");
             StoredPayment stored = db.insert(request, "us-east-1", D);
-            assertEquals(new StoredPayment(request.paymentId().toString(), "ACCEPTED", "us-east-1", false),
-                    stored);
+            assertEquals(new StoredPayment(request.paymentId().toString(), "ACCEPTED", "us-east-1", false,
+                    stored.createdAt()), stored);
+            // the row's own time, in UTC, as the acknowledgement record keeps it
+            assertTrue(Math.abs(java.time.Duration.between(java.time.Instant.parse(stored.createdAt()),
+                    java.time.Instant.now()).toSeconds()) < 60, stored.createdAt());
             try (Connection c = PG.admin(DB); Statement s = c.createStatement();
                       ResultSet rs = s.executeQuery("SELECT a.ssl, p.amount, p.currency, p.merchant_id,"
                               + " p.description, p.request_hash, t.tableowner, x.usename FROM pg_stat_ssl a"
@@ -172,7 +175,8 @@ class PaymentDatabaseTest {
             StoredPayment first = db.insert(request("db-key-0002", "5.00"), "us-east-1", D);
             // Same request again, e.g. after the first response was lost: the same row comes back.
             StoredPayment again = db.insert(request("db-key-0002", "5.00"), "us-west-2", D);
-            assertEquals(new StoredPayment(first.paymentId(), first.status(), first.region(), true), again);
+            assertEquals(new StoredPayment(first.paymentId(), first.status(), first.region(), true, first.createdAt()),
+                    again);
             assertThrows(KeyReusedException.class,
                     () -> db.insert(request("db-key-0002", "6.00"), "us-east-1", D));
             assertEquals(1, rows(DB, "db-key-0002"));

@@ -182,6 +182,12 @@ final class TestPostgres implements AutoCloseable {
         if (!initdb) {
             return;
         }
+        if (template != null) {
+            // initdb costs seconds; its output is the same for every server (the system identifier
+            // aside, which only a standby of this server would compare)
+            copyTree(template, data);
+            return;
+        }
         Path pwfile = dir.resolve("pwfile");
         Files.writeString(pwfile, SUPERUSER_PASSWORD + "\n");
         handToServer(pwfile);
@@ -193,6 +199,23 @@ final class TestPostgres implements AutoCloseable {
         Files.writeString(hba, "hostssl all all 127.0.0.1/32 scram-sha-256\n"
                 + "hostssl replication " + REPLICATION_USER + " 127.0.0.1/32 scram-sha-256\n");
         handToServer(hba);
+        Path copy = bin.getParent().resolve("template-data");
+        copyTree(data, copy);
+        template = copy;
+    }
+
+    /** A freshly initialised data directory, once per JVM (under the binaries, removed with them). */
+    private static Path template;
+
+    /** Copies a data directory with its permissions, owned by the server's user. */
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                handToServer(target);
+            }
+        }
     }
 
     /** The certificate the server presents; a valid sslrootcert for verify-full. */
@@ -476,6 +499,8 @@ final class TestPostgres implements AutoCloseable {
                 .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
                 .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
                         new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                        // the drill's writer endpoint (WriterEndpoint) in front of this server
+                        new GeneralName(GeneralName.iPAddress, WriterEndpoint.HOST),
                         new GeneralName(GeneralName.dNSName, "localhost")}))
                 .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()));
         Path crt = dir.resolve(name + ".crt");

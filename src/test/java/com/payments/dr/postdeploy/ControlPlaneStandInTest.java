@@ -145,7 +145,7 @@ class ControlPlaneStandInTest {
         Watchlist.Targets targets = new Watchlist.Targets(region, other, "lambda-payment-dev", "lambda-receipt-dev",
                 "lambda-ops-notifier-dev", "sqs-payment-events-dlq-dev", "sqs-ops-events-dlq-dev", "api-payments-dev",
                 "v1-dev", cluster, 0.5, 4, Watchlist.watchesGlobalDatabaseLag(role) ? Optional.of(cluster) : Optional.empty(),
-                "dynamodb-payment-state-dev", Optional.empty(), Optional.empty());
+                "dynamodb-payment-state-dev", Optional.empty(), Optional.empty(), false);
         Naming naming = Naming.global("dev").forRegion(role);
         List<Listed> published = PUBLISHED.computeIfAbsent(region, r -> new ArrayList<>());
         for (WatchedMetric m : Watchlist.of(targets, new AlarmSettings(60, 3, 1000, 60))) {

@@ -80,10 +80,19 @@ class CostEstimateTest {
     void theLoadAddsWhatEachPaymentCosts() {
         CostEstimate e = estimate();
         double payments = 2_628_000;
-        // 2 writes and 2 replicated writes per payment, $0.625 per million each
-        assertEquals(payments * 2 * 0.625e-6, line(e, "DynamoDB global table writes", "primary").loadUsd(), 1e-9);
-        assertEquals(payments * 2 * 0.625e-6, line(e, "DynamoDB global table replicated writes", "dr").loadUsd(),
+        // 3 writes (claim, acknowledgement record, completion) and 3 replicated writes per payment, $0.625
+        // per million each
+        assertEquals(payments * 3 * 0.625e-6, line(e, "DynamoDB global table writes", "primary").loadUsd(), 1e-9);
+        assertEquals(payments * 3 * 0.625e-6, line(e, "DynamoDB global table replicated writes", "dr").loadUsd(),
                 1e-9);
+        // a week of 900-byte acknowledgement records in both replicas at $0.25 per GB-month
+        assertEquals(payments * 2 * 900 / Math.pow(1024, 3) * (7 * 24 / 730.0) * 0.25,
+                line(e, "Acknowledgement records (7 days)", "both").loadUsd(), 1e-9);
+        // the mirror is off by default: no endpoint, its price stated
+        CostEstimate.Line off = line(e, "Acknowledgement mirror (DynamoDB interface endpoint, VPC peering)", "dr");
+        assertEquals(0, off.loadUsd());
+        assertTrue(off.basis().startsWith("off (ACK_MIRROR=false); on: $7.30 for one endpoint zone and the alarm's $0.10"),
+                off.basis());
         assertEquals(0, line(e, "DynamoDB global table writes", "primary").idleUsd());
         // 1/s of payments + 0.1/s of /health + 1/60 s of probes: 1 a second in the reservoir, 5 % of the rest
         assertEquals(payments * (1 + 0.05 * (0.1 + 1.0 / 60)) * 5e-6,
@@ -94,8 +103,8 @@ class CostEstimateTest {
         // the payment function's "created" metrics once payments flow
         assertEquals(1.20, line(e, "Payment function metrics (Requests, Latency per Outcome)", "primary").loadUsd(), 1e-9);
         assertEquals((e.loadUsd() - e.idleUsd()) / payments, e.perPaymentUsd(), 1e-12);
-        assertEquals("$253.33", CostEstimate.usd(e.loadUsd()));
-        assertEquals("idle $177.80/month (budget $200.00), at 1 payment(s)/s $253.33/month", e.summary());
+        assertEquals("$256.87", CostEstimate.usd(e.loadUsd()));
+        assertEquals("idle $177.80/month (budget $200.00), at 1 payment(s)/s $256.87/month", e.summary());
 
         CostEstimate none = estimate("COST_PAYMENTS_PER_SECOND", "0");
         assertEquals(none.idleUsd(), none.loadUsd(), 1e-9);
@@ -125,12 +134,33 @@ class CostEstimateTest {
         "HEALTH_CHECK_REGIONS, 'us-east-1,us-west-2,eu-west-1,sa-east-1', 2.50",
         // the us-east-1 alert topic's key when neither region is in us-east-1
         "PRIMARY_REGION, us-west-2, 1.00",
+        // one interface endpoint zone in DR (1 x 730 h x $0.01) and the degraded-acknowledgement alarm
+        "ACK_MIRROR, true, 7.40",
     })
     void settingsMoveTheIdleFigureUp(String setting, String value, double more) {
         CostEstimate base = estimate();
         CostEstimate changed = estimate(setting, value);
         assertEquals(more, changed.idleUsd() - base.idleUsd(), 0.005);
         assertTrue(changed.loadUsd() > base.loadUsd());
+    }
+
+    @Test
+    void theMirrorCostsItsEndpointIdleAndItsDataPerPayment() {
+        CostEstimate on = estimate("ACK_MIRROR", "true");
+        CostEstimate.Line mirror = line(on, "Acknowledgement mirror (DynamoDB interface endpoint, VPC peering)", "dr");
+        assertEquals(7.30, mirror.idleUsd(), 1e-9);
+        // 2048 bytes through the endpoint ($0.01/GB) and over the peering ($0.02/GB), 350 bytes of log ($0.50/GB)
+        double perPayment = 2048 / Math.pow(1024, 3) * 0.03 + 350 / Math.pow(1024, 3) * 0.5;
+        assertEquals(7.30 + 2_628_000 * perPayment, mirror.loadUsd(), 1e-9);
+        assertTrue(mirror.basis().startsWith("1 zone x 730 h (ACK_MIRROR)"), mirror.basis());
+        // the same table writes either way: the record is written in DR instead of the primary
+        CostEstimate off = estimate();
+        assertEquals(line(off, "DynamoDB global table writes", "primary").loadUsd(),
+                line(on, "DynamoDB global table writes", "primary").loadUsd(), 1e-12);
+        // the endpoint zone and the alarm: within the budget at defaults
+        assertEquals(7.40, on.idleUsd() - off.idleUsd(), 1e-9);
+        assertEquals("$185.20", CostEstimate.usd(on.idleUsd()));
+        assertNull(on.overBudget());
     }
 
     @Test
@@ -195,7 +225,7 @@ class CostEstimateTest {
     @Test
     void everyLineStatesItsBasisAndPlace() {
         List<CostEstimate.Line> lines = estimate().lines();
-        assertEquals(30, lines.size());
+        assertEquals(32, lines.size());
         lines.forEach(l -> assertTrue(!l.basis().isBlank() && !l.where().isBlank() && l.loadUsd() >= l.idleUsd(),
                 l.toString()));
     }

@@ -89,8 +89,15 @@ class MigratorTest {
         Map<String, JsonObject> bySid = new HashMap<>();
         document.getAsJsonArray("statement").forEach(s -> bySid.put(s.getAsJsonObject().get("sid").getAsString(),
                 s.getAsJsonObject()));
-        assertEquals(java.util.Set.of("WriteLogs", "ManageVpcNetworkInterfaces", "DecryptEnvironment"), bySid.keySet());
+        assertEquals(java.util.Set.of("WriteLogs", "ManageVpcNetworkInterfaces", "DecryptEnvironment",
+                "ReadAcknowledgementRecords"), bySid.keySet());
         assertFalse(document.toString().contains("secretsmanager"), "its invoker reads the secret, not the function");
+        // the reconciliation after a failover scans its own region's replica of the table, nothing more
+        assertEquals(List.of("dynamodb:Scan"), Synth.strings(bySid.get("ReadAcknowledgementRecords")
+                .getAsJsonArray("actions")));
+        assertEquals(List.of("arn:${data.aws_partition." + role + "_partition.partition}:dynamodb:" + region + ":${data"
+                + ".aws_caller_identity." + role + "_caller_identity.account_id}:table/${aws_dynamodb_table.global_state_table"
+                + "_FB99B84E.name}"), Synth.strings(bySid.get("ReadAcknowledgementRecords").getAsJsonArray("resources")));
         assertFalse(document.toString().contains("rds-db:connect"), "the migrator is the owner, not the app role");
         synth.assertResource("aws_iam_role", props("provider", "aws." + role, "name", "role-migrator-" + role + "-dev"));
     }

@@ -148,7 +148,7 @@ class NetworkTest {
 
     @ParameterizedTest
     @CsvSource({"primary", "dr"})
-    void functionMayOnlyReachTheDatabaseAndDynamoDbAndTheMigratorOnlyTheDatabase(String role) {
+    void functionAndMigratorMayOnlyReachTheDatabaseAndDynamoDb(String role) {
         String function = role + "_network_function_security_group";
         String migrator = role + "_network_migrator_security_group";
         String database = role + "_network_database_security_group";
@@ -156,9 +156,14 @@ class NetworkTest {
                 .map(out -> group(out.get("security_group_id")) + " -> " + (out.has("prefix_list_id")
                         ? "prefix list" : group(out.get("referenced_security_group_id"))))
                 .sorted().toList();
+        // the migrator also reads the table (DynamoDB's prefix list) for the reconciliation after a failover
         assertEquals(List.of(function + " -> " + database, function + " -> prefix list",
-                migrator + " -> " + database).stream().sorted().toList(), egress,
-                "the function reaches the database and DynamoDB (no S3, no Secrets Manager), the migrator the database");
+                migrator + " -> " + database, migrator + " -> prefix list").stream().sorted().toList(), egress,
+                "the function reaches the database and DynamoDB (no S3, no Secrets Manager), the migrator the database"
+                        + " and DynamoDB");
+        String dynamodb = synth.ref("aws_vpc_endpoint", role + "_network_dynamodb_endpoint", "prefix_list_id");
+        inRegion("aws_vpc_security_group_egress_rule", role).stream().filter(out -> out.has("prefix_list_id"))
+                .forEach(out -> assertEquals(dynamodb, out.get("prefix_list_id").getAsString(), out.toString()));
         List<String> ingress = inRegion("aws_vpc_security_group_ingress_rule", role).stream()
                 .map(in -> group(in.get("security_group_id")) + " <- " + group(in.get("referenced_security_group_id")))
                 .sorted().toList();

@@ -19,7 +19,8 @@ class OutputsTest {
 
     /** Every region's outputs, without the {@code primary_}/{@code dr_} prefix. */
     static final List<String> REGIONAL = List.of("vpc_id", "private_subnet_ids", "bucket_name", "bucket_arn",
-            "alerts_topic_arn", "db_cluster_id", "db_writer_endpoint", "db_reader_endpoint", "function_name",
+            "alerts_topic_arn", "db_cluster_id", "db_writer_endpoint", "db_reader_endpoint", "db_subnet_group",
+            "db_security_group_id", "data_key_arn", "function_name",
             "function_arn", "function_alias_arn", "migrator_function_name", "migrator_function_arn",
             "api_invoke_url", "api_health_url", "api_id", "api_stage_name", "events_bus_name",
             "events_pipe_name", "receipt_function_name", "receipt_function_arn", "ops_notifier_function_name",

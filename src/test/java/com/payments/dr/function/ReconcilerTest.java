@@ -1,0 +1,249 @@
+package com.payments.dr.function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The reconciliation after an unplanned failover, on real engines: the promoted writer, the old
+ * primary's snapshot (another database standing in for the restored cluster), the surviving
+ * region's replica of the table with its acknowledgement records.
+ */
+class ReconcilerTest {
+
+    private String table;
+    private static final String WRITER = "payments_reconcile_writer";
+    private static final String SNAPSHOT = "payments_reconcile_snapshot";
+    private static final String MERCHANT = "m-rec";
+    private static TestPostgres pg;
+    private static DynamoDbClient drTable;
+
+    @BeforeAll
+    static void engines() {
+        pg = TestPostgres.shared();
+        drTable = TestDynamo.clientFor(TestDynamo.shared().endpoint(), Region.US_EAST_2);
+    }
+
+    /** Each test its own writer, snapshot and table: what one test stores is not another's finding. */
+    @BeforeEach
+    void fresh() throws SQLException {
+        table = "reconciler-test-" + UUID.randomUUID();
+        drTable.createTable(b -> b.tableName(table).billingMode("PAY_PER_REQUEST")
+                .attributeDefinitions(a -> a.attributeName("pk").attributeType("S"))
+                .keySchema(k -> k.attributeName("pk").keyType("HASH")));
+        for (String db : List.of(WRITER, SNAPSHOT)) {
+            pg.createDatabase(db);
+            Fixtures.migrate(Fixtures.localConfig(table, db));
+        }
+    }
+
+    private static PaymentRequest request(String amount) {
+        return new PaymentRequest("rec-" + UUID.randomUUID(), new BigDecimal(amount), "USD", MERCHANT,
+                Optional.of("invoice " + amount));
+    }
+
+    /** A row as the primary stored it, at {@code at}. */
+    private static void store(String db, PaymentRequest r, String region, Instant at) throws SQLException {
+        try (Connection c = pg.admin(db); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO payments (payment_id, idempotency_key, request_hash, amount, currency, merchant_id,"
+                    + " description, status, region, created_at) VALUES ('" + r.paymentId() + "', '" + r.scopedKey()
+                    + "', '" + r.requestHash() + "', " + r.amount() + ", 'USD', '" + MERCHANT + "', '"
+                    + r.description().orElseThrow() + "', 'ACCEPTED', '" + region + "', '" + at + "')");
+        }
+    }
+
+    /** The acknowledgement record the primary mirrored into the DR replica before answering. */
+    private void acknowledge(PaymentRequest r, String role, Instant at) {
+        new AckJournal(drTable, Optional.empty(), table, java.time.Clock.systemUTC(), AckJournal.MIRROR_BREAKER)
+                .record(new AckJournal.Ack(r.scopedKey(), r.paymentId().toString(), r.requestHash(),
+                        r.amount().setScale(2).toPlainString(), "USD", MERCHANT, r.description().orElse(null),
+                        "ACCEPTED", role.equals("primary") ? "us-east-1" : "us-east-2", at.toString(), 201, "{}",
+                        role.equals("primary") ? "us-east-1" : "us-east-2", role, null),
+                        Deadline.after(Duration.ofSeconds(5)));
+    }
+
+    private static Map<String, String> row(String db, PaymentRequest r) throws SQLException {
+        try (Connection c = pg.admin(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT amount::text, region, created_at, description, count(*) OVER () FROM payments WHERE"
+                        + " payment_id = '" + r.paymentId() + "'")) {
+            if (!rs.next()) {
+                return Map.of();
+            }
+            return Map.of("amount", rs.getString(1), "region", rs.getString(2),
+                    "created_at", rs.getObject(3, java.time.OffsetDateTime.class).toInstant().toString(),
+                    "description", rs.getString(4), "copies", rs.getString(5));
+        }
+    }
+
+    @Test
+    void everyAcknowledgedPaymentAndEveryUnreplicatedCommitIsStoredAgainAndOnlyOnce() throws Exception {
+        Instant t = Instant.now().truncatedTo(ChronoUnit.MICROS).minusSeconds(30);
+        // replicated before the fault: in both
+        PaymentRequest replicated = request("10.00");
+        store(SNAPSHOT, replicated, "us-east-1", t);
+        store(WRITER, replicated, "us-east-1", t);
+        acknowledge(replicated, "primary", t);
+        // acknowledged, then lost with the primary's last commits: only its record and the snapshot hold it
+        PaymentRequest acknowledgedLost = request("11.00");
+        store(SNAPSHOT, acknowledgedLost, "us-east-1", t.plusSeconds(1));
+        acknowledge(acknowledgedLost, "primary", t.plusSeconds(1));
+        // committed, never acknowledged (the region died before the answer): only the snapshot
+        PaymentRequest unanswered = request("12.00");
+        store(SNAPSHOT, unanswered, "us-east-1", t.plusSeconds(2));
+        // committed, unanswered, then stored again by the client's retry in DR: one payment, two copies
+        PaymentRequest retried = request("13.00");
+        store(SNAPSHOT, retried, "us-east-1", t.plusSeconds(3));
+        store(WRITER, retried, "us-east-2", t.plusSeconds(20));
+        acknowledge(retried, "dr", t.plusSeconds(20));
+        // created in DR while it served, never seen by the old primary
+        PaymentRequest newInDr = request("14.00");
+        store(WRITER, newInDr, "us-east-2", t.plusSeconds(21));
+        acknowledge(newInDr, "dr", t.plusSeconds(21));
+        // an old row outside the window: not compared
+        PaymentRequest ancient = request("15.00");
+        store(SNAPSHOT, ancient, "us-east-1", t.minus(Duration.ofHours(3)));
+
+        Reconciler.Result result;
+        try (Connection writer = pg.admin(WRITER); Connection snapshot = pg.admin(SNAPSHOT)) {
+            result = new Reconciler(drTable, table).run(writer, Optional.of(snapshot), Reconciler.DEFAULT_WINDOW);
+        }
+        assertEquals(List.of(acknowledgedLost.paymentId().toString()), result.restoredFromAcks());
+        assertEquals(List.of(unanswered.paymentId().toString()), result.restoredFromSnapshot());
+        assertEquals(List.of(retried.paymentId().toString()), result.mergedById());
+        assertEquals(List.of(), result.conflicts());
+        assertEquals(Map.of(retried.paymentId().toString(), true, newInDr.paymentId().toString(), false),
+                result.createdDuringFailover());
+        assertEquals(4, result.acknowledged());
+        assertEquals(4, result.snapshotRows());
+        // stored as acknowledged: its own time, region and description
+        assertEquals(Map.of("amount", "11.00", "region", "us-east-1", "created_at", t.plusSeconds(1).toString(),
+                "description", "invoice 11.00", "copies", "1"), row(WRITER, acknowledgedLost));
+        assertEquals("us-east-1", row(WRITER, unanswered).get("region"));
+        assertEquals(Map.of(), row(WRITER, ancient));
+        // the retried payment keeps the copy the client was answered with
+        assertEquals("us-east-2", row(WRITER, retried).get("region"));
+
+        // records of payments stored before "since" are not read (a big table's week of records)
+        try (Connection writer = pg.admin(WRITER)) {
+            Reconciler.Result recent = new Reconciler(drTable, table).run(writer, Optional.empty(),
+                    Reconciler.DEFAULT_WINDOW, Optional.of(t.plusSeconds(10)));
+            assertEquals(2, recent.acknowledged());
+            assertEquals(-1, recent.snapshotRows());
+        }
+        // a second run finds everything in place
+        try (Connection writer = pg.admin(WRITER); Connection snapshot = pg.admin(SNAPSHOT)) {
+            Reconciler.Result again = new Reconciler(drTable, table).run(writer, Optional.of(snapshot),
+                    Reconciler.DEFAULT_WINDOW);
+            assertEquals(List.of(), again.restoredFromAcks());
+            assertEquals(List.of(), again.restoredFromSnapshot());
+        }
+    }
+
+    @Test
+    void theSameIdWithAnotherAmountIsAConflictLeftAsItIs() throws Exception {
+        PaymentRequest original = request("20.00");
+        PaymentRequest other = new PaymentRequest(original.idempotencyKey(), new BigDecimal("21.00"), "USD", MERCHANT,
+                original.description());
+        Instant t = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        store(SNAPSHOT, original, "us-east-1", t);
+        store(WRITER, other, "us-east-2", t.plusSeconds(5));
+        try (Connection writer = pg.admin(WRITER); Connection snapshot = pg.admin(SNAPSHOT)) {
+            Reconciler.Result result = new Reconciler(drTable, table).run(writer, Optional.of(snapshot),
+                    Reconciler.DEFAULT_WINDOW);
+            assertEquals(1, result.conflicts().size(), result.toString());
+            assertTrue(result.conflicts().get(0).startsWith(original.paymentId() + ": snapshot "));
+        }
+        assertEquals("21.00", row(WRITER, other).get("amount"));
+    }
+
+    @Test
+    void theMigratorReconcilesOnRequestOnlyInTheWriterRegion() throws Exception {
+        PaymentRequest lost = request("30.00");
+        acknowledge(lost, "primary", Instant.now().truncatedTo(ChronoUnit.MICROS));
+        FunctionConfig writer = Fixtures.localConfig(table, WRITER, "AWS_REGION", "us-east-2");
+        MigrationHandler handler = new MigrationHandler(writer, Fixtures.ownerCredentials(), SchemaMigrator.MIGRATIONS,
+                drTable);
+        // the owner's credentials come with the invocation, as for a migration: a handler that knows
+        // no valid ones reconciles with the payload's, and refuses a payload without them
+        MigrationHandler invoked = new MigrationHandler(writer, Fixtures.fixedCredentials(TestPostgres.APP_USER,
+                "wrong"), SchemaMigrator.MIGRATIONS, drTable);
+        JsonObject reconcile = new JsonObject();
+        reconcile.addProperty("action", "reconcile");
+        IllegalArgumentException noOwner = assertThrows(IllegalArgumentException.class, () -> invoked.handleRequest(
+                new ByteArrayInputStream(reconcile.toString().getBytes(StandardCharsets.UTF_8)),
+                new ByteArrayOutputStream(), null));
+        assertTrue(noOwner.getMessage().startsWith("invoke the migrator with the schema owner's credentials"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        invoked.handleRequest(new ByteArrayInputStream(Fixtures.ownerPayload(reconcile).getBytes(StandardCharsets.UTF_8)),
+                out, null);
+        JsonObject answer = JsonParser.parseString(out.toString(StandardCharsets.UTF_8)).getAsJsonObject();
+        assertEquals("reconciled", answer.get("result").getAsString());
+        assertTrue(answer.getAsJsonArray("restored_from_acknowledgements").toString()
+                .contains(lost.paymentId().toString()), answer.toString());
+        assertEquals(-1, answer.get("snapshot_rows_compared").getAsInt());
+        assertEquals("1", row(WRITER, lost).get("copies"));
+
+        JsonObject badHostEvent = reconcile.deepCopy();
+        badHostEvent.addProperty("snapshot_host", "a b");
+        IllegalArgumentException badHost = assertThrows(IllegalArgumentException.class, () -> handler.handleRequest(
+                new ByteArrayInputStream(Fixtures.ownerPayload(badHostEvent).getBytes(StandardCharsets.UTF_8)),
+                new ByteArrayOutputStream(), null));
+        assertEquals("snapshot_host 'a b' is not a host name", badHost.getMessage());
+        JsonObject drop = new JsonObject();
+        drop.addProperty("action", "drop");
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> handler.handleRequest(
+                new ByteArrayInputStream(Fixtures.ownerPayload(drop).getBytes(StandardCharsets.UTF_8)),
+                new ByteArrayOutputStream(), null));
+        assertTrue(unknown.getMessage().startsWith("unknown action \"drop\""), unknown.getMessage());
+
+        // a snapshot that cannot be reached is a failed reconciliation, with the database's state
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        JsonObject unreachable = new JsonObject();
+        unreachable.addProperty("snapshot_host", "127.0.0.1");
+        unreachable.addProperty("snapshot_port", closed);
+        IllegalStateException down = assertThrows(IllegalStateException.class, () -> handler.reconcile(unreachable));
+        assertEquals("reconciliation failed: database error 08001", down.getMessage());
+        // deployed, the table's client is built from the configuration with Lambda's credentials
+        // (none here: the SDK's own error, nothing stored)
+        MigrationHandler deployed = new MigrationHandler(writer, Fixtures.ownerCredentials(), SchemaMigrator.MIGRATIONS);
+        assertThrows(software.amazon.awssdk.core.exception.SdkException.class,
+                () -> deployed.reconcile(new JsonObject()));
+
+        // a reader (the old primary once demoted) refuses: only the writer region can store what was lost
+        String readOnly = "payments_reconcile_ro";
+        pg.createDatabase(readOnly);
+        Fixtures.migrate(Fixtures.localConfig(table, readOnly));
+        pg.makeReadOnly(readOnly);
+        MigrationHandler reader = new MigrationHandler(Fixtures.localConfig(table, readOnly),
+                Fixtures.ownerCredentials(), SchemaMigrator.MIGRATIONS, drTable);
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> reader.reconcile(new JsonObject()));
+        assertTrue(refused.getMessage().startsWith("reconciliation refused: this region's database is a reader"));
+    }
+}
