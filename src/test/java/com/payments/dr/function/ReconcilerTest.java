@@ -205,6 +205,10 @@ class ReconcilerTest {
                 .contains(lost.paymentId().toString()), answer.toString());
         assertEquals(-1, answer.get("snapshot_rows_compared").getAsInt());
         assertEquals("1", row(WRITER, lost).get("copies"));
+        // idempotent: run again, it finds the payment stored and restores nothing
+        JsonObject again = handler.reconcile(new JsonObject());
+        assertEquals(0, again.getAsJsonArray("restored_from_acknowledgements").size(), again.toString());
+        assertEquals("1", row(WRITER, lost).get("copies"));
 
         JsonObject badHostEvent = reconcile.deepCopy();
         badHostEvent.addProperty("snapshot_host", "a b");
