@@ -115,14 +115,19 @@ public final class FunctionRuntime implements AutoCloseable {
      */
     static DynamoDbClient mirrorClient(FunctionConfig.AckMirror mirror, AwsCredentialsProvider credentials,
             List<ExecutionInterceptor> interceptors) {
+        return mirrorClientBuilder(mirror, credentials, interceptors).build();
+    }
+
+    /** {@link #mirrorClient}'s builder, for a test that carries its requests over another network. */
+    static DynamoDbClientBuilder mirrorClientBuilder(FunctionConfig.AckMirror mirror,
+            AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
         return DynamoDbClient.builder()
                 .region(Region.of(mirror.region()))
                 .accountIdEndpointMode(AccountIdEndpointMode.DISABLED)
                 .endpointOverride(mirror.endpoint())
                 .httpClient(httpClient())
                 .credentialsProvider(credentials)
-                .overrideConfiguration(limits(interceptors))
-                .build();
+                .overrideConfiguration(limits(interceptors));
     }
 
     /** A token is signed for one host name: the reader endpoint gets its own. */

@@ -80,6 +80,23 @@ class DynamoEndpointTest {
         assertEquals(Set.of("https://dynamodb.us-east-1.amazonaws.com:443"), Set.copyOf(network.addressed));
     }
 
+    /**
+     * The acknowledgement mirror's client goes to the DR region's interface endpoint by its own name
+     * (the one path the stack builds to that region), also with credentials that carry the account id.
+     */
+    @Test
+    void theMirrorsClientUsesTheInterfaceEndpointAlsoWithCredentialsThatCarryTheAccountId() {
+        String endpoint = "https://vpce-0a1b2c3d4e5f67890-abcdefgh.dynamodb.us-east-2.vpce.amazonaws.com";
+        FunctionConfig config = FunctionConfig.fromEnvironment(Fixtures.env("ACK_MIRROR_REGION", "us-east-2",
+                "ACK_MIRROR_ENDPOINT", endpoint));
+        ToDynamoDbLocal network = new ToDynamoDbLocal();
+        try (DynamoDbClient client = FunctionRuntime.mirrorClientBuilder(config.ackMirror().orElseThrow(),
+                WITH_ACCOUNT_ID, List.of()).httpClient(network).build()) {
+            writeAndRead(client, "mirror-table");
+        }
+        assertEquals(Set.of(endpoint + ":443"), Set.copyOf(network.addressed));
+    }
+
     /** The case the setting is for: with the SDK's default the same credentials pick the account-based endpoint. */
     @Test
     void withTheSdksDefaultTheSameCredentialsWouldUseTheAccountBasedEndpoint() {
