@@ -137,9 +137,10 @@ public record RtoChain(String scenario, boolean customDomains, List<Step> steps)
             steps.add(new Step("resolvers drop the old answer", (double) FailoverDns.TTL_SECONDS, Source.SETTINGS,
                     "the failover records' TTL (" + FailoverDns.TTL_SECONDS + " s)"));
         } else {
-            steps.add(new Step("clients switch to the DR API's URL and key", null, Source.NOT_BOUNDED,
-                    "without custom domains the failover name cannot serve clients (TLS, Host routing): each client"
-                            + " is reconfigured (CUSTOM_DOMAINS=false)"));
+            steps.add(new Step("clients switch to the DR API's URL", null, Source.NOT_BOUNDED,
+                    "without custom domains (no DNS_DOMAIN, or CUSTOM_DOMAINS=false) the failover name cannot serve"
+                            + " clients (TLS, Host routing): each client is told to use output dr_api_invoke_url,"
+                            + " with the same API key"));
         }
         steps.add(new Step("the client's retry", (double) Timings.DEPLOYED.dbRetryAfterSeconds(), Source.SETTINGS,
                 "the Retry-After of the refusals it met (database_unavailable, "

@@ -15,7 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * many successes (Route 53's rule both ways). The failover record answers the primary while it is
  * healthy, else the DR region if it is healthy, else the primary. The client's resolver keeps an
  * answer for {@link Settings#ttlMillis()} (the record's TTL). This is the custom-domain case: the
- * client has one name and follows it; without custom domains it would change URL and key by hand.
+ * client has one name and follows it; without custom domains it would change URL by hand (its key
+ * is the same in both regions).
  *
  * <p>Every change is recorded with its time, so the drill can lay out the chain from the fault to
  * the first payment in the other region.

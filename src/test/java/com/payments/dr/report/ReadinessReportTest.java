@@ -225,7 +225,7 @@ class ReadinessReportTest {
         // without custom domains the client's reconfiguration replaces the DNS steps, unbounded
         RtoChain unplannedDefault = r.rto().get(0);
         assertEquals(395.07, unplannedDefault.boundedSeconds(), 1e-9);
-        assertEquals("395.07 s + the on-call's decision + clients switch to the DR API's URL and key",
+        assertEquals("395.07 s + the on-call's decision + clients switch to the DR API's URL",
                 unplannedDefault.totalText());
         // a switchover: 120 + 0.06 measured (fail-back, the fixture has no planned switchover) + 95 + 60 + 5
         RtoChain planned = r.rto().get(3);
