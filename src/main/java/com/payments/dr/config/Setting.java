@@ -73,7 +73,7 @@ public enum Setting {
                     + MerchantKey.MAX_MERCHANT_LENGTH + " lowercase letters, digits and hyphens (starting with a letter"
                     + " or digit), generation 1-" + MerchantKey.MAX_GENERATION + " (default 1); at most two"
                     + " generations of one merchant (a key rotation)"),
-    ACK_MIRROR("ackMirror", "false",
+    ACK_MIRROR("ackMirror", "true",
             "true or false: the primary's payment function records every acknowledged payment in the DR region's "
                     + "table before answering (a DynamoDB interface endpoint in one DR zone over VPC peering, about "
                     + "$7.40 a month idle), so an unplanned failover loses no acknowledged payment");

@@ -104,6 +104,14 @@ public final class Diagram {
                 addNode(failoverId(body), GLOBAL, "Route 53 failover<br/>" + display(body.get("name")));
             }
         });
+        // an interface endpoint (the acknowledgement mirror's) sits in its VPC; gateway endpoints are routes
+        each("aws_vpc_endpoint", (id, body) -> {
+            if ("Interface".equals(body.get("vpc_endpoint_type").getAsString())) {
+                addNode(id, providerAlias(body), "Interface endpoint<br/>" + body.getAsJsonObject("tags").get("Name")
+                        .getAsString());
+                vpcOf(body.get("subnet_ids")).ifPresent(vpc -> vpcOf.put(id, vpc));
+            }
+        });
         each("aws_lambda_function", (id, body) -> vpcOf(body.get("vpc_config")).ifPresent(vpc -> vpcOf.put(id, vpc)));
         each("aws_rds_cluster", (id, body) -> vpcOf(body.get("db_subnet_group_name")).ifPresent(vpc -> vpcOf.put(id, vpc)));
         Map<String, Integer> alarms = new TreeMap<>();
@@ -173,6 +181,17 @@ public final class Diagram {
                                 .forEach(target -> edges.add(id + " -->|" + name + "| " + target)));
             }
         });
+        // an interface endpoint serves its service in its own region: DynamoDB's, the table's replica there
+        each("aws_vpc_endpoint", (id, body) -> {
+            String service = body.get("service_name").getAsString();
+            if (nodeLabel.containsKey(id) && service.endsWith(".dynamodb")) {
+                String region = regionOfAlias.get(providerAlias(body));
+                each("aws_dynamodb_table", (table, t) -> edges.add(id + " -->|dynamodb| "
+                        + (nodeLabel.containsKey(replicaId(table, region)) ? replicaId(table, region) : table)));
+            }
+        });
+        each("aws_vpc_peering_connection", (id, body) -> edges.add(ref(body.get("vpc_id"), "aws_vpc").orElseThrow()
+                + " -.-|VPC peering| " + ref(body.get("peer_vpc_id"), "aws_vpc").orElseThrow()));
         each("aws_pipes_pipe", (id, body) -> {
             String source = body.get("source").getAsString();
             String table = ref(body.get("source"), "aws_dynamodb_table").orElseThrow();

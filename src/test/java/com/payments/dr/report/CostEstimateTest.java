@@ -53,8 +53,12 @@ class CostEstimateTest {
         assertEquals(0.60, line(e, "Payment function metrics (Requests, Latency per Outcome)", "primary").idleUsd(), 1e-9);
         assertEquals(1.20, line(e, "Payment function metrics (Requests, Latency per Outcome)", "dr").idleUsd(), 1e-9);
         assertEquals(6.00, line(e, "KMS customer-managed keys", "all").idleUsd(), 1e-9);
-        // the watchlists: 25 alarms in the primary, 27 in DR (the secondary's replication and RPO lag) x $0.10
-        assertEquals(2.50, line(e, "CloudWatch metric alarms", "primary").idleUsd(), 1e-9);
+        // the acknowledgement mirror's endpoint in one DR zone: 1 x 730 h x $0.01
+        assertEquals(7.30, line(e, "Acknowledgement mirror (DynamoDB interface endpoint, VPC peering)", "dr")
+                .idleUsd(), 1e-9);
+        // the watchlists: 26 alarms in the primary (the mirror's among them), 27 in DR (the secondary's
+        // replication and RPO lag) x $0.10
+        assertEquals(2.60, line(e, "CloudWatch metric alarms", "primary").idleUsd(), 1e-9);
         assertEquals(2.70, line(e, "CloudWatch metric alarms", "dr").idleUsd(), 1e-9);
         // 3 x $0.10 (primary unhealthy, DR not ready, DR serving) + the composite $0.50; 3 checks (both /health, the DR readiness probe) x ($0.75 + $2.00 HTTPS)
         assertEquals(0.80, line(e, "Health-check alarms", "us-east-1").idleUsd(), 1e-9);
@@ -70,7 +74,7 @@ class CostEstimateTest {
         // X-Ray: 0.233 requests/s, all within the 1/s reservoir: 613 200 traces x $5/M
         assertEquals(3.066, line(e, "X-Ray traces (API stage tracing)", "dr").idleUsd(), 1e-9);
         assertEquals(e.lines().stream().mapToDouble(CostEstimate.Line::idleUsd).sum(), e.idleUsd(), 1e-9);
-        assertEquals("$177.80", CostEstimate.usd(e.idleUsd()));
+        assertEquals("$185.20", CostEstimate.usd(e.idleUsd()));
         // a real margin under the budget at the defaults, not just under it
         assertTrue(e.idleUsd() <= e.budgetUsd() - 5, CostEstimate.usd(e.idleUsd()));
         assertNull(e.overBudget());
@@ -88,11 +92,6 @@ class CostEstimateTest {
         // a week of 900-byte acknowledgement records in both replicas at $0.25 per GB-month
         assertEquals(payments * 2 * 900 / Math.pow(1024, 3) * (7 * 24 / 730.0) * 0.25,
                 line(e, "Acknowledgement records (7 days)", "both").loadUsd(), 1e-9);
-        // the mirror is off by default: no endpoint, its price stated
-        CostEstimate.Line off = line(e, "Acknowledgement mirror (DynamoDB interface endpoint, VPC peering)", "dr");
-        assertEquals(0, off.loadUsd());
-        assertTrue(off.basis().startsWith("off (ACK_MIRROR=false); on: $7.30 for one endpoint zone and the alarm's $0.10"),
-                off.basis());
         assertEquals(0, line(e, "DynamoDB global table writes", "primary").idleUsd());
         // 1/s of payments + 0.1/s of /health + 1/60 s of probes: 1 a second in the reservoir, 5 % of the rest
         assertEquals(payments * (1 + 0.05 * (0.1 + 1.0 / 60)) * 5e-6,
@@ -103,8 +102,8 @@ class CostEstimateTest {
         // the payment function's "created" metrics once payments flow
         assertEquals(1.20, line(e, "Payment function metrics (Requests, Latency per Outcome)", "primary").loadUsd(), 1e-9);
         assertEquals((e.loadUsd() - e.idleUsd()) / payments, e.perPaymentUsd(), 1e-12);
-        assertEquals("$256.87", CostEstimate.usd(e.loadUsd()));
-        assertEquals("idle $177.80/month (budget $200.00), at 1 payment(s)/s $256.87/month", e.summary());
+        assertEquals("$264.85", CostEstimate.usd(e.loadUsd()));
+        assertEquals("idle $185.20/month (budget $200.00), at 1 payment(s)/s $264.85/month", e.summary());
 
         CostEstimate none = estimate("COST_PAYMENTS_PER_SECOND", "0");
         assertEquals(none.idleUsd(), none.loadUsd(), 1e-9);
@@ -134,8 +133,6 @@ class CostEstimateTest {
         "HEALTH_CHECK_REGIONS, 'us-east-1,us-west-2,eu-west-1,sa-east-1', 2.50",
         // the us-east-1 alert topic's key when neither region is in us-east-1
         "PRIMARY_REGION, us-west-2, 1.00",
-        // one interface endpoint zone in DR (1 x 730 h x $0.01) and the degraded-acknowledgement alarm
-        "ACK_MIRROR, true, 7.40",
     })
     void settingsMoveTheIdleFigureUp(String setting, String value, double more) {
         CostEstimate base = estimate();
@@ -146,7 +143,7 @@ class CostEstimateTest {
 
     @Test
     void theMirrorCostsItsEndpointIdleAndItsDataPerPayment() {
-        CostEstimate on = estimate("ACK_MIRROR", "true");
+        CostEstimate on = estimate();
         CostEstimate.Line mirror = line(on, "Acknowledgement mirror (DynamoDB interface endpoint, VPC peering)", "dr");
         assertEquals(7.30, mirror.idleUsd(), 1e-9);
         // 2048 bytes through the endpoint ($0.01/GB) and over the peering ($0.02/GB), 350 bytes of log ($0.50/GB)
@@ -154,13 +151,19 @@ class CostEstimateTest {
         assertEquals(7.30 + 2_628_000 * perPayment, mirror.loadUsd(), 1e-9);
         assertTrue(mirror.basis().startsWith("1 zone x 730 h (ACK_MIRROR)"), mirror.basis());
         // the same table writes either way: the record is written in DR instead of the primary
-        CostEstimate off = estimate();
+        CostEstimate off = estimate("ACK_MIRROR", "false");
         assertEquals(line(off, "DynamoDB global table writes", "primary").loadUsd(),
                 line(on, "DynamoDB global table writes", "primary").loadUsd(), 1e-12);
-        // the endpoint zone and the alarm: within the budget at defaults
+        // the endpoint zone and the alarm ($0.10): on by default, within the budget with a margin
         assertEquals(7.40, on.idleUsd() - off.idleUsd(), 1e-9);
         assertEquals("$185.20", CostEstimate.usd(on.idleUsd()));
+        assertEquals("$177.80", CostEstimate.usd(off.idleUsd()));
         assertNull(on.overBudget());
+        // off, the line stays, at $0, stating what on would cost
+        CostEstimate.Line none = line(off, "Acknowledgement mirror (DynamoDB interface endpoint, VPC peering)", "dr");
+        assertEquals(0, none.loadUsd());
+        assertTrue(none.basis().startsWith("off (ACK_MIRROR=false); on: $7.30 for one endpoint zone and the alarm's"
+                + " $0.10"), none.basis());
     }
 
     @Test
@@ -203,7 +206,7 @@ class CostEstimateTest {
         CostEstimate base = estimate();
         CostEstimate off = estimate("S3_REPLICATION_TIME_CONTROL", "false");
         // two S3 replication alarms fewer per region, and no replication metrics
-        assertEquals(2.30, line(off, "CloudWatch metric alarms", "primary").idleUsd(), 1e-9);
+        assertEquals(2.40, line(off, "CloudWatch metric alarms", "primary").idleUsd(), 1e-9);
         assertTrue(off.lines().stream().noneMatch(l -> l.item().startsWith("S3 Replication metrics")));
         assertTrue(line(off, "S3 receipts and their replication", "both").loadUsd()
                 < line(base, "S3 receipts and their replication", "both").loadUsd());
@@ -212,14 +215,14 @@ class CostEstimateTest {
 
     @Test
     void overBudgetIsOneLineNamingTheEstimateTheBudgetTheLargestItemAndTheSetting() {
-        assertEquals("estimated idle cost $221.60/month exceeds MONTHLY_BUDGET_USD=200 (largest: Aurora Serverless v2"
+        assertEquals("estimated idle cost $229.00/month exceeds MONTHLY_BUDGET_USD=200 (largest: Aurora Serverless v2"
                 + " instances, primary us-east-1, $87.60); reduce the configuration or raise MONTHLY_BUDGET_USD"
                 + " explicitly", estimate("DR_DB_INSTANCES", "2").overBudget());
         assertNull(estimate("DR_DB_INSTANCES", "2", "MONTHLY_BUDGET_USD", "250").overBudget());
         // the budget is compared in cents: exactly the estimate is within it
-        assertNull(estimate("MONTHLY_BUDGET_USD", "177.80").overBudget());
-        assertTrue(estimate("MONTHLY_BUDGET_USD", "177.79").overBudget().startsWith(
-                "estimated idle cost $177.80/month exceeds MONTHLY_BUDGET_USD=177.79 (largest: "));
+        assertNull(estimate("MONTHLY_BUDGET_USD", "185.20").overBudget());
+        assertTrue(estimate("MONTHLY_BUDGET_USD", "185.19").overBudget().startsWith(
+                "estimated idle cost $185.20/month exceeds MONTHLY_BUDGET_USD=185.19 (largest: "));
     }
 
     @Test

@@ -65,6 +65,17 @@ class AlarmSignalsTest {
         switch (namespace) {
             case "AWS/Route53":
                 return "us-east-1";
+            case "PaymentsDR/PaymentFunction":
+                // the acknowledgement mirror's metric, without dimensions: published in the region of
+                // the function that mirrors (AckJournal writes it only with a mirror), the primary's alone
+                assertEquals("AckMirrorFailed", metric);
+                assertEquals(Map.of(), dims);
+                List<String> mirroring = synth.resources("aws_lambda_function").stream()
+                        .filter(f -> f.has("environment") && f.getAsJsonObject("environment")
+                                .getAsJsonObject("variables").has("ACK_MIRROR_REGION"))
+                        .map(f -> PROVIDER_REGION.get(f.get("provider").getAsString())).toList();
+                assertEquals(1, mirroring.size(), "one function mirrors: " + mirroring);
+                return mirroring.get(0);
             case "PaymentsDR/FailoverProbe":
                 assertEquals("lambda-probe-dev", dims.get("Probe"));
                 return regionOfReference(synth.ref("aws_lambda_function", "dr_detection_function", "function_name"));
@@ -187,6 +198,8 @@ class AlarmSignalsTest {
                 return 1.0;
             case "PaymentsDR/FailoverProbe DrServing":
                 return 0.0;
+            case "PaymentsDR/PaymentFunction AckMirrorFailed":
+                return 0.0; // every payment's record reaches the DR replica (none: no datapoint, not breaching)
             default:
                 throw new AssertionError("no healthy value stated for " + key + " " + dims
                         + ": say what it reads while the system is healthy");

@@ -54,6 +54,7 @@ class DiagramTest {
 
     @Test
     void replicationAndFailoverArrowsComeFromTheStack() {
+        String dr = section("dr_region");
         String primaryBucket = Synth.defaults().json().getAsJsonObject("resource").getAsJsonObject("aws_s3_bucket")
                 .keySet().stream().filter(id -> id.startsWith("primary_")).findFirst().orElseThrow();
         String drBucket = primaryBucket.replace("primary_", "dr_");
@@ -77,6 +78,15 @@ class DiagramTest {
                 "\\s+global_state_table_\\w+_replica_us_east_2 -->\\|stream\\| dr_events_pipe_\\w+")));
         // the migrator is handed the owner's credentials: no edge from it to a secret
         assertFalse(mermaid.lines().anyMatch(l -> l.matches("\\s+\\w+_migrator_function_\\w+ -->.*secret.*")), mermaid);
+        // the acknowledgement mirror: the primary's function writes through the DR VPC's interface
+        // endpoint into the DR replica, the two VPCs peered
+        assertTrue(dr.contains("Interface endpoint<br/>vpce-dynamodb-mirror-dev"), dr);
+        assertTrue(mermaid.lines().anyMatch(l -> l.matches(
+                "\\s+primary_payment_function_\\w+ -->\\|ACK_MIRROR_ENDPOINT\\| ack_mirror_endpoint_\\w+")), mermaid);
+        assertTrue(mermaid.lines().anyMatch(l -> l.matches(
+                "\\s+ack_mirror_endpoint_\\w+ -->\\|dynamodb\\| global_state_table_\\w+_replica_us_east_2")), mermaid);
+        assertTrue(mermaid.lines().anyMatch(l -> l.matches(
+                "\\s+primary_network_vpc_\\w+ -.-\\|VPC peering\\| dr_network_vpc_\\w+")), mermaid);
         // each merchant key's secret has its DR replica too
         assertTrue(mermaid.lines().anyMatch(l -> l.matches(
                 "\\s+global_merchant_keys_smoke_test_1_secret_(\\w+) ==>\\|secret replica\\| "

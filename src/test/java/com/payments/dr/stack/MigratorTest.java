@@ -62,8 +62,13 @@ class MigratorTest {
         // which merchant a key acts for is the payment function's business
         assertTrue(paymentEnv.has("MERCHANT_KEYS"));
         assertFalse(env.has("MERCHANT_KEYS"));
+        // so is the acknowledgement mirror (the primary's only): the migrator reads its own replica
+        assertEquals(role.equals("primary"), paymentEnv.has("ACK_MIRROR_ENDPOINT"));
+        assertFalse(env.has("ACK_MIRROR_REGION") || env.has("ACK_MIRROR_ENDPOINT"));
+        java.util.Set<String> notTheMigrators = java.util.Set.of("DB_READER_HOST", "MERCHANT_KEYS",
+                "ACK_MIRROR_REGION", "ACK_MIRROR_ENDPOINT");
         for (String name : paymentEnv.keySet()) {
-            if (!name.equals("DB_READER_HOST") && !name.equals("MERCHANT_KEYS")) {
+            if (!notTheMigrators.contains(name)) {
                 assertEquals(paymentEnv.get(name), env.get(name), "the same settings: " + name);
             }
         }

@@ -78,11 +78,21 @@ class NetworkTest {
     @Test
     void noPathToOrFromTheInternet() {
         for (String type : List.of("aws_internet_gateway", "aws_egress_only_internet_gateway", "aws_nat_gateway",
-                "aws_eip", "aws_route")) {
+                "aws_eip")) {
             synth.assertNoResource(type);
         }
         for (JsonObject table : synth.resources("aws_route_table")) {
             assertFalse(table.has("route"), "route tables carry no routes besides local and endpoints");
+        }
+        // the only routes are the acknowledgement mirror's, between the two VPCs' private ranges over
+        // the peering (AckMirrorPathTest)
+        String peering = synth.ref("aws_vpc_peering_connection", "ack_mirror_peering", "id");
+        for (JsonObject route : synth.resources("aws_route")) {
+            assertEquals(java.util.Set.of("provider", "route_table_id", "destination_cidr_block",
+                    "vpc_peering_connection_id", "depends_on"), route.keySet(), route.toString());
+            assertEquals(peering, route.get("vpc_peering_connection_id").getAsString());
+            assertTrue(route.get("destination_cidr_block").getAsString().matches("10\\.(10|20)\\.\\d+\\.0/20"),
+                    route.toString());
         }
     }
 
@@ -177,14 +187,16 @@ class NetworkTest {
     }
 
     @Test
-    void noInterfaceEndpointNorNatNothingInTheVpcsCallsSecretsManager() {
+    void noInterfaceEndpointButTheMirrorsNoNatNothingInTheVpcsCallsSecretsManager() {
         // $7.30 per zone-month each: the migrator is handed the owner's credentials instead (MigratorFunction)
         assertFalse(synth.text().contains(".secretsmanager\""), "no Secrets Manager endpoint");
-        for (JsonObject endpoint : synth.resources("aws_vpc_endpoint")) {
-            assertEquals("Gateway", endpoint.get("vpc_endpoint_type").getAsString(), endpoint.toString());
-        }
+        String mirror = synth.id("aws_vpc_endpoint", "ack_mirror_endpoint");
+        synth.blocks("resource", "aws_vpc_endpoint").forEach((id, endpoint) -> assertEquals(
+                id.equals(mirror) ? "Interface" : "Gateway",
+                endpoint.getAsJsonObject().get("vpc_endpoint_type").getAsString(), id));
         synth.assertNoResource("aws_nat_gateway");
-        assertEquals(4, synth.resources("aws_vpc_endpoint").size(), "S3 and DynamoDB in each region");
+        assertEquals(5, synth.resources("aws_vpc_endpoint").size(),
+                "S3 and DynamoDB in each region, and the acknowledgement mirror's DynamoDB endpoint in DR");
     }
 
     @ParameterizedTest

@@ -78,13 +78,16 @@ class ObservabilityTest {
 
     @Test
     void everyTierIsWatchedInBothRegionsAndOnlyTheSecondaryForGlobalDatabaseLag() {
-        assertEquals(new TreeSet<>(COMMON_KEYS), new TreeSet<>(alarms(synth, "primary").keySet()));
+        // the primary's function alone mirrors its acknowledgements into the DR region (ACK_MIRROR)
+        Set<String> primaryKeys = new TreeSet<>(COMMON_KEYS);
+        primaryKeys.add("ack-mirror-failed");
+        assertEquals(primaryKeys, new TreeSet<>(alarms(synth, "primary").keySet()));
         Set<String> drKeys = new TreeSet<>(COMMON_KEYS);
         drKeys.add("db-global-replication-lag");
         drKeys.add("db-global-rpo-lag");
         assertEquals(drKeys, new TreeSet<>(alarms(synth, "dr").keySet()));
         // and the three health-check alarms of FailoverDns, the three of the DR region's probe
-        assertEquals(COMMON_KEYS.size() * 2 + 2 + 3 + 3, synth.resources("aws_cloudwatch_metric_alarm").size());
+        assertEquals(COMMON_KEYS.size() * 2 + 1 + 2 + 3 + 3, synth.resources("aws_cloudwatch_metric_alarm").size());
     }
 
     @Test
@@ -260,7 +263,7 @@ class ObservabilityTest {
             Map<String, JsonObject> alarms = alarms(variant, role);
             assertFalse(alarms.containsKey("s3-replication-latency"));
             assertFalse(alarms.containsKey("s3-replication-failed"));
-            assertEquals(COMMON_KEYS.size() - 2 + (role.equals("dr") ? 2 : 0), alarms.size());
+            assertEquals(COMMON_KEYS.size() - 2 + (role.equals("dr") ? 2 : 1), alarms.size());
             for (JsonObject alarm : alarms.values()) {
                 assertEquals(300, alarm.get("period").getAsInt());
             }
@@ -347,7 +350,8 @@ class ObservabilityTest {
                         assertTrue(metric.get(i).getAsJsonPrimitive().isString(), metric.toString());
                     }
                     assertTrue(metric.get(0).getAsString().startsWith("AWS/")
-                            || metric.get(0).getAsString().equals("PaymentsDR/FailoverProbe"), metric.toString());
+                            || Set.of("PaymentsDR/FailoverProbe", "PaymentsDR/PaymentFunction")
+                            .contains(metric.get(0).getAsString()), metric.toString());
                 }
                 assertTrue(properties.get("period").getAsInt() % 60 == 0);
                 assertFalse(properties.get("stat").getAsString().isBlank());

@@ -29,7 +29,7 @@ class OutputsTest {
             "primary_health_check_id", "dr_health_check_id", "dr_readiness_check_id", "fail_over_now_alarm_arn", "dashboard_name",
             "dashboard_url", "state_table_name", "state_table_arn", "global_cluster_id", "db_secret_arn",
             "db_secret_replica_status", "merchant_api_keys", "smoke_test_key_secret_arn", "dr_fail_over_now_alarm_arn",
-            "dr_probe_function_name");
+            "dr_probe_function_name", "ack_mirror_endpoint", "ack_mirror_peering_id");
     /** What the post-deploy suite reads (by these names: renaming one breaks it). */
     static final List<String> POST_DEPLOY = List.of("primary_api_invoke_url", "dr_api_invoke_url",
             "primary_api_health_url", "dr_api_health_url", "merchant_api_keys",
