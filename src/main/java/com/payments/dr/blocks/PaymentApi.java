@@ -47,9 +47,10 @@ import software.constructs.Construct;
  * regions: {@code POST /payments} (API key, Idempotency-Key header, body validated against a model
  * that mirrors the function's rules) and {@code GET /health} (no key, for Route 53), both proxied to
  * the payment function's {@code live} alias; CORS preflights and CORS headers on API Gateway's own
- * errors; one stage with X-Ray, JSON access logs, execution logs and metrics; a usage plan (one tier:
- * the same per-key throttle and daily quota for every merchant key) with the region's merchant keys
- * ({@link MerchantApiKeys}); and the region's account-level CloudWatch role.
+ * errors; one stage with X-Ray, JSON access logs, execution logs, metrics and the stage's capacity
+ * (all callers together); a usage plan (one tier: the same per-key throttle and daily quota for every
+ * merchant key, within the stage's capacity) with the region's merchant keys ({@link MerchantApiKeys});
+ * and the region's account-level CloudWatch role.
  *
  * <p>Browsers do not call {@code POST /payments}: an API key is a merchant's server-side secret (in a
  * web page anyone could read it and pay as that merchant). CORS serves the checkout page's origin
@@ -255,15 +256,17 @@ public final class PaymentApi extends Construct {
                 .build();
         deployedStageName = stage.getStageName();
         invokeUrl = Memo.of(stage::getInvokeUrl);
+        // the stage's capacity: every caller of a method together (API Gateway applies it per method)
         ApiGatewayMethodSettings all = methodSettings(region, "all_settings", "*/*", true,
-                props.settings().throttleRate(), props.settings().throttleBurst(), List.of(account));
+                props.settings().stageThrottleRate(), props.settings().stageThrottleBurst(), List.of(account));
         // settings of one stage are updated one at a time: concurrent updates conflict. No detailed
         // (per-method) metrics for /health: Route 53 calls it around the clock, so its 7 custom
         // metrics would be billed every month ($2.10 per region) for what the health checks show
         methodSettings(region, "health_settings", "health/GET", false, HEALTH_RATE, HEALTH_BURST, List.of(all));
 
         // One plan, one tier: every merchant key gets the throttle and the quota on its own (API
-        // Gateway applies a plan's limits per key), and API_THROTTLE_RATE is also the stage's ceiling.
+        // Gateway applies a plan's limits per key), each at most the stage's capacity (ApiSettings),
+        // so one merchant at its full rate leaves the rest of the stage to the others.
         ApiGatewayUsagePlan plan = ApiGatewayUsagePlan.Builder.create(this, "usage_plan")
                 .provider(region.provider())
                 .name(region.naming().name(ResourceType.USAGE_PLAN))
@@ -271,8 +274,8 @@ public final class PaymentApi extends Construct {
                 .apiStages(List.of(ApiGatewayUsagePlanApiStages.builder()
                         .apiId(apiId).stage(deployedStageName).build()))
                 .throttleSettings(ApiGatewayUsagePlanThrottleSettings.builder()
-                        .rateLimit(props.settings().throttleRate())
-                        .burstLimit(props.settings().throttleBurst())
+                        .rateLimit(props.settings().merchantThrottleRate())
+                        .burstLimit(props.settings().merchantThrottleBurst())
                         .build())
                 .quotaSettings(ApiGatewayUsagePlanQuotaSettings.builder()
                         .limit(props.settings().quotaPerDay()).period("DAY").build())

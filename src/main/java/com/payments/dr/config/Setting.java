@@ -34,13 +34,19 @@ public enum Setting {
     ALLOWED_ORIGIN("allowedOrigin", "http://localhost:3000",
             "the checkout page's origin for CORS, scheme://host[:port] with scheme http or https"),
     PAYMENT_CURRENCIES("paymentCurrencies", "USD,EUR,GBP", "a comma-separated list of ISO-4217 codes such as USD,EUR"),
-    API_THROTTLE_RATE("apiThrottleRate", "50",
-            "1 to 10000 requests per second: the usage plan's per-key rate and the stage-wide ceiling"),
-    API_THROTTLE_BURST("apiThrottleBurst", "100",
-            "API_THROTTLE_RATE to 5000 requests: the token bucket behind the rate"),
+    API_STAGE_THROTTLE_RATE("apiStageThrottleRate", "500",
+            "1 to 10000 requests per second: what all callers together may send to a method of a region's stage"
+                    + " (the stage's throttle; POST /payments' capacity)"),
+    API_STAGE_THROTTLE_BURST("apiStageThrottleBurst", "1000",
+            "API_STAGE_THROTTLE_RATE to 5000 requests: the token bucket behind the stage's rate"),
+    API_MERCHANT_THROTTLE_RATE("apiMerchantThrottleRate", "50",
+            "1 to API_STAGE_THROTTLE_RATE requests per second: what one merchant key may send (the usage plan's"
+                    + " per-key rate)"),
+    API_MERCHANT_THROTTLE_BURST("apiMerchantThrottleBurst", "100",
+            "API_MERCHANT_THROTTLE_RATE to API_STAGE_THROTTLE_BURST requests: the token bucket behind one key's rate"),
     API_QUOTA_PER_DAY("apiQuotaPerDay", "auto",
-            "auto (API_THROTTLE_RATE x 86400: the throttle's rate all day), or 1 to 864000000 requests per merchant"
-                    + " key and day"),
+            "auto (API_MERCHANT_THROTTLE_RATE x 86400: one key's rate all day), or 1 to 864000000 requests per"
+                    + " merchant key and day"),
     API_LOG_LEVEL("apiLogLevel", "ERROR",
             "ERROR or INFO: API Gateway execution logging (never the full request/response data trace)"),
     EVENTS_PACKAGE("eventsPackage", "target/events-function.zip",

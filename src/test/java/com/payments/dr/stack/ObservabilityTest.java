@@ -52,8 +52,8 @@ class ObservabilityTest {
                 .set(Setting.ALARM_LATENCY_MS, "1500")
                 .set(Setting.AURORA_MAX_ACU, "16")
                 .set(Setting.ALARM_RPO_SECONDS, "30")
-                .set(Setting.API_THROTTLE_RATE, "200")
-                .set(Setting.API_THROTTLE_BURST, "400")
+                .set(Setting.API_MERCHANT_THROTTLE_RATE, "200")
+                .set(Setting.API_MERCHANT_THROTTLE_BURST, "400")
                 .build());
     }
 
