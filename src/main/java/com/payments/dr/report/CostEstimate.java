@@ -65,8 +65,8 @@ public final class CostEstimate {
     static final double PROBE_GB = 0.5;
     /** Its log line (the metric record) and Lambda's START, END and REPORT lines. */
     static final double LOG_BYTES_PER_PROBE = 1000;
-    /** The probe's metrics (PrimaryHealthy, DrServing, DrReady). */
-    static final int PROBE_METRICS = 3;
+    /** The probe's metrics (PrimaryHealthy, PrimaryThrottled, DrServing, DrReady). */
+    static final int PROBE_METRICS = 4;
     /**
      * The payment function's embedded metrics: Requests and Latency per Outcome. Idle, /health
      * makes "ok" in the primary region; "unhealthy" (/health of a passive region) and "ok" (its

@@ -57,8 +57,7 @@ public record Inventory(
         boolean separate = !config.primaryRegion().equals(FailoverDns.METRICS_REGION)
                 && !config.drRegion().equals(FailoverDns.METRICS_REGION);
         Naming drNaming = naming.forRegion(RegionRole.DR);
-        List<String> probeAlarms = List.of(DrDetection.PRIMARY_UNHEALTHY_ALARM, DrDetection.DR_NOT_READY_ALARM,
-                        DrDetection.DR_SERVING_ALARM).stream()
+        List<String> probeAlarms = DrDetection.METRIC_ALARMS.stream()
                 .map(qualifier -> drNaming.name(ResourceType.CLOUDWATCH_ALARM, qualifier))
                 .toList();
         return new Inventory(watchlist(RegionRole.PRIMARY, config), watchlist(RegionRole.DR, config),

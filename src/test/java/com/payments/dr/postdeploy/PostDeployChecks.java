@@ -394,10 +394,10 @@ public final class PostDeployChecks {
 
     /** The DR region's failover probe's metrics (FailoverProbe): published every minute, traffic or not. */
     static final String PROBE_NAMESPACE = "PaymentsDR/FailoverProbe";
-    static final List<String> PROBE_METRICS = List.of("DrReady", "DrServing", "PrimaryHealthy");
+    static final List<String> PROBE_METRICS = List.of("DrReady", "DrServing", "PrimaryHealthy", "PrimaryThrottled");
 
     /**
-     * The same for the alarms on the DR region's probe: all three of its metrics watched, in the DR
+     * The same for the alarms on the DR region's probe: all four of its metrics watched, in the DR
      * region only (it runs there), each listed by CloudWatch with exactly the alarm's dimensions
      * within the bound. Returns the number of alarms whose metric is listed.
      */

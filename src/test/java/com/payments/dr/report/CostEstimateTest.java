@@ -44,11 +44,11 @@ class CostEstimateTest {
         assertEquals(1.60, line(e, "Secrets Manager", "both").idleUsd(), 1e-9);
         // 2 rules x 4 replication metrics x $0.30, published (and billed) whether or not anything replicates
         assertEquals(2.40, line(e, "S3 Replication metrics (RTC)", "both").idleUsd(), 1e-9);
-        // the DR probe: 43 800 runs x ($0.20/M + 0.5 s at 0.5 GB + 1000 bytes of logs) + 3 metrics x $0.30
-        assertEquals(43_800 * (0.2e-6 + 0.25 * 0.0000133334 + 1000 / Math.pow(1024, 3) * 0.5) + 0.90,
+        // the DR probe: 43 800 runs x ($0.20/M + 0.5 s at 0.5 GB + 1000 bytes of logs) + 4 metrics x $0.30
+        assertEquals(43_800 * (0.2e-6 + 0.25 * 0.0000133334 + 1000 / Math.pow(1024, 3) * 0.5) + 1.20,
                 line(e, "Failover probe (function, logs, metrics)", "dr").idleUsd(), 1e-9);
-        // 3 x $0.10 + the composite $0.50, in the DR region
-        assertEquals(0.80, line(e, "Failover probe alarms", "dr").idleUsd(), 1e-9);
+        // 4 x $0.10 + the composite $0.50, in the DR region
+        assertEquals(0.90, line(e, "Failover probe alarms", "dr").idleUsd(), 1e-9);
         // the payment function's embedded metrics at idle: ok in the primary; unhealthy and ok in DR (2 each)
         assertEquals(0.60, line(e, "Payment function metrics (Requests, Latency per Outcome)", "primary").idleUsd(), 1e-9);
         assertEquals(1.20, line(e, "Payment function metrics (Requests, Latency per Outcome)", "dr").idleUsd(), 1e-9);
@@ -70,7 +70,7 @@ class CostEstimateTest {
         // X-Ray: 0.233 requests/s, all within the 1/s reservoir: 613 200 traces x $5/M
         assertEquals(3.066, line(e, "X-Ray traces (API stage tracing)", "dr").idleUsd(), 1e-9);
         assertEquals(e.lines().stream().mapToDouble(CostEstimate.Line::idleUsd).sum(), e.idleUsd(), 1e-9);
-        assertEquals("$177.80", CostEstimate.usd(e.idleUsd()));
+        assertEquals("$178.20", CostEstimate.usd(e.idleUsd()));
         // a real margin under the budget at the defaults, not just under it
         assertTrue(e.idleUsd() <= e.budgetUsd() - 5, CostEstimate.usd(e.idleUsd()));
         assertNull(e.overBudget());
@@ -94,8 +94,8 @@ class CostEstimateTest {
         // the payment function's "created" metrics once payments flow
         assertEquals(1.20, line(e, "Payment function metrics (Requests, Latency per Outcome)", "primary").loadUsd(), 1e-9);
         assertEquals((e.loadUsd() - e.idleUsd()) / payments, e.perPaymentUsd(), 1e-12);
-        assertEquals("$253.33", CostEstimate.usd(e.loadUsd()));
-        assertEquals("idle $177.80/month (budget $200.00), at 1 payment(s)/s $253.33/month", e.summary());
+        assertEquals("$253.73", CostEstimate.usd(e.loadUsd()));
+        assertEquals("idle $178.20/month (budget $200.00), at 1 payment(s)/s $253.73/month", e.summary());
 
         CostEstimate none = estimate("COST_PAYMENTS_PER_SECOND", "0");
         assertEquals(none.idleUsd(), none.loadUsd(), 1e-9);
@@ -182,14 +182,14 @@ class CostEstimateTest {
 
     @Test
     void overBudgetIsOneLineNamingTheEstimateTheBudgetTheLargestItemAndTheSetting() {
-        assertEquals("estimated idle cost $221.60/month exceeds MONTHLY_BUDGET_USD=200 (largest: Aurora Serverless v2"
+        assertEquals("estimated idle cost $222.00/month exceeds MONTHLY_BUDGET_USD=200 (largest: Aurora Serverless v2"
                 + " instances, primary us-east-1, $87.60); reduce the configuration or raise MONTHLY_BUDGET_USD"
                 + " explicitly", estimate("DR_DB_INSTANCES", "2").overBudget());
         assertNull(estimate("DR_DB_INSTANCES", "2", "MONTHLY_BUDGET_USD", "250").overBudget());
         // the budget is compared in cents: exactly the estimate is within it
-        assertNull(estimate("MONTHLY_BUDGET_USD", "177.80").overBudget());
-        assertTrue(estimate("MONTHLY_BUDGET_USD", "177.79").overBudget().startsWith(
-                "estimated idle cost $177.80/month exceeds MONTHLY_BUDGET_USD=177.79 (largest: "));
+        assertNull(estimate("MONTHLY_BUDGET_USD", "178.20").overBudget());
+        assertTrue(estimate("MONTHLY_BUDGET_USD", "178.19").overBudget().startsWith(
+                "estimated idle cost $178.20/month exceeds MONTHLY_BUDGET_USD=178.19 (largest: "));
     }
 
     @Test

@@ -185,7 +185,7 @@ class AlarmSignalsTest {
                 return check.contains("dns_dr_health_check") ? 0.0 : 1.0;
             case "PaymentsDR/FailoverProbe PrimaryHealthy", "PaymentsDR/FailoverProbe DrReady":
                 return 1.0;
-            case "PaymentsDR/FailoverProbe DrServing":
+            case "PaymentsDR/FailoverProbe DrServing", "PaymentsDR/FailoverProbe PrimaryThrottled":
                 return 0.0;
             default:
                 throw new AssertionError("no healthy value stated for " + key + " " + dims

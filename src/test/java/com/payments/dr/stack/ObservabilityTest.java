@@ -83,8 +83,8 @@ class ObservabilityTest {
         drKeys.add("db-global-replication-lag");
         drKeys.add("db-global-rpo-lag");
         assertEquals(drKeys, new TreeSet<>(alarms(synth, "dr").keySet()));
-        // and the three health-check alarms of FailoverDns, the three of the DR region's probe
-        assertEquals(COMMON_KEYS.size() * 2 + 2 + 3 + 3, synth.resources("aws_cloudwatch_metric_alarm").size());
+        // and the three health-check alarms of FailoverDns, the four of the DR region's probe
+        assertEquals(COMMON_KEYS.size() * 2 + 2 + 3 + 4, synth.resources("aws_cloudwatch_metric_alarm").size());
     }
 
     @Test
@@ -454,7 +454,8 @@ class ObservabilityTest {
         assertEquals(List.of(synth.ref("aws_cloudwatch_composite_alarm", "dr_detection_fail_over_now", "arn"),
                 synth.ref("aws_cloudwatch_metric_alarm", "dr_detection_primary_unhealthy", "arn"),
                 synth.ref("aws_cloudwatch_metric_alarm", "dr_detection_dr_not_ready", "arn"),
-                synth.ref("aws_cloudwatch_metric_alarm", "dr_detection_dr_serving", "arn")),
+                synth.ref("aws_cloudwatch_metric_alarm", "dr_detection_dr_serving", "arn"),
+                synth.ref("aws_cloudwatch_metric_alarm", "dr_detection_primary_throttled", "arn")),
                 Synth.strings(drView.getAsJsonArray("alarms")));
         int height = 2 * top.get("height").getAsInt();
         for (JsonObject widget : widgets(synth).subList(2, widgets(synth).size())) {
@@ -474,7 +475,8 @@ class ObservabilityTest {
         properties.getAsJsonArray("metrics").forEach(m -> metrics.add(Synth.strings(m.getAsJsonArray()).toString()));
         assertEquals(List.of("[PaymentsDR/FailoverProbe, PrimaryHealthy, Probe, lambda-probe-dev]",
                 "[PaymentsDR/FailoverProbe, DrServing, Probe, lambda-probe-dev]",
-                "[PaymentsDR/FailoverProbe, DrReady, Probe, lambda-probe-dev]"), metrics);
+                "[PaymentsDR/FailoverProbe, DrReady, Probe, lambda-probe-dev]",
+                "[PaymentsDR/FailoverProbe, PrimaryThrottled, Probe, lambda-probe-dev]"), metrics);
         assertEquals("Minimum", properties.get("stat").getAsString());
     }
 
