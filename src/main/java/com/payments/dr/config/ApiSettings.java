@@ -12,10 +12,31 @@ import java.util.List;
  * @param stageThrottleRate    requests per second all callers of a method may send together
  * @param merchantThrottleRate requests per second one merchant key may send
  * @param quotaPerDay          requests one key may make a day: by default a whole day at its rate
+ * @param account              whether the stack sets API Gateway's account-wide CloudWatch Logs role
  */
 public record ApiSettings(int stageThrottleRate, int stageThrottleBurst, int merchantThrottleRate,
                           int merchantThrottleBurst, int quotaPerDay, String logLevel,
-                          List<MerchantKey> merchantKeys) {
+                          List<MerchantKey> merchantKeys, Account account) {
+
+    /**
+     * Who sets API Gateway's "CloudWatch log role ARN", one setting per account and region that
+     * every REST API there logs through (API_GATEWAY_ACCOUNT).
+     */
+    public enum Account {
+        /** This stack: its own role in each region, cleared again on destroy. */
+        MANAGED,
+        /** The account's owner, before this stack is deployed: the stack neither creates nor touches it. */
+        EXTERNAL;
+
+        static Account parse(String text) {
+            return switch (text) {
+                case "managed" -> MANAGED;
+                case "external" -> EXTERNAL;
+                default -> throw new ConfigException(Setting.API_GATEWAY_ACCOUNT, text,
+                        Setting.API_GATEWAY_ACCOUNT.allowed());
+            };
+        }
+    }
 
     /** API Gateway's default account-level ceiling per region (requests per second). */
     static final int MAX_RATE = 10_000;

@@ -49,6 +49,11 @@ public enum Setting {
                     + " merchant key and day"),
     API_LOG_LEVEL("apiLogLevel", "ERROR",
             "ERROR or INFO: API Gateway execution logging (never the full request/response data trace)"),
+    API_GATEWAY_ACCOUNT("apiGatewayAccount", "managed",
+            "managed or external: API Gateway's CloudWatch Logs role is one setting per account and region, shared"
+                    + " by every REST API there; managed sets it in both regions to this stack's role (the last"
+                    + " environment applied wins) and clears it on destroy (every REST API there stops logging);"
+                    + " external leaves it to the account's owner, who must have set it before the first deploy"),
     EVENTS_PACKAGE("eventsPackage", "target/events-function.zip",
             "an existing file: the event functions' package that mvn process-classes (and ./main) builds"),
     ALARM_PERIOD_SECONDS("alarmPeriodSeconds", "60",

@@ -15,7 +15,7 @@ class ApiSettingsTest {
     void defaults() {
         ApiSettings api = DrConfig.builder().build().api();
         assertEquals(new ApiSettings(500, 1000, 50, 100, 50 * 86_400, "ERROR",
-                List.of(new MerchantKey(MerchantKey.SMOKE_TEST_MERCHANT, 1))), api);
+                List.of(new MerchantKey(MerchantKey.SMOKE_TEST_MERCHANT, 1)), ApiSettings.Account.MANAGED), api);
     }
 
     @Test
@@ -28,9 +28,11 @@ class ApiSettingsTest {
                 .set(Setting.API_QUOTA_PER_DAY, "864000000")
                 .set(Setting.API_LOG_LEVEL, "INFO")
                 .set(Setting.MERCHANTS, "acme,globex:2,acme:2")
+                .set(Setting.API_GATEWAY_ACCOUNT, "external")
                 .build().api();
         assertEquals(new ApiSettings(10_000, 5_000, 10_000, 5_000, 864_000_000, "INFO", List.of(
-                new MerchantKey("acme", 1), new MerchantKey("globex", 2), new MerchantKey("acme", 2))), api);
+                new MerchantKey("acme", 1), new MerchantKey("globex", 2), new MerchantKey("acme", 2)),
+                ApiSettings.Account.EXTERNAL), api);
         ApiSettings smallest = DrConfig.builder().set(Setting.API_STAGE_THROTTLE_RATE, "1")
                 .set(Setting.API_STAGE_THROTTLE_BURST, "1").set(Setting.API_MERCHANT_THROTTLE_RATE, "1")
                 .set(Setting.API_MERCHANT_THROTTLE_BURST, "1").build().api();
@@ -61,6 +63,8 @@ class ApiSettingsTest {
         "API_QUOTA_PER_DAY           | lots      | auto (API_MERCHANT_THROTTLE_RATE x 86400",
         "API_LOG_LEVEL               | DEBUG     | ERROR or INFO",
         "API_LOG_LEVEL               | info      | ERROR or INFO",
+        "API_GATEWAY_ACCOUNT         | none      | managed or external",
+        "API_GATEWAY_ACCOUNT         | Managed   | managed or external",
     })
     void eachRuleFailsWithOneLine(Setting setting, String value, String allowed) {
         Refusals.assertRefusedInOneLine(setting, value, allowed);

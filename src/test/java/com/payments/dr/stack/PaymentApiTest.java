@@ -42,6 +42,7 @@ class PaymentApiTest {
                 .set(Setting.API_MERCHANT_THROTTLE_BURST, "400")
                 .set(Setting.API_QUOTA_PER_DAY, "5000")
                 .set(Setting.API_LOG_LEVEL, "INFO")
+                .set(Setting.API_GATEWAY_ACCOUNT, "external")
                 .set(Setting.PAYMENT_CURRENCIES, "USD,JPY")
                 .set(Setting.LOG_RETENTION_DAYS, "90")
                 .build());
@@ -384,6 +385,28 @@ class PaymentApiTest {
             assertEquals(List.of("arn:${data.aws_partition." + role + "_partition.partition}:logs:" + region + ":"
                     + "${data.aws_caller_identity." + role + "_caller_identity.account_id}:log-group:*"),
                     Synth.strings(statement.getAsJsonArray("resources")));
+        }
+    }
+
+    /**
+     * API_GATEWAY_ACCOUNT=external: the account's owner set the role before the deploy, so the stack
+     * neither creates a role nor touches the account-wide setting, and nothing waits for one.
+     */
+    @Test
+    void withAnExternalAccountSettingTheStackLeavesItAlone() {
+        assertEquals(0, variant.resources("aws_api_gateway_account").size());
+        assertTrue(variant.resources("aws_iam_role").stream()
+                .noneMatch(r -> r.get("name").getAsString().startsWith("role-apigw-cloudwatch")));
+        assertEquals(synth.resources("aws_iam_role").size() - 2, variant.resources("aws_iam_role").size());
+        for (String role : ROLES) {
+            JsonObject stage = variant.resource("aws_api_gateway_stage", role + "_api_stage");
+            assertEquals(List.of("aws_cloudwatch_log_group." + variant.id("aws_cloudwatch_log_group",
+                    role + "_api_execution_log_group")), Synth.strings(stage.getAsJsonArray("depends_on")));
+            // logging stays on: it needs the owner's role, which the deploy fails without
+            assertTrue(stage.has("access_log_settings"));
+            JsonObject all = variant.resource("aws_api_gateway_method_settings", role + "_api_all_settings");
+            assertFalse(all.has("depends_on") && Synth.strings(all.getAsJsonArray("depends_on")).stream()
+                    .anyMatch(d -> d.contains("account")), all.toString());
         }
     }
 
