@@ -84,7 +84,7 @@ public record Inventory(
         Watchlist.Targets targets = new Watchlist.Targets(region, other, "payment-function", "receipt-function",
                 "ops-function", "payment-dlq", "ops-dlq", "api", "stage", "cluster", config.database().minAcu(),
                 config.database().maxAcu(),
-                Watchlist.watchesGlobalDatabaseLag(role) ? Optional.of("secondary-cluster") : Optional.empty(),
+                Optional.of(role.label() + "-cluster"),
                 "table", replication, replication);
         return Watchlist.of(targets, config.alarms());
     }

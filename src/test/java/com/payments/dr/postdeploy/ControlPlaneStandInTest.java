@@ -144,7 +144,7 @@ class ControlPlaneStandInTest {
     private static void deployAurora(RegionRole role, String region, String other, String cluster, String topic) {
         Watchlist.Targets targets = new Watchlist.Targets(region, other, "lambda-payment-dev", "lambda-receipt-dev",
                 "lambda-ops-notifier-dev", "sqs-payment-events-dlq-dev", "sqs-ops-events-dlq-dev", "api-payments-dev",
-                "v1-dev", cluster, 0.5, 4, Watchlist.watchesGlobalDatabaseLag(role) ? Optional.of(cluster) : Optional.empty(),
+                "v1-dev", cluster, 0.5, 4, Optional.of(cluster),
                 "dynamodb-payment-state-dev", Optional.empty(), Optional.empty());
         Naming naming = Naming.global("dev").forRegion(role);
         List<Listed> published = PUBLISHED.computeIfAbsent(region, r -> new ArrayList<>());
@@ -387,8 +387,8 @@ class ControlPlaneStandInTest {
 
     @Test
     void aDeploymentAsBuiltPassesTheAlarmChecksInEachAlarmsRegion() throws IOException {
-        // 16 metric alarms and the two composites, us-east-1's and the DR region's, each asked as a composite
-        assertEquals(18, checks().alarmsAndDashboardAreWiredToTheTopics());
+        // 18 metric alarms and the two composites, us-east-1's and the DR region's, each asked as a composite
+        assertEquals(20, checks().alarmsAndDashboardAreWiredToTheTopics());
         assertEquals(List.of("monitoring GetDashboard us-east-1", "monitoring DescribeAlarms us-east-1",
                 "monitoring DescribeAlarms us-east-2", "monitoring DescribeAlarms us-east-1",
                 "monitoring DescribeAlarms us-east-2",

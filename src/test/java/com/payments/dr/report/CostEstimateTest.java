@@ -53,8 +53,8 @@ class CostEstimateTest {
         assertEquals(0.60, line(e, "Payment function metrics (Requests, Latency per Outcome)", "primary").idleUsd(), 1e-9);
         assertEquals(1.20, line(e, "Payment function metrics (Requests, Latency per Outcome)", "dr").idleUsd(), 1e-9);
         assertEquals(6.00, line(e, "KMS customer-managed keys", "all").idleUsd(), 1e-9);
-        // the watchlists: 25 alarms in the primary, 27 in DR (the secondary's replication and RPO lag) x $0.10
-        assertEquals(2.50, line(e, "CloudWatch metric alarms", "primary").idleUsd(), 1e-9);
+        // the watchlists: 27 alarms in each region (each cluster's replication and RPO lag among them) x $0.10
+        assertEquals(2.70, line(e, "CloudWatch metric alarms", "primary").idleUsd(), 1e-9);
         assertEquals(2.70, line(e, "CloudWatch metric alarms", "dr").idleUsd(), 1e-9);
         // 3 x $0.10 (primary unhealthy, DR not ready, DR serving) + the composite $0.50; 3 checks (both /health, the DR readiness probe) x ($0.75 + $2.00 HTTPS)
         assertEquals(0.80, line(e, "Health-check alarms", "us-east-1").idleUsd(), 1e-9);
@@ -70,7 +70,7 @@ class CostEstimateTest {
         // X-Ray: 0.233 requests/s, all within the 1/s reservoir: 613 200 traces x $5/M
         assertEquals(3.066, line(e, "X-Ray traces (API stage tracing)", "dr").idleUsd(), 1e-9);
         assertEquals(e.lines().stream().mapToDouble(CostEstimate.Line::idleUsd).sum(), e.idleUsd(), 1e-9);
-        assertEquals("$178.20", CostEstimate.usd(e.idleUsd()));
+        assertEquals("$178.40", CostEstimate.usd(e.idleUsd()));
         // a real margin under the budget at the defaults, not just under it
         assertTrue(e.idleUsd() <= e.budgetUsd() - 5, CostEstimate.usd(e.idleUsd()));
         assertNull(e.overBudget());
@@ -94,8 +94,8 @@ class CostEstimateTest {
         // the payment function's "created" metrics once payments flow
         assertEquals(1.20, line(e, "Payment function metrics (Requests, Latency per Outcome)", "primary").loadUsd(), 1e-9);
         assertEquals((e.loadUsd() - e.idleUsd()) / payments, e.perPaymentUsd(), 1e-12);
-        assertEquals("$253.73", CostEstimate.usd(e.loadUsd()));
-        assertEquals("idle $178.20/month (budget $200.00), at 1 payment(s)/s $253.73/month", e.summary());
+        assertEquals("$253.93", CostEstimate.usd(e.loadUsd()));
+        assertEquals("idle $178.40/month (budget $200.00), at 1 payment(s)/s $253.93/month", e.summary());
 
         CostEstimate none = estimate("COST_PAYMENTS_PER_SECOND", "0");
         assertEquals(none.idleUsd(), none.loadUsd(), 1e-9);
@@ -173,7 +173,7 @@ class CostEstimateTest {
         CostEstimate base = estimate();
         CostEstimate off = estimate("S3_REPLICATION_TIME_CONTROL", "false");
         // two S3 replication alarms fewer per region, and no replication metrics
-        assertEquals(2.30, line(off, "CloudWatch metric alarms", "primary").idleUsd(), 1e-9);
+        assertEquals(2.50, line(off, "CloudWatch metric alarms", "primary").idleUsd(), 1e-9);
         assertTrue(off.lines().stream().noneMatch(l -> l.item().startsWith("S3 Replication metrics")));
         assertTrue(line(off, "S3 receipts and their replication", "both").loadUsd()
                 < line(base, "S3 receipts and their replication", "both").loadUsd());
@@ -182,14 +182,14 @@ class CostEstimateTest {
 
     @Test
     void overBudgetIsOneLineNamingTheEstimateTheBudgetTheLargestItemAndTheSetting() {
-        assertEquals("estimated idle cost $222.00/month exceeds MONTHLY_BUDGET_USD=200 (largest: Aurora Serverless v2"
+        assertEquals("estimated idle cost $222.20/month exceeds MONTHLY_BUDGET_USD=200 (largest: Aurora Serverless v2"
                 + " instances, primary us-east-1, $87.60); reduce the configuration or raise MONTHLY_BUDGET_USD"
                 + " explicitly", estimate("DR_DB_INSTANCES", "2").overBudget());
         assertNull(estimate("DR_DB_INSTANCES", "2", "MONTHLY_BUDGET_USD", "250").overBudget());
         // the budget is compared in cents: exactly the estimate is within it
-        assertNull(estimate("MONTHLY_BUDGET_USD", "178.20").overBudget());
-        assertTrue(estimate("MONTHLY_BUDGET_USD", "178.19").overBudget().startsWith(
-                "estimated idle cost $178.20/month exceeds MONTHLY_BUDGET_USD=178.19 (largest: "));
+        assertNull(estimate("MONTHLY_BUDGET_USD", "178.40").overBudget());
+        assertTrue(estimate("MONTHLY_BUDGET_USD", "178.39").overBudget().startsWith(
+                "estimated idle cost $178.40/month exceeds MONTHLY_BUDGET_USD=178.39 (largest: "));
     }
 
     @Test

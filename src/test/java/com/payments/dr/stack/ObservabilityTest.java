@@ -34,7 +34,8 @@ class ObservabilityTest {
     private static final List<String> COMMON_KEYS = List.of("payment-errors", "payment-throttles",
             "payment-duration-p99", "payment-concurrency", "receipt-errors", "ops-errors", "payment-dlq-depth",
             "ops-dlq-depth", "api-5xx-rate", "api-4xx-rate", "api-latency-p99", "api-integration-latency-p99",
-            "db-capacity", "db-acu-utilization", "db-cpu", "db-connections", "table-replication-latency",
+            "db-capacity", "db-acu-utilization", "db-cpu", "db-connections", "db-global-replication-lag",
+            "db-global-rpo-lag", "table-replication-latency",
             "table-read-throttles", "table-write-throttles", "table-system-errors-getitem",
             "table-system-errors-putitem", "table-system-errors-updateitem", "table-system-errors-deleteitem",
             "s3-replication-latency", "s3-replication-failed");
@@ -77,14 +78,11 @@ class ObservabilityTest {
     }
 
     @Test
-    void everyTierIsWatchedInBothRegionsAndOnlyTheSecondaryForGlobalDatabaseLag() {
+    void everyTierIsWatchedInBothRegionsTheGlobalDatabasesLagIncluded() {
         assertEquals(new TreeSet<>(COMMON_KEYS), new TreeSet<>(alarms(synth, "primary").keySet()));
-        Set<String> drKeys = new TreeSet<>(COMMON_KEYS);
-        drKeys.add("db-global-replication-lag");
-        drKeys.add("db-global-rpo-lag");
-        assertEquals(drKeys, new TreeSet<>(alarms(synth, "dr").keySet()));
+        assertEquals(new TreeSet<>(COMMON_KEYS), new TreeSet<>(alarms(synth, "dr").keySet()));
         // and the three health-check alarms of FailoverDns, the four of the DR region's probe
-        assertEquals(COMMON_KEYS.size() * 2 + 2 + 3 + 4, synth.resources("aws_cloudwatch_metric_alarm").size());
+        assertEquals(COMMON_KEYS.size() * 2 + 3 + 4, synth.resources("aws_cloudwatch_metric_alarm").size());
     }
 
     @Test
@@ -188,25 +186,25 @@ class ObservabilityTest {
             // AWS's documented max_connections at a maximum of 4 ACU: 823; 80 % of it
             assertEquals(658, alarms.get("db-connections").get("threshold").getAsInt());
         }
-        Map<String, String> secondary = Map.of("DBClusterIdentifier",
-                synth.ref("aws_rds_cluster", "dr_database_cluster", "cluster_identifier"));
-        String topic = synth.ref("aws_sns_topic", "dr_alerts_topic", "arn");
-        synth.assertResource("aws_cloudwatch_metric_alarm", Synth.props("provider", "aws.dr",
-                "namespace", "AWS/RDS", "metric_name", "AuroraGlobalDBReplicationLag", "statistic", "Maximum",
-                "threshold", 10000, "comparison_operator", "GreaterThanOrEqualToThreshold",
-                "treat_missing_data", "breaching", "dimensions", secondary,
-                "alarm_actions", List.of(topic), "ok_actions", List.of(topic)));
-        // ALARM_RPO_SECONDS (10) for the commits a failover would lose; a silent secondary is the other alarm's
-        synth.assertResource("aws_cloudwatch_metric_alarm", Synth.props("provider", "aws.dr",
-                "alarm_name", "alarm-db-global-rpo-lag-dev",
-                "namespace", "AWS/RDS", "metric_name", "AuroraGlobalDBRPOLag", "statistic", "Maximum",
-                "threshold", 10000, "comparison_operator", "GreaterThanOrEqualToThreshold",
-                "treat_missing_data", "notBreaching", "dimensions", secondary,
-                "alarm_actions", List.of(topic), "ok_actions", List.of(topic)));
-        for (JsonObject alarm : synth.resources("aws_cloudwatch_metric_alarm")) {
-            if (alarm.get("metric_name").getAsString().startsWith("AuroraGlobalDB")) {
-                assertEquals("aws.dr", alarm.get("provider").getAsString(), "the secondary's metrics only");
-            }
+        // each region its own member: the lag is published for whichever is the secondary, and a
+        // writer publishes none (silence is not breaching, or an alarm would sit in ALARM after a promotion)
+        for (String role : ROLES) {
+            Map<String, String> member = Map.of("DBClusterIdentifier",
+                    synth.ref("aws_rds_cluster", role + "_database_cluster", "cluster_identifier"));
+            String topic = synth.ref("aws_sns_topic", role + "_alerts_topic", "arn");
+            synth.assertResource("aws_cloudwatch_metric_alarm", Synth.props("provider", "aws." + role,
+                    "alarm_name", "alarm-db-global-replication-lag-dev",
+                    "namespace", "AWS/RDS", "metric_name", "AuroraGlobalDBReplicationLag", "statistic", "Maximum",
+                    "threshold", 10000, "comparison_operator", "GreaterThanOrEqualToThreshold",
+                    "treat_missing_data", "notBreaching", "dimensions", member,
+                    "alarm_actions", List.of(topic), "ok_actions", List.of(topic)));
+            // ALARM_RPO_SECONDS (10) for the commits a failover would lose
+            synth.assertResource("aws_cloudwatch_metric_alarm", Synth.props("provider", "aws." + role,
+                    "alarm_name", "alarm-db-global-rpo-lag-dev",
+                    "namespace", "AWS/RDS", "metric_name", "AuroraGlobalDBRPOLag", "statistic", "Maximum",
+                    "threshold", 10000, "comparison_operator", "GreaterThanOrEqualToThreshold",
+                    "treat_missing_data", "notBreaching", "dimensions", member,
+                    "alarm_actions", List.of(topic), "ok_actions", List.of(topic)));
         }
     }
 
@@ -260,7 +258,7 @@ class ObservabilityTest {
             Map<String, JsonObject> alarms = alarms(variant, role);
             assertFalse(alarms.containsKey("s3-replication-latency"));
             assertFalse(alarms.containsKey("s3-replication-failed"));
-            assertEquals(COMMON_KEYS.size() - 2 + (role.equals("dr") ? 2 : 0), alarms.size());
+            assertEquals(COMMON_KEYS.size() - 2, alarms.size());
             for (JsonObject alarm : alarms.values()) {
                 assertEquals(300, alarm.get("period").getAsInt());
             }
@@ -272,10 +270,8 @@ class ObservabilityTest {
             assertEquals(1600, alarms.get("db-connections").get("threshold").getAsInt());
             // Lambda's 1000 comes first now; the API throttle plays no part
             assertEquals(800, alarms.get("payment-concurrency").get("threshold").getAsInt());
-            if (role.equals("dr")) {
-                assertEquals(30_000, alarms.get("db-global-rpo-lag").get("threshold").getAsInt());
-                assertEquals(30_000, alarms.get("db-global-replication-lag").get("threshold").getAsInt());
-            }
+            assertEquals(30_000, alarms.get("db-global-rpo-lag").get("threshold").getAsInt());
+            assertEquals(30_000, alarms.get("db-global-replication-lag").get("threshold").getAsInt());
         }
     }
 
