@@ -68,7 +68,8 @@ public final class CostEstimate {
     /** The probe's metrics (PrimaryHealthy, PrimaryThrottled, DrServing, DrReady). */
     static final int PROBE_METRICS = 4;
     /**
-     * The payment function's embedded metrics: Requests and Latency per Outcome. Idle, /health
+     * The payment function's embedded metrics: Requests and Latency per function and Outcome (each
+     * region's function is its own FunctionName). Idle, /health
      * makes "ok" in the primary region; "unhealthy" (/health of a passive region) and "ok" (its
      * readiness probe) in the DR region. Under load the primary adds "created".
      */
