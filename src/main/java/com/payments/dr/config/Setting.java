@@ -65,7 +65,7 @@ public enum Setting {
     ALARM_RPO_SECONDS("alarmRpoSeconds", "10",
             "1 to 3600 seconds: the DR cluster's global-database replication lag and RPO lag that alarm"),
     HEALTH_CHECK_INTERVAL("healthCheckInterval", "30",
-            "10 or 30 seconds between one checker region's calls to each region's /health"),
+            "10 or 30 seconds between one Route 53 health checker's calls to each region's /health"),
     HEALTH_CHECK_FAILURE_THRESHOLD("healthCheckFailureThreshold", "3",
             "1 to 10 failed calls in a row that make a region unhealthy"),
     HEALTH_CHECK_REGIONS("healthCheckRegions", "us-east-1,us-west-2,eu-west-1",

@@ -63,6 +63,11 @@ class CostEstimateTest {
         // + 10 ms at 1 GB on arm64 + 1500 bytes of logs
         double health = (262_800 + 43_800) * (3.5e-6 + 0.2e-6 + 0.01 * 0.0000133334 + 1500 / Math.pow(1024, 3) * 0.5);
         assertEquals(health, line(e, "API Gateway, Lambda and logs", "primary").idleUsd(), 1e-9);
+        // Route 53's checkers do not coordinate: one call per checker region and interval is the least
+        for (String where : List.of("primary", "dr")) {
+            assertTrue(line(e, "API Gateway, Lambda and logs", where).basis().contains("262800 /health calls, a lower"
+                    + " bound (3 checker regions, one call each every 30 s"), where);
+        }
         // the DR region answers two checks and two probes: its /health and ?probe=standby
         assertEquals(2 * health, line(e, "API Gateway, Lambda and logs", "dr").idleUsd(), 1e-9);
         // 4 polls a second, 2 628 000 s, $0.20 per million
