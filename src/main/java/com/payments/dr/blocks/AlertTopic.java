@@ -11,9 +11,14 @@ import software.constructs.Construct;
 /**
  * The region's alert topic ({@code sns-alerts-<suffix>}): what operators hear about. Encrypted with
  * its own customer-managed key, because the AWS-managed SNS key cannot be shared with CloudWatch
- * alarms or EventBridge; published to only by CloudWatch alarms and EventBridge rules of this
- * account and region, and by roles of this account that were granted {@link #publishStatements()};
- * TLS only.
+ * alarms; published to only by CloudWatch alarms of this account and region, and by roles of this
+ * account that were granted {@link #publishStatements()} (the ops notifier, which the EventBridge
+ * rules invoke); TLS only.
+ *
+ * <p>No EventBridge rule targets the topic, so EventBridge may neither publish to it nor use its
+ * key. A rule that should would need its own key statement for {@code events.amazonaws.com}
+ * without {@code aws:SourceAccount}: the SNS developer guide ("Key management", for encrypted
+ * topics) says that condition is not supported for EventBridge publishing to an encrypted topic.
  */
 public final class AlertTopic extends Construct {
 
@@ -30,11 +35,10 @@ public final class AlertTopic extends Construct {
     public AlertTopic(Construct scope, String id, RegionContext region, Optional<String> email) {
         super(scope, id);
         String cloudwatch = "cloudwatch.amazonaws.com";
-        String events = "events.amazonaws.com";
         key = new EncryptionKey(this, "key", region, "alerts", "SNS alert topic encryption", List.of(
-                // alarms and rules encrypt what they publish with the topic's key, as themselves
-                Iam.statement("PublishingServicesInThisAccount", PUBLISH_KEY_ACTIONS)
-                        .principals(List.of(Iam.service(cloudwatch), Iam.service(events)))
+                // alarms encrypt what they publish with the topic's key, as themselves
+                Iam.statement("CloudWatchAlarmsInThisAccount", PUBLISH_KEY_ACTIONS)
+                        .principals(List.of(Iam.service(cloudwatch)))
                         .resources(List.of("*"))
                         .condition(List.of(Iam.condition("StringEquals", "aws:SourceAccount", region.accountId())))
                         .build(),
@@ -63,8 +67,6 @@ public final class AlertTopic extends Construct {
                                 .build(),
                         publishFromThisAccount("CloudWatchAlarmsOfThisAccount", cloudwatch, region,
                                 region.arn("cloudwatch", "alarm:*")),
-                        publishFromThisAccount("EventBridgeRulesOfThisAccount", events, region,
-                                region.arn("events", "rule/*")),
                         Iam.denyInsecureTransport("sns", List.of(topicArn)))))
                 .build();
         // e-mail subscriptions stay "pending confirmation" until the recipient clicks the link

@@ -138,10 +138,11 @@ public final class Dashboard extends Construct {
     private static Map<String, Object> probeProperties(Probe probe) {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("title", "DR region's failover probe (" + probe.region() + "): primary /health, DR /health"
-                + " (serving), DR readiness; 1 passing, 0 failing");
+                + " (serving), DR readiness; 1 passing, 0 failing; primary /health throttled (429), 1 when it was");
         properties.put("region", probe.region());
         List<List<Object>> metrics = new ArrayList<>();
-        for (String metric : List.of(FailoverProbe.PRIMARY_HEALTHY, FailoverProbe.DR_SERVING, FailoverProbe.DR_READY)) {
+        for (String metric : List.of(FailoverProbe.PRIMARY_HEALTHY, FailoverProbe.DR_SERVING, FailoverProbe.DR_READY,
+                FailoverProbe.PRIMARY_THROTTLED)) {
             metrics.add(List.of(FailoverProbe.NAMESPACE, metric, FailoverProbe.DIMENSION, probe.functionName()));
         }
         properties.put("metrics", metrics);

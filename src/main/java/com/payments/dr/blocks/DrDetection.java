@@ -29,9 +29,12 @@ import software.constructs.Construct;
  * <p>The alarms mirror the us-east-1 ones ({@link FailoverDns}): 3 failing minutes of 5, "the DR
  * region serves" in ALARM while its /health passes (only after a promotion), and a composite that
  * clears once the DR region serves. A probe that stops publishing (the function fails, the schedule
- * is gone) makes "primary unhealthy" and "DR not ready" both ALARM: each is heard, while the
- * composite, which needs the DR region ready, stays quiet rather than call for a failover nobody
- * has evidence for. While the system is healthy and the DR region passive, all four are OK.
+ * is gone) makes "DR not ready" ALARM: it is heard, while the composite, which needs the DR region
+ * ready, stays quiet rather than call for a failover nobody has evidence for. "Primary unhealthy"
+ * keeps its state through silence, because a throttled answer (429: someone floods the keyless
+ * {@code /health}) publishes no health datapoint either; 3 throttled minutes of 5 are an alarm of
+ * their own, which tells the on-call that Route 53's checks (which a 429 fails) are not evidence
+ * of an outage. While the system is healthy and the DR region passive, all five are OK.
  */
 public final class DrDetection extends Construct {
 
@@ -44,6 +47,10 @@ public final class DrDetection extends Construct {
     public static final String DR_NOT_READY_ALARM = "dr-view-dr-not-ready";
     public static final String DR_SERVING_ALARM = "dr-view-dr-serving";
     public static final String FAIL_OVER_NOW_ALARM = "dr-view-fail-over-now";
+    public static final String PRIMARY_THROTTLED_ALARM = "dr-view-primary-throttled";
+    /** The metric alarms' qualifiers, in the order {@link #alarmArns()} lists them after the composite. */
+    public static final List<String> METRIC_ALARMS = List.of(PRIMARY_UNHEALTHY_ALARM, DR_NOT_READY_ALARM,
+            DR_SERVING_ALARM, PRIMARY_THROTTLED_ALARM);
     /** Probe runs a month: one a minute. */
     public static final long RUNS_PER_MONTH = 730L * 60;
 
@@ -112,15 +119,24 @@ public final class DrDetection extends Construct {
                 .sourceArn(schedule.getArn())
                 .build();
 
+        // a throttled answer publishes no PrimaryHealthy (FailoverProbe): silence keeps what was known
         CloudwatchMetricAlarm primaryDown = alarm("primary_unhealthy", props, name, PRIMARY_UNHEALTHY_ALARM,
-                "The primary region's /health fails as seen from " + region.region() + " (the DR region's probe)",
-                FailoverProbe.PRIMARY_HEALTHY, false);
+                "The primary region's /health fails as seen from " + region.region() + " (the DR region's probe;"
+                        + " a throttled answer, 429, does not count)",
+                FailoverProbe.PRIMARY_HEALTHY, "Minimum", "LessThanThreshold", "ignore");
+        // the probe publishes every minute: silence is a dead probe, not a ready region
         CloudwatchMetricAlarm drNotReady = alarm("dr_not_ready", props, name, DR_NOT_READY_ALARM,
                 "The DR region could not take over: its /health?probe=standby fails (DR region's probe)",
-                FailoverProbe.DR_READY, false);
+                FailoverProbe.DR_READY, "Minimum", "LessThanThreshold", "breaching");
         CloudwatchMetricAlarm drServing = alarm("dr_serving", props, name, DR_SERVING_ALARM,
                 "The DR region serves payments: its /health passes (its database was promoted); OK again once it"
-                        + " hands back (DR region's probe)", FailoverProbe.DR_SERVING, true);
+                        + " hands back (DR region's probe)", FailoverProbe.DR_SERVING, "Minimum",
+                "GreaterThanOrEqualToThreshold", "notBreaching");
+        CloudwatchMetricAlarm primaryThrottled = alarm("primary_throttled", props, name, PRIMARY_THROTTLED_ALARM,
+                "The primary region's /health answers 429 (throttled) to the DR region's probe: someone floods it."
+                        + " Route 53's checks get 429s too, so alarm-primary-unhealthy may fire without an outage:"
+                        + " check a payment through primary_api_invoke_url before failing over (DR region's probe)",
+                FailoverProbe.PRIMARY_THROTTLED, "Maximum", "GreaterThanOrEqualToThreshold", "notBreaching");
         CloudwatchCompositeAlarm failOverNow = CloudwatchCompositeAlarm.Builder.create(this, "fail_over_now")
                 .provider(region.provider())
                 .alarmName(region.naming().name(ResourceType.CLOUDWATCH_ALARM, FAIL_OVER_NOW_ALARM))
@@ -134,15 +150,15 @@ public final class DrDetection extends Construct {
                 .build();
         failOverNowAlarmArn = failOverNow.getArn();
         alarmArns = new ArrayList<>(List.of(failOverNowAlarmArn, primaryDown.getArn(), drNotReady.getArn(),
-                drServing.getArn()));
+                drServing.getArn(), primaryThrottled.getArn()));
     }
 
     /**
-     * An alarm on one of the probe's metrics: the Minimum of a minute is 0 as soon as one probe in it
-     * failed. {@code whilePassing}: in ALARM while the probe passes (the DR region serves).
+     * An alarm on one of the probe's metrics (1 or 0 a run), at threshold 1: the Minimum of a minute
+     * is 0 as soon as one run in it failed, the Maximum 1 as soon as one was throttled.
      */
     private CloudwatchMetricAlarm alarm(String id, Props props, String probe, String qualifier, String description,
-                                        String metric, boolean whilePassing) {
+                                        String metric, String statistic, String comparison, String missingData) {
         RegionContext region = props.region();
         return CloudwatchMetricAlarm.Builder.create(this, id)
                 .provider(region.provider())
@@ -151,14 +167,13 @@ public final class DrDetection extends Construct {
                 .namespace(FailoverProbe.NAMESPACE)
                 .metricName(metric)
                 .dimensions(Map.of(FailoverProbe.DIMENSION, probe))
-                .statistic("Minimum")
+                .statistic(statistic)
                 .period(60)
                 .evaluationPeriods(FailoverDns.EVALUATION_PERIODS)
                 .datapointsToAlarm(FailoverDns.DATAPOINTS_TO_ALARM)
                 .threshold(1)
-                .comparisonOperator(whilePassing ? "GreaterThanOrEqualToThreshold" : "LessThanThreshold")
-                // the probe publishes every minute: silence is a dead probe, not a healthy region
-                .treatMissingData(whilePassing ? "notBreaching" : "breaching")
+                .comparisonOperator(comparison)
+                .treatMissingData(missingData)
                 .alarmActions(List.of(props.topicArn()))
                 .okActions(List.of(props.topicArn()))
                 .build();
@@ -177,7 +192,10 @@ public final class DrDetection extends Construct {
         return failOverNowAlarmArn;
     }
 
-    /** The composite first, then the primary's health, the DR region's readiness and whether it serves. */
+    /**
+     * The composite first, then the primary's health, the DR region's readiness, whether it serves,
+     * and whether the primary's /health is throttled.
+     */
     public List<String> alarmArns() {
         return List.copyOf(alarmArns);
     }

@@ -47,9 +47,11 @@ import software.constructs.Construct;
  * regions: {@code POST /payments} (API key, Idempotency-Key header, body validated against a model
  * that mirrors the function's rules) and {@code GET /health} (no key, for Route 53), both proxied to
  * the payment function's {@code live} alias; CORS preflights and CORS headers on API Gateway's own
- * errors; one stage with X-Ray, JSON access logs, execution logs and metrics; a usage plan (one tier:
- * the same per-key throttle and daily quota for every merchant key) with the region's merchant keys
- * ({@link MerchantApiKeys}); and the region's account-level CloudWatch role.
+ * errors; one stage with X-Ray, JSON access logs, execution logs, metrics and the stage's capacity
+ * (all callers together); a usage plan (one tier: the same per-key throttle and daily quota for every
+ * merchant key, within the stage's capacity) with the region's merchant keys ({@link MerchantApiKeys});
+ * and, unless the account's owner sets it (API_GATEWAY_ACCOUNT=external), the region's account-level
+ * CloudWatch role.
  *
  * <p>Browsers do not call {@code POST /payments}: an API key is a merchant's server-side secret (in a
  * web page anyone could read it and pay as that merchant). CORS serves the checkout page's origin
@@ -119,7 +121,10 @@ public final class PaymentApi extends Construct {
         String name = region.naming().name(ResourceType.API_GATEWAY);
         stageName = region.naming().name(ResourceType.API_STAGE);
 
-        ApiGatewayAccount account = cloudWatchRole(region);
+        // what the stage and its method settings wait for: the account's CloudWatch role, where this
+        // stack sets it (API_GATEWAY_ACCOUNT=managed); otherwise its owner set it before the deploy
+        List<ITerraformDependable> loggingReady = props.settings().account() == ApiSettings.Account.MANAGED
+                ? List.of(cloudWatchRole(region)) : List.of();
 
         api = ApiGatewayRestApi.Builder.create(this, "rest_api")
                 .provider(region.provider())
@@ -251,19 +256,21 @@ public final class PaymentApi extends Construct {
                         .destinationArn(accessLogs.getArn())
                         .format(ACCESS_LOG_FORMAT)
                         .build())
-                .dependsOn(List.of(account, executionLogs))
+                .dependsOn(concat(loggingReady, List.of(executionLogs)))
                 .build();
         deployedStageName = stage.getStageName();
         invokeUrl = Memo.of(stage::getInvokeUrl);
+        // the stage's capacity: every caller of a method together (API Gateway applies it per method)
         ApiGatewayMethodSettings all = methodSettings(region, "all_settings", "*/*", true,
-                props.settings().throttleRate(), props.settings().throttleBurst(), List.of(account));
+                props.settings().stageThrottleRate(), props.settings().stageThrottleBurst(), loggingReady);
         // settings of one stage are updated one at a time: concurrent updates conflict. No detailed
         // (per-method) metrics for /health: Route 53 calls it around the clock, so its 7 custom
         // metrics would be billed every month ($2.10 per region) for what the health checks show
         methodSettings(region, "health_settings", "health/GET", false, HEALTH_RATE, HEALTH_BURST, List.of(all));
 
         // One plan, one tier: every merchant key gets the throttle and the quota on its own (API
-        // Gateway applies a plan's limits per key), and API_THROTTLE_RATE is also the stage's ceiling.
+        // Gateway applies a plan's limits per key), each at most the stage's capacity (ApiSettings),
+        // so one merchant at its full rate leaves the rest of the stage to the others.
         ApiGatewayUsagePlan plan = ApiGatewayUsagePlan.Builder.create(this, "usage_plan")
                 .provider(region.provider())
                 .name(region.naming().name(ResourceType.USAGE_PLAN))
@@ -271,8 +278,8 @@ public final class PaymentApi extends Construct {
                 .apiStages(List.of(ApiGatewayUsagePlanApiStages.builder()
                         .apiId(apiId).stage(deployedStageName).build()))
                 .throttleSettings(ApiGatewayUsagePlanThrottleSettings.builder()
-                        .rateLimit(props.settings().throttleRate())
-                        .burstLimit(props.settings().throttleBurst())
+                        .rateLimit(props.settings().merchantThrottleRate())
+                        .burstLimit(props.settings().merchantThrottleBurst())
                         .build())
                 .quotaSettings(ApiGatewayUsagePlanQuotaSettings.builder()
                         .limit(props.settings().quotaPerDay()).period("DAY").build())
@@ -331,6 +338,13 @@ public final class PaymentApi extends Construct {
         // 6.x always clears it. The 5.23 bindings predate the argument.
         account.addOverride("reset_on_delete", true);
         return account;
+    }
+
+    private static List<ITerraformDependable> concat(List<ITerraformDependable> first,
+                                                     List<ITerraformDependable> second) {
+        List<ITerraformDependable> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
     }
 
     private ApiGatewayMethodSettings methodSettings(RegionContext region, String id, String path,

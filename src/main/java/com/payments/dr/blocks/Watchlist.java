@@ -1,7 +1,6 @@
 package com.payments.dr.blocks;
 
 import com.payments.dr.config.AlarmSettings;
-import com.payments.dr.naming.RegionRole;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,8 +11,8 @@ import java.util.Optional;
  * The one list of metrics watched in a region, every tier of the payment path; {@link Alarms} and
  * {@link Dashboard} both read it. Missing data is decided per metric: most AWS metrics here are
  * only published when something happens (an idle API, function or replication sends nothing),
- * so there silence is health; a secondary cluster that stops reporting its replication lag is
- * not replicating, so there silence is an outage.
+ * so there silence is health (the global database's lag too: only a secondary publishes it, and
+ * which cluster is the secondary changes with every switchover or failover).
  */
 public final class Watchlist {
 
@@ -55,7 +54,8 @@ public final class Watchlist {
     /**
      * What one region runs, by the names CloudWatch dimensions use.
      *
-     * @param replicationLagOf the cluster to watch for global-database lag (the secondary), if any
+     * @param replicationLagOf the cluster to watch for global-database lag: the region's own member of
+     *                         the global database, which publishes it while it is the secondary
      * @param inboundReplication  the RTC replication into this region's bucket, if its metrics are on:
      *                            S3 publishes its latency in the destination's region, this one
      * @param outboundReplication the RTC replication out of this region's bucket: S3 publishes its
@@ -158,17 +158,18 @@ public final class Watchlist {
         w.add("db-connections", "Aurora connections near max_connections", "AWS/RDS", "DatabaseConnections",
                 cluster, "Maximum", Math.floor(maxConnections(t.minAcu(), t.maxAcu()) * NEAR_MAX),
                 WatchedMetric.GREATER_OR_EQUAL, WatchedMetric.IGNORE);
-        t.replicationLagOf().ifPresent(secondary -> {
-            Map<String, String> member = Map.of("DBClusterIdentifier", secondary);
-            // a secondary that stops reporting its lag is not replicating: silence is an outage
-            w.add("db-global-replication-lag", "Aurora global database replication lag (ms)", "AWS/RDS",
-                    "AuroraGlobalDBReplicationLag", member, "Maximum", settings.rpoSeconds() * 1000.0,
-                    WatchedMetric.GREATER_OR_EQUAL, WatchedMetric.BREACHING);
-            // the commits a failover now would lose (published for secondaries of Aurora PostgreSQL);
-            // a silent secondary already alarms above, and a primary without commits has none to lose
-            w.add("db-global-rpo-lag", "Aurora global database RPO lag (ms)", "AWS/RDS", "AuroraGlobalDBRPOLag",
-                    member, "Maximum", settings.rpoSeconds() * 1000.0, WatchedMetric.GREATER_OR_EQUAL,
-                    WatchedMetric.NOT_BREACHING);
+        t.replicationLagOf().ifPresent(member -> {
+            Map<String, String> own = Map.of("DBClusterIdentifier", member);
+            // Published for the secondary only: each region watches its own member, so the lag stays
+            // watched after a switchover or failover turns the primary into the secondary. Silence
+            // is a writer (or a cluster gone, which the health checks and the readiness probe see)
+            w.add("db-global-replication-lag", "Aurora global database replication lag (ms), while this region's"
+                            + " cluster is the secondary", "AWS/RDS", "AuroraGlobalDBReplicationLag", own, "Maximum",
+                    settings.rpoSeconds() * 1000.0, WatchedMetric.GREATER_OR_EQUAL, WatchedMetric.NOT_BREACHING);
+            // the commits a failover now would lose (published for secondaries of Aurora PostgreSQL)
+            w.add("db-global-rpo-lag", "Aurora global database RPO lag (ms), while this region's cluster is the"
+                            + " secondary", "AWS/RDS", "AuroraGlobalDBRPOLag", own, "Maximum",
+                    settings.rpoSeconds() * 1000.0, WatchedMetric.GREATER_OR_EQUAL, WatchedMetric.NOT_BREACHING);
         });
 
         // published in the region where the write happened, only while writes replicate
@@ -208,14 +209,6 @@ public final class Watchlist {
         rule.put("DestinationBucket", r.destinationBucket());
         rule.put("RuleId", r.ruleId());
         return rule;
-    }
-
-    /**
-     * Only a secondary reports global-database lag ({@code AuroraGlobalDBReplicationLag} lives on
-     * the secondary cluster): the DR region watches it, the primary has nothing to watch.
-     */
-    public static boolean watchesGlobalDatabaseLag(RegionRole role) {
-        return role == RegionRole.DR;
     }
 
     /**

@@ -23,6 +23,11 @@ public final class ConfigException extends RuntimeException {
         return new ConfigException(setting, setting.envVar() + " is not set" + because);
     }
 
+    /** A setting given under a name no longer read: {@code message} says what replaced it. */
+    public static ConfigException retired(Setting replacement, String message) {
+        return new ConfigException(replacement, message);
+    }
+
     public Setting setting() {
         return setting;
     }

@@ -26,8 +26,30 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
+    /**
+     * A setting no longer read, by its environment variable and context key, and what replaced it:
+     * given under its old name, it stops the synth rather than being dropped in silence.
+     */
+    record Retired(String envVar, String contextKey, Setting replacement, String instead) {
+    }
+
+    static final java.util.List<Retired> RETIRED = java.util.List.of(
+            new Retired("API_THROTTLE_RATE", "apiThrottleRate", Setting.API_MERCHANT_THROTTLE_RATE,
+                    "it was both one merchant key's rate and the whole stage's; set API_MERCHANT_THROTTLE_RATE"
+                            + " (one key) and API_STAGE_THROTTLE_RATE (all callers together)"),
+            new Retired("API_THROTTLE_BURST", "apiThrottleBurst", Setting.API_MERCHANT_THROTTLE_BURST,
+                    "it was both one merchant key's burst and the whole stage's; set API_MERCHANT_THROTTLE_BURST"
+                            + " (one key) and API_STAGE_THROTTLE_BURST (all callers together)"));
+
     public static DrConfig load(Map<String, String> env, Path cdktfJson) {
         JsonObject context = context(env, cdktfJson);
+        for (Retired retired : RETIRED) {
+            String fromEnv = env.get(retired.envVar());
+            if (fromEnv != null && !fromEnv.isBlank() || context.has(retired.contextKey())) {
+                throw ConfigException.retired(retired.replacement(), retired.envVar() + " (" + retired.contextKey()
+                        + ") is no longer read: " + retired.instead());
+            }
+        }
         Set<Setting> configured = configured(env, context);
         DrConfig.Builder builder = DrConfig.builder();
         for (Setting setting : configured) {

@@ -8,7 +8,7 @@ public record CostSettings(double monthlyBudgetUsd, double paymentsPerSecond) {
 
     /** Above this a budget is a typo, not a plan: the estimate would never stop anything. */
     static final double MAX_BUDGET_USD = 1_000_000;
-    /** The stage-wide throttle's ceiling (API_THROTTLE_RATE): more payments cannot get through. */
+    /** API Gateway's default account-level rate per region: no stage can take more payments. */
     static final double MAX_PAYMENTS_PER_SECOND = 10_000;
 
     public CostSettings {

@@ -184,9 +184,10 @@ public record DrConfig(
                     + " for validation until it times out; set DNS_DOMAIN to a domain you own (or register this one"
                     + " and enter output dns_name_servers at its parent)");
         }
-        if (api.quotaPerDay() < ApiSettings.dayAt(api.throttleRate())) {
-            warnings.add("warning: API_QUOTA_PER_DAY=" + api.quotaPerDay() + " is less than a day at API_THROTTLE_RATE="
-                    + api.throttleRate() + " (" + ApiSettings.dayAt(api.throttleRate()) + "): a merchant key sending at"
+        if (api.quotaPerDay() < ApiSettings.dayAt(api.merchantThrottleRate())) {
+            warnings.add("warning: API_QUOTA_PER_DAY=" + api.quotaPerDay() + " is less than a day at"
+                    + " API_MERCHANT_THROTTLE_RATE=" + api.merchantThrottleRate() + " ("
+                    + ApiSettings.dayAt(api.merchantThrottleRate()) + "): a merchant key sending at"
                     + " that rate is refused (429 QUOTA_EXCEEDED) after " + api.secondsAtFullRate() / 60
                     + " minutes for the rest of the day; unset it (auto) unless the cap is deliberate");
         }
@@ -244,9 +245,12 @@ public record DrConfig(
                     new FunctionSettings(java.nio.file.Path.of(values.get(Setting.FUNCTION_PACKAGE)),
                             values.get(Setting.ALLOWED_ORIGIN),
                             List.of(values.get(Setting.PAYMENT_CURRENCIES).split(",", -1))),
-                    new ApiSettings(integer(Setting.API_THROTTLE_RATE), integer(Setting.API_THROTTLE_BURST),
-                            ApiSettings.quota(values.get(Setting.API_QUOTA_PER_DAY), integer(Setting.API_THROTTLE_RATE)),
-                            values.get(Setting.API_LOG_LEVEL), MerchantKey.parse(values.get(Setting.MERCHANTS))),
+                    new ApiSettings(integer(Setting.API_STAGE_THROTTLE_RATE), integer(Setting.API_STAGE_THROTTLE_BURST),
+                            integer(Setting.API_MERCHANT_THROTTLE_RATE), integer(Setting.API_MERCHANT_THROTTLE_BURST),
+                            ApiSettings.quota(values.get(Setting.API_QUOTA_PER_DAY),
+                                    integer(Setting.API_MERCHANT_THROTTLE_RATE)),
+                            values.get(Setting.API_LOG_LEVEL), MerchantKey.parse(values.get(Setting.MERCHANTS)),
+                            ApiSettings.Account.parse(values.get(Setting.API_GATEWAY_ACCOUNT))),
                     java.nio.file.Path.of(values.get(Setting.EVENTS_PACKAGE)),
                     new AlarmSettings(integer(Setting.ALARM_PERIOD_SECONDS),
                             integer(Setting.ALARM_EVALUATION_PERIODS), integer(Setting.ALARM_LATENCY_MS),

@@ -5,9 +5,9 @@ import java.util.Set;
 
 /**
  * Route 53 health checks of each region's {@code /health}: how often and from where they call,
- * and how many failures in a row make a region unhealthy. Every checker region calls every
- * interval, so these settings decide the requests (and the API Gateway and Lambda cost) the checks
- * cause: see {@link #requestsPerMonth()}.
+ * and how many failures in a row make a region unhealthy. Every checker region calls at least once
+ * every interval, so these settings decide at least the requests (and the API Gateway and Lambda
+ * cost) the checks cause: see {@link #requestsPerMonth()}.
  */
 public record HealthCheckSettings(int intervalSeconds, int failureThreshold, List<String> regions) {
 
@@ -35,7 +35,13 @@ public record HealthCheckSettings(int intervalSeconds, int failureThreshold, Lis
         regions = List.copyOf(regions);
     }
 
-    /** Requests one region's {@code /health} receives a month: every checker region, every interval. */
+    /**
+     * A lower bound of the requests one region's {@code /health} receives a month: one call per
+     * checker region and interval. Each health checker calls at that interval, and Route 53's
+     * checkers "in different data centers don't coordinate with one another, so you'll sometimes see
+     * several requests per second regardless of the interval" (Route 53 developer guide, "How
+     * Amazon Route 53 determines whether a health check is healthy"): the real count is higher.
+     */
     public long requestsPerMonth() {
         return regions.size() * SECONDS_PER_MONTH / intervalSeconds;
     }

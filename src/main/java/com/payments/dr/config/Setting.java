@@ -34,15 +34,26 @@ public enum Setting {
     ALLOWED_ORIGIN("allowedOrigin", "http://localhost:3000",
             "the checkout page's origin for CORS, scheme://host[:port] with scheme http or https"),
     PAYMENT_CURRENCIES("paymentCurrencies", "USD,EUR,GBP", "a comma-separated list of ISO-4217 codes such as USD,EUR"),
-    API_THROTTLE_RATE("apiThrottleRate", "50",
-            "1 to 10000 requests per second: the usage plan's per-key rate and the stage-wide ceiling"),
-    API_THROTTLE_BURST("apiThrottleBurst", "100",
-            "API_THROTTLE_RATE to 5000 requests: the token bucket behind the rate"),
+    API_STAGE_THROTTLE_RATE("apiStageThrottleRate", "500",
+            "1 to 10000 requests per second: what all callers together may send to a method of a region's stage"
+                    + " (the stage's throttle; POST /payments' capacity)"),
+    API_STAGE_THROTTLE_BURST("apiStageThrottleBurst", "1000",
+            "API_STAGE_THROTTLE_RATE to 5000 requests: the token bucket behind the stage's rate"),
+    API_MERCHANT_THROTTLE_RATE("apiMerchantThrottleRate", "50",
+            "1 to API_STAGE_THROTTLE_RATE requests per second: what one merchant key may send (the usage plan's"
+                    + " per-key rate)"),
+    API_MERCHANT_THROTTLE_BURST("apiMerchantThrottleBurst", "100",
+            "API_MERCHANT_THROTTLE_RATE to API_STAGE_THROTTLE_BURST requests: the token bucket behind one key's rate"),
     API_QUOTA_PER_DAY("apiQuotaPerDay", "auto",
-            "auto (API_THROTTLE_RATE x 86400: the throttle's rate all day), or 1 to 864000000 requests per merchant"
-                    + " key and day"),
+            "auto (API_MERCHANT_THROTTLE_RATE x 86400: one key's rate all day), or 1 to 864000000 requests per"
+                    + " merchant key and day"),
     API_LOG_LEVEL("apiLogLevel", "ERROR",
             "ERROR or INFO: API Gateway execution logging (never the full request/response data trace)"),
+    API_GATEWAY_ACCOUNT("apiGatewayAccount", "managed",
+            "managed or external: API Gateway's CloudWatch Logs role is one setting per account and region, shared"
+                    + " by every REST API there; managed sets it in both regions to this stack's role (the last"
+                    + " environment applied wins) and clears it on destroy (every REST API there stops logging);"
+                    + " external leaves it to the account's owner, who must have set it before the first deploy"),
     EVENTS_PACKAGE("eventsPackage", "target/events-function.zip",
             "an existing file: the event functions' package that mvn process-classes (and ./main) builds"),
     ALARM_PERIOD_SECONDS("alarmPeriodSeconds", "60",
@@ -54,7 +65,7 @@ public enum Setting {
     ALARM_RPO_SECONDS("alarmRpoSeconds", "10",
             "1 to 3600 seconds: the DR cluster's global-database replication lag and RPO lag that alarm"),
     HEALTH_CHECK_INTERVAL("healthCheckInterval", "30",
-            "10 or 30 seconds between one checker region's calls to each region's /health"),
+            "10 or 30 seconds between one Route 53 health checker's calls to each region's /health"),
     HEALTH_CHECK_FAILURE_THRESHOLD("healthCheckFailureThreshold", "3",
             "1 to 10 failed calls in a row that make a region unhealthy"),
     HEALTH_CHECK_REGIONS("healthCheckRegions", "us-east-1,us-west-2,eu-west-1",

@@ -35,6 +35,12 @@ import java.util.concurrent.CompletableFuture;
  * {@link #NAMESPACE} {@code PrimaryHealthy}, {@code DrServing} and {@code DrReady} with the
  * dimension {@code Probe} (this function's name, so two deployments in one account never share a
  * series). No AWS API is called: nothing to authorize, nothing to fail but the probes themselves.
+ *
+ * <p>The primary's {@code /health} is keyless, so anyone can flood it until API Gateway throttles
+ * it (429, its own method throttle). A 429 proves the region answers, and says nothing about the
+ * function and database behind it: such a run publishes no {@code PrimaryHealthy} at all, and
+ * {@code PrimaryThrottled} 1 (0 on every other answer), so a flood neither reads as an outage nor
+ * hides one (the alarm keeps what it knew).
  */
 public final class FailoverProbe implements RequestStreamHandler {
 
@@ -43,6 +49,10 @@ public final class FailoverProbe implements RequestStreamHandler {
     public static final String PRIMARY_HEALTHY = "PrimaryHealthy";
     public static final String DR_SERVING = "DrServing";
     public static final String DR_READY = "DrReady";
+    /** 1 when the primary's /health answered 429 (throttled), 0 otherwise: published every run. */
+    public static final String PRIMARY_THROTTLED = "PrimaryThrottled";
+    /** API Gateway's answer when a throttle refuses the request. */
+    static final int TOO_MANY_REQUESTS = 429;
     /** Route 53's checkers wait 4 s for a connection and 2 s more for the answer; this is as patient. */
     static final Duration TIMEOUT = Duration.ofSeconds(6);
 
@@ -117,12 +127,15 @@ public final class FailoverProbe implements RequestStreamHandler {
         JsonArray metrics = new JsonArray();
         answers.forEach((metric, answer) -> {
             int status = answer.join();
-            line.addProperty(metric, status == 200 ? 1 : 0);
             line.addProperty(metric + "Status", status);
-            JsonObject definition = new JsonObject();
-            definition.addProperty("Name", metric);
-            definition.addProperty("Unit", "None");
-            metrics.add(definition);
+            boolean primary = metric.equals(PRIMARY_HEALTHY);
+            // a throttled primary is neither healthy nor failing: no datapoint
+            if (!(primary && status == TOO_MANY_REQUESTS)) {
+                publish(line, metrics, metric, status == 200 ? 1 : 0);
+            }
+            if (primary) {
+                publish(line, metrics, PRIMARY_THROTTLED, status == TOO_MANY_REQUESTS ? 1 : 0);
+            }
         });
         JsonArray dimensionSet = new JsonArray();
         dimensionSet.add(DIMENSION);
@@ -140,5 +153,14 @@ public final class FailoverProbe implements RequestStreamHandler {
         line.add("_aws", aws);
         Log.line(line);
         return line;
+    }
+
+    /** One metric of the line: its value, and its definition in the directive. */
+    private static void publish(JsonObject line, JsonArray metrics, String metric, int value) {
+        line.addProperty(metric, value);
+        JsonObject definition = new JsonObject();
+        definition.addProperty("Name", metric);
+        definition.addProperty("Unit", "None");
+        metrics.add(definition);
     }
 }

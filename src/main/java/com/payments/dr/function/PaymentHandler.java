@@ -20,11 +20,14 @@ import java.util.function.BiFunction;
  * The Lambda entry point for API Gateway REST proxy events, in both regions. Every response,
  * errors included, is JSON with the CORS headers; no stack trace ever reaches the client. Each
  * invocation gets one time budget ({@link Deadline}) and ends with one log line that is also a
- * CloudWatch embedded-metric-format record (requests and latency per outcome).
+ * CloudWatch embedded-metric-format record (requests and latency per outcome, under the function's
+ * name: two environments in one account and region publish apart, their names carry the suffix).
  */
 public final class PaymentHandler implements RequestStreamHandler, AutoCloseable {
 
     static final String METRIC_NAMESPACE = "PaymentsDR/PaymentFunction";
+    /** The metrics' dimensions: the function, then what happened. */
+    static final java.util.List<String> METRIC_DIMENSIONS = java.util.List.of("FunctionName", "Outcome");
 
     private final String allowedOrigin;
     private final BiFunction<ApiRequest, Deadline, ApiResponse> router;
@@ -74,7 +77,7 @@ public final class PaymentHandler implements RequestStreamHandler, AutoCloseable
                     + " retried with the same Idempotency-Key.");
         }
         response = response.withCors(allowedOrigin);
-        logRequest(request, response, context, (System.nanoTime() - start) / 1_000_000.0);
+        logRequest(request, response, context, functionName(context), (System.nanoTime() - start) / 1_000_000.0);
         return response;
     }
 
@@ -94,7 +97,16 @@ public final class PaymentHandler implements RequestStreamHandler, AutoCloseable
         return error == null ? "unhealthy" : error.getAsString();
     }
 
-    private static void logRequest(ApiRequest request, ApiResponse response, Context context,
+    /** The function's name: Lambda's context gives it, the runtime's environment too; "local" outside Lambda. */
+    static String functionName(Context context) {
+        if (context != null && context.getFunctionName() != null) {
+            return context.getFunctionName();
+        }
+        String name = System.getenv("AWS_LAMBDA_FUNCTION_NAME");
+        return name == null || name.isBlank() ? "local" : name;
+    }
+
+    private static void logRequest(ApiRequest request, ApiResponse response, Context context, String function,
             double latencyMs) {
         String outcome = outcome(response);
         JsonObject line = new JsonObject();
@@ -111,6 +123,7 @@ public final class PaymentHandler implements RequestStreamHandler, AutoCloseable
                     HexFormat.of().formatHex(PaymentRequest.sha256(key)).substring(0, 16)));
         }
         line.addProperty("status", response.statusCode());
+        line.addProperty("FunctionName", function);
         line.addProperty("Outcome", outcome);
         line.addProperty("Requests", 1);
         line.addProperty("Latency", latencyMs);
@@ -120,9 +133,9 @@ public final class PaymentHandler implements RequestStreamHandler, AutoCloseable
 
     private static JsonObject metricMetadata() {
         JsonArray dimensions = new JsonArray();
-        JsonArray outcomeOnly = new JsonArray();
-        outcomeOnly.add("Outcome");
-        dimensions.add(outcomeOnly);
+        JsonArray dimensionSet = new JsonArray();
+        METRIC_DIMENSIONS.forEach(dimensionSet::add);
+        dimensions.add(dimensionSet);
         JsonArray metrics = new JsonArray();
         metrics.add(metric("Requests", "Count"));
         metrics.add(metric("Latency", "Milliseconds"));

@@ -82,10 +82,11 @@ public final class CostEstimate {
     static final double PROBE_GB = 0.5;
     /** Its log line (the metric record) and Lambda's START, END and REPORT lines. */
     static final double LOG_BYTES_PER_PROBE = 1000;
-    /** The probe's metrics (PrimaryHealthy, DrServing, DrReady). */
-    static final int PROBE_METRICS = 3;
+    /** The probe's metrics (PrimaryHealthy, PrimaryThrottled, DrServing, DrReady). */
+    static final int PROBE_METRICS = 4;
     /**
-     * The payment function's embedded metrics: Requests and Latency per Outcome. Idle, /health
+     * The payment function's embedded metrics: Requests and Latency per function and Outcome (each
+     * region's function is its own FunctionName). Idle, /health
      * makes "ok" in the primary region; "unhealthy" (/health of a passive region) and "ok" (its
      * readiness probe) in the DR region. Under load the primary adds "created".
      */
@@ -247,9 +248,11 @@ public final class CostEstimate {
         double payment = price("apiGateway.restRequestMillion") / MILLION + price("lambda.requestMillion") / MILLION
                 + PAYMENT_FUNCTION_SECONDS * PAYMENT_FUNCTION_GB * lambdaGbSecond
                 + LOG_BYTES_PER_PAYMENT / GIB * price("cloudwatch.logsIngestGb");
-        String healthBasis = health + " /health calls (" + config.healthChecks().regions().size()
-                + " checker regions, every " + config.healthChecks().intervalSeconds()
-                + " s): API request, Lambda request and " + num(HEALTH_FUNCTION_SECONDS * 1000) + " ms at 1 GB, logs";
+        // a lower bound: Route 53's checkers do not coordinate, so more calls arrive (HealthCheckSettings)
+        String healthBasis = health + " /health calls, a lower bound (" + config.healthChecks().regions().size()
+                + " checker regions, one call each every " + config.healthChecks().intervalSeconds()
+                + " s; Route 53's checkers do not coordinate): API request, Lambda request and "
+                + num(HEALTH_FUNCTION_SECONDS * 1000) + " ms at 1 GB, logs";
         linear("API Gateway, Lambda and logs", primary(), healthBasis + ", and " + probes + " from the DR region's"
                 + " probe; per payment an API request, Lambda request, " + num(PAYMENT_FUNCTION_SECONDS * 1000)
                 + " ms at 1 GB, " + num(LOG_BYTES_PER_PAYMENT) + " bytes of logs", (health + probes) * healthCall,

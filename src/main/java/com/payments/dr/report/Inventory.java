@@ -57,8 +57,7 @@ public record Inventory(
         boolean separate = !config.primaryRegion().equals(FailoverDns.METRICS_REGION)
                 && !config.drRegion().equals(FailoverDns.METRICS_REGION);
         Naming drNaming = naming.forRegion(RegionRole.DR);
-        List<String> probeAlarms = List.of(DrDetection.PRIMARY_UNHEALTHY_ALARM, DrDetection.DR_NOT_READY_ALARM,
-                        DrDetection.DR_SERVING_ALARM).stream()
+        List<String> probeAlarms = DrDetection.METRIC_ALARMS.stream()
                 .map(qualifier -> drNaming.name(ResourceType.CLOUDWATCH_ALARM, qualifier))
                 .toList();
         return new Inventory(watchlist(RegionRole.PRIMARY, config), watchlist(RegionRole.DR, config),
@@ -85,7 +84,7 @@ public record Inventory(
         Watchlist.Targets targets = new Watchlist.Targets(region, other, "payment-function", "receipt-function",
                 "ops-function", "payment-dlq", "ops-dlq", "api", "stage", "cluster", config.database().minAcu(),
                 config.database().maxAcu(),
-                Watchlist.watchesGlobalDatabaseLag(role) ? Optional.of("secondary-cluster") : Optional.empty(),
+                Optional.of(role.label() + "-cluster"),
                 "table", replication, replication, config.ackMirror() && role == RegionRole.PRIMARY);
         return Watchlist.of(targets, config.alarms());
     }

@@ -394,7 +394,7 @@ public abstract class RegionalResources extends Construct {
                 events.paymentDlqName(), events.opsDlqName(), api.name(),
                 api.stageName(), database.clusterIdentifier(), config.database().minAcu(),
                 config.database().maxAcu(),
-                Watchlist.watchesGlobalDatabaseLag(region.role()) ? java.util.Optional.of(database.clusterIdentifier()) : java.util.Optional.empty(),
+                java.util.Optional.of(database.clusterIdentifier()),
                 global.tableName(), inbound, outbound,
                 config.ackMirror() && region.role() == com.payments.dr.naming.RegionRole.PRIMARY);
         alarms = new Alarms(this, "alarms", region, Watchlist.of(targets, config.alarms()), alerts.arn());

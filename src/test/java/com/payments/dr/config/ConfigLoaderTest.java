@@ -100,4 +100,24 @@ class ConfigLoaderTest {
         assertEquals(Setting.AZ_COUNT, e.setting());
         assertTrue(e.getMessage().contains("a string or number"), e.getMessage());
     }
+
+    /** A retired name is refused in one line naming what replaced it, from the environment or the context. */
+    @Test
+    void aRetiredSettingStopsTheSynthNamingItsReplacements() throws IOException {
+        ConfigException fromEnv = assertThrows(ConfigException.class, () -> ConfigLoader.load(
+                Map.of("API_THROTTLE_RATE", "80"), dir.resolve("cdktf.json")));
+        assertEquals(Setting.API_MERCHANT_THROTTLE_RATE, fromEnv.setting());
+        assertEquals("API_THROTTLE_RATE (apiThrottleRate) is no longer read: it was both one merchant key's rate and"
+                + " the whole stage's; set API_MERCHANT_THROTTLE_RATE (one key) and API_STAGE_THROTTLE_RATE (all"
+                + " callers together)", fromEnv.getMessage());
+        ConfigException fromContext = assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of(),
+                cdktfJson("{\"context\":{\"apiThrottleBurst\":\"200\"}}")));
+        assertEquals(Setting.API_MERCHANT_THROTTLE_BURST, fromContext.setting());
+        assertTrue(fromContext.getMessage().startsWith("API_THROTTLE_BURST (apiThrottleBurst) is no longer read:"),
+                fromContext.getMessage());
+        assertEquals(1, fromContext.getMessage().lines().count());
+        // blank counts as unset, as for every setting
+        assertEquals(DrConfig.builder().build(), ConfigLoader.load(Map.of("API_THROTTLE_RATE", " "),
+                dir.resolve("none.json")));
+    }
 }

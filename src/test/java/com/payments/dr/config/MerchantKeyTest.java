@@ -67,14 +67,14 @@ class MerchantKeyTest {
 
     @Test
     void theQuotaLetsTheThrottlesRateRunAllDayUnlessCappedOnPurposeWhichWarns() {
-        ApiSettings auto = DrConfig.builder().set(Setting.API_THROTTLE_RATE, "200").set(Setting.API_THROTTLE_BURST, "400")
-                .build().api();
+        ApiSettings auto = DrConfig.builder().set(Setting.API_MERCHANT_THROTTLE_RATE, "200")
+                .set(Setting.API_MERCHANT_THROTTLE_BURST, "400").build().api();
         assertEquals(200 * 86_400, auto.quotaPerDay());
         assertEquals(86_400, auto.secondsAtFullRate());
         assertEquals(List.of(), DrConfig.builder().build().warnings());
         DrConfig capped = DrConfig.builder().set(Setting.API_QUOTA_PER_DAY, "100000").build();
         assertEquals(100_000, capped.api().quotaPerDay());
-        assertEquals(List.of("warning: API_QUOTA_PER_DAY=100000 is less than a day at API_THROTTLE_RATE=50 (4320000):"
+        assertEquals(List.of("warning: API_QUOTA_PER_DAY=100000 is less than a day at API_MERCHANT_THROTTLE_RATE=50 (4320000):"
                 + " a merchant key sending at that rate is refused (429 QUOTA_EXCEEDED) after 33 minutes for the rest"
                 + " of the day; unset it (auto) unless the cap is deliberate"), capped.warnings());
         assertEquals(List.of(), DrConfig.builder().set(Setting.API_QUOTA_PER_DAY, "4320000").build().warnings());

@@ -1,6 +1,7 @@
 package com.payments.dr.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -32,7 +33,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The DR region's failover probe against local stand-ins of both regions' /health: what it
- * publishes (one embedded-metric-format line, 1 for 200, 0 for anything else or no answer), and
+ * publishes (one embedded-metric-format line, 1 for 200, 0 for anything else or no answer, and for
+ * the primary's 429 no health datapoint but a throttled one), and
  * that the alarm the stack builds on it, in the DR region and to the DR topic, fires when the
  * primary's /health fails and clears when it passes again, evaluated on the probe's own output.
  */
@@ -104,7 +106,8 @@ class FailoverProbeTest {
             names.add(metric.getAsJsonObject().get("Name").getAsString());
             assertTrue(line.has(metric.getAsJsonObject().get("Name").getAsString()));
         }
-        assertEquals(List.of("PrimaryHealthy", "DrServing", "DrReady"), names);
+        assertEquals(List.of("PrimaryHealthy", "PrimaryThrottled", "DrServing", "DrReady"), names);
+        assertEquals(0, line.get("PrimaryThrottled").getAsInt());
         assertEquals(List.of("GET /dr/v1-dev/health", "GET /dr/v1-dev/health?probe=standby", "GET /primary/v1-dev/health"),
                 asked.stream().sorted().toList());
     }
@@ -169,13 +172,77 @@ class FailoverProbeTest {
                 .findFirst().orElseThrow();
     }
 
-    /** One probe run a minute for {@code minutes}: the alarm's metric per period (Minimum of one run). */
+    /**
+     * One probe run a minute for {@code minutes}: the alarm's metric per period (the one run's value),
+     * {@code null} where the run published none.
+     */
     private List<Double> minutes(int minutes, String metric) throws Exception {
         List<Double> periods = new ArrayList<>();
         for (int i = 0; i < minutes; i++) {
-            periods.add(LogCapture.during(() -> probe().probe()).value().get(metric).getAsDouble());
+            JsonObject line = LogCapture.during(() -> probe().probe()).value();
+            boolean defined = false;
+            for (var definition : line.getAsJsonObject("_aws").getAsJsonArray("CloudWatchMetrics").get(0)
+                    .getAsJsonObject().getAsJsonArray("Metrics")) {
+                defined |= definition.getAsJsonObject().get("Name").getAsString().equals(metric);
+            }
+            assertEquals(defined, line.has(metric), "a value exactly where the directive names the metric");
+            periods.add(defined ? line.get(metric).getAsDouble() : null);
         }
         return periods;
+    }
+
+    @Test
+    void aThrottledPrimaryIsNeitherHealthyNorFailingAndIsPublishedAsThrottled() throws Exception {
+        answers.get("/primary/v1-dev/health").set(429);
+        JsonObject line = LogCapture.during(() -> probe().probe()).value();
+        assertFalse(line.has("PrimaryHealthy"), "no health datapoint: " + line);
+        assertEquals(1, line.get("PrimaryThrottled").getAsInt());
+        assertEquals(429, line.get("PrimaryHealthyStatus").getAsInt());
+        assertEquals(1, line.get("DrReady").getAsInt());
+        List<String> names = new ArrayList<>();
+        line.getAsJsonObject("_aws").getAsJsonArray("CloudWatchMetrics").get(0).getAsJsonObject()
+                .getAsJsonArray("Metrics").forEach(m -> names.add(m.getAsJsonObject().get("Name").getAsString()));
+        assertEquals(List.of("PrimaryThrottled", "DrServing", "DrReady"), names);
+    }
+
+    /**
+     * Someone floods the primary's keyless /health: API Gateway answers the probe 429. The DR
+     * region's "primary unhealthy" stays OK, so its "fail over now" stays quiet, and the throttled
+     * answers alarm on their own; an outage behind the flood still fires once failures get through.
+     */
+    @Test
+    void aFloodOnThePrimarysHealthIsNoFailoverSignalButIsHeard() throws Exception {
+        JsonObject primaryDown = alarm("dr-view-primary-unhealthy");
+        JsonObject throttled = alarm("dr-view-primary-throttled");
+        List<Double> health = minutes(5, "PrimaryHealthy");
+        List<Double> throttling = minutes(5, "PrimaryThrottled");
+        answers.get("/primary/v1-dev/health").set(429);
+        health.addAll(minutes(5, "PrimaryHealthy"));
+        throttling.addAll(minutes(5, "PrimaryThrottled"));
+        assertEquals(java.util.Collections.nCopies(5, (Double) null), health.subList(5, 10));
+        String state = AlarmEvaluation.state(primaryDown, health);
+        assertEquals(AlarmEvaluation.UNCHANGED, state, "no datapoint: the alarm keeps its OK");
+        assertEquals(AlarmEvaluation.ALARM, AlarmEvaluation.state(throttled, throttling));
+        JsonObject composite = Synth.defaults().resource("aws_cloudwatch_composite_alarm", "dr_detection_fail_over_now");
+        assertEquals(AlarmEvaluation.OK, AlarmEvaluation.composite(composite.get("alarm_rule").getAsString(), Map.of(
+                Synth.defaults().ref("aws_cloudwatch_metric_alarm", "dr_detection_primary_unhealthy", "alarm_name"),
+                AlarmEvaluation.OK,
+                Synth.defaults().ref("aws_cloudwatch_metric_alarm", "dr_detection_dr_not_ready", "alarm_name"),
+                AlarmEvaluation.state(alarm("dr-view-dr-not-ready"), minutes(5, "DrReady")),
+                Synth.defaults().ref("aws_cloudwatch_metric_alarm", "dr_detection_dr_serving", "alarm_name"),
+                AlarmEvaluation.state(alarm("dr-view-dr-serving"), minutes(5, "DrServing")))));
+        // the flood goes on while the primary fails behind it: the failures that get through count
+        for (int status : new int[] {503, 429, 503, 429, 503}) {
+            answers.get("/primary/v1-dev/health").set(status);
+            health.addAll(minutes(1, "PrimaryHealthy"));
+        }
+        assertEquals(AlarmEvaluation.ALARM, AlarmEvaluation.state(primaryDown, health), health.toString());
+        // the flood ends and the primary passes: both clear
+        answers.get("/primary/v1-dev/health").set(200);
+        health.addAll(minutes(5, "PrimaryHealthy"));
+        throttling.addAll(minutes(5, "PrimaryThrottled"));
+        assertEquals(AlarmEvaluation.OK, AlarmEvaluation.state(primaryDown, health));
+        assertEquals(AlarmEvaluation.OK, AlarmEvaluation.state(throttled, throttling));
     }
 
     @Test
@@ -215,17 +282,22 @@ class FailoverProbeTest {
 
     @Test
     void aProbeThatStopsPublishingIsHeardButCallsForNoFailover() {
-        // no datapoints: "primary unhealthy" and "DR not ready" both ALARM (breaching), the composite not
+        // no datapoints: "DR not ready" ALARM (breaching); "primary unhealthy" keeps whatever state it
+        // had, and the composite stays quiet either way
         List<Double> silence = new ArrayList<>(java.util.Collections.nCopies(5, (Double) null));
         JsonObject composite = Synth.defaults().resource("aws_cloudwatch_composite_alarm", "dr_detection_fail_over_now");
-        String primaryDown = AlarmEvaluation.state(alarm("dr-view-primary-unhealthy"), silence);
+        assertEquals(AlarmEvaluation.UNCHANGED, AlarmEvaluation.state(alarm("dr-view-primary-unhealthy"), silence));
         String notReady = AlarmEvaluation.state(alarm("dr-view-dr-not-ready"), silence);
-        assertEquals(AlarmEvaluation.ALARM, primaryDown);
         assertEquals(AlarmEvaluation.ALARM, notReady);
         assertEquals(AlarmEvaluation.OK, AlarmEvaluation.state(alarm("dr-view-dr-serving"), silence));
-        assertEquals(AlarmEvaluation.OK, AlarmEvaluation.composite(composite.get("alarm_rule").getAsString(), Map.of(
-                Synth.defaults().ref("aws_cloudwatch_metric_alarm", "dr_detection_primary_unhealthy", "alarm_name"), primaryDown,
-                Synth.defaults().ref("aws_cloudwatch_metric_alarm", "dr_detection_dr_not_ready", "alarm_name"), notReady,
-                Synth.defaults().ref("aws_cloudwatch_metric_alarm", "dr_detection_dr_serving", "alarm_name"), AlarmEvaluation.OK)));
+        assertEquals(AlarmEvaluation.OK, AlarmEvaluation.state(alarm("dr-view-primary-throttled"), silence));
+        for (String primaryDown : List.of(AlarmEvaluation.OK, AlarmEvaluation.ALARM)) {
+            assertEquals(AlarmEvaluation.OK, AlarmEvaluation.composite(composite.get("alarm_rule").getAsString(), Map.of(
+                    Synth.defaults().ref("aws_cloudwatch_metric_alarm", "dr_detection_primary_unhealthy", "alarm_name"),
+                    primaryDown,
+                    Synth.defaults().ref("aws_cloudwatch_metric_alarm", "dr_detection_dr_not_ready", "alarm_name"), notReady,
+                    Synth.defaults().ref("aws_cloudwatch_metric_alarm", "dr_detection_dr_serving", "alarm_name"),
+                    AlarmEvaluation.OK)));
+        }
     }
 }

@@ -241,11 +241,17 @@ class PaymentHandlerTest {
         JsonObject directive = line.getAsJsonObject("_aws").getAsJsonArray("CloudWatchMetrics").get(0)
                 .getAsJsonObject();
         assertEquals(PaymentHandler.METRIC_NAMESPACE, directive.get("Namespace").getAsString());
-        assertEquals("[[\"Outcome\"]]", directive.get("Dimensions").toString());
+        // per function: two environments in one account and region never share a series
+        assertEquals("[[\"FunctionName\",\"Outcome\"]]", directive.get("Dimensions").toString());
+        assertEquals("lambda-payment-test", line.get("FunctionName").getAsString());
         assertEquals("Requests", directive.getAsJsonArray("Metrics").get(0).getAsJsonObject().get("Name").getAsString());
         assertEquals("Latency", directive.getAsJsonArray("Metrics").get(1).getAsJsonObject().get("Name").getAsString());
         assertTrue(line.getAsJsonObject("_aws").get("Timestamp").getAsLong() > 0);
         assertEquals("invalid_event", lines.get(1).get("Outcome").getAsString());
+        // without Lambda's context, the runtime's environment names the function, or nothing does
+        String environment = System.getenv("AWS_LAMBDA_FUNCTION_NAME");
+        assertEquals(environment == null || environment.isBlank() ? "local" : environment,
+                lines.get(1).get("FunctionName").getAsString());
         assertFalse(lines.get(1).has("lambda_request_id"));
     }
 

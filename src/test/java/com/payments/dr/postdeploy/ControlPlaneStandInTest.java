@@ -144,7 +144,7 @@ class ControlPlaneStandInTest {
     private static void deployAurora(RegionRole role, String region, String other, String cluster, String topic) {
         Watchlist.Targets targets = new Watchlist.Targets(region, other, "lambda-payment-dev", "lambda-receipt-dev",
                 "lambda-ops-notifier-dev", "sqs-payment-events-dlq-dev", "sqs-ops-events-dlq-dev", "api-payments-dev",
-                "v1-dev", cluster, 0.5, 4, Watchlist.watchesGlobalDatabaseLag(role) ? Optional.of(cluster) : Optional.empty(),
+                "v1-dev", cluster, 0.5, 4, Optional.of(cluster),
                 "dynamodb-payment-state-dev", Optional.empty(), Optional.empty(), false);
         Naming naming = Naming.global("dev").forRegion(role);
         List<Listed> published = PUBLISHED.computeIfAbsent(region, r -> new ArrayList<>());
@@ -170,7 +170,8 @@ class ControlPlaneStandInTest {
     private static void deployProbe() {
         Map<String, String> probe = Map.of("Probe", "lambda-probe-dev");
         Map<String, String> alarms = Map.of("PrimaryHealthy", "alarm-dr-view-primary-unhealthy-dev",
-                "DrReady", "alarm-dr-view-dr-not-ready-dev", "DrServing", "alarm-dr-view-dr-serving-dev");
+                "DrReady", "alarm-dr-view-dr-not-ready-dev", "DrServing", "alarm-dr-view-dr-serving-dev",
+                "PrimaryThrottled", "alarm-dr-view-primary-throttled-dev");
         alarms.forEach((metric, name) -> {
             ALARMS.put(name + "@us-east-2", new Alarm(DR_TOPIC, DR_TOPIC, "PaymentsDR/FailoverProbe", metric, probe));
             PUBLISHED.computeIfAbsent("us-east-2", r -> new ArrayList<>())
@@ -386,8 +387,8 @@ class ControlPlaneStandInTest {
 
     @Test
     void aDeploymentAsBuiltPassesTheAlarmChecksInEachAlarmsRegion() throws IOException {
-        // 15 metric alarms and the two composites, us-east-1's and the DR region's, each asked as a composite
-        assertEquals(17, checks().alarmsAndDashboardAreWiredToTheTopics());
+        // 18 metric alarms and the two composites, us-east-1's and the DR region's, each asked as a composite
+        assertEquals(20, checks().alarmsAndDashboardAreWiredToTheTopics());
         assertEquals(List.of("monitoring GetDashboard us-east-1", "monitoring DescribeAlarms us-east-1",
                 "monitoring DescribeAlarms us-east-2", "monitoring DescribeAlarms us-east-1",
                 "monitoring DescribeAlarms us-east-2",
@@ -447,10 +448,11 @@ class ControlPlaneStandInTest {
 
     @Test
     void theProbesAlarmsWatchTheMetricsItPublishesInTheDrRegion() throws IOException {
-        assertEquals(3, checks().probeAlarmsWatchPublishedMetrics());
+        assertEquals(4, checks().probeAlarmsWatchPublishedMetrics());
         assertEquals(List.of("monitoring ListMetrics us-east-2 DrReady {Probe=lambda-probe-dev}",
                 "monitoring ListMetrics us-east-2 DrServing {Probe=lambda-probe-dev}",
-                "monitoring ListMetrics us-east-2 PrimaryHealthy {Probe=lambda-probe-dev}"),
+                "monitoring ListMetrics us-east-2 PrimaryHealthy {Probe=lambda-probe-dev}",
+                "monitoring ListMetrics us-east-2 PrimaryThrottled {Probe=lambda-probe-dev}"),
                 REQUESTS.subList(3, REQUESTS.size()).stream().sorted().toList());
         // a probe that never ran (or another function's name in the alarm) is named
         PUBLISHED.get("us-east-2").removeIf(m -> m.metric().equals("PrimaryHealthy"));

@@ -167,8 +167,10 @@ class PostDeployJudgmentsTest {
             alarms.add(aurora("p-" + metric, "us-east-1", metric, "aurora-primary-dev"));
             alarms.add(aurora("d-" + metric, "us-east-2", metric, "aurora-dr-dev"));
         }
-        PostDeployChecks.GLOBAL_LAG_METRICS.forEach(metric -> alarms.add(aurora("d-" + metric, "us-east-2", metric,
-                "aurora-dr-dev")));
+        PostDeployChecks.GLOBAL_LAG_METRICS.forEach(metric -> {
+            alarms.add(aurora("p-" + metric, "us-east-1", metric, "aurora-primary-dev"));
+            alarms.add(aurora("d-" + metric, "us-east-2", metric, "aurora-dr-dev"));
+        });
         return alarms;
     }
 
@@ -176,31 +178,31 @@ class PostDeployJudgmentsTest {
             "aurora-dr-dev");
 
     @Test
-    void auroraAlarmsMustWatchTheirRegionsClusterAndTheLagOnlyInTheDrRegion() {
-        PostDeployChecks.assertWatchesTheClusters(auroraAlarms(), CLUSTERS, "us-east-2");
+    void auroraAlarmsMustWatchTheirRegionsClusterAndTheLagInBothRegions() {
+        PostDeployChecks.assertWatchesTheClusters(auroraAlarms(), CLUSTERS);
         // a DR alarm on the primary's cluster
         List<PostDeployChecks.AuroraAlarm> crossed = auroraAlarms();
         crossed.set(1, aurora("d-capacity", "us-east-2", "ServerlessDatabaseCapacity", "aurora-primary-dev"));
         AssertionError e = assertThrows(AssertionError.class,
-                () -> PostDeployChecks.assertWatchesTheClusters(crossed, CLUSTERS, "us-east-2"));
+                () -> PostDeployChecks.assertWatchesTheClusters(crossed, CLUSTERS));
         assertTrue(e.getMessage().startsWith("Aurora alarm d-capacity (us-east-2): AWS/RDS ServerlessDatabaseCapacity"
                 + " {DBClusterIdentifier=aurora-primary-dev} watches another cluster than its region's"), e.getMessage());
-        // the lag watched in the primary region, where Aurora does not publish it
+        // the primary region's lag watched on the DR cluster: it must follow its own cluster
         List<PostDeployChecks.AuroraAlarm> primaryLag = auroraAlarms();
-        primaryLag.add(aurora("p-lag", "us-east-1", "AuroraGlobalDBReplicationLag", "aurora-primary-dev"));
+        primaryLag.add(aurora("p-lag", "us-east-1", "AuroraGlobalDBReplicationLag", "aurora-dr-dev"));
         e = assertThrows(AssertionError.class,
-                () -> PostDeployChecks.assertWatchesTheClusters(primaryLag, CLUSTERS, "us-east-2"));
+                () -> PostDeployChecks.assertWatchesTheClusters(primaryLag, CLUSTERS));
         assertTrue(e.getMessage().startsWith("Aurora alarm p-lag (us-east-1)"), e.getMessage());
         // an alarm in a region with no cluster of this deployment
         List<PostDeployChecks.AuroraAlarm> elsewhere = auroraAlarms();
         elsewhere.add(aurora("x-cpu", "us-west-2", "CPUUtilization", "aurora-primary-dev"));
-        fails(() -> PostDeployChecks.assertWatchesTheClusters(elsewhere, CLUSTERS, "us-east-2"));
-        // either lag alarm deleted, or a cluster metric unwatched in one region
+        fails(() -> PostDeployChecks.assertWatchesTheClusters(elsewhere, CLUSTERS));
+        // a lag alarm deleted in either region, or a cluster metric unwatched in one region
         for (int i = 0; i < auroraAlarms().size(); i++) {
             List<PostDeployChecks.AuroraAlarm> fewer = auroraAlarms();
             PostDeployChecks.AuroraAlarm removed = fewer.remove(i);
             e = assertThrows(AssertionError.class,
-                    () -> PostDeployChecks.assertWatchesTheClusters(fewer, CLUSTERS, "us-east-2"));
+                    () -> PostDeployChecks.assertWatchesTheClusters(fewer, CLUSTERS));
             assertEquals("no Aurora alarm in " + removed.region() + " on [" + removed.metric() + "]", e.getMessage());
         }
     }

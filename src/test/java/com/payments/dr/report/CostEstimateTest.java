@@ -44,11 +44,11 @@ class CostEstimateTest {
         assertEquals(1.60, line(e, "Secrets Manager", "both").idleUsd(), 1e-9);
         // 2 rules x 4 replication metrics x $0.30, published (and billed) whether or not anything replicates
         assertEquals(2.40, line(e, "S3 Replication metrics (RTC)", "both").idleUsd(), 1e-9);
-        // the DR probe: 43 800 runs x ($0.20/M + 0.5 s at 0.5 GB + 1000 bytes of logs) + 3 metrics x $0.30
-        assertEquals(43_800 * (0.2e-6 + 0.25 * 0.0000133334 + 1000 / Math.pow(1024, 3) * 0.5) + 0.90,
+        // the DR probe: 43 800 runs x ($0.20/M + 0.5 s at 0.5 GB + 1000 bytes of logs) + 4 metrics x $0.30
+        assertEquals(43_800 * (0.2e-6 + 0.25 * 0.0000133334 + 1000 / Math.pow(1024, 3) * 0.5) + 1.20,
                 line(e, "Failover probe (function, logs, metrics)", "dr").idleUsd(), 1e-9);
-        // 3 x $0.10 + the composite $0.50, in the DR region
-        assertEquals(0.80, line(e, "Failover probe alarms", "dr").idleUsd(), 1e-9);
+        // 4 x $0.10 + the composite $0.50, in the DR region
+        assertEquals(0.90, line(e, "Failover probe alarms", "dr").idleUsd(), 1e-9);
         // the payment function's embedded metrics at idle: ok in the primary; unhealthy and ok in DR (2 each)
         assertEquals(0.60, line(e, "Payment function metrics (Requests, Latency per Outcome)", "primary").idleUsd(), 1e-9);
         assertEquals(1.20, line(e, "Payment function metrics (Requests, Latency per Outcome)", "dr").idleUsd(), 1e-9);
@@ -56,9 +56,9 @@ class CostEstimateTest {
         // the acknowledgement mirror's endpoint in one DR zone: 1 x 730 h x $0.01
         assertEquals(7.30, line(e, "Acknowledgement mirror (DynamoDB interface endpoint, VPC peering)", "dr")
                 .idleUsd(), 1e-9);
-        // the watchlists: 26 alarms in the primary (the mirror's among them), 27 in DR (the secondary's
-        // replication and RPO lag) x $0.10
-        assertEquals(2.60, line(e, "CloudWatch metric alarms", "primary").idleUsd(), 1e-9);
+        // the watchlists: 28 alarms in the primary (each cluster's replication and RPO lag and the mirror's
+        // among them), 27 in DR x $0.10
+        assertEquals(2.80, line(e, "CloudWatch metric alarms", "primary").idleUsd(), 1e-9);
         assertEquals(2.70, line(e, "CloudWatch metric alarms", "dr").idleUsd(), 1e-9);
         // 3 x $0.10 (primary unhealthy, DR not ready, DR serving) + the composite $0.50; 3 checks (both /health, the DR readiness probe) x ($0.75 + $2.00 HTTPS)
         assertEquals(0.80, line(e, "Health-check alarms", "us-east-1").idleUsd(), 1e-9);
@@ -67,6 +67,11 @@ class CostEstimateTest {
         // + 10 ms at 1 GB on arm64 + 1500 bytes of logs
         double health = (262_800 + 43_800) * (3.5e-6 + 0.2e-6 + 0.01 * 0.0000133334 + 1500 / Math.pow(1024, 3) * 0.5);
         assertEquals(health, line(e, "API Gateway, Lambda and logs", "primary").idleUsd(), 1e-9);
+        // Route 53's checkers do not coordinate: one call per checker region and interval is the least
+        for (String where : List.of("primary", "dr")) {
+            assertTrue(line(e, "API Gateway, Lambda and logs", where).basis().contains("262800 /health calls, a lower"
+                    + " bound (3 checker regions, one call each every 30 s"), where);
+        }
         // the DR region answers two checks and two probes: its /health and ?probe=standby
         assertEquals(2 * health, line(e, "API Gateway, Lambda and logs", "dr").idleUsd(), 1e-9);
         // 4 polls a second, 2 628 000 s, $0.20 per million
@@ -74,7 +79,7 @@ class CostEstimateTest {
         // X-Ray: 0.233 requests/s, all within the 1/s reservoir: 613 200 traces x $5/M
         assertEquals(3.066, line(e, "X-Ray traces (API stage tracing)", "dr").idleUsd(), 1e-9);
         assertEquals(e.lines().stream().mapToDouble(CostEstimate.Line::idleUsd).sum(), e.idleUsd(), 1e-9);
-        assertEquals("$185.20", CostEstimate.usd(e.idleUsd()));
+        assertEquals("$185.80", CostEstimate.usd(e.idleUsd()));
         // a real margin under the budget at the defaults, not just under it
         assertTrue(e.idleUsd() <= e.budgetUsd() - 5, CostEstimate.usd(e.idleUsd()));
         assertNull(e.overBudget());
@@ -102,8 +107,8 @@ class CostEstimateTest {
         // the payment function's "created" metrics once payments flow
         assertEquals(1.20, line(e, "Payment function metrics (Requests, Latency per Outcome)", "primary").loadUsd(), 1e-9);
         assertEquals((e.loadUsd() - e.idleUsd()) / payments, e.perPaymentUsd(), 1e-12);
-        assertEquals("$264.85", CostEstimate.usd(e.loadUsd()));
-        assertEquals("idle $185.20/month (budget $200.00), at 1 payment(s)/s $264.85/month", e.summary());
+        assertEquals("$265.45", CostEstimate.usd(e.loadUsd()));
+        assertEquals("idle $185.80/month (budget $200.00), at 1 payment(s)/s $265.45/month", e.summary());
 
         CostEstimate none = estimate("COST_PAYMENTS_PER_SECOND", "0");
         assertEquals(none.idleUsd(), none.loadUsd(), 1e-9);
@@ -156,8 +161,8 @@ class CostEstimateTest {
                 line(on, "DynamoDB global table writes", "primary").loadUsd(), 1e-12);
         // the endpoint zone and the alarm ($0.10): on by default, within the budget with a margin
         assertEquals(7.40, on.idleUsd() - off.idleUsd(), 1e-9);
-        assertEquals("$185.20", CostEstimate.usd(on.idleUsd()));
-        assertEquals("$177.80", CostEstimate.usd(off.idleUsd()));
+        assertEquals("$185.80", CostEstimate.usd(on.idleUsd()));
+        assertEquals("$178.40", CostEstimate.usd(off.idleUsd()));
         assertNull(on.overBudget());
         // off, the line stays, at $0, stating what on would cost
         CostEstimate.Line none = line(off, "Acknowledgement mirror (DynamoDB interface endpoint, VPC peering)", "dr");
@@ -206,7 +211,7 @@ class CostEstimateTest {
         CostEstimate base = estimate();
         CostEstimate off = estimate("S3_REPLICATION_TIME_CONTROL", "false");
         // two S3 replication alarms fewer per region, and no replication metrics
-        assertEquals(2.40, line(off, "CloudWatch metric alarms", "primary").idleUsd(), 1e-9);
+        assertEquals(2.60, line(off, "CloudWatch metric alarms", "primary").idleUsd(), 1e-9);
         assertTrue(off.lines().stream().noneMatch(l -> l.item().startsWith("S3 Replication metrics")));
         assertTrue(line(off, "S3 receipts and their replication", "both").loadUsd()
                 < line(base, "S3 receipts and their replication", "both").loadUsd());
@@ -215,14 +220,14 @@ class CostEstimateTest {
 
     @Test
     void overBudgetIsOneLineNamingTheEstimateTheBudgetTheLargestItemAndTheSetting() {
-        assertEquals("estimated idle cost $229.00/month exceeds MONTHLY_BUDGET_USD=200 (largest: Aurora Serverless v2"
+        assertEquals("estimated idle cost $229.60/month exceeds MONTHLY_BUDGET_USD=200 (largest: Aurora Serverless v2"
                 + " instances, primary us-east-1, $87.60); reduce the configuration or raise MONTHLY_BUDGET_USD"
                 + " explicitly", estimate("DR_DB_INSTANCES", "2").overBudget());
         assertNull(estimate("DR_DB_INSTANCES", "2", "MONTHLY_BUDGET_USD", "250").overBudget());
         // the budget is compared in cents: exactly the estimate is within it
-        assertNull(estimate("MONTHLY_BUDGET_USD", "185.20").overBudget());
-        assertTrue(estimate("MONTHLY_BUDGET_USD", "185.19").overBudget().startsWith(
-                "estimated idle cost $185.20/month exceeds MONTHLY_BUDGET_USD=185.19 (largest: "));
+        assertNull(estimate("MONTHLY_BUDGET_USD", "185.80").overBudget());
+        assertTrue(estimate("MONTHLY_BUDGET_USD", "185.79").overBudget().startsWith(
+                "estimated idle cost $185.80/month exceeds MONTHLY_BUDGET_USD=185.79 (largest: "));
     }
 
     @Test

@@ -265,7 +265,7 @@ class ReadinessReportTest {
         assertEquals(a.markdown(), Files.readString(stack.resolve(ReadinessReport.MARKDOWN)));
         assertEquals(a.json(), Files.readString(stack.resolve(ReadinessReport.JSON)));
         JsonObject cost = JsonParser.parseString(a.json()).getAsJsonObject().getAsJsonObject("cost");
-        assertEquals("185.20", cost.get("idleUsd").toString());
+        assertEquals("185.80", cost.get("idleUsd").toString());
         assertEquals("200.00", cost.get("budgetUsd").toString());
         assertEquals("1", cost.get("paymentsPerSecond").toString());
         assertEquals(32, cost.getAsJsonArray("lines").size());

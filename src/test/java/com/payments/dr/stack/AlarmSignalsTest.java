@@ -55,7 +55,8 @@ class AlarmSignalsTest {
      * us-east-1 only; S3 replication latency in the destination bucket's region and failed
      * operations in the source's (S3 User Guide, "Using S3 Replication metrics"); DynamoDB's
      * replication latency in the region whose writes replicate, towards ReceivingRegion; the
-     * global-database lag for the secondary cluster, in its region; the probe's in the DR region,
+     * global-database lag for the secondary cluster, in its region (either cluster, once a switchover
+     * has made it the secondary); the probe's in the DR region,
      * where it runs; everything else where the resource the dimensions name lives.
      */
     private static String publishedIn(JsonObject alarm) {
@@ -91,10 +92,8 @@ class AlarmSignalsTest {
                 return PROVIDER_REGION.get(alarm.get("provider").getAsString());
             case "AWS/RDS":
                 String cluster = dims.get("DBClusterIdentifier");
-                if (metric.startsWith("AuroraGlobalDB")) {
-                    assertEquals(synth.ref("aws_rds_cluster", "dr_database_cluster", "cluster_identifier"), cluster,
-                            "published for the secondary cluster only");
-                }
+                // the global database's lag too: each region watches its own member, published there
+                // while that member is the secondary
                 return regionOfReference(cluster);
             default:
                 String region = null;
@@ -196,7 +195,7 @@ class AlarmSignalsTest {
                 return check.contains("dns_dr_health_check") ? 0.0 : 1.0;
             case "PaymentsDR/FailoverProbe PrimaryHealthy", "PaymentsDR/FailoverProbe DrReady":
                 return 1.0;
-            case "PaymentsDR/FailoverProbe DrServing":
+            case "PaymentsDR/FailoverProbe DrServing", "PaymentsDR/FailoverProbe PrimaryThrottled":
                 return 0.0;
             case "PaymentsDR/PaymentFunction AckMirrorFailed":
                 return 0.0; // every payment's record reaches the DR replica (none: no datapoint, not breaching)
@@ -239,6 +238,33 @@ class AlarmSignalsTest {
         }
         assertEquals(new TreeSet<>(List.of("us-east-1", "us-east-2")), new TreeSet<>(states.keySet().stream()
                 .map(s -> s.substring(s.indexOf('@') + 1)).toList()));
+    }
+
+    /**
+     * After a promotion the DR cluster is the writer and publishes no lag, the primary region's
+     * cluster is the secondary and does: both lag alarms stay OK, and the new secondary is watched
+     * (a lag beyond ALARM_RPO_SECONDS fires in the primary region). A DR-only alarm that treated
+     * silence as breaching sat in ALARM from the promotion until the switch back.
+     */
+    @Test
+    void theLagAlarmsFollowTheSecondaryAcrossAPromotion() {
+        List<JsonObject> lag = metricAlarms().stream()
+                .filter(a -> a.get("metric_name").getAsString().startsWith("AuroraGlobalDB")).toList();
+        assertEquals(4, lag.size(), "replication and RPO lag, in each region");
+        for (JsonObject alarm : lag) {
+            boolean drCluster = dimensions(alarm).get("DBClusterIdentifier").contains(".dr_");
+            Double promoted = drCluster ? null : 80.0;
+            assertEquals(AlarmEvaluation.OK, AlarmEvaluation.steadyState(alarm, promoted), alarm.toString());
+            if (!drCluster) {
+                double beyond = alarm.get("threshold").getAsDouble() + 1;
+                assertEquals(AlarmEvaluation.ALARM, AlarmEvaluation.steadyState(alarm, beyond),
+                        "the new secondary's lag is heard");
+            }
+        }
+        JsonObject breachingWhenSilent = lag.stream().filter(a -> dimensions(a).get("DBClusterIdentifier")
+                .contains(".dr_")).findFirst().orElseThrow().deepCopy();
+        breachingWhenSilent.addProperty("treat_missing_data", "breaching");
+        assertEquals(AlarmEvaluation.ALARM, AlarmEvaluation.steadyState(breachingWhenSilent, null));
     }
 
     /** The stage-wide 5XX alarm the DR region once had would sit in ALARM every day: the model says so. */

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The DR region's own detection of a primary-region failure: the probe function in the DR region
  * (outside the VPC, scheduled every minute, asking the primary's /health and the DR region's own),
- * its three alarms and the composite "fail over now" there, all notifying the DR region's topic.
+ * its four alarms and the composite "fail over now" there, all notifying the DR region's topic.
  */
 class DrDetectionTest {
 
@@ -96,8 +96,9 @@ class DrDetectionTest {
         assertEquals(60, primaryDown.get("period").getAsInt());
         assertEquals(5, primaryDown.get("evaluation_periods").getAsInt());
         assertEquals(3, primaryDown.get("datapoints_to_alarm").getAsInt());
-        // a probe that stops publishing is not a healthy primary
-        assertEquals("breaching", primaryDown.get("treat_missing_data").getAsString());
+        // a throttled answer publishes no health datapoint: silence keeps the state (a dead probe is
+        // heard through "DR not ready", which treats silence as breaching)
+        assertEquals("ignore", primaryDown.get("treat_missing_data").getAsString());
         JsonObject notReady = alarm("dr-view-dr-not-ready");
         assertEquals("DrReady", notReady.get("metric_name").getAsString());
         assertEquals("breaching", notReady.get("treat_missing_data").getAsString());
@@ -105,7 +106,14 @@ class DrDetectionTest {
         assertEquals("DrServing", serving.get("metric_name").getAsString());
         assertEquals("GreaterThanOrEqualToThreshold", serving.get("comparison_operator").getAsString());
         assertEquals("notBreaching", serving.get("treat_missing_data").getAsString());
-        for (JsonObject a : List.of(notReady, serving)) {
+        // throttled answers are their own alarm: a flood on /health, not an outage
+        JsonObject throttled = alarm("dr-view-primary-throttled");
+        assertEquals("PrimaryThrottled", throttled.get("metric_name").getAsString());
+        assertEquals("Maximum", throttled.get("statistic").getAsString());
+        assertEquals("GreaterThanOrEqualToThreshold", throttled.get("comparison_operator").getAsString());
+        assertEquals("notBreaching", throttled.get("treat_missing_data").getAsString());
+        assertEquals(3, throttled.get("datapoints_to_alarm").getAsInt());
+        for (JsonObject a : List.of(notReady, serving, throttled)) {
             assertEquals("aws.dr", a.get("provider").getAsString());
             assertEquals(drTopic, Synth.strings(a.getAsJsonArray("alarm_actions")));
         }

@@ -34,7 +34,8 @@ class ObservabilityTest {
     private static final List<String> COMMON_KEYS = List.of("payment-errors", "payment-throttles",
             "payment-duration-p99", "payment-concurrency", "receipt-errors", "ops-errors", "payment-dlq-depth",
             "ops-dlq-depth", "api-5xx-rate", "api-4xx-rate", "api-latency-p99", "api-integration-latency-p99",
-            "db-capacity", "db-acu-utilization", "db-cpu", "db-connections", "table-replication-latency",
+            "db-capacity", "db-acu-utilization", "db-cpu", "db-connections", "db-global-replication-lag",
+            "db-global-rpo-lag", "table-replication-latency",
             "table-read-throttles", "table-write-throttles", "table-system-errors-getitem",
             "table-system-errors-putitem", "table-system-errors-updateitem", "table-system-errors-deleteitem",
             "s3-replication-latency", "s3-replication-failed");
@@ -52,8 +53,8 @@ class ObservabilityTest {
                 .set(Setting.ALARM_LATENCY_MS, "1500")
                 .set(Setting.AURORA_MAX_ACU, "16")
                 .set(Setting.ALARM_RPO_SECONDS, "30")
-                .set(Setting.API_THROTTLE_RATE, "200")
-                .set(Setting.API_THROTTLE_BURST, "400")
+                .set(Setting.API_MERCHANT_THROTTLE_RATE, "200")
+                .set(Setting.API_MERCHANT_THROTTLE_BURST, "400")
                 .build());
     }
 
@@ -77,17 +78,14 @@ class ObservabilityTest {
     }
 
     @Test
-    void everyTierIsWatchedInBothRegionsAndOnlyTheSecondaryForGlobalDatabaseLag() {
+    void everyTierIsWatchedInBothRegionsTheGlobalDatabasesLagIncluded() {
         // the primary's function alone mirrors its acknowledgements into the DR region (ACK_MIRROR)
         Set<String> primaryKeys = new TreeSet<>(COMMON_KEYS);
         primaryKeys.add("ack-mirror-failed");
         assertEquals(primaryKeys, new TreeSet<>(alarms(synth, "primary").keySet()));
-        Set<String> drKeys = new TreeSet<>(COMMON_KEYS);
-        drKeys.add("db-global-replication-lag");
-        drKeys.add("db-global-rpo-lag");
-        assertEquals(drKeys, new TreeSet<>(alarms(synth, "dr").keySet()));
-        // and the three health-check alarms of FailoverDns, the three of the DR region's probe
-        assertEquals(COMMON_KEYS.size() * 2 + 1 + 2 + 3 + 3, synth.resources("aws_cloudwatch_metric_alarm").size());
+        assertEquals(new TreeSet<>(COMMON_KEYS), new TreeSet<>(alarms(synth, "dr").keySet()));
+        // and the three health-check alarms of FailoverDns, the four of the DR region's probe
+        assertEquals(COMMON_KEYS.size() * 2 + 1 + 3 + 4, synth.resources("aws_cloudwatch_metric_alarm").size());
     }
 
     @Test
@@ -191,25 +189,25 @@ class ObservabilityTest {
             // AWS's documented max_connections at a maximum of 4 ACU: 823; 80 % of it
             assertEquals(658, alarms.get("db-connections").get("threshold").getAsInt());
         }
-        Map<String, String> secondary = Map.of("DBClusterIdentifier",
-                synth.ref("aws_rds_cluster", "dr_database_cluster", "cluster_identifier"));
-        String topic = synth.ref("aws_sns_topic", "dr_alerts_topic", "arn");
-        synth.assertResource("aws_cloudwatch_metric_alarm", Synth.props("provider", "aws.dr",
-                "namespace", "AWS/RDS", "metric_name", "AuroraGlobalDBReplicationLag", "statistic", "Maximum",
-                "threshold", 10000, "comparison_operator", "GreaterThanOrEqualToThreshold",
-                "treat_missing_data", "breaching", "dimensions", secondary,
-                "alarm_actions", List.of(topic), "ok_actions", List.of(topic)));
-        // ALARM_RPO_SECONDS (10) for the commits a failover would lose; a silent secondary is the other alarm's
-        synth.assertResource("aws_cloudwatch_metric_alarm", Synth.props("provider", "aws.dr",
-                "alarm_name", "alarm-db-global-rpo-lag-dev",
-                "namespace", "AWS/RDS", "metric_name", "AuroraGlobalDBRPOLag", "statistic", "Maximum",
-                "threshold", 10000, "comparison_operator", "GreaterThanOrEqualToThreshold",
-                "treat_missing_data", "notBreaching", "dimensions", secondary,
-                "alarm_actions", List.of(topic), "ok_actions", List.of(topic)));
-        for (JsonObject alarm : synth.resources("aws_cloudwatch_metric_alarm")) {
-            if (alarm.get("metric_name").getAsString().startsWith("AuroraGlobalDB")) {
-                assertEquals("aws.dr", alarm.get("provider").getAsString(), "the secondary's metrics only");
-            }
+        // each region its own member: the lag is published for whichever is the secondary, and a
+        // writer publishes none (silence is not breaching, or an alarm would sit in ALARM after a promotion)
+        for (String role : ROLES) {
+            Map<String, String> member = Map.of("DBClusterIdentifier",
+                    synth.ref("aws_rds_cluster", role + "_database_cluster", "cluster_identifier"));
+            String topic = synth.ref("aws_sns_topic", role + "_alerts_topic", "arn");
+            synth.assertResource("aws_cloudwatch_metric_alarm", Synth.props("provider", "aws." + role,
+                    "alarm_name", "alarm-db-global-replication-lag-dev",
+                    "namespace", "AWS/RDS", "metric_name", "AuroraGlobalDBReplicationLag", "statistic", "Maximum",
+                    "threshold", 10000, "comparison_operator", "GreaterThanOrEqualToThreshold",
+                    "treat_missing_data", "notBreaching", "dimensions", member,
+                    "alarm_actions", List.of(topic), "ok_actions", List.of(topic)));
+            // ALARM_RPO_SECONDS (10) for the commits a failover would lose
+            synth.assertResource("aws_cloudwatch_metric_alarm", Synth.props("provider", "aws." + role,
+                    "alarm_name", "alarm-db-global-rpo-lag-dev",
+                    "namespace", "AWS/RDS", "metric_name", "AuroraGlobalDBRPOLag", "statistic", "Maximum",
+                    "threshold", 10000, "comparison_operator", "GreaterThanOrEqualToThreshold",
+                    "treat_missing_data", "notBreaching", "dimensions", member,
+                    "alarm_actions", List.of(topic), "ok_actions", List.of(topic)));
         }
     }
 
@@ -263,7 +261,7 @@ class ObservabilityTest {
             Map<String, JsonObject> alarms = alarms(variant, role);
             assertFalse(alarms.containsKey("s3-replication-latency"));
             assertFalse(alarms.containsKey("s3-replication-failed"));
-            assertEquals(COMMON_KEYS.size() - 2 + (role.equals("dr") ? 2 : 1), alarms.size());
+            assertEquals(COMMON_KEYS.size() - 2 + (role.equals("primary") ? 1 : 0), alarms.size());
             for (JsonObject alarm : alarms.values()) {
                 assertEquals(300, alarm.get("period").getAsInt());
             }
@@ -275,10 +273,8 @@ class ObservabilityTest {
             assertEquals(1600, alarms.get("db-connections").get("threshold").getAsInt());
             // Lambda's 1000 comes first now; the API throttle plays no part
             assertEquals(800, alarms.get("payment-concurrency").get("threshold").getAsInt());
-            if (role.equals("dr")) {
-                assertEquals(30_000, alarms.get("db-global-rpo-lag").get("threshold").getAsInt());
-                assertEquals(30_000, alarms.get("db-global-replication-lag").get("threshold").getAsInt());
-            }
+            assertEquals(30_000, alarms.get("db-global-rpo-lag").get("threshold").getAsInt());
+            assertEquals(30_000, alarms.get("db-global-replication-lag").get("threshold").getAsInt());
         }
     }
 
@@ -458,7 +454,8 @@ class ObservabilityTest {
         assertEquals(List.of(synth.ref("aws_cloudwatch_composite_alarm", "dr_detection_fail_over_now", "arn"),
                 synth.ref("aws_cloudwatch_metric_alarm", "dr_detection_primary_unhealthy", "arn"),
                 synth.ref("aws_cloudwatch_metric_alarm", "dr_detection_dr_not_ready", "arn"),
-                synth.ref("aws_cloudwatch_metric_alarm", "dr_detection_dr_serving", "arn")),
+                synth.ref("aws_cloudwatch_metric_alarm", "dr_detection_dr_serving", "arn"),
+                synth.ref("aws_cloudwatch_metric_alarm", "dr_detection_primary_throttled", "arn")),
                 Synth.strings(drView.getAsJsonArray("alarms")));
         int height = 2 * top.get("height").getAsInt();
         for (JsonObject widget : widgets(synth).subList(2, widgets(synth).size())) {
@@ -478,7 +475,8 @@ class ObservabilityTest {
         properties.getAsJsonArray("metrics").forEach(m -> metrics.add(Synth.strings(m.getAsJsonArray()).toString()));
         assertEquals(List.of("[PaymentsDR/FailoverProbe, PrimaryHealthy, Probe, lambda-probe-dev]",
                 "[PaymentsDR/FailoverProbe, DrServing, Probe, lambda-probe-dev]",
-                "[PaymentsDR/FailoverProbe, DrReady, Probe, lambda-probe-dev]"), metrics);
+                "[PaymentsDR/FailoverProbe, DrReady, Probe, lambda-probe-dev]",
+                "[PaymentsDR/FailoverProbe, PrimaryThrottled, Probe, lambda-probe-dev]"), metrics);
         assertEquals("Minimum", properties.get("stat").getAsString());
     }
 

@@ -36,10 +36,13 @@ class PaymentApiTest {
         synth = Synth.defaults();
         variant = Synth.of(DrConfig.builder()
                 .environmentSuffix("qa")
-                .set(Setting.API_THROTTLE_RATE, "200")
-                .set(Setting.API_THROTTLE_BURST, "400")
+                .set(Setting.API_STAGE_THROTTLE_RATE, "2000")
+                .set(Setting.API_STAGE_THROTTLE_BURST, "3000")
+                .set(Setting.API_MERCHANT_THROTTLE_RATE, "200")
+                .set(Setting.API_MERCHANT_THROTTLE_BURST, "400")
                 .set(Setting.API_QUOTA_PER_DAY, "5000")
                 .set(Setting.API_LOG_LEVEL, "INFO")
+                .set(Setting.API_GATEWAY_ACCOUNT, "external")
                 .set(Setting.PAYMENT_CURRENCIES, "USD,JPY")
                 .set(Setting.LOG_RETENTION_DAYS, "90")
                 .build());
@@ -269,8 +272,9 @@ class PaymentApiTest {
         String qaHash = variant.resource("aws_api_gateway_deployment", "primary_api_deployment")
                 .getAsJsonObject("triggers").get("definition").getAsString();
         assertNotEquals(hash, qaHash, "another currency list is another model");
-        Synth sameShape = Synth.of(DrConfig.builder().environmentSuffix("other").set(Setting.API_THROTTLE_RATE, "7")
-                .set(Setting.API_THROTTLE_BURST, "7").build());
+        Synth sameShape = Synth.of(DrConfig.builder().environmentSuffix("other")
+                .set(Setting.API_STAGE_THROTTLE_RATE, "7").set(Setting.API_STAGE_THROTTLE_BURST, "7")
+                .set(Setting.API_MERCHANT_THROTTLE_RATE, "7").set(Setting.API_MERCHANT_THROTTLE_BURST, "7").build());
         assertEquals(hash, sameShape.resource("aws_api_gateway_deployment", "primary_api_deployment")
                 .getAsJsonObject("triggers").get("definition").getAsString(), "names and limits are not the shape");
         JsonObject stage = synth.resource("aws_api_gateway_stage", "primary_api_stage");
@@ -315,8 +319,9 @@ class PaymentApiTest {
             assertTrue(settings.get("metrics_enabled").getAsBoolean());
             assertEquals("ERROR", settings.get("logging_level").getAsString());
             assertFalse(settings.get("data_trace_enabled").getAsBoolean());
-            assertEquals(50, settings.get("throttling_rate_limit").getAsInt());
-            assertEquals(100, settings.get("throttling_burst_limit").getAsInt());
+            // the stage's capacity (all callers together), not one merchant's rate
+            assertEquals(500, settings.get("throttling_rate_limit").getAsInt());
+            assertEquals(1000, settings.get("throttling_burst_limit").getAsInt());
             JsonObject health = synth.resource("aws_api_gateway_method_settings", role + "_api_health_settings");
             assertEquals("health/GET", health.get("method_path").getAsString());
             assertEquals(10, health.getAsJsonObject("settings").get("throttling_rate_limit").getAsInt());
@@ -328,9 +333,32 @@ class PaymentApiTest {
         }
         JsonObject info = variant.resource("aws_api_gateway_method_settings", "dr_api_all_settings").getAsJsonObject("settings");
         assertEquals("INFO", info.get("logging_level").getAsString());
-        assertEquals(200, info.get("throttling_rate_limit").getAsInt());
+        assertEquals(2000, info.get("throttling_rate_limit").getAsInt());
+        assertEquals(3000, info.get("throttling_burst_limit").getAsInt());
         assertEquals(90, variant.resource("aws_cloudwatch_log_group", "dr_api_execution_log_group")
                 .get("retention_in_days").getAsInt());
+    }
+
+    /**
+     * API Gateway applies a stage's throttle to all callers of a method together and a usage plan's
+     * to each key on its own ("Throttle requests to your REST APIs", API Gateway developer guide): a
+     * key allowed as much as the stage would let one merchant take every token, and the others 429.
+     */
+    @Test
+    void oneMerchantAtItsFullRateLeavesTheStageToTheOthers() {
+        for (Synth s : List.of(synth, variant)) {
+            for (String role : ROLES) {
+                JsonObject stage = s.resource("aws_api_gateway_method_settings", role + "_api_all_settings")
+                        .getAsJsonObject("settings");
+                JsonObject perKey = s.resource("aws_api_gateway_usage_plan", role + "_api_usage_plan")
+                        .getAsJsonObject("throttle_settings");
+                int stageRate = stage.get("throttling_rate_limit").getAsInt();
+                int keyRate = perKey.get("rate_limit").getAsInt();
+                assertTrue(keyRate * 10 <= stageRate, "ten merchants at their full rate fit the stage: " + keyRate
+                        + "/s a key, " + stageRate + "/s the stage");
+                assertTrue(perKey.get("burst_limit").getAsInt() <= stage.get("throttling_burst_limit").getAsInt());
+            }
+        }
     }
 
     @Test
@@ -357,6 +385,28 @@ class PaymentApiTest {
             assertEquals(List.of("arn:${data.aws_partition." + role + "_partition.partition}:logs:" + region + ":"
                     + "${data.aws_caller_identity." + role + "_caller_identity.account_id}:log-group:*"),
                     Synth.strings(statement.getAsJsonArray("resources")));
+        }
+    }
+
+    /**
+     * API_GATEWAY_ACCOUNT=external: the account's owner set the role before the deploy, so the stack
+     * neither creates a role nor touches the account-wide setting, and nothing waits for one.
+     */
+    @Test
+    void withAnExternalAccountSettingTheStackLeavesItAlone() {
+        assertEquals(0, variant.resources("aws_api_gateway_account").size());
+        assertTrue(variant.resources("aws_iam_role").stream()
+                .noneMatch(r -> r.get("name").getAsString().startsWith("role-apigw-cloudwatch")));
+        assertEquals(synth.resources("aws_iam_role").size() - 2, variant.resources("aws_iam_role").size());
+        for (String role : ROLES) {
+            JsonObject stage = variant.resource("aws_api_gateway_stage", role + "_api_stage");
+            assertEquals(List.of("aws_cloudwatch_log_group." + variant.id("aws_cloudwatch_log_group",
+                    role + "_api_execution_log_group")), Synth.strings(stage.getAsJsonArray("depends_on")));
+            // logging stays on: it needs the owner's role, which the deploy fails without
+            assertTrue(stage.has("access_log_settings"));
+            JsonObject all = variant.resource("aws_api_gateway_method_settings", role + "_api_all_settings");
+            assertFalse(all.has("depends_on") && Synth.strings(all.getAsJsonArray("depends_on")).stream()
+                    .anyMatch(d -> d.contains("account")), all.toString());
         }
     }
 
