@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.hashicorp.cdktf.App;
 import com.hashicorp.cdktf.Testing;
+import com.payments.dr.TestLanes;
 import com.payments.dr.config.DrConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,7 @@ public final class Synth {
     }
 
     public static synchronized Synth defaults() {
+        TestLanes.require(TestLanes.Lane.JSII, "Synth");
         if (defaults == null) {
             defaults = of(DrConfig.builder().build());
         }
@@ -37,6 +39,7 @@ public final class Synth {
     }
 
     public static Synth of(DrConfig config) {
+        TestLanes.require(TestLanes.Lane.JSII, "Synth");
         App app = Testing.app();
         DrStack stack = new DrStack(app, config);
         return new Synth(stack, Testing.synth(stack));
