@@ -12,13 +12,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Synthesized stacks for the tests. The default configuration's JSON is synthesized once per test
- * run and shared by every test class: jsii costs seconds per synthesis start-up, assertions cost
- * nothing.
+ * Synthesized stacks for the tests. Each configuration is synthesized once per test run and shared
+ * by every test class that asks for it (the default one by most): a synthesis costs a second or
+ * more of jsii calls, assertions cost nothing. Nothing may change a shared stack.
  */
 public final class Synth {
 
-    private static Synth defaults;
+    private static final Map<DrConfig, Synth> SYNTHESIZED = new java.util.HashMap<>();
 
     private final DrStack stack;
     private final JsonObject json;
@@ -30,19 +30,21 @@ public final class Synth {
         this.json = JsonParser.parseString(text).getAsJsonObject();
     }
 
-    public static synchronized Synth defaults() {
-        TestLanes.require(TestLanes.Lane.JSII, "Synth");
-        if (defaults == null) {
-            defaults = of(DrConfig.builder().build());
-        }
-        return defaults;
+    public static Synth defaults() {
+        return of(DrConfig.builder().build());
     }
 
-    public static Synth of(DrConfig config) {
+    /** The stack of {@code config} (a record: equal configurations share one synthesis). */
+    public static synchronized Synth of(DrConfig config) {
         TestLanes.require(TestLanes.Lane.JSII, "Synth");
-        App app = Testing.app();
-        DrStack stack = new DrStack(app, config);
-        return new Synth(stack, Testing.synth(stack));
+        Synth synth = SYNTHESIZED.get(config);
+        if (synth == null) {
+            App app = Testing.app();
+            DrStack stack = new DrStack(app, config);
+            synth = new Synth(stack, Testing.synth(stack));
+            SYNTHESIZED.put(config, synth);
+        }
+        return synth;
     }
 
     public DrStack stack() {
