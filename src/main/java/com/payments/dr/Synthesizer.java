@@ -163,7 +163,8 @@ public final class Synthesizer {
         }
     }
 
-    private static void swap(Path staging, Path target) throws IOException {
+    /** Moves {@code staging} to {@code target}, replacing what was there whole. */
+    static void swap(Path staging, Path target) throws IOException {
         Path previous = null;
         if (Files.exists(target)) {
             previous = target.getParent().resolve(".cdktf.out.previous-" + ProcessHandle.current().pid()

@@ -1,6 +1,7 @@
 package com.payments.dr.lambda;
 
 import com.google.gson.Gson;
+import com.payments.dr.TestLanes;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
 import com.google.gson.TypeAdapter;
@@ -31,6 +32,7 @@ public final class LogCapture {
     }
 
     public static <T> Captured<T> during(Action<T> action) throws Exception {
+        TestLanes.require(TestLanes.Lane.FUNCTIONS, "LogCapture");
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         PrintStream previous = Log.redirect(new PrintStream(buffer, true, StandardCharsets.UTF_8));
         T value;

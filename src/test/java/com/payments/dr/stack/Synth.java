@@ -5,19 +5,20 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.hashicorp.cdktf.App;
 import com.hashicorp.cdktf.Testing;
+import com.payments.dr.TestLanes;
 import com.payments.dr.config.DrConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Synthesized stacks for the tests. The default configuration's JSON is synthesized once per test
- * run and shared by every test class: jsii costs seconds per synthesis start-up, assertions cost
- * nothing.
+ * Synthesized stacks for the tests. Each configuration is synthesized once per test run and shared
+ * by every test class that asks for it (the default one by most): a synthesis costs a second or
+ * more of jsii calls, assertions cost nothing. Nothing may change a shared stack.
  */
 public final class Synth {
 
-    private static Synth defaults;
+    private static final Map<DrConfig, Synth> SYNTHESIZED = new java.util.HashMap<>();
 
     private final DrStack stack;
     private final JsonObject json;
@@ -29,17 +30,21 @@ public final class Synth {
         this.json = JsonParser.parseString(text).getAsJsonObject();
     }
 
-    public static synchronized Synth defaults() {
-        if (defaults == null) {
-            defaults = of(DrConfig.builder().build());
-        }
-        return defaults;
+    public static Synth defaults() {
+        return of(DrConfig.builder().build());
     }
 
-    public static Synth of(DrConfig config) {
-        App app = Testing.app();
-        DrStack stack = new DrStack(app, config);
-        return new Synth(stack, Testing.synth(stack));
+    /** The stack of {@code config} (a record: equal configurations share one synthesis). */
+    public static synchronized Synth of(DrConfig config) {
+        TestLanes.require(TestLanes.Lane.JSII, "Synth");
+        Synth synth = SYNTHESIZED.get(config);
+        if (synth == null) {
+            App app = Testing.app();
+            DrStack stack = new DrStack(app, config);
+            synth = new Synth(stack, Testing.synth(stack));
+            SYNTHESIZED.put(config, synth);
+        }
+        return synth;
     }
 
     public DrStack stack() {
