@@ -10,8 +10,10 @@ import software.constructs.Construct;
 
 /**
  * The region's alert topic ({@code sns-alerts-<suffix>}): what operators hear about. Encrypted with
- * its own customer-managed key, because the AWS-managed SNS key cannot be shared with CloudWatch
- * alarms or EventBridge; published to only by CloudWatch alarms and EventBridge rules of this
+ * a customer-managed key, because the AWS-managed SNS key cannot be shared with CloudWatch alarms or
+ * EventBridge: the region's key for observability data, which also encrypts its log groups (one key
+ * for one class of data; the key's policy gives each service its own statement, so none gains a
+ * use it did not have with a key of its own). Published to only by CloudWatch alarms and EventBridge rules of this
  * account and region, and by roles of this account that were granted {@link #publishStatements()};
  * TLS only.
  */
@@ -27,25 +29,36 @@ public final class AlertTopic extends Construct {
     private final SnsTopic topic;
     private final String topicArn;
 
-    public AlertTopic(Construct scope, String id, RegionContext region, Optional<String> email) {
-        super(scope, id);
-        String cloudwatch = "cloudwatch.amazonaws.com";
-        String events = "events.amazonaws.com";
-        key = new EncryptionKey(this, "key", region, "alerts", "SNS alert topic encryption", List.of(
-                // alarms and rules encrypt what they publish with the topic's key, as themselves
-                Iam.statement("PublishingServicesInThisAccount", PUBLISH_KEY_ACTIONS)
-                        .principals(List.of(Iam.service(cloudwatch), Iam.service(events)))
+    private static final String CLOUDWATCH = "cloudwatch.amazonaws.com";
+    private static final String EVENTS = "events.amazonaws.com";
+
+    /**
+     * The statements the topic's key needs: CloudWatch alarms and EventBridge rules of this account
+     * encrypt what they publish as themselves; the account's roles (the functions') only through
+     * SNS, and only if IAM lets them.
+     */
+    public static List<PolicyStatement> keyStatements(RegionContext region) {
+        return List.of(
+                Iam.statement("AlertPublishingServicesInThisAccount", PUBLISH_KEY_ACTIONS)
+                        .principals(List.of(Iam.service(CLOUDWATCH), Iam.service(EVENTS)))
                         .resources(List.of("*"))
                         .condition(List.of(Iam.condition("StringEquals", "aws:SourceAccount", region.accountId())))
                         .build(),
-                // the account's roles (the functions') only through SNS, and only if IAM lets them
                 Iam.statement("AccountPrincipalsThroughSns", PUBLISH_KEY_ACTIONS)
                         .principals(List.of(Iam.aws("arn:" + region.partition() + ":iam::" + region.accountId() + ":root")))
                         .resources(List.of("*"))
                         .condition(List.of(
                                 Iam.condition("StringEquals", "kms:ViaService", "sns." + region.region() + ".amazonaws.com"),
                                 Iam.condition("StringEquals", "kms:CallerAccount", region.accountId())))
-                        .build()));
+                        .build());
+    }
+
+    /** @param key a key whose policy includes {@link #keyStatements} */
+    public AlertTopic(Construct scope, String id, RegionContext region, EncryptionKey key, Optional<String> email) {
+        super(scope, id);
+        String cloudwatch = CLOUDWATCH;
+        String events = EVENTS;
+        this.key = key;
         topic = SnsTopic.Builder.create(this, "topic")
                 .provider(region.provider())
                 .name(region.naming().name(ResourceType.SNS_TOPIC))

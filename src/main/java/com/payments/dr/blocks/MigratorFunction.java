@@ -69,6 +69,9 @@ public final class MigratorFunction extends Construct {
     private final String functionName;
     private final TerraformResource invocation;
 
+    /** One migration (or rotation step) at a time: the schema owner's work is never parallel. */
+    public static final int RESERVED_CONCURRENCY = 1;
+
     public MigratorFunction(Construct scope, String id, Props props) {
         super(scope, id);
         RegionContext region = props.region();
@@ -80,8 +83,9 @@ public final class MigratorFunction extends Construct {
                 props.logRetentionDays(), props.environment(), List.of(
                         JavaFunction.decryptEnvironment(region, props.dataKey())),
                 Optional.of(new JavaFunction.Vpc(props.network(), props.network().migratorSecurityGroupId())),
-                // invoked once per deploy: no versions, no SnapStart, no reserved anything
-                false));
+                // invoked once per deploy and per rotation step: no versions, no SnapStart; one at a
+                // time, on one of the database's connections
+                false, RESERVED_CONCURRENCY));
         function = javaFunction.function();
         functionName = function.getFunctionName();
 
@@ -109,6 +113,11 @@ public final class MigratorFunction extends Construct {
 
     public String functionName() {
         return functionName;
+    }
+
+    /** The deployment's invocation: the schema exists (and the owner's password works) once it ran. */
+    public TerraformResource invocation() {
+        return invocation;
     }
 
     public String functionArn() {

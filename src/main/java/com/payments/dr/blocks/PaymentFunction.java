@@ -48,10 +48,13 @@ public final class PaymentFunction extends Construct {
      * @param environment the function's settings (see {@code FunctionConfig})
      * @param databaseUserArn the {@code rds-db:dbuser} ARN of the application role in this region's
      *                        cluster, for IAM database authentication
+     * @param reservedConcurrency its cap, from the cluster's connection budget
+     *                        ({@code Watchlist.paymentConcurrency}): past it Lambda refuses the
+     *                        invocation and API Gateway answers 500
      */
     public record Props(RegionContext region, FunctionPackage code, Network network, EncryptionKey logsKey,
                         EncryptionKey dataKey, int logRetentionDays, String tableName,
-                        Map<String, String> environment, String databaseUserArn) {
+                        Map<String, String> environment, String databaseUserArn, int reservedConcurrency) {
     }
 
     private final LambdaFunction function;
@@ -77,7 +80,7 @@ public final class PaymentFunction extends Construct {
                                 List.of(props.databaseUserArn()))),
                 Optional.of(new JavaFunction.Vpc(props.network(), props.network().functionSecurityGroupId())),
                 // the DR copy starts cold on failover day
-                true)).function();
+                true, props.reservedConcurrency())).function();
         functionName = function.getFunctionName();
         String version = function.getVersion();
         // terraform_data is Terraform's built-in resource: replaced (and the wait rerun) whenever a

@@ -89,7 +89,8 @@ class MigratorTest {
         Map<String, JsonObject> bySid = new HashMap<>();
         document.getAsJsonArray("statement").forEach(s -> bySid.put(s.getAsJsonObject().get("sid").getAsString(),
                 s.getAsJsonObject()));
-        assertEquals(java.util.Set.of("WriteLogs", "ManageVpcNetworkInterfaces", "DecryptEnvironment"), bySid.keySet());
+        assertEquals(java.util.Set.of("WriteLogs", "ManageVpcNetworkInterfaces", "WriteTraces", "DecryptEnvironment"),
+                bySid.keySet());
         assertFalse(document.toString().contains("secretsmanager"), "its invoker reads the secret, not the function");
         assertFalse(document.toString().contains("rds-db:connect"), "the migrator is the owner, not the app role");
         synth.assertResource("aws_iam_role", props("provider", "aws." + role, "name", "role-migrator-" + role + "-dev"));
