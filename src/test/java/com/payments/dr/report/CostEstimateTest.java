@@ -52,7 +52,8 @@ class CostEstimateTest {
         // the payment function's embedded metrics at idle: ok in the primary; unhealthy and ok in DR (2 each)
         assertEquals(0.60, line(e, "Payment function metrics (Requests, Latency per Outcome)", "primary").idleUsd(), 1e-9);
         assertEquals(1.20, line(e, "Payment function metrics (Requests, Latency per Outcome)", "dr").idleUsd(), 1e-9);
-        assertEquals(6.00, line(e, "KMS customer-managed keys", "all").idleUsd(), 1e-9);
+        // per region one key for logs and alerts and one for data and backups; the zone's signing key
+        assertEquals(5.00, line(e, "KMS customer-managed keys", "all").idleUsd(), 1e-9);
         // the watchlists: 25 alarms in the primary, 27 in DR (the secondary's replication and RPO lag) x $0.10
         assertEquals(2.50, line(e, "CloudWatch metric alarms", "primary").idleUsd(), 1e-9);
         assertEquals(2.70, line(e, "CloudWatch metric alarms", "dr").idleUsd(), 1e-9);
@@ -67,10 +68,16 @@ class CostEstimateTest {
         assertEquals(2 * health, line(e, "API Gateway, Lambda and logs", "dr").idleUsd(), 1e-9);
         // 4 polls a second, 2 628 000 s, $0.20 per million
         assertEquals(2.1024, line(e, "Pipe polling the table's stream", "primary").idleUsd(), 1e-9);
-        // X-Ray: 0.233 requests/s, all within the 1/s reservoir: 613 200 traces x $5/M
-        assertEquals(3.066, line(e, "X-Ray traces (API stage tracing)", "dr").idleUsd(), 1e-9);
+        // X-Ray: /health is never sampled; the probe's runs, one a minute, all within Lambda's 1/s reservoir
+        assertEquals(0, line(e, "X-Ray traces (API stage and functions)", "primary").idleUsd(), 1e-9);
+        assertEquals(43_800 * 5e-6, line(e, "X-Ray traces (API stage and functions)", "dr").idleUsd(), 1e-9);
+        // WAF: a web ACL ($5) with two rules ($1 each) and $0.60 per million requests inspected
+        assertEquals(7 + (262_800 + 43_800) * 0.6e-6, line(e, "AWS WAF", "primary").idleUsd(), 1e-9);
+        assertEquals(7 + 2 * (262_800 + 43_800) * 0.6e-6, line(e, "AWS WAF", "dr").idleUsd(), 1e-9);
+        // each cluster's 5 GB in its own vault and in the other region's, at $0.021 per GB-month
+        assertEquals(4 * 5 * 0.021, line(e, "AWS Backup (daily, copied to the other region)", "both").idleUsd(), 1e-9);
         assertEquals(e.lines().stream().mapToDouble(CostEstimate.Line::idleUsd).sum(), e.idleUsd(), 1e-9);
-        assertEquals("$177.80", CostEstimate.usd(e.idleUsd()));
+        assertEquals("$187.39", CostEstimate.usd(e.idleUsd()));
         // a real margin under the budget at the defaults, not just under it
         assertTrue(e.idleUsd() <= e.budgetUsd() - 5, CostEstimate.usd(e.idleUsd()));
         assertNull(e.overBudget());
@@ -85,17 +92,20 @@ class CostEstimateTest {
         assertEquals(payments * 2 * 0.625e-6, line(e, "DynamoDB global table replicated writes", "dr").loadUsd(),
                 1e-9);
         assertEquals(0, line(e, "DynamoDB global table writes", "primary").idleUsd());
-        // 1/s of payments + 0.1/s of /health + 1/60 s of probes: 1 a second in the reservoir, 5 % of the rest
-        assertEquals(payments * (1 + 0.05 * (0.1 + 1.0 / 60)) * 5e-6,
-                line(e, "X-Ray traces (API stage tracing)", "primary").loadUsd(), 1e-6);
+        // 1/s of payments, all in the stage's 1/s reservoir, and as many receipt invocations, all in
+        // Lambda's own: /health takes no trace
+        assertEquals(2 * payments * 5e-6, line(e, "X-Ray traces (API stage and functions)", "primary").loadUsd(), 1e-6);
+        // WAF inspects every payment
+        assertEquals(payments * 0.6e-6, line(e, "AWS WAF", "primary").loadUsd() - line(e, "AWS WAF", "primary").idleUsd(),
+                1e-9);
         // detailed metrics only for POST /payments once it has traffic, never for the health checks' GET
         assertEquals(2.10, line(e, "API Gateway detailed metrics", "primary").loadUsd(), 1e-9);
         assertEquals(0, line(e, "API Gateway detailed metrics", "primary").idleUsd(), 1e-9);
         // the payment function's "created" metrics once payments flow
         assertEquals(1.20, line(e, "Payment function metrics (Requests, Latency per Outcome)", "primary").loadUsd(), 1e-9);
         assertEquals((e.loadUsd() - e.idleUsd()) / payments, e.perPaymentUsd(), 1e-12);
-        assertEquals("$253.33", CostEstimate.usd(e.loadUsd()));
-        assertEquals("idle $177.80/month (budget $200.00), at 1 payment(s)/s $253.33/month", e.summary());
+        assertEquals("$280.46", CostEstimate.usd(e.loadUsd()));
+        assertEquals("idle $187.39/month (budget $200.00), at 1 payment(s)/s $280.46/month", e.summary());
 
         CostEstimate none = estimate("COST_PAYMENTS_PER_SECOND", "0");
         assertEquals(none.idleUsd(), none.loadUsd(), 1e-9);
@@ -119,10 +129,10 @@ class CostEstimateTest {
         // 3 instances x 0.5 more ACU x 730 h x $0.12
         "AURORA_MIN_ACU, 1, 131.40",
         // the fast-interval option on the three checks ($6.00), three times the health-check traffic
-        // (+$7.15) and its traces (+$7.88)
-        "HEALTH_CHECK_INTERVAL, 10, 21.03",
-        // a fourth checker region: a third more health-check traffic (+$1.19) and traces (+$1.31)
-        "HEALTH_CHECK_REGIONS, 'us-east-1,us-west-2,eu-west-1,sa-east-1', 2.50",
+        // (+$7.15) and the web ACLs' requests (+$0.95); /health takes no trace
+        "HEALTH_CHECK_INTERVAL, 10, 14.09",
+        // a fourth checker region: a third more health-check traffic (+$1.19) and WAF requests (+$0.16)
+        "HEALTH_CHECK_REGIONS, 'us-east-1,us-west-2,eu-west-1,sa-east-1', 1.35",
         // the us-east-1 alert topic's key when neither region is in us-east-1
         "PRIMARY_REGION, us-west-2, 1.00",
     })
@@ -182,20 +192,20 @@ class CostEstimateTest {
 
     @Test
     void overBudgetIsOneLineNamingTheEstimateTheBudgetTheLargestItemAndTheSetting() {
-        assertEquals("estimated idle cost $221.60/month exceeds MONTHLY_BUDGET_USD=200 (largest: Aurora Serverless v2"
+        assertEquals("estimated idle cost $231.19/month exceeds MONTHLY_BUDGET_USD=200 (largest: Aurora Serverless v2"
                 + " instances, primary us-east-1, $87.60); reduce the configuration or raise MONTHLY_BUDGET_USD"
                 + " explicitly", estimate("DR_DB_INSTANCES", "2").overBudget());
         assertNull(estimate("DR_DB_INSTANCES", "2", "MONTHLY_BUDGET_USD", "250").overBudget());
         // the budget is compared in cents: exactly the estimate is within it
-        assertNull(estimate("MONTHLY_BUDGET_USD", "177.80").overBudget());
-        assertTrue(estimate("MONTHLY_BUDGET_USD", "177.79").overBudget().startsWith(
-                "estimated idle cost $177.80/month exceeds MONTHLY_BUDGET_USD=177.79 (largest: "));
+        assertNull(estimate("MONTHLY_BUDGET_USD", "187.39").overBudget());
+        assertTrue(estimate("MONTHLY_BUDGET_USD", "187.38").overBudget().startsWith(
+                "estimated idle cost $187.39/month exceeds MONTHLY_BUDGET_USD=187.38 (largest: "));
     }
 
     @Test
     void everyLineStatesItsBasisAndPlace() {
         List<CostEstimate.Line> lines = estimate().lines();
-        assertEquals(30, lines.size());
+        assertEquals(33, lines.size());
         lines.forEach(l -> assertTrue(!l.basis().isBlank() && !l.where().isBlank() && l.loadUsd() >= l.idleUsd(),
                 l.toString()));
     }
