@@ -54,7 +54,11 @@ public final class CostEstimate {
     /** X-Ray's default sampling rule: the first request each second, then 5 % of the rest. */
     static final double XRAY_RESERVOIR_PER_SECOND = 1;
     static final double XRAY_FIXED_RATE = 0.05;
-    /** Flow logs, table and bucket storage at idle: too small to model item by item. */
+    /**
+     * Flow logs, table and bucket storage at idle, and the protection's small change: S3 access
+     * logs, DNS query logs, the web ACLs' logs of blocked requests, the rotation's four runs a month
+     * and its Secrets Manager calls: too small to model item by item.
+     */
     static final double IDLE_ALLOWANCE_USD = 1.00;
     /**
      * S3 Replication metrics per rule, billed as custom metrics and published whether or not
@@ -202,7 +206,8 @@ public final class CostEstimate {
                     + REPLICATION_METRICS_PER_RULE + " metrics, billed as custom metrics even when nothing"
                     + " replicates", metrics * price("cloudwatch.metricMonth"));
         }
-        fixed("Allowance at idle", "both regions", "flow logs, table and bucket storage", IDLE_ALLOWANCE_USD);
+        fixed("Allowance at idle", "both regions", "flow logs, table and bucket storage, S3 access logs, DNS"
+                + " query logs, logs of blocked requests, the secret's rotation", IDLE_ALLOWANCE_USD);
     }
 
     private void paymentPath() {
