@@ -344,12 +344,17 @@ public final class PaymentApi extends Construct {
                         "logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups",
                         "logs:DescribeLogStreams", "logs:FilterLogEvents", "logs:GetLogEvents", "logs:PutLogEvents"),
                         List.of(region.arn("logs", "log-group:*")))));
-        return ApiGatewayAccount.Builder.create(this, "account")
+        ApiGatewayAccount account = ApiGatewayAccount.Builder.create(this, "account")
                 .provider(region.provider())
                 .cloudwatchRoleArn(role.arn())
                 // API Gateway checks the role's permissions when the setting is made
                 .dependsOn(List.of(role.policy()))
                 .build();
+        // destroy clears the setting (while the role still exists: the account depends on it)
+        // instead of leaving it naming a deleted role; provider 5.x forgets it unless told so,
+        // 6.x always clears it. The 5.23 bindings predate the argument.
+        account.addOverride("reset_on_delete", true);
+        return account;
     }
 
     private ApiGatewayMethodSettings methodSettings(RegionContext region, String id, String path,

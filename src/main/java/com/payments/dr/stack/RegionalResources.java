@@ -265,18 +265,56 @@ public abstract class RegionalResources extends Construct {
         return function;
     }
 
-    /** The zones where this engine version offers Serverless v2 instances for a global database. */
+    /**
+     * The zones where Aurora PostgreSQL offers Serverless v2 instances for a global database. No
+     * engine version here: every plan and destroy's refresh read this data source, and the pinned
+     * version leaving AWS's offer (it does, minor by minor) must not make them fail while running
+     * clusters keep it. An instance class is offered in zones of the region, whichever minor AWS
+     * lists it for; whether the pinned version is still orderable is a check block's warning.
+     */
     private List<String> serverlessZones(RegionContext region, DrConfig config) {
+        pinnedVersionCheck(region, config.database().engineVersion());
         return DataAwsRdsOrderableDbInstance.Builder.create(this, "serverless_offering")
                 .provider(region.provider())
                 .engine(AuroraCluster.ENGINE)
-                .engineVersion(config.database().engineVersion())
-                // preferred, not instance_class: the class is listed once per storage type, and
-                // a single preferred class picks one instead of failing on several matches
+                // preferred, not instance_class: the class is listed once per storage type and
+                // version, and a single preferred class picks one instead of failing on several
                 .preferredInstanceClasses(List.of(AuroraCluster.INSTANCE_CLASS))
                 .supportsGlobalDatabases(true)
                 .build()
                 .getAvailabilityZones();
+    }
+
+    /** The check block's name for the region: {@code aurora_version_orderable_<role>}. */
+    public static String pinnedVersionCheckName(RegionContext region) {
+        return "aurora_version_orderable_" + region.role().label();
+    }
+
+    /**
+     * A Terraform check block whose scoped data source asks whether the pinned engine version is
+     * still orderable as a Serverless v2 global-database member here. A check never fails a plan,
+     * an apply or a destroy: a version AWS no longer offers is a warning on every plan (a new
+     * deployment would then fail at the global cluster; a running one keeps its version until it
+     * is upgraded through the global cluster), where a plain data source failed them all.
+     * cdktf 0.19 has no construct for check blocks: the block goes into the JSON as it is.
+     */
+    private void pinnedVersionCheck(RegionContext region, String engineVersion) {
+        String name = pinnedVersionCheckName(region);
+        Map<String, Object> offering = new TreeMap<>();
+        offering.put("provider", "aws." + region.role().label());
+        offering.put("engine", AuroraCluster.ENGINE);
+        offering.put("engine_version", engineVersion);
+        offering.put("preferred_instance_classes", List.of(AuroraCluster.INSTANCE_CLASS));
+        offering.put("supports_global_databases", true);
+        stack.addOverride("check." + name, Map.of(
+                "data", Map.of("aws_rds_orderable_db_instance", Map.of(name, offering)),
+                "assert", List.of(Map.of(
+                        "condition", "${data.aws_rds_orderable_db_instance." + name + ".engine_version == \""
+                                + engineVersion + "\"}",
+                        "error_message", "AURORA_ENGINE_VERSION=" + engineVersion + " is no longer orderable as "
+                                + AuroraCluster.INSTANCE_CLASS + " for a global database in " + region.region()
+                                + ": a new deployment would fail at the global cluster; upgrade a running one"
+                                + " through the global cluster, then set the new version"))));
     }
 
     /**

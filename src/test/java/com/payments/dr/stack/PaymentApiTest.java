@@ -341,6 +341,11 @@ class PaymentApiTest {
             JsonObject account = synth.resource("aws_api_gateway_account", role + "_api_account");
             assertEquals("aws." + role, account.get("provider").getAsString());
             assertTrue(account.get("cloudwatch_role_arn").getAsString().startsWith("${aws_iam_role." + role + "_api_cloudwatch_role"));
+            // destroy clears the account-wide setting instead of leaving it on the deleted role
+            assertTrue(account.get("reset_on_delete").getAsBoolean());
+            assertTrue(Synth.strings(account.getAsJsonArray("depends_on")).get(0)
+                    .startsWith("aws_iam_role_policy." + role + "_api_cloudwatch_role_policy"),
+                    "cleared while the role and its policy still exist");
             JsonObject iamRole = synth.resource("aws_iam_role", role + "_api_cloudwatch_role_");
             assertEquals("role-apigw-cloudwatch-" + role + "-dev", iamRole.get("name").getAsString());
             JsonObject trust = synth.policyDocument(iamRole.get("assume_role_policy").getAsString());

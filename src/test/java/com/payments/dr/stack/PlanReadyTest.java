@@ -344,6 +344,29 @@ class PlanReadyTest {
                 + " stack uses it for", e.getMessage());
     }
 
+    // --- the pinned engine version: a check block's warning, never a failed plan or destroy
+
+    @ParameterizedTest
+    @CsvSource({"primary, us-east-1", "dr, us-east-2"})
+    void whetherThePinnedVersionIsStillOrderableIsACheckNotADataSource(String role, String region) {
+        JsonObject check = synth.json().getAsJsonObject("check").getAsJsonObject("aurora_version_orderable_" + role);
+        JsonObject version = check.getAsJsonObject("data").getAsJsonObject("aws_rds_orderable_db_instance")
+                .getAsJsonObject("aurora_version_orderable_" + role);
+        assertEquals("aws." + role, version.get("provider").getAsString());
+        assertEquals("aurora-postgresql", version.get("engine").getAsString());
+        assertEquals("16.6", version.get("engine_version").getAsString());
+        assertEquals(List.of("db.serverless"), Synth.strings(version.getAsJsonArray("preferred_instance_classes")));
+        assertTrue(version.get("supports_global_databases").getAsBoolean());
+        JsonObject assertion = check.getAsJsonArray("assert").get(0).getAsJsonObject();
+        assertEquals("${data.aws_rds_orderable_db_instance.aurora_version_orderable_" + role
+                + ".engine_version == \"16.6\"}", assertion.get("condition").getAsString());
+        assertTrue(assertion.get("error_message").getAsString().startsWith(
+                "AURORA_ENGINE_VERSION=16.6 is no longer orderable as db.serverless for a global database in "
+                        + region + ":"), assertion.toString());
+        // nothing outside the check reads the pinned version's offer
+        assertTrue(synth.data("aws_rds_orderable_db_instance").stream().noneMatch(d -> d.has("engine_version")));
+    }
+
     // --- finding 7: zones chosen by what Lambda, the endpoints and db.serverless offer
 
     @ParameterizedTest
@@ -356,7 +379,8 @@ class PlanReadyTest {
         JsonObject offering = synth.data("aws_rds_orderable_db_instance").stream()
                 .filter(z -> z.get("provider").getAsString().equals("aws." + role)).findFirst().orElseThrow();
         assertEquals("aurora-postgresql", offering.get("engine").getAsString());
-        assertEquals("16.6", offering.get("engine_version").getAsString());
+        assertFalse(offering.has("engine_version"),
+                "every plan and destroy read it: a version leaving AWS's offer must not fail them");
         assertEquals(List.of("db.serverless"), Synth.strings(offering.getAsJsonArray("preferred_instance_classes")));
         assertTrue(offering.get("supports_global_databases").getAsBoolean());
         List<String> subnetZones = new ArrayList<>();
