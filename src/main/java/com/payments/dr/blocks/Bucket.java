@@ -56,7 +56,7 @@ public final class Bucket extends Construct {
         bucketName = Memo.of(bucket::getBucket);
         bucketId = bucket.getId();
         bucketArn = bucket.getArn();
-        versioning = harden(region, bucketId, bucketArn, "");
+        versioning = harden(region, bucketId, bucketArn, "").versioning();
         logBucketArn = accessLogs(region, logRetentionDays);
         S3BucketLifecycleConfiguration.Builder.create(this, "lifecycle")
                 .provider(region.provider())
@@ -93,7 +93,7 @@ public final class Bucket extends Construct {
                 .build();
         String logsId = logs.getId();
         String logsArn = logs.getArn();
-        S3BucketVersioningA logsVersioning = harden(region, logsId, logsArn, "access_logs_",
+        Hardened logsHardened = harden(region, logsId, logsArn, "access_logs_",
                 Iam.statement("S3ServerAccessLogDelivery", List.of("s3:PutObject"))
                         .principals(List.of(Iam.service("logging.s3.amazonaws.com")))
                         .resources(List.of(logsArn + "/" + LOG_PREFIX + "*"))
@@ -101,6 +101,7 @@ public final class Bucket extends Construct {
                                 Iam.condition("StringEquals", "aws:SourceAccount", region.accountId()),
                                 Iam.condition("ArnLike", "aws:SourceArn", bucketArn)))
                         .build());
+        S3BucketVersioningA logsVersioning = logsHardened.versioning();
         int days = region.protection().auditRetentionDays(logRetentionDays);
         S3BucketLifecycleConfiguration.Builder.create(this, "access_logs_lifecycle")
                 .provider(region.provider())
@@ -123,7 +124,8 @@ public final class Bucket extends Construct {
                 .bucket(bucketId)
                 .targetBucket(logsId)
                 .targetPrefix(LOG_PREFIX)
-                .dependsOn(List.of(logsVersioning))
+                // logging starts once the log bucket's policy lets S3's log delivery write there
+                .dependsOn(List.of(logsVersioning, logsHardened.policy()))
                 .build();
         return logsArn;
     }
@@ -131,11 +133,15 @@ public final class Bucket extends Construct {
     /** Where the access logs go in the log bucket. */
     static final String LOG_PREFIX = "s3-access/";
 
+    /** A hardened bucket's versioning and policy, for what must wait on either. */
+    private record Hardened(S3BucketVersioningA versioning, S3BucketPolicy policy) {
+    }
+
     /**
      * Versioning, SSE-S3, all public access blocked, ACLs off and a TLS-only policy (with {@code grants}
-     * before it) on one bucket; returns its versioning.
+     * before it) on one bucket.
      */
-    private S3BucketVersioningA harden(RegionContext region, String id, String arn, String prefix,
+    private Hardened harden(RegionContext region, String id, String arn, String prefix,
                                        PolicyStatement... grants) {
         S3BucketVersioningA versioned = S3BucketVersioningA.Builder.create(this, prefix + "versioning")
                 .provider(region.provider())
@@ -166,14 +172,14 @@ public final class Bucket extends Construct {
                 .build();
         List<PolicyStatement> statements = new java.util.ArrayList<>(List.of(grants));
         statements.add(Iam.denyInsecureTransport("s3", List.of(arn, arn + "/*")));
-        S3BucketPolicy.Builder.create(this, prefix + "policy")
+        S3BucketPolicy policy = S3BucketPolicy.Builder.create(this, prefix + "policy")
                 .provider(region.provider())
                 .bucket(id)
                 .policy(Iam.policy(statements))
                 // AWS rejects a policy while the public access block is still being applied
                 .dependsOn(List.of(publicAccess))
                 .build();
-        return versioned;
+        return new Hardened(versioned, policy);
     }
 
     public String name() {

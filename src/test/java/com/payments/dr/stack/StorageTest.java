@@ -139,6 +139,19 @@ class StorageTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"primary", "dr"})
+    void accessLoggingStartsOnceTheLogBucketAcceptsDeliveries(String role) {
+        synth.assertResource("aws_s3_bucket_logging", props("provider", "aws." + role,
+                "bucket", synth.ref("aws_s3_bucket", role + "_bucket_", "id"),
+                "target_bucket", synth.ref("aws_s3_bucket", role + "_bucket_access_logs", "id"),
+                "target_prefix", "s3-access/"));
+        List<String> dependsOn = Synth.strings(synth.resource("aws_s3_bucket_logging", role + "_bucket_logging")
+                .getAsJsonArray("depends_on"));
+        assertTrue(dependsOn.stream().anyMatch(d -> d.startsWith("aws_s3_bucket_policy." + role
+                + "_bucket_access_logs_policy")), dependsOn.toString());
+    }
+
     @Test
     void outputsNameTheTableAndBuckets() {
         JsonObject outputs = synth.json().getAsJsonObject("output");
