@@ -1,12 +1,10 @@
 package com.payments.dr.blocks;
 
-import com.hashicorp.cdktf.TerraformResourceLifecycle;
 import com.hashicorp.cdktf.providers.aws.backup_plan.BackupPlan;
 import com.hashicorp.cdktf.providers.aws.backup_plan.BackupPlanRule;
 import com.hashicorp.cdktf.providers.aws.backup_plan.BackupPlanRuleCopyAction;
 import com.hashicorp.cdktf.providers.aws.backup_plan.BackupPlanRuleCopyActionLifecycle;
 import com.hashicorp.cdktf.providers.aws.backup_plan.BackupPlanRuleLifecycle;
-import com.hashicorp.cdktf.providers.aws.backup_region_settings.BackupRegionSettings;
 import com.hashicorp.cdktf.providers.aws.backup_selection.BackupSelection;
 import com.hashicorp.cdktf.providers.aws.backup_vault.BackupVault.Builder;
 import com.hashicorp.cdktf.providers.aws.backup_vault_lock_configuration.BackupVaultLockConfiguration;
@@ -14,7 +12,6 @@ import com.hashicorp.cdktf.providers.aws.iam_role.IamRole;
 import com.hashicorp.cdktf.providers.aws.iam_role_policy_attachment.IamRolePolicyAttachment;
 import com.payments.dr.naming.ResourceType;
 import java.util.List;
-import java.util.Map;
 import software.constructs.Construct;
 
 /**
@@ -54,6 +51,7 @@ public final class BackupVault extends Construct {
     private final com.hashicorp.cdktf.providers.aws.backup_vault.BackupVault vault;
     private final String vaultArn;
     private final String vaultName;
+    private String roleArn;
 
     public BackupVault(Construct scope, String id, RegionContext region, EncryptionKey key) {
         super(scope, id);
@@ -84,16 +82,11 @@ public final class BackupVault extends Construct {
      */
     public void backUp(List<String> resources, BackupVault other) {
         int copyDays = region.production() ? PRODUCTION_COPY_RETENTION_DAYS : DESTROYABLE_COPY_RETENTION_DAYS;
-        // DynamoDB backups can be copied to another region only with AWS Backup's advanced DynamoDB
-        // features, a per-region account setting (new accounts have it on). It is the account's, not
-        // the stack's: applied once, never reverted (a destroy leaves it), its other entries untouched.
-        BackupRegionSettings settings = BackupRegionSettings.Builder.create(this, "region_settings")
-                .provider(region.provider())
-                .resourceTypeOptInPreference(Map.of("Aurora", true, "DynamoDB", true, "S3", true))
-                .resourceTypeManagementPreference(Map.of("DynamoDB", true))
-                .lifecycle(TerraformResourceLifecycle.builder().ignoreChanges(List.of(
-                        "resource_type_opt_in_preference", "resource_type_management_preference")).build())
-                .build();
+        // No aws_backup_region_settings: a selection that names its resources by ARN backs them up whatever
+        // the Region's service opt-in (AWS Backup API Reference, UpdateRegionSettings), and a backup plan
+        // opts the account into advanced DynamoDB backups, which cross-region copies need (AWS Backup
+        // Developer Guide, "Advanced DynamoDB backup"). The setting is the account's, per Region, and the
+        // provider's destroy leaves it as the apply set it: nothing of it is this stack's to manage.
         BackupPlan plan = BackupPlan.Builder.create(this, "plan")
                 .provider(region.provider())
                 .name(region.naming().name(ResourceType.BACKUP_PLAN))
@@ -109,7 +102,6 @@ public final class BackupVault extends Construct {
                                 .lifecycle(BackupPlanRuleCopyActionLifecycle.builder().deleteAfter(copyDays).build())
                                 .build()))
                         .build()))
-                .dependsOn(List.of(settings))
                 .build();
         IamRole role = IamRole.Builder.create(this, "role")
                 .provider(region.provider())
@@ -128,6 +120,7 @@ public final class BackupVault extends Construct {
                     .policyArn("arn:" + region.partition() + ":iam::aws:policy/" + SERVICE_ROLE_POLICIES.get(i))
                     .build());
         }
+        roleArn = role.getArn();
         BackupSelection.Builder.create(this, "selection")
                 .provider(region.provider())
                 .name(region.naming().name(ResourceType.BACKUP_SELECTION))
@@ -140,5 +133,10 @@ public final class BackupVault extends Construct {
 
     public String name() {
         return vaultName;
+    }
+
+    /** The role AWS Backup assumes for this region's plan, and for an on-demand job (the runbook's). */
+    public String roleArn() {
+        return roleArn;
     }
 }

@@ -82,12 +82,33 @@ final class ProtectionRules {
                 .anyMatch(plan -> copiesElsewhere(config, plan));
     }
 
+    /**
+     * Whether a member of a global database is covered by another member's backups: a plan that backs
+     * that member up copies each recovery point to another region, and into this member's. AWS documents
+     * no AWS Backup support for a global database's secondary cluster, so the stack backs up the primary
+     * and copies it into the secondary's region; the data is the same (decision 0034).
+     */
+    static boolean coveredByAnotherMember(TerraformConfig config, Resource member) {
+        String global = member.string("global_cluster_identifier");
+        String region = config.regionOf(member);
+        return global != null && config.resources("aws_rds_cluster").stream()
+                .filter(other -> other != member && global.equals(other.string("global_cluster_identifier")))
+                .flatMap(other -> selecting(config, other).stream())
+                .map(s -> referenced(config, "aws_backup_plan", s.string("plan_id")))
+                .flatMap(Optional::stream)
+                .anyMatch(plan -> copiesElsewhere(config, plan) && copiesInto(config, plan, region));
+    }
+
     static void backupPlans(TerraformConfig config, Rule.Sink sink) {
         for (String type : List.of("aws_rds_cluster", "aws_dynamodb_table", "aws_s3_bucket")) {
             for (Resource store : config.resources(type)) {
                 if (selecting(config, store).isEmpty()) {
+                    if (type.equals("aws_rds_cluster") && coveredByAnotherMember(config, store)) {
+                        continue;
+                    }
                     sink.report(store, "no AWS Backup plan; add it to an aws_backup_selection (resources) of a plan "
-                            + "that copies to another region's vault");
+                            + "that copies to another region's vault (a global database's member: or back up "
+                            + "another member with a copy into this region)");
                     continue;
                 }
                 if (!backedUpElsewhere(config, store)) {
@@ -105,6 +126,15 @@ final class ProtectionRules {
                 .map(copy -> referenced(config, "aws_backup_vault", Json.string(copy, "destination_vault_arn")))
                 .flatMap(Optional::stream)
                 .anyMatch(vault -> !Objects.equals(config.regionOf(vault), config.regionOf(plan))));
+    }
+
+    /** Every rule of the plan copies into a vault in {@code region}. */
+    private static boolean copiesInto(TerraformConfig config, Resource plan, String region) {
+        List<JsonObject> rules = plan.blocks("rule");
+        return !rules.isEmpty() && rules.stream().allMatch(rule -> Json.blocks(rule.get("copy_action")).stream()
+                .map(copy -> referenced(config, "aws_backup_vault", Json.string(copy, "destination_vault_arn")))
+                .flatMap(Optional::stream)
+                .anyMatch(vault -> Objects.equals(config.regionOf(vault), region)));
     }
 
     static void backupVaults(TerraformConfig config, Rule.Sink sink) {

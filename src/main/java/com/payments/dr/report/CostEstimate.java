@@ -319,17 +319,20 @@ public final class CostEstimate {
                 + (health + probes) * wafRequest, wafRequest);
         fixed("AWS WAF", dr(), basis + 2 * (health + probes) + " /health and ?probe=standby calls",
                 acl + 2 * (health + probes) * wafRequest);
-        // every recovery point is kept in its own region and copied to the other: each cluster's
-        // volume twice; at idle the daily snapshots after the first add nothing (incremental)
-        double auroraCopies = 2 * 2 * IDLE_DB_STORAGE_GB * price("backup.auroraGbMonth");
-        double perPayment = 2 * 2 * (PAYMENT_ROW_BYTES / GIB * price("backup.auroraGbMonth")
-                + 2 * RECEIPT_BYTES / GIB * price("backup.s3GbMonth"))
-                + 2 * (PAYMENT_ROW_BYTES + 2 * RECEIPT_BYTES) / GIB * price("backup.crossRegionTransferGb");
-        linear("AWS Backup (daily, copied to the other region)", "both regions", "each region's cluster ("
-                + num(IDLE_DB_STORAGE_GB) + " GB idle), table replica and buckets in its vault for "
+        // every recovery point is kept in its own region and copied to the other: the primary cluster's
+        // volume twice (the DR cluster, a global secondary, is not backed up: its region holds the
+        // copies); at idle the daily snapshots after the first add nothing (incremental)
+        double auroraCopies = 2 * IDLE_DB_STORAGE_GB * price("backup.auroraGbMonth");
+        // per payment: its row in the primary's two vaults, one copy across; its receipt (in both
+        // buckets) in each bucket's two vaults, one copy across per bucket
+        double perPayment = 2 * PAYMENT_ROW_BYTES / GIB * price("backup.auroraGbMonth")
+                + 2 * 2 * RECEIPT_BYTES / GIB * price("backup.s3GbMonth")
+                + (PAYMENT_ROW_BYTES + 2 * RECEIPT_BYTES) / GIB * price("backup.crossRegionTransferGb");
+        linear("AWS Backup (daily, copied to the other region)", "both regions", "the primary cluster ("
+                + num(IDLE_DB_STORAGE_GB) + " GB idle), each region's table and buckets in its vault for "
                 + BackupVault.SOURCE_RETENTION_DAYS + " days and in the other region's; snapshots assumed"
-                + " incremental (a month's rows and receipts, in both buckets, stored four times and copied twice)",
-                auroraCopies, perPayment);
+                + " incremental (a month's rows stored twice and copied once; its receipts, in both buckets,"
+                + " stored twice and copied once per bucket)", auroraCopies, perPayment);
     }
 
     public List<Line> lines() {

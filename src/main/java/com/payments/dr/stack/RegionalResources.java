@@ -398,14 +398,22 @@ public abstract class RegionalResources extends Construct {
     }
 
     /**
-     * Backs up this region's database cluster, table (the DR replica in the DR region) and buckets
-     * every day, with a copy of each recovery point in {@code other}'s vault.
+     * Backs up this region's table (the DR replica in the DR region) and buckets every day, and in the
+     * primary region the database cluster, with a copy of each recovery point in {@code other}'s vault.
+     * The DR cluster is a global database's secondary: AWS documents no backup of one by AWS Backup
+     * (decision 0034), and the primary cluster's copies already land in the DR region's vault.
      */
     public final void addBackups(GlobalResources global, RegionalResources other) {
-        backupVault.backUp(List.of(database.clusterArn(), global.tableArn(region.region()), bucket.arn(),
-                bucket.logBucketArn()), other.backupVault);
+        List<String> stores = new java.util.ArrayList<>();
+        if (region.role() == com.payments.dr.naming.RegionRole.PRIMARY) {
+            stores.add(database.clusterArn());
+        }
+        stores.addAll(List.of(global.tableArn(region.region()), bucket.arn(), bucket.logBucketArn()));
+        backupVault.backUp(stores, other.backupVault);
         output("backup_vault_name", "AWS Backup vault of the " + region.role().label() + " region (copies of the"
                 + " other region's recovery points too)", backupVault.name());
+        output("backup_role_arn", "The role AWS Backup assumes in the " + region.role().label() + " region (its"
+                + " plan's, and an on-demand job's: docs/runbook.md)", backupVault.roleArn());
     }
 
     /**

@@ -231,8 +231,8 @@ final class Fixtures {
 
         resource(stack, "selection", "aws_backup_selection", primary, attrs("name", "backup-selection-dev",
                 "plan_id", ref(plan, "id"), "iam_role_arn", "arn:aws:iam::1:role/role-backup-dev",
-                "resources", List.of(ref(primaryCluster, "arn"), "${aws_rds_cluster.dr_cluster.arn}",
-                        "${aws_dynamodb_table.table.arn}", ref(source, "arn"), ref(target, "arn"),
+                // the DR cluster, a global secondary, is covered by the primary's copies into us-east-2
+                "resources", List.of(ref(primaryCluster, "arn"), "${aws_dynamodb_table.table.arn}", ref(source, "arn"), ref(target, "arn"),
                         ref(logBucket, "arn"), ref(drLogBucket, "arn"))));
 
         DataAwsIamPolicyDocument trust = document(stack, "trust", primary,
@@ -366,6 +366,11 @@ final class Fixtures {
                 "cluster_identifier", "aurora-primary-dev", "global_cluster_identifier", ref(global, "id"),
                 "deletion_protection", true));
         member.addOverride("lifecycle", Map.of("prevent_destroy", true));
+        // a second member whose primary (unsafe_cluster) is backed up nowhere: nothing covers it (in the
+        // primary's region, so that the global cluster still lacks a member in another region)
+        resource(stack, "uncovered_secondary", "aws_rds_cluster", primary, attrs("cluster_identifier", "aurora-dr-dev",
+                "global_cluster_identifier", ref(global, "id"), "iam_database_authentication_enabled", true,
+                "deletion_protection", true));
         resource(stack, "regional_cluster", "aws_rds_cluster", primary, attrs("cluster_identifier", "aurora-solo-dev",
                 "storage_encrypted", true, "backup_retention_period", 1, "skip_final_snapshot", true));
         resource(stack, "public_instance", "aws_rds_cluster_instance", primary, attrs("identifier", "aurora-1-dev",

@@ -98,6 +98,9 @@ class PolicyRulesTest {
         assertCaught("BACKUP-PLAN", "broken/unsafe_table", "no AWS Backup plan");
         assertCaught("BACKUP-PLAN", "broken/bare_bucket", "no AWS Backup plan");
         assertCaught("BACKUP-PLAN", "broken/regional_cluster", "keeps every copy in one region");
+        // a global secondary is covered only by another member's copies into its region (the compliant
+        // stack's DR cluster is; this one's primary is backed up nowhere)
+        assertCaught("BACKUP-PLAN", "broken/uncovered_secondary", "another member with a copy into this region");
         assertCaughtOnly("BACKUP-VAULT", "broken/local_vault");
         assertCaught("BACKUP-VAULT", "broken/local_vault", "set kms_key_arn");
         assertCaughtInProduction("BACKUP-VAULT", "broken/local_vault", "compliance mode (changeable_for_days)");

@@ -189,7 +189,7 @@ class ReadinessReportTest {
         assertEquals(a.markdown(), Files.readString(stack.resolve(ReadinessReport.MARKDOWN)));
         assertEquals(a.json(), Files.readString(stack.resolve(ReadinessReport.JSON)));
         JsonObject cost = JsonParser.parseString(a.json()).getAsJsonObject().getAsJsonObject("cost");
-        assertEquals("187.39", cost.get("idleUsd").toString());
+        assertEquals("187.18", cost.get("idleUsd").toString());
         assertEquals("200.00", cost.get("budgetUsd").toString());
         assertEquals("1", cost.get("paymentsPerSecond").toString());
         assertEquals(33, cost.getAsJsonArray("lines").size());
