@@ -15,7 +15,11 @@ import software.constructs.Construct;
 /**
  * The public zone's query log and DNSSEC signing, both where Route 53 requires them: in us-east-1
  * (the query log group, and the key-signing key's KMS key). The query log is encrypted with the
- * us-east-1 observability key and written by Route 53 under a resource policy scoped to this zone;
+ * us-east-1 observability key and written by Route 53 under a resource policy scoped to this zone:
+ * CloudWatch Logs encrypts whatever is ingested into the group under the key's statement for its own
+ * service principal, so Route 53 needs no grant on the key, only the resource policy (CloudWatch Logs
+ * User Guide, "Encrypt log data in CloudWatch Logs using AWS KMS"; Route 53 API Reference,
+ * CreateQueryLoggingConfig, which asks for the group and the policy in us-east-1 and nothing of KMS);
  * signing uses an ECC P-256 key that only Route 53's DNSSEC service may sign with, for this account.
  * The zone is validated by resolvers only once its parent holds the DS record (output
  * {@code dns_ds_record}); a derived, undelegated zone is signed but validated by no one.
