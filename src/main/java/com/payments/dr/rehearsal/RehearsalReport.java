@@ -36,12 +36,6 @@ public final class RehearsalReport {
                             Optional<JsonObject> secondPlan, Optional<JsonObject> destroyed,
                             Map<String, JsonObject> accountsAfterDestroy, List<String> guarded,
                             List<String> refused) {
-
-        public Documents(Optional<JsonObject> firstPlan, Optional<JsonObject> applied,
-                         Optional<JsonObject> secondPlan, Optional<JsonObject> destroyed,
-                         Map<String, JsonObject> accountsAfterDestroy) {
-            this(firstPlan, applied, secondPlan, destroyed, accountsAfterDestroy, List.of(), List.of());
-        }
     }
 
     /** plan -detailed-exitcode: 0 no changes, 2 changes; 1 (or anything else) is an error. */
