@@ -272,7 +272,8 @@ public final class Cli {
     public static java.util.function.Consumer<Path> afterSynth(DrConfig config, ReadinessReport readiness,
                                                              Report[] gate) {
         return written -> {
-            gate[0] = PolicyGate.evaluate(Synthesizer.readStack(written, DrStack.NAME), config.environmentSuffix());
+            gate[0] = PolicyGate.evaluate(Synthesizer.readStack(written, DrStack.NAME), config.environmentSuffix(),
+                    config.protection());
             if (!gate[0].passed()) {
                 throw new IllegalStateException("policy gate failed");
             }

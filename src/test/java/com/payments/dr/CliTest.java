@@ -99,7 +99,7 @@ class CliTest {
         // the advice about the CORS origin still reaches the user, as the last line on stdout
         assertEquals("note: ALLOWED_ORIGIN is not set: the deployed functions allow CORS only from http://localhost:3000"
                 + " (a developer's machine); set ALLOWED_ORIGIN (or allowedOrigin in cdktf.json) to the checkout page's"
-                + " origin (scheme://host[:port]) for any real environment (required once DNS_DOMAIN is set)",
+                + " origin (scheme://host[:port]) for any real environment (required once DNS_DOMAIN is set or PROTECTION=production)",
                 first.out().lines().reduce((a, b) -> b).orElseThrow());
         assertTrue(Files.isRegularFile(dir.resolve("cdktf.out/manifest.json")));
         assertEquals(0, second.code(), second.err());
@@ -268,7 +268,7 @@ class CliTest {
         assertTrue(Files.readString(dir.resolve("cdktf.out/stacks/payments-dr/dr-readiness.md"))
                 .contains("No drill recorded"));
         assertEquals("readiness report: dr-readiness.md, dr-readiness.json beside the stack; cost estimate idle"
-                + " $185.80/month (budget $200.00), at 1 payment(s)/s $265.45/month",
+                + " $195.18/month (budget $200.00), at 1 payment(s)/s $291.69/month",
                 first.out().lines().filter(l -> l.startsWith("readiness report: ")).findFirst().orElseThrow());
         assertTrue(Files.readString(dir.resolve("cdktf.out/stacks/payments-dr/dr-readiness.md"))
                 .contains("\n- `ALLOWED_ORIGIN` is `http://localhost:3000`, its development default: "), "the report repeats it");
@@ -280,7 +280,7 @@ class CliTest {
         Result over = run(Map.of("DR_DB_INSTANCES", "2"), "--outdir", outdir.toString());
         assertEquals(Cli.BAD_INPUT, over.code());
         assertEquals("", over.out());
-        assertEquals("error: estimated idle cost $229.60/month exceeds MONTHLY_BUDGET_USD=200 (largest: Aurora"
+        assertEquals("error: estimated idle cost $238.98/month exceeds MONTHLY_BUDGET_USD=200 (largest: Aurora"
                 + " Serverless v2 instances, primary us-east-1, $87.60); reduce the configuration or raise"
                 + " MONTHLY_BUDGET_USD explicitly\n", over.err());
         assertFalse(Files.exists(outdir));

@@ -10,10 +10,12 @@ import software.constructs.Construct;
 
 /**
  * The region's alert topic ({@code sns-alerts-<suffix>}): what operators hear about. Encrypted with
- * its own customer-managed key, because the AWS-managed SNS key cannot be shared with CloudWatch
- * alarms; published to only by CloudWatch alarms of this account and region, and by roles of this
- * account that were granted {@link #publishStatements()} (the ops notifier, which the EventBridge
- * rules invoke); TLS only.
+ * a customer-managed key, because the AWS-managed SNS key cannot be shared with CloudWatch alarms:
+ * the region's key for observability data, which also encrypts its log groups (one key for one class
+ * of data; the key's policy gives each service its own statement, so none gains a use it did not
+ * have with a key of its own). Published to only by CloudWatch alarms of this account and region,
+ * and by roles of this account that were granted {@link #publishStatements()} (the ops notifier,
+ * which the EventBridge rules invoke); TLS only.
  *
  * <p>No EventBridge rule targets the topic, so EventBridge may neither publish to it nor use its
  * key. A rule that should would need its own key statement for {@code events.amazonaws.com}
@@ -32,24 +34,34 @@ public final class AlertTopic extends Construct {
     private final SnsTopic topic;
     private final String topicArn;
 
-    public AlertTopic(Construct scope, String id, RegionContext region, Optional<String> email) {
-        super(scope, id);
-        String cloudwatch = "cloudwatch.amazonaws.com";
-        key = new EncryptionKey(this, "key", region, "alerts", "SNS alert topic encryption", List.of(
-                // alarms encrypt what they publish with the topic's key, as themselves
+    private static final String CLOUDWATCH = "cloudwatch.amazonaws.com";
+
+    /**
+     * The statements the topic's key needs: CloudWatch alarms of this account encrypt what they
+     * publish as themselves; the account's roles (the functions') only through SNS, and only if IAM
+     * lets them.
+     */
+    public static List<PolicyStatement> keyStatements(RegionContext region) {
+        return List.of(
                 Iam.statement("CloudWatchAlarmsInThisAccount", PUBLISH_KEY_ACTIONS)
-                        .principals(List.of(Iam.service(cloudwatch)))
+                        .principals(List.of(Iam.service(CLOUDWATCH)))
                         .resources(List.of("*"))
                         .condition(List.of(Iam.condition("StringEquals", "aws:SourceAccount", region.accountId())))
                         .build(),
-                // the account's roles (the functions') only through SNS, and only if IAM lets them
                 Iam.statement("AccountPrincipalsThroughSns", PUBLISH_KEY_ACTIONS)
                         .principals(List.of(Iam.aws("arn:" + region.partition() + ":iam::" + region.accountId() + ":root")))
                         .resources(List.of("*"))
                         .condition(List.of(
                                 Iam.condition("StringEquals", "kms:ViaService", "sns." + region.region() + ".amazonaws.com"),
                                 Iam.condition("StringEquals", "kms:CallerAccount", region.accountId())))
-                        .build()));
+                        .build());
+    }
+
+    /** @param key a key whose policy includes {@link #keyStatements} */
+    public AlertTopic(Construct scope, String id, RegionContext region, EncryptionKey key, Optional<String> email) {
+        super(scope, id);
+        String cloudwatch = CLOUDWATCH;
+        this.key = key;
         topic = SnsTopic.Builder.create(this, "topic")
                 .provider(region.provider())
                 .name(region.naming().name(ResourceType.SNS_TOPIC))

@@ -32,6 +32,8 @@ public final class AuroraCluster extends Construct {
     static final int PERFORMANCE_INSIGHTS_RETENTION_DAYS = 7;
     /** The RSA 2048 CA: supported by the JDK's TLS stack and valid into the 2060s. */
     static final String CA_CERTIFICATE = "rds-ca-rsa2048-g1";
+    /** A production cluster's final snapshot: {@code final-<cluster identifier>}. */
+    public static final String FINAL_SNAPSHOT_PREFIX = "final-";
 
     /** How the cluster joins the global database. */
     public sealed interface Membership permits Primary, Secondary {
@@ -56,6 +58,7 @@ public final class AuroraCluster extends Construct {
 
     private final List<RdsClusterInstance> instances = new ArrayList<>();
     private final Memo<String> clusterIdentifier;
+    private final Memo<String> clusterArn;
     private final Memo<String> clusterResourceId;
     private final Memo<String> writerEndpoint;
     private final Memo<String> readerEndpoint;
@@ -85,16 +88,17 @@ public final class AuroraCluster extends Construct {
                 .namePrefix(naming.name(ResourceType.DB_PARAMETER_GROUP, family.replace("aurora-postgresql", "pg")) + "-")
                 .family(family)
                 .description("TLS-only connections for " + clusterId)
-                .parameter(List.of(RdsClusterParameterGroupParameter.builder()
-                        .name("rds.force_ssl").value("1").build()))
+                .parameter(parameters())
                 .lifecycle(TerraformResourceLifecycle.builder().createBeforeDestroy(true).build())
                 .build();
 
         CloudwatchLogGroup logGroup = CloudwatchLogGroup.Builder.create(this, "log_group")
                 .provider(region.provider())
                 .name("/aws/rds/cluster/" + clusterId + "/postgresql")
-                .retentionInDays(props.logRetentionDays())
+                // the database's audit log (connections, DDL, slow statements): a year in production
+                .retentionInDays(region.protection().auditRetentionDays(props.logRetentionDays()))
                 .kmsKeyId(props.logsKey().arn())
+                .skipDestroy(region.retainLogs())
                 .build();
 
         // engine_version: the global cluster drives upgrades of its members (provider docs), and
@@ -123,8 +127,11 @@ public final class AuroraCluster extends Construct {
                 .enabledCloudwatchLogsExports(List.of("postgresql"))
                 .serverlessv2ScalingConfiguration(RdsClusterServerlessv2ScalingConfiguration.builder()
                         .minCapacity(settings.minAcu()).maxCapacity(settings.maxAcu()).build())
-                .deletionProtection(false)
-                .skipFinalSnapshot(true)
+                // production: a destroy or a mistaken replacement fails instead of deleting the
+                // database, and a deliberate deletion (protection off first) leaves a final snapshot
+                .deletionProtection(region.production())
+                .skipFinalSnapshot(!region.production())
+                .finalSnapshotIdentifier(region.production() ? FINAL_SNAPSHOT_PREFIX + clusterId : null)
                 .applyImmediately(true);
         if (props.membership() instanceof Primary primary) {
             // the password is read from the secret's current value: if the secret is ever
@@ -142,6 +149,7 @@ public final class AuroraCluster extends Construct {
                 .lifecycle(TerraformResourceLifecycle.builder().ignoreChanges(ignored).build())
                 .build();
         clusterIdentifier = Memo.of(cluster::getClusterIdentifier);
+        clusterArn = Memo.of(cluster::getArn);
         clusterResourceId = Memo.of(cluster::getClusterResourceId);
         writerEndpoint = Memo.of(cluster::getEndpoint);
         readerEndpoint = Memo.of(cluster::getReaderEndpoint);
@@ -178,6 +186,30 @@ public final class AuroraCluster extends Construct {
         }
     }
 
+    /** The slowest statement that is not logged: slower ones are, with their duration. */
+    static final int LOG_STATEMENTS_SLOWER_THAN_MS = 1000;
+
+    /**
+     * TLS only, and the audit trail PostgreSQL writes into the exported log: every connection and
+     * disconnection (who, from where, how long), every DDL statement (ALTER ROLE among them, which
+     * the rotation sends with a SCRAM verifier, never the password) and slow statements. Payment
+     * statements themselves are not logged: their parameters would put payment data in the log.
+     */
+    static List<RdsClusterParameterGroupParameter> parameters() {
+        return List.of(
+                parameter("rds.force_ssl", "1"),
+                parameter("log_connections", "1"),
+                parameter("log_disconnections", "1"),
+                parameter("log_statement", "ddl"),
+                parameter("log_min_duration_statement", Integer.toString(LOG_STATEMENTS_SLOWER_THAN_MS)),
+                // a slow statement's bind parameters (payment data) stay out of the log
+                parameter("log_parameter_max_length", "0"));
+    }
+
+    private static RdsClusterParameterGroupParameter parameter(String name, String value) {
+        return RdsClusterParameterGroupParameter.builder().name(name).value(value).build();
+    }
+
     public String clusterIdentifier() {
         return clusterIdentifier.get();
     }
@@ -185,6 +217,11 @@ public final class AuroraCluster extends Construct {
     /** The cluster's subnet group: where a restored snapshot goes beside it (the reconciliation). */
     public String subnetGroupName() {
         return subnetGroupName;
+    }
+
+    /** The cluster's ARN (what AWS Backup selects). */
+    public String clusterArn() {
+        return clusterArn.get();
     }
 
     /** The cluster's resource id ({@code cluster-…}), which IAM database authentication ARNs name. */

@@ -84,8 +84,8 @@ public final class DrDetection extends Construct {
                 HANDLER, MEMORY_MB, TIMEOUT_SECONDS, props.code(), props.logsKey(), props.dataKey(),
                 props.logRetentionDays(), environment,
                 List.of(JavaFunction.decryptEnvironment(region, props.dataKey())),
-                // outside the VPC: the endpoints it calls are public, and it needs no NAT
-                Optional.empty(), false)).function();
+                // outside the VPC: the endpoints it calls are public, and it needs no NAT; one run a minute
+                Optional.empty(), false, 1)).function();
         functionName = function.getFunctionName();
         String functionArn = function.getArn();
         // a run that failed is replaced by the next minute's: no retries, nothing older than a minute

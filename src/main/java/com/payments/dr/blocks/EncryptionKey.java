@@ -9,9 +9,12 @@ import java.util.List;
 import software.constructs.Construct;
 
 /**
- * A customer-managed KMS key for one purpose in one region: rotation on, the shortest deletion
- * window (the stack must be destroyable), an alias, and a key policy whose administration statement
- * lists its actions instead of {@code kms:*}. Callers add the statements that let services use it.
+ * A customer-managed KMS key for one purpose in one region: rotation on, an alias, and a key policy
+ * whose administration statement lists its actions instead of {@code kms:*}. Callers add the
+ * statements that let services use it. Destroyable, it goes with the stack after the shortest
+ * deletion window; in production it is never destroyed by Terraform ({@code prevent_destroy}: the
+ * retained log groups, final snapshots and backup copies it encrypts would become unreadable) and
+ * a scheduled deletion by hand waits the longest window.
  */
 public final class EncryptionKey extends Construct {
 
@@ -27,6 +30,9 @@ public final class EncryptionKey extends Construct {
     public static final List<String> USE_ACTIONS = List.of(
             "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey",
             "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo");
+
+    static final int DESTROYABLE_DELETION_WINDOW_DAYS = 7;
+    static final int PRODUCTION_DELETION_WINDOW_DAYS = 30;
 
     private final KmsKey key;
     private final String keyArn;
@@ -46,9 +52,12 @@ public final class EncryptionKey extends Construct {
                 .provider(region.provider())
                 .description(description + " (" + name + ")")
                 .enableKeyRotation(true)
-                .deletionWindowInDays(7)
+                .deletionWindowInDays(region.production() ? PRODUCTION_DELETION_WINDOW_DAYS
+                        : DESTROYABLE_DELETION_WINDOW_DAYS)
                 .policy(Iam.policy(statements))
                 .tags(Tags.name(name))
+                .lifecycle(region.production()
+                        ? com.hashicorp.cdktf.TerraformResourceLifecycle.builder().preventDestroy(true).build() : null)
                 .build();
         keyArn = key.getArn();
         keyKeyId = key.getKeyId();

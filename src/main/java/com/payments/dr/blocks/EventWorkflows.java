@@ -102,6 +102,15 @@ public final class EventWorkflows extends Construct {
     private final DeadLetterQueue opsDlq;
     private final PipesPipe pipe;
 
+    /**
+     * Receipts at once: a throttled asynchronous event waits in Lambda's queue and is retried, so the
+     * cap only paces receipts (100 ms each: 100 a second) and keeps a burst from taking the account's
+     * concurrency from the payment function.
+     */
+    public static final int RECEIPT_CONCURRENCY = 10;
+    /** Operations events come one failover at a time. */
+    public static final int OPS_NOTIFIER_CONCURRENCY = 2;
+
     public EventWorkflows(Construct scope, String id, Props props) {
         super(scope, id);
         this.props = props;
@@ -117,7 +126,8 @@ public final class EventWorkflows extends Construct {
 
         receipt = function("receipt", "receipt", RECEIPT_HANDLER, "Writes payment receipts to the region's bucket",
                 Map.of("RECEIPT_BUCKET", props.bucketName()), paymentDlq, List.of(
-                        Iam.allow("WriteReceipts", List.of("s3:PutObject"), List.of(props.bucketArn() + "/receipts/*"))));
+                        Iam.allow("WriteReceipts", List.of("s3:PutObject"), List.of(props.bucketArn() + "/receipts/*"))),
+                RECEIPT_CONCURRENCY);
         List<PolicyStatement> notifierPermissions = new ArrayList<>(props.alerts().publishStatements(""));
         notifierPermissions.add(Iam.allow("FindTheWriter", List.of("rds:DescribeGlobalClusters"),
                 List.of("arn:" + region.partition() + ":rds::" + region.accountId() + ":global-cluster:"
@@ -126,7 +136,7 @@ public final class EventWorkflows extends Construct {
         notifierEnvironment.put("ALERTS_TOPIC_ARN", props.alerts().arn());
         notifierEnvironment.put("GLOBAL_CLUSTER_ID", props.globalClusterId());
         notifier = function("ops_notifier", "ops-notifier", OPS_HANDLER, "Turns operations events into alert messages",
-                notifierEnvironment, opsDlq, notifierPermissions);
+                notifierEnvironment, opsDlq, notifierPermissions, OPS_NOTIFIER_CONCURRENCY);
 
         pipe = paymentPipe(region);
 
@@ -174,7 +184,7 @@ public final class EventWorkflows extends Construct {
 
     private WorkflowFunction function(String id, String qualifier, String handler, String description,
                                       Map<String, String> environment, DeadLetterQueue dlq,
-                                      List<PolicyStatement> permissions) {
+                                      List<PolicyStatement> permissions, int reservedConcurrency) {
         RegionContext region = props.region();
         List<PolicyStatement> statements = new ArrayList<>();
         // Lambda sends events that failed every retry to the on-failure destination as the function
@@ -186,7 +196,7 @@ public final class EventWorkflows extends Construct {
                 description + " (" + region.role().label() + " region)", handler, MEMORY_MB, TIMEOUT_SECONDS,
                 props.code(), props.logsKey(), props.dataKey(), props.logRetentionDays(), environment, statements,
                 // outside the VPC (see the class comment): S3, SNS and RDS need no NAT or endpoints
-                Optional.empty(), false)).function();
+                Optional.empty(), false, reservedConcurrency)).function();
         WorkflowFunction workflowFunction = new WorkflowFunction(function.getFunctionName(), function.getArn());
         LambdaFunctionEventInvokeConfig.Builder.create(this, id + "_async")
                 .provider(region.provider())

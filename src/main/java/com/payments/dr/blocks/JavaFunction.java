@@ -4,6 +4,7 @@ import com.hashicorp.cdktf.providers.aws.cloudwatch_log_group.CloudwatchLogGroup
 import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunction;
 import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunctionEnvironment;
 import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunctionSnapStart;
+import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunctionTracingConfig;
 import com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunctionVpcConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,12 +66,15 @@ public final class JavaFunction {
      * @param vpc          the function's place in the VPC, or empty for a function outside it
      * @param snapStart    publish a version on every change and snapshot it (SnapStart); off for a
      *                     function nobody waits on
+     * @param reservedConcurrency the executions reserved for the function, which are also its cap:
+     *                     it can neither starve the account's other functions nor open more
+     *                     connections than its budget
      */
     public record Props(RegionContext region, Ids ids, String name, String roleQualifier, String description,
                         String handler, int memoryMb, int timeoutSeconds, FunctionPackage code,
                         EncryptionKey logsKey, EncryptionKey dataKey, int logRetentionDays,
                         Map<String, String> environment, List<PolicyStatement> permissions, Optional<Vpc> vpc,
-                        boolean snapStart) {
+                        boolean snapStart, int reservedConcurrency) {
     }
 
     private final LambdaFunction function;
@@ -85,6 +89,7 @@ public final class JavaFunction {
                 .name("/aws/lambda/" + props.name())
                 .retentionInDays(props.logRetentionDays())
                 .kmsKeyId(props.logsKey().arn())
+                .skipDestroy(region.retainLogs())
                 .build();
         List<PolicyStatement> permissions = new ArrayList<>();
         permissions.add(Iam.allow("WriteLogs", List.of("logs:CreateLogStream", "logs:PutLogEvents"),
@@ -97,6 +102,9 @@ public final class JavaFunction {
                     "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces",
                     "ec2:DescribeSubnets", "ec2:UnassignPrivateIpAddresses"), List.of("*")));
         }
+        // active tracing: Lambda sends the function's segments (X-Ray has no resource-level scoping)
+        permissions.add(Iam.allow("WriteTraces", List.of("xray:PutTelemetryRecords", "xray:PutTraceSegments"),
+                List.of("*")));
         permissions.addAll(props.permissions());
         role = Iam.serviceRole(scope, ids.role(), region, props.roleQualifier(), "lambda.amazonaws.com",
                 permissions);
@@ -117,6 +125,9 @@ public final class JavaFunction {
                 .environment(LambdaFunctionEnvironment.builder().variables(props.environment()).build())
                 // the region's customer-managed key instead of aws/lambda (Checkov CKV_AWS_173)
                 .kmsKeyArn(props.dataKey().arn())
+                // sampled as its caller decided (API Gateway's sampling rules); on its own, Lambda's rate
+                .tracingConfig(LambdaFunctionTracingConfig.builder().mode("Active").build())
+                .reservedConcurrentExecutions(props.reservedConcurrency())
                 // ENIs are created with the role's permissions, and logs must land in the managed group
                 .dependsOn(List.of(logGroup, role.policy()));
         props.vpc().ifPresent(vpc -> builder

@@ -61,7 +61,7 @@ public final class MerchantKeySecrets extends Construct {
                     .description("API key of merchant " + key.merchant() + " (generation " + key.generation()
                             + "), the same value in both regions' APIs")
                     .kmsKeyId(homeKeyArn)
-                    .recoveryWindowInDays(0)
+                    .recoveryWindowInDays(home.production() ? 30 : 0)
                     .replica(List.of(SecretsmanagerSecretReplica.builder()
                             .region(replica.region())
                             .kmsKeyId(replicaKeyArn)

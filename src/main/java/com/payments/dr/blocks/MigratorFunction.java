@@ -77,6 +77,9 @@ public final class MigratorFunction extends Construct {
     private final String functionName;
     private final TerraformResource invocation;
 
+    /** One migration (or rotation step) at a time: the schema owner's work is never parallel. */
+    public static final int RESERVED_CONCURRENCY = 1;
+
     public MigratorFunction(Construct scope, String id, Props props) {
         super(scope, id);
         RegionContext region = props.region();
@@ -89,8 +92,9 @@ public final class MigratorFunction extends Construct {
                         JavaFunction.decryptEnvironment(region, props.dataKey()),
                         Iam.allow("ReadAcknowledgementRecords", TABLE_ACTIONS, List.of(props.tableArn()))),
                 Optional.of(new JavaFunction.Vpc(props.network(), props.network().migratorSecurityGroupId())),
-                // invoked once per deploy: no versions, no SnapStart, no reserved anything
-                false));
+                // invoked once per deploy and per rotation step: no versions, no SnapStart; one at a
+                // time, on one of the database's connections
+                false, RESERVED_CONCURRENCY));
         function = javaFunction.function();
         functionName = function.getFunctionName();
 
@@ -118,6 +122,11 @@ public final class MigratorFunction extends Construct {
 
     public String functionName() {
         return functionName;
+    }
+
+    /** The deployment's invocation: the schema exists (and the owner's password works) once it ran. */
+    public TerraformResource invocation() {
+        return invocation;
     }
 
     public String functionArn() {

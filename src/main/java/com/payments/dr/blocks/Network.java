@@ -337,6 +337,7 @@ public final class Network extends Construct {
                 .name(logGroupName)
                 .retentionInDays(props.logRetentionDays())
                 .kmsKeyId(props.logsKey().arn())
+                .skipDestroy(props.region().retainLogs())
                 .build()
                 .getArn();
         Iam.ServiceRole role = Iam.serviceRole(this, "flow_log_role", region, "vpc-flow-logs",

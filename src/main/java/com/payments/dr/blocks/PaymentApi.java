@@ -22,6 +22,7 @@ import com.hashicorp.cdktf.providers.aws.api_gateway_rest_api.ApiGatewayRestApi;
 import com.hashicorp.cdktf.providers.aws.api_gateway_rest_api.ApiGatewayRestApiEndpointConfiguration;
 import com.hashicorp.cdktf.providers.aws.api_gateway_stage.ApiGatewayStage;
 import com.hashicorp.cdktf.providers.aws.api_gateway_stage.ApiGatewayStageAccessLogSettings;
+import com.hashicorp.cdktf.providers.aws.xray_sampling_rule.XraySamplingRule;
 import com.hashicorp.cdktf.providers.aws.api_gateway_usage_plan.ApiGatewayUsagePlan;
 import com.hashicorp.cdktf.providers.aws.api_gateway_usage_plan.ApiGatewayUsagePlanApiStages;
 import com.hashicorp.cdktf.providers.aws.api_gateway_usage_plan.ApiGatewayUsagePlanQuotaSettings;
@@ -106,6 +107,9 @@ public final class PaymentApi extends Construct {
                         String allowedOrigin, List<String> currencies, Map<String, String> apiKeyIds) {
     }
 
+    /** Before X-Ray's default rule (priority 10000): /health is never sampled. */
+    static final int HEALTH_SAMPLING_PRIORITY = 100;
+    private final String stageArn;
     private final Props props;
     private final ApiGatewayRestApi api;
     private final String apiId;
@@ -213,8 +217,7 @@ public final class PaymentApi extends Construct {
                 .provider(region.provider())
                 .restApiId(apiId)
                 .responseType(type)
-                .responseParameters(Map.of("gatewayresponse.header.Access-Control-Allow-Origin",
-                        quoted(props.allowedOrigin()), "gatewayresponse.header.Vary", quoted("Origin")))
+                .responseParameters(responseHeaders(type, props.allowedOrigin()))
                 .responseTemplates(Map.of("application/json", template))
                 .build()));
 
@@ -234,8 +237,10 @@ public final class PaymentApi extends Construct {
         CloudwatchLogGroup accessLogs = CloudwatchLogGroup.Builder.create(this, "access_log_group")
                 .provider(region.provider())
                 .name("/aws/apigateway/" + name + "/access")
-                .retentionInDays(props.logRetentionDays())
+                // the audit trail of every call: a year in production (PCI DSS 10.5.1)
+                .retentionInDays(region.protection().auditRetentionDays(props.logRetentionDays()))
                 .kmsKeyId(props.logsKey().arn())
+                .skipDestroy(region.retainLogs())
                 .build();
         // API Gateway writes execution logs to a group of this fixed name, creating it (unencrypted,
         // kept forever, outside the stack) unless it exists before the stage logs anything
@@ -244,6 +249,7 @@ public final class PaymentApi extends Construct {
                 .name("API-Gateway-Execution-Logs_" + apiId + "/" + stageName)
                 .retentionInDays(props.logRetentionDays())
                 .kmsKeyId(props.logsKey().arn())
+                .skipDestroy(region.retainLogs())
                 .build();
         ApiGatewayStage stage = ApiGatewayStage.Builder.create(this, "stage")
                 .provider(region.provider())
@@ -259,6 +265,24 @@ public final class PaymentApi extends Construct {
                 .dependsOn(concat(loggingReady, List.of(executionLogs)))
                 .build();
         deployedStageName = stage.getStageName();
+        stageArn = stage.getArn();
+        // X-Ray samples the stage's requests by the account's sampling rules: this one keeps /health
+        // (Route 53's checkers and the DR probe, every few seconds) out of the traces, where it
+        // would cost more than all the payments at idle and show nothing a payment trace does not
+        XraySamplingRule.Builder.create(this, "health_sampling")
+                .provider(region.provider())
+                .ruleName(region.naming().name(ResourceType.XRAY_SAMPLING_RULE))
+                .priority(HEALTH_SAMPLING_PRIORITY)
+                .version(1)
+                .reservoirSize(0)
+                .fixedRate(0)
+                .serviceName(name + "/*")
+                .serviceType("AWS::ApiGateway::Stage")
+                .host("*")
+                .httpMethod("GET")
+                .urlPath("*/health")
+                .resourceArn("*")
+                .build();
         invokeUrl = Memo.of(stage::getInvokeUrl);
         // the stage's capacity: every caller of a method together (API Gateway applies it per method)
         ApiGatewayMethodSettings all = methodSettings(region, "all_settings", "*/*", true,
@@ -467,6 +491,19 @@ public final class PaymentApi extends Construct {
         return types;
     }
 
+    /** A throttled client is told when to come back: API Gateway's token bucket refills every second. */
+    static final int THROTTLED_RETRY_AFTER_SECONDS = 1;
+
+    private static Map<String, String> responseHeaders(String type, String allowedOrigin) {
+        Map<String, String> headers = new TreeMap<>();
+        headers.put("gatewayresponse.header.Access-Control-Allow-Origin", quoted(allowedOrigin));
+        headers.put("gatewayresponse.header.Vary", quoted("Origin"));
+        if (type.equals("THROTTLED")) {
+            headers.put("gatewayresponse.header.Retry-After", quoted(Integer.toString(THROTTLED_RETRY_AFTER_SECONDS)));
+        }
+        return headers;
+    }
+
     private static Map<String, String> gatewayResponses() {
         Map<String, String> responses = new TreeMap<>();
         String message = "\"message\": $context.error.messageString";
@@ -515,6 +552,11 @@ public final class PaymentApi extends Construct {
 
     private static String capitalized(String path) {
         return Character.toUpperCase(path.charAt(0)) + path.substring(1);
+    }
+
+    /** The stage's ARN (what a web ACL is associated with). */
+    public String stageArn() {
+        return stageArn;
     }
 
     public String id() {

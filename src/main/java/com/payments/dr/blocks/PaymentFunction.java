@@ -49,11 +49,15 @@ public final class PaymentFunction extends Construct {
      * @param environment the function's settings (see {@code FunctionConfig})
      * @param databaseUserArn the {@code rds-db:dbuser} ARN of the application role in this region's
      *                        cluster, for IAM database authentication
+     * @param reservedConcurrency its cap, from the cluster's connection budget
+     *                        ({@code Watchlist.paymentConcurrency}): past it Lambda refuses the
+     *                        invocation and API Gateway answers 500
      * @param more        what else the function does (the acknowledgement mirror's writes)
      */
     public record Props(RegionContext region, FunctionPackage code, Network network, EncryptionKey logsKey,
                         EncryptionKey dataKey, int logRetentionDays, String tableName,
-                        Map<String, String> environment, String databaseUserArn, List<PolicyStatement> more) {
+                        Map<String, String> environment, String databaseUserArn, int reservedConcurrency,
+                        List<PolicyStatement> more) {
     }
 
     private final LambdaFunction function;
@@ -82,7 +86,7 @@ public final class PaymentFunction extends Construct {
                 props.logRetentionDays(), props.environment(), permissions,
                 Optional.of(new JavaFunction.Vpc(props.network(), props.network().functionSecurityGroupId())),
                 // the DR copy starts cold on failover day
-                true));
+                true, props.reservedConcurrency()));
         function = javaFunction.function();
         roleArn = javaFunction.role().arn();
         functionName = function.getFunctionName();

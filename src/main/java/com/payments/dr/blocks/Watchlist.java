@@ -30,8 +30,8 @@ public final class Watchlist {
     /** With a minimum capacity of 0.5 ACU (or 0), PostgreSQL's max_connections is capped at 2000. */
     static final long MAX_CONNECTIONS_AT_LOW_MIN_ACU = 2000;
     /**
-     * Lambda's default concurrency quota per account and region. The payment function reserves
-     * none, so it shares this pool with the account's other functions.
+     * Lambda's default concurrency quota per account and region, from which the stack's functions
+     * reserve theirs ({@link #paymentConcurrency}).
      */
     static final int LAMBDA_ACCOUNT_CONCURRENCY = 1000;
     /** 5XX share of requests that alarms: one in twenty payments failing server-side. */
@@ -227,9 +227,31 @@ public final class Watchlist {
         return Math.min(limit, (long) Math.floor(connections));
     }
 
-    /** Concurrent executions that alarm: near the account's concurrency or the database's connections. */
+    /** Concurrent executions that alarm: near the payment function's reserved (and maximum) concurrency. */
     static long concurrencyThreshold(double minAcu, double maxAcu) {
-        return (long) Math.floor(Math.min(LAMBDA_ACCOUNT_CONCURRENCY, maxConnections(minAcu, maxAcu)) * NEAR_MAX);
+        return (long) Math.floor(paymentConcurrency(minAcu, maxAcu) * NEAR_MAX);
+    }
+
+    /**
+     * The share of max_connections the payment function may hold: the rest is for RDS's own
+     * sessions, the schema migrator and an operator's psql.
+     */
+    static final double CONNECTION_SHARE = 0.9;
+    /** Lambda keeps at least this much of the account's concurrency unreserved. */
+    static final int UNRESERVED_MINIMUM = 100;
+    /** What the region's other functions reserve (migrator, receipts, ops notifier, probe, rotation). */
+    static final int OTHER_RESERVATIONS = MigratorFunction.RESERVED_CONCURRENCY + EventWorkflows.RECEIPT_CONCURRENCY
+            + EventWorkflows.OPS_NOTIFIER_CONCURRENCY + 1 + 1;
+
+    /**
+     * The payment function's reserved concurrency, which is also its cap: each execution holds at
+     * most one connection to its region's cluster, so it is {@link #CONNECTION_SHARE} of
+     * max_connections at AURORA_MAX_ACU, and never more than the account's default quota (1000)
+     * leaves after Lambda's unreserved minimum and the other functions' reservations.
+     */
+    public static int paymentConcurrency(double minAcu, double maxAcu) {
+        long budget = (long) Math.floor(maxConnections(minAcu, maxAcu) * CONNECTION_SHARE);
+        return (int) Math.min(budget, LAMBDA_ACCOUNT_CONCURRENCY - UNRESERVED_MINIMUM - OTHER_RESERVATIONS);
     }
 
     private void add(String key, String title, String namespace, String metric, Map<String, String> dimensions,

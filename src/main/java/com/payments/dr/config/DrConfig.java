@@ -31,7 +31,7 @@ public record DrConfig(
         HealthCheckSettings healthChecks,
         CostSettings cost,
         boolean customDomains,
-        boolean ackMirror) {
+        boolean ackMirror, Protection protection) {
 
     /** Retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
     public static final Set<Integer> LOG_RETENTION_VALUES = Set.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180,
@@ -260,7 +260,7 @@ public record DrConfig(
                             List.of(values.get(Setting.HEALTH_CHECK_REGIONS).split(",", -1))),
                     new CostSettings(decimal(Setting.MONTHLY_BUDGET_USD), decimal(Setting.COST_PAYMENTS_PER_SECOND)),
                     customDomains(optional(Setting.DNS_DOMAIN).isPresent()),
-                    bool(Setting.ACK_MIRROR));
+                    bool(Setting.ACK_MIRROR), Protection.parse(values.get(Setting.PROTECTION)));
         }
 
         /** {@code auto}: custom domains exactly when the operator owns the domain (DNS_DOMAIN). */

@@ -12,14 +12,17 @@ import java.util.function.Function;
  * configuration synthesizes; the synth names the settings on stdout (the cdktf CLI shows every stderr
  * line as an {@code [ERROR]}) and the readiness report lists the development defaults it deploys.
  * <p>
- * The one place to extend: what else makes an environment real (a protection profile, say) is one
- * more {@link Marker} in {@link #MARKERS}; a setting a real environment must choose, one more
+ * The one place to extend: what else makes an environment real is one more {@link Marker} in
+ * {@link #MARKERS} (a real domain, the production profile); a setting a real environment must choose, one more
  * {@link Required} in {@link #REQUIRED}.
  */
 public final class RealEnvironment {
 
-    /** A setting whose value, when {@code value} gives one, makes the configuration a real environment. */
-    public record Marker(Setting setting, Function<DrConfig, Optional<String>> value, String meaning) {
+    /**
+     * A setting whose value, when {@code value} gives one, makes the configuration a real environment;
+     * {@code when} says it in a few words ("DNS_DOMAIN is set").
+     */
+    public record Marker(Setting setting, Function<DrConfig, Optional<String>> value, String meaning, String when) {
     }
 
     /** A setting a real environment must set, what it deploys and what its default would mean. */
@@ -32,7 +35,11 @@ public final class RealEnvironment {
     }
 
     static final List<Marker> MARKERS = List.of(
-            new Marker(Setting.DNS_DOMAIN, DrConfig::dnsDomain, "a real domain means a real environment"));
+            new Marker(Setting.DNS_DOMAIN, DrConfig::dnsDomain, "a real domain means a real environment",
+                    "DNS_DOMAIN is set"),
+            new Marker(Setting.PROTECTION, config -> config.protection().production()
+                    ? Optional.of(config.protection().value()) : Optional.empty(),
+                    "the production profile is a real environment", "PROTECTION=production"));
 
     static final List<Required> REQUIRED = List.of(
             new Required(Setting.ALLOWED_ORIGIN, config -> config.function().allowedOrigin(),
@@ -72,9 +79,9 @@ public final class RealEnvironment {
                 .toList();
     }
 
-    /** When the required settings are required: "DNS_DOMAIN is set" (or the next marker). */
+    /** When the required settings are required: "DNS_DOMAIN is set or PROTECTION=production". */
     public static String requiredWhen() {
-        return String.join(" or ", MARKERS.stream().map(m -> m.setting().envVar() + " is set").toList());
+        return String.join(" or ", MARKERS.stream().map(Marker::when).toList());
     }
 
     /** The required settings {@code config} leaves at their development defaults, for the readiness report. */

@@ -79,6 +79,10 @@ public enum Setting {
             "auto (true with DNS_DOMAIN, else false), true or false: an ACM certificate and a regional API Gateway"
                     + " custom domain per region, and api.<zone> as alias failover records (needs a delegated zone:"
                     + " ACM validates through it)"),
+    PROTECTION("protection", "destroyable",
+            "destroyable (everything goes with destroy; for development) or production (deletion protection, final"
+                    + " snapshots, retained buckets, logs and keys, a locked backup vault, a year of audit logs; a real"
+                    + " environment)"),
     MERCHANTS("merchants", "smoke-test",
             "1 to " + MerchantKey.MAX_KEYS + " comma-separated merchant[:generation] entries: merchant ids of 1-"
                     + MerchantKey.MAX_MERCHANT_LENGTH + " lowercase letters, digits and hyphens (starting with a letter"

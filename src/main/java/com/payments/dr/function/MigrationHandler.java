@@ -29,6 +29,12 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * region that took over, with the same credentials. Any failure is thrown, so Lambda reports a
  * {@code FunctionError} and the deployment (or the operator) that invoked it sees it. The payload
  * is never logged nor echoed, not even in an error.
+ * <p>
+ * It also carries out the database's part of the master secret's rotation (the rotation function,
+ * outside the VPC, invokes it): {@code {"owner": <current>, "rotate_to": <pending>}} logs in with
+ * the current credentials and sets the pending password, sent as a SCRAM verifier computed here so
+ * that neither the statement log ({@code log_statement = ddl}) nor the server ever sees the
+ * password itself; {@code {"owner": <pending>, "check": true}} only logs in.
  */
 public final class MigrationHandler implements RequestStreamHandler {
 
@@ -115,13 +121,17 @@ public final class MigrationHandler implements RequestStreamHandler {
         String payload = new String(input.readAllBytes(), StandardCharsets.UTF_8);
         DbCredentials credentials = ownerCredentials(payload);
         // a JSON object with the owner's credentials, or ownerCredentials has refused it
-        JsonObject event = JsonParser.parseString(payload).getAsJsonObject();
+        JsonObject request = JsonParser.parseString(payload).getAsJsonObject();
         JsonObject result;
-        if (event.has("action") && "reconcile".equals(event.get("action").getAsString())) {
-            result = wired.reconcile(event, credentials);
-        } else if (event.has("action")) {
-            throw new IllegalArgumentException("unknown action " + event.get("action") + ": none (migrate) or"
+        if (request.has("action") && "reconcile".equals(request.get("action").getAsString())) {
+            result = wired.reconcile(request, credentials);
+        } else if (request.has("action")) {
+            throw new IllegalArgumentException("unknown action " + request.get("action") + ": none (migrate) or"
                     + " \"reconcile\"");
+        } else if (request.has("rotate_to")) {
+            result = wired.setPassword(credentials, credentials(request, "rotate_to"));
+        } else if (request.has("check")) {
+            result = wired.check(credentials);
         } else {
             result = wired.migrate(credentials);
         }
@@ -174,6 +184,61 @@ public final class MigrationHandler implements RequestStreamHandler {
             table = FunctionRuntime.dynamoClient(config, FunctionRuntime.lambdaCredentials(), List.of());
         }
         return table;
+    }
+
+    /** The credentials under {@code key}, in the secret's format; a bad entry fails without its content. */
+    static DbCredentials credentials(JsonObject request, String key) {
+        JsonObject renamed = new JsonObject();
+        renamed.add("owner", request.get(key));
+        try {
+            return ownerCredentials(renamed.toString());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("a rotation step sends the pending credentials under " + key
+                    + ", in the master secret's format");
+        }
+    }
+
+    /** The password of PostgreSQL's authentication failure: the login was refused. */
+    static final String INVALID_PASSWORD = "28P01";
+
+    /**
+     * The rotation's setSecret step: the owner's password becomes {@code pending}'s. Repeating it is
+     * harmless (Secrets Manager retries a step): when the current password is refused and the
+     * pending one is accepted, the step is already done.
+     */
+    JsonObject setPassword(DbCredentials current, DbCredentials pending) {
+        if (!pending.username().equals(current.username())) {
+            throw new IllegalArgumentException("a rotation changes the owner's password, not the owner");
+        }
+        JsonObject result = new JsonObject();
+        try (Connection c = connect(config, current)) {
+            c.unwrap(org.postgresql.PGConnection.class).alterUserPassword(current.username(),
+                    pending.password().toCharArray(), "scram-sha-256");
+            result.addProperty("result", "password_set");
+        } catch (SQLException e) {
+            if (!INVALID_PASSWORD.equals(e.getSQLState())) {
+                Log.error("rotation_failed", "step", "set", "state", String.valueOf(e.getSQLState()));
+                throw new IllegalStateException("password change failed: database error " + e.getSQLState(), e);
+            }
+            check(pending);
+            result.addProperty("result", "password_already_set");
+        }
+        Log.info("rotation_step", "step", "set", "result", result.get("result").getAsString());
+        return result;
+    }
+
+    /** The rotation's testSecret step: {@code credentials} log in. */
+    JsonObject check(DbCredentials credentials) {
+        try (Connection c = connect(config, credentials); java.sql.Statement s = c.createStatement()) {
+            s.execute("SELECT 1");
+            JsonObject result = new JsonObject();
+            result.addProperty("result", "login_ok");
+            Log.info("rotation_step", "step", "test", "result", "login_ok");
+            return result;
+        } catch (SQLException e) {
+            Log.error("rotation_failed", "step", "test", "state", String.valueOf(e.getSQLState()));
+            throw new IllegalStateException("login failed: database error " + e.getSQLState(), e);
+        }
     }
 
     /**

@@ -55,7 +55,22 @@ public enum ResourceType {
     /** Route 53 health checks have no name; this is their Name tag. */
     HEALTH_CHECK("healthcheck-api", NameScope.GLOBAL, 256, 7),
     /** Dashboards are global to the account (their names: letters, digits, - and _). */
-    DASHBOARD("dashboard-payments-dr", NameScope.GLOBAL, 255, 0);
+    DASHBOARD("dashboard-payments-dr", NameScope.GLOBAL, 255, 0),
+    /** AWS Backup vault, plan and selection names: up to 50 characters. */
+    BACKUP_VAULT("backup-vault", NameScope.REGIONAL, 50, 0),
+    BACKUP_PLAN("backup-plan", NameScope.REGIONAL, 50, 0),
+    BACKUP_SELECTION("backup-selection", NameScope.REGIONAL, 50, 0),
+    /** The server access logs of the region's bucket; the qualifier is the account id. */
+    S3_LOG_BUCKET("s3-logs", NameScope.ACCOUNT, 63, 12,
+            List.of("xn--", "sthree-", "amzn-s3-demo-"),
+            List.of("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")),
+    WAF_WEB_ACL("waf-payments", NameScope.REGIONAL, 128, 0),
+    /** AWS WAF logs only to log groups whose names start with {@code aws-waf-logs-}. */
+    WAF_LOG_GROUP("aws-waf-logs-payments", NameScope.REGIONAL, 512, 0),
+    /** X-Ray sampling rule names take 32 characters: the shortest prefix leaves room for the longest suffix. */
+    XRAY_SAMPLING_RULE("x", NameScope.REGIONAL, 32, 0),
+    /** Route 53 query logs of the zone (in us-east-1). */
+    DNS_QUERY_LOG_GROUP("/aws/route53/queries", NameScope.GLOBAL, 512, 0);
 
     /** The longest region role label, which ACCOUNT-scoped names may carry. */
     static final int MAX_ROLE_LENGTH = java.util.Arrays.stream(RegionRole.values())

@@ -29,7 +29,7 @@ final class ConventionRules {
      */
     static final Set<String> NOT_A_NAME = Set.of("aws_lambda_alias.name", "aws_api_gateway_model.name",
             "aws_api_gateway_request_validator.name", "aws_api_gateway_authorizer.name", "aws_apigatewayv2_stage.name",
-            "aws_route53_zone.name", "aws_route53_record.name");
+            "aws_route53_zone.name", "aws_route53_record.name", "aws_route53_key_signing_key.name");
 
     /** Types whose tags do not come from the provider's default_tags, and how they get them instead. */
     static final Map<String, String> NOT_INHERITING = Map.of(

@@ -1,6 +1,7 @@
 package com.payments.dr.policy;
 
 import com.google.gson.JsonObject;
+import com.payments.dr.config.Protection;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,13 +17,24 @@ public final class PolicyGate {
     private PolicyGate() {
     }
 
-    /** The project's rule pack and waivers over one stack's synthesized JSON. */
+    /** The project's rule pack and waivers over one stack's synthesized JSON (the default profile). */
     public static Report evaluate(JsonObject terraform, String suffix) {
-        return evaluate(terraform, suffix, RulePack.ALL, Waivers.ALL);
+        return evaluate(terraform, suffix, Protection.DESTROYABLE);
+    }
+
+    /** The project's rule pack and the waivers of {@code protection} over one stack's synthesized JSON. */
+    public static Report evaluate(JsonObject terraform, String suffix, Protection protection) {
+        return evaluate(terraform, suffix, protection, RulePack.ALL, Waivers.ALL);
     }
 
     public static Report evaluate(JsonObject terraform, String suffix, List<Rule> rules, List<Waiver> waivers) {
-        TerraformConfig config = new TerraformConfig(terraform, suffix);
+        return evaluate(terraform, suffix, Protection.DESTROYABLE, rules, waivers);
+    }
+
+    public static Report evaluate(JsonObject terraform, String suffix, Protection protection, List<Rule> rules,
+                                  List<Waiver> allWaivers) {
+        TerraformConfig config = new TerraformConfig(terraform, suffix, protection);
+        List<Waiver> waivers = allWaivers.stream().filter(w -> w.appliesTo(protection)).toList();
         List<Finding> errors = new ArrayList<>();
         List<Finding> warnings = new ArrayList<>();
         List<Report.Waived> waived = new ArrayList<>();

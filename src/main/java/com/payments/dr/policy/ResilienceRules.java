@@ -24,11 +24,11 @@ final class ResilienceRules {
                         ResilienceRules::backups),
                 new Rule("DR-CROSS-REGION-COPY", Severity.ERROR, "CKV_AWS_144 (S3); project rule for the other tiers",
                         "every stateful tier has a copy in another region: global cluster with a secondary, "
-                                + "table replica, bucket replication, secret replica",
+                                + "table replica, bucket replication (or a backup copied there), secret replica",
                         ResilienceRules::crossRegionCopies),
                 new Rule("DESTROYABLE", Severity.ERROR, "project spec (a destroyable stack); the inverse of CKV_AWS_139/RDS.7",
-                        "nothing blocks destroy: no prevent_destroy, deletion protection, final snapshot, "
-                                + "secret recovery window or non-empty-bucket refusal",
+                        "destroyable profile: nothing blocks destroy (no prevent_destroy, deletion protection, final "
+                                + "snapshot, secret recovery window, non-empty-bucket or non-empty-vault refusal, vault lock)",
                         ResilienceRules::destroyable),
                 new Rule("OBS-ALARM-ACTION", Severity.ERROR, "CKV_AWS_319, Security Hub CloudWatch.15",
                         "every alarm notifies someone (alarm_actions, actions enabled)", ResilienceRules::alarmActions),
@@ -101,9 +101,9 @@ final class ResilienceRules {
             }
         }
         for (Resource bucket : config.resources("aws_s3_bucket")) {
-            if (!replicatedAcrossRegions(config, bucket)) {
+            if (!replicatedAcrossRegions(config, bucket) && !ProtectionRules.backedUpElsewhere(config, bucket)) {
                 sink.report(bucket, "no copy in another region; replicate it to (or from) a bucket in the DR region "
-                        + "with an aws_s3_bucket_replication_configuration");
+                        + "with an aws_s3_bucket_replication_configuration, or back it up with a copy there");
             }
         }
         for (Resource secret : config.resources("aws_secretsmanager_secret")) {
@@ -137,6 +137,19 @@ final class ResilienceRules {
     }
 
     static void destroyable(TerraformConfig config, Rule.Sink sink) {
+        if (config.protection().production()) {
+            // the production profile's opposite is PRODUCTION-PROTECTED
+            return;
+        }
+        for (Resource vault : config.resources("aws_backup_vault")) {
+            if (!vault.isTrue("force_destroy")) {
+                sink.report(vault, "destroy fails while the vault holds recovery points; set force_destroy = true");
+            }
+        }
+        for (Resource lock : config.resources("aws_backup_vault_lock_configuration")) {
+            sink.report(lock, "a vault lock keeps recovery points (and, locked, the vault) beyond any destroy; "
+                    + "lock vaults in the production profile only");
+        }
         for (Resource r : config.allResources()) {
             JsonObject lifecycle = Json.block(r.body(), "lifecycle");
             if (lifecycle != null && Json.isTrue(lifecycle.get("prevent_destroy"))) {

@@ -17,6 +17,7 @@ public final class RulePack {
         rules.addAll(SecurityRules.rules());
         rules.addAll(NetworkRules.rules());
         rules.addAll(ResilienceRules.rules());
+        rules.addAll(ProtectionRules.rules());
         rules.addAll(ConventionRules.rules());
         rules.addAll(ScannerRules.rules());
         return Collections.unmodifiableList(rules);

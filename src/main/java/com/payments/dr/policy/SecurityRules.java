@@ -15,8 +15,9 @@ final class SecurityRules {
      * Actions AWS does not let a policy scope to a resource, so {@code "*"} is the only resource that
      * works: the network-interface actions Lambda needs in a VPC (as AWSLambdaVPCAccessExecutionRole),
      * EC2's Describe calls, X-Ray's write and sampling calls, CloudWatch's PutMetricData,
-     * sts:GetCallerIdentity, and dynamodb:ListStreams (an EventBridge Pipe on a table's stream
-     * needs it, as AWSLambdaDynamoDBExecutionRole does).
+     * sts:GetCallerIdentity, dynamodb:ListStreams (an EventBridge Pipe on a table's stream
+     * needs it, as AWSLambdaDynamoDBExecutionRole does) and secretsmanager:GetRandomPassword (no
+     * resource: it makes a password, the master secret's rotation asks it for one).
      */
     static final Set<String> UNSCOPABLE_ACTIONS = Set.of(
             "ec2:AssignPrivateIpAddresses", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface",
@@ -24,7 +25,8 @@ final class SecurityRules {
             "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs",
             "xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules",
             "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries",
-            "cloudwatch:PutMetricData", "sts:GetCallerIdentity", "dynamodb:ListStreams");
+            "cloudwatch:PutMetricData", "sts:GetCallerIdentity", "dynamodb:ListStreams",
+            "secretsmanager:GetRandomPassword");
 
     /** Types encrypted by one boolean attribute that must be true. */
     private static final List<String[]> ENCRYPTED_FLAG = List.of(
@@ -44,7 +46,7 @@ final class SecurityRules {
         return List.of(
                 new Rule("ENC-AT-REST", Severity.ERROR,
                         "CKV_AWS_158, CKV_AWS_26/SNS.1, CKV_AWS_27/SQS.1, CKV_AWS_149, CKV_AWS_96/RDS.27, "
-                                + "CKV_AWS_16/RDS.3, CKV_AWS_119, CKV_AWS_19",
+                                + "CKV_AWS_16/RDS.3, CKV_AWS_19; tables: encrypted, not CKV_AWS_119's customer-managed key",
                         "every data store, log group, topic, queue and secret is encrypted at rest",
                         SecurityRules::encryptionAtRest),
                 new Rule("KMS-ROTATION", Severity.ERROR, "CKV_AWS_7, Security Hub KMS.4",
@@ -53,9 +55,10 @@ final class SecurityRules {
                         "buckets and topics deny requests without TLS (aws:SecureTransport = false)",
                         SecurityRules::tlsOnly),
                 new Rule("PUBLIC-ACCESS", Severity.ERROR,
-                        "CKV_AWS_53..56/S3.8, CKV_AWS_17/RDS.2, CKV_AWS_258",
+                        "CKV_AWS_53..56/S3.8, CKV_AWS_17/RDS.2, CKV_AWS_258, CKV_AWS_59, CKV2_AWS_70",
                         "nothing is public: bucket public access blocked, no public ACL, database or function URL, "
-                                + "no resource policy allowing anyone unconditionally",
+                                + "no resource policy allowing anyone unconditionally, no API method without a key or "
+                                + "an authorizer",
                         SecurityRules::publicAccess),
                 new Rule("IAM-POLICY-READABLE", Severity.ERROR, "project rule (the gate must see every policy)",
                         "every policy is an aws_iam_policy_document or literal JSON, so the IAM rules can read it",
@@ -66,7 +69,8 @@ final class SecurityRules {
                 new Rule("IAM-PARTIAL-WILDCARD", Severity.WARNING, "tfsec aws-iam-no-policy-wildcards",
                         "Allow statements spell out actions instead of patterns such as s3:Get*",
                         SecurityRules::partialWildcards),
-                new Rule("IAM-WILDCARD-RESOURCE", Severity.ERROR, "CKV_AWS_355/CKV_AWS_356, CKV_AWS_111",
+                new Rule("IAM-WILDCARD-RESOURCE", Severity.ERROR,
+                        "CKV_AWS_356, CKV_AWS_111; CKV_AWS_355 except Lambda's VPC network-interface actions",
                         "\"*\" resources only in KMS key policies and for actions AWS cannot scope",
                         SecurityRules::wildcardResources),
                 new Rule("RDS-IAM-AUTH", Severity.ERROR, "CKV_AWS_162, Security Hub RDS.12",
@@ -193,6 +197,16 @@ final class SecurityRules {
         for (Resource url : config.resources("aws_lambda_function_url")) {
             if ("NONE".equals(url.string("authorization_type"))) {
                 sink.report(url, "function URL open to anyone; set authorization_type = AWS_IAM");
+            }
+        }
+        for (Resource method : config.resources("aws_api_gateway_method")) {
+            // a CORS preflight carries no credentials by design (and reaches only a MOCK integration)
+            boolean open = !"OPTIONS".equals(method.string("http_method"))
+                    && (method.string("authorization") == null || "NONE".equals(method.string("authorization")))
+                    && !method.isTrue("api_key_required");
+            if (open) {
+                sink.report(method, method.string("http_method") + " needs neither an API key nor an authorizer; set "
+                        + "api_key_required = true or an authorization");
             }
         }
         for (PolicyDocument d : config.policies()) {

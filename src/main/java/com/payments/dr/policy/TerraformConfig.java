@@ -2,6 +2,7 @@ package com.payments.dr.policy;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.payments.dr.config.Protection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,11 +19,17 @@ public final class TerraformConfig {
     private final Map<String, List<Resource>> data = new LinkedHashMap<>();
     private final Map<String, JsonObject> awsProviders = new LinkedHashMap<>();
     private final String suffix;
+    private final Protection protection;
     private List<PolicyDocument> policies;
     private final List<PolicyDocument.Use> unreadablePolicies = new ArrayList<>();
 
     public TerraformConfig(JsonObject root, String suffix) {
+        this(root, suffix, Protection.DESTROYABLE);
+    }
+
+    public TerraformConfig(JsonObject root, String suffix, Protection protection) {
         this.suffix = suffix;
+        this.protection = protection;
         index(root, "resource", resources);
         index(root, "data", data);
         JsonObject providers = root.has("provider") ? root.getAsJsonObject("provider") : new JsonObject();
@@ -41,6 +48,11 @@ public final class TerraformConfig {
             instances.getAsJsonObject().asMap().forEach((id, body) ->
                     list.add(Resource.of(kind, type, id, body.getAsJsonObject())));
         });
+    }
+
+    /** The profile the stack was synthesized for: which of DESTROYABLE and PRODUCTION-PROTECTED apply. */
+    public Protection protection() {
+        return protection;
     }
 
     /** The environment suffix every name must carry. */

@@ -1,13 +1,24 @@
 package com.payments.dr.policy;
 
+import com.payments.dr.config.Protection;
 import java.util.regex.Pattern;
 
 /**
  * An accepted exception: rule {@code ruleId} does not apply to the resources whose construct path
  * matches {@code pathPattern} ({@code *} stands for any characters within one path segment), for
- * {@code reason}.
+ * {@code reason}; in the {@code profile} only, or in both when it is null.
  */
-public record Waiver(String ruleId, String pathPattern, String reason) {
+public record Waiver(String ruleId, String pathPattern, String reason, Protection profile) {
+
+    /** A waiver in both profiles. */
+    public Waiver(String ruleId, String pathPattern, String reason) {
+        this(ruleId, pathPattern, reason, null);
+    }
+
+    /** Whether the waiver is in force for a stack of this profile. */
+    public boolean appliesTo(Protection protection) {
+        return profile == null || profile == protection;
+    }
 
     public boolean covers(Finding finding) {
         return finding.rule().id().equals(ruleId) && matches(finding.resource().path());

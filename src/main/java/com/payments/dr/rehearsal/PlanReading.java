@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What the rehearsal reads from Terraform's JSON ({@code terraform show -json}): how many managed
@@ -108,6 +110,39 @@ public final class PlanReading {
             }
         }
         return diffs;
+    }
+
+    /**
+     * The resources of a synthesized stack ({@code cdk.tf.json}) that Terraform refuses to destroy:
+     * {@code lifecycle { prevent_destroy = true }}, as {@code type.name}, sorted.
+     */
+    public static List<String> preventDestroy(JsonObject stack) {
+        TreeSet<String> guarded = new TreeSet<>();
+        JsonObject resources = object(stack.get("resource"));
+        for (String type : resources.keySet()) {
+            JsonObject byName = object(resources.get(type));
+            for (String name : byName.keySet()) {
+                JsonElement lifecycle = object(byName.get(name)).get("lifecycle");
+                JsonElement prevent = lifecycle == null ? null : object(lifecycle).get("prevent_destroy");
+                if (prevent != null && prevent.isJsonPrimitive() && "true".equals(prevent.getAsString())) {
+                    guarded.add(type + "." + name);
+                }
+            }
+        }
+        return List.copyOf(guarded);
+    }
+
+    /** Terraform's refusal to destroy one resource, however its output wraps the line. */
+    private static final Pattern REFUSAL = Pattern.compile("Resource\\s+(\\S+)\\s+has\\s+lifecycle\\.prevent_destroy\\s+set");
+
+    /** The resources a destroy's output says it refused to destroy (prevent_destroy), sorted. */
+    public static List<String> refusedToDestroy(String log) {
+        TreeSet<String> refused = new TreeSet<>();
+        Matcher matcher = REFUSAL.matcher(log);
+        while (matcher.find()) {
+            refused.add(matcher.group(1));
+        }
+        return List.copyOf(refused);
     }
 
     private static List<JsonObject> managedChanges(JsonObject plan) {

@@ -26,7 +26,9 @@ import java.util.Optional;
  *
  * {@code WORK_DIR} holds {@code phases.tsv} (name, exit code, seconds per line) and Terraform's JSON:
  * {@code first-plan.json}, {@code applied.json}, {@code second-plan.json}, {@code destroyed.json},
- * and {@code after-destroy/apigateway-account-<region>.json} (GetAccount in each region after destroy).
+ * {@code after-destroy/apigateway-account-<region>.json} (GetAccount in each region after destroy), the
+ * stack copy {@code stack/cdk.tf.json} (its {@code prevent_destroy} resources) and {@code destroy.log}
+ * (what a guarded stack's destroy refused).
  */
 public final class RehearsalCli {
 
@@ -34,6 +36,8 @@ public final class RehearsalCli {
     /** Where rehearse.sh puts what it asks the emulator after destroy, e.g. apigateway-account-us-east-1.json. */
     static final String AFTER_DESTROY = "after-destroy";
     static final String ACCOUNT_PREFIX = "apigateway-account-";
+    /** The stack copy Terraform ran on, as rehearse.sh writes it. */
+    static final String STACK = "stack/cdk.tf.json";
 
     private RehearsalCli() {
     }
@@ -107,9 +111,15 @@ public final class RehearsalCli {
                 }
             }
         }
+        // the production profile's keys carry prevent_destroy: its destroy is refused, by design
+        List<String> guarded = json(work.resolve(STACK)).map(PlanReading::preventDestroy).orElse(List.of());
+        Path destroyLog = work.resolve(new RehearsalReport.Phase("destroy", 0, 0).log());
+        List<String> refused = Files.isRegularFile(destroyLog)
+                ? PlanReading.refusedToDestroy(Files.readString(destroyLog)) : List.of();
         RehearsalReport report = new RehearsalReport(phases, new RehearsalReport.Documents(
                 json(work.resolve("first-plan.json")), json(work.resolve("applied.json")),
-                json(work.resolve("second-plan.json")), json(work.resolve("destroyed.json")), accounts), gaps);
+                json(work.resolve("second-plan.json")), json(work.resolve("destroyed.json")), accounts,
+                guarded, refused), gaps);
         Path details = work.resolve(REPORT);
         Files.writeString(details, report.markdown());
         out.println(report.summary(details.toString()));

@@ -27,11 +27,15 @@ public final class RehearsalReport {
     /**
      * Terraform's documents, empty when the phase producing one did not get that far, and what the
      * state cannot show: each region's API Gateway account settings after destroy (GetAccount's
-     * answer by region), which must no longer name a role the destroy deleted.
+     * answer by region), which must no longer name a role the destroy deleted. {@code guarded} are
+     * the stack's resources with {@code prevent_destroy} (the production profile's keys), and
+     * {@code refused} those the destroy's output says it refused: a guarded stack's destroy must
+     * refuse exactly its guarded resources and remove nothing.
      */
     public record Documents(Optional<JsonObject> firstPlan, Optional<JsonObject> applied,
                             Optional<JsonObject> secondPlan, Optional<JsonObject> destroyed,
-                            Map<String, JsonObject> accountsAfterDestroy) {
+                            Map<String, JsonObject> accountsAfterDestroy, List<String> guarded,
+                            List<String> refused) {
     }
 
     /** plan -detailed-exitcode: 0 no changes, 2 changes; 1 (or anything else) is an error. */
@@ -45,6 +49,8 @@ public final class RehearsalReport {
     private final Optional<Integer> left;
     private final GapList gaps;
     private final Map<String, String> rolesLeft = new java.util.TreeMap<>();
+    private final List<String> guarded;
+    private final List<String> refused;
     private final List<String> failures = new ArrayList<>();
 
     public RehearsalReport(List<Phase> phases, Documents documents, GapList gaps) {
@@ -55,6 +61,8 @@ public final class RehearsalReport {
         diffs = documents.secondPlan().map(PlanReading::diffs);
         comparison = diffs.map(gaps::compare);
         left = documents.destroyed().map(PlanReading::managedResources);
+        guarded = List.copyOf(documents.guarded());
+        refused = List.copyOf(documents.refused());
         documents.accountsAfterDestroy().forEach((region, account) -> {
             var arn = account.get("cloudwatchRoleArn");
             String role = arn == null || arn.isJsonNull() ? "" : arn.getAsString();
@@ -66,7 +74,9 @@ public final class RehearsalReport {
     private void judge() {
         for (Phase phase : phases.values()) {
             boolean planWithChanges = phase.name().equals("second plan") && phase.exitCode() == PLAN_HAS_CHANGES;
-            if (phase.exitCode() != 0 && !planWithChanges) {
+            // a guarded stack's destroy fails by design: judged below, on what it refused
+            boolean guardedDestroy = phase.name().equals("destroy") && guarded();
+            if (phase.exitCode() != 0 && !planWithChanges && !guardedDestroy) {
                 failures.add(phase.name() + " failed (exit " + phase.exitCode() + "; log: " + phase.log() + ")");
             }
         }
@@ -92,6 +102,10 @@ public final class RehearsalReport {
                 failures.add("the second plan replaces " + String.join(", ", replaced));
             }
         }
+        if (guarded()) {
+            judgeRefusal();
+            return;
+        }
         if (left.isEmpty()) {
             failures.add("no state after destroy");
         } else if (left.get() != 0) {
@@ -102,6 +116,33 @@ public final class RehearsalReport {
                 failures.add("after destroy, API Gateway's account settings in " + region + " still name " + role);
             }
         });
+    }
+
+    /** Whether the stack guards resources against destroy (prevent_destroy): the production profile. */
+    boolean guarded() {
+        return !guarded.isEmpty();
+    }
+
+    /**
+     * A guarded stack: Terraform must refuse the destroy before it starts, naming exactly the guarded
+     * resources, and the state must keep everything the apply created.
+     */
+    private void judgeRefusal() {
+        Phase destroy = phases.get("destroy");
+        if (destroy == null || left.isEmpty()) {
+            failures.add("no destroy");
+            return;
+        }
+        if (destroy.exitCode() == 0) {
+            failures.add("destroy succeeded although " + guarded.size() + " resource(s) have prevent_destroy");
+        }
+        if (!refused.equals(guarded)) {
+            failures.add("destroy refused " + (refused.isEmpty() ? "nothing" : String.join(", ", refused))
+                    + "; the stack guards " + String.join(", ", guarded));
+        }
+        if (left.get() != created) {
+            failures.add("destroy removed " + (created - left.get()) + " resource(s) before it was refused");
+        }
     }
 
     /** Resources an unchanged stack would replace: never acceptable, gap or not. */
@@ -126,8 +167,10 @@ public final class RehearsalReport {
                     + c.listed().size() + " listed emulator gap(s), " + c.unlisted().size() + " unlisted, "
                     + c.vanished().size() + " vanished, " + replacements().size() + " replacement(s)";
         }).orElse("not run");
-        return "rehearsal: created " + created + "/" + planned + "; second plan: " + second
-                + "; left after destroy: " + left.map(String::valueOf).orElse("not run")
+        String destroy = guarded()
+                ? "destroy: refused as designed, prevent_destroy on " + guarded.size() + " resource(s)"
+                : "left after destroy: " + left.map(String::valueOf).orElse("not run");
+        return "rehearsal: created " + created + "/" + planned + "; second plan: " + second + "; " + destroy
                 + " -- " + (passed() ? "passed" : "FAILED") + " in " + duration(totalSeconds())
                 + " (details: " + detailsPath + ")";
     }
@@ -156,7 +199,14 @@ public final class RehearsalReport {
         md.append("\nCreated ").append(created).append(" of the ").append(planned)
                 .append(" managed resources the first plan creates; left after destroy: ")
                 .append(left.map(String::valueOf).orElse("not run")).append(".\n");
-        rolesLeft.forEach((region, role) -> md.append("\nAPI Gateway account settings in ").append(region)
+        if (guarded()) {
+            md.append("\nThe stack guards ").append(guarded.size()).append(" resource(s) with `prevent_destroy`")
+                    .append(" (the production profile): Terraform must refuse the destroy before it starts.")
+                    .append(" Refused: ").append(refused.isEmpty() ? "nothing" : "`" + String.join("`, `", refused) + "`")
+                    .append(".\n");
+        }
+        (guarded() ? Map.<String, String>of() : rolesLeft).forEach((region, role) -> md.append(
+                "\nAPI Gateway account settings in ").append(region)
                 .append(" after destroy: ").append(role.isEmpty() ? "no CloudWatch role (cleared)" : "still " + role)
                 .append(".\n"));
         diffs.ifPresent(all -> {

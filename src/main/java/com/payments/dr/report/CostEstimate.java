@@ -1,6 +1,8 @@
 package com.payments.dr.report;
 
+import com.payments.dr.blocks.BackupVault;
 import com.payments.dr.blocks.DrDetection;
+import com.payments.dr.blocks.WebAcl;
 import com.payments.dr.config.DrConfig;
 import com.payments.dr.naming.RegionRole;
 import java.math.BigDecimal;
@@ -69,7 +71,11 @@ public final class CostEstimate {
     /** X-Ray's default sampling rule: the first request each second, then 5 % of the rest. */
     static final double XRAY_RESERVOIR_PER_SECOND = 1;
     static final double XRAY_FIXED_RATE = 0.05;
-    /** Flow logs, table and bucket storage at idle: too small to model item by item. */
+    /**
+     * Flow logs, table and bucket storage at idle, and the protection's small change: S3 access
+     * logs, DNS query logs, the web ACLs' logs of blocked requests, the rotation's four runs a month
+     * and its Secrets Manager calls: too small to model item by item.
+     */
     static final double IDLE_ALLOWANCE_USD = 1.00;
     /**
      * S3 Replication metrics per rule, billed as custom metrics and published whether or not
@@ -113,6 +119,7 @@ public final class CostEstimate {
         paymentPath();
         observability();
         dns();
+        protection();
     }
 
     public static CostEstimate of(DrConfig config, Prices prices, Inventory inventory) {
@@ -190,8 +197,9 @@ public final class CostEstimate {
                     + " on: " + usd(endpointMonth) + " for one endpoint zone and the alarm's "
                     + usd(price("cloudwatch.alarmMonth")) + ", plus data per payment", 0);
         }
-        fixed("KMS customer-managed keys", "all regions", inventory.kmsKeys() + " keys (logs, data, alerts per region"
-                + (inventory.separateMetricsRegion() ? ", the us-east-1 alert topic's" : "") + ")",
+        fixed("KMS customer-managed keys", "all regions", inventory.kmsKeys() + " keys (per region one for logs and"
+                + " alerts, one for data and backups" + (inventory.separateMetricsRegion()
+                ? "; the us-east-1 alert topic's and query logs'" : "") + "; the zone's DNSSEC signing key)",
                 inventory.kmsKeys() * price("kms.keyMonth"));
         int merchantKeys = inventory.merchantKeys().size();
         fixed("Secrets Manager", "both regions", "the master secret and " + merchantKeys + " merchant key secret(s)"
@@ -234,7 +242,8 @@ public final class CostEstimate {
                     + REPLICATION_METRICS_PER_RULE + " metrics, billed as custom metrics even when nothing"
                     + " replicates", metrics * price("cloudwatch.metricMonth"));
         }
-        fixed("Allowance at idle", "both regions", "flow logs, table and bucket storage", IDLE_ALLOWANCE_USD);
+        fixed("Allowance at idle", "both regions", "flow logs, table and bucket storage, S3 access logs, DNS"
+                + " query logs, logs of blocked requests, the secret's rotation", IDLE_ALLOWANCE_USD);
     }
 
     private void paymentPath() {
@@ -266,13 +275,15 @@ public final class CostEstimate {
         linear("Payment events (pipe, bus, receipt function)", primary(), "per payment one pipe request, one custom"
                 + " event, one receipt invocation of " + num(RECEIPT_FUNCTION_SECONDS * 1000) + " ms at 512 MB",
                 0, event);
-        double healthPerSecond = (health + probes) / SECONDS_PER_MONTH;
         double perTrace = price("xray.traceMillion") / MILLION;
-        // not linear: the sampling rule's reservoir takes the first request each second
-        add("X-Ray traces (API stage tracing)", primary(), "default sampling (1/s, then 5 %) of /health and payments",
-                traces(healthPerSecond) * perTrace, traces(healthPerSecond + paymentsPerSecond) * perTrace);
-        fixed("X-Ray traces (API stage tracing)", dr(), "default sampling of /health and ?probe=standby",
-                traces(2 * healthPerSecond) * perTrace);
+        // not linear: the sampling rule's reservoir takes the first request each second. /health is
+        // never sampled (the stage's sampling rule), so idle stages record nothing; the receipt
+        // function, invoked by EventBridge, samples its own invocations at Lambda's fixed rate
+        add("X-Ray traces (API stage and functions)", primary(), "default sampling (1/s, then 5 %) of payments and of"
+                + " the receipt function's invocations; /health never (sampling rule)", 0,
+                2 * traces(paymentsPerSecond) * perTrace);
+        fixed("X-Ray traces (API stage and functions)", dr(), "the probe's " + probes + " runs, sampled by Lambda"
+                + " (1/s, then 5 %); /health and ?probe=standby never", traces(probes / SECONDS_PER_MONTH) * perTrace);
         double metricsPerMethod = DETAILED_METRICS_PER_METHOD * price("cloudwatch.metricMonth");
         // a step: POST /payments' metrics exist as soon as it has any traffic
         // GET /health has detailed metrics off (PaymentApi): only POST /payments' are billed, under load
@@ -332,6 +343,34 @@ public final class CostEstimate {
         fixed("Health-check alarms", "us-east-1", inventory.healthCheckAlarms().size()
                 + " metric alarms and the composite fail-over-now", inventory.healthCheckAlarms().size()
                 * price("cloudwatch.alarmMonth") + price("cloudwatch.compositeAlarmMonth"));
+    }
+
+    /** The web application firewall, the backups outside the blast radius. */
+    private void protection() {
+        long health = config.healthChecks().requestsPerMonth();
+        long probes = DrDetection.RUNS_PER_MONTH;
+        double acl = price("waf.webAclMonth") + WebAcl.RULES * price("waf.ruleMonth");
+        double wafRequest = price("waf.requestMillion") / MILLION;
+        String basis = "a web ACL with " + WebAcl.RULES + " rules (known bad inputs, a per-IP limit on /health)"
+                + " and its requests: ";
+        linear("AWS WAF", primary(), basis + (health + probes) + " /health calls, and every payment", acl
+                + (health + probes) * wafRequest, wafRequest);
+        fixed("AWS WAF", dr(), basis + 2 * (health + probes) + " /health and ?probe=standby calls",
+                acl + 2 * (health + probes) * wafRequest);
+        // every recovery point is kept in its own region and copied to the other: the primary cluster's
+        // volume twice (the DR cluster, a global secondary, is not backed up: its region holds the
+        // copies); at idle the daily snapshots after the first add nothing (incremental)
+        double auroraCopies = 2 * IDLE_DB_STORAGE_GB * price("backup.auroraGbMonth");
+        // per payment: its row in the primary's two vaults, one copy across; its receipt (in both
+        // buckets) in each bucket's two vaults, one copy across per bucket
+        double perPayment = 2 * PAYMENT_ROW_BYTES / GIB * price("backup.auroraGbMonth")
+                + 2 * 2 * RECEIPT_BYTES / GIB * price("backup.s3GbMonth")
+                + (PAYMENT_ROW_BYTES + 2 * RECEIPT_BYTES) / GIB * price("backup.crossRegionTransferGb");
+        linear("AWS Backup (daily, copied to the other region)", "both regions", "the primary cluster ("
+                + num(IDLE_DB_STORAGE_GB) + " GB idle), each region's table and buckets in its vault for "
+                + BackupVault.SOURCE_RETENTION_DAYS + " days and in the other region's; snapshots assumed"
+                + " incremental (a month's rows stored twice and copied once; its receipts, in both buckets,"
+                + " stored twice and copied once per bucket)", auroraCopies, perPayment);
     }
 
     public List<Line> lines() {

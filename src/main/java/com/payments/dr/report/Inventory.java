@@ -41,8 +41,10 @@ public record Inventory(
         boolean separateMetricsRegion,
         Naming naming) {
 
-    /** Customer-managed keys per region: logs and data (RegionalResources), alerts (AlertTopic). */
-    static final int KEYS_PER_REGION = 3;
+    /** Customer-managed keys per region: logs and alerts, data and backups (RegionalResources). */
+    static final int KEYS_PER_REGION = 2;
+    /** The zone's DNSSEC key-signing key (ZoneProtection), in us-east-1. */
+    static final int SIGNING_KEYS = 1;
     /** Both directions of the bucket replication (GlobalResources). */
     static final int REPLICATION_RULES = 2;
 
@@ -99,7 +101,7 @@ public record Inventory(
     }
 
     public int kmsKeys() {
-        return 2 * KEYS_PER_REGION + (separateMetricsRegion ? 1 : 0);
+        return 2 * KEYS_PER_REGION + (separateMetricsRegion ? 1 : 0) + SIGNING_KEYS;
     }
 
     /** The alarm names (in both regions) watching the metrics whose keys start with {@code prefix}. */

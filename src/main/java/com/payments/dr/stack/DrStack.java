@@ -90,17 +90,27 @@ public final class DrStack extends TerraformStack {
         FunctionPackage events = new FunctionPackage(this, "events_function_package", config.eventsPackage());
         primary.addEventWorkflows(global, events);
         dr.addEventWorkflows(global, events);
+        // the master secret rotates where it lives, through that region's migrator
+        primary.addMasterSecretRotation(global, events);
         // 7. alarms on every tier in each region, from one watchlist per region, and the DR region's
         // own watch on the primary, heard there when the primary region (and us-east-1) is down
         primary.addAlarms(global, dr);
         dr.addAlarms(global, primary);
         dr.addDetection(primary, events, config.logRetentionDays());
-        // 8. DNS failover between the regions' APIs; its health-check alarms live where Route 53
+        // 8. backups outside the blast radius: each region's stores, copied into the other region's vault
+        primary.addBackups(global, dr);
+        dr.addBackups(global, primary);
+        // 9. DNS failover between the regions' APIs; its health-check alarms live where Route 53
         // publishes the metrics, us-east-1
         RouteMetricsHome home = routeMetricsHome(primaryRegion, drRegion, config);
         dns = new FailoverDns(this, "dns", new FailoverDns.Props(primaryRegion.provider(),
                 home.region().provider(), home.topicArn(), naming, config.zoneName(), config.healthChecks(),
                 endpoint(primary), endpoint(dr), config.customDomains()));
+        com.payments.dr.blocks.ZoneProtection zone = new com.payments.dr.blocks.ZoneProtection(this, "dns_protection",
+                home.region().withNaming(naming), dns.zoneId(), queryLogGroup(config), home.logsKey(),
+                config.logRetentionDays());
+        Outputs.add(this, "dns_ds_record", "DS record of the zone's DNSSEC key-signing key: enter it at the parent"
+                + " zone (the registrar) so that resolvers validate " + config.zoneName(), zone.dsRecord());
         Outputs.add(this, "dns_zone_id", "Route 53 hosted zone of " + config.zoneName()
                 + (config.dnsDomain().isPresent() ? "" : " (derived from the suffix, not delegated)"), dns.zoneId());
         Outputs.add(this, "dns_name_servers", "Name servers to delegate " + config.zoneName() + " to",
@@ -129,7 +139,7 @@ public final class DrStack extends TerraformStack {
                 + " topic): heard when the primary region and us-east-1 are down", dr.detection().failOverNowAlarmArn());
         Outputs.add(this, "dr_probe_function_name", "The DR region's failover probe (every minute)",
                 dr.detection().functionName());
-        // 9. one dashboard of both regions: the watchlists, alarm states and health checks
+        // 10. one dashboard of both regions: the watchlists, alarm states and health checks
         dashboard = new Dashboard(this, "dashboard", primaryRegion.provider(), config.primaryRegion(),
                 naming.name(ResourceType.DASHBOARD), java.util.List.of(primary.alarms(), dr.alarms()),
                 java.util.List.of(new Dashboard.HealthCheck("primary", dns.primaryHealthCheckId(), FailoverDns.METRICS_REGION),
@@ -174,22 +184,36 @@ public final class DrStack extends TerraformStack {
                         + " regions)", global.merchantKeys().secret(smokeTest).arn()));
     }
 
-    /** Where the health-check alarms live (us-east-1) and the alert topic they notify there. */
-    private record RouteMetricsHome(RegionContext region, String topicArn) {
+    /**
+     * Where the health-check alarms live (us-east-1), the alert topic they notify there, and the key
+     * of the zone's query logs there.
+     */
+    private record RouteMetricsHome(RegionContext region, String topicArn, com.payments.dr.blocks.EncryptionKey logsKey) {
     }
 
     private RouteMetricsHome routeMetricsHome(RegionContext primaryRegion, RegionContext drRegion, DrConfig config) {
         if (primaryRegion.region().equals(FailoverDns.METRICS_REGION)) {
-            return new RouteMetricsHome(primaryRegion, primary.alerts().arn());
+            return new RouteMetricsHome(primaryRegion, primary.alerts().arn(), primary.logsKey());
         }
         if (drRegion.region().equals(FailoverDns.METRICS_REGION)) {
-            return new RouteMetricsHome(drRegion, dr.alerts().arn());
+            return new RouteMetricsHome(drRegion, dr.alerts().arn(), dr.logsKey());
         }
         // neither region is us-east-1: a third provider there, with its own alert topic
         RegionContext metrics = new RegionContext(RegionRole.PRIMARY, FailoverDns.METRICS_REGION,
                 Providers.aws(this, "route53_metrics", FailoverDns.METRICS_REGION, config.environmentSuffix()),
-                primaryRegion.naming(), primaryRegion.accountId(), primaryRegion.partition());
-        return new RouteMetricsHome(metrics, new AlertTopic(this, "route53_alerts", metrics, config.alarmEmail()).arn());
+                primaryRegion.naming(), primaryRegion.accountId(), primaryRegion.partition(), config.protection());
+        // its observability key: the alert topic and the zone's query logs
+        com.payments.dr.blocks.EncryptionKey key = new com.payments.dr.blocks.EncryptionKey(this, "route53_key", metrics,
+                "logs", "CloudWatch Logs and alert topic encryption (Route 53's region)", java.util.List.of(
+                        RegionalResources.logsStatement(metrics, java.util.List.of(queryLogGroup(config))),
+                        AlertTopic.keyStatements(metrics).get(0), AlertTopic.keyStatements(metrics).get(1)));
+        return new RouteMetricsHome(metrics, new AlertTopic(this, "route53_alerts", metrics, key, config.alarmEmail()).arn(),
+                key);
+    }
+
+    /** The zone's query log group (in us-east-1). */
+    static String queryLogGroup(DrConfig config) {
+        return Naming.global(config.environmentSuffix()).name(ResourceType.DNS_QUERY_LOG_GROUP);
     }
 
     private static FailoverDns.Endpoint endpoint(RegionalResources region) {
@@ -206,7 +230,7 @@ public final class DrStack extends TerraformStack {
         DataAwsPartition partition = DataAwsPartition.Builder.create(this, role.label() + "_partition")
                 .provider(provider).build();
         return new RegionContext(role, regionName, provider, naming.forRegion(role),
-                identity.getAccountId(), partition.getPartition());
+                identity.getAccountId(), partition.getPartition(), config.protection());
     }
 
     public PrimaryRegion primary() {

@@ -117,9 +117,9 @@ public final class GlobalResources extends Construct {
                 .engine(AuroraCluster.ENGINE)
                 .engineVersion(config.database().engineVersion())
                 .storageEncrypted(true)
-                .deletionProtection(false)
-                // removes the members' association so a destroy can proceed
-                .forceDestroy(true)
+                .deletionProtection(home.production())
+                // destroyable: removes the members' association so a destroy can proceed
+                .forceDestroy(!home.production())
                 .build();
         String globalClusterIdentifier = globalCluster.getGlobalClusterIdentifier();
         globalClusterId = Memo.of(globalCluster::getId);
@@ -138,7 +138,7 @@ public final class GlobalResources extends Construct {
                 .name(naming.name(ResourceType.SECRET, "aurora-master"))
                 .description("Master credentials of the Aurora global database " + globalClusterIdentifier)
                 .kmsKeyId(primary.dataKey().arn())
-                .recoveryWindowInDays(0)
+                .recoveryWindowInDays(secretRecoveryDays(home))
                 .replica(List.of(SecretsmanagerSecretReplica.builder()
                         .region(dr.region().region())
                         .kmsKeyId(dr.dataKey().arn())
@@ -214,7 +214,7 @@ public final class GlobalResources extends Construct {
                         .pointInTimeRecovery(true)
                         .propagateTags(true)
                         .build()))
-                .deletionProtectionEnabled(false)
+                .deletionProtectionEnabled(home.production())
                 .build();
         tableName = table.getName();
         tableArn = table.getArn();
@@ -312,6 +312,14 @@ public final class GlobalResources extends Construct {
         return merchantKeys;
     }
 
+    /**
+     * Days a deleted secret can still be restored: none when destroyable (the name is free again at
+     * once), Secrets Manager's longest window in production.
+     */
+    public static int secretRecoveryDays(RegionContext region) {
+        return region.production() ? 30 : 0;
+    }
+
     public String globalClusterId() {
         return globalClusterId.get();
     }
@@ -348,6 +356,14 @@ public final class GlobalResources extends Construct {
             return table.getStreamArn();
         }
         return table.getReplica().get(0).getStreamArn();
+    }
+
+    /** The state table's ARN in {@code region}: the DR replica is a table of its own there. */
+    public String tableArn(String region) {
+        if (region.equals(homeRegion)) {
+            return tableArn;
+        }
+        return table.getReplica().get(0).getArn();
     }
 
     public String tableName() {

@@ -44,6 +44,7 @@ public abstract class RegionalResources extends Construct {
     private final EncryptionKey dataKey;
     private final Network network;
     private final Bucket bucket;
+    private final com.payments.dr.blocks.BackupVault backupVault;
     private final AlertTopic alerts;
     private AuroraCluster database;
     private PaymentFunction function;
@@ -81,16 +82,14 @@ public abstract class RegionalResources extends Construct {
         stack = scope;
         this.region = region;
         this.config = config;
-        logsKey = new EncryptionKey(this, "logs_key", region, "logs", "CloudWatch Logs encryption", List.of(
-                Iam.statement("CloudWatchLogsInThisAccount", EncryptionKey.USE_ACTIONS)
-                        .principals(List.of(Iam.service("logs." + region.region() + ".amazonaws.com")))
-                        .resources(List.of("*"))
-                        .condition(List.of(Iam.condition("ArnLike", "kms:EncryptionContext:aws:logs:arn",
-                                logGroupPatterns(region, config.environmentSuffix()).stream()
-                                        .map(pattern -> region.arn("logs", "log-group:" + pattern)).toList())))
-                        .build()));
+        // observability data: the log groups and the alert topic (decision 0031: one key per region
+        // for both, each service with a statement of its own)
+        logsKey = new EncryptionKey(this, "logs_key", region, "logs", "CloudWatch Logs and alert topic encryption",
+                concat(List.of(logsStatement(region, logGroupPatterns(region, config.environmentSuffix()))),
+                        AlertTopic.keyStatements(region)));
         dataKey = new EncryptionKey(this, "data_key", region, "data",
-                "Aurora storage, Performance Insights, the database secret and the function's environment", concat(List.of(
+                "Aurora storage, Performance Insights, the database secret, the function's environment and the"
+                        + " backup vault", concat(List.of(
                 Iam.statement("UseThroughRdsSecretsManagerAndLambda", dataKeyActions())
                         .principals(List.of(Iam.aws("arn:" + region.partition() + ":iam::" + region.accountId() + ":root")))
                         .resources(List.of("*"))
@@ -108,8 +107,10 @@ public abstract class RegionalResources extends Construct {
                 new Network.Props(region, vpcCidr, config.azCount(), config.logRetentionDays(), logsKey,
                         interfaceEndpoints(region.role()), FUNCTION_GATEWAY_SERVICES,
                         List.of(serverlessZones(region, config))));
-        bucket = new Bucket(this, "bucket", region);
-        alerts = new AlertTopic(this, "alerts", region, config.alarmEmail());
+        bucket = new Bucket(this, "bucket", region, config.logRetentionDays());
+        // the same key as the stores it backs up: one purpose (the data at rest), no key per vault
+        backupVault = new com.payments.dr.blocks.BackupVault(this, "backup", region, dataKey);
+        alerts = new AlertTopic(this, "alerts", region, logsKey, config.alarmEmail());
 
         String role = region.role().label();
         output("vpc_id", "VPC of the " + role + " region", network.vpcId());
@@ -140,6 +141,16 @@ public abstract class RegionalResources extends Construct {
                 .build());
     }
 
+    /** CloudWatch Logs of this region may use the key for the log groups named by {@code patterns} only. */
+    public static PolicyStatement logsStatement(RegionContext region, List<String> patterns) {
+        return Iam.statement("CloudWatchLogsInThisAccount", EncryptionKey.USE_ACTIONS)
+                .principals(List.of(Iam.service("logs." + region.region() + ".amazonaws.com")))
+                .resources(List.of("*"))
+                .condition(List.of(Iam.condition("ArnLike", "kms:EncryptionContext:aws:logs:arn",
+                        patterns.stream().map(pattern -> region.arn("logs", "log-group:" + pattern)).toList())))
+                .build();
+    }
+
     private static <T> List<T> concat(List<T> first, List<T> second) {
         List<T> all = new java.util.ArrayList<>(first);
         all.addAll(second);
@@ -153,13 +164,15 @@ public abstract class RegionalResources extends Construct {
         return actions;
     }
 
-    /** The data key is used through RDS, Secrets Manager and Lambda in its region, by this account only. */
+    /** The data key is used through RDS, Secrets Manager, Lambda and AWS Backup in its region, by this account only. */
     private static List<PolicyStatement.Condition> dataKeyServices(RegionContext region) {
         return List.of(
                 Iam.condition("StringEquals", "kms:ViaService", List.of(
                         "rds." + region.region() + ".amazonaws.com",
                         "secretsmanager." + region.region() + ".amazonaws.com",
-                        "lambda." + region.region() + ".amazonaws.com")),
+                        "lambda." + region.region() + ".amazonaws.com",
+                        // the backup vault's recovery points (DynamoDB's and the buckets')
+                        "backup." + region.region() + ".amazonaws.com")),
                 Iam.condition("StringEquals", "kms:CallerAccount", region.accountId()));
     }
 
@@ -170,12 +183,18 @@ public abstract class RegionalResources extends Construct {
      */
     static List<String> logGroupPatterns(RegionContext region, String suffix) {
         Naming naming = region.naming();
-        return List.of(
+        List<String> patterns = new java.util.ArrayList<>(List.of(
                 "/aws/lambda/*-" + suffix,
                 naming.name(ResourceType.VPC_FLOW_LOG_GROUP),
                 "/aws/apigateway/" + naming.name(ResourceType.API_GATEWAY) + "/access",
                 "API-Gateway-Execution-Logs_*/" + naming.name(ResourceType.API_STAGE),
-                "/aws/rds/cluster/" + naming.name(ResourceType.RDS_CLUSTER) + "/postgresql");
+                "/aws/rds/cluster/" + naming.name(ResourceType.RDS_CLUSTER) + "/postgresql",
+                naming.name(ResourceType.WAF_LOG_GROUP)));
+        if (region.region().equals(com.payments.dr.blocks.FailoverDns.METRICS_REGION)) {
+            // Route 53 writes the zone's query logs in us-east-1 only
+            patterns.add(Naming.global(suffix).name(ResourceType.DNS_QUERY_LOG_GROUP));
+        }
+        return List.copyOf(patterns);
     }
 
     /** Adds this region's member of the global database; called once the global cluster exists. */
@@ -240,6 +259,7 @@ public abstract class RegionalResources extends Construct {
         function = new PaymentFunction(this, "payment_function", new PaymentFunction.Props(region, code, network,
                 logsKey, dataKey, config.logRetentionDays(), global.tableName(), functionEnvironment,
                 region.arn("rds-db", "dbuser:" + database.clusterResourceId() + "/" + FUNCTION_DB_USER),
+                Watchlist.paymentConcurrency(config.database().minAcu(), config.database().maxAcu()),
                 mirror.map(m -> List.of(m.functionStatement())).orElse(List.of())));
         mirror.ifPresent(m -> m.restrictTo(function.roleArn()));
         // the same database settings; whoever invokes it hands it the owner's credentials
@@ -342,6 +362,8 @@ public abstract class RegionalResources extends Construct {
         api = new PaymentApi(this, "api", new PaymentApi.Props(region, function.functionName(), function.aliasArn(),
                 logsKey, config.logRetentionDays(), config.api(), config.function().allowedOrigin(),
                 config.function().currencies(), merchantKeys.idsByQualifier()));
+        new com.payments.dr.blocks.WebAcl(this, "waf", region, api.stageArn(), "/health", logsKey,
+                config.logRetentionDays());
         String role = region.role().label();
         output("api_invoke_url", "Invoke URL of the payments API stage in the " + role + " region", api.invokeUrl());
         output("api_health_url", "GET /health of the " + role + " region (no API key)", api.healthUrl());
@@ -399,6 +421,37 @@ public abstract class RegionalResources extends Construct {
                 config.ackMirror() && region.role() == com.payments.dr.naming.RegionRole.PRIMARY);
         alarms = new Alarms(this, "alarms", region, Watchlist.of(targets, config.alarms()), alerts.arn());
         return alarms;
+    }
+
+    /**
+     * Backs up this region's table (the DR replica in the DR region) and buckets every day, and in the
+     * primary region the database cluster, with a copy of each recovery point in {@code other}'s vault.
+     * The DR cluster is a global database's secondary: AWS documents no backup of one by AWS Backup
+     * (decision 0034), and the primary cluster's copies already land in the DR region's vault.
+     */
+    public final void addBackups(GlobalResources global, RegionalResources other) {
+        List<String> stores = new java.util.ArrayList<>();
+        if (region.role() == com.payments.dr.naming.RegionRole.PRIMARY) {
+            stores.add(database.clusterArn());
+        }
+        stores.addAll(List.of(global.tableArn(region.region()), bucket.arn(), bucket.logBucketArn()));
+        backupVault.backUp(stores, other.backupVault);
+        output("backup_vault_name", "AWS Backup vault of the " + region.role().label() + " region (copies of the"
+                + " other region's recovery points too)", backupVault.name());
+        output("backup_role_arn", "The role AWS Backup assumes in the " + region.role().label() + " region (its"
+                + " plan's, and an on-demand job's: docs/runbook.md)", backupVault.roleArn());
+    }
+
+    /**
+     * Rotates the master secret (which lives in this region) every
+     * {@value com.payments.dr.blocks.MasterSecretRotator#ROTATION_DAYS} days through this region's migrator.
+     */
+    public final void addMasterSecretRotation(GlobalResources global, FunctionPackage events) {
+        com.payments.dr.blocks.MasterSecretRotator rotator = new com.payments.dr.blocks.MasterSecretRotator(this,
+                "master_secret_rotation", new com.payments.dr.blocks.MasterSecretRotator.Props(region, events, logsKey,
+                        dataKey, config.logRetentionDays(), global.secretArn(region.region()), migrator));
+        output("secret_rotation_function_name", "Rotates the Aurora master secret through the migrator (every "
+                + com.payments.dr.blocks.MasterSecretRotator.ROTATION_DAYS + " days)", rotator.functionName());
     }
 
     /** This region's alarms, or {@code null} before {@link #addAlarms} ran. */

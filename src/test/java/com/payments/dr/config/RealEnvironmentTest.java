@@ -37,6 +37,25 @@ class RealEnvironmentTest {
     }
 
     @Test
+    void theProductionProfileIsARealEnvironmentAndTheProfileASettingOfTwoValues() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(Map.of("PROTECTION", "production"), dir.resolve("cdktf.json")));
+        assertEquals(Setting.ALLOWED_ORIGIN, e.setting());
+        assertTrue(e.getMessage().startsWith("ALLOWED_ORIGIN is not set, and PROTECTION=production makes this a real"
+                + " environment (the production profile is a real environment): set ALLOWED_ORIGIN"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+        assertEquals(Protection.PRODUCTION, ConfigLoader.load(Map.of("PROTECTION", "production",
+                "ALLOWED_ORIGIN", "https://shop.acme.io"), dir.resolve("none.json")).protection());
+        assertEquals(Protection.DESTROYABLE, DrConfig.builder().build().protection());
+        ConfigException bad = assertThrows(ConfigException.class,
+                () -> DrConfig.builder().set(Setting.PROTECTION, "Production").build());
+        assertEquals(Setting.PROTECTION, bad.setting());
+        assertEquals(365, Protection.PRODUCTION.auditRetentionDays(30));
+        assertEquals(400, Protection.PRODUCTION.auditRetentionDays(400));
+        assertEquals(30, Protection.DESTROYABLE.auditRetentionDays(30));
+    }
+
+    @Test
     void aRealDomainWithAnOriginFromTheEnvironmentOrTheContextSynthesizes() throws IOException {
         DrConfig fromEnv = ConfigLoader.load(Map.of("DNS_DOMAIN", "pay.acme.io",
                 "ALLOWED_ORIGIN", "https://shop.acme.io"), dir.resolve("cdktf.json"));
@@ -55,9 +74,9 @@ class RealEnvironmentTest {
         assertEquals(List.of("note: ALLOWED_ORIGIN is not set: the deployed functions allow CORS only from"
                 + " http://localhost:3000 (a developer's machine); set ALLOWED_ORIGIN (or allowedOrigin in cdktf.json)"
                 + " to the checkout page's origin (scheme://host[:port]) for any real environment (required once"
-                + " DNS_DOMAIN is set)"), RealEnvironment.notes(Set.of()));
+                + " DNS_DOMAIN is set or PROTECTION=production)"), RealEnvironment.notes(Set.of()));
         assertEquals(List.of(), RealEnvironment.notes(Set.of(Setting.ALLOWED_ORIGIN)));
-        assertEquals("DNS_DOMAIN is set", RealEnvironment.requiredWhen());
+        assertEquals("DNS_DOMAIN is set or PROTECTION=production", RealEnvironment.requiredWhen());
     }
 
     @Test

@@ -79,6 +79,13 @@ class ExamplesTest {
         assertEquals(2, synth.resources("aws_sns_topic_subscription").stream()
                 .filter(s -> "email".equals(s.get("protocol").getAsString())).count(), "alarm e-mail in both regions");
         assertTrue(synth.json().getAsJsonObject("output").has("api_failover_url"));
+        // the production profile: protected databases, locked vaults, a year of the audit trail
+        assertEquals(com.payments.dr.config.Protection.PRODUCTION, prod.protection());
+        assertTrue(synth.resources("aws_rds_cluster").stream().allMatch(c -> c.get("deletion_protection").getAsBoolean()));
+        assertEquals(2, synth.resources("aws_backup_vault_lock_configuration").size(), "a locked vault per region");
+        assertTrue(synth.resources("aws_cloudwatch_log_group").stream()
+                .filter(g -> g.get("name").getAsString().startsWith("/aws/rds/"))
+                .allMatch(g -> g.get("retention_in_days").getAsInt() == 365 && g.get("skip_destroy").getAsBoolean()));
         // without its origin the same context is refused: a real domain means a real environment
         JsonObject context = JsonParser.parseString(readUnchecked(DIR.resolve("production/cdktf.json")))
                 .getAsJsonObject().getAsJsonObject("context");

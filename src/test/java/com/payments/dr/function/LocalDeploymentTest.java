@@ -193,15 +193,31 @@ class LocalDeploymentTest {
         replicator.join();
     }
 
+    /** Held for each replication pass: {@link #pauseReplication} waits for the one in flight. */
+    private final Object replicationPass = new Object();
+
+    /**
+     * Stops replicating, once the pass in flight (if any) is over: a pass that had read an item
+     * before the pause must not write it into the DR region after the test removed it there.
+     */
+    private void pauseReplication() {
+        replicating.set(false);
+        synchronized (replicationPass) {
+            // nothing: entering means no pass is running, and later passes see the flag
+        }
+    }
+
     /** What the global table and the bucket replication do, every 200 ms while {@link #replicating}. */
     private void replicate() {
         try (DynamoDbClient from = aws.dynamo("us-east-1"); DynamoDbClient to = aws.dynamo("us-east-2"); S3Client s3 = s3()) {
             while (!Thread.currentThread().isInterrupted()) {
-                if (replicating.get()) {
-                    from.scan(b -> b.tableName(TABLE)).items().forEach(item -> to.putItem(b -> b.tableName(TABLE).item(item)));
-                    for (S3Object object : s3.listObjectsV2(b -> b.bucket(PRIMARY_BUCKET)).contents()) {
-                        s3.copyObject(b -> b.sourceBucket(PRIMARY_BUCKET).sourceKey(object.key())
-                                .destinationBucket(DR_BUCKET).destinationKey(object.key()));
+                synchronized (replicationPass) {
+                    if (replicating.get()) {
+                        from.scan(b -> b.tableName(TABLE)).items().forEach(item -> to.putItem(b -> b.tableName(TABLE).item(item)));
+                        for (S3Object object : s3.listObjectsV2(b -> b.bucket(PRIMARY_BUCKET)).contents()) {
+                            s3.copyObject(b -> b.sourceBucket(PRIMARY_BUCKET).sourceKey(object.key())
+                                    .destinationBucket(DR_BUCKET).destinationKey(object.key()));
+                        }
                     }
                 }
                 Thread.sleep(200);
@@ -446,7 +462,7 @@ class LocalDeploymentTest {
     void aRecordThatNeverReachesTheReplicaFailsWithinTheBound() throws IOException {
         PostDeployChecks checks = checks(Duration.ofSeconds(1));
         PostDeployChecks.Payment payment = checks.primaryTakesAPaymentOnceAndReplaysIt();
-        replicating.set(false);
+        pauseReplication();
         try (DynamoDbClient drTable = aws.dynamo("us-east-2")) {
             // as a replica that has not caught up: the record is gone from the DR region's copy
             drTable.deleteItem(b -> b.tableName(TABLE).key(Map.of("pk", AttributeValue.fromS(payment.partitionKey()))));
@@ -468,8 +484,7 @@ class LocalDeploymentTest {
     @Test
     void anObjectReachesTheDrBucketAndBothCopiesAreRemoved() throws Exception {
         assertTrue(checks(Duration.ofSeconds(20)).objectReachesTheDrBucket().compareTo(Duration.ofSeconds(20)) < 0);
-        replicating.set(false);
-        Thread.sleep(300);
+        pauseReplication();
         try (S3Client s3 = s3()) {
             assertEquals(List.of(), s3.listObjectsV2(b -> b.bucket(PRIMARY_BUCKET)).contents());
             assertEquals(List.of(), s3.listObjectsV2(b -> b.bucket(DR_BUCKET)).contents());
@@ -478,7 +493,7 @@ class LocalDeploymentTest {
 
     @Test
     void anObjectThatIsNotReplicatedFailsTheBucketCheckAndIsRemoved() throws IOException {
-        replicating.set(false);
+        pauseReplication();
         AssertionError e = assertThrows(AssertionError.class, () -> checks(Duration.ofSeconds(1)).objectReachesTheDrBucket());
         assertTrue(e.getMessage().contains("in the DR bucket " + DR_BUCKET + " not there within 1 s"), e.getMessage());
         try (S3Client s3 = s3()) {

@@ -167,9 +167,12 @@ final class Fixtures {
                 "arn", ref(topic, "arn"), "policy", topicPolicy.getJson()));
         resource(stack, "queue", "aws_sqs_queue", primary, attrs("name", "sqs-events-dev.fifo",
                 "sqs_managed_sse_enabled", true));
-        resource(stack, "secret", "aws_secretsmanager_secret", primary, attrs(
+        TerraformResource secret = resource(stack, "secret", "aws_secretsmanager_secret", primary, attrs(
                 "name", "secret-aurora-master-dev", "kms_key_id", ref(key, "arn"), "recovery_window_in_days", 0,
                 "replica", List.of(Map.of("region", "us-east-2", "kms_key_id", "arn:aws:kms:us-east-2:1:key/x"))));
+        resource(stack, "rotation", "aws_secretsmanager_secret_rotation", primary, attrs("secret_id", ref(secret, "id"),
+                "rotation_lambda_arn", "arn:aws:lambda:us-east-1:1:function:lambda-rotation-dev",
+                "rotation_rules", Map.of("automatically_after_days", 30)));
 
         TerraformResource global = resource(stack, "global_cluster", "aws_rds_global_cluster", primary, attrs(
                 "global_cluster_identifier", "aurora-global-dev", "storage_encrypted", true, "force_destroy", true));
@@ -199,6 +202,25 @@ final class Fixtures {
 
         TerraformResource source = bucket(stack, "source_bucket", primary, "s3-payments-primary-dev");
         TerraformResource target = bucket(stack, "target_bucket", dr, "s3-payments-dr-dev");
+        // server access logs into a log bucket of the region (the target bucket's, likewise)
+        TerraformResource logBucket = bucket(stack, "log_bucket", primary, "s3-logs-primary-dev");
+        TerraformResource drLogBucket = bucket(stack, "dr_log_bucket", dr, "s3-logs-dr-dev");
+        resource(stack, "source_logging", "aws_s3_bucket_logging", primary, attrs("bucket", ref(source, "id"),
+                "target_bucket", ref(logBucket, "id"), "target_prefix", "s3-access/"));
+        resource(stack, "target_logging", "aws_s3_bucket_logging", dr, attrs("bucket", ref(target, "id"),
+                "target_bucket", ref(drLogBucket, "id"), "target_prefix", "s3-access/"));
+        // every store in a daily plan whose recovery points are copied into the other region's vault
+        TerraformResource vault = resource(stack, "vault", "aws_backup_vault", primary, attrs(
+                "name", "backup-vault-dev", "kms_key_arn", ref(key, "arn"), "force_destroy", true));
+        TerraformResource drVault = resource(stack, "dr_vault", "aws_backup_vault", dr, attrs(
+                "name", "backup-vault-dev", "kms_key_arn", "arn:aws:kms:us-east-2:1:key/x", "force_destroy", true));
+        TerraformResource plan = resource(stack, "plan", "aws_backup_plan", primary, attrs("name", "backup-plan-dev",
+                "rule", List.of(Map.of("rule_name", "daily", "target_vault_name", ref(vault, "name"),
+                        "schedule", "cron(0 6 ? * * *)",
+                        "copy_action", List.of(Map.of("destination_vault_arn", ref(drVault, "arn")))))));
+        resource(stack, "drPlan", "aws_backup_plan", dr, attrs("name", "backup-plan-dev",
+                "rule", List.of(Map.of("rule_name", "daily", "target_vault_name", ref(drVault, "name"),
+                        "copy_action", List.of(Map.of("destination_vault_arn", ref(vault, "arn")))))));
         S3BucketReplicationConfigurationA.Builder.create(stack, "replication").provider(primary)
                 .bucket(ref(source, "id")).role("arn:aws:iam::123456789012:role/role-s3-replication-dev")
                 .rule(List.of(S3BucketReplicationConfigurationRule.builder().id("all").status("Enabled")
@@ -206,6 +228,12 @@ final class Fixtures {
                                 .bucket(ref(target, "arn")).build())
                         .build()))
                 .build();
+
+        resource(stack, "selection", "aws_backup_selection", primary, attrs("name", "backup-selection-dev",
+                "plan_id", ref(plan, "id"), "iam_role_arn", "arn:aws:iam::1:role/role-backup-dev",
+                // the DR cluster, a global secondary, is covered by the primary's copies into us-east-2
+                "resources", List.of(ref(primaryCluster, "arn"), "${aws_dynamodb_table.table.arn}", ref(source, "arn"), ref(target, "arn"),
+                        ref(logBucket, "arn"), ref(drLogBucket, "arn"))));
 
         DataAwsIamPolicyDocument trust = document(stack, "trust", primary,
                 DataAwsIamPolicyDocumentStatement.builder().effect("Allow").actions(List.of("sts:AssumeRole"))
@@ -225,6 +253,9 @@ final class Fixtures {
         LambdaFunction function = LambdaFunction.Builder.create(stack, "function").provider(primary)
                 .functionName("lambda-payment-dev").role(ref(role, "arn")).runtime("java17").handler("h::handle")
                 .filename("f.zip").kmsKeyArn(ref(key, "arn"))
+                .reservedConcurrentExecutions(10)
+                .tracingConfig(com.hashicorp.cdktf.providers.aws.lambda_function.LambdaFunctionTracingConfig.builder()
+                        .mode("Active").build())
                 .environment(LambdaFunctionEnvironment.builder().variables(Map.of("A", "b")).build()).build();
         resource(stack, "alias", "aws_lambda_alias", primary, attrs("name", "live",
                 "function_name", function.getFunctionName(), "function_version", "1"));
@@ -253,11 +284,34 @@ final class Fixtures {
         resource(stack, "alarm", "aws_cloudwatch_metric_alarm", primary, attrs("alarm_name", "alarm-errors-dev",
                 "alarm_actions", List.of(ref(topic, "arn")), "comparison_operator", "GreaterThanThreshold",
                 "evaluation_periods", 1));
-        ApiGatewayStage.Builder.create(stack, "stage").provider(primary).restApiId("abc").deploymentId("d1")
-                .stageName("v1").xrayTracingEnabled(true)
+        ApiGatewayStage stage = ApiGatewayStage.Builder.create(stack, "stage").provider(primary).restApiId("abc")
+                .deploymentId("d1").stageName("v1").xrayTracingEnabled(true)
                 .accessLogSettings(ApiGatewayStageAccessLogSettings.builder()
                         .destinationArn(ref(logs, "arn")).format("$context.requestId").build())
                 .build();
+        TerraformResource acl = resource(stack, "web_acl", "aws_wafv2_web_acl", primary, attrs("name", "waf-payments-dev",
+                "scope", "REGIONAL", "default_action", Map.of("allow", Map.of()), "rule", List.of(
+                        Map.of("name", "known-bad-inputs", "priority", 0, "override_action", Map.of("none", Map.of()),
+                                "statement", Map.of("managed_rule_group_statement", Map.of(
+                                        "name", "AWSManagedRulesKnownBadInputsRuleSet", "vendor_name", "AWS"))),
+                        Map.of("name", "rate", "priority", 1, "action", Map.of("block", Map.of()),
+                                "statement", Map.of("rate_based_statement", Map.of("limit", 300,
+                                        "aggregate_key_type", "IP"))))));
+        resource(stack, "web_acl_association", "aws_wafv2_web_acl_association", primary, attrs(
+                "resource_arn", stage.getArn(), "web_acl_arn", ref(acl, "arn")));
+        resource(stack, "web_acl_logging", "aws_wafv2_web_acl_logging_configuration", primary, attrs(
+                "resource_arn", ref(acl, "arn"), "log_destination_configs", List.of(ref(logs, "arn"))));
+        resource(stack, "keyed_method", "aws_api_gateway_method", primary, attrs("rest_api_id", "abc",
+                "resource_id", "r", "http_method", "POST", "authorization", "NONE", "api_key_required", true));
+        resource(stack, "preflight", "aws_api_gateway_method", primary, attrs("rest_api_id", "abc",
+                "resource_id", "r", "http_method", "OPTIONS", "authorization", "NONE"));
+        TerraformResource zone = resource(stack, "zone", "aws_route53_zone", primary, attrs("name", "payments.io"));
+        resource(stack, "query_log", "aws_route53_query_log", primary, attrs("zone_id", ref(zone, "zone_id"),
+                "cloudwatch_log_group_arn", ref(logs, "arn")));
+        resource(stack, "dnssec", "aws_route53_hosted_zone_dnssec", primary, attrs(
+                "hosted_zone_id", ref(zone, "id"), "signing_status", "SIGNING"));
+        resource(stack, "private_zone", "aws_route53_zone", primary, attrs("name", "internal.payments.io",
+                "vpc", List.of(Map.of("vpc_id", "vpc-1"))));
         resource(stack, "http_stage", "aws_apigatewayv2_stage", primary, attrs("api_id", "abc", "name", "$default",
                 "access_log_settings", Map.of("destination_arn", ref(logs, "arn"), "format", "$context.requestId")));
         // not an AWS resource: no provider alias, no tags
@@ -312,6 +366,11 @@ final class Fixtures {
                 "cluster_identifier", "aurora-primary-dev", "global_cluster_identifier", ref(global, "id"),
                 "deletion_protection", true));
         member.addOverride("lifecycle", Map.of("prevent_destroy", true));
+        // a second member whose primary (unsafe_cluster) is backed up nowhere: nothing covers it (in the
+        // primary's region, so that the global cluster still lacks a member in another region)
+        resource(stack, "uncovered_secondary", "aws_rds_cluster", primary, attrs("cluster_identifier", "aurora-dr-dev",
+                "global_cluster_identifier", ref(global, "id"), "iam_database_authentication_enabled", true,
+                "deletion_protection", true));
         resource(stack, "regional_cluster", "aws_rds_cluster", primary, attrs("cluster_identifier", "aurora-solo-dev",
                 "storage_encrypted", true, "backup_retention_period", 1, "skip_final_snapshot", true));
         resource(stack, "public_instance", "aws_rds_cluster_instance", primary, attrs("identifier", "aurora-1-dev",
@@ -376,6 +435,45 @@ final class Fixtures {
                 "function_name", "lambda-dev", "principal", "*"));
         resource(stack, "open_function_url", "aws_lambda_function_url", primary, attrs("function_name", "lambda-dev",
                 "authorization_type", "NONE"));
+
+        resource(stack, "slow_rotation", "aws_secretsmanager_secret_rotation", primary, attrs(
+                "secret_id", "${aws_secretsmanager_secret.slowly_rotated_secret.id}",
+                "rotation_rules", Map.of("automatically_after_days", 365)));
+        resource(stack, "slowly_rotated_secret", "aws_secretsmanager_secret", primary, attrs("name", "secret-x-dev",
+                "recovery_window_in_days", 0));
+        TerraformResource localVault = resource(stack, "local_vault", "aws_backup_vault", primary, attrs(
+                "name", "backup-vault-dev"));
+        resource(stack, "vault_lock", "aws_backup_vault_lock_configuration", primary, attrs(
+                "backup_vault_name", ref(localVault, "name"), "min_retention_days", 7));
+        TerraformResource localPlan = resource(stack, "same_region_plan", "aws_backup_plan", primary, attrs(
+                "name", "backup-plan-dev", "rule", List.of(Map.of("rule_name", "daily",
+                        "target_vault_name", ref(localVault, "name"),
+                        "copy_action", List.of(Map.of("destination_vault_arn", ref(localVault, "arn")))))));
+        resource(stack, "local_selection", "aws_backup_selection", primary, attrs("name", "backup-selection-dev",
+                "plan_id", ref(localPlan, "id"), "iam_role_arn", "arn:aws:iam::1:role/r",
+                "resources", List.of("${aws_rds_cluster.regional_cluster.arn}")));
+        TerraformResource auditParameters = resource(stack, "quiet_parameters", "aws_rds_cluster_parameter_group",
+                primary, attrs("name", "aurora-params-dev", "family", "aurora-postgresql16",
+                        "parameter", List.of(Map.of("name", "rds.force_ssl", "value", "1"),
+                                Map.of("name", "log_statement", "value", "ddl"))));
+        resource(stack, "unaudited_cluster", "aws_rds_cluster", primary, attrs("cluster_identifier", "aurora-x-dev",
+                "engine", "aurora-postgresql", "db_cluster_parameter_group_name", ref(auditParameters, "name"),
+                "iam_database_authentication_enabled", true, "deletion_protection", true));
+        resource(stack, "short_db_log", "aws_cloudwatch_log_group", primary, attrs(
+                "name", "/aws/rds/cluster/aurora-x-dev/postgresql", "retention_in_days", 30));
+        TerraformResource weakStage = resource(stack, "weakly_guarded_stage", "aws_api_gateway_stage", primary, attrs(
+                "rest_api_id", "abc", "deployment_id", "d", "stage_name", "v2-dev", "xray_tracing_enabled", true,
+                "access_log_settings", Map.of("destination_arn", "arn:aws:logs:us-east-1:1:log-group:x-dev")));
+        TerraformResource countingAcl = resource(stack, "counting_acl", "aws_wafv2_web_acl", primary, attrs(
+                "name", "waf-dev", "scope", "REGIONAL", "rule", List.of(Map.of("name", "kbi", "priority", 0,
+                        "override_action", Map.of("count", Map.of()),
+                        "statement", Map.of("managed_rule_group_statement", Map.of(
+                                "name", "AWSManagedRulesKnownBadInputsRuleSet", "vendor_name", "AWS"))))));
+        resource(stack, "counting_association", "aws_wafv2_web_acl_association", primary, attrs(
+                "resource_arn", ref(weakStage, "arn"), "web_acl_arn", ref(countingAcl, "arn")));
+        resource(stack, "open_method", "aws_api_gateway_method", primary, attrs("rest_api_id", "abc",
+                "resource_id", "r", "http_method", "GET", "authorization", "NONE"));
+        resource(stack, "unsigned_zone", "aws_route53_zone", primary, attrs("name", "payments-dev.io"));
 
         resource(stack, "unwatched_vpc", "aws_vpc", primary, attrs("cidr_block", "10.0.0.0/16"));
         TerraformResource vpc = resource(stack, "vpc", "aws_vpc", primary, attrs("cidr_block", "10.1.0.0/16"));

@@ -18,12 +18,42 @@ class FullStackPolicyTest {
 
     private static List<String> errors;
     private static Report report;
+    private static com.google.gson.JsonObject destroyable;
+    private static Report production;
 
     @BeforeAll
     static void validate() {
         // what ./main gates: the written JSON, construct paths included
-        report = PolicyGate.evaluate(Fixtures.synth(Synth.defaults().stack()), "dev");
+        destroyable = Fixtures.synth(Synth.defaults().stack());
+        report = PolicyGate.evaluate(destroyable, "dev");
         errors = report.errors().stream().map(Finding::line).toList();
+        production = PolicyGate.evaluate(Fixtures.synth(Synth.of(com.payments.dr.config.DrConfig.builder()
+                .set(com.payments.dr.config.Setting.PROTECTION, "production")
+                .set(com.payments.dr.config.Setting.ALLOWED_ORIGIN, "https://shop.payments.io").build()).stack()),
+                "dev", com.payments.dr.config.Protection.PRODUCTION);
+    }
+
+    @Test
+    void theProductionStackPassesWithItsWaiversAndTheDestroyableOneWouldNot() {
+        assertEquals(List.of(), production.errors().stream().map(Finding::line).toList());
+        assertEquals(List.of(), production.unusedWaivers(), "every production waiver still matches something");
+        // no destroyable-profile waiver applies: the scanner's deletion protection holds in production
+        assertTrue(production.waived().stream().allMatch(w -> w.waiver().profile() == null), production.waived().toString());
+        // the destroyable stack, gated as production: each production rule fires on what it protects
+        Report mutated = PolicyGate.evaluate(destroyable, "dev", com.payments.dr.config.Protection.PRODUCTION);
+        java.util.Map<String, java.util.Set<String>> byRule = new java.util.TreeMap<>();
+        mutated.errors().forEach(f -> byRule.computeIfAbsent(f.rule().id(), r -> new java.util.TreeSet<>())
+                .add(f.resource().type()));
+        assertEquals(java.util.Set.of("aws_rds_cluster", "aws_rds_global_cluster", "aws_dynamodb_table", "aws_s3_bucket",
+                "aws_backup_vault", "aws_cloudwatch_log_group", "aws_kms_key", "aws_secretsmanager_secret"),
+                byRule.get("PRODUCTION-PROTECTED"));
+        assertEquals(java.util.Set.of("aws_cloudwatch_log_group"), byRule.get("AUDIT-RETENTION"));
+        assertEquals(java.util.Set.of("aws_backup_vault"), byRule.get("BACKUP-VAULT"));
+        // the destroyable profile's waivers do not apply to a production stack
+        assertEquals(java.util.Set.of("aws_rds_cluster", "aws_rds_global_cluster"),
+                byRule.get("SCAN-RDS-DELETION-PROTECTION"));
+        assertEquals(java.util.Set.of("aws_dynamodb_table"), byRule.get("SCAN-DYNAMODB-DELETION-PROTECTION"));
+        assertTrue(mutated.errors().stream().noneMatch(f -> f.rule().id().equals("DESTROYABLE")));
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import com.payments.dr.config.Protection;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,16 +22,32 @@ class PolicyRulesTest {
 
     private static Report compliant;
     private static List<Finding> broken;
+    /** The broken stack as a production stack: the production profile's rules apply. */
+    private static List<Finding> brokenProduction;
 
     @BeforeAll
     static void synthesize() {
         App app = Testing.app();
         compliant = PolicyGate.evaluate(Fixtures.synth(Fixtures.compliant(app)), Fixtures.SUFFIX, RulePack.ALL,
                 Fixtures.COMPLIANT_WAIVERS);
-        Report report = PolicyGate.evaluate(Fixtures.synth(Fixtures.broken(app)), Fixtures.SUFFIX, RulePack.ALL,
-                List.of());
+        com.google.gson.JsonObject brokenJson = Fixtures.synth(Fixtures.broken(app));
+        Report report = PolicyGate.evaluate(brokenJson, Fixtures.SUFFIX, RulePack.ALL, List.of());
         broken = new ArrayList<>(report.errors());
         broken.addAll(report.warnings());
+        Report production = PolicyGate.evaluate(brokenJson, Fixtures.SUFFIX, Protection.PRODUCTION, RulePack.ALL,
+                List.of());
+        brokenProduction = new ArrayList<>(production.errors());
+    }
+
+    private static List<String> caughtInProduction(String ruleId) {
+        return brokenProduction.stream().filter(f -> f.rule().id().equals(ruleId))
+                .map(f -> f.resource().path() + ": " + f.message()).toList();
+    }
+
+    private static void assertCaughtInProduction(String ruleId, String path, String messagePart) {
+        List<String> found = caughtInProduction(ruleId);
+        assertTrue(found.stream().anyMatch(f -> f.startsWith(path + ": ") && f.contains(messagePart)),
+                ruleId + " should catch " + path + " (" + messagePart + ") in production, found " + found);
     }
 
     /** "path: message" of the broken stack's findings for one rule. */
@@ -68,7 +85,71 @@ class PolicyRulesTest {
     @Test
     void everyRuleCatchesSomethingInTheBrokenStack() {
         Set<String> caughtRules = broken.stream().map(f -> f.rule().id()).collect(Collectors.toSet());
+        brokenProduction.forEach(f -> caughtRules.add(f.rule().id()));
         assertEquals(RulePack.ALL.stream().map(Rule::id).collect(Collectors.toSet()), caughtRules);
+        // each profile's own: production's rules stay silent on a destroyable stack, and the reverse
+        assertTrue(caught("PRODUCTION-PROTECTED").isEmpty() && caught("AUDIT-RETENTION").isEmpty());
+        assertTrue(caughtInProduction("DESTROYABLE").isEmpty());
+    }
+
+    @Test
+    void backupsCopiedToAnotherRegionsVault() {
+        assertCaught("BACKUP-PLAN", "broken/unsafe_cluster", "no AWS Backup plan");
+        assertCaught("BACKUP-PLAN", "broken/unsafe_table", "no AWS Backup plan");
+        assertCaught("BACKUP-PLAN", "broken/bare_bucket", "no AWS Backup plan");
+        assertCaught("BACKUP-PLAN", "broken/regional_cluster", "keeps every copy in one region");
+        // a global secondary is covered only by another member's copies into its region (the compliant
+        // stack's DR cluster is; this one's primary is backed up nowhere)
+        assertCaught("BACKUP-PLAN", "broken/uncovered_secondary", "another member with a copy into this region");
+        assertCaughtOnly("BACKUP-VAULT", "broken/local_vault");
+        assertCaught("BACKUP-VAULT", "broken/local_vault", "set kms_key_arn");
+        assertCaughtInProduction("BACKUP-VAULT", "broken/local_vault", "compliance mode (changeable_for_days)");
+        // destroyable: a vault that keeps its recovery points, or a lock, would stop the destroy
+        assertCaught("DESTROYABLE", "broken/local_vault", "set force_destroy = true");
+        assertCaught("DESTROYABLE", "broken/vault_lock", "lock vaults in the production profile only");
+    }
+
+    @Test
+    void aWebApplicationFirewallOnEveryRestStage() {
+        assertCaught("WAF-API", "broken/blind_stage", "associate an aws_wafv2_web_acl");
+        assertCaught("WAF-API", "broken/counting_acl", "no blocking AWSManagedRulesKnownBadInputsRuleSet");
+        assertCaught("WAF-API", "broken/counting_acl", "no rate-based rule");
+        assertCaught("WAF-API", "broken/counting_acl", "no logging");
+        assertCaughtOnly("WAF-API", "broken/blind_stage", "broken/counting_acl");
+    }
+
+    @Test
+    void auditLogsOfTheDatabaseAndTheirRetention() {
+        assertCaughtOnly("DB-AUDIT-LOG", "broken/unaudited_cluster");
+        assertCaught("DB-AUDIT-LOG", "broken/unaudited_cluster", "enabled_cloudwatch_logs_exports");
+        assertCaught("DB-AUDIT-LOG", "broken/unaudited_cluster",
+                "does not set log_connections, log_disconnections, log_min_duration_statement");
+        assertCaughtInProduction("AUDIT-RETENTION", "broken/short_db_log", "kept 30 days; keep it at least 365");
+        assertCaught("S3-ACCESS-LOGS", "broken/bare_bucket", "no server access logs");
+    }
+
+    @Test
+    void secretsRotateConcurrencyIsCappedFunctionsTraceAndZonesAreSignedAndLogged() {
+        assertCaught("SECRET-ROTATION", "broken/retained_secret", "never rotates");
+        assertCaught("SECRET-ROTATION", "broken/slowly_rotated_secret", "rotates every 365 days");
+        assertCaughtOnly("LAMBDA-CONCURRENCY", "broken/plain_env_function");
+        assertCaughtOnly("LAMBDA-TRACING", "broken/plain_env_function");
+        assertCaught("DNS-ZONE", "broken/unsigned_zone", "no query logging");
+        assertCaught("DNS-ZONE", "broken/unsigned_zone", "not signed");
+        assertCaught("PUBLIC-ACCESS", "broken/open_method", "GET needs neither an API key nor an authorizer");
+    }
+
+    @Test
+    void productionKeepsWhatADestroyWouldTake() {
+        assertCaughtInProduction("PRODUCTION-PROTECTED", "broken/regional_cluster", "set deletion_protection = true");
+        assertCaughtInProduction("PRODUCTION-PROTECTED", "broken/regional_cluster", "without a final snapshot");
+        assertCaughtInProduction("PRODUCTION-PROTECTED", "broken/lonely_replica_table", "deletion_protection_enabled");
+        assertCaughtInProduction("PRODUCTION-PROTECTED", "broken/same_region_bucket", "force_destroy deletes its contents");
+        assertCaughtInProduction("PRODUCTION-PROTECTED", "broken/short_db_log", "set skip_destroy = true");
+        assertCaughtInProduction("PRODUCTION-PROTECTED", "broken/unrotated_key", "prevent_destroy = true");
+        assertCaughtInProduction("PRODUCTION-PROTECTED", "broken/slowly_rotated_secret", "recovery window");
+        assertTrue(caughtInProduction("PRODUCTION-PROTECTED").stream().noneMatch(f -> f.startsWith("broken/unsafe_cluster")
+                && f.contains("deletion_protection = true")), "deletion protection on is what production wants");
     }
 
     @Test

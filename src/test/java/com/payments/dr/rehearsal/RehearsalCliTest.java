@@ -138,6 +138,65 @@ class RehearsalCliTest {
         assertTrue(report.contains("in us-east-2 after destroy: still arn:aws:iam::1:role/role-apigw-cloudwatch-dr-dev."));
     }
 
+    /** A production stack: its keys carry prevent_destroy (one in each form Terraform's JSON allows). */
+    static final String GUARDED_STACK = """
+            {"resource": {"aws_kms_key": {"data_key": {"lifecycle": {"prevent_destroy": true}},
+                                          "logs_key": {"lifecycle": {"prevent_destroy": "true"}},
+                                          "plain_key": {"lifecycle": {"create_before_destroy": true}}},
+                          "aws_vpc": {"v": {"cidr_block": "10.0.0.0/16"}}}}
+            """;
+    /** What terraform destroy prints for them, wrapped as Terraform wraps its diagnostics. */
+    static final String REFUSED = """
+            Error: Instance cannot be destroyed
+
+              on cdk.tf.json line 12:
+              (source code not available)
+
+            Resource aws_kms_key.data_key has lifecycle.prevent_destroy set, but the plan
+            calls for this resource to be destroyed.
+
+            Error: Instance cannot be destroyed
+
+            Resource aws_kms_key.logs_key has
+            lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed.
+            """;
+
+    @Test
+    void aGuardedStacksDestroyMustBeRefusedForExactlyItsGuardedResources() throws IOException {
+        Path work = work(SECOND_PLAN, APPLIED, PHASES.replace("destroy\t0\t200", "destroy\t1\t20"));
+        Files.createDirectories(work.resolve("stack"));
+        Files.writeString(work.resolve("stack/cdk.tf.json"), GUARDED_STACK);
+        Files.writeString(work.resolve("destroy.log"), REFUSED);
+        // the role is still set: nothing was destroyed, and that is not held against it
+        Files.writeString(work.resolve("after-destroy/apigateway-account-us-east-2.json"),
+                "{\"cloudwatchRoleArn\": \"arn:aws:iam::1:role/r\"}");
+        assertEquals(0, run(Map.of(), "report", "work", "gaps.txt"));
+        assertEquals("rehearsal: created 3/3; second plan: 1 diff(s) on 1 attribute(s), 1 listed emulator gap(s),"
+                + " 0 unlisted, 0 vanished, 0 replacement(s); destroy: refused as designed, prevent_destroy on 2"
+                + " resource(s) -- passed in 10m17s (details: " + work.resolve("report.md") + ")\n", out());
+        String report = Files.readString(work.resolve("report.md"));
+        assertTrue(report.contains("The stack guards 2 resource(s) with `prevent_destroy` (the production profile):"
+                + " Terraform must refuse the destroy before it starts. Refused: `aws_kms_key.data_key`,"
+                + " `aws_kms_key.logs_key`."), report);
+        assertTrue(!report.contains("API Gateway account settings"), report);
+
+        // refusing too little, a destroy that went through, or one that removed things first all fail
+        out.reset();
+        Files.writeString(work.resolve("destroy.log"), REFUSED.substring(0, REFUSED.indexOf("Error", 10)));
+        Files.writeString(work.resolve("destroyed.json"), "{\"values\": {\"root_module\": {\"resources\":"
+                + " [{\"mode\": \"managed\"}]}}}");
+        Files.writeString(work.resolve("phases.tsv"), PHASES);
+        assertEquals(1, run(Map.of(), "report", "work", "gaps.txt"));
+        assertEquals(List.of("  destroy succeeded although 2 resource(s) have prevent_destroy",
+                "  destroy refused aws_kms_key.data_key; the stack guards aws_kms_key.data_key, aws_kms_key.logs_key",
+                "  destroy removed 2 resource(s) before it was refused"), out().lines().skip(1).toList());
+        out.reset();
+        Files.delete(work.resolve("destroyed.json"));
+        Files.delete(work.resolve("destroy.log"));
+        assertEquals(1, run(Map.of(), "report", "work", "gaps.txt"));
+        assertEquals(List.of("  no destroy"), out().lines().skip(1).toList());
+    }
+
     @Test
     void aFailedApplyStopsBeforeTheSecondPlanAndSaysSo() throws IOException {
         Path work = work("", "{}", "init\t0\t1\nfirst plan\t0\t9\napply\t1\t75\ndestroy\t0\t30\nbroken line\n");

@@ -52,7 +52,8 @@ class CostEstimateTest {
         // the payment function's embedded metrics at idle: ok in the primary; unhealthy and ok in DR (2 each)
         assertEquals(0.60, line(e, "Payment function metrics (Requests, Latency per Outcome)", "primary").idleUsd(), 1e-9);
         assertEquals(1.20, line(e, "Payment function metrics (Requests, Latency per Outcome)", "dr").idleUsd(), 1e-9);
-        assertEquals(6.00, line(e, "KMS customer-managed keys", "all").idleUsd(), 1e-9);
+        // per region one key for logs and alerts and one for data and backups; the zone's signing key
+        assertEquals(5.00, line(e, "KMS customer-managed keys", "all").idleUsd(), 1e-9);
         // the acknowledgement mirror's endpoint in one DR zone: 1 x 730 h x $0.01
         assertEquals(7.30, line(e, "Acknowledgement mirror (DynamoDB interface endpoint, VPC peering)", "dr")
                 .idleUsd(), 1e-9);
@@ -76,10 +77,17 @@ class CostEstimateTest {
         assertEquals(2 * health, line(e, "API Gateway, Lambda and logs", "dr").idleUsd(), 1e-9);
         // 4 polls a second, 2 628 000 s, $0.20 per million
         assertEquals(2.1024, line(e, "Pipe polling the table's stream", "primary").idleUsd(), 1e-9);
-        // X-Ray: 0.233 requests/s, all within the 1/s reservoir: 613 200 traces x $5/M
-        assertEquals(3.066, line(e, "X-Ray traces (API stage tracing)", "dr").idleUsd(), 1e-9);
+        // X-Ray: /health is never sampled; the probe's runs, one a minute, all within Lambda's 1/s reservoir
+        assertEquals(0, line(e, "X-Ray traces (API stage and functions)", "primary").idleUsd(), 1e-9);
+        assertEquals(43_800 * 5e-6, line(e, "X-Ray traces (API stage and functions)", "dr").idleUsd(), 1e-9);
+        // WAF: a web ACL ($5) with two rules ($1 each) and $0.60 per million requests inspected
+        assertEquals(7 + (262_800 + 43_800) * 0.6e-6, line(e, "AWS WAF", "primary").idleUsd(), 1e-9);
+        assertEquals(7 + 2 * (262_800 + 43_800) * 0.6e-6, line(e, "AWS WAF", "dr").idleUsd(), 1e-9);
+        // the primary cluster's 5 GB in its own vault and in the other region's, at $0.021 per GB-month
+        // (the DR cluster, a global secondary, is not backed up)
+        assertEquals(2 * 5 * 0.021, line(e, "AWS Backup (daily, copied to the other region)", "both").idleUsd(), 1e-9);
         assertEquals(e.lines().stream().mapToDouble(CostEstimate.Line::idleUsd).sum(), e.idleUsd(), 1e-9);
-        assertEquals("$185.80", CostEstimate.usd(e.idleUsd()));
+        assertEquals("$195.18", CostEstimate.usd(e.idleUsd()));
         // a real margin under the budget at the defaults, not just under it
         assertTrue(e.idleUsd() <= e.budgetUsd() - 5, CostEstimate.usd(e.idleUsd()));
         assertNull(e.overBudget());
@@ -98,17 +106,20 @@ class CostEstimateTest {
         assertEquals(payments * 2 * 900 / Math.pow(1024, 3) * (7 * 24 / 730.0) * 0.25,
                 line(e, "Acknowledgement records (7 days)", "both").loadUsd(), 1e-9);
         assertEquals(0, line(e, "DynamoDB global table writes", "primary").idleUsd());
-        // 1/s of payments + 0.1/s of /health + 1/60 s of probes: 1 a second in the reservoir, 5 % of the rest
-        assertEquals(payments * (1 + 0.05 * (0.1 + 1.0 / 60)) * 5e-6,
-                line(e, "X-Ray traces (API stage tracing)", "primary").loadUsd(), 1e-6);
+        // 1/s of payments, all in the stage's 1/s reservoir, and as many receipt invocations, all in
+        // Lambda's own: /health takes no trace
+        assertEquals(2 * payments * 5e-6, line(e, "X-Ray traces (API stage and functions)", "primary").loadUsd(), 1e-6);
+        // WAF inspects every payment
+        assertEquals(payments * 0.6e-6, line(e, "AWS WAF", "primary").loadUsd() - line(e, "AWS WAF", "primary").idleUsd(),
+                1e-9);
         // detailed metrics only for POST /payments once it has traffic, never for the health checks' GET
         assertEquals(2.10, line(e, "API Gateway detailed metrics", "primary").loadUsd(), 1e-9);
         assertEquals(0, line(e, "API Gateway detailed metrics", "primary").idleUsd(), 1e-9);
         // the payment function's "created" metrics once payments flow
         assertEquals(1.20, line(e, "Payment function metrics (Requests, Latency per Outcome)", "primary").loadUsd(), 1e-9);
         assertEquals((e.loadUsd() - e.idleUsd()) / payments, e.perPaymentUsd(), 1e-12);
-        assertEquals("$265.45", CostEstimate.usd(e.loadUsd()));
-        assertEquals("idle $185.80/month (budget $200.00), at 1 payment(s)/s $265.45/month", e.summary());
+        assertEquals("$291.69", CostEstimate.usd(e.loadUsd()));
+        assertEquals("idle $195.18/month (budget $200.00), at 1 payment(s)/s $291.69/month", e.summary());
 
         CostEstimate none = estimate("COST_PAYMENTS_PER_SECOND", "0");
         assertEquals(none.idleUsd(), none.loadUsd(), 1e-9);
@@ -132,10 +143,10 @@ class CostEstimateTest {
         // 3 instances x 0.5 more ACU x 730 h x $0.12
         "AURORA_MIN_ACU, 1, 131.40",
         // the fast-interval option on the three checks ($6.00), three times the health-check traffic
-        // (+$7.15) and its traces (+$7.88)
-        "HEALTH_CHECK_INTERVAL, 10, 21.03",
-        // a fourth checker region: a third more health-check traffic (+$1.19) and traces (+$1.31)
-        "HEALTH_CHECK_REGIONS, 'us-east-1,us-west-2,eu-west-1,sa-east-1', 2.50",
+        // (+$7.15) and the web ACLs' requests (+$0.95); /health takes no trace
+        "HEALTH_CHECK_INTERVAL, 10, 14.09",
+        // a fourth checker region: a third more health-check traffic (+$1.19) and WAF requests (+$0.16)
+        "HEALTH_CHECK_REGIONS, 'us-east-1,us-west-2,eu-west-1,sa-east-1', 1.35",
         // the us-east-1 alert topic's key when neither region is in us-east-1
         "PRIMARY_REGION, us-west-2, 1.00",
     })
@@ -161,7 +172,7 @@ class CostEstimateTest {
                 line(on, "DynamoDB global table writes", "primary").loadUsd(), 1e-12);
         // the endpoint zone and the alarm ($0.10): on by default, within the budget with a margin
         assertEquals(7.40, on.idleUsd() - off.idleUsd(), 1e-9);
-        assertEquals("$185.80", CostEstimate.usd(on.idleUsd()));
+        assertEquals("$195.18", CostEstimate.usd(on.idleUsd()));
         assertEquals("$178.40", CostEstimate.usd(off.idleUsd()));
         assertNull(on.overBudget());
         // off, the line stays, at $0, stating what on would cost
@@ -220,20 +231,20 @@ class CostEstimateTest {
 
     @Test
     void overBudgetIsOneLineNamingTheEstimateTheBudgetTheLargestItemAndTheSetting() {
-        assertEquals("estimated idle cost $229.60/month exceeds MONTHLY_BUDGET_USD=200 (largest: Aurora Serverless v2"
+        assertEquals("estimated idle cost $238.98/month exceeds MONTHLY_BUDGET_USD=200 (largest: Aurora Serverless v2"
                 + " instances, primary us-east-1, $87.60); reduce the configuration or raise MONTHLY_BUDGET_USD"
                 + " explicitly", estimate("DR_DB_INSTANCES", "2").overBudget());
         assertNull(estimate("DR_DB_INSTANCES", "2", "MONTHLY_BUDGET_USD", "250").overBudget());
         // the budget is compared in cents: exactly the estimate is within it
-        assertNull(estimate("MONTHLY_BUDGET_USD", "185.80").overBudget());
-        assertTrue(estimate("MONTHLY_BUDGET_USD", "185.79").overBudget().startsWith(
-                "estimated idle cost $185.80/month exceeds MONTHLY_BUDGET_USD=185.79 (largest: "));
+        assertNull(estimate("MONTHLY_BUDGET_USD", "195.18").overBudget());
+        assertTrue(estimate("MONTHLY_BUDGET_USD", "195.17").overBudget().startsWith(
+                "estimated idle cost $195.18/month exceeds MONTHLY_BUDGET_USD=195.17 (largest: "));
     }
 
     @Test
     void everyLineStatesItsBasisAndPlace() {
         List<CostEstimate.Line> lines = estimate().lines();
-        assertEquals(32, lines.size());
+        assertEquals(35, lines.size());
         lines.forEach(l -> assertTrue(!l.basis().isBlank() && !l.where().isBlank() && l.loadUsd() >= l.idleUsd(),
                 l.toString()));
     }

@@ -265,10 +265,10 @@ class ReadinessReportTest {
         assertEquals(a.markdown(), Files.readString(stack.resolve(ReadinessReport.MARKDOWN)));
         assertEquals(a.json(), Files.readString(stack.resolve(ReadinessReport.JSON)));
         JsonObject cost = JsonParser.parseString(a.json()).getAsJsonObject().getAsJsonObject("cost");
-        assertEquals("185.80", cost.get("idleUsd").toString());
+        assertEquals("195.18", cost.get("idleUsd").toString());
         assertEquals("200.00", cost.get("budgetUsd").toString());
         assertEquals("1", cost.get("paymentsPerSecond").toString());
-        assertEquals(32, cost.getAsJsonArray("lines").size());
+        assertEquals(35, cost.getAsJsonArray("lines").size());
         assertTrue(JsonParser.parseString(a.json()).getAsJsonObject().getAsJsonArray("tiers").get(0)
                 .getAsJsonObject().getAsJsonObject("rto").get("seconds").isJsonNull(), "no custom domains: manual");
         ReadinessReport own = report(DrillResultsTest.FIXTURE, "DNS_DOMAIN", "payments.acme-corp.net");
@@ -282,13 +282,13 @@ class ReadinessReportTest {
         assertTrue(dev.markdown().contains("\n## Before a real environment\n\n- `ALLOWED_ORIGIN` is `http://localhost:3000`,"
                 + " its development default: the deployed functions allow CORS only from http://localhost:3000 (a"
                 + " developer's machine). For a real environment, set ALLOWED_ORIGIN (or allowedOrigin in cdktf.json)"
-                + " to the checkout page's origin (scheme://host[:port]); a synth requires it once DNS_DOMAIN is set.\n"),
+                + " to the checkout page's origin (scheme://host[:port]); a synth requires it once DNS_DOMAIN is set or PROTECTION=production.\n"),
                 dev.markdown());
         JsonObject origin = JsonParser.parseString(dev.json()).getAsJsonObject().getAsJsonArray("developmentDefaults")
                 .get(0).getAsJsonObject();
         assertEquals("ALLOWED_ORIGIN", origin.get("setting").getAsString());
         assertEquals("http://localhost:3000", origin.get("value").getAsString());
-        assertEquals("DNS_DOMAIN is set", origin.get("requiredWhen").getAsString());
+        assertEquals("DNS_DOMAIN is set or PROTECTION=production", origin.get("requiredWhen").getAsString());
         ReadinessReport real = ReadinessReport.of(DrConfig.builder().set(com.payments.dr.config.Setting.ALLOWED_ORIGIN,
                 "https://shop.acme.io").build(), dir.resolve("none.json"));
         assertTrue(real.markdown().contains("\n## Before a real environment\n\nNo setting a real environment must"

@@ -27,30 +27,37 @@ class AlertTopicTest {
     }
 
     @Test
-    void oneEncryptedTopicPerRegionWithItsOwnKey() {
+    void oneEncryptedTopicPerRegionUnderTheRegionsObservabilityKey() {
         List<JsonObject> topics = synth.resources("aws_sns_topic");
         assertEquals(2, topics.size());
         for (String role : List.of("primary", "dr")) {
             JsonObject topic = synth.resource("aws_sns_topic", role + "_alerts_topic");
             assertEquals("sns-alerts-dev", topic.get("name").getAsString());
             assertEquals("aws." + role, topic.get("provider").getAsString());
-            assertTrue(topic.get("kms_master_key_id").getAsString().startsWith("${aws_kms_key." + role + "_alerts_key_"),
+            // the key of the region's log groups: one key per class of data (observability), not per topic
+            assertTrue(topic.get("kms_master_key_id").getAsString().startsWith("${aws_kms_key." + role + "_logs_key_"),
                     topic.toString());
         }
         assertTrue(Testing.toHaveResourceWithProperties(synth.text(), "aws_kms_alias",
-                Map.of("name", "alias/cmk-alerts-dev")));
+                Map.of("name", "alias/cmk-logs-dev")));
+        assertTrue(!Testing.toHaveResourceWithProperties(synth.text(), "aws_kms_alias",
+                Map.of("name", "alias/cmk-alerts-dev")), "no key of the topic's own");
     }
 
     @Test
     void keyPolicyLetsOnlyThePublishersOfThisAccountEncrypt() {
         for (String role : List.of("primary", "dr")) {
             String region = role.equals("primary") ? "us-east-1" : "us-east-2";
-            JsonObject key = synth.resource("aws_kms_key", role + "_alerts_key_");
+            JsonObject key = synth.resource("aws_kms_key", role + "_logs_key_");
             Map<String, JsonObject> statements = statements(synth.policyDocument(key.get("policy").getAsString()));
-            // CloudWatch alone, with the account condition; nothing of EventBridge publishes to the topic
-            // (and aws:SourceAccount is not supported for EventBridge to an encrypted topic)
-            assertEquals(List.of("KeyAdministration", "CloudWatchAlarmsInThisAccount", "AccountPrincipalsThroughSns"),
-                    List.copyOf(statements.keySet()));
+            // each service keeps a statement of its own: logs only for the stack's log groups, alarms
+            // only for what they publish (sharing the key widens neither); nothing of EventBridge
+            // publishes to the topic (and aws:SourceAccount is not supported for EventBridge to an
+            // encrypted topic)
+            assertEquals(List.of("KeyAdministration", "CloudWatchLogsInThisAccount",
+                    "CloudWatchAlarmsInThisAccount", "AccountPrincipalsThroughSns"), List.copyOf(statements.keySet()));
+            assertEquals("kms:EncryptionContext:aws:logs:arn",
+                    condition(statements.get("CloudWatchLogsInThisAccount"), 0).get("variable").getAsString());
             JsonObject services = statements.get("CloudWatchAlarmsInThisAccount");
             assertEquals(List.of("cloudwatch.amazonaws.com"), principals(services));
             assertEquals(List.of("kms:Decrypt", "kms:GenerateDataKey"), Synth.strings(services.getAsJsonArray("actions")));

@@ -150,7 +150,14 @@ class DatabaseTest {
     @CsvSource({"primary", "dr"})
     void tlsIsEnforcedByTheClusterParameterGroup(String role) {
         synth.assertResource("aws_rds_cluster_parameter_group", props("provider", "aws." + role,
-                "family", "aurora-postgresql16", "parameter", List.of(Map.of("name", "rds.force_ssl", "value", "1"))));
+                "family", "aurora-postgresql16", "parameter", List.of(Map.of("name", "rds.force_ssl", "value", "1"),
+                        // the audit trail: who connected, what changed the schema, slow statements without
+                        // their parameters (payment data)
+                        Map.of("name", "log_connections", "value", "1"),
+                        Map.of("name", "log_disconnections", "value", "1"),
+                        Map.of("name", "log_statement", "value", "ddl"),
+                        Map.of("name", "log_min_duration_statement", "value", "1000"),
+                        Map.of("name", "log_parameter_max_length", "value", "0"))));
         synth.assertResource("aws_rds_cluster", props("provider", "aws." + role, "db_cluster_parameter_group_name",
                 synth.ref("aws_rds_cluster_parameter_group", role + "_database_parameter_group", "name")));
     }
@@ -194,7 +201,7 @@ class DatabaseTest {
         JsonObject viaService = usage.getAsJsonArray("condition").get(0).getAsJsonObject();
         assertEquals("kms:ViaService", viaService.get("variable").getAsString());
         assertEquals(List.of("rds." + region + ".amazonaws.com", "secretsmanager." + region + ".amazonaws.com",
-                        "lambda." + region + ".amazonaws.com"),
+                        "lambda." + region + ".amazonaws.com", "backup." + region + ".amazonaws.com"),
                 Synth.strings(viaService.getAsJsonArray("values")));
         assertNotEquals(synth.resource("aws_kms_key", "primary_data_key_"), synth.resource("aws_kms_key", "dr_data_key_"));
     }

@@ -45,7 +45,8 @@ class DrDetectionTest {
         List<String> actions = new java.util.ArrayList<>();
         policy.getAsJsonArray("statement").forEach(s -> actions.addAll(Synth.strings(s.getAsJsonObject()
                 .getAsJsonArray("actions"))));
-        assertEquals(List.of("logs:CreateLogStream", "logs:PutLogEvents", "kms:Decrypt"), actions);
+        assertEquals(List.of("logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTelemetryRecords",
+                "xray:PutTraceSegments", "kms:Decrypt"), actions);
         synth.assertResource("aws_cloudwatch_log_group", Synth.props("provider", "aws.dr",
                 "name", "/aws/lambda/lambda-probe-dev", "kms_key_id", synth.ref("aws_kms_key", "dr_logs_key_", "arn")));
         assertEquals(1, synth.resources("aws_lambda_function").stream()

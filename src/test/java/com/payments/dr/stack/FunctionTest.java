@@ -41,14 +41,17 @@ class FunctionTest {
     void everyFunctionOfTheStackRunsJava21OnArm64WithSnapStartWhereCallersWait() {
         List<JsonObject> functions = synth.resources("aws_lambda_function");
         // per region: the payment function, the migrator, the receipt function and the ops notifier;
-        // in the DR region also the failover probe
-        assertEquals(9, functions.size());
+        // in the DR region also the failover probe, in the primary the master secret's rotation
+        assertEquals(10, functions.size());
         assertTrue(functions.stream().anyMatch(f -> f.get("function_name").getAsString().equals("lambda-probe-dev")));
         List<String> snapStarted = new java.util.ArrayList<>();
         for (JsonObject function : functions) {
             String name = function.get("function_name").getAsString();
             assertEquals("java21", function.get("runtime").getAsString(), name);
             assertEquals(List.of("arm64"), Synth.strings(function.getAsJsonArray("architectures")), name);
+            // traced, and capped by a reservation (the payment function's from its connection budget)
+            assertEquals("Active", function.getAsJsonObject("tracing_config").get("mode").getAsString(), name);
+            assertTrue(function.get("reserved_concurrent_executions").getAsInt() > 0, name);
             if (function.has("snap_start")) {
                 snapStarted.add(name);
             }
@@ -130,11 +133,14 @@ class FunctionTest {
                 + "_database_cluster_[0-9A-F]+\\.cluster_resource_id}/payments_api"), dbUser);
         // and the primary's the acknowledgement mirror's writes into the DR replica (AckMirrorPathTest)
         java.util.Set<String> expected = new java.util.TreeSet<>(java.util.Set.of("WriteLogs",
-                "ManageVpcNetworkInterfaces", "IdempotencyRecords", "DecryptEnvironment", "ConnectAsApplicationRole"));
+                "ManageVpcNetworkInterfaces", "WriteTraces", "IdempotencyRecords", "DecryptEnvironment",
+                "ConnectAsApplicationRole"));
         if (role.equals("primary")) {
             expected.add("MirrorAcknowledgements");
         }
         assertEquals(expected, new java.util.TreeSet<>(bySid.keySet()));
+        assertEquals(List.of("xray:PutTelemetryRecords", "xray:PutTraceSegments"),
+                Synth.strings(bySid.get("WriteTraces").getAsJsonArray("actions")));
         synth.assertResource("aws_iam_role", props("provider", "aws." + role,
                 "name", "role-payment-function-" + role + "-dev"));
     }

@@ -264,9 +264,10 @@ class InfraReviewTest {
             String arn = prefix + body.get("name").getAsString().replaceAll("\\$\\{[^}]*}", "a1b2c3d4e5");
             assertTrue(patterns.stream().anyMatch(p -> arnLike(p).matcher(arn).matches()), group.getKey() + ": " + arn);
         }
-        // the DR region also has the failover probe's
-        assertEquals(role.equals("dr") ? 9 : 8, groups,
-                "functions (3) and the migrator, flow logs, API access and execution logs, the database (and the probe)");
+        // the DR region also has the failover probe's; the primary (us-east-1) the rotation function's and
+        // the zone's query log
+        assertEquals(role.equals("dr") ? 10 : 11, groups, "functions (3) and the migrator, flow logs, API access and"
+                + " execution logs, the database, the web ACL (and the probe; or the rotation and the DNS queries)");
         for (String foreign : List.of("/aws/lambda/lambda-payment-prod", "vpc-flow-logs-prod", "/aws/apigateway/x/access",
                 "API-Gateway-Execution-Logs_a1b2c3d4e5/v1-prod", "/aws/rds/cluster/aurora-other-dev/postgresql",
                 "/aws/lambda/anything")) {

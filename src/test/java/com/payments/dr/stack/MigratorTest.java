@@ -94,7 +94,7 @@ class MigratorTest {
         Map<String, JsonObject> bySid = new HashMap<>();
         document.getAsJsonArray("statement").forEach(s -> bySid.put(s.getAsJsonObject().get("sid").getAsString(),
                 s.getAsJsonObject()));
-        assertEquals(java.util.Set.of("WriteLogs", "ManageVpcNetworkInterfaces", "DecryptEnvironment",
+        assertEquals(java.util.Set.of("WriteLogs", "ManageVpcNetworkInterfaces", "WriteTraces", "DecryptEnvironment",
                 "ReadAcknowledgementRecords"), bySid.keySet());
         assertFalse(document.toString().contains("secretsmanager"), "its invoker reads the secret, not the function");
         // the reconciliation after a failover scans its own region's replica of the table, nothing more

@@ -47,7 +47,8 @@ class SecurityTest {
                 }
             }
         }
-        assertEquals(8, denies, "TLS-only policies per region: the bucket, the alert topic, two dead-letter queues");
+        assertEquals(10, denies, "TLS-only policies per region: the bucket and its log bucket, the alert topic, two"
+                + " dead-letter queues");
     }
 
     @Test
@@ -58,8 +59,16 @@ class SecurityTest {
         for (JsonObject policy : synth.resources("aws_iam_role_policy")) {
             assertTrue(policy.get("policy").getAsString().startsWith("{\"Version\":\"2012-10-17\""));
         }
-        // no managed policies
-        synth.assertNoResource("aws_iam_role_policy_attachment");
+        // managed policies only for AWS Backup's service role, and only AWS's own for that service
+        List<JsonObject> attachments = synth.resources("aws_iam_role_policy_attachment");
+        assertEquals(8, attachments.size(), "four per region");
+        for (JsonObject attachment : attachments) {
+            assertTrue(attachment.get("role").getAsString().matches("\\$\\{aws_iam_role\\.(primary|dr)_backup_role_[0-9A-F]{8}\\.name}"),
+                    attachment.toString());
+            assertTrue(attachment.get("policy_arn").getAsString().matches(
+                    "arn:\\$\\{data\\.aws_partition\\.(primary|dr)_partition\\.partition}:iam::aws:policy/(service-role/)?"
+                            + "AWSBackupServiceRolePolicyFor(Backup|Restores|S3Backup|S3Restore)"), attachment.toString());
+        }
     }
 
     @Test
@@ -70,9 +79,9 @@ class SecurityTest {
                 if (s.getAsJsonArray("actions").get(0).getAsString().equals("sts:AssumeRole")) {
                     String principal = s.getAsJsonArray("principals").get(0).getAsJsonObject()
                             .getAsJsonArray("identifiers").get(0).getAsString();
-                    if (principal.equals("apigateway.amazonaws.com")) {
-                        // AWS's documented trust for the account's API Gateway logging role
-                        assertFalse(s.has("condition"), "API Gateway is not documented to send aws:SourceAccount");
+                    if (principal.equals("apigateway.amazonaws.com") || principal.equals("backup.amazonaws.com")) {
+                        // AWS's documented trusts for the API Gateway logging role and AWS Backup's service role
+                        assertFalse(s.has("condition"), principal + " is not documented to send aws:SourceAccount");
                         continue;
                     }
                     JsonObject condition = s.getAsJsonArray("condition").get(0).getAsJsonObject();
@@ -96,11 +105,19 @@ class SecurityTest {
         List<JsonObject> keys = synth.resources("aws_kms_key");
         assertFalse(keys.isEmpty());
         for (JsonObject key : keys) {
-            assertTrue(key.get("enable_key_rotation").getAsBoolean());
             assertEquals(7, key.get("deletion_window_in_days").getAsInt());
             assertTrue(key.get("policy").getAsString().startsWith("{\"Version\":\"2012-10-17\""));
+            assertFalse(key.has("lifecycle"), "destroyable: no prevent_destroy");
+            if (key.has("customer_master_key_spec")) {
+                // the zone's DNSSEC key-signing key: asymmetric, which KMS cannot rotate
+                assertEquals("ECC_NIST_P256", key.get("customer_master_key_spec").getAsString());
+                assertEquals("SIGN_VERIFY", key.get("key_usage").getAsString());
+                continue;
+            }
+            assertTrue(key.get("enable_key_rotation").getAsBoolean());
         }
-        assertEquals(keys.size(), synth.resources("aws_kms_alias").size());
+        assertEquals(5, keys.size(), "per region logs-and-alerts and data; the signing key");
+        assertEquals(keys.size() - 1, synth.resources("aws_kms_alias").size());
     }
 
     @Test

@@ -140,6 +140,48 @@ class StorageTest {
     }
 
     @Test
+    void backupsCoverThePrimaryClusterOnlyAndLeaveTheAccountsSettingsAlone() {
+        // the primary region: its cluster, the table and both of its buckets
+        synth.assertResource("aws_backup_selection", props("provider", "aws.primary",
+                "plan_id", synth.ref("aws_backup_plan", "primary_backup_plan", "id"),
+                "resources", List.of(synth.ref("aws_rds_cluster", "primary_database_cluster", "arn"),
+                        synth.ref("aws_dynamodb_table", "global_state_table", "arn"),
+                        synth.ref("aws_s3_bucket", "primary_bucket_", "arn"),
+                        synth.ref("aws_s3_bucket", "primary_bucket_access_logs", "arn"))));
+        // the DR region: the table's replica and its buckets, not the global database's secondary (AWS
+        // documents no AWS Backup of one; the primary's recovery points are copied into this region)
+        List<String> dr = Synth.strings(synth.resource("aws_backup_selection", "dr_backup_selection")
+                .getAsJsonArray("resources"));
+        assertEquals(List.of("${tolist(" + synth.ref("aws_dynamodb_table", "global_state_table", "replica")
+                        .replace("${", "").replace("}", "") + ").0.arn}",
+                synth.ref("aws_s3_bucket", "dr_bucket_", "arn"),
+                synth.ref("aws_s3_bucket", "dr_bucket_access_logs", "arn")), dr);
+        // each plan copies into the other region's vault
+        for (String[] pair : List.of(new String[] {"primary", "dr"}, new String[] {"dr", "primary"})) {
+            JsonObject rule = synth.resource("aws_backup_plan", pair[0] + "_backup_plan")
+                    .getAsJsonArray("rule").get(0).getAsJsonObject();
+            assertEquals(synth.ref("aws_backup_vault", pair[1] + "_backup_vault", "arn"), rule
+                    .getAsJsonArray("copy_action").get(0).getAsJsonObject().get("destination_vault_arn").getAsString());
+        }
+        // no account-wide, per-region setting: selections by ARN ignore the service opt-in, and a plan
+        // turns on the advanced DynamoDB backups that cross-region copies need
+        synth.assertNoResource("aws_backup_region_settings");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"primary", "dr"})
+    void accessLoggingStartsOnceTheLogBucketAcceptsDeliveries(String role) {
+        synth.assertResource("aws_s3_bucket_logging", props("provider", "aws." + role,
+                "bucket", synth.ref("aws_s3_bucket", role + "_bucket_", "id"),
+                "target_bucket", synth.ref("aws_s3_bucket", role + "_bucket_access_logs", "id"),
+                "target_prefix", "s3-access/"));
+        List<String> dependsOn = Synth.strings(synth.resource("aws_s3_bucket_logging", role + "_bucket_logging")
+                .getAsJsonArray("depends_on"));
+        assertTrue(dependsOn.stream().anyMatch(d -> d.startsWith("aws_s3_bucket_policy." + role
+                + "_bucket_access_logs_policy")), dependsOn.toString());
+    }
+
+    @Test
     void outputsNameTheTableAndBuckets() {
         JsonObject outputs = synth.json().getAsJsonObject("output");
         for (String name : List.of("state_table_name", "state_table_arn", "primary_bucket_name", "primary_bucket_arn",

@@ -78,16 +78,11 @@ public final class Synth {
 
     /** The single resource of {@code type} whose logical id starts with {@code prefix}. */
     public JsonObject resource(String type, String prefix) {
-        List<JsonObject> matches = new ArrayList<>();
-        blocks("resource", type).forEach((id, body) -> {
-            if (id.startsWith(prefix)) {
-                matches.add(body.getAsJsonObject());
-            }
-        });
-        if (matches.size() != 1) {
-            throw new AssertionError("expected one " + type + " with id " + prefix + "*, found " + matches.size());
+        List<String> ids = ids(type, prefix);
+        if (ids.size() != 1) {
+            throw new AssertionError("expected one " + type + " with id " + prefix + "*, found " + ids.size());
         }
-        return matches.get(0);
+        return blocks("resource", type).get(ids.get(0)).getAsJsonObject();
     }
 
     /**
@@ -124,11 +119,22 @@ public final class Synth {
 
     /** The logical id of the single resource of {@code type} whose id starts with {@code prefix}. */
     public String id(String type, String prefix) {
-        List<String> ids = blocks("resource", type).keySet().stream().filter(id -> id.startsWith(prefix)).toList();
+        List<String> ids = ids(type, prefix);
         if (ids.size() != 1) {
             throw new AssertionError("expected one " + type + " with id " + prefix + "*, found " + ids);
         }
         return ids.get(0);
+    }
+
+    /**
+     * The logical ids of {@code type} that start with {@code prefix}; when several do, the one the
+     * prefix names exactly (the prefix and cdktf's 8-character hash) if there is one:
+     * {@code primary_bucket_} is the bucket, not {@code primary_bucket_access_logs_…}.
+     */
+    private List<String> ids(String type, String prefix) {
+        List<String> ids = blocks("resource", type).keySet().stream().filter(id -> id.startsWith(prefix)).toList();
+        List<String> exact = ids.stream().filter(id -> id.substring(prefix.length()).matches("[0-9A-F]{8}")).toList();
+        return ids.size() > 1 && exact.size() == 1 ? exact : ids;
     }
 
     /** The Terraform reference {@code ${type.id.attribute}} to that resource. */
