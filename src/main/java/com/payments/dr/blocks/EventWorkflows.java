@@ -59,7 +59,7 @@ public final class EventWorkflows extends Construct {
     public static final String PAYMENT_EVENT_SOURCE = "payments.dr";
     public static final String PAYMENT_COMPLETED = "payment.completed";
     static final int MEMORY_MB = 512;
-    static final int TIMEOUT_SECONDS = 30;
+    public static final int TIMEOUT_SECONDS = 30;
     /** Asynchronous invocations: two retries, then the on-failure destination. */
     static final int FUNCTION_RETRIES = 2;
     static final int MAX_EVENT_AGE_SECONDS = 3600;

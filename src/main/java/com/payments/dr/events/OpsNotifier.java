@@ -38,13 +38,15 @@ public final class OpsNotifier implements RequestStreamHandler {
     private final String globalClusterId;
 
     /**
-     * Both calls bounded well inside the function's 30 s: a slow RDS API during a regional event must
-     * leave time to publish "the writer could not be determined" rather than time the invocation
-     * out (the SDK's defaults are a 30 s socket timeout and three attempts).
+     * Both calls bounded inside the function's 30 s together (9 s each): a slow RDS API during a
+     * regional event must leave time to publish "the writer could not be determined" rather than
+     * time the invocation out (the SDK's defaults are a 30 s socket timeout and three attempts). An
+     * attempt gets 4 s, not less: the first call of a cold JVM also loads and initializes the SDK's
+     * classes inside its attempt, which takes seconds on a small or busy machine.
      */
     static final ClientOverrideConfiguration BOUNDED = ClientOverrideConfiguration.builder()
-            .apiCallAttemptTimeout(Duration.ofSeconds(2))
-            .apiCallTimeout(Duration.ofSeconds(5))
+            .apiCallAttemptTimeout(Duration.ofSeconds(4))
+            .apiCallTimeout(Duration.ofSeconds(9))
             .build();
 
     /** The Lambda runtime's constructor: topic, global cluster and region come from the environment. */

@@ -22,6 +22,9 @@ import java.util.function.BiFunction;
  * invocation gets one time budget ({@link Deadline}) and ends with one log line that is also a
  * CloudWatch embedded-metric-format record (requests and latency per outcome, under the function's
  * name: two environments in one account and region publish apart, their names carry the suffix).
+ * {@code GET /health} is logged but publishes no metric: its callers are Route 53's checkers and the
+ * DR region's probe, whose own metrics tell its story, and each outcome it would add is a custom
+ * metric billed every month the checks run, payments or not.
  */
 public final class PaymentHandler implements RequestStreamHandler, AutoCloseable {
 
@@ -127,7 +130,9 @@ public final class PaymentHandler implements RequestStreamHandler, AutoCloseable
         line.addProperty("Outcome", outcome);
         line.addProperty("Requests", 1);
         line.addProperty("Latency", latencyMs);
-        line.add("_aws", metricMetadata());
+        if (request == null || !Router.HEALTH_PATH.equals(request.path())) {
+            line.add("_aws", metricMetadata());
+        }
         Log.line(line);
     }
 

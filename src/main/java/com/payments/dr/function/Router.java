@@ -8,6 +8,9 @@ import java.util.Map;
  */
 public final class Router {
 
+    /** The health check's path (Route 53's checkers and the DR region's probe call it). */
+    static final String HEALTH_PATH = "/health";
+
     private final PaymentService payments;
     private final HealthService health;
     private final Map<String, String> merchantsByKeyId;
@@ -24,7 +27,7 @@ public final class Router {
         switch (request.path()) {
             case "/payments":
                 return "POST".equals(method) ? pay(request, deadline) : other(method, "POST,OPTIONS");
-            case "/health":
+            case HEALTH_PATH:
                 return "GET".equals(method)
                         ? health.check(deadline, request.query(HealthService.PROBE).filter(HealthService.STANDBY::equals)
                                 .isPresent())

@@ -223,7 +223,7 @@ class EventsFunctionArtifactTest {
                     "AWS_ENDPOINT_URL_SNS", sns.endpoint().toString(),
                     "AWS_ENDPOINT_URL_RDS", rds.endpoint().toString()));
             assertEquals(0, sns.rejected() + rds.rejected(), "every request signed with the environment's keys");
-            // one call each, or the SDK's retry of an attempt a loaded machine made slower than 2 s
+            // one call each, or the SDK's retry of an attempt a loaded machine made slower than 4 s
             assertFalse(rds.calls().isEmpty());
             for (FakeQueryService.Call call : rds.calls()) {
                 assertEquals("DescribeGlobalClusters", call.get("Action"));

@@ -256,6 +256,24 @@ class PaymentHandlerTest {
     }
 
     @Test
+    void healthChecksAreLoggedWithoutMetrics() throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Log.redirect(new PrintStream(log, true, StandardCharsets.UTF_8));
+        try {
+            echo.handleRequest(new ByteArrayInputStream(Fixtures.event("GET", "/health", Map.of(), null)
+                    .getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), Fixtures.context(5_000));
+        } finally {
+            Log.redirect(System.out);
+        }
+        JsonObject line = JsonParser.parseString(log.toString(StandardCharsets.UTF_8).strip()).getAsJsonObject();
+        assertEquals("request", line.get("event").getAsString());
+        assertEquals("/health", line.get("path").getAsString());
+        assertTrue(line.has("Outcome"));
+        // no embedded-metric directive: CloudWatch makes no metric of the line
+        assertFalse(line.has("_aws"));
+    }
+
+    @Test
     void outcomesNameTheResult() {
         assertEquals("created", PaymentHandler.outcome(ApiResponse.json(201, new JsonObject())));
         assertEquals("replayed", PaymentHandler.outcome(ApiResponse.json(201, new JsonObject())
