@@ -128,8 +128,8 @@ public final class AuroraCluster extends Construct {
                 .serverlessv2ScalingConfiguration(RdsClusterServerlessv2ScalingConfiguration.builder()
                         .minCapacity(settings.minAcu()).maxCapacity(settings.maxAcu()).build())
                 // production: a destroy or a mistaken replacement fails instead of deleting the
-                // database, and a deliberate deletion (protection off first) leaves a final snapshot
-                .deletionProtection(region.production())
+                // database, and a deliberate deletion (decommission lifts the protection) leaves a final snapshot
+                .deletionProtection(region.protection().deletionProtection())
                 .skipFinalSnapshot(!region.production())
                 .finalSnapshotIdentifier(region.production() ? FINAL_SNAPSHOT_PREFIX + clusterId : null)
                 .applyImmediately(true);

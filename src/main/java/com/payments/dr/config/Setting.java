@@ -80,9 +80,10 @@ public enum Setting {
                     + " custom domain per region, and api.<zone> as alias failover records (needs a delegated zone:"
                     + " ACM validates through it)"),
     PROTECTION("protection", "destroyable",
-            "destroyable (everything goes with destroy; for development) or production (deletion protection, final"
+            "destroyable (everything goes with destroy; for development), production (deletion protection, final"
                     + " snapshots, retained buckets, logs and keys, a locked backup vault, a year of audit logs; a real"
-                    + " environment)"),
+                    + " environment) or decommission (production without deletion protection, applied once before a"
+                    + " production stack's destroy; everything that keeps records stays as in production)"),
     MERCHANTS("merchants", "smoke-test",
             "1 to " + MerchantKey.MAX_KEYS + " comma-separated merchant[:generation] entries: merchant ids of 1-"
                     + MerchantKey.MAX_MERCHANT_LENGTH + " lowercase letters, digits and hyphens (starting with a letter"

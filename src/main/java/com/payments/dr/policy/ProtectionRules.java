@@ -59,7 +59,8 @@ final class ProtectionRules {
                 new Rule("PRODUCTION-PROTECTED", Severity.ERROR,
                         "CKV_AWS_139/RDS.7, Security Hub DynamoDB.6; project rule for the rest",
                         "production profile: deletion protection, final snapshots, buckets and vaults that keep "
-                                + "their contents, retained log groups and keys, secrets recoverable after deletion",
+                                + "their contents, retained log groups and keys, secrets recoverable after deletion "
+                                + "(decommission: the same without deletion protection)",
                         ProtectionRules::productionProtected));
     }
 
@@ -291,9 +292,11 @@ final class ProtectionRules {
         if (!config.protection().production()) {
             return;
         }
+        // decommission lifts deletion protection (and the global cluster's hold on its members) alone
+        boolean guarded = config.protection().deletionProtection();
         for (String type : List.of("aws_rds_cluster", "aws_rds_global_cluster")) {
             for (Resource r : config.resources(type)) {
-                if (!r.isTrue("deletion_protection")) {
+                if (guarded && !r.isTrue("deletion_protection")) {
                     sink.report(r, "a destroy deletes it; set deletion_protection = true");
                 }
             }
@@ -305,12 +308,12 @@ final class ProtectionRules {
             }
         }
         for (Resource global : config.resources("aws_rds_global_cluster")) {
-            if (global.isTrue("force_destroy")) {
+            if (guarded && global.isTrue("force_destroy")) {
                 sink.report(global, "force_destroy detaches its members to delete it; remove it");
             }
         }
         for (Resource table : config.resources("aws_dynamodb_table")) {
-            if (!table.isTrue("deletion_protection_enabled")) {
+            if (guarded && !table.isTrue("deletion_protection_enabled")) {
                 sink.report(table, "a destroy deletes it and its replicas; set deletion_protection_enabled = true");
             }
         }

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  */
 public record Waiver(String ruleId, String pathPattern, String reason, Protection profile) {
 
-    /** A waiver in both profiles. */
+    /** A waiver in every profile. */
     public Waiver(String ruleId, String pathPattern, String reason) {
         this(ruleId, pathPattern, reason, null);
     }

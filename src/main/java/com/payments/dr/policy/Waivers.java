@@ -15,6 +15,8 @@ public final class Waivers {
 
     static final String DESTROYABLE = "the destroyable profile (the default) demands a stack that destroy removes; "
             + "PROTECTION=production turns the protection on";
+    static final String DECOMMISSION = "the decommission profile is applied once, right before a production stack's "
+            + "destroy: it lifts deletion protection and nothing else (final snapshots stay)";
 
     public static final List<Waiver> ALL = List.of(
             new Waiver("SCAN-RDS-DELETION-PROTECTION", "payments-dr/*/database/cluster", DESTROYABLE,
@@ -23,6 +25,12 @@ public final class Waivers {
                     Protection.DESTROYABLE),
             new Waiver("SCAN-DYNAMODB-DELETION-PROTECTION", "payments-dr/global/state_table", DESTROYABLE,
                     Protection.DESTROYABLE),
+            new Waiver("SCAN-RDS-DELETION-PROTECTION", "payments-dr/*/database/cluster", DECOMMISSION,
+                    Protection.DECOMMISSION),
+            new Waiver("SCAN-RDS-DELETION-PROTECTION", "payments-dr/global/aurora_global_cluster", DECOMMISSION,
+                    Protection.DECOMMISSION),
+            new Waiver("SCAN-DYNAMODB-DELETION-PROTECTION", "payments-dr/global/state_table", DECOMMISSION,
+                    Protection.DECOMMISSION),
             new Waiver("PUBLIC-ACCESS", "payments-dr/*/api/health_method",
                     "Route 53 health checkers send no API key or header; the method answers only a health status, "
                             + "has its own throttle, and the web ACL limits it per client IP"),

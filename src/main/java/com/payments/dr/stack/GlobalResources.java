@@ -117,9 +117,9 @@ public final class GlobalResources extends Construct {
                 .engine(AuroraCluster.ENGINE)
                 .engineVersion(config.database().engineVersion())
                 .storageEncrypted(true)
-                .deletionProtection(home.production())
-                // destroyable: removes the members' association so a destroy can proceed
-                .forceDestroy(!home.production())
+                .deletionProtection(home.protection().deletionProtection())
+                // destroyable and decommission: removes the members' association so a destroy can proceed
+                .forceDestroy(!home.protection().deletionProtection())
                 .build();
         String globalClusterIdentifier = globalCluster.getGlobalClusterIdentifier();
         globalClusterId = Memo.of(globalCluster::getId);
@@ -214,7 +214,7 @@ public final class GlobalResources extends Construct {
                         .pointInTimeRecovery(true)
                         .propagateTags(true)
                         .build()))
-                .deletionProtectionEnabled(home.production())
+                .deletionProtectionEnabled(home.protection().deletionProtection())
                 .build();
         tableName = table.getName();
         tableArn = table.getArn();
