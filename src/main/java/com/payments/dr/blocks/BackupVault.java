@@ -81,7 +81,7 @@ public final class BackupVault extends Construct {
      * buckets) into this vault, each recovery point copied into {@code other}.
      */
     public void backUp(List<String> resources, BackupVault other) {
-        int copyDays = region.production() ? PRODUCTION_COPY_RETENTION_DAYS : DESTROYABLE_COPY_RETENTION_DAYS;
+        int copyDays = copyRetentionDays();
         // No aws_backup_region_settings: a selection that names its resources by ARN backs them up whatever
         // the Region's service opt-in (AWS Backup API Reference, UpdateRegionSettings), and a backup plan
         // opts the account into advanced DynamoDB backups, which cross-region copies need (AWS Backup
@@ -133,6 +133,14 @@ public final class BackupVault extends Construct {
 
     public String name() {
         return vaultName;
+    }
+
+    /**
+     * Days a copy in this region's vault is kept: also the retention of an on-demand job into it (the
+     * runbook's), which the production vault's lock accepts only between its minimum and maximum.
+     */
+    public int copyRetentionDays() {
+        return region.production() ? PRODUCTION_COPY_RETENTION_DAYS : DESTROYABLE_COPY_RETENTION_DAYS;
     }
 
     /** The role AWS Backup assumes for this region's plan, and for an on-demand job (the runbook's). */

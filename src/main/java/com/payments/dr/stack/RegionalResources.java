@@ -440,6 +440,8 @@ public abstract class RegionalResources extends Construct {
                 + " other region's recovery points too)", backupVault.name());
         output("backup_role_arn", "The role AWS Backup assumes in the " + region.role().label() + " region (its"
                 + " plan's, and an on-demand job's: docs/runbook.md)", backupVault.roleArn());
+        output("backup_retention_days", "Days a recovery point in the " + region.role().label() + " region's vault"
+                + " is kept (the copies'; an on-demand job's: docs/runbook.md)", backupVault.copyRetentionDays());
     }
 
     /**

@@ -50,6 +50,8 @@ class RunbookTest {
         assertTrue(text.contains("--alarm-types CompositeAlarm --alarm-names alarm-fail-over-now-dev"), text);
         assertTrue(text.contains("--region us-east-1 --alarm-types CompositeAlarm"), text);
         assertTrue(text.contains("Value=aurora-dr-dev"), text);
+        assertTrue(text.contains("--iam-role-arn arn:aws:iam::123456789012:role/role-backup-dr-dev"
+                + " --lifecycle DeleteAfterDays=14\n"), text);
         assertTrue(text.contains("--health-check-id bbbbbbbb-2222-4000-8000-000000000002"), text);
         assertTrue(text.contains("--hosted-zone-id Z0123456789ABCDEFGHIJ --record-name api.payments-dr-dev.com"), text);
         assertTrue(text.contains("curl -sS -w '\\nHTTP %{http_code}\\n' https://d2r0api9zz.execute-api.us-east-2.amazonaws.com/v1-dev/health"),
@@ -59,6 +61,25 @@ class RunbookTest {
         assertTrue(text.indexOf("Planned switchover") < text.indexOf("Unplanned failover")
                 && text.indexOf("Unplanned failover") < text.indexOf("Fail back"), text);
         assertFalse(text.contains("| tier |"), text);
+    }
+
+    @Test
+    void theOnDemandBackupsRetentionFitsTheProductionVaultsLock() throws IOException {
+        com.google.gson.JsonObject stack = Synth.of(com.payments.dr.config.DrConfig.builder()
+                .set(com.payments.dr.config.Setting.PROTECTION, "production")
+                .set(com.payments.dr.config.Setting.ALLOWED_ORIGIN, "https://shop.payments.io").build()).json();
+        assertTrue(runbook().contains("start-backup-job --region {{dr_region}} --backup-vault-name {{dr_backup_vault_name}}"
+                + " --resource-arn {{dr_db_cluster_arn}} --iam-role-arn {{dr_backup_role_arn}}"
+                + " --lifecycle DeleteAfterDays={{dr_backup_retention_days}}\n"));
+        int days = stack.getAsJsonObject("output").getAsJsonObject("dr_backup_retention_days").get("value").getAsInt();
+        com.google.gson.JsonObject locks = stack.getAsJsonObject("resource")
+                .getAsJsonObject("aws_backup_vault_lock_configuration");
+        assertEquals(2, locks.size());
+        for (var lock : locks.entrySet()) {
+            com.google.gson.JsonObject body = lock.getValue().getAsJsonObject();
+            assertTrue(body.get("min_retention_days").getAsInt() <= days
+                    && days <= body.get("max_retention_days").getAsInt(), lock.getKey() + ": " + days + " days");
+        }
     }
 
     @Test

@@ -24,7 +24,8 @@ class OutputsTest {
             "function_arn", "function_alias_arn", "migrator_function_name", "migrator_function_arn",
             "api_invoke_url", "api_health_url", "api_id", "api_stage_name", "events_bus_name",
             "events_pipe_name", "receipt_function_name", "receipt_function_arn", "ops_notifier_function_name",
-            "ops_notifier_function_arn", "payment_events_dlq_url", "ops_events_dlq_url", "backup_vault_name", "backup_role_arn");
+            "ops_notifier_function_arn", "payment_events_dlq_url", "ops_events_dlq_url", "backup_vault_name", "backup_role_arn",
+            "backup_retention_days");
     static final List<String> GLOBAL = List.of("dns_zone_id", "dns_name_servers", "api_failover_name",
             "primary_health_check_id", "dr_health_check_id", "dr_readiness_check_id", "fail_over_now_alarm_arn", "dashboard_name",
             "dashboard_url", "state_table_name", "state_table_arn", "global_cluster_id", "db_secret_arn",
