@@ -3,6 +3,7 @@ package com.payments.dr.blocks;
 import com.hashicorp.cdktf.TerraformResourceLifecycle;
 import com.hashicorp.cdktf.providers.aws.cloudwatch_log_group.CloudwatchLogGroup;
 import com.hashicorp.cdktf.providers.aws.cloudwatch_log_resource_policy.CloudwatchLogResourcePolicy;
+import com.hashicorp.cdktf.providers.aws.cloudwatch_metric_alarm.CloudwatchMetricAlarm;
 import com.hashicorp.cdktf.providers.aws.kms_key.KmsKey;
 import com.hashicorp.cdktf.providers.aws.route53_hosted_zone_dnssec.Route53HostedZoneDnssec;
 import com.hashicorp.cdktf.providers.aws.route53_key_signing_key.Route53KeySigningKey;
@@ -10,6 +11,7 @@ import com.hashicorp.cdktf.providers.aws.route53_query_log.Route53QueryLog;
 import com.payments.dr.naming.ResourceType;
 import com.payments.dr.naming.Tags;
 import java.util.List;
+import java.util.Map;
 import software.constructs.Construct;
 
 /**
@@ -22,21 +24,35 @@ import software.constructs.Construct;
  * CreateQueryLoggingConfig, which asks for the group and the policy in us-east-1 and nothing of KMS);
  * signing uses an ECC P-256 key that only Route 53's DNSSEC service may sign with, for this account.
  * The zone is validated by resolvers only once its parent holds the DS record (output
- * {@code dns_ds_record}); a derived, undelegated zone is signed but validated by no one.
+ * {@code dns_ds_record}); a derived, undelegated zone is signed but validated by no one. Two alarms
+ * watch the signing, as the Route 53 Developer Guide ("Configuring DNSSEC signing") strongly
+ * recommends: a signing failure left alone makes validating resolvers stop resolving the zone.
  */
 public final class ZoneProtection extends Construct {
 
     /** The key-signing key's KMS key: the spec and usage Route 53 requires. */
     static final String KSK_KEY_SPEC = "ECC_NIST_P256";
+    /**
+     * The signing alarms' qualifiers and metrics (AWS/Route53, by HostedZoneId, published in us-east-1:
+     * Route 53 Developer Guide, "Monitoring hosted zones using Amazon CloudWatch"):
+     * {@code DNSSECInternalFailure} is 1 while an object of the zone is in INTERNAL_FAILURE;
+     * {@code DNSSECKeySigningKeysNeedingAction} counts the key-signing keys in ACTION_NEEDED (their KMS
+     * key deleted, disabled or its policy changed).
+     */
+    public static final Map<String, String> ALARMS = Map.of(
+            "dnssec-internal-failure", "DNSSECInternalFailure",
+            "dnssec-ksk-action-needed", "DNSSECKeySigningKeysNeedingAction");
+    static final int ALARM_PERIOD_SECONDS = 300;
 
     private final String dsRecord;
 
     /**
      * @param home          us-east-1, where Route 53 writes query logs and reads its KMS keys
      * @param logGroupName  the query log group, on {@code logsKey}'s patterns
+     * @param topicArn      us-east-1's alert topic, for the signing alarms
      */
     public ZoneProtection(Construct scope, String id, RegionContext home, String zoneId, String logGroupName,
-                          EncryptionKey logsKey, int logRetentionDays) {
+                          EncryptionKey logsKey, int logRetentionDays, String topicArn) {
         super(scope, id);
         CloudwatchLogGroup queries = CloudwatchLogGroup.Builder.create(this, "query_log_group")
                 .provider(home.provider())
@@ -105,6 +121,25 @@ public final class ZoneProtection extends Construct {
                 .signingStatus("SIGNING")
                 .dependsOn(List.of(signing))
                 .build();
+        ALARMS.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(alarm ->
+                CloudwatchMetricAlarm.Builder.create(this, alarm.getKey().replace('-', '_'))
+                        .provider(home.provider())
+                        .alarmName(home.naming().name(ResourceType.CLOUDWATCH_ALARM, alarm.getKey()))
+                        .alarmDescription("DNSSEC signing of " + zoneId + ": " + alarm.getValue() + " above 0; see"
+                                + " the zone's DNSSEC status (get-dnssec) before resolvers stop resolving it")
+                        .namespace("AWS/Route53")
+                        .metricName(alarm.getValue())
+                        .dimensions(Map.of("HostedZoneId", zoneId))
+                        .statistic("Maximum")
+                        .period(ALARM_PERIOD_SECONDS)
+                        .evaluationPeriods(1)
+                        .threshold(1)
+                        .comparisonOperator("GreaterThanOrEqualToThreshold")
+                        // published while the zone signs; silence is no failure
+                        .treatMissingData("notBreaching")
+                        .alarmActions(List.of(topicArn))
+                        .okActions(List.of(topicArn))
+                        .build());
     }
 
     /** The DS record to enter at the parent zone (the registrar) to make resolvers validate the zone. */

@@ -341,6 +341,8 @@ public final class CostEstimate {
         fixed("Health-check alarms", "us-east-1", inventory.healthCheckAlarms().size()
                 + " metric alarms and the composite fail-over-now", inventory.healthCheckAlarms().size()
                 * price("cloudwatch.alarmMonth") + price("cloudwatch.compositeAlarmMonth"));
+        fixed("DNSSEC signing alarms", "us-east-1", inventory.zoneAlarms().size() + " metric alarms",
+                inventory.zoneAlarms().size() * price("cloudwatch.alarmMonth"));
     }
 
     /** The web application firewall, the backups outside the blast radius. */

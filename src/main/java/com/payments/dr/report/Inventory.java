@@ -104,6 +104,13 @@ public record Inventory(
         return 2 * KEYS_PER_REGION + (separateMetricsRegion ? 1 : 0) + SIGNING_KEYS;
     }
 
+    /** The zone's DNSSEC signing alarms, in us-east-1 (ZoneProtection): the zone is always signed. */
+    public List<String> zoneAlarms() {
+        return com.payments.dr.blocks.ZoneProtection.ALARMS.keySet().stream().sorted()
+                .map(qualifier -> naming.name(ResourceType.CLOUDWATCH_ALARM, qualifier))
+                .toList();
+    }
+
     /** The alarm names (in both regions) watching the metrics whose keys start with {@code prefix}. */
     public List<String> alarmNames(RegionRole role, String prefix) {
         return (role == RegionRole.DR ? drWatchlist : primaryWatchlist).stream()

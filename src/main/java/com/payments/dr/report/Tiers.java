@@ -75,6 +75,7 @@ final class Tiers {
         List<Tier.Alarm> alarms = new ArrayList<>();
         inventory.healthCheckAlarms().forEach(name -> alarms.add(new Tier.Alarm(name, FailoverDns.METRICS_REGION)));
         alarms.add(new Tier.Alarm(inventory.failOverNowAlarm(), FailoverDns.METRICS_REGION));
+        inventory.zoneAlarms().forEach(name -> alarms.add(new Tier.Alarm(name, FailoverDns.METRICS_REGION)));
         // the DR region's own view: heard when the primary region (and us-east-1) is down
         inventory.drProbeAlarms().forEach(name -> alarms.add(new Tier.Alarm(name, config.drRegion())));
         alarms.add(new Tier.Alarm(inventory.drFailOverNowAlarm(), config.drRegion()));

@@ -108,7 +108,7 @@ public final class DrStack extends TerraformStack {
                 endpoint(primary), endpoint(dr), config.customDomains()));
         com.payments.dr.blocks.ZoneProtection zone = new com.payments.dr.blocks.ZoneProtection(this, "dns_protection",
                 home.region().withNaming(naming), dns.zoneId(), queryLogGroup(config), home.logsKey(),
-                config.logRetentionDays());
+                config.logRetentionDays(), home.topicArn());
         Outputs.add(this, "dns_ds_record", "DS record of the zone's DNSSEC key-signing key: enter it at the parent"
                 + " zone (the registrar) so that resolvers validate " + config.zoneName(), zone.dsRecord());
         Outputs.add(this, "dns_zone_id", "Route 53 hosted zone of " + config.zoneName()

@@ -125,7 +125,7 @@ class ReadinessReportTest {
         Inventory inventory = Inventory.of(DrConfig.builder().build());
         assertEquals(synth.resources("aws_cloudwatch_metric_alarm").size(), inventory.metricAlarms(
                 com.payments.dr.naming.RegionRole.PRIMARY) + inventory.metricAlarms(com.payments.dr.naming.RegionRole.DR)
-                + inventory.healthCheckAlarms().size() + inventory.drProbeAlarms().size());
+                + inventory.healthCheckAlarms().size() + inventory.drProbeAlarms().size() + inventory.zoneAlarms().size());
         assertEquals(synth.resources("aws_cloudwatch_composite_alarm").size(), 2, "us-east-1's and the DR region's");
         assertEquals(synth.resources("aws_secretsmanager_secret").size(), 1 + inventory.merchantKeys().size());
         assertEquals(synth.resources("aws_route53_health_check").size(), inventory.healthChecks());
@@ -265,10 +265,10 @@ class ReadinessReportTest {
         assertEquals(a.markdown(), Files.readString(stack.resolve(ReadinessReport.MARKDOWN)));
         assertEquals(a.json(), Files.readString(stack.resolve(ReadinessReport.JSON)));
         JsonObject cost = JsonParser.parseString(a.json()).getAsJsonObject().getAsJsonObject("cost");
-        assertEquals("193.38", cost.get("idleUsd").toString());
+        assertEquals("193.58", cost.get("idleUsd").toString());
         assertEquals("200.00", cost.get("budgetUsd").toString());
         assertEquals("1", cost.get("paymentsPerSecond").toString());
-        assertEquals(34, cost.getAsJsonArray("lines").size());
+        assertEquals(35, cost.getAsJsonArray("lines").size());
         assertTrue(JsonParser.parseString(a.json()).getAsJsonObject().getAsJsonArray("tiers").get(0)
                 .getAsJsonObject().getAsJsonObject("rto").get("seconds").isJsonNull(), "no custom domains: manual");
         ReadinessReport own = report(DrillResultsTest.FIXTURE, "DNS_DOMAIN", "payments.acme-corp.net");

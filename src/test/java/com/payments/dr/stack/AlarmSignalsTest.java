@@ -193,6 +193,8 @@ class AlarmSignalsTest {
                 // the primary's /health and the DR readiness pass; the passive DR region's /health does not
                 String check = dims.get("HealthCheckId");
                 return check.contains("dns_dr_health_check") ? 0.0 : 1.0;
+            case "AWS/Route53 DNSSECInternalFailure", "AWS/Route53 DNSSECKeySigningKeysNeedingAction":
+                return 0.0; // the zone signs; no object in INTERNAL_FAILURE, no key in ACTION_NEEDED
             case "PaymentsDR/FailoverProbe PrimaryHealthy", "PaymentsDR/FailoverProbe DrReady":
                 return 1.0;
             case "PaymentsDR/FailoverProbe DrServing", "PaymentsDR/FailoverProbe PrimaryThrottled":
@@ -238,6 +240,22 @@ class AlarmSignalsTest {
         }
         assertEquals(new TreeSet<>(List.of("us-east-1", "us-east-2")), new TreeSet<>(states.keySet().stream()
                 .map(s -> s.substring(s.indexOf('@') + 1)).toList()));
+    }
+
+    /** The zone's signing alarms (us-east-1) fire on the first failure Route 53 reports, to its alert topic. */
+    @Test
+    void theDnssecAlarmsFireOnAFailingSignature() {
+        List<JsonObject> dnssec = metricAlarms().stream()
+                .filter(a -> a.get("metric_name").getAsString().startsWith("DNSSEC")).toList();
+        assertEquals(2, dnssec.size());
+        for (JsonObject alarm : dnssec) {
+            assertEquals("aws.primary", alarm.get("provider").getAsString());
+            assertEquals(AlarmEvaluation.ALARM, AlarmEvaluation.steadyState(alarm, 1.0), alarm.toString());
+            assertEquals(AlarmEvaluation.OK, AlarmEvaluation.steadyState(alarm, null), alarm.toString());
+            assertTrue(dimensions(alarm).get("HostedZoneId").startsWith("${aws_route53_zone."), alarm.toString());
+            assertTrue(alarm.getAsJsonArray("alarm_actions").get(0).getAsString().startsWith("${aws_sns_topic.primary_"),
+                    alarm.toString());
+        }
     }
 
     /**
