@@ -23,8 +23,12 @@ public final class MasterSecretRotator extends Construct {
     /** PCI DSS 8.3.9 asks for at most 90 days; a month keeps a leaked password short-lived. */
     public static final int ROTATION_DAYS = 30;
     static final int MEMORY_MB = 512;
-    /** Four short steps, each with a migrator invocation of a few seconds at most. */
-    static final int TIMEOUT_SECONDS = 60;
+    /**
+     * A step's migrator invocation may wait up to 150 s (a cold migrator runs up to its 120 s
+     * timeout), and the step's Secrets Manager calls up to 30 s each: well above both, within
+     * Lambda's 900 s maximum.
+     */
+    static final int TIMEOUT_SECONDS = 300;
 
     public record Props(RegionContext region, FunctionPackage code, EncryptionKey logsKey, EncryptionKey dataKey,
                         int logRetentionDays, String secretArn, MigratorFunction migrator) {

@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -46,9 +47,22 @@ public final class MasterSecretRotation implements RequestStreamHandler {
     static final String CURRENT = "AWSCURRENT";
 
     /** Bounded calls: a step must fail (and be retried by Secrets Manager) rather than hang. */
+    public static final Duration BOUNDED_CALL = Duration.ofSeconds(30);
     static final ClientOverrideConfiguration BOUNDED = ClientOverrideConfiguration.builder()
             .apiCallAttemptTimeout(Duration.ofSeconds(10))
-            .apiCallTimeout(Duration.ofSeconds(30))
+            .apiCallTimeout(BOUNDED_CALL)
+            .build();
+    /**
+     * The migrator's Invoke waits as long as the migrator may run (a cold Java function in the VPC,
+     * its timeout {@code MigratorFunction.TIMEOUT_SECONDS} = 120 s), plus a margin, in one attempt:
+     * with a reserved concurrency of 1, an SDK retry of a slow first call is throttled while the
+     * first still runs. A failed step is retried by Secrets Manager instead.
+     */
+    public static final Duration INVOKE_TIMEOUT = Duration.ofSeconds(150);
+    public static final ClientOverrideConfiguration INVOKE_ONCE = ClientOverrideConfiguration.builder()
+            .retryStrategy(AwsRetryStrategy.doNotRetry())
+            .apiCallAttemptTimeout(INVOKE_TIMEOUT)
+            .apiCallTimeout(INVOKE_TIMEOUT)
             .build();
 
     private final Map<String, String> environment;
@@ -82,8 +96,9 @@ public final class MasterSecretRotation implements RequestStreamHandler {
             String function = ReceiptHandler.required(environment, "MIGRATOR_FUNCTION");
             secrets = SecretsManagerClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder())
                     .overrideConfiguration(BOUNDED).region(region).build();
-            lambda = LambdaClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder())
-                    .overrideConfiguration(BOUNDED).region(region).build();
+            // the HTTP client's own read timeout (30 s by default) must not cut the Invoke short either
+            lambda = LambdaClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(INVOKE_TIMEOUT))
+                    .overrideConfiguration(INVOKE_ONCE).region(region).build();
             migrator = function;
         }
         return this;
