@@ -84,8 +84,9 @@ class ObservabilityTest {
         primaryKeys.add("ack-mirror-failed");
         assertEquals(primaryKeys, new TreeSet<>(alarms(synth, "primary").keySet()));
         assertEquals(new TreeSet<>(COMMON_KEYS), new TreeSet<>(alarms(synth, "dr").keySet()));
-        // and the three health-check alarms of FailoverDns, the four of the DR region's probe
-        assertEquals(COMMON_KEYS.size() * 2 + 1 + 3 + 4, synth.resources("aws_cloudwatch_metric_alarm").size());
+        // and the three health-check alarms of FailoverDns, the four of the DR region's probe, the two
+        // of the zone's DNSSEC signing
+        assertEquals(COMMON_KEYS.size() * 2 + 1 + 3 + 4 + 2, synth.resources("aws_cloudwatch_metric_alarm").size());
     }
 
     @Test
