@@ -57,9 +57,11 @@ class FailoverDrillTest {
 
     static Settings settings() {
         boolean isLong = "long".equals(System.getProperty("drill.mode"));
-        // the waits that only pace clients and caches, shortened (the code paths are the deployed ones)
+        // the waits that only pace clients and caches, shortened (the code paths are the deployed ones);
+        // the mirror's call timeout longer than deployed: on a loaded build machine a loopback write
+        // may take over a second, and only the drill's black hole is meant to degrade a record
         Timings timings = new Timings(Duration.ofSeconds(3), Duration.ofSeconds(1), 1, Duration.ofMillis(100),
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1), Duration.ofSeconds(3));
         return new Settings(
                 Integer.getInteger("drill.durationSeconds", isLong ? 20 : 1),
                 Double.parseDouble(System.getProperty("drill.ratePerSecond", "20")),

@@ -77,7 +77,7 @@ class ReconcilerTest {
 
     /** The acknowledgement record the primary mirrored into the DR replica before answering. */
     private void acknowledge(PaymentRequest r, String role, Instant at) {
-        new AckJournal(drTable, Optional.empty(), table, java.time.Clock.systemUTC(), AckJournal.MIRROR_BREAKER)
+        new AckJournal(drTable, Optional.empty(), table, java.time.Clock.systemUTC(), Timings.DEPLOYED)
                 .record(new AckJournal.Ack(r.scopedKey(), r.paymentId().toString(), r.requestHash(),
                         r.amount().setScale(2).toPlainString(), "USD", MERCHANT, r.description().orElse(null),
                         "ACCEPTED", role.equals("primary") ? "us-east-1" : "us-east-2", at.toString(), 201, "{}",
