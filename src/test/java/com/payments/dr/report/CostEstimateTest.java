@@ -89,6 +89,8 @@ class CostEstimateTest {
         assertEquals(payments * 3 * 0.625e-6, line(e, "DynamoDB global table writes", "primary").loadUsd(), 1e-9);
         assertEquals(payments * 3 * 0.625e-6, line(e, "DynamoDB global table replicated writes", "dr").loadUsd(),
                 1e-9);
+        // the acknowledgement lookup on every new claim: one strongly consistent read at $0.125 per million
+        assertEquals(payments * 0.125e-6, line(e, "DynamoDB global table reads", "primary").loadUsd(), 1e-9);
         // a week of 900-byte acknowledgement records in both replicas at $0.25 per GB-month
         assertEquals(payments * 2 * 900 / Math.pow(1024, 3) * (7 * 24 / 730.0) * 0.25,
                 line(e, "Acknowledgement records (7 days)", "both").loadUsd(), 1e-9);
@@ -102,8 +104,8 @@ class CostEstimateTest {
         // the payment function's "created" metrics once payments flow
         assertEquals(1.20, line(e, "Payment function metrics (Requests, Latency per Outcome)", "primary").loadUsd(), 1e-9);
         assertEquals((e.loadUsd() - e.idleUsd()) / payments, e.perPaymentUsd(), 1e-12);
-        assertEquals("$264.85", CostEstimate.usd(e.loadUsd()));
-        assertEquals("idle $185.20/month (budget $200.00), at 1 payment(s)/s $264.85/month", e.summary());
+        assertEquals("$265.18", CostEstimate.usd(e.loadUsd()));
+        assertEquals("idle $185.20/month (budget $200.00), at 1 payment(s)/s $265.18/month", e.summary());
 
         CostEstimate none = estimate("COST_PAYMENTS_PER_SECOND", "0");
         assertEquals(none.idleUsd(), none.loadUsd(), 1e-9);
@@ -228,7 +230,7 @@ class CostEstimateTest {
     @Test
     void everyLineStatesItsBasisAndPlace() {
         List<CostEstimate.Line> lines = estimate().lines();
-        assertEquals(32, lines.size());
+        assertEquals(33, lines.size());
         lines.forEach(l -> assertTrue(!l.basis().isBlank() && !l.where().isBlank() && l.loadUsd() >= l.idleUsd(),
                 l.toString()));
     }
