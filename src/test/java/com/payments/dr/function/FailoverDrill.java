@@ -94,7 +94,7 @@ final class FailoverDrill implements AutoCloseable {
     /** What the whole drill found: the counted scenarios, the reconciliations' answers, the mirror. */
     record Outcome(List<DrillLedger.Counted> scenarios, Map<String, JsonObject> reconciliations,
                    Map<String, DrillClient.Attempt> probes, DrillResults.Mirror mirror, long degradedDuringOutage,
-                   java.util.Set<String> degradedAfterCut, String strandedKey) {
+                   java.util.Set<String> degradedUnreachable, java.util.Set<String> degraded, String strandedKey) {
 
         DrillLedger.Counted scenario(String name) {
             return scenarios.stream().filter(c -> c.scenario().name().equals(name)).findFirst().orElseThrow();
@@ -124,8 +124,12 @@ final class FailoverDrill implements AutoCloseable {
     private final Map<String, JsonObject> reconciliations = new LinkedHashMap<>();
     private final Map<String, DrillClient.Attempt> probes = new LinkedHashMap<>();
     private long degradedDuringOutage;
-    /** The degraded records written once the DR region was unreachable in the unplanned failover, by scoped key. */
-    private java.util.Set<String> degradedAfterCut = java.util.Set.of();
+    /**
+     * The payments acknowledged with degraded records that the primary stored once the DR region
+     * was unreachable in the unplanned failover (their mirror writes all began in the black hole),
+     * by scoped key.
+     */
+    private java.util.Set<String> degradedUnreachable = java.util.Set.of();
     /** The degraded payment the unplanned failover waited for before the fault. */
     private String strandedKey;
 
@@ -239,8 +243,8 @@ final class FailoverDrill implements AutoCloseable {
             counted.add(planned());
         }
         assertTablesEqual("at the end");
-        return new Outcome(counted, reconciliations, probes, mirror(), degradedDuringOutage, degradedAfterCut,
-                strandedKey);
+        return new Outcome(counted, reconciliations, probes, mirror(), degradedDuringOutage, degradedUnreachable,
+                degradedKeys(0), strandedKey);
     }
 
     private void steady() throws InterruptedException {
@@ -254,7 +258,9 @@ final class FailoverDrill implements AutoCloseable {
      * timing. First two whose records were mirrored into the DR replica; then the DR region
      * becomes unreachable from the primary as a failing region is, its mirror path black-holed
      * (the mirror's timeout is met) and the table's replication held, and the drill waits for a
-     * payment acknowledged with a {@code degraded} record, which only the primary's replica holds.
+     * payment stored after that and acknowledged with a {@code degraded} record, which only the
+     * primary's replica holds (one whose mirror write went out just before the black hole may have
+     * reached the DR replica, its answer lost: degraded, yet restored there).
      * Then the WAL link and the API are cut and the server killed; the emulated health checks
      * notice; the drill's operator fails over at once (a person would take longer: the readiness
      * report does not bound that step); the name moves; one client sends a lost payment again;
@@ -282,14 +288,19 @@ final class FailoverDrill implements AutoCloseable {
         mirrorLink.blackHole();
         stages.put("DR region unreachable from the primary: mirror black-holed, table replication held",
                 System.currentTimeMillis());
-        Ack stranded = awaitHeldAck(heldFrom, "degraded", null);
+        // a payment stored after this began its mirror write in the black hole: nothing of it can
+        // have reached the DR replica (a write sent just before could have, its answer lost)
+        String unreachableFrom = serverNow(primaryDb);
+        Ack stranded = awaitHeldAck(unreachableFrom, "degraded", null);
         long fault = System.currentTimeMillis();
         stages.put("fault: primary region lost", fault);
         primary.kill();
         link.cut();
         primaryWriter.deactivate();
+        java.util.Set<String> storedUnreachable = storedSince(unreachableFrom);
         primaryDb.stop();
-        degradedAfterCut = degradedKeys(logFrom);
+        degradedUnreachable = degradedKeys(logFrom);
+        degradedUnreachable.retainAll(storedUnreachable);
         report.printf("unplanned-failover: held acknowledged payments %s (to be sent again), %s (mirrored), %s"
                 + " (degraded)%n", retried.key(), restored.key(), stranded.key());
         stages.put("primary unhealthy (health checks)", dns.awaitHealth(0, false, fault, STAGE_LIMIT));
@@ -412,6 +423,19 @@ final class FailoverDrill implements AutoCloseable {
         for (Ack a : client.acks) {
             if (ids.contains(a.paymentId())) {
                 keys.add(DrillClient.MERCHANT + "/" + a.key());
+            }
+        }
+        return keys;
+    }
+
+    /** The scoped keys of the drill's payments the primary stored after {@code serverTime}. */
+    private java.util.Set<String> storedSince(String serverTime) throws SQLException {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        try (Connection c = primaryDb.admin(DB); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT idempotency_key FROM payments WHERE merchant_id = '"
+                     + DrillClient.MERCHANT + "' AND created_at > '" + serverTime + "'::timestamptz")) {
+            while (rs.next()) {
+                keys.add(rs.getString(1));
             }
         }
         return keys;
