@@ -167,15 +167,7 @@ public final class PaymentService {
             release(key, lease);
             return answer;
         }
-        try {
-            if (!store.complete(key, lease, ack.responseStatus(), ack.responseBody(), deadline)) {
-                Log.warn("idempotency_lease_lost", "payment_id", ack.paymentId());
-            }
-        } catch (SdkException e) {
-            // the answer stands: a retry waits out the lease, then meets the record again
-            Log.error("idempotency_complete_failed", "payment_id", ack.paymentId(),
-                    "error", e.getClass().getSimpleName(), "message", e.getMessage());
-        }
+        complete(key, lease, ack.paymentId(), ack.responseStatus(), ack.responseBody(), deadline);
         return answer;
     }
 
@@ -226,15 +218,7 @@ public final class PaymentService {
             release(key, lease);
             return keyReused();
         }
-        try {
-            if (!store.complete(key, lease, response.statusCode(), response.body(), deadline)) {
-                Log.warn("idempotency_lease_lost", "payment_id", stored.paymentId());
-            }
-        } catch (SdkException e) {
-            // The payment is stored; a retry waits out the lease and then finds the row by its key.
-            Log.error("idempotency_complete_failed", "payment_id", stored.paymentId(),
-                    "error", e.getClass().getSimpleName(), "message", e.getMessage());
-        }
+        complete(key, lease, stored.paymentId(), response.statusCode(), response.body(), deadline);
         Log.info("payment_accepted", "payment_id", stored.paymentId(), "region", region,
                 "durability", durability.label());
         // The row was already there: an earlier attempt stored it, this answer repeats it.
@@ -295,6 +279,21 @@ public final class PaymentService {
                 ack.get().ackedRegion());
         return Optional.of(replay(payment, new Claim.Completed(ack.get().responseStatus(), ack.get().responseBody()),
                 deadline));
+    }
+
+    /**
+     * Records the answer on the claim. A failure leaves the answer standing: the payment is stored
+     * and recorded; a retry waits out the lease and then finds the row by its key.
+     */
+    private void complete(String key, String lease, String paymentId, int status, String body, Deadline deadline) {
+        try {
+            if (!store.complete(key, lease, status, body, deadline)) {
+                Log.warn("idempotency_lease_lost", "payment_id", paymentId);
+            }
+        } catch (SdkException e) {
+            Log.error("idempotency_complete_failed", "payment_id", paymentId,
+                    "error", e.getClass().getSimpleName(), "message", e.getMessage());
+        }
     }
 
     /** Keeps the claim, so nothing else stores under the key meanwhile, but only briefly. */

@@ -453,4 +453,97 @@ class AckMirrorTest {
         // the first body's record stands
         assertEquals(original.requestHash(), ack(drTable, key).get("request_hash").s());
     }
+
+    /** A hook that sleeps until 40 ms of a 500 ms budget started at {@code startNanos} are left. */
+    private static Runnable spendBudget(long startNanos) {
+        return () -> {
+            long until = startNanos + 460 * 1_000_000L;
+            try {
+                Thread.sleep(Math.max(0, (until - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+    }
+
+    private static void deleteRow(String paymentId) throws SQLException {
+        try (Connection c = pg.admin(DB); Statement s = c.createStatement()) {
+            s.execute("DELETE FROM payments WHERE payment_id = '" + paymentId + "'");
+        }
+    }
+
+    /**
+     * Around the record's lookup on an acquired claim: a journal that cannot be read refuses
+     * (nothing stored, the claim released); a replay from the record that cannot be confirmed, or
+     * a lookup that used up the budget, releases the claim too, so the retry goes on at once.
+     */
+    @Test
+    void whatTheLookupCannotDecideIsRefusedAndTheClaimReleased() throws Exception {
+        // the journal unreadable: 503, nothing stored, the retry stores the payment
+        String unreadable = key();
+        LogCapture.Captured<ApiResponse> blind = LogCapture.during(() -> drWriter(new FailingOnAcks("GetItemRequest"))
+                .handle(Fixtures.postPayment(unreadable, body("13.00"))));
+        assertEquals(503, blind.value().statusCode(), blind.value().body());
+        assertEquals("idempotency_store_unavailable", Fixtures.body(blind.value()).get("error").getAsString());
+        assertTrue(blind.log().contains("\"event\":\"ack_lookup_failed\""), blind.log());
+        PaymentRequest request = new PaymentRequest(unreadable, new java.math.BigDecimal("13.00"), "USD", MERCHANT,
+                Optional.empty());
+        assertEquals(0, rows(request.paymentId().toString(), null));
+        PaymentHandler dr = drWriter();
+        assertEquals(201, dr.handle(Fixtures.postPayment(unreadable, body("13.00"))).statusCode());
+
+        // an acknowledged payment whose row and claim the DR region lacks, its replay out of time
+        String key = key();
+        ApiResponse first = primary(dynamo.endpoint()).handle(Fixtures.postPayment(key, body("14.00")));
+        String paymentId = Fixtures.body(first).get("payment_id").getAsString();
+        deleteRow(paymentId);
+        Faults slow = new Faults();
+        PaymentHandler late = drWriter(slow);
+        slow.onGet = spendBudget(System.nanoTime());
+        ApiResponse unconfirmed = late.handle(Fixtures.postPayment(key, body("14.00")), Fixtures.context(1_500));
+        slow.onGet = () -> { };
+        assertEquals("replay_unavailable", Fixtures.body(unconfirmed).get("error").getAsString(), unconfirmed.body());
+        assertTrue(Fixtures.body(unconfirmed).get("message").getAsString().contains("before the replay check"));
+        assertEquals(0, rows(paymentId, null));
+        ApiResponse replayed = dr.handle(Fixtures.postPayment(key, body("14.00")));
+        assertEquals(first.body(), replayed.body());
+
+        // a fresh key whose lookup used up the budget: the insert is not started
+        String fresh = key();
+        slow.onGet = spendBudget(System.nanoTime());
+        ApiResponse outOfTime = late.handle(Fixtures.postPayment(fresh, body("15.00")), Fixtures.context(1_500));
+        slow.onGet = () -> { };
+        assertEquals("time_budget_exceeded", Fixtures.body(outOfTime).get("error").getAsString(), outOfTime.body());
+        assertTrue(Fixtures.body(outOfTime).get("message").getAsString().contains("before the insert"));
+        assertEquals(201, dr.handle(Fixtures.postPayment(fresh, body("15.00"))).statusCode());
+    }
+
+    /**
+     * The record gone (kept 7 days; the row for ever) and no claim: the row's own request hash
+     * still refuses another body under the key.
+     */
+    @Test
+    void withoutARecordTheRowStillRefusesAnotherBody() throws Exception {
+        String key = key();
+        ApiResponse first = primary(dynamo.endpoint()).handle(Fixtures.postPayment(key, body("16.00")));
+        assertEquals(201, first.statusCode(), first.body());
+        drTable.deleteItem(b -> b.tableName(TABLE).key(Map.of("pk", AttributeValue.fromS(
+                AckJournal.partitionKey(MERCHANT + "/" + key)))));
+        ApiResponse other = drWriter().handle(Fixtures.postPayment(key, body("17.00")));
+        assertEquals(409, other.statusCode(), other.body());
+        assertEquals("idempotency_key_reused", Fixtures.body(other).get("error").getAsString());
+    }
+
+    /** The mirror's answer lost after the write applied: the SDK's retry meets its own record, a success. */
+    @Test
+    void aMirrorWriteWhoseAnswerWasLostIsMirrored() throws Exception {
+        PaymentHandler handler = primary(dynamo.endpoint());
+        mirrorFaults.lostPutResponses = 1;
+        String key = key();
+        ApiResponse sent = handler.handle(Fixtures.postPayment(key, body("18.00")));
+        assertEquals(201, sent.statusCode(), sent.body());
+        assertEquals(0, mirrorFaults.lostPutResponses);
+        assertTrue(mirrorFaults.attempts.size() >= 2, mirrorFaults.attempts.toString());
+        assertEquals("mirrored", ack(drTable, key).get("durability").s());
+    }
 }

@@ -361,24 +361,30 @@ class ReconcilerTest {
             f.get();
         }
         writers.shutdown();
-        try (Connection c = pg.admin(WRITER)) {
-            c.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn("COPY payments (payment_id, idempotency_key,"
-                    + " request_hash, amount, currency, merchant_id, description, status, region, created_at) FROM"
-                    + " STDIN WITH (FORMAT csv)", new java.io.StringReader(csv.toString()));
+        // the writer and the snapshot hold the same rows: every lost one is missing in both
+        for (String db : List.of(WRITER, SNAPSHOT)) {
+            try (Connection c = pg.admin(db)) {
+                c.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn("COPY payments (payment_id,"
+                        + " idempotency_key, request_hash, amount, currency, merchant_id, description, status, region,"
+                        + " created_at) FROM STDIN WITH (FORMAT csv)", new java.io.StringReader(csv.toString()));
+            }
         }
         long loaded = System.nanoTime();
 
         Reconciler.Result result;
-        try (Connection writer = pg.admin(WRITER)) {
-            result = new Reconciler(drTable, table).run(writer, Optional.empty(), since(since));
+        try (Connection writer = pg.admin(WRITER); Connection snapshot = pg.admin(SNAPSHOT)) {
+            result = new Reconciler(drTable, table).run(writer, Optional.of(snapshot), since(since));
         }
         long reconciled = System.nanoTime();
-        System.out.printf("reconciler volume: %d records loaded in %d ms, reconciled in %d ms (%d read since, at most"
-                + " %d held at once)%n", VOLUME, (loaded - started) / 1_000_000, (reconciled - loaded) / 1_000_000,
-                result.acknowledged(), result.mostHeld());
+        System.out.printf("reconciler volume: %d records loaded in %d ms, reconciled in %d ms (%d read since, %d"
+                + " snapshot rows compared, at most %d held at once)%n", VOLUME, (loaded - started) / 1_000_000,
+                (reconciled - loaded) / 1_000_000, result.acknowledged(), result.snapshotRows(), result.mostHeld());
         assertEquals(VOLUME / 2, result.acknowledged());
         assertEquals(java.util.Set.copyOf(lostInWindow), java.util.Set.copyOf(result.restoredFromAcks().listed()));
         assertTrue(result.mostHeld() > 0 && result.mostHeld() <= Reconciler.PAGE, "held at once: " + result.mostHeld());
+        // the snapshot's rows of the window, a batch at a time, all in place
+        assertEquals(VOLUME / 2 - lostInWindow.size(), result.snapshotRows());
+        assertEquals(0, result.restoredFromSnapshot().count() + result.conflicts().count() + result.mergedById().count());
     }
 
     /** One BatchWriteItem and its unprocessed items, until all are written. */
