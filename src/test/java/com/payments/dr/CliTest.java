@@ -270,7 +270,7 @@ class CliTest {
         assertTrue(Files.readString(dir.resolve("cdktf.out/stacks/payments-dr/dr-readiness.md"))
                 .contains("No drill recorded"));
         assertEquals("readiness report: dr-readiness.md, dr-readiness.json beside the stack; cost estimate idle"
-                + " $193.58/month (budget $200.00), at 1 payment(s)/s $290.09/month",
+                + " $193.58/month (budget $200.00), at 1 payment(s)/s $290.41/month",
                 first.out().lines().filter(l -> l.startsWith("readiness report: ")).findFirst().orElseThrow());
         assertTrue(Files.readString(dir.resolve("cdktf.out/stacks/payments-dr/dr-readiness.md"))
                 .contains("\n- `ALLOWED_ORIGIN` is `http://localhost:3000`, its development default: "), "the report repeats it");

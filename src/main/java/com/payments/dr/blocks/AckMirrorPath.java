@@ -1,7 +1,5 @@
 package com.payments.dr.blocks;
 
-import com.hashicorp.cdktf.Fn;
-import com.hashicorp.cdktf.Token;
 import com.hashicorp.cdktf.providers.aws.route.Route;
 import com.hashicorp.cdktf.providers.aws.security_group.SecurityGroup;
 import com.hashicorp.cdktf.providers.aws.vpc_endpoint.VpcEndpoint;
@@ -139,10 +137,26 @@ public final class AckMirrorPath extends Construct {
                 .securityGroupIds(List.of(groupId))
                 .tags(Tags.name(dr.naming().name(ResourceType.VPC_ENDPOINT, "dynamodb-mirror")))
                 .build();
-        // the endpoint's own name (vpce-<id>.dynamodb.<region>.vpce.amazonaws.com) resolves in public
-        // DNS to its private address, so the primary needs no private zone; a leading "*." (the
-        // wildcard form some services list first) is dropped
-        endpointUrl = "https://" + Token.asString(Fn.replace(endpoint.getDnsEntry().get(0).getDnsName(), "*.", ""));
+        // the endpoint's address: its logical id is fixed once the construct exists
+        endpointUrl = "https://${" + regionalDnsName(endpoint.getTerraformResourceType() + "."
+                + endpoint.getFriendlyUniqueId()) + "}";
+    }
+
+    /**
+     * The endpoint's Regional DNS name, picked by its form, not by its place in {@code dns_entry}.
+     * AWS lists two kinds for a DynamoDB interface endpoint (DynamoDB Developer Guide, "AWS
+     * PrivateLink for DynamoDB", "Accessing Amazon DynamoDB interface endpoints"): the Regional
+     * {@code vpce-1a2b3c4d-5e6f.dynamodb.us-east-1.vpce.amazonaws.com}, whose first label is the
+     * endpoint id and a suffix only, and the zonal {@code
+     * vpce-1a2b3c4d-5e6f-us-east-1a.dynamodb.us-east-1.vpce.amazonaws.com}, with the zone appended; no
+     * order of the entries is documented (EC2's DescribeVpcEndpoints). The Regional name resolves in
+     * public DNS to the endpoint's private addresses, so the primary needs no private zone; it is
+     * the one AWS's examples pass as the endpoint URL. Exactly one entry must match, or the apply
+     * fails naming the expression, rather than the mirror pointing at a zone's name.
+     */
+    static String regionalDnsName(String endpointAddress) {
+        return "one([for entry in " + endpointAddress + ".dns_entry : entry.dns_name if length(regexall("
+                + "\"^vpce-[0-9a-z]+-[0-9a-z]+[.]\", entry.dns_name)) > 0])";
     }
 
     /**

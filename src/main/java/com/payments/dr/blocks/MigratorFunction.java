@@ -30,9 +30,20 @@ import software.constructs.Construct;
 public final class MigratorFunction extends Construct {
 
     public static final String HANDLER = "com.payments.dr.function.MigrationHandler::handleRequest";
-    static final int MEMORY_MB = 512;
-    /** Above the migration's own bounds (10 s connect, 60 s statement and lock timeouts). */
-    static final int TIMEOUT_SECONDS = 120;
+    /**
+     * Twice the smallest useful size: Lambda gives CPU in proportion to memory, and the
+     * reconciliation parses every page of a full-table scan (the pages themselves are held one at a
+     * time). Invoked at deploy time and after a failover only, so it costs nothing idle.
+     */
+    static final int MEMORY_MB = 1024;
+    /**
+     * Lambda's maximum: the reconciliation scans the whole table (at 1 payment/s about 690,000
+     * items, some 700 pages), far beyond what 2 minutes read; a migration stays bounded by its own
+     * limits (10 s connect, 60 s statement and lock timeouts).
+     */
+    static final int TIMEOUT_SECONDS = 900;
+    /** The CLI's read timeout on an invocation: above the function's, so a long run is not cut off and re-invoked. */
+    public static final int CLI_READ_TIMEOUT_SECONDS = TIMEOUT_SECONDS + 60;
     /**
      * Invokes the migrator once per change and fails the apply when it fails. The owner's
      * credentials are read from the master secret in the function's region (the DR replica there)
@@ -49,7 +60,7 @@ public final class MigratorFunction extends Construct {
             + " --query SecretString --output text)\""
             + " && printf '{\"owner\": %s}' \"$owner\" > \"$payload\""
             + " && error=\"$(aws lambda invoke --region \"$FUNCTION_REGION\" --function-name \"$FUNCTION_NAME\""
-            + " --payload \"fileb://$payload\" --cli-read-timeout 180 --query FunctionError --output text \"$out\")\""
+            + " --payload \"fileb://$payload\" --cli-read-timeout " + CLI_READ_TIMEOUT_SECONDS + " --query FunctionError --output text \"$out\")\""
             + " && cat \"$out\" && echo"
             + " && test \"$error\" = None && grep -q '\"result\":' \"$out\"";
 
@@ -69,9 +80,10 @@ public final class MigratorFunction extends Construct {
 
     /**
      * What the reconciliation after a failover does with the idempotency table: it reads the
-     * acknowledgement records (a scan; it writes nothing there).
+     * acknowledgement records (a scan, and one read per row only the old primary's snapshot holds);
+     * it writes nothing there.
      */
-    public static final List<String> TABLE_ACTIONS = List.of("dynamodb:Scan");
+    public static final List<String> TABLE_ACTIONS = List.of("dynamodb:GetItem", "dynamodb:Scan");
 
     private final LambdaFunction function;
     private final String functionName;

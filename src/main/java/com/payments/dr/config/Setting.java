@@ -90,9 +90,11 @@ public enum Setting {
                     + " or digit), generation 1-" + MerchantKey.MAX_GENERATION + " (default 1); at most two"
                     + " generations of one merchant (a key rotation)"),
     ACK_MIRROR("ackMirror", "true",
-            "true or false: the primary's payment function records every acknowledged payment in the DR region's "
-                    + "table before answering (a DynamoDB interface endpoint in one DR zone over VPC peering, about "
-                    + "$7.40 a month idle), so an unplanned failover loses no acknowledged payment");
+            "true or false: the primary's payment function writes each payment's acknowledgement record into the"
+                    + " DR region's table before answering (a DynamoDB interface endpoint in one DR zone over VPC"
+                    + " peering, about $7.40 a month idle), so an unplanned failover keeps every acknowledged payment"
+                    + " whose record was mirrored; those acknowledged while the mirror failed (its alarm firing) come"
+                    + " back only when the primary region does");
 
     private final String contextKey;
     private final String defaultValue;

@@ -53,12 +53,16 @@ public final class MasterSecretRotation implements RequestStreamHandler {
             .apiCallTimeout(BOUNDED_CALL)
             .build();
     /**
-     * The migrator's Invoke waits as long as the migrator may run (a cold Java function in the VPC,
-     * its timeout {@code MigratorFunction.TIMEOUT_SECONDS} = 120 s), plus a margin, in one attempt:
-     * with a reserved concurrency of 1, an SDK retry of a slow first call is throttled while the
-     * first still runs. A failed step is retried by Secrets Manager instead.
+     * The migrator's Invoke waits as long as a rotation step may take there, in one attempt: a cold
+     * Java function in the VPC (its start-up, {@link #MIGRATOR_COLD_START}), then one login and one
+     * statement, each bounded by the migrator ({@code MigrationHandler.CONNECT_TIMEOUT} and
+     * {@code STATEMENT_TIMEOUT}). Not the migrator's own timeout, which a reconciliation may fill:
+     * with a reserved concurrency of 1, an SDK retry of a slow first call, or a rotation during a
+     * reconciliation, is throttled. A failed step is retried by Secrets Manager instead.
      */
     public static final Duration INVOKE_TIMEOUT = Duration.ofSeconds(150);
+    /** What a cold start of the migrator (Java in the VPC, no SnapStart) is allowed: generous. */
+    public static final Duration MIGRATOR_COLD_START = Duration.ofSeconds(60);
     public static final ClientOverrideConfiguration INVOKE_ONCE = ClientOverrideConfiguration.builder()
             .retryStrategy(AwsRetryStrategy.doNotRetry())
             .apiCallAttemptTimeout(INVOKE_TIMEOUT)

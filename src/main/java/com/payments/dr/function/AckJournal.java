@@ -15,29 +15,37 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
  * The acknowledgement record of every payment the function acknowledges, written before the answer
- * leaves, with everything needed to store the payment again: the zero-loss part of an unplanned
- * failover, which Aurora's asynchronous replication alone cannot give (its RPO is its lag).
+ * leaves, with everything needed to store the payment again: what lets an unplanned failover keep
+ * an acknowledged payment that Aurora's asynchronous replication lost (its RPO is its lag), for
+ * every payment whose record reached the DR region before its answer.
  *
  * <p><b>Where it is written.</b> With a mirror ({@code ACK_MIRROR_REGION} and {@code
  * ACK_MIRROR_ENDPOINT}: the primary region's functions, through the DR region's DynamoDB interface
  * endpoint over VPC peering) into the other region's replica of the global table, synchronously:
- * a payment is durable in the DR region before its client hears of it, so a failover that loses
- * the primary's last commits loses no acknowledged payment ({@link Durability#MIRRORED}). Without a
- * mirror (the DR region serving after a failover) into this region's replica ({@link
- * Durability#LOCAL}). When the mirror fails (the DR region unreachable) the payment is still
- * acknowledged, its record written into this region's replica, from where the global table
- * replicates it (within about a second when the regions can reach each other): {@link
- * Durability#DEGRADED}, logged as an error and counted in the {@code AckMirrorFailed} metric,
- * which alarms. After a failure the mirror is skipped for a short while ({@link Timings#mirrorBreaker()}),
- * so an unreachable DR region costs a payment its timeout once per container, not every time.
+ * such a payment is durable in the DR region before its client hears of it, so a failover that
+ * loses the primary's last commits keeps it ({@link Durability#MIRRORED}). Without a mirror (the DR
+ * region serving after a failover) into this region's replica ({@link Durability#LOCAL}). When the
+ * mirror fails (the DR region or the endpoint's one zone unreachable) the payment is still
+ * acknowledged, its record written into this region's replica only, from where the global table
+ * replicates it when the regions can reach each other: {@link Durability#DEGRADED}, logged as an
+ * error and counted in the {@code AckMirrorFailed} metric, which alarms. Such a payment survives a
+ * failover only if that replication delivered its record (or its row) before the fault; otherwise
+ * it comes back when the primary region does. After {@link #FAILURES_TO_TRIP} failures in a row
+ * the mirror is skipped for a while ({@link Timings#mirrorBreaker()}), so an unreachable DR region
+ * costs each container a few timeouts, not one per payment. When no table takes the record
+ * ({@link Durability#NONE}) the payment must not be acknowledged: the caller answers that its
+ * outcome is unknown.
  *
  * <p><b>Items.</b> Partition key {@code ACK#<merchant>/<key>} in the idempotency table (the pipe
- * to the payment events takes only {@code IDEMPOTENCY#} items); written once (a record already there
- * stands: the first acknowledgement's evidence is kept, and an SDK retry after a lost response is
- * a success); kept {@link #TTL}, so the reconciliation after a failover can run for days.
+ * to the payment events takes only {@code IDEMPOTENCY#} items); written once: a record of the same
+ * request already there stands (the first acknowledgement's evidence is kept, and an SDK retry
+ * after a lost response is a success), a record of another request under the key is a {@link
+ * Durability#CONFLICT} (nothing written); kept {@link #TTL}, so the reconciliation after a failover
+ * can run for days.
  */
 public final class AckJournal {
 
@@ -46,10 +54,20 @@ public final class AckJournal {
     static final Duration TTL = Duration.ofDays(7);
     /** One mirror write, retries included: the price an unreachable DR region adds to a payment. */
     static final Duration MIRROR_CALL_TIMEOUT = Duration.ofSeconds(1);
-    /** After a failed mirror write, the mirror is skipped this long (then tried again). */
+    /** Once the breaker trips, the mirror is skipped this long (then tried once more). */
     static final Duration MIRROR_BREAKER = Duration.ofSeconds(10);
+    /**
+     * Failed mirror writes in a row that trip the breaker. Every payment handled while the breaker
+     * is open is acknowledged with its record in this region only, so one failed call (a lost
+     * packet the SDK's retries did not cover, a slow first TLS handshake, a pause of this
+     * container) must not send the next 10 s of payments there; three in a row within one
+     * container is an outage, not noise, and costs at most three mirror timeouts per container
+     * before the breaker opens. Once it has tripped, the one write tried after the pause trips it
+     * again if it fails.
+     */
+    static final int FAILURES_TO_TRIP = 3;
     public static final String METRIC_NAMESPACE = PaymentHandler.METRIC_NAMESPACE;
-    /** 1 for a payment acknowledged without its record in the DR region, 0 when it was mirrored. */
+    /** 1 for a payment whose record the mirror did not take (failed or skipped), 0 when it did. */
     public static final String FAILED_METRIC = "AckMirrorFailed";
     /** Milliseconds one mirror write took (only when it was attempted). */
     public static final String LATENCY_METRIC = "AckMirrorLatency";
@@ -60,10 +78,12 @@ public final class AckJournal {
         MIRRORED,
         /** In this region only, replicated asynchronously: this function has no mirror. */
         LOCAL,
-        /** In this region only, because the mirror failed: alarmed. */
+        /** In this region only, because the mirror failed or its breaker is open: alarmed. */
         DEGRADED,
-        /** Nowhere: neither the mirror nor this region's table took it (logged; the payment stands). */
-        NONE;
+        /** Nowhere: neither the mirror nor this region's table took it; the payment is not acknowledged. */
+        NONE,
+        /** Not written: a record of another request body under this key is there; nothing is acknowledged. */
+        CONFLICT;
 
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -122,19 +142,23 @@ public final class AckJournal {
     private final String table;
     private final Clock clock;
     private final Duration breaker;
+    private final Duration mirrorCallTimeout;
     private Instant skipMirrorUntil = Instant.MIN;
+    private int failuresInARow;
 
     /**
-     * @param local  this region's table client
-     * @param mirror the other region's table client, if this function mirrors
+     * @param local   this region's table client
+     * @param mirror  the other region's table client, if this function mirrors
+     * @param timings the mirror's call timeout and breaker
      */
     public AckJournal(DynamoDbClient local, Optional<DynamoDbClient> mirror, String table, Clock clock,
-                      Duration breaker) {
+                      Timings timings) {
         this.local = local;
         this.mirror = mirror;
         this.table = table;
         this.clock = clock;
-        this.breaker = breaker;
+        this.breaker = timings.mirrorBreaker();
+        this.mirrorCallTimeout = timings.mirrorCallTimeout();
     }
 
     static String partitionKey(String scopedKey) {
@@ -143,57 +167,74 @@ public final class AckJournal {
 
     /**
      * Writes the record, mirrored if it can, and says where it went. Never throws: the payment is
-     * stored whatever happens here, and its acknowledgement must not turn into an error.
+     * stored whatever happens here; the caller acknowledges it only when a table took the record
+     * ({@link Durability#NONE} and {@link Durability#CONFLICT} are not acknowledgements).
      */
     public synchronized Durability record(Ack ack, Deadline deadline) {
         long expiresAt = clock.instant().plus(TTL).getEpochSecond();
+        if (mirror.isEmpty()) {
+            return writeLocally(ack.withDurability(Durability.LOCAL), expiresAt, deadline);
+        }
         Durability result;
         Long mirrorMillis = null;
-        if (mirror.isPresent() && clock.instant().isBefore(skipMirrorUntil)) {
+        boolean mirrorFailed = true;
+        if (clock.instant().isBefore(skipMirrorUntil)) {
             Log.error("ack_mirror_skipped", "payment_id", ack.paymentId(), "until", skipMirrorUntil.toString());
             result = writeLocally(ack.withDurability(Durability.DEGRADED), expiresAt, deadline);
-        } else if (mirror.isPresent()) {
+        } else {
             long start = System.nanoTime();
             try {
-                put(mirror.get(), ack.withDurability(Durability.MIRRORED), expiresAt,
-                        o -> o.apiCallTimeout(deadline.cap(MIRROR_CALL_TIMEOUT)));
-                result = Durability.MIRRORED;
+                result = put(mirror.get(), ack.withDurability(Durability.MIRRORED), expiresAt,
+                        o -> o.apiCallTimeout(deadline.cap(mirrorCallTimeout))) ? Durability.MIRRORED : Durability.CONFLICT;
+                failuresInARow = 0;
+                mirrorFailed = false;
             } catch (SdkException e) {
-                skipMirrorUntil = clock.instant().plus(breaker);
+                failuresInARow++;
+                if (failuresInARow >= FAILURES_TO_TRIP) {
+                    skipMirrorUntil = clock.instant().plus(breaker);
+                }
                 Log.error("ack_mirror_failed", "payment_id", ack.paymentId(), "error", e.getClass().getSimpleName(),
-                        "message", String.valueOf(e.getMessage()));
+                        "message", String.valueOf(e.getMessage()), "failures_in_a_row", Integer.toString(failuresInARow));
                 result = writeLocally(ack.withDurability(Durability.DEGRADED), expiresAt, deadline);
             }
             mirrorMillis = (System.nanoTime() - start) / 1_000_000;
-        } else {
-            result = writeLocally(ack.withDurability(Durability.LOCAL), expiresAt, deadline);
         }
-        if (mirror.isPresent()) {
-            metricLine(ack, result, mirrorMillis);
-        }
+        metricLine(ack, result, mirrorFailed, mirrorMillis);
         return result;
     }
 
     /** The record written in this region; {@link Durability#NONE} if even that failed. */
     private Durability writeLocally(Ack ack, long expiresAt, Deadline deadline) {
         try {
-            put(local, ack, expiresAt, o -> o.apiCallTimeout(deadline.cap(IdempotencyStore.CALL_TIMEOUT)));
-            return Durability.valueOf(ack.durability().toUpperCase(java.util.Locale.ROOT));
+            return put(local, ack, expiresAt, o -> o.apiCallTimeout(deadline.cap(IdempotencyStore.CALL_TIMEOUT)))
+                    ? Durability.valueOf(ack.durability().toUpperCase(java.util.Locale.ROOT)) : Durability.CONFLICT;
         } catch (SdkException e) {
             Log.error("ack_record_failed", "payment_id", ack.paymentId(), "error", e.getClass().getSimpleName());
             return Durability.NONE;
         }
     }
 
-    private void put(DynamoDbClient client, Ack ack, long expiresAt,
-                     Consumer<AwsRequestOverrideConfiguration.Builder> limits) {
+    /**
+     * Writes the record unless one is there; true when the key's record is this request's (just
+     * written, or already there: an earlier acknowledgement of the same payment, or this call's own
+     * first attempt whose response was lost), false when it is another request body's.
+     */
+    private boolean put(DynamoDbClient client, Ack ack, long expiresAt,
+                        Consumer<AwsRequestOverrideConfiguration.Builder> limits) {
         try {
             client.putItem(b -> b.tableName(table).overrideConfiguration(limits)
                     .item(ack.toItem(expiresAt))
-                    .conditionExpression("attribute_not_exists(pk)"));
+                    .conditionExpression("attribute_not_exists(pk)")
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            return true;
         } catch (ConditionalCheckFailedException recorded) {
-            // an earlier acknowledgement of this payment (or this call's own first attempt, whose
-            // response was lost) recorded it: the record is there, which is all that is asked
+            AttributeValue hash = recorded.hasItem() ? recorded.item().get("request_hash") : null;
+            if (hash == null || ack.requestHash().equals(hash.s())) {
+                return true;
+            }
+            Log.error("ack_record_conflict", "payment_id", ack.paymentId(), "recorded_payment_id",
+                    recorded.item().get("payment_id") == null ? "?" : recorded.item().get("payment_id").s());
+            return false;
         }
     }
 
@@ -206,16 +247,17 @@ public final class AckJournal {
     }
 
     /**
-     * One log line that is also a CloudWatch embedded-metric record: whether the acknowledgement
-     * went out without its record in the other region, and how long the mirror write took.
+     * One log line that is also a CloudWatch embedded-metric record: whether the mirror failed (or
+     * was skipped) for this payment, so its record is not in the other region, and how long the
+     * mirror write took.
      */
-    private static void metricLine(Ack ack, Durability durability, Long mirrorMillis) {
+    private static void metricLine(Ack ack, Durability durability, boolean mirrorFailed, Long mirrorMillis) {
         JsonObject line = new JsonObject();
         line.addProperty("level", durability == Durability.MIRRORED ? "INFO" : "ERROR");
         line.addProperty("event", "ack_recorded");
         line.addProperty("payment_id", ack.paymentId());
         line.addProperty("durability", durability.label());
-        line.addProperty(FAILED_METRIC, durability == Durability.MIRRORED ? 0 : 1);
+        line.addProperty(FAILED_METRIC, mirrorFailed ? 1 : 0);
         JsonArray metrics = new JsonArray();
         metrics.add(metric(FAILED_METRIC, "Count"));
         if (mirrorMillis != null) {

@@ -76,7 +76,7 @@ public final class FunctionRuntime implements AutoCloseable {
         this.config = config;
         String region = config.awsRegion();
         IdempotencyStore store = new IdempotencyStore(dynamo, config.idempotencyTable(), clock, timings.lease());
-        AckJournal journal = new AckJournal(dynamo, mirror, config.idempotencyTable(), clock, timings.mirrorBreaker());
+        AckJournal journal = new AckJournal(dynamo, mirror, config.idempotencyTable(), clock, timings);
         database = new PaymentDatabase(config, app, clock);
         // its own connection: the reader endpoint answers on a global secondary, the writer's does not
         reader = new PaymentDatabase(readerConfig, readerApp, clock);

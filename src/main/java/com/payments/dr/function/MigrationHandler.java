@@ -41,8 +41,8 @@ public final class MigrationHandler implements RequestStreamHandler {
     /** What a read-only database answers: the writer region's migrator does the work. */
     static final String SKIPPED = "skipped: reader";
     /** Server-side bounds on the migration transaction, so a stuck lock fails the deployment. */
-    static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(60);
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private final Map<String, String> env;
     private FunctionConfig config;
@@ -111,8 +111,9 @@ public final class MigrationHandler implements RequestStreamHandler {
      * action (the deployment's invoke) it migrates. {@code "action": "reconcile"} reconciles after
      * an unplanned failover ({@link Reconciler}), with {@code "snapshot_host"} (the old primary's
      * volume restored as a temporary cluster: same database and owner; {@code "snapshot_port"} if it
-     * is not the writer's) once it exists, and optionally {@code "window_minutes"} and {@code
-     * "since"} (an ISO-8601 time: only acknowledgement records of payments stored from then on).
+     * is not the writer's) once it exists, and {@code "since"} (an ISO-8601 time: only records and
+     * snapshot rows of payments stored from then on; {@link Reconciler#DEFAULT_SINCE} before now
+     * without it, which the answer says).
      */
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
@@ -155,8 +156,16 @@ public final class MigrationHandler implements RequestStreamHandler {
         snapshotHost.filter(h -> !HOST.matcher(h).matches()).ifPresent(h -> {
             throw new IllegalArgumentException("snapshot_host '" + h + "' is not a host name");
         });
-        java.time.Duration window = event.has("window_minutes")
-                ? java.time.Duration.ofMinutes(event.get("window_minutes").getAsLong()) : Reconciler.DEFAULT_WINDOW;
+        Optional<java.time.Instant> since = Optional.empty();
+        if (event.has("since")) {
+            String value = event.get("since").getAsString();
+            try {
+                since = Optional.of(java.time.Instant.parse(value));
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException("since '" + value + "' is not an ISO-8601 time in UTC, e.g."
+                        + " 2026-01-31T09:00:00Z");
+            }
+        }
         try (Connection writer = connect(config, credentials);
              Connection snapshot = snapshotHost.isPresent() ? connect(config.withDbEndpoint(snapshotHost.get(),
                      event.has("snapshot_port") ? event.get("snapshot_port").getAsInt() : config.dbPort()),
@@ -165,10 +174,8 @@ public final class MigrationHandler implements RequestStreamHandler {
                 throw new IllegalStateException("reconciliation refused: this region's database is a reader;"
                         + " run it in the region that took over");
             }
-            Optional<java.time.Instant> since = event.has("since")
-                    ? Optional.of(java.time.Instant.parse(event.get("since").getAsString())) : Optional.empty();
             return new Reconciler(table(), config.idempotencyTable())
-                    .run(writer, Optional.ofNullable(snapshot), window, since).toJson();
+                    .run(writer, Optional.ofNullable(snapshot), since).toJson();
         } catch (SQLException e) {
             Log.error("reconciliation_failed", "state", String.valueOf(e.getSQLState()));
             throw new IllegalStateException("reconciliation failed: database error " + e.getSQLState(), e);

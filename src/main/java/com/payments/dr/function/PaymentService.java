@@ -25,8 +25,13 @@ import software.amazon.awssdk.core.exception.SdkException;
  * before confirming it (after a failover with data loss the table can remember a payment the
  * promoted database lost). The row's unique key catches any retry that races past. Every payment
  * is recorded in the {@link AckJournal} before it is acknowledged (in the other region when this
- * function mirrors), and a retry that meets a claim held elsewhere for a payment already
- * acknowledged is answered with it, not blocked until the lease ends.
+ * function mirrors), and a 201 leaves only once a table took that record: a payment stored without
+ * one is answered {@code payment_outcome_unknown}. A key the journal knows is answered from its
+ * record before anything is stored under it: after a failover the claim and the row of an
+ * acknowledged payment can both be missing in the surviving region, and a request reusing the key
+ * with another body must not be stored under the first payment's id. A retry that meets a claim
+ * held elsewhere for a payment already acknowledged is answered with it, not blocked until the
+ * lease ends.
  */
 public final class PaymentService {
 
@@ -122,7 +127,48 @@ public final class PaymentService {
                     "A request with this Idempotency-Key is still being processed; retry later.")
                     .withHeader("Retry-After", Long.toString(busy.retryAfterSeconds()));
         }
-        return store(payment, ((Claim.Acquired) claim).leaseToken(), deadline);
+        String lease = ((Claim.Acquired) claim).leaseToken();
+        Optional<AckJournal.Ack> recorded;
+        try {
+            deadline.check("the acknowledgement lookup");
+            recorded = journal.find(payment.scopedKey(), deadline);
+        } catch (SdkException e) {
+            // without the journal's word a reused key could be stored under an acknowledged payment's id
+            Log.error("ack_lookup_failed", "error", e.getClass().getSimpleName(), "message", e.getMessage());
+            release(payment.scopedKey(), lease);
+            return ApiResponse.unavailable("idempotency_store_unavailable",
+                    "The idempotency store is unavailable; " + NOT_PROCESSED, STORE_RETRY_AFTER_SECONDS);
+        } catch (Deadline.Exceeded e) {
+            release(payment.scopedKey(), lease);
+            return timeUp(e);
+        }
+        if (recorded.isPresent()) {
+            return answerFromRecord(payment, recorded.get(), lease, deadline);
+        }
+        return store(payment, lease, deadline);
+    }
+
+    /**
+     * A key whose claim this request acquired although the journal holds a record for it: the
+     * claim (its completion) never reached this region, or it expired before the record did. The
+     * same body is the acknowledged payment, answered from its record (the row re-asserted, as a
+     * replay does) and the claim completed with that answer; another body is the key reused.
+     */
+    private ApiResponse answerFromRecord(PaymentRequest payment, AckJournal.Ack ack, String lease, Deadline deadline) {
+        String key = payment.scopedKey();
+        if (!ack.requestHash().equals(payment.requestHash())) {
+            Log.warn("idempotency_key_reused_after_ack", "payment_id", ack.paymentId(), "acked_region", ack.ackedRegion());
+            release(key, lease);
+            return keyReused();
+        }
+        Log.info("payment_replayed_from_ack", "payment_id", ack.paymentId(), "acked_region", ack.ackedRegion());
+        ApiResponse answer = replay(payment, new Claim.Completed(ack.responseStatus(), ack.responseBody()), deadline);
+        if (answer.statusCode() != ack.responseStatus()) {
+            release(key, lease);
+            return answer;
+        }
+        complete(key, lease, ack.paymentId(), ack.responseStatus(), ack.responseBody(), deadline);
+        return answer;
     }
 
     private ApiResponse store(PaymentRequest payment, String lease, Deadline deadline) {
@@ -153,21 +199,26 @@ public final class PaymentService {
         body.addProperty("merchant_id", payment.merchantId());
         body.addProperty("region", stored.region());
         ApiResponse response = ApiResponse.json(201, body);
-        // before anything can tell the client: with a mirror, the payment is durable in the other
-        // region from here on, whatever the database's replication lag
+        // before anything can tell the client: mirrored, the payment is durable in the other region
+        // from here on, whatever the database's replication lag
         AckJournal.Durability durability = journal.record(new AckJournal.Ack(key, stored.paymentId(),
                 payment.requestHash(), payment.amount().setScale(2).toPlainString(), payment.currency(),
                 payment.merchantId(), payment.description().orElse(null), stored.status(), stored.region(),
                 stored.createdAt(), response.statusCode(), response.body(), region, role.label(), null), deadline);
-        try {
-            if (!store.complete(key, lease, response.statusCode(), response.body(), deadline)) {
-                Log.warn("idempotency_lease_lost", "payment_id", stored.paymentId());
-            }
-        } catch (SdkException e) {
-            // The payment is stored; a retry waits out the lease and then finds the row by its key.
-            Log.error("idempotency_complete_failed", "payment_id", stored.paymentId(),
-                    "error", e.getClass().getSimpleName(), "message", e.getMessage());
+        if (durability == AckJournal.Durability.NONE) {
+            // stored, but with no record anywhere: an acknowledgement now could be lost for good by a
+            // failover, so none leaves; the retry finds the row and records it
+            release(key, lease);
+            return unrecorded();
         }
+        if (durability == AckJournal.Durability.CONFLICT) {
+            // another body's acknowledgement holds the key (it reached this table after the lookup):
+            // that payment stands; this row is left for the reconciliation, which reports it
+            Log.error("payment_conflicts_with_ack", "payment_id", stored.paymentId());
+            release(key, lease);
+            return keyReused();
+        }
+        complete(key, lease, stored.paymentId(), response.statusCode(), response.body(), deadline);
         Log.info("payment_accepted", "payment_id", stored.paymentId(), "region", region,
                 "durability", durability.label());
         // The row was already there: an earlier attempt stored it, this answer repeats it.
@@ -230,6 +281,21 @@ public final class PaymentService {
                 deadline));
     }
 
+    /**
+     * Records the answer on the claim. A failure leaves the answer standing: the payment is stored
+     * and recorded; a retry waits out the lease and then finds the row by its key.
+     */
+    private void complete(String key, String lease, String paymentId, int status, String body, Deadline deadline) {
+        try {
+            if (!store.complete(key, lease, status, body, deadline)) {
+                Log.warn("idempotency_lease_lost", "payment_id", paymentId);
+            }
+        } catch (SdkException e) {
+            Log.error("idempotency_complete_failed", "payment_id", paymentId,
+                    "error", e.getClass().getSimpleName(), "message", e.getMessage());
+        }
+    }
+
     /** Keeps the claim, so nothing else stores under the key meanwhile, but only briefly. */
     private void keepClaimBriefly(String key, String lease) {
         try {
@@ -246,6 +312,14 @@ public final class PaymentService {
                 + " payment was being stored; it may or may not have been stored. Retry with the same"
                 + " Idempotency-Key: the retry returns the stored payment or stores it exactly once.",
                 (int) timings.unknownOutcomeLease().toSeconds() + 1);
+    }
+
+    /** A payment stored whose acknowledgement record no table took: not acknowledged. */
+    private static ApiResponse unrecorded() {
+        return ApiResponse.unavailable("payment_outcome_unknown", "The payment was stored but its"
+                + " acknowledgement record could not be written, so it is not acknowledged yet. Retry with the"
+                + " same Idempotency-Key: the retry returns this payment, under the same payment_id, once its"
+                + " record is written.", STORE_RETRY_AFTER_SECONDS);
     }
 
     private ApiResponse replayUnavailable(String reason) {

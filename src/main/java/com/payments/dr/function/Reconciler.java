@@ -11,43 +11,61 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
  * The reconciliation after an unplanned failover, run by the surviving region's migrator (it has
- * the owner's credentials and the database's network): every acknowledged payment is in the
- * promoted database afterwards, and what the failed primary committed but never replicated is
- * compared with it, from the snapshot Aurora takes of the old primary's volume.
+ * the owner's credentials and the database's network): every acknowledged payment whose record is
+ * in this region's replica is in the promoted database afterwards, and what the failed primary
+ * committed but never replicated is compared with it, from the snapshot Aurora takes of the old
+ * primary's volume.
  *
  * <ol>
  *   <li><b>Acknowledgement records</b> ({@link AckJournal}, this region's replica): a payment
- *       acknowledged (mirrored into this region before its answer) whose row the promotion lost
- *       is stored again as it was acknowledged, its own id, time and region.</li>
+ *       acknowledged whose row the promotion lost is stored again as it was acknowledged, its own
+ *       id, time and region. A record whose payment id the writer holds with another request hash
+ *       is a conflict (the key stored again with another body), reported, never overwritten.
+ *       Records of payments acknowledged while the mirror failed ({@code degraded}) are here only
+ *       once the global table has delivered them from the primary's replica: run it again when
+ *       the primary region is back.</li>
  *   <li><b>The snapshot</b> (the old primary's volume restored as a temporary cluster, when given):
- *       its rows of the last {@code window} before its newest row that the writer lacks were
- *       committed and never replicated; they are stored too (the client that sent them was told
- *       the outcome was unknown or nothing, and a retry with the same key would get exactly this
- *       payment). A row the writer holds under the same id with other values (time, region) was
- *       stored again after the failover by a client's retry: one payment, merged by its id. The
- *       same id with another amount, currency or merchant is a conflict, reported, never
- *       overwritten.</li>
+ *       its rows from {@code since} on that the writer lacks were committed and never replicated;
+ *       they are stored too, with their own status when an acknowledgement record vouches for
+ *       them, else as {@link #RESTORED} (committed, never acknowledged: the client that sent them
+ *       was told the outcome was unknown or nothing; a retry with the same key would get exactly
+ *       this payment). A row the writer holds under the same id with other values (time, region)
+ *       was stored again after the failover by a client's retry: one payment, merged by its id.
+ *       The same id with another request hash, amount, currency or merchant is a conflict.</li>
  *   <li><b>Payments the DR region created while it served</b> (acknowledgement records of role
  *       {@code dr}): flagged for the merge, each marked whether the old primary had committed the
  *       same payment (same id) before the failure.</li>
  * </ol>
  *
- * <p>Idempotent: a second run restores nothing; every insert is {@code ON CONFLICT DO NOTHING}.
+ * <p>Bounded memory: the records are read a Scan page at a time ({@link #PAGE} items at most) and
+ * the snapshot's rows a batch at a time, each page reconciled before the next is read; the answer
+ * lists at most {@link #LISTED} ids per finding (with the counts; every id is in the log). A Scan
+ * reads the whole table whatever the filter, so {@code since} bounds what is held and compared,
+ * not what is read: at 1 payment/s the table holds about 605,000 records (7 days), read in about
+ * 600 pages of 1 MB. Idempotent: a second run restores nothing; every insert is {@code ON
+ * CONFLICT DO NOTHING}.
  */
 public final class Reconciler {
 
-    /** How far before the snapshot's newest row its rows are compared: far beyond any replication lag. */
-    public static final Duration DEFAULT_WINDOW = Duration.ofHours(1);
+    /** Without a given {@code since}: records (and snapshot rows) of payments stored in the last day. */
+    public static final Duration DEFAULT_SINCE = Duration.ofHours(24);
+    /** Items one Scan page evaluates at most (a page is also at most 1 MB): all that is held at once. */
+    static final int PAGE = 1000;
+    /** Ids listed per finding in the answer (a Lambda response is at most 6 MB); all are counted and logged. */
+    static final int LISTED = 1000;
+    /** The status of a row restored from the snapshot that no acknowledgement record vouches for. */
+    public static final String RESTORED = "RESTORED";
 
     private static final String COLUMNS = "payment_id, idempotency_key, request_hash, amount, currency, merchant_id,"
             + " description, status, region, created_at";
@@ -61,168 +79,284 @@ public final class Reconciler {
             return requestHash.equals(other.requestHash) && amount.equals(other.amount)
                     && currency.equals(other.currency) && merchantId.equals(other.merchantId);
         }
+
+        Row withStatus(String value) {
+            return new Row(paymentId, idempotencyKey, requestHash, amount, currency, merchantId, description, value,
+                    region, createdAt);
+        }
+    }
+
+    /** One finding: how many, and the first {@link #LISTED} of them. */
+    public static final class Finding {
+        private final List<String> listed = new ArrayList<>();
+        private int count;
+
+        void add(String entry) {
+            count++;
+            if (listed.size() < LISTED) {
+                listed.add(entry);
+            }
+        }
+
+        public int count() {
+            return count;
+        }
+
+        public List<String> listed() {
+            return List.copyOf(listed);
+        }
     }
 
     /**
      * What a run found and did, by payment id.
      *
-     * @param acknowledged           acknowledgement records read
+     * @param since                  the records and snapshot rows compared: payments stored from then on
+     * @param sinceGiven             whether the invocation gave it (otherwise {@link #DEFAULT_SINCE} before the run)
+     * @param acknowledged           acknowledgement records read (of payments stored since then)
      * @param restoredFromAcks       acknowledged payments the writer lacked, stored again
      * @param restoredFromSnapshot   rows only the snapshot held (committed, never replicated), stored
      * @param mergedById             rows in both with other times or regions: stored again by a retry
-     * @param conflicts              the same id with other payment values: left for a person
-     * @param createdDuringFailover  payments the DR region created, and whether the snapshot held them
-     * @param snapshotRows           rows of the snapshot's window compared ({@code -1} without a snapshot)
+     * @param conflicts              the same id with another request: left for a person
+     * @param createdDuringFailover  payments the DR region created ("id: new in the DR region" or "id:
+     *                               also committed by the old primary")
+     * @param snapshotRows           snapshot rows compared ({@code -1} without a snapshot)
+     * @param mostHeld               the most records or rows held at once (one page or batch)
      */
-    public record Result(int acknowledged, List<String> restoredFromAcks, List<String> restoredFromSnapshot,
-                         List<String> mergedById, List<String> conflicts, Map<String, Boolean> createdDuringFailover,
-                         int snapshotRows) {
+    public record Result(Instant since, boolean sinceGiven, int acknowledged, Finding restoredFromAcks,
+                         Finding restoredFromSnapshot, Finding mergedById, Finding conflicts,
+                         Finding createdDuringFailover, int snapshotRows, int mostHeld) {
 
         public JsonObject toJson() {
             JsonObject o = new JsonObject();
             o.addProperty("result", "reconciled");
+            o.addProperty("since", since.toString());
+            o.addProperty("since_source", sinceGiven ? "given" : "default: " + DEFAULT_SINCE.toHours()
+                    + " hours before the run");
             o.addProperty("acknowledgement_records", acknowledged);
-            o.add("restored_from_acknowledgements", array(restoredFromAcks));
-            o.add("restored_from_snapshot", array(restoredFromSnapshot));
-            o.add("merged_by_payment_id", array(mergedById));
-            o.add("conflicts", array(conflicts));
-            JsonObject flagged = new JsonObject();
-            createdDuringFailover.forEach((id, inSnapshot) -> flagged.addProperty(id,
-                    inSnapshot ? "also committed by the old primary (one payment, same id)" : "new in the DR region"));
-            o.add("created_during_failover", flagged);
+            JsonObject counts = new JsonObject();
+            Map<String, Finding> findings = new LinkedHashMap<>();
+            findings.put("restored_from_acknowledgements", restoredFromAcks);
+            findings.put("restored_from_snapshot", restoredFromSnapshot);
+            findings.put("merged_by_payment_id", mergedById);
+            findings.put("conflicts", conflicts);
+            findings.put("created_during_failover", createdDuringFailover);
+            findings.forEach((name, finding) -> {
+                JsonArray a = new JsonArray();
+                finding.listed().forEach(a::add);
+                o.add(name, a);
+                counts.addProperty(name, finding.count());
+            });
+            o.add("counts", counts);
+            o.addProperty("listed_at_most", LISTED);
             o.addProperty("snapshot_rows_compared", snapshotRows);
             return o;
-        }
-
-        private static JsonArray array(List<String> values) {
-            JsonArray a = new JsonArray();
-            values.forEach(a::add);
-            return a;
         }
     }
 
     private final DynamoDbClient table;
     private final String tableName;
+    private final java.time.Clock clock;
 
     public Reconciler(DynamoDbClient table, String tableName) {
-        this.table = table;
-        this.tableName = tableName;
+        this(table, tableName, java.time.Clock.systemUTC());
     }
 
-    /** As {@link #run(Connection, Optional, Duration, Optional)}, over every acknowledgement record. */
-    public Result run(Connection writer, Optional<Connection> snapshot, Duration window) throws SQLException {
-        return run(writer, snapshot, window, Optional.empty());
+    Reconciler(DynamoDbClient table, String tableName, java.time.Clock clock) {
+        this.table = table;
+        this.tableName = tableName;
+        this.clock = clock;
+    }
+
+    /** As {@link #run(Connection, Optional, Optional)} with the default {@code since}. */
+    public Result run(Connection writer, Optional<Connection> snapshot) throws SQLException {
+        return run(writer, snapshot, Optional.empty());
     }
 
     /**
      * @param writer   the promoted cluster, as the schema owner
      * @param snapshot the old primary's volume restored, as the schema owner; empty before it exists
-     * @param window   how far before the snapshot's newest row its rows are compared
-     * @param since    only acknowledgement records of payments stored from then on (a big table's
-     *                 week of records need not be read when the failover was an hour ago)
+     * @param since    only records and snapshot rows of payments stored from then on: before the
+     *                 fault by more than the replication lag then (the runbook derives it from the
+     *                 DR region's alarm history); {@link #DEFAULT_SINCE} before now when empty
      */
-    public Result run(Connection writer, Optional<Connection> snapshot, Duration window, Optional<Instant> since)
-            throws SQLException {
-        List<AckJournal.Ack> acks = acknowledgements(since);
-        Map<String, Row> held = rows(writer, acks.stream().map(AckJournal.Ack::paymentId).toList());
-        List<String> fromAcks = new ArrayList<>();
-        for (AckJournal.Ack ack : acks) {
-            if (!held.containsKey(ack.paymentId()) && insert(writer, new Row(ack.paymentId(), ack.scopedKey(),
-                    ack.requestHash(), ack.amount(), ack.currency(), ack.merchantId(), ack.description(),
-                    ack.paymentStatus(), ack.storedRegion(), ack.createdAt()))) {
-                fromAcks.add(ack.paymentId());
-                Log.warn("payment_restored", "payment_id", ack.paymentId(), "source", "acknowledgement_record");
+    public Result run(Connection writer, Optional<Connection> snapshot, Optional<Instant> since) throws SQLException {
+        Instant from = since.orElseGet(() -> clock.instant().minus(DEFAULT_SINCE));
+        Run run = new Run(writer, snapshot, from);
+        run.acknowledgements();
+        int snapshotRows = snapshot.isPresent() ? run.snapshotRows() : -1;
+        Result result = new Result(from, since.isPresent(), run.acknowledged, run.fromAcks, run.fromSnapshot,
+                run.merged, run.conflicts, run.flagged, snapshotRows, run.mostHeld);
+        Log.info("reconciliation_done", "since", from.toString(), "acknowledgement_records",
+                Integer.toString(run.acknowledged), "restored_from_acknowledgements", Integer.toString(run.fromAcks.count()),
+                "restored_from_snapshot", Integer.toString(run.fromSnapshot.count()),
+                "conflicts", Integer.toString(run.conflicts.count()));
+        return result;
+    }
+
+    /** One run's state: the findings so far, nothing else kept between pages. */
+    private final class Run {
+        final Connection writer;
+        final Optional<Connection> snapshot;
+        final Instant since;
+        int acknowledged;
+        int mostHeld;
+        final Finding fromAcks = new Finding();
+        final Finding fromSnapshot = new Finding();
+        final Finding merged = new Finding();
+        final Finding conflicts = new Finding();
+        final Finding flagged = new Finding();
+
+        Run(Connection writer, Optional<Connection> snapshot, Instant since) {
+            this.writer = writer;
+            this.snapshot = snapshot;
+            this.since = since;
+        }
+
+        /** The records in this region's replica, page by page (a consistent scan). */
+        void acknowledgements() throws SQLException {
+            // ISO-8601 times in UTC compare as text to the second: a second earlier, so none of since's is left out
+            Map<String, AttributeValue> values = Map.of(":ack", AttributeValue.fromS(AckJournal.PREFIX),
+                    ":since", AttributeValue.fromS(since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                            .minusSeconds(1).toString()));
+            Map<String, AttributeValue> start = null;
+            do {
+                Map<String, AttributeValue> from = start;
+                ScanResponse page = table.scan(b -> b.tableName(tableName).consistentRead(true).limit(PAGE)
+                        .filterExpression("begins_with(pk, :ack) AND created_at >= :since")
+                        .expressionAttributeValues(values).exclusiveStartKey(from));
+                List<AckJournal.Ack> acks = page.items().stream().map(AckJournal.Ack::fromItem).toList();
+                mostHeld = Math.max(mostHeld, acks.size());
+                reconcile(acks);
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            } while (start != null);
+        }
+
+        private void reconcile(List<AckJournal.Ack> acks) throws SQLException {
+            acknowledged += acks.size();
+            List<String> ids = acks.stream().map(AckJournal.Ack::paymentId).toList();
+            Map<String, Row> held = rows(writer, ids);
+            for (AckJournal.Ack ack : acks) {
+                Row current = held.get(ack.paymentId());
+                if (current == null) {
+                    if (insert(writer, fromRecord(ack))) {
+                        fromAcks.add(ack.paymentId());
+                        Log.warn("payment_restored", "payment_id", ack.paymentId(), "source", "acknowledgement_record");
+                    }
+                } else if (!current.requestHash().equals(ack.requestHash())) {
+                    conflicts.add(ack.paymentId() + ": acknowledgement record of request " + ack.requestHash()
+                            + " (" + ack.amount() + " " + ack.currency() + ", acknowledged in " + ack.ackedRegion()
+                            + "), writer " + current);
+                    Log.error("payment_conflict", "payment_id", ack.paymentId(), "source", "acknowledgement_record");
+                }
+            }
+            List<String> drCreated = acks.stream().filter(a -> FunctionConfig.RegionRole.DR.label().equals(a.ackedRole()))
+                    .map(AckJournal.Ack::paymentId).toList();
+            if (!drCreated.isEmpty()) {
+                Map<String, Row> old = snapshot.isPresent() ? rows(snapshot.get(), drCreated) : Map.of();
+                for (String id : drCreated) {
+                    flagged.add(id + ": " + (old.containsKey(id) ? "also committed by the old primary (one payment,"
+                            + " same id)" : "new in the DR region"));
+                    Log.info("payment_created_during_failover", "payment_id", id);
+                }
             }
         }
-        List<String> fromSnapshot = new ArrayList<>();
-        List<String> merged = new ArrayList<>();
-        List<String> conflicts = new ArrayList<>();
-        Map<String, Row> old = Map.of();
-        if (snapshot.isPresent()) {
-            old = recentRows(snapshot.get(), window);
-            Map<String, Row> now = rows(writer, List.copyOf(old.keySet()));
-            for (Row row : old.values()) {
+
+        /**
+         * The snapshot's rows from {@code since} on, a batch at a time through a cursor (the driver
+         * streams only inside a transaction); the number compared.
+         */
+        int snapshotRows() throws SQLException {
+            Connection c = snapshot.orElseThrow();
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            int compared = 0;
+            try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM payments WHERE created_at"
+                    + " >= ? ORDER BY created_at")) {
+                select.setFetchSize(PAGE);
+                select.setObject(1, java.time.OffsetDateTime.ofInstant(since, java.time.ZoneOffset.UTC));
+                try (ResultSet rs = select.executeQuery()) {
+                    List<Row> batch = new ArrayList<>(PAGE);
+                    while (rs.next()) {
+                        batch.add(row(rs));
+                        if (batch.size() == PAGE) {
+                            compared += compare(batch);
+                            batch.clear();
+                        }
+                    }
+                    compared += compare(batch);
+                }
+            } finally {
+                c.rollback();
+                c.setAutoCommit(autoCommit);
+            }
+            return compared;
+        }
+
+        private int compare(List<Row> batch) throws SQLException {
+            mostHeld = Math.max(mostHeld, batch.size());
+            Map<String, Row> now = rows(writer, batch.stream().map(Row::paymentId).toList());
+            for (Row row : batch) {
                 Row current = now.get(row.paymentId());
                 if (current == null) {
-                    if (insert(writer, row)) {
+                    Row restored = vouched(row);
+                    if (insert(writer, restored)) {
                         fromSnapshot.add(row.paymentId());
-                        Log.warn("payment_restored", "payment_id", row.paymentId(), "source", "snapshot");
+                        Log.warn("payment_restored", "payment_id", row.paymentId(), "source", "snapshot",
+                                "status", restored.status());
                     }
                 } else if (!current.samePayment(row)) {
                     conflicts.add(row.paymentId() + ": snapshot " + row + ", writer " + current);
-                    Log.error("payment_conflict", "payment_id", row.paymentId());
+                    Log.error("payment_conflict", "payment_id", row.paymentId(), "source", "snapshot");
                 } else if (!current.equals(row)) {
                     merged.add(row.paymentId());
                 }
             }
+            return batch.size();
         }
-        Map<String, Boolean> flagged = new TreeMap<>();
-        for (AckJournal.Ack ack : acks) {
-            if (FunctionConfig.RegionRole.DR.label().equals(ack.ackedRole())) {
-                flagged.put(ack.paymentId(), old.containsKey(ack.paymentId()));
-            }
+
+        /**
+         * A snapshot row with its own status when this region's replica holds the acknowledgement
+         * record of the same request (acknowledged, its record arrived after the first pass), else
+         * {@link #RESTORED}.
+         */
+        private Row vouched(Row row) {
+            Map<String, AttributeValue> item = table.getItem(b -> b.tableName(tableName).consistentRead(true)
+                    .key(Map.of("pk", AttributeValue.fromS(AckJournal.partitionKey(row.idempotencyKey()))))).item();
+            boolean acknowledged = item != null && !item.isEmpty()
+                    && row.requestHash().equals(AckJournal.Ack.fromItem(item).requestHash());
+            return acknowledged ? row : row.withStatus(RESTORED);
         }
-        Result result = new Result(acks.size(), fromAcks, fromSnapshot, merged, conflicts, flagged,
-                snapshot.isPresent() ? old.size() : -1);
-        Log.info("reconciliation_done", "acknowledgement_records", Integer.toString(acks.size()),
-                "restored_from_acknowledgements", Integer.toString(fromAcks.size()),
-                "restored_from_snapshot", Integer.toString(fromSnapshot.size()),
-                "conflicts", Integer.toString(conflicts.size()));
-        return result;
     }
 
-    /**
-     * The acknowledgement records in this region's replica (a consistent scan), of payments stored
-     * from {@code since} on when given (ISO-8601 times in UTC compare as text, to the second).
-     */
-    List<AckJournal.Ack> acknowledgements(Optional<Instant> since) {
-        List<AckJournal.Ack> acks = new ArrayList<>();
-        Map<String, AttributeValue> values = new java.util.HashMap<>(Map.of(":ack", AttributeValue.fromS(AckJournal.PREFIX)));
-        since.ifPresent(t -> values.put(":since", AttributeValue.fromS(t.toString())));
-        table.scanPaginator(b -> b.tableName(tableName).consistentRead(true)
-                        .filterExpression("begins_with(pk, :ack)" + (since.isPresent() ? " AND created_at >= :since" : ""))
-                        .expressionAttributeValues(values))
-                .items().forEach(item -> acks.add(AckJournal.Ack.fromItem(item)));
-        return acks;
+    private static Row fromRecord(AckJournal.Ack ack) {
+        return new Row(ack.paymentId(), ack.scopedKey(), ack.requestHash(), ack.amount(), ack.currency(),
+                ack.merchantId(), ack.description(), ack.paymentStatus(), ack.storedRegion(), ack.createdAt());
     }
 
-    /** Rows looked up by payment id, a thousand ids a query. */
-    static final int BATCH = 1000;
-
+    /** Rows looked up by payment id, one query per page of ids. */
     private static Map<String, Row> rows(Connection c, List<String> paymentIds) throws SQLException {
-        Map<String, Row> rows = new LinkedHashMap<>();
-        for (int from = 0; from < paymentIds.size(); from += BATCH) {
-            List<String> batch = paymentIds.subList(from, Math.min(paymentIds.size(), from + BATCH));
-            try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM payments"
-                    + " WHERE payment_id = ANY (?::uuid[])")) {
-                Array ids = c.createArrayOf("text", batch.toArray());
-                select.setArray(1, ids);
-                rows.putAll(read(select));
+        Map<String, Row> rows = new HashMap<>();
+        if (paymentIds.isEmpty()) {
+            return rows;
+        }
+        try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM payments"
+                + " WHERE payment_id = ANY (?::uuid[])")) {
+            Array ids = c.createArrayOf("text", paymentIds.toArray());
+            select.setArray(1, ids);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    Row row = row(rs);
+                    rows.put(row.paymentId(), row);
+                }
             }
         }
         return rows;
     }
 
-    /** The snapshot's rows of the last {@code window} before its newest one. */
-    private static Map<String, Row> recentRows(Connection c, Duration window) throws SQLException {
-        try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM payments WHERE created_at"
-                + " >= (SELECT max(created_at) FROM payments) - ? * interval '1 second'")) {
-            select.setLong(1, window.toSeconds());
-            return read(select);
-        }
-    }
-
-    private static Map<String, Row> read(PreparedStatement select) throws SQLException {
-        Map<String, Row> rows = new LinkedHashMap<>();
-        try (ResultSet rs = select.executeQuery()) {
-            while (rs.next()) {
-                Row row = new Row(rs.getString(1), rs.getString(2), rs.getString(3),
-                        rs.getBigDecimal(4).setScale(2).toPlainString(), rs.getString(5), rs.getString(6),
-                        rs.getString(7), rs.getString(8), rs.getString(9), PaymentDatabase.instant(rs, 10));
-                rows.put(row.paymentId(), row);
-            }
-        }
-        return rows;
+    private static Row row(ResultSet rs) throws SQLException {
+        return new Row(rs.getString(1), rs.getString(2), rs.getString(3),
+                rs.getBigDecimal(4).setScale(2).toPlainString(), rs.getString(5), rs.getString(6),
+                rs.getString(7), rs.getString(8), rs.getString(9), PaymentDatabase.instant(rs, 10));
     }
 
     /** Stores {@code row} as it was; false when a row for its id or key is already there. */

@@ -31,6 +31,9 @@ public final class Runbook {
         DERIVED.put("fail_over_now_alarm_region", o -> DeploymentOutputs.regionOf(o.get("fail_over_now_alarm_arn")));
         DERIVED.put("fail_over_now_alarm_name", o -> alarmName(o.get("fail_over_now_alarm_arn")));
         DERIVED.put("dr_fail_over_now_alarm_name", o -> alarmName(o.get("dr_fail_over_now_alarm_arn")));
+        // the stack names its alarms alarm-<what>-<suffix>: the mirror's, beside the composite's
+        DERIVED.put("ack_mirror_failed_alarm_name", o -> alarmName(o.get("fail_over_now_alarm_arn"))
+                .replaceFirst("^alarm-fail-over-now-", "alarm-ack-mirror-failed-"));
         // a secret's replica keeps its name and random suffix, in the DR region
         DERIVED.put("dr_db_secret_arn", o -> inRegion(o.get("db_secret_arn"), o.drRegion()));
         DERIVED.put("smoke_test_key_dr_secret_arn", o -> inRegion(o.get("smoke_test_key_secret_arn"), o.drRegion()));

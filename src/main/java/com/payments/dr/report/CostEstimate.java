@@ -41,6 +41,11 @@ public final class CostEstimate {
      * otherwise: one write and one replicated write either way).
      */
     static final int TABLE_WRITES_PER_PAYMENT = 3;
+    /**
+     * The acknowledgement lookup on every new claim (a key reused over an acknowledged payment is
+     * refused before anything is stored): one strongly consistent read, one read request unit.
+     */
+    static final int TABLE_READS_PER_PAYMENT = 1;
     /** One acknowledgement record as DynamoDB sizes it (names and values). */
     static final double ACK_RECORD_BYTES = 900;
     /** Acknowledgement records are kept a week (AckJournal.TTL), in both replicas. */
@@ -218,6 +223,9 @@ public final class CostEstimate {
         double tableWrites = TABLE_WRITES_PER_PAYMENT / MILLION;
         linear("DynamoDB global table writes", primary(), TABLE_WRITES_PER_PAYMENT + " on-demand writes per payment"
                 + " (claim, acknowledgement record, completion)", 0, tableWrites * price("dynamodb.writeMillion"));
+        linear("DynamoDB global table reads", primary(), TABLE_READS_PER_PAYMENT + " strongly consistent read per"
+                + " payment (the acknowledgement lookup before anything is stored)", 0,
+                TABLE_READS_PER_PAYMENT / MILLION * price("dynamodb.readMillion"));
         linear("DynamoDB global table replicated writes", dr(), TABLE_WRITES_PER_PAYMENT
                 + " replicated writes per payment", 0, tableWrites * price("dynamodb.replicatedWriteMillion"));
         // a week of records at the stated rate, in both replicas

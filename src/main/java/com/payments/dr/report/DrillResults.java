@@ -43,7 +43,7 @@ public record DrillResults(
 
     /** Relative to the project directory, where ./main runs (as FUNCTION_PACKAGE is). */
     public static final Path PATH = Path.of("docs", "drill-results.json");
-    public static final int SCHEMA = 2;
+    public static final int SCHEMA = 3;
     /**
      * The code that records, classifies and counts a drill's attempts and payments, and the schema
      * it is written in (what the digest covers).
@@ -95,7 +95,10 @@ public record DrillResults(
      * @param unanswered                attempts without an answer (refused, reset, timed out)
      * @param lostAtPromotion           acknowledged payments the promoted database lacked
      * @param recoveredByRetry          of those, stored again by a client's retry before the reconciliation
-     * @param recoveredByReconciliation of those, stored again by the reconciliation
+     * @param recoveredByReconciliation of those, stored again by the surviving region's reconciliation
+     * @param waitedForPrimaryRegion    of those, still missing after it, back only once the primary
+     *                                  region returned (acknowledged while the mirror failed, their
+     *                                  records in the failed region's replica)
      * @param lostForGood               acknowledged payments missing at the end: the goal is 0
      * @param duplicates                keys stored twice, or answered with two payment ids
      * @param timeline                  stage name to milliseconds after the fault, in order
@@ -104,7 +107,7 @@ public record DrillResults(
                            Percentiles timeToAckMs, long payments, long acknowledged, long attempts,
                            long unanswered, long status409, long status429, long status503, long otherErrors,
                            long lostAtPromotion, long recoveredByRetry, long recoveredByReconciliation,
-                           long lostForGood, long duplicates, Map<String, Long> timeline) {
+                           long waitedForPrimaryRegion, long lostForGood, long duplicates, Map<String, Long> timeline) {
     }
 
     /** The acknowledgement mirror as the primary's function logged it: writes, degraded ones, latency. */
@@ -183,7 +186,8 @@ public record DrillResults(
                         whole(s, "acknowledged"), whole(attempts, "total"), whole(attempts, "unanswered"),
                         whole(attempts, "status409"), whole(attempts, "status429"), whole(attempts, "status503"),
                         whole(attempts, "other"), whole(loss, "lostAtPromotion"), whole(loss, "recoveredByRetry"),
-                        whole(loss, "recoveredByReconciliation"), whole(loss, "lostForGood"),
+                        whole(loss, "recoveredByReconciliation"), whole(loss, "waitedForPrimaryRegion"),
+                        whole(loss, "lostForGood"),
                         whole(s, "duplicates"), timeline));
             }
             JsonObject machine = member(root, "machine").getAsJsonObject();
@@ -275,6 +279,7 @@ public record DrillResults(
             loss.addProperty("lostAtPromotion", sc.lostAtPromotion());
             loss.addProperty("recoveredByRetry", sc.recoveredByRetry());
             loss.addProperty("recoveredByReconciliation", sc.recoveredByReconciliation());
+            loss.addProperty("waitedForPrimaryRegion", sc.waitedForPrimaryRegion());
             loss.addProperty("lostForGood", sc.lostForGood());
             so.add("loss", loss);
             so.addProperty("duplicates", sc.duplicates());

@@ -58,7 +58,7 @@ public final class ReadinessReport {
         // results counted by other code than this checkout's are shown as such, never quoted as measured
         Optional<DrillResults> current = drill.filter(d -> freshness == DrillResults.Freshness.CURRENT);
         this.tiers = Tiers.of(config, inventory, current);
-        this.rto = RtoChain.of(config, current);
+        this.rto = RtoChain.of(config, inventory, current);
         this.markdown = renderMarkdown();
         this.json = renderJson();
     }
@@ -207,7 +207,8 @@ public final class ReadinessReport {
                 .append("| scenario | fault to first ack (ms) | promotion to first ack (ms) | error window (ms) "
                         + "| time to ack p50 / p99 / max (ms) | payments | attempts | no answer | 409 | 429 | 503 "
                         + "| other | lost at promotion | recovered by retry | recovered by reconciliation "
-                        + "| lost for good | duplicates |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                        + "| waited for the primary region | lost for good | duplicates |\n"
+                        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (DrillResults.Scenario s : d.scenarios()) {
             md.append("| ").append(s.name()).append(" | ").append(s.faultToFirstAckMs()).append(" | ")
                     .append(s.promotionToFirstAckMs()).append(" | ").append(s.errorWindowMs()).append(" | ")
@@ -217,7 +218,8 @@ public final class ReadinessReport {
                     .append(" | ").append(s.status429()).append(" | ").append(s.status503()).append(" | ")
                     .append(s.otherErrors()).append(" | ").append(s.lostAtPromotion()).append(" | ")
                     .append(s.recoveredByRetry()).append(" | ").append(s.recoveredByReconciliation()).append(" | ")
-                    .append(s.lostForGood()).append(" | ").append(s.duplicates()).append(" |\n");
+                    .append(s.waitedForPrimaryRegion()).append(" | ").append(s.lostForGood()).append(" | ")
+                    .append(s.duplicates()).append(" |\n");
         }
         md.append("\nTimelines (ms after the fault, on the drill's scaled settings):\n\n");
         for (DrillResults.Scenario s : d.scenarios()) {

@@ -16,7 +16,10 @@ import java.util.Optional;
  */
 final class Tiers {
 
-    /** Aurora global database failover or switchover: AWS documents RTO "in the order of minutes"; 1-2 min measured in AWS's labs. */
+    /**
+     * Aurora global database failover or switchover once started: the project's assumption. AWS gives
+     * no figure ("RTO can be in the order of minutes", {@link #SOURCES_AURORA_FAILOVER}).
+     */
     static final double DATABASE_FAILOVER_SECONDS = 120;
     /** Aurora's cross-region storage replication lag, typically under a second. */
     static final double DATABASE_TYPICAL_LAG_SECONDS = 1;
@@ -32,18 +35,25 @@ final class Tiers {
             "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html";
     static final String SOURCES_ROUTE53 =
             "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html";
+    static final String SOURCES_SWITCHOVER =
+            "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_SwitchoverGlobalCluster.html";
+    static final String SOURCES_ALIAS =
+            "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-choosing-alias-non-alias.html";
 
     private static Map<String, String> sources() {
         Map<String, String> s = new LinkedHashMap<>();
-        s.put("Aurora global database: switchover (RPO 0) and failover (RPO = lag), RTO in the order of minutes",
-                SOURCES_AURORA_FAILOVER);
+        s.put("Aurora global database: switchover (RPO 0) and failover (RPO = lag), \"RTO can be in the order of"
+                + " minutes\"", SOURCES_AURORA_FAILOVER);
+        s.put("Aurora global database switchover: the database is unavailable \"for a short time\"", SOURCES_SWITCHOVER);
         s.put("Aurora global database: RPO lag and the rds.global_db_rpo cap (PostgreSQL)",
                 "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora_global_db_status.html");
         s.put("DynamoDB global tables: asynchronous replication, typically within a second, last writer wins",
                 "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html");
         s.put("S3 Replication Time Control: 99.99 % of objects within 15 minutes",
                 "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-time-control.html");
-        s.put("Route 53 failover: health-check interval, failure threshold, record TTL", SOURCES_ROUTE53);
+        s.put("Route 53 failover: health-check interval, failure threshold, 4 s to connect and 2 s to answer",
+                SOURCES_ROUTE53);
+        s.put("Route 53 alias records: no TTL of their own, the alias target's is used", SOURCES_ALIAS);
         return java.util.Collections.unmodifiableMap(s);
     }
 
@@ -87,10 +97,12 @@ final class Tiers {
                     records + "; both regions serve https://api." + config.zoneName() + " (ACM certificate and"
                             + " regional custom domain each), so the name follows the failover",
                     new Tier.Objective(null, "none: DNS holds no data"),
-                    new Tier.Objective(rto, interval + " s interval x " + threshold + " failures (HEALTH_CHECK_INTERVAL,"
-                            + " HEALTH_CHECK_FAILURE_THRESHOLD) + " + FailoverDns.TTL_SECONDS + " s resolver caching"
-                            + " = " + CostEstimate.num(rto) + " s after the DR region's /health passes (after the"
-                            + " database's promotion) until resolvers answer with the DR region"),
+                    new Tier.Objective(rto, "about " + interval + " s interval x " + threshold + " checks"
+                            + " (HEALTH_CHECK_INTERVAL, HEALTH_CHECK_FAILURE_THRESHOLD; approximate: a check may wait"
+                            + " up to 4 s to connect and 2 s for the answer) + the alias records' TTL, which is the"
+                            + " alias target's (API Gateway's, undocumented; " + FailoverDns.TTL_SECONDS + " s"
+                            + " assumed) = " + CostEstimate.num(rto) + " s after the DR region's /health passes"
+                            + " (after the database's promotion) until resolvers answer with the DR region"),
                     Map.of(), alarms,
                     AUTOMATIC_CLIENT_STEP + "; Route 53 answers with the DR region once the primary's check fails"
                             + " and the DR region's passes (its /health passes only after the database promotion)");
@@ -114,6 +126,7 @@ final class Tiers {
                 measured.put("unplannedLostAtPromotion", s.lostAtPromotion());
                 measured.put("unplannedRecoveredByRetry", s.recoveredByRetry());
                 measured.put("unplannedRecoveredByReconciliation", s.recoveredByReconciliation());
+                measured.put("unplannedWaitedForPrimaryRegion", s.waitedForPrimaryRegion());
                 measured.put("unplannedLostForGood", s.lostForGood());
             });
             d.scenarios().stream().filter(s -> !s.name().equals("unplanned-failover"))
@@ -125,12 +138,17 @@ final class Tiers {
                 new Tier.Objective(DATABASE_TYPICAL_LAG_SECONDS, "planned switchover: 0 (the secondary catches up "
                         + "first); unplanned failover: the replication lag at the fault, typically under "
                         + CostEstimate.num(DATABASE_TYPICAL_LAG_SECONDS) + " s" + alarmAt + "; no cap: the stack "
-                        + "does not set rds.global_db_rpo. Acknowledged payments among those rows are stored again "
-                        + "from their acknowledgement records (a client's retry, or the reconciliation in the runbook)"
-                        + (config.ackMirror() ? "" : "; with ACK_MIRROR=false the last records return only with the "
-                        + "primary region or its snapshot")),
-                new Tier.Objective(DATABASE_FAILOVER_SECONDS, "about 1-2 min for switchover-global-cluster or "
-                        + "failover-global-cluster once started (AWS: in the order of minutes)"),
+                        + "does not set rds.global_db_rpo. "
+                        + (config.ackMirror() ? "Acknowledged payments among those rows whose record was mirrored into "
+                        + "the DR region are stored again from it (a client's retry, or the reconciliation in the "
+                        + "runbook); those acknowledged while " + mirrorAlarm(inventory) + " was firing come back only "
+                        + "when the primary region returns" : "With ACK_MIRROR=false the acknowledgement records of "
+                        + "the last moments are in the primary's replica only: those payments come back only when the "
+                        + "primary region returns (its replica's records; the Aurora snapshot holds the rows, not the "
+                        + "records)")),
+                new Tier.Objective(DATABASE_FAILOVER_SECONDS, CostEstimate.num(DATABASE_FAILOVER_SECONDS) + " s assumed"
+                        + " for switchover-global-cluster or failover-global-cluster once started (AWS gives no"
+                        + " figure: \"RTO can be in the order of minutes\")"),
                 measured, alarms(inventory, RegionRole.DR, config.drRegion(), "db-global-replication-lag"),
                 "planned: aws rds switchover-global-cluster; outage: aws rds failover-global-cluster "
                         + "--allow-data-loss; then invoke the DR migrator if a deploy is pending");
@@ -148,12 +166,13 @@ final class Tiers {
                         + config.drRegion() + ", last writer wins",
                 new Tier.Objective(TABLE_TYPICAL_LAG_SECONDS, "the replication latency at the fault, typically "
                         + "under " + CostEstimate.num(TABLE_TYPICAL_LAG_SECONDS) + " s; "
-                        + (config.ackMirror() ? "every acknowledged payment's record is written in the DR replica "
-                        + "before its answer (ACK_MIRROR), so a retry or the reconciliation restores what the "
-                        + "promoted database lost" : "acknowledgement records are written in the primary's replica "
-                        + "and replicate like the rest (ACK_MIRROR=false): those of the last moments return only "
-                        + "with the primary region or its snapshot") + "; a retry of a lost payment stores it again "
-                        + "under the same payment id"),
+                        + (config.ackMirror() ? "each acknowledged payment's record is written in the DR replica "
+                        + "before its answer (ACK_MIRROR) unless the mirror fails: then it is written in the primary's "
+                        + "replica (" + mirrorAlarm(inventory) + " fires) and returns only when the primary region does, "
+                        + "if the table had not replicated it before the fault" : "acknowledgement records are "
+                        + "written in the primary's replica and replicate like the rest (ACK_MIRROR=false): those of "
+                        + "the last moments return only when the primary region does") + "; a retry of a lost "
+                        + "payment stores it again under the same payment id"),
                 new Tier.Objective(0.0, "0: the replica takes writes at all times"),
                 measured, alarms, "nothing: the DR replica is already writable");
     }
@@ -202,6 +221,11 @@ final class Tiers {
                         + " s) while its cluster's writer endpoint is inactive; the first request after the promotion "
                         + "succeeds"),
                 measured, alarms, "nothing: clients retry with the same Idempotency-Key");
+    }
+
+    /** The mirror's alarm, by the name the stack gives it (from the primary's watchlist). */
+    private static String mirrorAlarm(Inventory inventory) {
+        return "`" + String.join("`, `", inventory.alarmNames(RegionRole.PRIMARY, "ack-mirror-failed")) + "`";
     }
 
     private static List<Tier.Alarm> alarms(Inventory inventory, RegionRole role, String region, String prefix) {

@@ -347,9 +347,9 @@ public abstract class RegionalResources extends Construct {
      */
     private Map<String, Network.EndpointAccess> endpointAccess(GlobalResources global) {
         Map<String, Network.EndpointAccess> access = new TreeMap<>();
-        List<String> tableActions = new java.util.ArrayList<>(PaymentFunction.TABLE_ACTIONS);
+        java.util.Set<String> tableActions = new java.util.TreeSet<>(PaymentFunction.TABLE_ACTIONS);
         tableActions.addAll(MigratorFunction.TABLE_ACTIONS);
-        access.put("dynamodb", new Network.EndpointAccess(tableActions,
+        access.put("dynamodb", new Network.EndpointAccess(List.copyOf(tableActions),
                 List.of(region.arn("dynamodb", "table/" + global.tableName()))));
         // nothing in the VPC uses S3 today: the endpoint serves only this region's bucket
         access.put("s3", new Network.EndpointAccess(List.of("s3:GetObject", "s3:ListBucket", "s3:PutObject"),

@@ -90,24 +90,31 @@ class AckMirrorTest {
     }
 
     /**
-     * Fails, inside the SDK's execution, the calls of {@code operation} ("GetItemRequest",
-     * "PutItemRequest") on acknowledgement records only.
+     * Fails the HTTP attempts of {@code operation} ("GetItemRequest", "PutItemRequest") on
+     * acknowledgement records only, as a refused connection would: inside the SDK's retry path,
+     * so its retries see each failure ({@link #attempts} counts them).
      */
-    private static software.amazon.awssdk.core.interceptor.ExecutionInterceptor failingOnAcks(String operation) {
-        return new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
-            @Override
-            public void beforeExecution(software.amazon.awssdk.core.interceptor.Context.BeforeExecution context,
-                    software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
-                Object request = context.request();
-                Map<String, AttributeValue> key = request instanceof software.amazon.awssdk.services.dynamodb.model
-                        .GetItemRequest get ? get.key() : request instanceof software.amazon.awssdk.services.dynamodb
-                        .model.PutItemRequest put ? put.item() : Map.of();
-                if (request.getClass().getSimpleName().equals(operation) && key.containsKey("pk")
-                        && key.get("pk").s().startsWith(AckJournal.PREFIX)) {
-                    throw software.amazon.awssdk.core.exception.SdkClientException.create("the table is unreachable");
-                }
+    private static final class FailingOnAcks implements software.amazon.awssdk.core.interceptor.ExecutionInterceptor {
+        private final String operation;
+        final java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+
+        FailingOnAcks(String operation) {
+            this.operation = operation;
+        }
+
+        @Override
+        public void beforeTransmission(software.amazon.awssdk.core.interceptor.Context.BeforeTransmission context,
+                software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+            Object request = context.request();
+            Map<String, AttributeValue> key = request instanceof software.amazon.awssdk.services.dynamodb.model
+                    .GetItemRequest get ? get.key() : request instanceof software.amazon.awssdk.services.dynamodb
+                    .model.PutItemRequest put ? put.item() : Map.of();
+            if (request.getClass().getSimpleName().equals(operation) && key.containsKey("pk")
+                    && key.get("pk").s().startsWith(AckJournal.PREFIX)) {
+                attempts.incrementAndGet();
+                throw Faults.refused();
             }
-        };
+        }
     }
 
     /** A container of the DR region's function after a failover: no mirror, its own replica. */
@@ -192,7 +199,7 @@ class AckMirrorTest {
     }
 
     @Test
-    void anUnreachableDrRegionDegradesToALocalRecordThatAlarmsAndIsSkippedForTheBreakersTime() throws Exception {
+    void anUnreachableDrRegionDegradesToALocalRecordThatAlarms() throws Exception {
         PaymentHandler handler = primary(URI.create("http://127.0.0.1:" + closedPort()));
         String first = key();
         LogCapture.Captured<ApiResponse> sent = LogCapture.during(() -> handler.handle(
@@ -207,37 +214,82 @@ class AckMirrorTest {
         assertTrue(sent.log().contains("\"event\":\"ack_mirror_failed\""), sent.log());
         // the SDK tried the DR endpoint (its retries included) within the mirror's one-second budget
         long mirrorMillis = lines.get(0).get(AckJournal.LATENCY_METRIC).getAsLong();
-        assertTrue(mirrorMillis <= AckJournal.MIRROR_CALL_TIMEOUT.toMillis() + 500, Long.toString(mirrorMillis));
-        int attempts = mirrorFaults.attempts.size();
-        assertTrue(attempts >= 1, mirrorFaults.attempts.toString());
-
-        // within the breaker: not tried at all, still counted
-        String second = key();
-        LogCapture.Captured<ApiResponse> skipped = LogCapture.during(() -> handler.handle(
-                Fixtures.postPayment(second, body("4.00"))));
-        assertEquals(201, skipped.value().statusCode());
-        assertEquals(attempts, mirrorFaults.attempts.size());
-        assertEquals("degraded", ack(primaryTable, second).get("durability").s());
-        assertEquals(1, ackLines(skipped.log()).get(0).get(AckJournal.FAILED_METRIC).getAsInt());
-        assertFalse(ackLines(skipped.log()).get(0).has(AckJournal.LATENCY_METRIC));
-
-        // after it: tried again
-        clock.advance(AckJournal.MIRROR_BREAKER.plusSeconds(1));
-        LogCapture.during(() -> handler.handle(Fixtures.postPayment(key(), body("5.00"))));
-        assertTrue(mirrorFaults.attempts.size() > attempts);
+        assertTrue(mirrorMillis <= Timings.DEPLOYED.mirrorCallTimeout().toMillis() + 500, Long.toString(mirrorMillis));
+        assertTrue(mirrorFaults.attempts.size() > 1, "the refusal is retried: " + mirrorFaults.attempts);
     }
 
+    /**
+     * The breaker trips after {@link AckJournal#FAILURES_TO_TRIP} failed mirror writes in a row (a
+     * success in between starts the count again), skips the mirror for its time, then tries once:
+     * a failure trips it again at once.
+     */
     @Test
-    void aRecordNoTableTakesIsLoggedAndThePaymentStillAcknowledged() throws Exception {
-        PaymentHandler handler = drWriter(failingOnAcks("PutItemRequest"));
+    void theMirrorIsSkippedOnlyAfterFailuresInARowAndTriedAgainAfterTheBreakersTime() throws Exception {
+        PaymentHandler handler = primary(dynamo.endpoint());
+        mirrorFaults.unreachable = true;
+        for (int i = 1; i < AckJournal.FAILURES_TO_TRIP; i++) {
+            assertEquals("degraded", durabilityOf(handler, "5.0" + i, true));
+        }
+        // one success in between: the count starts again
+        mirrorFaults.unreachable = false;
+        assertEquals("mirrored", durabilityOf(handler, "6.00", true));
+        mirrorFaults.unreachable = true;
+        for (int i = 1; i <= AckJournal.FAILURES_TO_TRIP; i++) {
+            assertEquals("degraded", durabilityOf(handler, "7.0" + i, true), "failure " + i + " is tried");
+        }
+        // tripped: not tried at all, still degraded and counted
+        assertEquals("degraded", durabilityOf(handler, "8.00", false));
+        // after the breaker's time: tried once; failing, it trips again at once
+        clock.advance(Timings.DEPLOYED.mirrorBreaker().plusSeconds(1));
+        assertEquals("degraded", durabilityOf(handler, "9.00", true));
+        assertEquals("degraded", durabilityOf(handler, "9.01", false));
+        // and once the DR region answers again, the next attempt after the pause mirrors
+        mirrorFaults.unreachable = false;
+        clock.advance(Timings.DEPLOYED.mirrorBreaker().plusSeconds(1));
+        assertEquals("mirrored", durabilityOf(handler, "9.02", true));
+    }
+
+    /**
+     * Sends a payment and returns where its record went, checking whether the mirror was tried
+     * ({@code tried}) and that the payment was acknowledged and counted in the metric.
+     */
+    private String durabilityOf(PaymentHandler handler, String amount, boolean tried) throws Exception {
+        int before = mirrorFaults.calls.size();
+        LogCapture.Captured<ApiResponse> sent = LogCapture.during(() -> handler.handle(
+                Fixtures.postPayment(key(), body(amount))));
+        assertEquals(201, sent.value().statusCode(), sent.value().body());
+        assertEquals(tried, mirrorFaults.calls.size() > before, amount + ": " + sent.log());
+        JsonObject line = ackLines(sent.log()).get(0);
+        assertEquals(line.get("durability").getAsString().equals("mirrored") ? 0 : 1,
+                line.get(AckJournal.FAILED_METRIC).getAsInt(), sent.log());
+        assertEquals(tried, line.has(AckJournal.LATENCY_METRIC), sent.log());
+        return line.get("durability").getAsString();
+    }
+
+    /**
+     * A payment stored whose record no table takes is not acknowledged: the answer says its outcome
+     * is unknown, and the retry (the table back) records it and answers with the same payment.
+     */
+    @Test
+    void aPaymentWhoseRecordNoTableTakesIsNotAcknowledgedAndItsRetryIs() throws Exception {
+        FailingOnAcks unreachable = new FailingOnAcks("PutItemRequest");
+        PaymentHandler handler = drWriter(unreachable);
         String key = key();
         LogCapture.Captured<ApiResponse> sent = LogCapture.during(() -> handler.handle(
                 Fixtures.postPayment(key, body("6.50"))));
-        // the payment is stored: its acknowledgement must not turn into an error
-        assertEquals(201, sent.value().statusCode(), sent.value().body());
+        assertEquals(503, sent.value().statusCode(), sent.value().body());
+        assertEquals("payment_outcome_unknown", Fixtures.body(sent.value()).get("error").getAsString());
+        assertEquals("2", sent.value().headers().get("Retry-After"));
         assertTrue(ack(drTable, key).isEmpty());
         assertTrue(sent.log().contains("\"event\":\"ack_record_failed\""), sent.log());
-        assertTrue(sent.log().contains("\"durability\":\"none\""), sent.log());
+        // refused inside the SDK's retry path: every attempt was made
+        assertEquals(FunctionRuntime.SDK_RETRIES + 1, unreachable.attempts.get());
+        // the row is there, the claim released: the retry finds the row, records it, answers it
+        PaymentHandler recovered = drWriter();
+        ApiResponse retry = recovered.handle(Fixtures.postPayment(key, body("6.50")));
+        assertEquals(201, retry.statusCode(), retry.body());
+        assertEquals("true", retry.headers().get("Idempotent-Replayed"));
+        assertEquals(Fixtures.body(retry).get("payment_id").getAsString(), ack(drTable, key).get("payment_id").s());
     }
 
     @Test
@@ -271,7 +323,7 @@ class AckMirrorTest {
                 instanceof IdempotencyStore.Claim.Acquired);
         String original = "{\"payment_id\":\"" + request.paymentId() + "\",\"status\":\"ACCEPTED\",\"amount\":\"7.00\","
                 + "\"currency\":\"USD\",\"merchant_id\":\"" + MERCHANT + "\",\"region\":\"us-east-1\"}";
-        new AckJournal(primaryTable, Optional.of(drTable), TABLE, clock, AckJournal.MIRROR_BREAKER).record(
+        new AckJournal(primaryTable, Optional.of(drTable), TABLE, clock, Timings.DEPLOYED).record(
                 new AckJournal.Ack(scoped, request.paymentId().toString(), request.requestHash(), "7.00", "USD",
                         MERCHANT, null, "ACCEPTED", "us-east-1", Instant.now().toString(), 201, original,
                         "us-east-1", "primary", null), Deadline.after(Duration.ofSeconds(5)));
@@ -291,7 +343,7 @@ class AckMirrorTest {
         assertEquals(409, reused.statusCode());
         assertEquals("idempotency_key_reused", Fixtures.body(reused).get("error").getAsString());
         // the record cannot be read: the claim is still held, so the answer is still a 409
-        PaymentHandler blind = drWriter(failingOnAcks("GetItemRequest"));
+        PaymentHandler blind = drWriter(new FailingOnAcks("GetItemRequest"));
         String unreadable = key();
         drStore.claim(MERCHANT + "/" + unreadable, new PaymentRequest(unreadable, new java.math.BigDecimal("7.50"),
                 "USD", MERCHANT, Optional.empty()).requestHash(), "us-east-1", Deadline.after(Duration.ofSeconds(5)));
@@ -304,7 +356,7 @@ class AckMirrorTest {
         String reusedKey = key();
         PaymentRequest first = new PaymentRequest(reusedKey, new java.math.BigDecimal("1.00"), "USD", MERCHANT,
                 Optional.empty());
-        new AckJournal(drTable, Optional.empty(), TABLE, clock, AckJournal.MIRROR_BREAKER).record(
+        new AckJournal(drTable, Optional.empty(), TABLE, clock, Timings.DEPLOYED).record(
                 new AckJournal.Ack(MERCHANT + "/" + reusedKey, first.paymentId().toString(), first.requestHash(), "1.00",
                         "USD", MERCHANT, null, "ACCEPTED", "us-east-1", Instant.now().toString(), 201, "{}",
                         "us-east-1", "primary", null), Deadline.after(Duration.ofSeconds(5)));
@@ -320,5 +372,178 @@ class AckMirrorTest {
         ApiResponse busy = dr.handle(Fixtures.postPayment(pending, body("9.00")));
         assertEquals(409, busy.statusCode());
         assertEquals("request_in_progress", Fixtures.body(busy).get("error").getAsString());
+    }
+
+    private static int rows(String paymentId, String requestHash) throws SQLException {
+        try (Connection c = pg.admin(DB); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT count(*) FROM payments WHERE payment_id = '" + paymentId + "'"
+                        + (requestHash == null ? "" : " AND request_hash = '" + requestHash + "'"))) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /**
+     * After an unplanned failover with table lag: the primary acknowledged a payment (its record
+     * mirrored into the DR replica before the answer), but neither its claim nor its completion
+     * reached the DR replica, and the promotion lost its row. In the DR region the same key with
+     * another body is refused, never stored under the first payment's id; the same body gets the
+     * first answer, its row stored again.
+     */
+    @Test
+    void afterAFailoverAKeyReusedWithAnotherBodyIsRefusedAndTheSameBodyGetsTheFirstAnswer() throws Exception {
+        PaymentHandler primary = primary(dynamo.endpoint());
+        String key = key();
+        ApiResponse first = primary.handle(Fixtures.postPayment(key, body("10.00")));
+        assertEquals(201, first.statusCode(), first.body());
+        String paymentId = Fixtures.body(first).get("payment_id").getAsString();
+        String firstHash = ack(drTable, key).get("request_hash").s();
+        // the replicas are not joined here: the DR replica has the record, not the claim; the
+        // promotion lost the row
+        assertTrue(drTable.getItem(b -> b.tableName(TABLE).consistentRead(true).key(Map.of("pk", AttributeValue.fromS(
+                IdempotencyStore.partitionKey(MERCHANT + "/" + key))))).item().isEmpty());
+        try (Connection c = pg.admin(DB); Statement s = c.createStatement()) {
+            s.execute("DELETE FROM payments WHERE payment_id = '" + paymentId + "'");
+        }
+
+        PaymentHandler dr = drWriter();
+        LogCapture.Captured<ApiResponse> other = LogCapture.during(() -> dr.handle(
+                Fixtures.postPayment(key, body("99.00"))));
+        assertEquals(409, other.value().statusCode(), other.value().body());
+        assertEquals("idempotency_key_reused", Fixtures.body(other.value()).get("error").getAsString());
+        assertEquals(0, rows(paymentId, null), "nothing stored under the acknowledged payment's id");
+        assertTrue(other.log().contains("\"event\":\"idempotency_key_reused_after_ack\""), other.log());
+
+        // its claim released: the first body gets the first answer at once, the row stored again
+        ApiResponse same = dr.handle(Fixtures.postPayment(key, body("10.00")));
+        assertEquals(201, same.statusCode(), same.body());
+        assertEquals(first.body(), same.body());
+        assertEquals("true", same.headers().get("Idempotent-Replayed"));
+        assertEquals(1, rows(paymentId, firstHash));
+        // and the claim it completed answers the next replay, the other body still refused
+        ApiResponse replay = dr.handle(Fixtures.postPayment(key, body("10.00")));
+        assertEquals(first.body(), replay.body());
+        assertEquals(409, dr.handle(Fixtures.postPayment(key, body("99.00"))).statusCode());
+    }
+
+    /**
+     * The record of another body reaches the table between the lookup and the write (here: the
+     * lookup misses it): the record stands, the request is refused as a reused key, and the row it
+     * stored is left for the reconciliation to report.
+     */
+    @Test
+    void aRecordOfAnotherBodyThatTheLookupMissedIsAConflictNotAnAcknowledgement() throws Exception {
+        String key = key();
+        String scoped = MERCHANT + "/" + key;
+        PaymentRequest original = new PaymentRequest(key, new java.math.BigDecimal("11.00"), "USD", MERCHANT,
+                Optional.empty());
+        new AckJournal(drTable, Optional.empty(), TABLE, clock, Timings.DEPLOYED).record(
+                new AckJournal.Ack(scoped, original.paymentId().toString(), original.requestHash(), "11.00", "USD",
+                        MERCHANT, null, "ACCEPTED", "us-east-1", Instant.now().toString(), 201, "{}", "us-east-1",
+                        "primary", null), Deadline.after(Duration.ofSeconds(5)));
+        Faults lookupMisses = new Faults();
+        lookupMisses.getFindsNothing = true;
+        PaymentHandler dr = drWriter(lookupMisses);
+        LogCapture.Captured<ApiResponse> sent = LogCapture.during(() -> dr.handle(
+                Fixtures.postPayment(key, body("12.00"))));
+        assertEquals(409, sent.value().statusCode(), sent.value().body());
+        assertEquals("idempotency_key_reused", Fixtures.body(sent.value()).get("error").getAsString());
+        assertTrue(sent.log().contains("\"event\":\"ack_record_conflict\""), sent.log());
+        assertTrue(sent.log().contains("\"event\":\"payment_conflicts_with_ack\""), sent.log());
+        // the first body's record stands
+        assertEquals(original.requestHash(), ack(drTable, key).get("request_hash").s());
+    }
+
+    /** A hook that sleeps until 40 ms of a 500 ms budget started at {@code startNanos} are left. */
+    private static Runnable spendBudget(long startNanos) {
+        return () -> {
+            long until = startNanos + 460 * 1_000_000L;
+            try {
+                Thread.sleep(Math.max(0, (until - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+    }
+
+    private static void deleteRow(String paymentId) throws SQLException {
+        try (Connection c = pg.admin(DB); Statement s = c.createStatement()) {
+            s.execute("DELETE FROM payments WHERE payment_id = '" + paymentId + "'");
+        }
+    }
+
+    /**
+     * Around the record's lookup on an acquired claim: a journal that cannot be read refuses
+     * (nothing stored, the claim released); a replay from the record that cannot be confirmed, or
+     * a lookup that used up the budget, releases the claim too, so the retry goes on at once.
+     */
+    @Test
+    void whatTheLookupCannotDecideIsRefusedAndTheClaimReleased() throws Exception {
+        // the journal unreadable: 503, nothing stored, the retry stores the payment
+        String unreadable = key();
+        LogCapture.Captured<ApiResponse> blind = LogCapture.during(() -> drWriter(new FailingOnAcks("GetItemRequest"))
+                .handle(Fixtures.postPayment(unreadable, body("13.00"))));
+        assertEquals(503, blind.value().statusCode(), blind.value().body());
+        assertEquals("idempotency_store_unavailable", Fixtures.body(blind.value()).get("error").getAsString());
+        assertTrue(blind.log().contains("\"event\":\"ack_lookup_failed\""), blind.log());
+        PaymentRequest request = new PaymentRequest(unreadable, new java.math.BigDecimal("13.00"), "USD", MERCHANT,
+                Optional.empty());
+        assertEquals(0, rows(request.paymentId().toString(), null));
+        PaymentHandler dr = drWriter();
+        assertEquals(201, dr.handle(Fixtures.postPayment(unreadable, body("13.00"))).statusCode());
+
+        // an acknowledged payment whose row and claim the DR region lacks, its replay out of time
+        String key = key();
+        ApiResponse first = primary(dynamo.endpoint()).handle(Fixtures.postPayment(key, body("14.00")));
+        String paymentId = Fixtures.body(first).get("payment_id").getAsString();
+        deleteRow(paymentId);
+        Faults slow = new Faults();
+        PaymentHandler late = drWriter(slow);
+        slow.onGet = spendBudget(System.nanoTime());
+        ApiResponse unconfirmed = late.handle(Fixtures.postPayment(key, body("14.00")), Fixtures.context(1_500));
+        slow.onGet = () -> { };
+        assertEquals("replay_unavailable", Fixtures.body(unconfirmed).get("error").getAsString(), unconfirmed.body());
+        assertTrue(Fixtures.body(unconfirmed).get("message").getAsString().contains("before the replay check"));
+        assertEquals(0, rows(paymentId, null));
+        ApiResponse replayed = dr.handle(Fixtures.postPayment(key, body("14.00")));
+        assertEquals(first.body(), replayed.body());
+
+        // a fresh key whose lookup used up the budget: the insert is not started
+        String fresh = key();
+        slow.onGet = spendBudget(System.nanoTime());
+        ApiResponse outOfTime = late.handle(Fixtures.postPayment(fresh, body("15.00")), Fixtures.context(1_500));
+        slow.onGet = () -> { };
+        assertEquals("time_budget_exceeded", Fixtures.body(outOfTime).get("error").getAsString(), outOfTime.body());
+        assertTrue(Fixtures.body(outOfTime).get("message").getAsString().contains("before the insert"));
+        assertEquals(201, dr.handle(Fixtures.postPayment(fresh, body("15.00"))).statusCode());
+    }
+
+    /**
+     * The record gone (kept 7 days; the row for ever) and no claim: the row's own request hash
+     * still refuses another body under the key.
+     */
+    @Test
+    void withoutARecordTheRowStillRefusesAnotherBody() throws Exception {
+        String key = key();
+        ApiResponse first = primary(dynamo.endpoint()).handle(Fixtures.postPayment(key, body("16.00")));
+        assertEquals(201, first.statusCode(), first.body());
+        drTable.deleteItem(b -> b.tableName(TABLE).key(Map.of("pk", AttributeValue.fromS(
+                AckJournal.partitionKey(MERCHANT + "/" + key)))));
+        ApiResponse other = drWriter().handle(Fixtures.postPayment(key, body("17.00")));
+        assertEquals(409, other.statusCode(), other.body());
+        assertEquals("idempotency_key_reused", Fixtures.body(other).get("error").getAsString());
+    }
+
+    /** The mirror's answer lost after the write applied: the SDK's retry meets its own record, a success. */
+    @Test
+    void aMirrorWriteWhoseAnswerWasLostIsMirrored() throws Exception {
+        PaymentHandler handler = primary(dynamo.endpoint());
+        mirrorFaults.lostPutResponses = 1;
+        String key = key();
+        ApiResponse sent = handler.handle(Fixtures.postPayment(key, body("18.00")));
+        assertEquals(201, sent.statusCode(), sent.body());
+        assertEquals(0, mirrorFaults.lostPutResponses);
+        assertTrue(mirrorFaults.attempts.size() >= 2, mirrorFaults.attempts.toString());
+        assertEquals("mirrored", ack(drTable, key).get("durability").s());
     }
 }

@@ -17,10 +17,13 @@ import java.util.concurrent.TimeUnit;
  * The network between two regions, for a standby's replication connection: a loopback TCP proxy
  * that delivers what the upstream sends {@code delayMillis} late (what the standby sends back goes
  * straight through). This is where a global database's lag lives: WAL the primary has committed
- * and sent but the secondary has not received. {@link #cut()} is the regional failure: every
- * connection is dropped with whatever is still in transit, and new ones are refused until
- * {@link #restore()}. A standby's own apply delay would not do: promotion ends any apply delay or
- * replay pause and applies everything received first, so nothing would be lost.
+ * and sent but the secondary has not received. {@link #cut()} drops every connection with whatever
+ * is still in transit and refuses new ones until {@link #restore()}: a failure the other side
+ * hears of at once. {@link #blackHole()} is what a regional or zonal failure looks like from
+ * outside: connections are accepted and kept, nothing is forwarded either way and nothing is
+ * reset, so a client waits for its own timeout. A standby's own apply delay would not do:
+ * promotion ends any apply delay or replay pause and applies everything received first, so
+ * nothing would be lost.
  */
 final class DelayedLink implements AutoCloseable {
 
@@ -33,6 +36,8 @@ final class DelayedLink implements AutoCloseable {
     private volatile boolean held;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
+    /** While set, connections are accepted and kept but nothing crosses, either way. */
+    private volatile boolean blackHoled;
     private volatile boolean closed;
 
     DelayedLink(int upstreamPort, long delayMillis) throws IOException {
@@ -86,7 +91,26 @@ final class DelayedLink implements AutoCloseable {
         sockets.clear();
     }
 
+    /**
+     * A black hole: from now on nothing crosses the link in either direction, on open connections
+     * or new ones (accepted, never connected onward), and nothing is refused or reset.
+     */
+    void blackHole() {
+        blackHoled = true;
+    }
+
+    /**
+     * The link works again. Connections that lived through a black hole are dropped with what they
+     * held, as a real partition's are (their clients gave up on them): nothing stale is delivered.
+     */
     void restore() {
+        if (blackHoled) {
+            for (Socket socket : sockets) {
+                closeQuietly(socket);
+            }
+            sockets.clear();
+        }
+        blackHoled = false;
         cut = false;
     }
 
@@ -100,6 +124,11 @@ final class DelayedLink implements AutoCloseable {
             }
             if (cut) {
                 closeQuietly(downstream);
+                continue;
+            }
+            if (blackHoled) {
+                // accepted and kept, never answered
+                sockets.add(downstream);
                 continue;
             }
             try {
@@ -150,7 +179,7 @@ final class DelayedLink implements AutoCloseable {
                     if (wait > 0) {
                         TimeUnit.NANOSECONDS.sleep(wait);
                     }
-                    while (delayed && held && !cut) {
+                    while ((delayed && held || blackHoled) && !cut && !closed) {
                         TimeUnit.MILLISECONDS.sleep(5);
                     }
                     if (cut) {

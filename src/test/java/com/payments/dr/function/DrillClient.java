@@ -164,6 +164,20 @@ final class DrillClient implements AutoCloseable {
     }
 
     /**
+     * A client sending an acknowledged payment once more (same key and body) through the name,
+     * as one whose own timeout fired long after the answer: counted like any resend. True once
+     * acknowledged again.
+     */
+    boolean resend(String key, String amount) throws InterruptedException {
+        inFlight.incrementAndGet();
+        try {
+            return send(key, amount, true);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    /**
      * A payment sent straight to {@code region}, once, outside the name (the drill's own probe of a
      * region, not a client's payment): not recorded among the client's attempts.
      */

@@ -22,8 +22,11 @@ import java.util.TreeSet;
  * key names one payment id, in either region): <b>lost at promotion</b> when it was acknowledged
  * before the promotion and the promoted database lacked it; <b>recovered by retry</b> when a client's
  * later request stored it again before the reconciliation; <b>recovered by reconciliation</b> when
- * the reconciliation did; <b>lost for good</b> when any acknowledged payment is missing at the end.
- * A payment stored twice, or answered with two ids, is a duplicate.
+ * the surviving region's reconciliation did; <b>waited for the primary region</b> when it was still
+ * missing after that and came back only once the primary region returned (its record, written
+ * there while the mirror failed, delivered by the table's replication, or its row in the old
+ * primary's volume); <b>lost for good</b> when any acknowledged payment is missing at the end. A
+ * payment stored twice, or answered with two ids, is a duplicate.
  */
 final class DrillLedger {
 
@@ -31,16 +34,24 @@ final class DrillLedger {
     }
 
     /**
-     * What the databases held for the drill's merchant at the three moments that count, by scoped
-     * key to the payment ids stored under it.
+     * What the databases held for the drill's merchant at the moments that count, by scoped key to
+     * the payment ids stored under it: at the promotion, before and after the surviving region's
+     * reconciliation, and at the end (after the primary region returned, where it did).
      */
     record Rows(Map<String, List<String>> atPromotion, Map<String, List<String>> beforeReconciliation,
-                Map<String, List<String>> afterReconciliation) {
+                Map<String, List<String>> afterReconciliation, Map<String, List<String>> atEnd) {
+
+        /** A scenario the primary region does not return in: the end is after the reconciliation. */
+        Rows(Map<String, List<String>> atPromotion, Map<String, List<String>> beforeReconciliation,
+             Map<String, List<String>> afterReconciliation) {
+            this(atPromotion, beforeReconciliation, afterReconciliation, afterReconciliation);
+        }
     }
 
-    /** A counted scenario and the keys behind its loss figures (for the report's detail lines). */
-    record Counted(DrillResults.Scenario scenario, List<String> lostAtPromotion, List<String> lostForGood,
-                   List<String> duplicates, Map<String, Integer> outcomes) {
+    /** A counted scenario and the keys behind its loss figures (for the report's detail lines and the test). */
+    record Counted(DrillResults.Scenario scenario, List<String> lostAtPromotion, List<String> recoveredByRetry,
+                   List<String> waitedForPrimaryRegion, List<String> lostForGood, List<String> duplicates,
+                   Map<String, Integer> outcomes) {
     }
 
     /**
@@ -99,8 +110,9 @@ final class DrillLedger {
             named.computeIfAbsent(scoped, k -> new TreeSet<>()).add(a.paymentId());
         }
         List<String> lostAtPromotion = new ArrayList<>();
-        int byRetry = 0;
+        List<String> byRetry = new ArrayList<>();
         int byReconciliation = 0;
+        List<String> waited = new ArrayList<>();
         List<String> lostForGood = new ArrayList<>();
         for (Map.Entry<String, Ack> e : firstAck.entrySet()) {
             String key = e.getKey();
@@ -108,20 +120,22 @@ final class DrillLedger {
             if (e.getValue().atMillis() < promotedAt && !holds(rows.atPromotion(), key, id)) {
                 lostAtPromotion.add(key);
                 if (holds(rows.beforeReconciliation(), key, id)) {
-                    byRetry++;
+                    byRetry.add(key);
                 } else if (holds(rows.afterReconciliation(), key, id)) {
                     byReconciliation++;
+                } else if (holds(rows.atEnd(), key, id)) {
+                    waited.add(key);
                 }
             }
-            if (!holds(rows.afterReconciliation(), key, id)) {
+            if (!holds(rows.atEnd(), key, id)) {
                 lostForGood.add(key);
             }
         }
         List<String> duplicates = new ArrayList<>();
         Set<String> keys = new TreeSet<>(named.keySet());
-        keys.addAll(rows.afterReconciliation().keySet());
+        keys.addAll(rows.atEnd().keySet());
         for (String key : keys) {
-            List<String> stored = rows.afterReconciliation().getOrDefault(key, List.of());
+            List<String> stored = rows.atEnd().getOrDefault(key, List.of());
             Set<String> answered = named.getOrDefault(key, Set.of());
             if (stored.size() > 1 || answered.size() > 1
                     || (!stored.isEmpty() && !answered.isEmpty() && !answered.contains(stored.get(0)))) {
@@ -133,9 +147,9 @@ final class DrillLedger {
         DrillResults.Scenario scenario = new DrillResults.Scenario(name, firstNewAck < 0 ? -1 : firstNewAck - fault,
                 firstNewAck < 0 ? -1 : firstNewAck - promotedAt, firstFailure < 0 ? 0 : lastFailure - firstFailure,
                 DrillResults.Percentiles.of(timeToAck), timeToAck.size(), timeToAck.size(), attempts.size(),
-                unanswered, conflict, throttled, unavailable, other, lostAtPromotion.size(), byRetry, byReconciliation,
-                lostForGood.size(), duplicates.size(), timeline);
-        return new Counted(scenario, lostAtPromotion, lostForGood, duplicates, outcomes);
+                unanswered, conflict, throttled, unavailable, other, lostAtPromotion.size(), byRetry.size(),
+                byReconciliation, waited.size(), lostForGood.size(), duplicates.size(), timeline);
+        return new Counted(scenario, lostAtPromotion, byRetry, waited, lostForGood, duplicates, outcomes);
     }
 
     private static boolean holds(Map<String, List<String>> rows, String key, String paymentId) {

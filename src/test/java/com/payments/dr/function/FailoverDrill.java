@@ -35,10 +35,12 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * Retry-After.
  *
  * <p>Scenarios, each from where the last one left things: <b>unplanned failover</b> (a lag spike,
- * then the primary region lost; detection, promotion, the name moving, the reconciliation from the
- * acknowledgement records and from the old primary's volume), <b>fail back</b> (the old primary
- * rebuilt as a secondary, then a switchover that drops connections mid-INSERT), and in the long run
- * a <b>planned switchover</b> from the primary again, after a spell with the DR region unreachable.
+ * the DR region unreachable from the primary, then the primary region lost; detection, promotion,
+ * the name moving, the reconciliation from the acknowledgement records, the primary region's
+ * return, and the reconciliation from its held records and its volume), <b>fail back</b> (the old
+ * primary rebuilt as a secondary, then a switchover that drops connections mid-INSERT), and in the
+ * long run a <b>planned switchover</b> from the primary again; the long run's unplanned failover
+ * comes after a spell with the DR region unreachable while the table still replicates.
  */
 final class FailoverDrill implements AutoCloseable {
 
@@ -78,6 +80,7 @@ final class FailoverDrill implements AutoCloseable {
             m.put("databaseRetryAfterSeconds", Integer.toString(timings.dbRetryAfterSeconds()));
             m.put("healthCacheMs", Long.toString(timings.healthCache().toMillis()));
             m.put("mirrorBreakerMs", Long.toString(timings.mirrorBreaker().toMillis()));
+            m.put("mirrorCallTimeoutMs", Long.toString(timings.mirrorCallTimeout().toMillis()));
             m.put("containersPerRegion", Integer.toString(containers));
             m.put("ackMirror", "primary -> dr");
             return m;
@@ -90,7 +93,8 @@ final class FailoverDrill implements AutoCloseable {
 
     /** What the whole drill found: the counted scenarios, the reconciliations' answers, the mirror. */
     record Outcome(List<DrillLedger.Counted> scenarios, Map<String, JsonObject> reconciliations,
-                   Map<String, DrillClient.Attempt> probes, DrillResults.Mirror mirror, long degradedDuringOutage) {
+                   Map<String, DrillClient.Attempt> probes, DrillResults.Mirror mirror, long degradedDuringOutage,
+                   java.util.Set<String> degradedUnreachable, java.util.Set<String> degraded, String strandedKey) {
 
         DrillLedger.Counted scenario(String name) {
             return scenarios.stream().filter(c -> c.scenario().name().equals(name)).findFirst().orElseThrow();
@@ -120,6 +124,14 @@ final class FailoverDrill implements AutoCloseable {
     private final Map<String, JsonObject> reconciliations = new LinkedHashMap<>();
     private final Map<String, DrillClient.Attempt> probes = new LinkedHashMap<>();
     private long degradedDuringOutage;
+    /**
+     * The payments acknowledged with degraded records that the primary stored once the DR region
+     * was unreachable in the unplanned failover (their mirror writes all began in the black hole),
+     * by scoped key.
+     */
+    private java.util.Set<String> degradedUnreachable = java.util.Set.of();
+    /** The degraded payment the unplanned failover waited for before the fault. */
+    private String strandedKey;
 
     FailoverDrill(Settings settings, PrintStream report) {
         this.settings = settings;
@@ -231,7 +243,8 @@ final class FailoverDrill implements AutoCloseable {
             counted.add(planned());
         }
         assertTablesEqual("at the end");
-        return new Outcome(counted, reconciliations, probes, mirror(), degradedDuringOutage);
+        return new Outcome(counted, reconciliations, probes, mirror(), degradedDuringOutage, degradedUnreachable,
+                degradedKeys(0), strandedKey);
     }
 
     private void steady() throws InterruptedException {
@@ -239,15 +252,22 @@ final class FailoverDrill implements AutoCloseable {
     }
 
     /**
-     * The primary region is lost mid-stream, after a lag spike: the WAL link holds everything
-     * from some moment on, and the fault comes once payments committed after that moment have been
-     * acknowledged (one that its client will send again, one that it will not): their rows cannot
-     * be in the standby, so the loss at promotion is certain, not a matter of timing. Then table
-     * replication, the WAL link and the API are cut and the server killed; the emulated health
-     * checks notice; the drill's operator fails over at once (a person would take longer: the
-     * readiness report does not bound that step); the name moves; afterwards the reconciliation runs
-     * from the acknowledgement records, then with the old primary's volume started on its own (the
-     * snapshot Aurora takes of it).
+     * The primary region is lost mid-stream, after a lag spike: the WAL link holds everything from
+     * some moment on, and payments committed after that moment are acknowledged before the fault,
+     * so their rows cannot be in the standby: the loss at promotion is certain, not a matter of
+     * timing. First two whose records were mirrored into the DR replica; then the DR region
+     * becomes unreachable from the primary as a failing region is, its mirror path black-holed
+     * (the mirror's timeout is met) and the table's replication held, and the drill waits for a
+     * payment stored after that and acknowledged with a {@code degraded} record, which only the
+     * primary's replica holds (one whose mirror write went out just before the black hole may have
+     * reached the DR replica, its answer lost: degraded, yet restored there).
+     * Then the WAL link and the API are cut and the server killed; the emulated health checks
+     * notice; the drill's operator fails over at once (a person would take longer: the readiness
+     * report does not bound that step); the name moves; one client sends a lost payment again;
+     * the reconciliation runs from the DR replica's records. Then the primary region returns: its
+     * held table writes are delivered (the degraded records among them), the reconciliation runs
+     * again, and once more with the old primary's volume started on its own (the snapshot Aurora
+     * takes of it). The payments acknowledged while the mirror failed are missing until then.
      */
     private DrillLedger.Counted unplanned() throws Exception {
         long start = System.currentTimeMillis();
@@ -256,18 +276,33 @@ final class FailoverDrill implements AutoCloseable {
         if (settings.longRun()) {
             drUnreachable();
         }
-        String heldFrom = serverNow(primaryDb);
-        long hold = System.currentTimeMillis();
+        // held first, then the server's time: a row committed after it cannot have crossed
         link.hold();
+        long hold = System.currentTimeMillis();
+        String heldFrom = serverNow(primaryDb);
         stages.put("lag spike: WAL held", hold);
-        awaitUnreplicatedAcks(heldFrom);
+        Ack retried = awaitHeldAck(heldFrom, "mirrored", null);
+        Ack restored = awaitHeldAck(heldFrom, "mirrored", retried.key());
+        long logFrom = Files.size(functionLogFile);
+        replication.cut();
+        mirrorLink.blackHole();
+        stages.put("DR region unreachable from the primary: mirror black-holed, table replication held",
+                System.currentTimeMillis());
+        // a payment stored after this began its mirror write in the black hole: nothing of it can
+        // have reached the DR replica (a write sent just before could have, its answer lost)
+        String unreachableFrom = serverNow(primaryDb);
+        Ack stranded = awaitHeldAck(unreachableFrom, "degraded", null);
         long fault = System.currentTimeMillis();
         stages.put("fault: primary region lost", fault);
-        replication.cut();
         primary.kill();
         link.cut();
         primaryWriter.deactivate();
+        java.util.Set<String> storedUnreachable = storedSince(unreachableFrom);
         primaryDb.stop();
+        degradedUnreachable = degradedKeys(logFrom);
+        degradedUnreachable.retainAll(storedUnreachable);
+        report.printf("unplanned-failover: held acknowledged payments %s (to be sent again), %s (mirrored), %s"
+                + " (degraded)%n", retried.key(), restored.key(), stranded.key());
         stages.put("primary unhealthy (health checks)", dns.awaitHealth(0, false, fault, STAGE_LIMIT));
         // the DR cluster is a secondary: its writer endpoint refuses, the function says unavailable
         probes.put("dr before promotion", client.probe(1, "probe-dr-" + fault, "1.00"));
@@ -285,36 +320,55 @@ final class FailoverDrill implements AutoCloseable {
         stages.put("first payment acknowledged by dr", awaitAck("dr", fault));
         report.printf("unplanned-failover: primary lost at +%d ms; promoted %d ms after the fault%n", fault - start,
                 promoted - fault);
+        // a client whose own timeout fired sends an acknowledged, lost payment again, now to DR
+        if (!client.resend(retried.key(), retried.amount())) {
+            throw new IllegalStateException("the resend of " + retried.key() + " was not acknowledged");
+        }
+        stages.put("a lost payment sent again, acknowledged by dr", System.currentTimeMillis());
         steady();
         // every answer in before the databases are read
         client.stopSending(GIVE_UP.plusSeconds(5));
         long end = System.currentTimeMillis();
+        // the runbook's since: an hour before the fault
+        JsonObject since = new JsonObject();
+        since.addProperty("since", java.time.Instant.ofEpochMilli(fault).minus(Duration.ofHours(1)).toString());
         Map<String, List<String>> beforeReconciliation = rows(drDb);
-        reconciliations.put("unplanned: acknowledgement records", reconcile(drMigrator, null));
+        reconciliations.put("unplanned: acknowledgement records", reconcile(drMigrator, since));
+        Map<String, List<String>> afterReconciliation = rows(drDb);
+        // the primary region returns: what its replica held reaches the DR replica, the mirror's path works
+        int held = replication.heal();
+        mirrorLink.restore();
+        report.printf("unplanned-failover: the primary region returns, %d held table writes delivered%n", held);
+        assertTablesEqual("after the held writes were delivered");
+        reconciliations.put("unplanned: acknowledgement records, the primary region back", reconcile(drMigrator, since));
         // the old primary's volume, crash-recovered on its own: the snapshot's content
         primaryDb.start();
-        JsonObject event = new JsonObject();
+        JsonObject event = since.deepCopy();
         event.addProperty("snapshot_host", "127.0.0.1");
         event.addProperty("snapshot_port", primaryDb.port());
         reconciliations.put("unplanned: with the old primary's snapshot", reconcile(drMigrator, event));
         primaryDb.stopFast();
-        Map<String, List<String>> afterReconciliation = rows(drDb);
+        Map<String, List<String>> atEnd = rows(drDb);
+        strandedKey = DrillClient.MERCHANT + "/" + stranded.key();
         return counted(DrillLedger.count("unplanned-failover", start, end, fault, promoted, "dr",
                 List.copyOf(client.attempts), List.copyOf(client.acks),
-                new DrillLedger.Rows(atPromotion, beforeReconciliation, afterReconciliation), stages));
+                new DrillLedger.Rows(atPromotion, beforeReconciliation, afterReconciliation, atEnd), stages));
     }
 
     /**
      * Long run only: the DR region becomes unreachable from the primary's functions (the mirror's
-     * path is cut) until at least one payment has been acknowledged without its record in DR; then
-     * the path is back, and the drill waits until both the table's and the database's replication
-     * have delivered everything, so the loss the unplanned failover then counts is its own.
+     * path black-holed, so each write waits out the mirror's timeout, until the breaker opens)
+     * while the table's replication still works, until at least one payment has been acknowledged
+     * without its record in DR; then the path is back, and the drill waits until the table's
+     * replication has delivered those records into the DR replica and the database's has
+     * delivered their rows: what a degraded record is worth when the regions can still reach each
+     * other.
      */
     private void drUnreachable() throws Exception {
         long from = Files.size(functionLogFile);
-        mirrorLink.cut();
+        mirrorLink.blackHole();
         long end = System.currentTimeMillis() + STAGE_LIMIT.toMillis();
-        while (degradedSince(from) == 0) {
+        while (degradedKeys(from).isEmpty()) {
             if (System.currentTimeMillis() > end) {
                 throw new IllegalStateException("no payment was acknowledged while the DR region was unreachable");
             }
@@ -322,11 +376,11 @@ final class FailoverDrill implements AutoCloseable {
         }
         Thread.sleep(settings.durationSeconds() * 500L);
         mirrorLink.restore();
-        degradedDuringOutage = degradedSince(from);
+        degradedDuringOutage = degradedKeys(from).size();
         report.printf("  DR unreachable from the primary: %d payments acknowledged with a degraded record%n",
                 degradedDuringOutage);
-        // the breaker lets the mirror be tried again; then everything replicated before the lag spike:
-        // the degraded records (written in the primary's replica) and the rows
+        // the breaker lets the mirror be tried again; then everything replicated: the degraded
+        // records (written in the primary's replica) and the rows
         Thread.sleep(settings.timings().mirrorBreaker().toMillis());
         awaitDegradedRecordsInDr(degradedDuringOutage);
         awaitReplayed(drDb, currentLsn(primaryDb));
@@ -353,42 +407,73 @@ final class FailoverDrill implements AutoCloseable {
         throw new IllegalStateException("the degraded acknowledgement records did not replicate within " + STAGE_LIMIT);
     }
 
-    /** Lines of the function log since {@code offset} that record a degraded acknowledgement. */
-    private long degradedSince(long offset) throws java.io.IOException {
-        return logged(offset, "\"event\":\"ack_recorded\"", "\"durability\":\"degraded\"");
+    /**
+     * The scoped keys of the payments whose record the primary's functions logged as {@code
+     * degraded} since {@code offset} (their log lines name the payment id; the client's
+     * acknowledgements name its key).
+     */
+    private java.util.Set<String> degradedKeys(long offset) throws java.io.IOException {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        byte[] all = Files.readAllBytes(functionLogFile);
+        new String(all, (int) Math.min(offset, all.length), (int) Math.max(0, all.length - offset),
+                StandardCharsets.UTF_8).lines()
+                .filter(l -> l.contains("\"event\":\"ack_recorded\"") && l.contains("\"durability\":\"degraded\""))
+                .forEach(l -> ids.add(JsonParser.parseString(l).getAsJsonObject().get("payment_id").getAsString()));
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        for (Ack a : client.acks) {
+            if (ids.contains(a.paymentId())) {
+                keys.add(DrillClient.MERCHANT + "/" + a.key());
+            }
+        }
+        return keys;
+    }
+
+    /** The scoped keys of the drill's payments the primary stored after {@code serverTime}. */
+    private java.util.Set<String> storedSince(String serverTime) throws SQLException {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        try (Connection c = primaryDb.admin(DB); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT idempotency_key FROM payments WHERE merchant_id = '"
+                     + DrillClient.MERCHANT + "' AND created_at > '" + serverTime + "'::timestamptz")) {
+            while (rs.next()) {
+                keys.add(rs.getString(1));
+            }
+        }
+        return keys;
     }
 
     /**
-     * Waits (bounded) until the primary has acknowledged payments whose rows were committed after
-     * {@code serverTime} (so they are held on the link): at least one its client will send again
-     * and one it will not.
+     * Waits (bounded) until the primary has acknowledged a payment whose row was committed after
+     * {@code serverTime} (so it is held on the link), whose record the primary's function logged
+     * with {@code durability}, and whose client will not send it again on its own; not {@code
+     * except}. The drill chooses by what happened, never by how long it waited.
      */
-    private void awaitUnreplicatedAcks(String serverTime) throws Exception {
+    private Ack awaitHeldAck(String serverTime, String durability, String except) throws Exception {
         long end = System.currentTimeMillis() + STAGE_LIMIT.toMillis();
         while (System.currentTimeMillis() < end) {
             java.util.Set<String> held = new java.util.HashSet<>();
             try (Connection c = primaryDb.admin(DB); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT idempotency_key FROM payments WHERE merchant_id = '"
+                 ResultSet rs = s.executeQuery("SELECT payment_id FROM payments WHERE merchant_id = '"
                          + DrillClient.MERCHANT + "' AND created_at > '" + serverTime + "'::timestamptz")) {
                 while (rs.next()) {
                     held.add(rs.getString(1));
                 }
             }
-            boolean resent = false;
-            boolean once = false;
-            for (Ack a : client.acks) {
-                if (a.region().equals("primary") && held.contains(DrillClient.MERCHANT + "/" + a.key())) {
-                    resent |= DrillClient.resent(a.key());
-                    once |= !DrillClient.resent(a.key());
+            java.util.Set<String> recorded = new java.util.HashSet<>();
+            for (String line : Files.readAllLines(functionLogFile)) {
+                if (line.contains("\"event\":\"ack_recorded\"") && line.contains("\"durability\":\"" + durability + "\"")) {
+                    recorded.add(JsonParser.parseString(line).getAsJsonObject().get("payment_id").getAsString());
                 }
             }
-            if (resent && once) {
-                return;
+            for (Ack a : client.acks) {
+                if (a.region().equals("primary") && !a.resend() && !DrillClient.resent(a.key()) && !a.key().equals(except)
+                        && held.contains(a.paymentId()) && recorded.contains(a.paymentId())) {
+                    return a;
+                }
             }
             Thread.sleep(10);
         }
-        throw new IllegalStateException("the primary acknowledged no payment committed after the lag spike within "
-                + STAGE_LIMIT);
+        throw new IllegalStateException("the primary acknowledged no payment committed after the lag spike with a "
+                + durability + " record within " + STAGE_LIMIT);
     }
 
     /**
@@ -398,9 +483,6 @@ final class FailoverDrill implements AutoCloseable {
      */
     private DrillLedger.Counted failBack() throws Exception {
         long start = System.currentTimeMillis();
-        int held = replication.heal();
-        report.printf("fail-back: %d held table writes delivered%n", held);
-        assertTablesEqual("after the held writes were delivered");
         primary.restart();
         link.close();
         link = new DelayedLink(drDb.port(), 0);
@@ -654,17 +736,18 @@ final class FailoverDrill implements AutoCloseable {
         report.printf("  %s: first payment %d ms after the fault (%d after the promotion), errors seen for %d ms;"
                         + " %d payments, time to acknowledgement p50 %d / p99 %d / max %d ms; attempts %d (no answer %d,"
                         + " 409 %d, 429 %d, 503 %d, other %d); lost at promotion %d, recovered by retry %d, by"
-                        + " reconciliation %d, lost for good %d; duplicates %d%n",
+                        + " reconciliation %d, waited for the primary region %d, lost for good %d; duplicates %d%n",
                 s.name(), s.faultToFirstAckMs(), s.promotionToFirstAckMs(), s.errorWindowMs(), s.payments(),
                 s.timeToAckMs().p50(), s.timeToAckMs().p99(), s.timeToAckMs().max(), s.attempts(), s.unanswered(),
                 s.status409(), s.status429(), s.status503(), s.otherErrors(), s.lostAtPromotion(), s.recoveredByRetry(),
-                s.recoveredByReconciliation(), s.lostForGood(), s.duplicates());
+                s.recoveredByReconciliation(), s.waitedForPrimaryRegion(), s.lostForGood(), s.duplicates());
         report.println("    timeline (ms after the fault): " + s.timeline());
         List<String> late = client.attempts.stream().filter(a -> !a.ok()).sorted(java.util.Comparator.comparingLong(
                 DrillClient.Attempt::atMillis).reversed()).limit(3).map(a -> a.region() + " " + a.status() + " "
                 + a.code() + " at " + a.atMillis()).toList();
         report.println("    last refusals: " + late);
         report.println("    outcomes: " + c.outcomes());
+        c.waitedForPrimaryRegion().forEach(k -> report.println("    waited for the primary region: " + k));
         c.lostForGood().forEach(k -> report.println("    LOST FOR GOOD: " + k));
         c.duplicates().forEach(k -> report.println("    DUPLICATE: " + k));
         return c;

@@ -33,6 +33,11 @@ final class Faults implements ExecutionInterceptor {
     /** The same for UpdateItem and DeleteItem. */
     volatile int lostUpdateResponses;
     volatile int lostDeleteResponses;
+    /**
+     * While set, every HTTP attempt fails as a refused connection does (before anything is sent):
+     * the SDK retries it like one, within the call's timeout.
+     */
+    volatile boolean unreachable;
     /** Every call (not attempt) by operation name, e.g. "PutItemRequest". */
     final List<String> calls = Collections.synchronizedList(new ArrayList<>());
     /** Every HTTP attempt by operation name. */
@@ -52,6 +57,16 @@ final class Faults implements ExecutionInterceptor {
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
         attempts.add(context.request().getClass().getSimpleName());
+        if (unreachable) {
+            throw refused();
+        }
+    }
+
+    /** What the SDK's HTTP client reports for a refused connection. */
+    static software.amazon.awssdk.core.exception.SdkClientException refused() {
+        return software.amazon.awssdk.core.exception.SdkClientException.builder()
+                .message("Unable to execute HTTP request: Connection refused")
+                .cause(new java.net.ConnectException("Connection refused")).build();
     }
 
     @Override

@@ -539,13 +539,14 @@ class PaymentFlowTest {
 
         String done = key();
         assertEquals(201, post(handler, done, body).statusCode());
-        // The claim uses up the budget (Lambda had 1.5 s: 0.5 s for the request): the insert is not
-        // started and the claim is released.
+        // The claim uses up the budget (Lambda had 1.5 s: 0.5 s for the request): neither the
+        // acknowledgement lookup nor the insert is started, and the claim is released.
         String key = key();
         ApiResponse late = with(h -> faults.afterPut = h, spendBudget(System.nanoTime(), 500, 40),
                 () -> handler.handle(Fixtures.postPayment(key, body), Fixtures.context(1_500)));
         assertEquals("time_budget_exceeded", error(late), late.body());
-        assertTrue(Fixtures.body(late).get("message").getAsString().contains("before the insert"));
+        assertTrue(Fixtures.body(late).get("message").getAsString().contains("before the acknowledgement lookup"),
+                late.body());
         assertTrue(record(key).isEmpty());
         assertEquals(0, rows(key));
         // A replay whose budget is spent reading the record does not reach the database.

@@ -57,6 +57,16 @@ class RunbookTest {
         assertTrue(text.contains("curl -sS -w '\\nHTTP %{http_code}\\n' https://d2r0api9zz.execute-api.us-east-2.amazonaws.com/v1-dev/health"),
                 text);
         assertTrue(text.contains("DR_OUTPUTS_FILE=" + FIXTURE + " mvn"), text);
+        // the mirror's alarm, by the name the stack gives it
+        assertTrue(text.contains("--alarm-name alarm-ack-mirror-failed-dev "), text);
+        assertTrue(Synth.defaults().json().getAsJsonObject("resource").getAsJsonObject("aws_cloudwatch_metric_alarm")
+                .entrySet().stream().anyMatch(e -> "alarm-ack-mirror-failed-dev".equals(e.getValue().getAsJsonObject()
+                        .get("alarm_name").getAsString())), "the stack has the alarm the runbook reads");
+        // the reconciliations read the records (and snapshot rows) since an hour before the DR
+        // region's composite fired, and wait as long as the migrator may run
+        assertTrue(text.contains("--alarm-name alarm-dr-view-fail-over-now-dev --history-item-type StateUpdate"), text);
+        assertEquals(2, text.split("\"since\": \"%s\"", -1).length - 1, text);
+        assertFalse(text.contains("--cli-read-timeout 180"), text);
         // headings in order, prose and tables left out
         assertTrue(text.indexOf("Planned switchover") < text.indexOf("Unplanned failover")
                 && text.indexOf("Unplanned failover") < text.indexOf("Fail back"), text);

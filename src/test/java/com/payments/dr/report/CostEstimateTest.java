@@ -104,6 +104,8 @@ class CostEstimateTest {
         assertEquals(payments * 3 * 0.625e-6, line(e, "DynamoDB global table writes", "primary").loadUsd(), 1e-9);
         assertEquals(payments * 3 * 0.625e-6, line(e, "DynamoDB global table replicated writes", "dr").loadUsd(),
                 1e-9);
+        // the acknowledgement lookup on every new claim: one strongly consistent read at $0.125 per million
+        assertEquals(payments * 0.125e-6, line(e, "DynamoDB global table reads", "primary").loadUsd(), 1e-9);
         // a week of 900-byte acknowledgement records in both replicas at $0.25 per GB-month
         assertEquals(payments * 2 * 900 / Math.pow(1024, 3) * (7 * 24 / 730.0) * 0.25,
                 line(e, "Acknowledgement records (7 days)", "both").loadUsd(), 1e-9);
@@ -120,8 +122,8 @@ class CostEstimateTest {
         // the payment function's "created" metrics once payments flow
         assertEquals(0.60, line(e, "Payment function metrics (Requests, Latency per Outcome)", "primary").loadUsd(), 1e-9);
         assertEquals((e.loadUsd() - e.idleUsd()) / payments, e.perPaymentUsd(), 1e-12);
-        assertEquals("$290.09", CostEstimate.usd(e.loadUsd()));
-        assertEquals("idle $193.58/month (budget $200.00), at 1 payment(s)/s $290.09/month", e.summary());
+        assertEquals("$290.41", CostEstimate.usd(e.loadUsd()));
+        assertEquals("idle $193.58/month (budget $200.00), at 1 payment(s)/s $290.41/month", e.summary());
 
         CostEstimate none = estimate("COST_PAYMENTS_PER_SECOND", "0");
         assertEquals(none.idleUsd(), none.loadUsd(), 1e-9);
@@ -246,7 +248,7 @@ class CostEstimateTest {
     @Test
     void everyLineStatesItsBasisAndPlace() {
         List<CostEstimate.Line> lines = estimate().lines();
-        assertEquals(35, lines.size());
+        assertEquals(36, lines.size());
         lines.forEach(l -> assertTrue(!l.basis().isBlank() && !l.where().isBlank() && l.loadUsd() >= l.idleUsd(),
                 l.toString()));
     }

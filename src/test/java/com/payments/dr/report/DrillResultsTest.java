@@ -42,8 +42,8 @@ class DrillResultsTest {
                 d.scenarios().stream().map(DrillResults.Scenario::name).toList());
         DrillResults.Scenario unplanned = d.scenario("unplanned-failover").orElseThrow();
         assertEquals(new DrillResults.Percentiles(40, 3900, 4800), unplanned.timeToAckMs());
-        assertEquals(List.of(21L, 5L, 16L, 0L), List.of(unplanned.lostAtPromotion(), unplanned.recoveredByRetry(),
-                unplanned.recoveredByReconciliation(), unplanned.lostForGood()));
+        assertEquals(List.of(21L, 5L, 14L, 2L, 0L), List.of(unplanned.lostAtPromotion(), unplanned.recoveredByRetry(),
+                unplanned.recoveredByReconciliation(), unplanned.waitedForPrimaryRegion(), unplanned.lostForGood()));
         assertEquals(List.of(60L, 4L, 0L, 30L, 0L), List.of(unplanned.unanswered(), unplanned.status409(),
                 unplanned.status429(), unplanned.status503(), unplanned.otherErrors()));
         assertEquals(List.of("lag spike: WAL held", "fault: primary region lost", "primary unhealthy (health checks)",
@@ -53,7 +53,7 @@ class DrillResultsTest {
         // the function's readiness after the promotion, without the drill's scaled DNS in it
         assertEquals(Optional.of(70L), DrillResults.promotionToReadyMs(unplanned));
         assertEquals(Optional.empty(), DrillResults.promotionToReadyMs(new DrillResults.Scenario("x", 0, 0, 0,
-                unplanned.timeToAckMs(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of())));
+                unplanned.timeToAckMs(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of())));
         assertEquals(new DrillResults.Mirror(2400, 12, new DrillResults.Percentiles(3, 11, 40)), d.mirror());
         assertEquals(Optional.empty(), d.scenario("chaos"));
         // what the drill writes is what the report reads
@@ -75,10 +75,10 @@ class DrillResultsTest {
             assertTrue(e.getMessage().startsWith(file + " is not a drill result ("), e.getMessage());
             assertEquals(1, e.getMessage().lines().count(), e.getMessage());
         }
-        // the schema before the loss was counted in stages: refused, with what to do
-        Files.writeString(file, Files.readString(FIXTURE).replace("\"schema\": 2", "\"schema\": 1"));
+        // the schema before the wait for the primary region was counted: refused, with what to do
+        Files.writeString(file, Files.readString(FIXTURE).replace("\"schema\": 3", "\"schema\": 2"));
         IllegalStateException old = assertThrows(IllegalStateException.class, () -> DrillResults.read(file));
-        assertTrue(old.getMessage().contains("schema 1, expected 2 (rerun the long drill)"), old.getMessage());
+        assertTrue(old.getMessage().contains("schema 2, expected 3 (rerun the long drill)"), old.getMessage());
         Files.write(file, new byte[] {'{', (byte) 0xC3, '}'});
         UncheckedIOException io = assertThrows(UncheckedIOException.class, () -> DrillResults.read(file));
         assertTrue(io.getMessage().startsWith("cannot read " + file + ": "), io.getMessage());

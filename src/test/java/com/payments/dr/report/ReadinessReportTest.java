@@ -167,8 +167,8 @@ class ReadinessReportTest {
     void aCurrentDrillsNumbersStandBesideTheDesignedOnesLabelledAsALocalEmulation() {
         ReadinessReport r = reportWith(DrillResults.Freshness.CURRENT);
         assertEquals(Map.of("unplannedLostAtPromotion", 21L, "unplannedRecoveredByRetry", 5L,
-                "unplannedRecoveredByReconciliation", 16L, "unplannedLostForGood", 0L, "switchoverLostForGood", 0L),
-                tier(r, "database").measured());
+                "unplannedRecoveredByReconciliation", 14L, "unplannedWaitedForPrimaryRegion", 2L,
+                "unplannedLostForGood", 0L, "switchoverLostForGood", 0L), tier(r, "database").measured());
         assertEquals(Map.of("duplicates", 0L), tier(r, "table").measured());
         assertEquals(Map.of("status503", 82L, "otherErrors", 0L), tier(r, "functions").measured());
         String md = r.markdown();
@@ -177,7 +177,7 @@ class ReadinessReportTest {
                 + " -Dtest=FailoverDrillTest -Djacoco.skip=true -Ddrill.mode=long`, all assertions passed; 2 CPUs, load"
                 + " 3.5 before, 4.25 after.\n\nlocal emulation, not AWS (test fixture).\n"), md);
         assertTrue(md.contains("| unplanned-failover | 3400 | 900 | 4100 | 40 / 3900 / 4800 | 820 | 1000 | 60 | 4 | 0 "
-                + "| 30 | 0 | 21 | 5 | 16 | 0 | 0 |"), md);
+                + "| 30 | 0 | 21 | 5 | 14 | 2 | 0 | 0 |"), md);
         assertTrue(md.contains("- unplanned-failover: lag spike: WAL held -900, fault: primary region lost 0, primary"
                 + " unhealthy (health checks) 650, promoted, writer endpoint active 2500, function takes a payment (direct"
                 + " probe) 2570, first payment acknowledged by dr 3400\n"), md);
@@ -215,43 +215,59 @@ class ReadinessReportTest {
         assertEquals(List.of("unplanned failover/false", "unplanned failover/true", "planned switchover/false",
                 "planned switchover/true"), r.rto().stream().map(c -> c.scenario() + "/" + c.customDomains()).toList());
         RtoChain unplannedDomains = r.rto().get(1);
-        // 90 detection + 180 alarm + 120 promotion + 0.07 measured + 95 DR healthy + 60 TTL + 5 retry
-        assertEquals(550.07, unplannedDomains.boundedSeconds(), 1e-9);
-        assertEquals("550.07 s + the on-call's decision", unplannedDomains.totalText());
-        assertEquals(List.of(RtoChain.Source.SETTINGS, RtoChain.Source.SETTINGS, RtoChain.Source.NOT_BOUNDED,
-                RtoChain.Source.AWS_DOCUMENTATION, RtoChain.Source.LOCAL_EMULATION, RtoChain.Source.SETTINGS,
-                RtoChain.Source.SETTINGS, RtoChain.Source.SETTINGS),
+        // detection and decision unbounded; 120 promotion + 0.07 measured + 95 DR healthy + 60 TTL + 5 retry,
+        // in whole seconds
+        assertEquals(280.0, unplannedDomains.boundedSeconds(), 1e-9);
+        assertEquals("280 s + detection and the on-call's decision", unplannedDomains.totalText());
+        assertEquals(List.of(RtoChain.Source.NOT_BOUNDED, RtoChain.Source.ASSUMPTION, RtoChain.Source.LOCAL_EMULATION,
+                RtoChain.Source.APPROXIMATE, RtoChain.Source.ASSUMPTION, RtoChain.Source.SETTINGS),
                 unplannedDomains.steps().stream().map(RtoChain.Step::source).toList());
-        assertTrue(unplannedDomains.steps().get(3).basis().contains("Amazon Aurora User Guide"));
-        assertTrue(unplannedDomains.steps().get(0).basis().contains("Amazon Route 53 Developer Guide"));
+        // the on-call hears the DR region's composite; us-east-1's is silent when us-east-1 fails
+        String detection = unplannedDomains.steps().get(0).basis();
+        assertTrue(detection.startsWith("the on-call hears `alarm-dr-view-fail-over-now-dev` (us-east-2)"), detection);
+        assertTrue(detection.contains("`alarm-fail-over-now-dev` lives in us-east-1"), detection);
+        assertTrue(detection.contains("approximate: each check may wait up to 4 s to connect and 2 s for the answer"),
+                detection);
+        // the promotion: the project's figure beside AWS's words
+        String promotion = unplannedDomains.steps().get(1).basis();
+        assertTrue(promotion.startsWith("120 s assumed; AWS gives no figure: \"For an Aurora global database, RTO can"
+                + " be in the order of minutes.\" (Amazon Aurora User Guide"), promotion);
+        // the alias records' TTL is the target's, not a setting
+        assertTrue(unplannedDomains.steps().get(4).basis().contains("Route 53 answers with the alias target's"),
+                unplannedDomains.steps().get(4).basis());
+        assertTrue(unplannedDomains.steps().get(3).basis().contains("Amazon Route 53 Developer Guide"));
         // without custom domains the client's reconfiguration replaces the DNS steps, unbounded
         RtoChain unplannedDefault = r.rto().get(0);
-        assertEquals(395.07, unplannedDefault.boundedSeconds(), 1e-9);
-        assertEquals("395.07 s + the on-call's decision + clients switch to the DR API's URL",
+        assertEquals(125.0, unplannedDefault.boundedSeconds(), 1e-9);
+        assertEquals("125 s + detection and the on-call's decision + clients switch to the DR API's URL",
                 unplannedDefault.totalText());
         // a switchover: 120 + 0.06 measured (fail-back, the fixture has no planned switchover) + 95 + 60 + 5
         RtoChain planned = r.rto().get(3);
-        assertEquals(280.06, planned.boundedSeconds(), 1e-9);
+        assertEquals(280.0, planned.boundedSeconds(), 1e-9);
         assertTrue(planned.steps().get(1).basis().startsWith("the drill's fail-back: 60 ms from the promotion to a"
                 + " payment sent straight to the region"), planned.steps().get(1).basis());
-        // the settings move it: 10 s x 1 failure
+        assertTrue(planned.steps().get(0).basis().contains("\"your database is unavailable for a short time"),
+                planned.steps().get(0).basis());
+        // the settings move it: 10 s x 1 check
         RtoChain fast = reportWith(DrillResults.Freshness.CURRENT, "HEALTH_CHECK_INTERVAL", "10",
                 "HEALTH_CHECK_FAILURE_THRESHOLD", "1").rto().get(1);
-        assertEquals(10 + 180 + 120 + 0.07 + 15 + 60 + 5, fast.boundedSeconds(), 1e-9);
+        assertEquals(Math.round(120 + 0.07 + 15 + 60 + 5), fast.boundedSeconds(), 1e-9);
         String md = r.markdown();
-        assertTrue(md.contains("\n### unplanned failover, with custom domains: 550.07 s + the on-call's decision\n"),
+        assertTrue(md.contains("\n### unplanned failover, with custom domains: 280 s + detection and the on-call's"
+                + " decision\n"), md);
+        assertTrue(md.contains("\n### unplanned failover, without custom domains (as configured): 125 s"), md);
+        assertTrue(md.contains("| detection and the on-call's decision | - | not bounded by the system |"), md);
+        assertTrue(md.contains("| failover-global-cluster promotes the DR cluster | 120 | the project's assumption |"),
                 md);
-        assertTrue(md.contains("\n### unplanned failover, without custom domains (as configured): 395.07 s"), md);
-        assertTrue(md.contains("| the on-call's decision | - | not bounded by the system |"), md);
         JsonObject chain = JsonParser.parseString(r.json()).getAsJsonObject().getAsJsonArray("rto").get(1)
                 .getAsJsonObject();
-        assertEquals("550.07", chain.get("boundedSeconds").toString());
-        assertEquals("local emulation (the drill)", chain.getAsJsonArray("steps").get(4).getAsJsonObject()
+        assertEquals("280", chain.get("boundedSeconds").toString());
+        assertEquals("local emulation (the drill)", chain.getAsJsonArray("steps").get(2).getAsJsonObject()
                 .get("source").getAsString());
         // without a drill the function's step is the design's bound
         RtoChain designed = report(dir.resolve("none.json")).rto().get(0);
-        assertEquals(RtoChain.Source.SETTINGS, designed.steps().get(4).source());
-        assertEquals(5.0, designed.steps().get(4).seconds());
+        assertEquals(RtoChain.Source.SETTINGS, designed.steps().get(2).source());
+        assertEquals(5.0, designed.steps().get(2).seconds());
     }
 
     @Test
@@ -268,7 +284,7 @@ class ReadinessReportTest {
         assertEquals("193.58", cost.get("idleUsd").toString());
         assertEquals("200.00", cost.get("budgetUsd").toString());
         assertEquals("1", cost.get("paymentsPerSecond").toString());
-        assertEquals(35, cost.getAsJsonArray("lines").size());
+        assertEquals(36, cost.getAsJsonArray("lines").size());
         assertTrue(JsonParser.parseString(a.json()).getAsJsonObject().getAsJsonArray("tiers").get(0)
                 .getAsJsonObject().getAsJsonObject("rto").get("seconds").isJsonNull(), "no custom domains: manual");
         ReadinessReport own = report(DrillResultsTest.FIXTURE, "DNS_DOMAIN", "payments.acme-corp.net");

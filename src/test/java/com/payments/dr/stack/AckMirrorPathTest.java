@@ -120,8 +120,13 @@ class AckMirrorPathTest {
         Map<String, String> env = environment(function("primary"));
         assertEquals("us-east-2", env.get("ACK_MIRROR_REGION"));
         String endpoint = synth.id("aws_vpc_endpoint", "ack_mirror_endpoint");
-        assertEquals("https://${replace(aws_vpc_endpoint." + endpoint + ".dns_entry[0].dns_name, \"*.\", \"\")}",
-                env.get("ACK_MIRROR_ENDPOINT"));
+        // the Regional name, picked by its form (vpce-<id>-<suffix>.dynamodb...), never a zonal one
+        assertEquals("https://${one([for entry in aws_vpc_endpoint." + endpoint + ".dns_entry : entry.dns_name if"
+                + " length(regexall(\"^vpce-[0-9a-z]+-[0-9a-z]+[.]\", entry.dns_name)) > 0])}", env.get("ACK_MIRROR_ENDPOINT"));
+        java.util.regex.Pattern regional = java.util.regex.Pattern.compile("^vpce-[0-9a-z]+-[0-9a-z]+[.]");
+        // AWS's examples (DynamoDB Developer Guide, "AWS PrivateLink for DynamoDB")
+        assertTrue(regional.matcher("vpce-1a2b3c4d-5e6f.dynamodb.us-east-1.vpce.amazonaws.com").find());
+        assertFalse(regional.matcher("vpce-1a2b3c4d-5e6f-us-east-1a.dynamodb.us-east-1.vpce.amazonaws.com").find());
         // the DR region's function has no mirror (nothing reachable to write to while it serves)
         assertFalse(environment(function("dr")).containsKey("ACK_MIRROR_REGION"));
         assertFalse(environment(synth.resource("aws_lambda_function", "primary_migrator_")).containsKey(

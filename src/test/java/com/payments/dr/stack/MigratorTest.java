@@ -48,7 +48,7 @@ class MigratorTest {
                 "handler", "com.payments.dr.function.MigrationHandler::handleRequest",
                 "filename", filename, "source_code_hash", "${filebase64sha256(\"" + filename + "\")}",
                 "role", synth.ref("aws_iam_role", role + "_migrator_role", "arn"),
-                "timeout", 120,
+                "timeout", 900, "memory_size", 1024,
                 "kms_key_arn", synth.ref("aws_kms_key", role + "_data_key_", "arn"),
                 "vpc_config", Map.of(
                         "subnet_ids", List.of(synth.ref("aws_subnet", role + "_network_private_subnet_1", "id"),
@@ -97,8 +97,9 @@ class MigratorTest {
         assertEquals(java.util.Set.of("WriteLogs", "ManageVpcNetworkInterfaces", "WriteTraces", "DecryptEnvironment",
                 "ReadAcknowledgementRecords"), bySid.keySet());
         assertFalse(document.toString().contains("secretsmanager"), "its invoker reads the secret, not the function");
-        // the reconciliation after a failover scans its own region's replica of the table, nothing more
-        assertEquals(List.of("dynamodb:Scan"), Synth.strings(bySid.get("ReadAcknowledgementRecords")
+        // the reconciliation after a failover scans its own region's replica of the table (and reads a
+        // record per row only the snapshot holds), nothing more
+        assertEquals(List.of("dynamodb:GetItem", "dynamodb:Scan"), Synth.strings(bySid.get("ReadAcknowledgementRecords")
                 .getAsJsonArray("actions")));
         assertEquals(List.of("arn:${data.aws_partition." + role + "_partition.partition}:dynamodb:" + region + ":${data"
                 + ".aws_caller_identity." + role + "_caller_identity.account_id}:table/${aws_dynamodb_table.global_state_table"
@@ -205,7 +206,7 @@ class MigratorTest {
         assertEquals(List.of("lambda", "invoke", "--region", "us-east-2",
                 "--function-name", "lambda-migrator-dev $(touch " + dir.resolve("pwned") + ")", "--payload"),
                 args.subList(0, 7));
-        assertEquals(List.of("--cli-read-timeout", "180", "--query", "FunctionError", "--output", "text"),
+        assertEquals(List.of("--cli-read-timeout", "960", "--query", "FunctionError", "--output", "text"),
                 args.subList(8, args.size() - 1));
         // the payload: the secret's value under "owner", from a file only its user reads, never an argument
         assertEquals("{\"owner\": " + SECRET_STRING + "}", run.sent());
