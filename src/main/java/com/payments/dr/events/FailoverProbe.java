@@ -6,6 +6,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.payments.dr.lambda.EmbeddedMetrics;
 import com.payments.dr.lambda.Log;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -137,20 +139,7 @@ public final class FailoverProbe implements RequestStreamHandler {
                 publish(line, metrics, PRIMARY_THROTTLED, status == TOO_MANY_REQUESTS ? 1 : 0);
             }
         });
-        JsonArray dimensionSet = new JsonArray();
-        dimensionSet.add(DIMENSION);
-        JsonArray dimensions = new JsonArray();
-        dimensions.add(dimensionSet);
-        JsonObject directive = new JsonObject();
-        directive.addProperty("Namespace", NAMESPACE);
-        directive.add("Dimensions", dimensions);
-        directive.add("Metrics", metrics);
-        JsonArray directives = new JsonArray();
-        directives.add(directive);
-        JsonObject aws = new JsonObject();
-        aws.addProperty("Timestamp", at.toEpochMilli());
-        aws.add("CloudWatchMetrics", directives);
-        line.add("_aws", aws);
+        line.add("_aws", EmbeddedMetrics.directive(NAMESPACE, List.of(DIMENSION), metrics, at.toEpochMilli()));
         Log.line(line);
         return line;
     }
@@ -158,9 +147,6 @@ public final class FailoverProbe implements RequestStreamHandler {
     /** One metric of the line: its value, and its definition in the directive. */
     private static void publish(JsonObject line, JsonArray metrics, String metric, int value) {
         line.addProperty(metric, value);
-        JsonObject definition = new JsonObject();
-        definition.addProperty("Name", metric);
-        definition.addProperty("Unit", "None");
-        metrics.add(definition);
+        metrics.add(EmbeddedMetrics.metric(metric, "None"));
     }
 }

@@ -2,11 +2,13 @@ package com.payments.dr.function;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import com.payments.dr.lambda.EmbeddedMetrics;
 import com.payments.dr.lambda.Log;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -259,33 +261,16 @@ public final class AckJournal {
         line.addProperty("durability", durability.label());
         line.addProperty(FAILED_METRIC, mirrorFailed ? 1 : 0);
         JsonArray metrics = new JsonArray();
-        metrics.add(metric(FAILED_METRIC, "Count"));
+        metrics.add(EmbeddedMetrics.metric(FAILED_METRIC, "Count"));
         if (mirrorMillis != null) {
             line.addProperty(LATENCY_METRIC, mirrorMillis);
-            metrics.add(metric(LATENCY_METRIC, "Milliseconds"));
+            metrics.add(EmbeddedMetrics.metric(LATENCY_METRIC, "Milliseconds"));
         }
-        JsonObject directive = new JsonObject();
-        directive.addProperty("Namespace", METRIC_NAMESPACE);
-        JsonArray dimensions = new JsonArray();
         // no dimension: one series per region (each region's functions publish in their own region)
-        dimensions.add(new JsonArray());
-        directive.add("Dimensions", dimensions);
-        directive.add("Metrics", metrics);
-        JsonArray directives = new JsonArray();
-        directives.add(directive);
-        JsonObject aws = new JsonObject();
-        aws.addProperty("Timestamp", System.currentTimeMillis());
-        aws.add("CloudWatchMetrics", directives);
-        line.add("_aws", aws);
+        line.add("_aws", EmbeddedMetrics.directive(METRIC_NAMESPACE, List.of(), metrics, System.currentTimeMillis()));
         Log.line(line);
     }
 
-    private static JsonObject metric(String name, String unit) {
-        JsonObject metric = new JsonObject();
-        metric.addProperty("Name", name);
-        metric.addProperty("Unit", unit);
-        return metric;
-    }
 
     private static AttributeValue s(String value) {
         return AttributeValue.fromS(value);

@@ -6,6 +6,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.payments.dr.lambda.EmbeddedMetrics;
 import com.payments.dr.lambda.Log;
 import java.io.IOException;
 import java.io.InputStream;
@@ -137,30 +138,10 @@ public final class PaymentHandler implements RequestStreamHandler, AutoCloseable
     }
 
     private static JsonObject metricMetadata() {
-        JsonArray dimensions = new JsonArray();
-        JsonArray dimensionSet = new JsonArray();
-        METRIC_DIMENSIONS.forEach(dimensionSet::add);
-        dimensions.add(dimensionSet);
         JsonArray metrics = new JsonArray();
-        metrics.add(metric("Requests", "Count"));
-        metrics.add(metric("Latency", "Milliseconds"));
-        JsonObject directive = new JsonObject();
-        directive.addProperty("Namespace", METRIC_NAMESPACE);
-        directive.add("Dimensions", dimensions);
-        directive.add("Metrics", metrics);
-        JsonArray directives = new JsonArray();
-        directives.add(directive);
-        JsonObject aws = new JsonObject();
-        aws.addProperty("Timestamp", System.currentTimeMillis());
-        aws.add("CloudWatchMetrics", directives);
-        return aws;
-    }
-
-    private static JsonObject metric(String name, String unit) {
-        JsonObject metric = new JsonObject();
-        metric.addProperty("Name", name);
-        metric.addProperty("Unit", unit);
-        return metric;
+        metrics.add(EmbeddedMetrics.metric("Requests", "Count"));
+        metrics.add(EmbeddedMetrics.metric("Latency", "Milliseconds"));
+        return EmbeddedMetrics.directive(METRIC_NAMESPACE, METRIC_DIMENSIONS, metrics, System.currentTimeMillis());
     }
 
     /** Closes the container's database connection (tests; Lambda just freezes the container). */
