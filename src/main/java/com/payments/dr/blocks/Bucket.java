@@ -70,15 +70,24 @@ public final class Bucket extends Construct {
                                         .days(INFREQUENT_ACCESS_AFTER_DAYS).storageClass("STANDARD_IA").build(),
                                 S3BucketLifecycleConfigurationRuleTransition.builder()
                                         .days(GLACIER_IR_AFTER_DAYS).storageClass("GLACIER_IR").build()))
-                        .noncurrentVersionExpiration(S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration.builder()
-                                .noncurrentDays(NONCURRENT_EXPIRY_DAYS).build())
-                        .abortIncompleteMultipartUpload(
-                                S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload.builder()
-                                        .daysAfterInitiation(ABORT_MULTIPART_AFTER_DAYS).build())
+                        .noncurrentVersionExpiration(noncurrentExpiry())
+                        .abortIncompleteMultipartUpload(abortIncompleteUploads())
                         .build()))
                 // lifecycle rules on a bucket whose versioning is still changing are rejected
                 .dependsOn(List.of(versioning))
                 .build();
+    }
+
+    /** Every bucket's versions that are no longer current expire after the same days. */
+    private static S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration noncurrentExpiry() {
+        return S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration.builder()
+                .noncurrentDays(NONCURRENT_EXPIRY_DAYS).build();
+    }
+
+    /** Parts of an upload never completed are not kept (nor billed) past a few days. */
+    private static S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload abortIncompleteUploads() {
+        return S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload.builder()
+                .daysAfterInitiation(ABORT_MULTIPART_AFTER_DAYS).build();
     }
 
     /**
@@ -111,11 +120,8 @@ public final class Bucket extends Construct {
                         .status("Enabled")
                         .filter(S3BucketLifecycleConfigurationRuleFilter.builder().prefix("").build())
                         .expiration(S3BucketLifecycleConfigurationRuleExpiration.builder().days(days).build())
-                        .noncurrentVersionExpiration(S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration.builder()
-                                .noncurrentDays(NONCURRENT_EXPIRY_DAYS).build())
-                        .abortIncompleteMultipartUpload(
-                                S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload.builder()
-                                        .daysAfterInitiation(ABORT_MULTIPART_AFTER_DAYS).build())
+                        .noncurrentVersionExpiration(noncurrentExpiry())
+                        .abortIncompleteMultipartUpload(abortIncompleteUploads())
                         .build()))
                 .dependsOn(List.of(logsVersioning))
                 .build();
