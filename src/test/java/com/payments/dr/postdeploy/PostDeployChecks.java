@@ -379,16 +379,7 @@ public final class PostDeployChecks {
                 outputs.drRegion(), outputs.get("dr_db_cluster_id")));
         Map<String, CloudWatchClient> clients = new TreeMap<>();
         try {
-            List<AuroraAlarm> alarms = new ArrayList<>();
-            for (Map.Entry<String, List<String>> region : dashboardAlarmsByRegion().entrySet()) {
-                CloudWatchClient cloudWatch = clients.computeIfAbsent(region.getKey(), aws::cloudWatch);
-                for (MetricAlarm alarm : metricAlarms(cloudWatch, region.getValue())) {
-                    if (AURORA_NAMESPACE.equals(alarm.namespace())) {
-                        alarms.add(new AuroraAlarm(alarm.alarmName(), region.getKey(), alarm.metricName(),
-                                byName(alarm.dimensions())));
-                    }
-                }
-            }
+            List<AuroraAlarm> alarms = alarmsIn(AURORA_NAMESPACE, clients);
             alarms.sort(java.util.Comparator.comparing(AuroraAlarm::region).thenComparing(AuroraAlarm::name));
             assertWatchesTheClusters(alarms, clusters);
             List<AuroraAlarm> published = alarms.stream().filter(a -> !GLOBAL_LAG_METRICS.contains(a.metric())
@@ -411,17 +402,10 @@ public final class PostDeployChecks {
     public int probeAlarmsWatchPublishedMetrics() {
         Map<String, CloudWatchClient> clients = new TreeMap<>();
         try {
-            List<AuroraAlarm> alarms = new ArrayList<>();
-            for (Map.Entry<String, List<String>> region : dashboardAlarmsByRegion().entrySet()) {
-                CloudWatchClient cloudWatch = clients.computeIfAbsent(region.getKey(), aws::cloudWatch);
-                for (MetricAlarm alarm : metricAlarms(cloudWatch, region.getValue())) {
-                    if (PROBE_NAMESPACE.equals(alarm.namespace())) {
-                        assertEquals(outputs.drRegion(), region.getKey(), "the probe's alarm " + alarm.alarmName()
-                                + " outside the DR region, where the probe publishes");
-                        alarms.add(new AuroraAlarm(alarm.alarmName(), region.getKey(), alarm.metricName(),
-                                byName(alarm.dimensions())));
-                    }
-                }
+            List<AuroraAlarm> alarms = alarmsIn(PROBE_NAMESPACE, clients);
+            for (AuroraAlarm alarm : alarms) {
+                assertEquals(outputs.drRegion(), alarm.region(), "the probe's alarm " + alarm.name()
+                        + " outside the DR region, where the probe publishes");
             }
             assertEquals(PROBE_METRICS, alarms.stream().map(AuroraAlarm::metric).sorted().toList(),
                     "an alarm on each of the probe's metrics");
@@ -429,6 +413,21 @@ public final class PostDeployChecks {
         } finally {
             clients.values().forEach(CloudWatchClient::close);
         }
+    }
+
+    /** The dashboard's metric alarms in {@code namespace}, in every region, each with its region's client. */
+    private List<AuroraAlarm> alarmsIn(String namespace, Map<String, CloudWatchClient> clients) {
+        List<AuroraAlarm> alarms = new ArrayList<>();
+        for (Map.Entry<String, List<String>> region : dashboardAlarmsByRegion().entrySet()) {
+            CloudWatchClient cloudWatch = clients.computeIfAbsent(region.getKey(), aws::cloudWatch);
+            for (MetricAlarm alarm : metricAlarms(cloudWatch, region.getValue())) {
+                if (namespace.equals(alarm.namespace())) {
+                    alarms.add(new AuroraAlarm(alarm.alarmName(), region.getKey(), alarm.metricName(),
+                            byName(alarm.dimensions())));
+                }
+            }
+        }
+        return alarms;
     }
 
     /** Polls ListMetrics until every alarm's metric is listed with its dimensions, or fails naming the rest. */
